@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// cnnlab: convolutional neural networks, taught in the terminal.
+/// Data flows one way: lessons and CLI flags -> Screens -> Terminal (cell buffer) -> ncurses;
+/// Screens -> Stepper / Training -> NeuralNet -> Kernels -> OpenBLAS.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "CNNLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cnnlab", targets: ["cnnlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config; shims wrap the C macros Swift cannot import.
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: fast),
+        .target(name: "Datasets"),
+        .target(name: "Stepper", dependencies: ["Kernels"]),
+        .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
+        .target(name: "Lessons", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(name: "Screens", dependencies: ["Terminal", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
+        .executableTarget(name: "cnnlab", dependencies: [
+            "Screens", "Kernels", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"]),
+        .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
+    ]
+)

@@ -1,0 +1,81 @@
+import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// OpenBLAS set-up: which core it runs, how many threads, and the fix for Debian's 0.3.21,
+/// which does not recognise recent CPUs (AMD Zen 4, for one) and falls back to its slow
+/// generic "Prescott" kernels. The core is chosen from `OPENBLAS_CORETYPE`, read only when
+/// the library loads, so `correctCoreIfNeeded` re-executes the program once with it set.
+public enum BLASRuntime {
+    /// The environment variable that marks a process already re-executed with a corrected core.
+    static let correctedMarker = "CNNLAB_BLAS_CORRECTED_FROM"
+
+    /// The OpenBLAS kernel family in use, as OpenBLAS names it (for example "SkylakeX").
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// OpenBLAS's build configuration string (version, DYNAMIC_ARCH, threading).
+    public static var configuration: String {
+        guard let config = openblas_get_config() else { return "unknown" }
+        return String(cString: config)
+    }
+
+    /// Threads OpenBLAS uses for one call.
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets the number of threads OpenBLAS uses (at least 1).
+    public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+
+    /// The core OpenBLAS picked before cnnlab corrected it, when it did.
+    public static var correctedFrom: String? {
+        guard let value = getenv(correctedMarker) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Where the core came from, in words, for `cnnlab doctor`.
+    public static var coreExplanation: String {
+        if let from = correctedFrom {
+            return "\(coreName) (OpenBLAS detected \(from); cnnlab set OPENBLAS_CORETYPE=\(coreName))"
+        }
+        if let set = getenv("OPENBLAS_CORETYPE"), set.pointee != 0 {
+            return "\(coreName) (OPENBLAS_CORETYPE=\(String(cString: set)) from the environment)"
+        }
+        return "\(coreName) (detected by OpenBLAS)"
+    }
+
+    /// The best OpenBLAS core for this CPU's vector extensions, from CPUID.
+    public static var bestCoreForCPU: String? {
+        let features = CPUFeatures.current
+        if features.avx512f && features.avx512bw && features.avx512vl { return "SkylakeX" }
+        if features.avx2 && features.fma { return "Haswell" }
+        return nil
+    }
+
+    /// Generic cores OpenBLAS falls back to when it does not know the CPU.
+    static let genericCores: Set<String> = ["prescott", "core2", "nehalem", "katmai", "coppermine",
+                                            "northwood", "banias", "atom", "opteron", "barcelona",
+                                            "generic", "unknown"]
+
+    /// When OpenBLAS chose a generic core on a CPU that supports a much faster one, sets
+    /// `OPENBLAS_CORETYPE` and re-executes this program (same arguments, same environment
+    /// otherwise). Returns only when no correction is needed or the re-execution failed.
+    /// Set `CNNLAB_BLAS_AUTOCORE=0` to turn this off.
+    public static func correctCoreIfNeeded() {
+        if let set = getenv("OPENBLAS_CORETYPE"), set.pointee != 0 { return }
+        if getenv(correctedMarker) != nil { return }
+        if let off = getenv("CNNLAB_BLAS_AUTOCORE"), String(cString: off) == "0" { return }
+        let current = coreName
+        guard genericCores.contains(current.lowercased()), let better = bestCoreForCPU else { return }
+        setenv("OPENBLAS_CORETYPE", better, 1)
+        setenv(correctedMarker, current, 1)
+        var args = CommandLine.arguments.map { strdup($0) }
+        args.append(nil)
+        execv("/proc/self/exe", args)
+        // execv only returns on failure: carry on with the generic core.
+        unsetenv("OPENBLAS_CORETYPE")
+        unsetenv(correctedMarker)
+    }
+}

@@ -1,0 +1,1 @@
+// The Screens module: see ARCHITECTURE in README.md. (Placeholder until its first real file lands.)

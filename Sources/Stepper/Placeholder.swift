@@ -1,0 +1,1 @@
+// The Stepper module: see ARCHITECTURE in README.md. (Placeholder until its first real file lands.)

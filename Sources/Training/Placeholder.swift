@@ -1,0 +1,1 @@
+// The Training module: see ARCHITECTURE in README.md. (Placeholder until its first real file lands.)

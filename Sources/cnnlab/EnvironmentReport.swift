@@ -1,0 +1,23 @@
+import Kernels
+
+/// The facts `cnnlab --version` and `cnnlab doctor` print.
+struct EnvironmentReport {
+    var lines: [(String, String)] = []
+
+    static func collect() -> EnvironmentReport {
+        var report = EnvironmentReport()
+        report.lines.append(("cnnlab", CNNLab.version))
+        report.lines.append(("CPU", CPUFeatures.current.modelName))
+        report.lines.append(("BLAS", "OpenBLAS " + BLASRuntime.configuration))
+        report.lines.append(("BLAS core", BLASRuntime.coreExplanation))
+        report.lines.append(("BLAS threads", String(BLASRuntime.threadCount)))
+        return report
+    }
+
+    var text: String {
+        let width = lines.map(\.0.count).max() ?? 0
+        return lines.map { key, value in
+            key + String(repeating: " ", count: width - key.count) + "  " + value
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,1 @@
+// Tests for CLI. (Placeholder until its first real test lands.)

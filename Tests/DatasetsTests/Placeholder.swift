@@ -1,0 +1,1 @@
+// Tests for Datasets. (Placeholder until its first real test lands.)

@@ -1,0 +1,1 @@
+// Tests for Kernels. (Placeholder until its first real test lands.)

@@ -1,0 +1,1 @@
+// Tests for Lessons. (Placeholder until its first real test lands.)

@@ -1,0 +1,1 @@
+// Tests for NeuralNet. (Placeholder until its first real test lands.)

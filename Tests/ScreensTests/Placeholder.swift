@@ -1,0 +1,1 @@
+// Tests for Screens. (Placeholder until its first real test lands.)

@@ -1,0 +1,1 @@
+// Tests for Stepper. (Placeholder until its first real test lands.)

@@ -1,0 +1,1 @@
+// Tests for Training. (Placeholder until its first real test lands.)

@@ -75,6 +75,8 @@ extension ExploreBlock {
         let upstream = self.upstream ?? Array(repeating: Array(repeating: 1.0, count: size.1), count: size.0)
         for row in 0..<size.0 {
             for column in 0..<size.1 {
+                // An upstream of the wrong shape (not possible from a checked block) counts as zeros.
+                guard row < upstream.count, column < upstream[row].count else { continue }
                 if let winner = window(row: row, column: column).argmax {
                     gradient[winner.0][winner.1] += upstream[row][column]
                 }

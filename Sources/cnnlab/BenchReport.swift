@@ -8,19 +8,21 @@ enum BenchReport {
         lines.append("\(r.model): \(format(r.imagesPerSecond, 0)) training images/s  "
                      + "(\(r.steps) steps of batch \(r.batchSize), \(format(r.millisecondsPerStep, 2)) ms/step, "
                      + "\(r.threads) thread\(r.threads == 1 ? "" : "s"), BLAS \(BLASRuntime.coreName))")
+        lines.append("  CPU time: \(format(r.cpuSeconds * 1000 / Double(r.steps), 2)) ms/step over all threads")
         lines.append("  data: \(r.dataset)")
         if let peak = r.peakResidentMB { lines.append("  peak resident memory: \(format(peak, 1)) MB") }
         lines.append("  final loss: \(r.finalLoss)")
         let nameWidth = max(20, r.layers.map(\.name.count).max() ?? 0)
-        lines.append("  " + pad("layer (ms per step)", nameWidth) + "  forward  backward")
-        for layer in r.layers {
-            lines.append("  " + pad(layer.name, nameWidth) + "  " + leftPad(format(layer.forward, 3), 7)
-                         + "  " + leftPad(format(layer.backward, 3), 8))
+        lines.append("  " + pad("ms per step", nameWidth) + "  forward  backward   fwd CPU   bwd CPU")
+        func row(_ name: String, _ values: [Double]) -> String {
+            "  " + pad(name, nameWidth) + values.map { "  " + leftPad(format($0, 3), 8) }.joined()
         }
-        let forward = r.layers.dropFirst().reduce(0) { $0 + $1.forward }
-        let backward = r.layers.dropFirst().reduce(0) { $0 + $1.backward }
-        lines.append("  " + pad("all layers", nameWidth) + "  " + leftPad(format(forward, 3), 7)
-                     + "  " + leftPad(format(backward, 3), 8))
+        for layer in r.layers {
+            lines.append(row(layer.name, [layer.forward, layer.backward, layer.forwardCPU, layer.backwardCPU]))
+        }
+        let layers = r.layers.dropFirst()
+        lines.append(row("all layers", [layers.reduce(0) { $0 + $1.forward }, layers.reduce(0) { $0 + $1.backward },
+                                        layers.reduce(0) { $0 + $1.forwardCPU }, layers.reduce(0) { $0 + $1.backwardCPU }]))
         return lines.joined(separator: "\n")
     }
 
@@ -34,10 +36,13 @@ enum BenchReport {
             "results": results.map { r -> [String: Any] in
                 var entry: [String: Any] = [
                     "model": r.model, "dataset": r.dataset, "batch_size": r.batchSize, "threads": r.threads,
-                    "steps": r.steps, "images": r.images, "seconds": r.seconds,
+                    "steps": r.steps, "images": r.images, "seconds": r.seconds, "cpu_seconds": r.cpuSeconds,
                     "images_per_second": r.imagesPerSecond, "ms_per_step": r.millisecondsPerStep,
                     "final_loss": Double(r.finalLoss),
-                    "layers": r.layers.map { ["name": $0.name, "forward_ms": $0.forward, "backward_ms": $0.backward] },
+                    "layers": r.layers.map {
+                        ["name": $0.name, "forward_ms": $0.forward, "backward_ms": $0.backward,
+                         "forward_cpu_ms": $0.forwardCPU, "backward_cpu_ms": $0.backwardCPU]
+                    },
                 ]
                 if let peak = r.peakResidentMB { entry["peak_resident_mb"] = peak }
                 return entry

@@ -6,9 +6,12 @@ import NeuralNet
 struct BenchResult {
     struct LayerTime {
         var name: String
-        /// Milliseconds per step.
+        /// Milliseconds per step, wall clock.
         var forward: Double
         var backward: Double
+        /// CPU milliseconds per step, all threads.
+        var forwardCPU: Double
+        var backwardCPU: Double
     }
 
     var model: String
@@ -18,6 +21,8 @@ struct BenchResult {
     var steps: Int
     var images: Int
     var seconds: Double
+    /// CPU seconds of the whole process during the timed steps.
+    var cpuSeconds: Double
     var layers: [LayerTime]
     /// The process's peak resident memory so far, in MB (VmHWM).
     var peakResidentMB: Double?
@@ -42,7 +47,7 @@ enum BenchRunner {
         var images = 0
         var inputTime = 0.0
         var loss: Float = 0
-        let start = BenchClock.now()
+        let start = BenchClock.now(), startCPU = BenchClock.processCPU()
         for _ in 0..<steps {
             let loadStart = BenchClock.now()
             let input = workload.nextInput()
@@ -50,21 +55,23 @@ enum BenchRunner {
             images += input.shape[0]
             loss = workload.step(input)
         }
-        let seconds = BenchClock.now() - start
+        let seconds = BenchClock.now() - start, cpuSeconds = BenchClock.processCPU() - startCPU
 
         let layers = workload.model.layers
-        var times = [(forward: Double, backward: Double)](repeating: (0, 0), count: layers.count)
+        var times = [LayerClock](repeating: LayerClock(), count: layers.count)
         let timedSteps = min(steps, breakdownSteps)
         for _ in 0..<timedSteps { workload.timedStep(workload.nextInput(), into: &times) }
         var breakdown = zip(layers, times).enumerated().map { index, pair in
-            BenchResult.LayerTime(name: "\(index) \(shortName(pair.0))",
-                                  forward: pair.1.forward * 1000 / Double(timedSteps),
-                                  backward: pair.1.backward * 1000 / Double(timedSteps))
+            let perStep = 1000 / Double(timedSteps)
+            return BenchResult.LayerTime(name: "\(index) \(shortName(pair.0))",
+                                         forward: pair.1.forward * perStep, backward: pair.1.backward * perStep,
+                                         forwardCPU: pair.1.forwardCPU * perStep, backwardCPU: pair.1.backwardCPU * perStep)
         }
-        breakdown.insert(BenchResult.LayerTime(name: "batch loading", forward: inputTime * 1000 / Double(steps),
-                                               backward: 0), at: 0)
+        let loading = inputTime * 1000 / Double(steps)
+        breakdown.insert(BenchResult.LayerTime(name: "batch loading", forward: loading, backward: 0,
+                                               forwardCPU: loading, backwardCPU: 0), at: 0)
         return BenchResult(model: workload.kind.rawValue, dataset: datasetName, batchSize: workload.batchSize,
-                           threads: Compute.threadCount, steps: steps, images: images, seconds: seconds,
+                           threads: Compute.threadCount, steps: steps, images: images, seconds: seconds, cpuSeconds: cpuSeconds,
                            layers: breakdown, peakResidentMB: ResidentMemory.peakMB(), finalLoss: loss)
     }
 

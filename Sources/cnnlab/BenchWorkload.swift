@@ -84,20 +84,20 @@ final class BenchWorkload {
 
     /// The same step layer by layer, adding each layer's forward and backward seconds to `times`.
     @discardableResult
-    func timedStep(_ input: Tensor, into times: inout [(forward: Double, backward: Double)]) -> Float {
+    func timedStep(_ input: Tensor, into times: inout [LayerClock]) -> Float {
         var x = input
         for (index, layer) in model.layers.enumerated() {
-            let start = BenchClock.now()
+            let start = LayerClock.Reading()
             x = layer.forward(x)
-            times[index].forward += BenchClock.now() - start
+            times[index].addForward(since: start)
         }
         let loss = self.loss(x, input)
         optimizer.zeroGradients()
         var gradient = loss.gradient
         for (index, layer) in model.layers.enumerated().reversed() {
-            let start = BenchClock.now()
+            let start = LayerClock.Reading()
             gradient = layer.backward(gradient)
-            times[index].backward += BenchClock.now() - start
+            times[index].addBackward(since: start)
         }
         optimizer.step()
         return loss.value
@@ -118,11 +118,35 @@ extension Tensor {
     }
 }
 
-/// Monotonic wall-clock seconds.
+/// Monotonic wall-clock seconds, and the CPU seconds used by every thread of the process (which
+/// on a busy machine shows the work done apart from the time spent waiting for a core).
 enum BenchClock {
-    static func now() -> Double {
+    static func now() -> Double { read(CLOCK_MONOTONIC) }
+    static func processCPU() -> Double { read(CLOCK_PROCESS_CPUTIME_ID) }
+
+    private static func read(_ clock: clockid_t) -> Double {
         var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
+        clock_gettime(clock, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+}
+
+/// Seconds spent in one layer: wall clock and process CPU time, forward and backward.
+struct LayerClock {
+    struct Reading {
+        let wall = BenchClock.now()
+        let cpu = BenchClock.processCPU()
+    }
+
+    var forward = 0.0, backward = 0.0, forwardCPU = 0.0, backwardCPU = 0.0
+
+    mutating func addForward(since start: Reading) {
+        forward += BenchClock.now() - start.wall
+        forwardCPU += BenchClock.processCPU() - start.cpu
+    }
+
+    mutating func addBackward(since start: Reading) {
+        backward += BenchClock.now() - start.wall
+        backwardCPU += BenchClock.processCPU() - start.cpu
     }
 }

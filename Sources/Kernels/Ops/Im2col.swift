@@ -54,7 +54,7 @@ public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
                             let src = plane + iy * w + colOffset
                             for gx in 0..<valid.lowerBound { dst[gx] = 0 }
                             if sw == 1 {
-                                for gx in valid { dst[gx] = src[gx] }
+                                copyFloats(from: src + valid.lowerBound, to: dst + valid.lowerBound, count: valid.count)
                             } else {
                                 for gx in valid { dst[gx] = src[gx * sw] }
                             }
@@ -91,7 +91,7 @@ public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Floa
                         if iy >= 0 && iy < h {
                             let dst = plane + iy * w + colOffset
                             if sw == 1 {
-                                for gx in valid { dst[gx] += src[gx] }
+                                addFloats(src + valid.lowerBound, into: dst + valid.lowerBound, count: valid.count)
                             } else {
                                 for gx in valid { dst[gx * sw] += src[gx] }
                             }
@@ -102,4 +102,30 @@ public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Floa
             }
         }
     }
+}
+
+/// dst[0..<count] = src[0..<count], eight at a time: rows here are 4 to 32 values, too short
+/// for a call to memmove to pay off.
+@inline(__always)
+func copyFloats(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self),
+                                                    as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { dst[i] = src[i]; i += 1 }
+}
+
+/// dst[0..<count] += src[0..<count], eight at a time.
+@inline(__always)
+func addFloats(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let sum = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD8<Float>.self)
+            + UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { dst[i] += src[i]; i += 1 }
 }

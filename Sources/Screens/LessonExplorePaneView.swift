@@ -19,16 +19,18 @@ extension LessonExplorePane {
         y += 1
 
         let step = stepDetails()
-        var input = MatrixGrid(values: block.input)
+        var input = paddedInputGrid()
+        let (top, left) = block.operation == .convT ? (0, 0) : block.padding
         for tap in step.taps { input.setRole(.window, row: tap.0, column: tap.1) }
-        if let winner = step.winner { input.setRole(.winner, row: winner.0, column: winner.1) }
+        if let winner = step.winner { input.setRole(.winner, row: winner.0 + top, column: winner.1 + left) }
 
         var grids: [(String, MatrixGrid)] = [("input", input)]
         switch block.operation {
         case .conv, .convT: grids.append(("kernel", MatrixGrid(values: block.kernel)))
         case .pool: break
         }
-        grids.append((block.pass == .backward ? "gradient for the input" : "output", resultGrid(step: step)))
+        grids.append((block.pass == .backward ? "gradient for the input" : "output",
+                      resultGrid(step: step, dot: String(context.glyphs.middleDot))))
         // Side by side when they fit, else stacked.
         let widths = grids.map { max($0.1.size.width, $0.0.count) }
         if widths.reduce(0, +) + 2 * (grids.count - 1) <= area.width {
@@ -131,6 +133,28 @@ extension LessonExplorePane {
         }
     }
 
+    /// The input with its padding cells (zeros, in the padding role) around it.
+    func paddedInputGrid() -> MatrixGrid {
+        guard block.operation != .convT, block.padding != (0, 0) else { return MatrixGrid(values: block.input) }
+        let (top, left) = block.padding
+        let (height, width) = block.inputSize
+        let rows = (0..<(height + 2 * top)).map { row in
+            (0..<(width + 2 * left)).map { column -> Double in
+                let r = row - top, c = column - left
+                return r >= 0 && r < height && c >= 0 && c < width ? block.input[r][c] : 0
+            }
+        }
+        var grid = MatrixGrid(values: rows)
+        for row in rows.indices {
+            for column in rows[row].indices {
+                let r = row - top, c = column - left
+                if !(r >= 0 && r < height && c >= 0 && c < width) { grid.setRole(.padding, row: row, column: column) }
+            }
+        }
+        return grid
+    }
+
+    /// What the step shown reads (`taps` in padded coordinates) and writes.
     func stepDetails() -> StepDetails {
         var details = StepDetails(operation: block.operation, backward: block.pass == .backward, bias: block.bias)
         guard shownStep >= 1, stepCount > 0 else { return details }
@@ -139,7 +163,6 @@ extension LessonExplorePane {
             let columns = block.outputSize.1
             let row = (shownStep - 1) / columns, column = (shownStep - 1) % columns
             let window = block.window(row: row, column: column)
-            details.taps = window.taps
             details.winner = window.argmax
             details.value = window.value
             details.outputCell = (row, column)
@@ -149,6 +172,7 @@ extension LessonExplorePane {
                     let inputColumn = column * block.stride.1 - block.padding.1 + kernelColumn * block.dilation.1
                     let inside = inputRow >= 0 && inputRow < block.inputSize.0 && inputColumn >= 0 && inputColumn < block.inputSize.1
                     let value = inside ? block.input[inputRow][inputColumn] : 0
+                    details.taps.append((inputRow + block.padding.0, inputColumn + block.padding.1))
                     if block.operation == .pool && !inside { continue }
                     details.products.append((value, block.kernel[kernelRow][kernelColumn]))
                 }
@@ -164,7 +188,7 @@ extension LessonExplorePane {
 
     /// The output (or gradient) as far as the steps shown have computed it; "·" for cells
     /// not computed yet and "?" for the hidden value of a predict quiz.
-    func resultGrid(step: StepDetails) -> MatrixGrid {
+    func resultGrid(step: StepDetails, dot: String) -> MatrixGrid {
         let done = isHidingValue ? shownStep - 1 : shownStep
         switch (block.operation, block.pass) {
         case (.pool, .backward):
@@ -186,7 +210,6 @@ extension LessonExplorePane {
         default:
             let output = block.forwardOutput()
             let columns = block.outputSize.1
-            let dot = "·"
             let text = output.enumerated().map { row, values in
                 values.enumerated().map { column, value -> String in
                     let index = row * columns + column + 1

@@ -7,6 +7,7 @@ enum LessonPaneView {
     static func renderModel(_ block: ModelBlock, into buffer: inout Buffer, area: Rect, context: RenderContext) {
         var rows = [["input", ModelBlock.shapeText(block.inputShape), ""]]
         rows += block.rows.map { [$0.layer, ModelBlock.shapeText($0.outputShape), $0.parameters == 0 ? "0" : grouped($0.parameters)] }
+        if !context.glyphs.unicode { rows = rows.map { $0.map(LessonASCII.transliterate) } }
         var table = Table(columns: [.init("layer"), .init("output", alignment: .right), .init("params", alignment: .right)],
                           rows: rows)
         table.gap = 2
@@ -46,7 +47,8 @@ enum LessonPaneView {
 
     static func renderCode(_ block: CodeBlock, into buffer: inout Buffer, area: Rect, context: RenderContext) {
         for (offset, line) in block.code.prefix(area.height).enumerated() {
-            buffer.write(line.truncated(to: area.width, ellipsis: context.glyphs.ellipsis), x: area.x, y: area.y + offset,
+            let shown = context.glyphs.unicode ? line : LessonASCII.transliterate(line)
+            buffer.write(shown.truncated(to: area.width, ellipsis: context.glyphs.ellipsis), x: area.x, y: area.y + offset,
                          role: line.trimmingCharacters(in: .whitespaces).hasPrefix("#") ? .dim : .normal,
                          context: context, clip: area)
         }

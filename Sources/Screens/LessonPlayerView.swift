@@ -85,7 +85,8 @@ extension LessonPlayer: TerminalProgram {
     func render(into buffer: inout Buffer, context: RenderContext) {
         let layout = layout(for: buffer)
         let stepText = stepCount == 0 ? "no steps" : "step \(stepIndex + 1) of \(stepCount)"
-        StatusLine(left: "cnnlab \(context.glyphs.middleDot) \(lesson.title)", right: stepText, role: .status)
+        let ascii: (String) -> String = { context.glyphs.unicode ? $0 : LessonASCII.transliterate($0) }
+        StatusLine(left: ascii("cnnlab \(context.glyphs.middleDot) \(lesson.title)"), right: stepText, role: .status)
             .render(into: &buffer, area: layout.header, context: context)
 
         // The text column.
@@ -122,7 +123,7 @@ extension LessonPlayer: TerminalProgram {
                          role: .accent, context: context)
         }
 
-        StatusLine(left: statusText(context: context), right: stepText,
+        StatusLine(left: ascii(statusText(context: context)), right: stepText,
                    role: message != nil && messageIsError ? .error : .status)
             .render(into: &buffer, area: layout.status, context: context)
 

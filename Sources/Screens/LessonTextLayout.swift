@@ -11,9 +11,11 @@ struct LessonTextLayout {
     /// The lines of each quiz, by `Quiz.key`.
     private(set) var quizLines: [String: Range<Int>] = [:]
     let width: Int
+    let unicode: Bool
 
     init(player: LessonPlayer, width: Int, glyphs: Glyphs) {
         self.width = max(1, width)
+        unicode = glyphs.unicode
         guard let step = player.step else {
             for problem in player.lesson.problems {
                 add("line \(problem.line): \(problem.message)", role: .error)
@@ -39,7 +41,9 @@ struct LessonTextLayout {
                 add(Self.paragraphs(text))
                 add("")
             case .preformatted(let text, _):
-                for line in text { lines.append([WrappedText.Span("  " + line, role: .normal)]) }
+                for line in text {
+                    lines.append([WrappedText.Span("  " + (unicode ? line : LessonASCII.transliterate(line)), role: .normal)])
+                }
                 add("")
             case .quiz(let quiz):
                 let start = lines.count
@@ -95,7 +99,7 @@ struct LessonTextLayout {
     }
 
     private mutating func add(_ text: String, role: Role = .normal, markup: Bool = true) {
-        lines += WrappedText(text, role: role, markup: markup).lines(width: width)
+        lines += WrappedText(unicode ? text : LessonASCII.transliterate(text), role: role, markup: markup).lines(width: width)
     }
 
     private mutating func addQuiz(_ quiz: Quiz, number: Int, of count: Int, player: LessonPlayer, glyphs: Glyphs) {

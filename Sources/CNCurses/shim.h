@@ -30,6 +30,11 @@ static inline int cnn_color_pairs(void) { return COLOR_PAIRS; }
 static inline WINDOW *cnn_stdscr(void) { return stdscr; }
 static inline FILE *cnn_stdin(void) { return stdin; }
 static inline FILE *cnn_stdout(void) { return stdout; }
+/// True when the current terminal can move the cursor (TERM=dumb cannot).
+static inline int cnn_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != 0 && cup != (char *)-1;
+}
 /// True when the C locale (after setlocale) uses UTF-8.
 static inline int cnn_locale_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);

@@ -29,10 +29,20 @@ final class CursesScreen {
         }
         setlocale(LC_ALL, "")
         cnn_install_signal_handlers()
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty else {
+            cnn_restore_signal_handlers()
+            throw TerminalError("cannot open the screen: TERM is not set (try TERM=xterm-256color, or --print for plain text)")
+        }
         guard let screen = newterm(nil, cnn_stdout(), cnn_stdin()) else {
             cnn_restore_signal_handlers()
-            let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
-            throw TerminalError("cannot open the terminal: ncurses does not know TERM=\(term)")
+            throw TerminalError("cannot open the screen: ncurses does not know TERM=\(term) (try TERM=xterm-256color, or --print)")
+        }
+        guard cnn_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            cnn_restore_signal_handlers()
+            throw TerminalError("cannot open the screen: TERM=\(term) cannot move the cursor (use --print for plain text)")
         }
         var caps = requested
         if cnn_locale_is_utf8() == 0 { caps.unicode = false }

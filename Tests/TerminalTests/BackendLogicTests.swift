@@ -84,3 +84,21 @@ import Testing
         #expect(!trigger.consume())
     }
 }
+
+@Suite struct FrameBenchmarkTests {
+    @Test func benchmarkRendersAFullFrameAndReportsTimes() {
+        let result = FrameBenchmark.measureDetailed(width: 120, height: 40, iterations: 3)
+        #expect(result.total > 0 && result.render > 0)
+        #expect(result.changedCells > 0)
+        #expect(result.summary.hasPrefix("120x40 frame: "))
+    }
+
+    @Test func sampleSceneFillsTheScreen() {
+        var buffer = Buffer(width: 200, height: 60)
+        SampleScene().render(into: &buffer, step: 4, context: RenderContext(capabilities: .full))
+        #expect(buffer.lines[0].hasPrefix("┏ Input "))
+        #expect(buffer.lines[59].contains("step 5"))
+        #expect(buffer.cells.contains { $0.character == "▀" })
+        #expect(buffer.cells.contains { ($0.character.unicodeScalars.first?.value ?? 0) & 0xFF00 == 0x2800 })
+    }
+}

@@ -52,6 +52,21 @@ static inline int cnn_put_wch(WINDOW *w, int y, int x, wchar_t ch, attr_t attrs,
     setcchar(&c, s, attrs, (short)pair, (void *)0);
     return mvwadd_wch(w, y, x, &c);
 }
+/// Reads back the character, attributes and colour pair of the cell at (y, x) (for tests).
+static inline int cnn_read_cell(WINDOW *w, int y, int x, wchar_t *ch, attr_t *attrs, int *pair) {
+    cchar_t c;
+    wchar_t s[CCHARW_MAX + 1];
+    short p = 0;
+    if (mvwin_wch(w, y, x, &c) == ERR) return ERR;
+    if (getcchar(&c, s, attrs, &p, (void *)0) == ERR) return ERR;
+    *ch = s[0];
+    *pair = p;
+    return OK;
+}
+/// The colours of pair `pair` (for tests).
+static inline int cnn_pair_content(int pair, int *fg, int *bg) {
+    return extended_pair_content(pair, fg, bg);
+}
 /// Writes `count` cells prepared in `chars`/`attrs`/`pairs` from (y, x) on.
 static inline void cnn_put_run(WINDOW *w, int y, int x, const wchar_t *chars, const attr_t *attrs,
                                const int *pairs, int count) {

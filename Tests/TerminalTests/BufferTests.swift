@@ -6,7 +6,7 @@ import Testing
         var buffer = Buffer(width: 5, height: 2)
         let end = buffer.write("abcdefg", x: 1, y: 0)
         #expect(end == 5)
-        #expect(buffer.lines == ["abcd", ""])
+        #expect(buffer.lines == [" abcd", ""])
     }
 
     @Test func writesOutsideTheBufferAreIgnored() {

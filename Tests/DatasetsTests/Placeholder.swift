@@ -1,1 +1,0 @@
-// Tests for Datasets. (Placeholder until its first real test lands.)

@@ -1,0 +1,97 @@
+/// The numbers that decide the output size along one axis (height or width), with the
+/// formula written out for a student and the input positions no window reaches.
+public struct AxisGeometry: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case convolution, pooling(ceilMode: Bool), transposed }
+
+    public let kind: Kind
+    /// "H" or "W".
+    public let axisName: String
+    public let input: Int
+    public let kernel: Int
+    public let stride: Int
+    public let padding: Int
+    public let dilation: Int
+    public let outputPadding: Int
+
+    public init(kind: Kind, axisName: String, input: Int, kernel: Int, stride: Int, padding: Int,
+                dilation: Int = 1, outputPadding: Int = 0) {
+        self.kind = kind; self.axisName = axisName; self.input = input; self.kernel = kernel
+        self.stride = stride; self.padding = padding; self.dilation = dilation; self.outputPadding = outputPadding
+    }
+
+    /// How many input positions one window spans: D(K − 1) + 1.
+    public var span: Int { dilation * (kernel - 1) + 1 }
+
+    /// I + 2P − D(K − 1) − 1: the room the window has to move in.
+    public var room: Int { input + 2 * padding - dilation * (kernel - 1) - 1 }
+
+    /// The output length, 0 or less when the settings leave no output.
+    public var output: Int {
+        switch kind {
+        case .convolution, .pooling(ceilMode: false):
+            return room < 0 ? 0 : room / stride + 1
+        case .pooling(ceilMode: true):
+            guard room >= 0 else { return 0 }
+            var length = (room + stride - 1) / stride + 1
+            // PyTorch: the last window must start inside the input or its left padding.
+            if (length - 1) * stride >= input + padding { length -= 1 }
+            return length
+        case .transposed:
+            return (input - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1
+        }
+    }
+
+    /// Positions of the padded input (0 = first padding cell) that some tap of some window touches.
+    public var touchedPaddedPositions: Set<Int> {
+        guard kind != .transposed else { return [] }
+        var touched = Set<Int>()
+        for o in 0..<max(0, output) { for k in 0..<kernel { touched.insert(o * stride + k * dilation) } }
+        return touched
+    }
+
+    /// Real input positions (0-based, without padding) that no window ever reads.
+    public var unreachedInputPositions: [Int] {
+        guard kind != .transposed else { return [] }
+        let touched = touchedPaddedPositions
+        return (0..<input).filter { !touched.contains($0 + padding) }
+    }
+
+    /// The remainder the floor drops: (I + 2P − D(K − 1) − 1) mod S.
+    public var floorRemainder: Int { room >= 0 && kind != .transposed ? room % stride : 0 }
+
+    /// The formula with this case's numbers, e.g.
+    /// "H_out = ⌊(4 + 2·0 − 1·(2−1) − 1)/1⌋ + 1 = ⌊2/1⌋ + 1 = 3".
+    public func formula(_ n: Notation) -> String {
+        let m = n.minus, d = n.dot
+        let name = "\(axisName)_out"
+        switch kind {
+        case .transposed:
+            let general = "(\(axisName)_in \(m) 1)S \(m) 2P + D(K \(m) 1) + OP + 1"
+            let numbers = "(\(input) \(m) 1)\(d)\(stride) \(m) 2\(d)\(padding) + \(dilation)\(d)(\(kernel) \(m) 1) + \(outputPadding) + 1"
+            return "\(name) = \(general) = \(numbers) = \(output)"
+        case .convolution, .pooling:
+            let ceil: Bool
+            if case .pooling(ceilMode: true) = kind { ceil = true } else { ceil = false }
+            let (open, close) = ceil ? (n.ceilOpen, n.ceilClose) : (n.floorOpen, n.floorClose)
+            let general = "\(open)(I + 2P \(m) D(K\(m)1) \(m) 1)/S\(close) + 1"
+            let numbers = "\(open)(\(input) + 2\(d)\(padding) \(m) \(dilation)\(d)(\(kernel)\(m)1) \(m) 1)/\(stride)\(close) + 1"
+            guard room >= 0 else {
+                return "\(name) = \(general) = \(numbers): \(n.number(Float(room))) < 0, no window fits"
+            }
+            return "\(name) = \(general) = \(numbers) = \(open)\(room)/\(stride)\(close) + 1 = \(output)"
+        }
+    }
+
+    /// Why some input rows or columns are never read, or nil when every one is.
+    public func unreachedExplanation(_ n: Notation) -> String? {
+        let unreached = unreachedInputPositions
+        guard !unreached.isEmpty else { return nil }
+        let what = axisName == "H" ? "row" : "column"
+        let list = unreached.map(String.init).joined(separator: ", ")
+        let plural = unreached.count == 1 ? "\(what) \(list) is" : "\(what)s \(list) are"
+        if floorRemainder > 0 {
+            return "\(room) is not a multiple of stride \(stride): the floor drops \(floorRemainder), so input \(plural) never reached"
+        }
+        return "the window skips over them: input \(plural) never read"
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// Reads matrices as students type them on the command line or in a lesson.
+///
+/// - `"2 3 5 0; 1 5 7 -9"`: rows separated by `;` (or new lines), values by spaces or commas.
+/// - `"1 2; 3 4 | 5 6; 7 8"`: channels separated by `|`; `||` separates filters (or samples).
+/// - `"[[2, 3], [1, 5]]"`: a JSON list of 2, 3 or 4 levels ([rows], [channels][rows], [filters][channels][rows]).
+/// - `"@file.json"`: the same JSON read from a file.
+///
+/// The result is grouped as [filter or sample][channel].
+public enum MatrixParser {
+    public static func parse(_ text: String, name: String) throws(ExploreError) -> [[Matrix]] {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("@") { return try parseFile(String(trimmed.dropFirst()), name: name) }
+        if trimmed.hasPrefix("[") { return try parseJSON(Data(trimmed.utf8), name: name, source: name) }
+        guard !trimmed.isEmpty else { throw ExploreError("\(name) is empty: type rows like \"2 3; 1 5\"") }
+        var groups: [[Matrix]] = []
+        for group in trimmed.components(separatedBy: "||") {
+            var channels: [Matrix] = []
+            for channel in group.split(separator: "|", omittingEmptySubsequences: false) {
+                channels.append(try parseRows(String(channel), name: name))
+            }
+            groups.append(channels)
+        }
+        try checkSameShape(groups, name: name)
+        return groups
+    }
+
+    /// One matrix in the "2 3; 1 5" notation.
+    public static func parseRows(_ text: String, name: String) throws(ExploreError) -> Matrix {
+        let rows = text.split(whereSeparator: { $0 == ";" || $0 == "\n" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard !rows.isEmpty else {
+            throw ExploreError("\(name) has an empty matrix: type rows like \"2 3; 1 5\" (rows split by ';')")
+        }
+        var lists: [[Float]] = []
+        for (index, row) in rows.enumerated() {
+            var values: [Float] = []
+            for token in row.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
+                let spelled = token.replacingOccurrences(of: "−", with: "-")
+                guard let value = Float(spelled), value.isFinite else {
+                    throw ExploreError("malformed matrix in \(name): '\(token)' in row \(index + 1) is not a number "
+                        + "(write rows like \"2 3 5 0; 1 5 7 -9\")")
+                }
+                values.append(value)
+            }
+            lists.append(values)
+        }
+        if let bad = lists.firstIndex(where: { $0.count != lists[0].count }) {
+            throw ExploreError("rows of different lengths in \(name): row 1 has \(lists[0].count) values but row "
+                + "\(bad + 1) has \(lists[bad].count); every row needs \(lists[0].count)")
+        }
+        return Matrix(lists)
+    }
+
+    static func parseFile(_ path: String, name: String) throws(ExploreError) -> [[Matrix]] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExploreError("cannot read \(path) for \(name): check that the file exists")
+        }
+        return try parseJSON(data, name: name, source: path)
+    }
+
+    static func parseJSON(_ data: Data, name: String, source: String) throws(ExploreError) -> [[Matrix]] {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw ExploreError("\(source) is not valid JSON for \(name): give a list of rows like [[2, 3], [1, 5]]")
+        }
+        let groups: [[Matrix]]
+        switch depth(of: object) {
+        case 2: groups = [[try matrix(object, name: name)]]
+        case 3: groups = [try list(object).map { (item) throws(ExploreError) in try matrix(item, name: name) }]
+        case 4:
+            groups = try list(object).map { (group) throws(ExploreError) in
+                try list(group).map { (item) throws(ExploreError) in try matrix(item, name: name) }
+            }
+        default:
+            throw ExploreError("\(name) in \(source) must be a list of rows (2 levels), channels (3) or filters (4) of numbers")
+        }
+        try checkSameShape(groups, name: name)
+        return groups
+    }
+
+    private static func depth(of object: Any) -> Int {
+        if let array = object as? [Any] { return 1 + (array.first.map(depth(of:)) ?? 0) }
+        return object is NSNumber ? 0 : -100
+    }
+
+    private static func list(_ object: Any) throws(ExploreError) -> [Any] {
+        guard let array = object as? [Any], !array.isEmpty else { throw ExploreError("an empty list where numbers were expected") }
+        return array
+    }
+
+    private static func matrix(_ object: Any, name: String) throws(ExploreError) -> Matrix {
+        var lists: [[Float]] = []
+        for (index, row) in try list(object).enumerated() {
+            guard let numbers = row as? [Any] else { throw ExploreError("malformed matrix in \(name): row \(index + 1) is not a list") }
+            var values: [Float] = []
+            for item in numbers {
+                guard let number = item as? NSNumber else {
+                    throw ExploreError("malformed matrix in \(name): '\(item)' in row \(index + 1) is not a number")
+                }
+                values.append(number.floatValue)
+            }
+            lists.append(values)
+        }
+        if let bad = lists.firstIndex(where: { $0.count != lists[0].count }) {
+            throw ExploreError("rows of different lengths in \(name): row 1 has \(lists[0].count) values but row "
+                + "\(bad + 1) has \(lists[bad].count); every row needs \(lists[0].count)")
+        }
+        if lists[0].isEmpty { throw ExploreError("\(name) has an empty row") }
+        return Matrix(lists)
+    }
+
+    private static func checkSameShape(_ groups: [[Matrix]], name: String) throws(ExploreError) {
+        guard let first = groups.first?.first else { throw ExploreError("\(name) is empty") }
+        for group in groups {
+            guard group.count == groups[0].count else {
+                throw ExploreError("\(name): every filter needs the same number of channels (\(groups[0].count))")
+            }
+            for m in group where m.rows != first.rows || m.columns != first.columns {
+                throw ExploreError("\(name): all channels must be \(first.rows)x\(first.columns), one is \(m.rows)x\(m.columns)")
+            }
+        }
+    }
+
+    /// A setting typed as "2", "2x1" or "2,1" (height, width).
+    public static func parsePair(_ text: String, name: String) throws(ExploreError) -> Pair {
+        let parts = text.split(whereSeparator: { $0 == "x" || $0 == "," || $0 == " " }).map { Int($0) }
+        switch parts.count {
+        case 1: if let v = parts[0] { return Pair(v) }
+        case 2: if let h = parts[0], let w = parts[1] { return Pair(height: h, width: w) }
+        default: break
+        }
+        throw ExploreError("\(name) must be a whole number like 2, or height x width like 2x1 (got '\(text)')")
+    }
+
+    /// A size typed as "4x4" (or "4"), for random values.
+    public static func parseSize(_ text: String, name: String) throws(ExploreError) -> Pair {
+        let size = try parsePair(text, name: name)
+        guard size.height >= 1, size.width >= 1, size.height <= 64, size.width <= 64 else {
+            throw ExploreError("\(name) must be between 1x1 and 64x64 (got '\(text)')")
+        }
+        return size
+    }
+
+    /// True for "3x3"-like text: a kernel size rather than kernel values.
+    public static func isSize(_ text: String) -> Bool {
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The PyTorch code for an exploration and its result printed as PyTorch prints a tensor.
+public enum PyTorchText {
+    /// `tensor([[[[-3., -4., 14.], ...]]])` laid out as `print(t)` does: elements right-aligned to
+    /// a common width, nested lists indented, blank lines between channels and samples.
+    public static func tensor(_ t: Tensor4) -> String {
+        let formatted = elements(t.values)
+        let width = formatted.map(\.count).max() ?? 1
+        let padded = formatted.map { String(repeating: " ", count: width - $0.count) + $0 }
+        // torch/_tensor_str.py: level-k slices are joined by "," + "\n" * (dims − 1) + indent spaces.
+        func render(_ dims: [Int], _ offset: Int, _ indent: Int) -> String {
+            if dims.count == 1 { return "[" + padded[offset..<(offset + dims[0])].joined(separator: ", ") + "]" }
+            let stride = dims.dropFirst().reduce(1, *)
+            let parts = (0..<dims[0]).map { render(Array(dims.dropFirst()), offset + $0 * stride, indent + 1) }
+            let separator = "," + String(repeating: "\n", count: dims.count - 1) + String(repeating: " ", count: indent + 1)
+            return "[" + parts.joined(separator: separator) + "]"
+        }
+        return "tensor(" + render(t.shape, 0, 7) + ")"
+    }
+
+    /// PyTorch's element format: "3." for whole numbers, four decimals otherwise, scientific
+    /// notation when the magnitudes are very large, very small or far apart.
+    static func elements(_ values: [Float]) -> [String] {
+        let finite = values.filter(\.isFinite).map { abs(Double($0)) }.filter { $0 != 0 }
+        let maxMagnitude = finite.max() ?? 0
+        let minMagnitude = finite.min() ?? 0
+        let whole = values.allSatisfy { !$0.isFinite || $0 == $0.rounded() }
+        let scientific = whole ? maxMagnitude > 1e8
+            : (maxMagnitude / max(minMagnitude, .leastNonzeroMagnitude) > 1000 || maxMagnitude > 1e8 || minMagnitude < 1e-4)
+        return values.map { value in
+            if value.isNaN { return "nan" }
+            if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+            if scientific { return String(format: "%.4e", Double(value)) }
+            if whole { return String(format: "%.0f", Double(value)) + "." }
+            return String(format: "%.4f", Double(value))
+        }
+    }
+
+    static func list(_ t: Tensor4) -> String {
+        func number(_ v: Float) -> String { v == v.rounded() ? String(format: "%.0f.", Double(v)) : NumberText.plain(v) }
+        let samples = t.nested.map { sample in
+            "[" + sample.map { map in "[" + map.map { row in "[" + row.map(number).joined(separator: ", ") + "]" }
+                .joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        }
+        return "[" + samples.joined(separator: ", ") + "]"
+    }
+
+    /// The lines of code that compute this exploration in PyTorch.
+    public static func code(_ e: Exploration) -> [String] {
+        var lines = ["import torch", "import torch.nn.functional as F"]
+        let grad = e.backward ? ", requires_grad=True" : ""
+        if let t = e.conv {
+            let s = t.settings
+            lines.append("x = torch.tensor(\(list(t.input))\(grad))")
+            lines.append("w = torch.tensor(\(list(t.weight))\(grad))")
+            var args = "x, w"
+            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map { NumberText.plain($0) }.joined(separator: ", "))])"); args += ", b" }
+            args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), dilation=\(s.dilation.pytorch)"
+            lines.append("y = F.conv2d(\(args))")
+            lines.append("# as a layer: nn.Conv2d(\(t.input.channels), \(t.weight.batch), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
+                + "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), dilation=\(s.dilation.pytorch), bias=\(t.bias == nil ? "False" : "True"))")
+        } else if let t = e.pool {
+            let s = t.settings
+            lines.append("x = torch.tensor(\(list(t.input))\(grad))")
+            var args = "x, kernel_size=\(s.kernel.pytorch), stride=\(s.stride.pytorch), padding=\(s.padding.pytorch)"
+            if s.dilation != Pair(1) { args += ", dilation=\(s.dilation.pytorch)" }
+            if s.ceilMode { args += ", ceil_mode=True" }
+            lines.append("y = F.max_pool2d(\(args))")
+            lines.append("# as a layer: nn.MaxPool2d(\(args.dropFirst(3)))")
+        } else if let t = e.convT {
+            let s = t.settings
+            lines.append("x = torch.tensor(\(list(t.input))\(grad))")
+            lines.append("w = torch.tensor(\(list(t.weight)))")
+            var args = "x, w"
+            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map { NumberText.plain($0) }.joined(separator: ", "))])"); args += ", b" }
+            args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), dilation=\(s.dilation.pytorch)"
+            lines.append("y = F.conv_transpose2d(\(args))")
+            lines.append("# as a layer: nn.ConvTranspose2d(\(t.input.channels), \(t.weight.channels), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
+                + "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), bias=\(t.bias == nil ? "False" : "True"))")
+        }
+        if e.backward {
+            lines.append("y.backward(g)  # g: the upstream gradient, e.g. torch.ones_like(y)")
+            lines.append(e.conv != nil ? "print(x.grad, w.grad)" : "print(x.grad)")
+        }
+        lines.append("print(y)")
+        return lines
+    }
+}

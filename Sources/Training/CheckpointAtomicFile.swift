@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Replaces a file all at once: the new bytes go to a temporary file in the same directory,
+/// are flushed with fsync, and only then renamed over the target (rename is atomic within a
+/// file system). A crash, a full disk or any error leaves the previous file as it was.
+enum AtomicFile {
+    /// Writes `bytes` to `path` atomically.
+    /// - Parameter failAfterBytes: for tests only: behave as a disk that fills after this many bytes.
+    static func write(_ bytes: [UInt8], to path: String, failAfterBytes: Int? = nil) throws {
+        let target = URL(fileURLWithPath: path)
+        let directory = target.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw SafetensorsError.io(path: path, reason: "the directory \(directory) does not exist")
+        }
+        let temporary = directory + "/." + target.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw SafetensorsError.io(path: path, reason: "cannot create a file in \(directory) (\(errorText()))")
+        }
+        var succeeded = false
+        defer {
+            if !succeeded { unlink(temporary) }
+        }
+        if let problem = writeAll(bytes, to: descriptor, failAfterBytes: failAfterBytes) ?? flushAndClose(descriptor) {
+            throw SafetensorsError.io(path: path, reason: "writing failed (\(problem)); the previous file is unchanged")
+        }
+        guard rename(temporary, path) == 0 else {
+            throw SafetensorsError.io(path: path, reason: "renaming into place failed (\(errorText())); the previous file is unchanged")
+        }
+        succeeded = true
+        // Make the rename itself durable.
+        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
+    }
+
+    /// Writes every byte, retrying short writes; returns the problem, or nil. Closes the descriptor on failure.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, failAfterBytes: Int?) -> String? {
+        let problem: String? = bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                var chunk = buffer.count - written
+                if let limit = failAfterBytes {
+                    guard written < limit else { return String(cString: strerror(ENOSPC)) }
+                    chunk = min(chunk, limit - written)
+                }
+                let result = posixWrite(descriptor, buffer.baseAddress! + written, chunk)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return errorText()
+                }
+                written += result
+            }
+            return nil
+        }
+        if problem != nil { close(descriptor) }
+        return problem
+    }
+
+    /// fsync then close; returns the problem, or nil.
+    private static func flushAndClose(_ descriptor: Int32) -> String? {
+        guard fsync(descriptor) == 0 else {
+            let problem = "flushing to disk: " + errorText()
+            close(descriptor)
+            return problem
+        }
+        return close(descriptor) == 0 ? nil : "closing: " + errorText()
+    }
+
+    private static func errorText() -> String { String(cString: strerror(errno)) }
+}
+
+/// The C `write`, reachable from inside `AtomicFile` whose own `write` would shadow it.
+private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}

@@ -1,0 +1,66 @@
+/// Compares the tensors of a checkpoint with what a model expects, naming every missing,
+/// extra or misshapen tensor, so a student sees exactly why a file does not load.
+///
+/// ```swift
+/// let contents = try Safetensors.read(path)
+/// let match = CheckpointMatch(found: contents.tensors, expected: model.parameterSpecs)
+/// try match.requireExact(path: path)          // throws SafetensorsError.mismatch
+/// let weights = try Checkpoint.load(path, expecting: specs)   // the same, in one call
+/// ```
+public struct CheckpointMatch: Sendable, Equatable {
+    /// Expected tensors the file lacks.
+    public let missing: [TensorSpec]
+    /// Tensors in the file the model does not have.
+    public let extra: [TensorSpec]
+    /// Tensors present under the right name with another shape.
+    public let misshapen: [(name: String, expected: [Int], found: [Int])]
+
+    public init(found: [NamedTensor], expected: [TensorSpec]) {
+        self.init(foundSpecs: found.map { TensorSpec(name: $0.name, shape: $0.shape) }, expected: expected)
+    }
+
+    public init(foundSpecs: [TensorSpec], expected: [TensorSpec]) {
+        let foundByName = Dictionary(foundSpecs.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
+        let expectedNames = Set(expected.map(\.name))
+        missing = expected.filter { foundByName[$0.name] == nil }
+        extra = foundSpecs.filter { !expectedNames.contains($0.name) }
+        misshapen = expected.compactMap { spec in
+            guard let shape = foundByName[spec.name], shape != spec.shape else { return nil }
+            return (spec.name, spec.shape, shape)
+        }
+    }
+
+    /// True when names and shapes agree exactly.
+    public var isExact: Bool { missing.isEmpty && extra.isEmpty && misshapen.isEmpty }
+
+    /// One phrase per problem, e.g. "missing 3.weight [16, 8, 5, 5]".
+    public var problems: [String] {
+        missing.map { "missing \($0)" }
+            + misshapen.map { "\($0.name) has shape \(TensorSpec.format($0.found)), expected \(TensorSpec.format($0.expected))" }
+            + extra.map { "unexpected \($0)" }
+    }
+
+    /// Throws `SafetensorsError.mismatch` listing every problem unless the match is exact.
+    public func requireExact(path: String) throws {
+        guard isExact else { throw SafetensorsError.mismatch(path: path, problems: problems) }
+    }
+
+    public static func == (lhs: CheckpointMatch, rhs: CheckpointMatch) -> Bool { lhs.problems == rhs.problems }
+}
+
+/// Checkpoint files: safetensors whose names and shapes are a PyTorch `nn.Sequential` state_dict.
+public enum Checkpoint {
+    /// Reads `path` and returns its tensors in the order of `expected`, after checking that
+    /// names and shapes match exactly (each problem named otherwise).
+    public static func load(_ path: String, expecting expected: [TensorSpec]) throws -> [NamedTensor] {
+        let contents = try Safetensors.read(path)
+        try CheckpointMatch(found: contents.tensors, expected: expected).requireExact(path: path)
+        return expected.map { contents[$0.name]! }  // present: the match is exact
+    }
+
+    /// Writes `tensors` atomically to `path` (the previous file survives any failure).
+    /// `metadata` is free text for people, e.g. ["model": "cnn", "epoch": "10"].
+    public static func save(_ tensors: [NamedTensor], metadata: [String: String] = [:], to path: String) throws {
+        try Safetensors.write(tensors, metadata: metadata, to: path)
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for Stepper. (Placeholder until its first real test lands.)

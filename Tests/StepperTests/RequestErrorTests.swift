@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import Stepper
+
+/// Bad input gets one line that says what is wrong and what would be valid.
+@Suite("Request errors")
+struct RequestErrorTests {
+    func message(_ request: ExploreRequest) -> String? {
+        do { _ = try request.resolve(); return nil } catch { return error.message }
+    }
+
+    @Test("malformed matrix names the token and row")
+    func malformed() {
+        let text = message(ExploreRequest(operation: .conv, input: "2 3; 1 x"))
+        #expect(text == "malformed matrix in --input: 'x' in row 2 is not a number (write rows like \"2 3 5 0; 1 5 7 -9\")")
+    }
+
+    @Test("ragged rows say how many values each row needs")
+    func ragged() {
+        #expect(message(ExploreRequest(operation: .conv, input: "2 3 5; 1 5"))
+            == "rows of different lengths in --input: row 1 has 3 values but row 2 has 2; every row needs 3")
+    }
+
+    @Test("a kernel larger than the padded input")
+    func kernelTooLarge() {
+        #expect(message(ExploreRequest(operation: .conv, input: "1 2; 3 4", kernel: "1 1 1; 1 1 1; 1 1 1"))
+            == "the kernel spans 3 rows but the padded input has only 2 (2 + 2x0): use a kernel of at most 2, or padding of at least 1")
+    }
+
+    @Test("stride 0 and negative padding")
+    func settings() {
+        #expect(message(ExploreRequest(operation: .conv, stride: "0")) == "stride must be at least 1 (got 0)")
+        #expect(message(ExploreRequest(operation: .pool, padding: "-1")) == "padding must be 0 or more (got -1)")
+        #expect(message(ExploreRequest(operation: .conv, stride: "two"))
+            == "--stride must be a whole number like 2, or height x width like 2x1 (got 'two')")
+    }
+
+    @Test("an empty transposed output says what to change")
+    func emptyTransposed() {
+        let text = message(ExploreRequest(operation: .convT, input: "1", kernel: "1", padding: "1"))
+        #expect(text?.hasPrefix("these settings leave an empty output (H_out = -1)") == true)
+    }
+
+    @Test("pool padding above half the window")
+    func poolPadding() {
+        #expect(message(ExploreRequest(operation: .pool, padding: "2"))
+            == "pooling padding 2 is more than half the window 2: use padding of at most 1")
+    }
+
+    @Test("channels and filters must agree with the values")
+    func channels() {
+        #expect(message(ExploreRequest(operation: .conv, input: "1 2; 3 4", channels: 2))
+            == "--channels is 2 but --input has 1 channel(s): separate channels with '|'")
+        #expect(message(ExploreRequest(operation: .conv, input: "1 2; 3 4 | 5 6; 7 8", kernel: "1"))
+            == "the kernel has 1 channel(s) but the input has 2: give one kernel slice per input channel, separated by '|'")
+    }
+
+    @Test("@file.json and inline JSON lists")
+    func jsonInput() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stepper-input-\(getpid()).json").path
+        try "[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fromFile = try ExploreRequest(operation: .conv, input: "@" + path).resolve()
+        #expect(fromFile.output.values == [-3, -4, 14, -1, 4, 6, -5, 4, -3])
+        let inline = try ExploreRequest(operation: .conv, input: "[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]", kernel: "1 | 1").resolve()
+        let channelSums: [Float] = [6, 8, 10, 12]  // a 1x1 kernel of ones adds the two channels
+        #expect(inline.output.values == channelSums)
+        #expect(message(ExploreRequest(operation: .conv, input: "@/nonexistent.json"))
+            == "cannot read /nonexistent.json for --input: check that the file exists")
+    }
+
+    @Test("random values are reproducible with a seed")
+    func random() throws {
+        let a = try ExploreRequest(operation: .conv, random: "5x6", seed: 7).resolve()
+        let b = try ExploreRequest(operation: .conv, random: "5x6", seed: 7).resolve()
+        let c = try ExploreRequest(operation: .conv, random: "5x6", seed: 8).resolve()
+        #expect(a.input == b.input && a.conv?.weight == b.conv?.weight)
+        #expect(a.input != c.input)
+        #expect(a.input.shape == [1, 1, 5, 6])
+        let multi = try ExploreRequest(operation: .conv, kernel: "3x3", channels: 3, filters: 2).resolve()
+        #expect(multi.conv?.weight.shape == [2, 3, 3, 3])
+        #expect(multi.output.shape == [1, 2, 2, 2])
+    }
+}

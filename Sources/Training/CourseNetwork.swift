@@ -43,16 +43,15 @@ final class CourseNetwork {
         let output = model.forward(input)
         let loss: Float
         var correct = 0
+        let gradient: Tensor
         if kind == .cnn {
-            loss = crossEntropy.forward(output, labels: labels)
+            (loss, gradient) = crossEntropy(output, labels: labels)
             correct = countCorrect(output, labels: labels)
-            guard loss.isFinite else { return StepResult(loss: loss, correct: 0) }
-            model.backward(crossEntropy.backward())
         } else {
-            loss = squaredError.forward(output, target: input)
-            guard loss.isFinite else { return StepResult(loss: loss, correct: 0) }
-            model.backward(squaredError.backward())
+            (loss, gradient) = squaredError(output, target: input)
         }
+        guard loss.isFinite else { return StepResult(loss: loss, correct: 0) }
+        _ = model.backward(gradient)
         optimizer.step()
         return StepResult(loss: loss, correct: correct)
     }
@@ -97,13 +96,13 @@ final class CourseNetwork {
             let input = batch(dataset: dataset, indices: indices)
             let output = model.forward(input)
             if kind == .cnn {
-                lossSum += Double(crossEntropy.forward(output, labels: labels)) * Double(indices.count)
+                lossSum += Double(crossEntropy(output, labels: labels).value) * Double(indices.count)
                 let predictions = predictedLabels(output)
                 for (position, predicted) in predictions.enumerated() {
                     confusion.add(trueLabel: labels[position], predicted: predicted)
                 }
             } else {
-                lossSum += Double(squaredError.forward(output, target: input)) * Double(indices.count)
+                lossSum += Double(squaredError(output, target: input).value) * Double(indices.count)
             }
             if number == 0 { samples = sampleOutputs(output, count: min(SampleStrip.size, indices.count)) }
         }
@@ -144,28 +143,38 @@ final class CourseNetwork {
 
     // MARK: - Checkpoints
 
-    /// Writes the weights under PyTorch's state_dict names and layouts.
-    func saveCheckpoint(to path: String) throws {
-        try Checkpoint.save(namedTensors(), to: path)
+    /// Writes the weights under PyTorch's state_dict names and layouts, atomically.
+    func saveCheckpoint(to path: String, metadata: [String: String] = [:]) throws {
+        do {
+            try Checkpoint.save(namedTensors(), metadata: ["model": kind.rawValue].merging(metadata) { $1 }, to: path)
+        } catch {
+            throw TrainingError("\(error)")
+        }
     }
 
     /// Loads weights saved by cnnlab or PyTorch; names every missing, extra or misshapen tensor.
     func loadCheckpoint(from path: String) throws {
-        let tensors = try Checkpoint.load(from: path, expecting: namedTensors())
-        for (name, parameter) in model.namedParameters() {
-            if let values = tensors[name] { parameter.value.scalars = values }
+        let expected = namedTensors().map { TensorSpec(name: $0.name, shape: $0.shape) }
+        let tensors: [NamedTensor]
+        do { tensors = try Checkpoint.load(path, expecting: expected) } catch {
+            throw TrainingError("\(error)")
+        }
+        for ((_, parameter), tensor) in zip(model.namedParameters(), tensors) {
+            parameter.value.scalars = tensor.values
         }
     }
 
     private func namedTensors() -> [NamedTensor] {
-        model.namedParameters().map { NamedTensor(name: $0.name, shape: $0.parameter.value.shape, values: $0.parameter.value.scalars) }
+        model.namedParameters().map {
+            NamedTensor(name: $0.name, shape: $0.parameter.value.shape, values: $0.parameter.value.scalars)
+        }
     }
 
     // MARK: - Batches
 
     private func batch(dataset: ImageDataset, indices: ArraySlice<Int>) -> Tensor {
         let n = indices.count
-        var tensor = inputs[n] ?? Tensor(shape: [n, dataset.channels, dataset.height, dataset.width])
+        let tensor = inputs[n] ?? Tensor(zeros: [n, dataset.channels, dataset.height, dataset.width])
         tensor.scalars.withUnsafeMutableBufferPointer { dataset.fillBatch(indices: indices, into: $0.baseAddress!) }
         inputs[n] = tensor
         if labels.count != n { labels = Array(repeating: 0, count: n) }

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Kernels
 import Screens
+import Terminal
 import Training
 
 /// `cnnlab train`: trains the course CNN or autoencoder, with the live dashboard or headless.
@@ -52,6 +53,12 @@ struct Train: ParsableCommand {
 
     @Option(help: "Threads for the matrix library (default: OpenBLAS's choice).")
     var threads: Int?
+
+    @Flag(help: "Dashboard without colour (as NO_COLOR does): images drawn with an ASCII ramp.")
+    var noColor = false
+
+    @Flag(help: "Dashboard with ASCII characters only.")
+    var ascii = false
 
     mutating func run() throws {
         let recipe = try makeRecipe()
@@ -127,7 +134,8 @@ struct Train: ParsableCommand {
     }
 
     private func runDashboard(_ session: TrainingSession) throws {
-        do { try DashboardScreen.run(session: session) } catch {
+        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+        do { print(try DashboardScreen.run(session: session, capabilities: capabilities)) } catch {
             throw CLIFailure("\(error)")
         }
     }

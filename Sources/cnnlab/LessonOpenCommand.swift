@@ -1,7 +1,75 @@
 import ArgumentParser
+import Foundation
+import Lessons
 
-/// `cnnlab lesson`: Open a lesson. (Placeholder: its owner replaces this file.)
+/// `cnnlab lesson NAME|FILE` opens a lesson in the player; `cnnlab lesson --check FILE...`
+/// validates lesson files for authors.
 struct LessonOpen: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lesson", abstract: "Open a lesson.")
-    mutating func run() throws { throw ValidationError("cnnlab lesson is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "lesson",
+        abstract: "Open a lesson, or check lesson files with --check.",
+        discussion: """
+            NAME is a lesson of `cnnlab lessons`: its number (1), its file name \
+            (01-convolution-by-hand) or that name without the number (convolution-by-hand). \
+            FILE is a path to a lesson file. The format is described in lessons/FORMAT.md.
+
+            With --check, every problem of every FILE is printed as file:line: message, and \
+            the exit status is 1 if there is any.
+            """)
+
+    @Flag(name: .long, help: "Check lesson files and print every problem as file:line: message.")
+    var check = false
+
+    @Flag(name: .long, help: "Draw with ASCII characters only.")
+    var ascii = false
+
+    @Flag(name: .long, help: "Draw without colours (as NO_COLOR does).")
+    var noColor = false
+
+    @Argument(help: "A lesson name or number, or a lesson file (with --check: one or more files).")
+    var targets: [String] = []
+
+    mutating func run() throws {
+        if check {
+            guard !targets.isEmpty else { throw ValidationError("--check needs at least one lesson file") }
+            let report = LessonValidator.check(paths: targets)
+            for line in report { print(line) }
+            if !report.isEmpty { throw ExitCode(1) }
+            print("\(targets.count) lesson file\(targets.count == 1 ? "" : "s") checked: no problems")
+            return
+        }
+        guard targets.count == 1 else {
+            throw ValidationError(targets.isEmpty ? "name a lesson (see `cnnlab lessons`) or a lesson file"
+                                                  : "open one lesson at a time")
+        }
+        let entry = try LessonLocator.entry(for: targets[0])
+        try HomeLauncher.openLesson(entry, ascii: ascii, noColor: noColor)
+    }
+}
+
+/// Finds a lesson by name, number or path, with a one-line message when it cannot.
+enum LessonLocator {
+    static func entry(for target: String) throws -> LessonLibrary.Entry {
+        let isPath = target.contains("/") || FileManager.default.fileExists(atPath: target)
+        if isPath {
+            guard FileManager.default.fileExists(atPath: target) else {
+                throw ValidationError("no lesson file at \(target)")
+            }
+            let name = ((target as NSString).lastPathComponent as NSString).deletingPathExtension
+            return LessonLibrary.Entry(name: name, path: target)
+        }
+        let library = try library()
+        guard let entry = library.entry(named: target) else {
+            let names = library.entries.map(\.name).joined(separator: ", ")
+            throw ValidationError("no lesson named '\(target)' in \(library.directory) (lessons: \(names))")
+        }
+        return entry
+    }
+
+    static func library() throws -> LessonLibrary {
+        switch LessonLibrary.locate() {
+        case .success(let library): return library
+        case .failure(let error): throw ValidationError(error.message)
+        }
+    }
 }

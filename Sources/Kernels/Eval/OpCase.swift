@@ -1,0 +1,180 @@
+/// One op to evaluate, in the schema of the golden file (../shared/golden/ops.json):
+/// {"name", "op", "params", "input", "weight", "bias", "grad_output"}. Parsing validates every
+/// field, shape and parameter before any kernel touches memory.
+public struct OpCase: Sendable {
+    public enum Op: String, Sendable, CaseIterable {
+        case conv2d
+        case convTranspose2d = "conv_transpose2d"
+        case maxPool2d = "max_pool2d"
+    }
+
+    /// The op with its validated geometry.
+    public enum Geometry: Sendable {
+        case conv2d(Conv2dGeometry)
+        case convTranspose2d(ConvTranspose2dGeometry)
+        case maxPool2d(MaxPool2dGeometry)
+    }
+
+    public var name: String
+    public var geometry: Geometry
+    /// Flat values, row-major, in the shapes the geometry gives.
+    public var input: [Float]
+    public var weight: [Float]?
+    public var bias: [Float]?
+    public var gradOutput: [Float]
+
+    public var op: Op {
+        switch geometry {
+        case .conv2d: .conv2d
+        case .convTranspose2d: .convTranspose2d
+        case .maxPool2d: .maxPool2d
+        }
+    }
+}
+
+/// Why a case cannot be evaluated: the case, the field and the reason, as one line.
+public struct OpCaseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var caseName: String
+    public var field: String
+    public var reason: String
+
+    public var description: String { "case \"\(caseName)\": \(field): \(reason)" }
+}
+
+extension OpCase {
+    /// Reads a file's top level: {"cases": [...]} or a single case object. Each element is the
+    /// parsed case or the reason it was refused, so one bad case does not stop the others.
+    /// Throws only when the whole document is unusable (malformed JSON, wrong top level).
+    public static func parseDocument(_ document: JSONValue) throws(ShapeError) -> [Result<OpCase, OpCaseError>] {
+        guard case .object(let top) = document else {
+            throw ShapeError(field: "JSON", reason: "the top level must be a case object or {\"cases\": [...]}, got \(document.kind)")
+        }
+        guard let cases = top["cases"] else {
+            return [parse(document, index: 0)]
+        }
+        guard case .array(let list) = cases else {
+            throw ShapeError(field: "cases", reason: "must be a list of case objects, got \(cases.kind)")
+        }
+        if list.isEmpty { throw ShapeError(field: "cases", reason: "the list is empty") }
+        return list.enumerated().map { parse($1, index: $0) }
+    }
+
+    /// Parses and validates one case; `index` names it when it has no "name".
+    public static func parse(_ value: JSONValue, index: Int) -> Result<OpCase, OpCaseError> {
+        var name = "#\(index + 1)"
+        if case .object(let fields) = value, case .string(let given)? = fields["name"] { name = given }
+        do throws(ShapeError) {
+            return .success(try parseFields(value, name: name))
+        } catch {
+            return .failure(OpCaseError(caseName: name, field: error.field, reason: error.reason))
+        }
+    }
+
+    private static func parseFields(_ value: JSONValue, name: String) throws(ShapeError) -> OpCase {
+        guard case .object(let fields) = value else {
+            throw ShapeError(field: "case", reason: "must be an object, got \(value.kind)")
+        }
+        if let given = fields["name"], given != .null {
+            guard case .string = given else { throw ShapeError(field: "name", reason: "must be a string, got \(given.kind)") }
+        }
+        guard let opValue = fields["op"] else { throw ShapeError(field: "op", reason: "missing") }
+        guard case .string(let opName) = opValue, let op = Op(rawValue: opName) else {
+            let choices = Op.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ShapeError(field: "op", reason: "must be one of \(choices), got \(describe(opValue))")
+        }
+        let params = try ParamReader(fields["params"])
+        let input = try NestedList.read(fields["input"], field: "input", rank: 4)
+        let shape = input.shape
+        switch op {
+        case .conv2d, .convTranspose2d:
+            let weight = try NestedList.read(fields["weight"], field: "weight", rank: 4)
+            let bias = try NestedList.readOptional(fields["bias"], field: "bias", rank: 1)
+            let geometry: Geometry
+            let outChannels: Int
+            if op == .conv2d {
+                try params.allow(["stride", "padding", "dilation"])
+                guard weight.shape[1] == shape[1] else {
+                    throw ShapeError(field: "weight", reason: "has \(weight.shape[1]) input channels (shape \(weight.shape)) but the input has \(shape[1]) (shape \(shape))")
+                }
+                outChannels = weight.shape[0]
+                geometry = .conv2d(try Conv2dGeometry(
+                    batch: shape[0], inChannels: shape[1], outChannels: outChannels,
+                    input: Size2D(shape[2], shape[3]), kernel: Size2D(weight.shape[2], weight.shape[3]),
+                    stride: try params.pair("stride", default: 1), padding: try params.pair("padding", default: 0),
+                    dilation: try params.pair("dilation", default: 1)))
+            } else {
+                try params.allow(["stride", "padding", "dilation", "output_padding"])
+                guard weight.shape[0] == shape[1] else {
+                    throw ShapeError(field: "weight", reason: "has \(weight.shape[0]) input channels (dimension 0 of \(weight.shape), PyTorch's order for conv_transpose2d) but the input has \(shape[1]) (shape \(shape))")
+                }
+                outChannels = weight.shape[1]
+                geometry = .convTranspose2d(try ConvTranspose2dGeometry(
+                    batch: shape[0], inChannels: shape[1], outChannels: outChannels,
+                    input: Size2D(shape[2], shape[3]), kernel: Size2D(weight.shape[2], weight.shape[3]),
+                    stride: try params.pair("stride", default: 1), padding: try params.pair("padding", default: 0),
+                    outputPadding: try params.pair("output_padding", default: 0),
+                    dilation: try params.pair("dilation", default: 1)))
+            }
+            if let bias, bias.shape != [outChannels] {
+                throw ShapeError(field: "bias", reason: "must hold \(outChannels) values (one per output channel), got shape \(bias.shape)")
+            }
+            let gradOutput = try NestedList.read(fields["grad_output"], field: "grad_output", rank: 4)
+            try requireShape(gradOutput.shape, geometry.outputShape)
+            return OpCase(name: name, geometry: geometry, input: input.values, weight: weight.values,
+                          bias: bias?.values, gradOutput: gradOutput.values)
+        case .maxPool2d:
+            try params.allow(["kernel_size", "stride", "padding", "dilation", "ceil_mode"])
+            for field in ["weight", "bias"] where fields[field] != nil && fields[field] != .null {
+                throw ShapeError(field: field, reason: "max_pool2d has no \(field); use null or leave it out")
+            }
+            guard params.has("kernel_size") else { throw ShapeError(field: "params.kernel_size", reason: "missing") }
+            let kernel = try params.pair("kernel_size", default: 1)
+            let geometry = Geometry.maxPool2d(try MaxPool2dGeometry(
+                batch: shape[0], channels: shape[1], input: Size2D(shape[2], shape[3]), kernel: kernel,
+                stride: try params.optionalPair("stride") ?? kernel, padding: try params.pair("padding", default: 0),
+                dilation: try params.pair("dilation", default: 1), ceilMode: try params.bool("ceil_mode", default: false)))
+            let gradOutput = try NestedList.read(fields["grad_output"], field: "grad_output", rank: 4)
+            try requireShape(gradOutput.shape, geometry.outputShape)
+            return OpCase(name: name, geometry: geometry, input: input.values, weight: nil, bias: nil,
+                          gradOutput: gradOutput.values)
+        }
+    }
+
+    private static func requireShape(_ shape: [Int], _ expected: [Int]) throws(ShapeError) {
+        if shape != expected {
+            throw ShapeError(field: "grad_output", reason: "must have the output's shape \(expected), got \(shape)")
+        }
+    }
+
+    static func describe(_ value: JSONValue) -> String {
+        if case .string(let s) = value { return "\"\(s)\"" }
+        return value.kind
+    }
+}
+
+extension OpCase.Geometry {
+    public var inputShape: [Int] {
+        switch self {
+        case .conv2d(let g): g.inputShape
+        case .convTranspose2d(let g): g.inputShape
+        case .maxPool2d(let g): g.inputShape
+        }
+    }
+
+    public var outputShape: [Int] {
+        switch self {
+        case .conv2d(let g): g.outputShape
+        case .convTranspose2d(let g): g.outputShape
+        case .maxPool2d(let g): g.outputShape
+        }
+    }
+
+    /// nil for pooling, which has no weight.
+    public var weightShape: [Int]? {
+        switch self {
+        case .conv2d(let g): g.weightShape
+        case .convTranspose2d(let g): g.weightShape
+        case .maxPool2d: nil
+        }
+    }
+}

@@ -1,0 +1,78 @@
+/// Which implementation evaluates a case: the fast kernels or the plain reference loops.
+public enum KernelPath: Sendable, CaseIterable {
+    case fast, reference
+}
+
+/// What `cnnlab eval` prints for one case: the forward output and the gradients of the inputs
+/// for the case's grad_output. Flat row-major values with their shapes.
+public struct OpCaseResult: Sendable {
+    public var name: String
+    public var output: [Float]
+    public var outputShape: [Int]
+    public var gradInput: [Float]
+    public var inputShape: [Int]
+    /// nil for pooling.
+    public var gradWeight: [Float]?
+    public var weightShape: [Int]?
+    /// nil for pooling and for convolutions without bias.
+    public var gradBias: [Float]?
+}
+
+extension OpCase {
+    /// Runs the case forward and backward. The case was validated when parsed, so this cannot fail.
+    public func evaluate(_ path: KernelPath) -> OpCaseResult {
+        var output = [Float](repeating: 0, count: geometry.outputShape.reduce(1, *))
+        var gradInput = [Float](repeating: 0, count: input.count)
+        var gradWeight = weight.map { [Float](repeating: 0, count: $0.count) }
+        var gradBias = bias.map { [Float](repeating: 0, count: $0.count) }
+        let weightValues = weight ?? [0], biasValues = bias ?? [0], hasBias = bias != nil
+        var gradWeightBuffer = gradWeight ?? [0], gradBiasBuffer = gradBias ?? [0]
+        input.withUnsafeBufferPointer { x in
+        weightValues.withUnsafeBufferPointer { w in
+        biasValues.withUnsafeBufferPointer { b in
+        gradOutput.withUnsafeBufferPointer { dy in
+        output.withUnsafeMutableBufferPointer { y in
+        gradInput.withUnsafeMutableBufferPointer { dx in
+        gradWeightBuffer.withUnsafeMutableBufferPointer { dw in
+        gradBiasBuffer.withUnsafeMutableBufferPointer { db in
+            let (x, w, dy, y, dx, dw) = (x.baseAddress!, w.baseAddress!, dy.baseAddress!, y.baseAddress!,
+                                          dx.baseAddress!, dw.baseAddress!)
+            let bias = hasBias ? b.baseAddress! : nil
+            let gradBias = hasBias ? db.baseAddress! : nil
+            switch (geometry, path) {
+            case (.conv2d(let g), .fast):
+                let workspace = Conv2dWorkspace(g)
+                conv2dForward(g, input: x, weight: w, bias: bias, output: y, workspace: workspace)
+                conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw, gradBias: gradBias,
+                               workspace: workspace)
+            case (.conv2d(let g), .reference):
+                conv2dForwardReference(g, input: x, weight: w, bias: bias, output: y)
+                conv2dBackwardReference(g, input: x, weight: w, gradOutput: dy, gradInput: dx, gradWeight: dw,
+                                        gradBias: gradBias)
+            case (.convTranspose2d(let g), .fast):
+                let workspace = ConvTranspose2dWorkspace(g)
+                convTranspose2dForward(g, input: x, weight: w, bias: bias, output: y, workspace: workspace)
+                convTranspose2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
+                                        gradBias: gradBias, workspace: workspace)
+            case (.convTranspose2d(let g), .reference):
+                convTranspose2dForwardReference(g, input: x, weight: w, bias: bias, output: y)
+                convTranspose2dBackwardReference(g, input: x, weight: w, gradOutput: dy, gradInput: dx,
+                                                 gradWeight: dw, gradBias: gradBias)
+            case (.maxPool2d(let g), .fast):
+                var argmax = [Int32](repeating: -1, count: g.outputCount)
+                argmax.withUnsafeMutableBufferPointer { a in
+                    maxPool2dForward(g, input: x, output: y, argmax: a.baseAddress!)
+                    maxPool2dBackward(g, gradOutput: dy, argmax: a.baseAddress!, gradInput: dx)
+                }
+            case (.maxPool2d(let g), .reference):
+                maxPool2dForwardReference(g, input: x, output: y)
+                maxPool2dBackwardReference(g, input: x, gradOutput: dy, gradInput: dx)
+            }
+        }}}}}}}}
+        if gradWeight != nil { gradWeight = gradWeightBuffer }
+        if gradBias != nil { gradBias = gradBiasBuffer }
+        return OpCaseResult(name: name, output: output, outputShape: geometry.outputShape, gradInput: gradInput,
+                            inputShape: geometry.inputShape, gradWeight: gradWeight,
+                            weightShape: geometry.weightShape, gradBias: gradBias)
+    }
+}

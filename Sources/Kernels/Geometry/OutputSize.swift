@@ -1,0 +1,44 @@
+/// Output-size arithmetic of convolution, transposed convolution and pooling (one dimension),
+/// following PyTorch and Dumoulin & Visin's "A guide to convolution arithmetic".
+public enum OutputSize {
+    /// The extent of a dilated kernel: D(K-1) + 1.
+    public static func effectiveKernel(_ kernel: Int, dilation: Int) -> Int {
+        dilation * (kernel - 1) + 1
+    }
+
+    /// Convolution: O = floor((I + 2P - D(K-1) - 1) / S) + 1.
+    /// Meaningful when S >= 1 and the dilated kernel fits the padded input.
+    public static func convolution(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> Int {
+        floorDivide(input + 2 * padding - dilation * (kernel - 1) - 1, stride) + 1
+    }
+
+    /// Transposed convolution: O = (I - 1)S - 2P + D(K-1) + output_padding + 1.
+    public static func transposedConvolution(input: Int, kernel: Int, stride: Int, padding: Int,
+                                             dilation: Int, outputPadding: Int) -> Int {
+        (input - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1
+    }
+
+    /// Pooling: like convolution, rounding up in ceil mode; as in PyTorch, a ceil-mode window
+    /// that would start beyond the input and its left padding is dropped.
+    public static func pooling(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int,
+                               ceilMode: Bool) -> Int {
+        let span = input + 2 * padding - dilation * (kernel - 1) - 1
+        var size = floorDivide(span + (ceilMode ? stride - 1 : 0), stride) + 1
+        if ceilMode && (size - 1) * stride >= input + padding {
+            size -= 1
+        }
+        return size
+    }
+
+    /// Division rounding towards minus infinity (Swift's `/` rounds towards zero).
+    static func floorDivide(_ a: Int, _ b: Int) -> Int {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+}
+
+/// Division rounding towards plus infinity, for b > 0.
+@inline(__always)
+func ceilDivide(_ a: Int, _ b: Int) -> Int {
+    a >= 0 ? (a + b - 1) / b : -((-a) / b)
+}

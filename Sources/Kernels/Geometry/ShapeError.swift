@@ -1,0 +1,45 @@
+/// A shape or parameter that an op cannot accept, as a value with a message a student can act on.
+///
+/// `field` names what is wrong (for example "params.stride" or "weight"), `reason` says why.
+public struct ShapeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var field: String
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(field): \(reason)" }
+}
+
+/// Sizes above this are refused so that a typo (a padding of 10^9) cannot ask for terabytes.
+public let maximumElementCount = 1 << 30
+
+/// The product of `factors`, or an error naming `field` when it would exceed `maximumElementCount`.
+func checkedElementCount(_ factors: [Int], field: String) throws(ShapeError) -> Int {
+    var product = 1
+    for factor in factors {
+        let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+        if overflow || result > maximumElementCount {
+            throw ShapeError(field: field, reason: "too large (more than \(maximumElementCount) elements)")
+        }
+        product = result
+    }
+    return product
+}
+
+/// Checks that every entry of a size is at least `minimum`.
+func requireAtLeast(_ minimum: Int, _ value: Size2D, field: String) throws(ShapeError) {
+    if value.height < minimum || value.width < minimum {
+        let rule = minimum == 0 ? "must not be negative" : "must be at least \(minimum)"
+        throw ShapeError(field: field, reason: "\(rule), got \(value)")
+    }
+}
+
+/// Checks that a single count is at least `minimum`.
+func requireAtLeast(_ minimum: Int, _ value: Int, field: String) throws(ShapeError) {
+    if value < minimum {
+        throw ShapeError(field: field, reason: "must be at least \(minimum), got \(value)")
+    }
+}

@@ -1,0 +1,63 @@
+/// Plain 2-D convolution, written straight from the definition: the yardstick for `Conv2d.swift`.
+
+/// input [N, Cin, H, W], weight [Cout, Cin, kH, kW], bias [Cout] or nil -> output [N, Cout, OH, OW].
+public func conv2dForwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    for n in 0..<g.batch {
+        for co in 0..<g.outChannels {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var sum: Float = bias?[co] ?? 0
+                    for ci in 0..<g.inChannels {
+                        for ky in 0..<g.kernel.height {
+                            let iy = oy * g.stride.height - g.padding.height + ky * g.dilation.height
+                            if iy < 0 || iy >= h { continue }
+                            for kx in 0..<g.kernel.width {
+                                let ix = ox * g.stride.width - g.padding.width + kx * g.dilation.width
+                                if ix < 0 || ix >= w { continue }
+                                let x = input[((n * g.inChannels + ci) * h + iy) * w + ix]
+                                let k = weight[((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx]
+                                sum += x * k
+                            }
+                        }
+                    }
+                    output[((n * g.outChannels + co) * oh + oy) * ow + ox] = sum
+                }
+            }
+        }
+    }
+}
+
+/// gradOutput [N, Cout, OH, OW] -> gradInput [N, Cin, H, W] (overwritten, skipped when nil),
+/// gradWeight [Cout, Cin, kH, kW] and gradBias [Cout] (accumulated).
+public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                    gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
+                                    gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    gradInput?.update(repeating: 0, count: g.inputCount)
+    for n in 0..<g.batch {
+        for co in 0..<g.outChannels {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let d = gradOutput[((n * g.outChannels + co) * oh + oy) * ow + ox]
+                    gradBias?[co] += d
+                    for ci in 0..<g.inChannels {
+                        for ky in 0..<g.kernel.height {
+                            let iy = oy * g.stride.height - g.padding.height + ky * g.dilation.height
+                            if iy < 0 || iy >= h { continue }
+                            for kx in 0..<g.kernel.width {
+                                let ix = ox * g.stride.width - g.padding.width + kx * g.dilation.width
+                                if ix < 0 || ix >= w { continue }
+                                let xi = ((n * g.inChannels + ci) * h + iy) * w + ix
+                                let ki = ((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx
+                                gradWeight[ki] += input[xi] * d
+                                gradInput?[xi] += weight[ki] * d
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// How a batch of images unrolls into the im2col matrix of a convolution.
+///
+/// The matrix has `rows` = channels * kernel.height * kernel.width (one per channel and kernel tap)
+/// and `columns` = batch * grid.height * grid.width (one per image and output position), stored
+/// row-major. Positions that fall into the padding read as zero.
+/// For a convolution the image is the input and the grid the output; a transposed convolution
+/// uses the same layout with the roles swapped (image = its output, grid = its input).
+public struct Im2colLayout: Sendable, Equatable {
+    public let batch: Int
+    public let channels: Int
+    public let image: Size2D
+    public let grid: Size2D
+    public let kernel: Size2D
+    public let stride: Size2D
+    public let padding: Size2D
+    public let dilation: Size2D
+
+    public var rows: Int { channels * kernel.area }
+    public var columns: Int { batch * grid.area }
+    public var count: Int { rows * columns }
+
+    /// For one kernel column offset, the range of grid columns whose image column lies inside
+    /// the image (the rest read padding).
+    @inline(__always)
+    func validGridColumns(tapOffset: Int) -> Range<Int> {
+        let lo = max(0, ceilDivide(-tapOffset, stride.width))
+        let hi = min(grid.width, ceilDivide(image.width - tapOffset, stride.width))
+        return lo..<max(lo, hi)
+    }
+}
+
+/// Unrolls every receptive field of the batch into columns.
+/// images [batch, channels, image.height, image.width] -> columns [rows, columns] (see `Im2colLayout`).
+public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    let h = layout.image.height, w = layout.image.width
+    let gh = layout.grid.height, gw = layout.grid.width
+    let sh = layout.stride.height, sw = layout.stride.width
+    let columnCount = layout.columns
+    for c in 0..<layout.channels {
+        for kh in 0..<layout.kernel.height {
+            let rowOffset = kh * layout.dilation.height - layout.padding.height
+            for kw in 0..<layout.kernel.width {
+                let colOffset = kw * layout.dilation.width - layout.padding.width
+                let valid = layout.validGridColumns(tapOffset: colOffset)
+                let row = (c * layout.kernel.height + kh) * layout.kernel.width + kw
+                var dst = columns + row * columnCount
+                for n in 0..<layout.batch {
+                    let plane = images + (n * layout.channels + c) * h * w
+                    for gy in 0..<gh {
+                        let iy = gy * sh + rowOffset
+                        if iy < 0 || iy >= h {
+                            dst.update(repeating: 0, count: gw)
+                        } else {
+                            let src = plane + iy * w + colOffset
+                            for gx in 0..<valid.lowerBound { dst[gx] = 0 }
+                            if sw == 1 {
+                                for gx in valid { dst[gx] = src[gx] }
+                            } else {
+                                for gx in valid { dst[gx] = src[gx * sw] }
+                            }
+                            for gx in valid.upperBound..<gw { dst[gx] = 0 }
+                        }
+                        dst += gw
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The adjoint of `im2col`: adds every column entry back onto the image position it came from.
+/// columns [rows, columns] -> images [batch, channels, image.height, image.width] (accumulated:
+/// the caller zeroes `images` first when it wants a fresh result).
+public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: UnsafeMutablePointer<Float>) {
+    let h = layout.image.height, w = layout.image.width
+    let gh = layout.grid.height, gw = layout.grid.width
+    let sh = layout.stride.height, sw = layout.stride.width
+    let columnCount = layout.columns
+    for c in 0..<layout.channels {
+        for kh in 0..<layout.kernel.height {
+            let rowOffset = kh * layout.dilation.height - layout.padding.height
+            for kw in 0..<layout.kernel.width {
+                let colOffset = kw * layout.dilation.width - layout.padding.width
+                let valid = layout.validGridColumns(tapOffset: colOffset)
+                let row = (c * layout.kernel.height + kh) * layout.kernel.width + kw
+                var src = columns + row * columnCount
+                for n in 0..<layout.batch {
+                    let plane = images + (n * layout.channels + c) * h * w
+                    for gy in 0..<gh {
+                        let iy = gy * sh + rowOffset
+                        if iy >= 0 && iy < h {
+                            let dst = plane + iy * w + colOffset
+                            if sw == 1 {
+                                for gx in valid { dst[gx] += src[gx] }
+                            } else {
+                                for gx in valid { dst[gx * sw] += src[gx] }
+                            }
+                        }
+                        src += gw
+                    }
+                }
+            }
+        }
+    }
+}

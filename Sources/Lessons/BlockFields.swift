@@ -1,0 +1,235 @@
+import Yams
+
+/// The `key: value` body of a fenced block, read with Yams, with the file line of every
+/// key, and the problems met while reading typed values from it.
+///
+/// Each accessor returns nil (and records a problem naming the key and its line) when the
+/// value has the wrong type, so a block reader can go on and report every problem at once.
+struct BlockFields {
+    /// The block's kind, used in messages ("quiz", "explore", ...).
+    let kind: String
+    /// The line of the opening fence; body line n is file line `fenceLine + n`.
+    let fenceLine: Int
+    private(set) var values: [String: Node] = [:]
+    private(set) var keyLines: [String: Int] = [:]
+    /// Keys in file order.
+    private(set) var keys: [String] = []
+    var problems: [LessonProblem] = []
+
+    /// Reads `body` as YAML. A YAML error becomes one problem at its file line.
+    init(kind: String, body: [String], fenceLine: Int) {
+        self.kind = kind
+        self.fenceLine = fenceLine
+        let text = body.joined(separator: "\n")
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            let (line, message) = Self.describe(error)
+            problems.append(LessonProblem(line: fenceLine + line, message: "YAML error in the \(kind) block: \(message)"))
+            return
+        } catch {
+            problems.append(LessonProblem(line: fenceLine + 1, message: "YAML error in the \(kind) block: \(error)"))
+            return
+        }
+        guard let root else {
+            problems.append(LessonProblem(line: fenceLine, message: "the \(kind) block is empty"))
+            return
+        }
+        guard case .mapping(let mapping) = root else {
+            problems.append(LessonProblem(line: line(of: root),
+                                          message: "the \(kind) block must be 'key: value' lines"))
+            return
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let keyLine = line(of: keyNode)
+            if values[key] != nil {
+                problems.append(LessonProblem(line: keyLine, message: "duplicate key '\(key)' in the \(kind) block"))
+                continue
+            }
+            values[key] = value
+            keyLines[key] = keyLine
+            keys.append(key)
+        }
+    }
+
+    /// Whether the body could be read as a mapping at all.
+    var isReadable: Bool { problems.isEmpty || !keys.isEmpty }
+
+    /// The file line of a node (the fence line when Yams gives no position).
+    func line(of node: Node) -> Int {
+        fenceLine + (node.mark?.line ?? 0)
+    }
+
+    /// The file line of `key`, or of the fence when the key is absent.
+    func line(of key: String) -> Int { keyLines[key] ?? fenceLine }
+
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    /// Records one problem for each key not in `allowed`.
+    mutating func rejectUnknownKeys(allowed: [String]) {
+        for key in keys where !allowed.contains(key) {
+            problems.append(LessonProblem(
+                line: line(of: key),
+                message: "unknown key '\(key)' in the \(kind) block (known: \(allowed.joined(separator: ", ")))"))
+        }
+    }
+
+    mutating func problem(_ key: String, _ message: String) {
+        problems.append(LessonProblem(line: line(of: key), message: message))
+    }
+
+    /// A scalar as text (numbers included, as written).
+    mutating func string(_ key: String) -> String? {
+        guard let node = values[key] else { return nil }
+        guard case .scalar(let scalar) = node else {
+            problem(key, "'\(key)' must be text, not a \(Self.shape(of: node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A number (integer or decimal).
+    mutating func number(_ key: String) -> Double? {
+        guard let node = values[key] else { return nil }
+        guard case .scalar(let scalar) = node, let value = Double(scalar.string.trimmingSpaces) else {
+            problem(key, "'\(key)' must be a number, got \(Self.quote(node))")
+            return nil
+        }
+        return value
+    }
+
+    /// A whole number.
+    mutating func integer(_ key: String) -> Int? {
+        guard let node = values[key] else { return nil }
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string.trimmingSpaces) else {
+            problem(key, "'\(key)' must be a whole number, got \(Self.quote(node))")
+            return nil
+        }
+        return value
+    }
+
+    /// A whole number or a [height, width] pair; a single number applies to both.
+    mutating func pair(_ key: String) -> (Int, Int)? {
+        guard let node = values[key] else { return nil }
+        if case .scalar(let scalar) = node, let value = Int(scalar.string.trimmingSpaces) { return (value, value) }
+        if case .sequence(let items) = node, items.count == 2,
+           let height = items[0].scalar.flatMap({ Int($0.string) }),
+           let width = items[1].scalar.flatMap({ Int($0.string) }) {
+            return (height, width)
+        }
+        problem(key, "'\(key)' must be a whole number or a [height, width] pair, got \(Self.quote(node))")
+        return nil
+    }
+
+    /// A text or a list of texts (hints).
+    mutating func strings(_ key: String) -> [String]? {
+        guard let node = values[key] else { return nil }
+        switch node {
+        case .scalar(let scalar): return [scalar.string]
+        case .sequence(let items):
+            var texts: [String] = []
+            for item in items {
+                guard case .scalar(let scalar) = item else {
+                    problems.append(LessonProblem(line: line(of: item), message: "each of '\(key)' must be text"))
+                    return nil
+                }
+                texts.append(scalar.string)
+            }
+            return texts
+        case .mapping:
+            problem(key, "'\(key)' must be text or a list of texts, not a mapping")
+            return nil
+        }
+    }
+
+    /// A matrix: a list of rows ([[1, 2], [3, 4]]) or a string "1 2; 3 4" as `cnnlab explore` takes.
+    mutating func matrix(_ key: String) -> [[Double]]? {
+        guard let node = values[key] else { return nil }
+        let rows: [[Double]]
+        switch node {
+        case .scalar(let scalar):
+            guard let parsed = Matrix.parse(scalar.string) else {
+                problem(key, "'\(key)' is not a matrix: write rows like \"1 2; 3 4\" or [[1, 2], [3, 4]]")
+                return nil
+            }
+            rows = parsed
+        case .sequence(let items):
+            var parsed: [[Double]] = []
+            for item in items {
+                guard case .sequence(let cells) = item else {
+                    problems.append(LessonProblem(line: line(of: item),
+                                                  message: "each row of '\(key)' must be a list of numbers"))
+                    return nil
+                }
+                var row: [Double] = []
+                for cell in cells {
+                    guard let value = cell.scalar.flatMap({ Double($0.string) }) else {
+                        problems.append(LessonProblem(line: line(of: cell),
+                                                      message: "'\(key)' holds \(Self.quote(cell)), which is not a number"))
+                        return nil
+                    }
+                    row.append(value)
+                }
+                parsed.append(row)
+            }
+            rows = parsed
+        case .mapping:
+            problem(key, "'\(key)' must be a matrix, not a mapping")
+            return nil
+        }
+        if rows.isEmpty || rows[0].isEmpty {
+            problem(key, "'\(key)' is empty")
+            return nil
+        }
+        if let bad = rows.firstIndex(where: { $0.count != rows[0].count }) {
+            problem(key, "'\(key)' row \(bad + 1) has \(rows[bad].count) values but row 1 has \(rows[0].count)")
+            return nil
+        }
+        return rows
+    }
+
+    /// The raw node, for blocks with their own structure (model layers).
+    func node(_ key: String) -> Node? { values[key] }
+
+    static func shape(of node: Node) -> String {
+        switch node {
+        case .scalar: return "value"
+        case .sequence: return "list"
+        case .mapping: return "mapping"
+        }
+    }
+
+    static func quote(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        }
+    }
+
+    /// The body line (1-based) and a readable message of a Yams error.
+    static func describe(_ error: YamlError) -> (Int, String) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let text = context.map { "\(problem) (\($0.text))" } ?? problem
+            return (mark.line, text)
+        case .reader(let problem, _, _, _):
+            return (1, problem)
+        default:
+            return (1, "\(error)")
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,55 @@
+/// ReLU, as PyTorch's `nn.ReLU`: max(x, 0); the gradient passes where the output is positive.
+public final class ReLU: Layer, @unchecked Sendable {
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+
+    public init() {}
+    public var parameters: [Parameter] { [] }
+    public var description: String { "ReLU()" }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        output.resize(to: input.shape)
+        input.withPointer { x in output.withMutablePointer { y in reluForward(input: x, output: y, count: input.count) } }
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(gradOutput.shape == output.shape, "ReLU.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
+        gradInput.resize(to: output.shape)
+        output.withPointer { y in
+            gradOutput.withPointer { dy in
+                gradInput.withMutablePointer { dx in reluBackward(output: y, gradOutput: dy, gradInput: dx, count: output.count) }
+            }
+        }
+        return gradInput
+    }
+}
+
+/// Sigmoid, as PyTorch's `nn.Sigmoid`: 1 / (1 + e^-x); the gradient is y(1 - y).
+public final class Sigmoid: Layer, @unchecked Sendable {
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+
+    public init() {}
+    public var parameters: [Parameter] { [] }
+    public var description: String { "Sigmoid()" }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        output.resize(to: input.shape)
+        input.withPointer { x in output.withMutablePointer { y in sigmoidForward(input: x, output: y, count: input.count) } }
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(gradOutput.shape == output.shape, "Sigmoid.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
+        gradInput.resize(to: output.shape)
+        output.withPointer { y in
+            gradOutput.withPointer { dy in
+                gradInput.withMutablePointer { dx in sigmoidBackward(output: y, gradOutput: dy, gradInput: dx, count: output.count) }
+            }
+        }
+        return gradInput
+    }
+}

@@ -1,0 +1,115 @@
+/// 2-D convolution over a batch of images, as PyTorch's `nn.Conv2d` (groups = 1).
+///
+/// weight [outChannels, inChannels, kH, kW], bias [outChannels]; initialised like PyTorch:
+/// both uniform in ±1/sqrt(inChannels * kH * kW).
+///
+///     var rng = SeededRandom(seed: 1)
+///     let conv = Conv2d(3, 8, kernelSize: 5, rng: &rng)   // Conv2d(3, 8, kernel_size=(5, 5), stride=(1, 1))
+public final class Conv2d: Layer, @unchecked Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelSize: Size2D
+    public let stride: Size2D
+    public let padding: Size2D
+    public let dilation: Size2D
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    private var workspace: Conv2dWorkspace?
+    private var lastInputShape: [Int] = []
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1,
+                padding: Size2D = 0, dilation: Size2D = 1, bias: Bool = true, rng: inout SeededRandom) {
+        precondition(inChannels >= 1 && outChannels >= 1 && kernelSize.height >= 1 && kernelSize.width >= 1,
+                     "Conv2d: channels and kernel size must be at least 1")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        let fanIn = inChannels * kernelSize.area
+        weight = Parameter(name: "weight", value: PyTorchInit.uniform(
+            shape: [outChannels, inChannels, kernelSize.height, kernelSize.width], fanIn: fanIn, rng: &rng))
+        self.bias = bias ? Parameter(name: "bias", value: PyTorchInit.uniform(shape: [outChannels], fanIn: fanIn, rng: &rng)) : nil
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public var description: String {
+        var text = "Conv2d(\(inChannels), \(outChannels), kernel_size=\(kernelSize), stride=\(stride)"
+        if padding != 0 { text += ", padding=\(padding)" }
+        if dilation != 1 { text += ", dilation=\(dilation)" }
+        if bias == nil { text += ", bias=False" }
+        return text + ")"
+    }
+
+    /// The validated geometry for an input shape [N, inChannels, H, W].
+    public func geometry(for inputShape: [Int]) throws(ShapeError) -> Conv2dGeometry {
+        try requireImageBatch(inputShape, channels: inChannels, layer: "Conv2d")
+        return try Conv2dGeometry(batch: inputShape[0], inChannels: inChannels, outChannels: outChannels,
+                                  input: Size2D(inputShape[2], inputShape[3]), kernel: kernelSize,
+                                  stride: stride, padding: padding, dilation: dilation)
+    }
+
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try geometry(for: inputShape).outputShape
+    }
+
+    /// Workspace and buffers for this input shape; reallocated only when the shape changes.
+    private func prepare(_ shape: [Int]) -> Conv2dWorkspace {
+        if let workspace, shape == lastInputShape { return workspace }
+        let g = validated(self, shape) { (s) throws(ShapeError) in try geometry(for: s) }
+        let fresh = Conv2dWorkspace(g)
+        workspace = fresh
+        lastInputShape = shape
+        output.resize(to: g.outputShape)
+        gradInput.resize(to: g.inputShape)
+        return fresh
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let ws = prepare(input.shape)
+        let g = ws.geometry
+        input.withPointer { x in
+            weight.value.withPointer { w in
+                output.withMutablePointer { y in
+                    if let bias {
+                        bias.value.withPointer { b in
+                            conv2dForward(g, input: x, weight: w, bias: b, output: y, workspace: ws)
+                        }
+                    } else {
+                        conv2dForward(g, input: x, weight: w, bias: nil, output: y, workspace: ws)
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let ws = workspace else { preconditionFailure("Conv2d.backward called before forward") }
+        let g = ws.geometry
+        precondition(gradOutput.shape == g.outputShape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(g.outputShape)")
+        gradOutput.withPointer { dy in
+            weight.value.withPointer { w in
+                weight.gradient.withMutablePointer { dw in
+                    gradInput.withMutablePointer { dx in
+                        if let bias {
+                            bias.gradient.withMutablePointer { db in
+                                conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
+                                               gradBias: db, workspace: ws)
+                            }
+                        } else {
+                            conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
+                                           gradBias: nil, workspace: ws)
+                        }
+                    }
+                }
+            }
+        }
+        return gradInput
+    }
+}

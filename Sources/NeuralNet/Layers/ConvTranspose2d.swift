@@ -1,0 +1,117 @@
+/// 2-D transposed convolution over a batch of images, as PyTorch's `nn.ConvTranspose2d` (groups = 1).
+///
+/// weight [inChannels, outChannels, kH, kW] (PyTorch's order), bias [outChannels]; initialised
+/// like PyTorch, whose fan-in for this weight is its dimension 1 times the kernel area:
+/// uniform in ±1/sqrt(outChannels * kH * kW).
+public final class ConvTranspose2d: Layer, @unchecked Sendable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelSize: Size2D
+    public let stride: Size2D
+    public let padding: Size2D
+    public let outputPadding: Size2D
+    public let dilation: Size2D
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    private var workspace: ConvTranspose2dWorkspace?
+    private var lastInputShape: [Int] = []
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1,
+                padding: Size2D = 0, outputPadding: Size2D = 0, dilation: Size2D = 1, bias: Bool = true,
+                rng: inout SeededRandom) {
+        precondition(inChannels >= 1 && outChannels >= 1 && kernelSize.height >= 1 && kernelSize.width >= 1,
+                     "ConvTranspose2d: channels and kernel size must be at least 1")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.outputPadding = outputPadding
+        self.dilation = dilation
+        let fanIn = outChannels * kernelSize.area
+        weight = Parameter(name: "weight", value: PyTorchInit.uniform(
+            shape: [inChannels, outChannels, kernelSize.height, kernelSize.width], fanIn: fanIn, rng: &rng))
+        self.bias = bias ? Parameter(name: "bias", value: PyTorchInit.uniform(shape: [outChannels], fanIn: fanIn, rng: &rng)) : nil
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public var description: String {
+        var text = "ConvTranspose2d(\(inChannels), \(outChannels), kernel_size=\(kernelSize), stride=\(stride)"
+        if padding != 0 { text += ", padding=\(padding)" }
+        if outputPadding != 0 { text += ", output_padding=\(outputPadding)" }
+        if dilation != 1 { text += ", dilation=\(dilation)" }
+        if bias == nil { text += ", bias=False" }
+        return text + ")"
+    }
+
+    /// The validated geometry for an input shape [N, inChannels, H, W].
+    public func geometry(for inputShape: [Int]) throws(ShapeError) -> ConvTranspose2dGeometry {
+        try requireImageBatch(inputShape, channels: inChannels, layer: "ConvTranspose2d")
+        return try ConvTranspose2dGeometry(batch: inputShape[0], inChannels: inChannels, outChannels: outChannels,
+                                           input: Size2D(inputShape[2], inputShape[3]), kernel: kernelSize,
+                                           stride: stride, padding: padding, outputPadding: outputPadding,
+                                           dilation: dilation)
+    }
+
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try geometry(for: inputShape).outputShape
+    }
+
+    private func prepare(_ shape: [Int]) -> ConvTranspose2dWorkspace {
+        if let workspace, shape == lastInputShape { return workspace }
+        let g = validated(self, shape) { (s) throws(ShapeError) in try geometry(for: s) }
+        let fresh = ConvTranspose2dWorkspace(g)
+        workspace = fresh
+        lastInputShape = shape
+        output.resize(to: g.outputShape)
+        gradInput.resize(to: g.inputShape)
+        return fresh
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let ws = prepare(input.shape)
+        let g = ws.geometry
+        input.withPointer { x in
+            weight.value.withPointer { w in
+                output.withMutablePointer { y in
+                    if let bias {
+                        bias.value.withPointer { b in
+                            convTranspose2dForward(g, input: x, weight: w, bias: b, output: y, workspace: ws)
+                        }
+                    } else {
+                        convTranspose2dForward(g, input: x, weight: w, bias: nil, output: y, workspace: ws)
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let ws = workspace else { preconditionFailure("ConvTranspose2d.backward called before forward") }
+        let g = ws.geometry
+        precondition(gradOutput.shape == g.outputShape, "ConvTranspose2d.backward: gradient shape \(gradOutput.shape), expected \(g.outputShape)")
+        gradOutput.withPointer { dy in
+            weight.value.withPointer { w in
+                weight.gradient.withMutablePointer { dw in
+                    gradInput.withMutablePointer { dx in
+                        if let bias {
+                            bias.gradient.withMutablePointer { db in
+                                convTranspose2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
+                                                        gradBias: db, workspace: ws)
+                            }
+                        } else {
+                            convTranspose2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
+                                                    gradBias: nil, workspace: ws)
+                        }
+                    }
+                }
+            }
+        }
+        return gradInput
+    }
+}

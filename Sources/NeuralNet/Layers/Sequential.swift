@@ -1,0 +1,84 @@
+/// Layers applied in order, as PyTorch's `nn.Sequential`: parameter names are the layer's index
+/// and the parameter's name ("0.weight", "0.bias", "3.weight", ...), so checkpoints line up with
+/// the equivalent PyTorch model.
+///
+/// A sub-range runs part of the network, for example an autoencoder's encoder or decoder alone:
+///
+///     let code = model.forward(images, range: CourseModels.autoencoderEncoderRange)
+///     let pictures = model.forward(code, range: CourseModels.autoencoderDecoderRange)
+public final class Sequential: Layer, @unchecked Sendable {
+    public let layers: [any Layer]
+
+    public init(_ layers: [any Layer]) {
+        self.layers = layers
+    }
+
+    public convenience init(_ layers: any Layer...) {
+        self.init(layers)
+    }
+
+    public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
+
+    /// Every parameter with its PyTorch name, in PyTorch's order.
+    public func namedParameters() -> [(name: String, parameter: Parameter)] {
+        layers.enumerated().flatMap { index, layer in
+            layer.parameters.map { (name: "\(index).\($0.name)", parameter: $0) }
+        }
+    }
+
+    /// The number of trainable values.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// The number of trainable values of the layers in `range`.
+    public func parameterCount(range: Range<Int>) -> Int {
+        layers[range].reduce(0) { $0 + $1.parameterCount }
+    }
+
+    /// PyTorch's multi-line description of the model.
+    public var description: String {
+        let lines = layers.enumerated().map { "  (\($0)): \($1.description)" }
+        return (["Sequential("] + lines + [")"]).joined(separator: "\n")
+    }
+
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try outputShapes(for: inputShape, range: layers.indices).last ?? inputShape
+    }
+
+    /// The output shape of each layer in `range` in turn, for summary tables; throws at the first
+    /// layer that cannot take its input, naming it.
+    public func outputShapes(for inputShape: [Int], range: Range<Int>? = nil) throws(ShapeError) -> [[Int]] {
+        var shape = inputShape
+        var shapes: [[Int]] = []
+        for index in range ?? layers.indices {
+            do {
+                shape = try layers[index].outputShape(for: shape)
+            } catch {
+                throw ShapeError(field: "layer \(index) (\(layers[index].description))", reason: error.description)
+            }
+            shapes.append(shape)
+        }
+        return shapes
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        forward(input, range: layers.indices)
+    }
+
+    /// Runs the layers in `range` only.
+    public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
+        var x = input
+        for index in range { x = layers[index].forward(x) }
+        return x
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        backward(gradOutput, range: layers.indices)
+    }
+
+    /// Back-propagates through the layers in `range` only (after `forward(_:range:)` on them).
+    public func backward(_ gradOutput: Tensor, range: Range<Int>) -> Tensor {
+        var gradient = gradOutput
+        for index in range.reversed() { gradient = layers[index].backward(gradient) }
+        return gradient
+    }
+}

@@ -1,0 +1,164 @@
+import CNCurses
+import Foundation
+
+/// Why the terminal could not be opened.
+public struct TerminalError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The ncurses backend: opens the terminal, draws `Buffer`s (only the cells that changed
+/// since the last frame) and reads keys. Not thread-safe by design: create, use and close
+/// it on one thread; nothing else in cnnlab calls ncurses.
+final class CursesScreen {
+    private let screen: OpaquePointer
+    private let window: UnsafeMutablePointer<WINDOW>
+    private var previous: Buffer?
+    private var pairs: ColorPairs
+    private let attributeBits: (bold: attr_t, reverse: attr_t, underline: attr_t, dim: attr_t)
+    private var closed = false
+    /// What this terminal really supports (the requested capabilities, reduced to what
+    /// ncurses found).
+    let capabilities: TerminalCapabilities
+    private let nullFiles: (UnsafeMutablePointer<FILE>, UnsafeMutablePointer<FILE>)?
+
+    /// Opens the real terminal on standard input and output.
+    convenience init(capabilities requested: TerminalCapabilities) throws {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw TerminalError("standard input and output must be a terminal for this screen (try --print for plain text)")
+        }
+        setlocale(LC_ALL, "")
+        cnn_install_signal_handlers()
+        guard let screen = newterm(nil, cnn_stdout(), cnn_stdin()) else {
+            cnn_restore_signal_handlers()
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+            throw TerminalError("cannot open the terminal: ncurses does not know TERM=\(term)")
+        }
+        var caps = requested
+        if cnn_locale_is_utf8() == 0 { caps.unicode = false }
+        self.init(screen: screen, capabilities: caps, nullFiles: nil)
+    }
+
+    /// Opens a screen of `width` x `height` that writes to /dev/null (for benchmarks).
+    convenience init(nullDeviceWidth width: Int, height: Int, capabilities: TerminalCapabilities) throws {
+        guard let output = fopen("/dev/null", "w"), let input = fopen("/dev/null", "r") else {
+            throw TerminalError("cannot open /dev/null")
+        }
+        guard let screen = newterm("xterm-256color", output, input) else {
+            fclose(output); fclose(input)
+            throw TerminalError("ncurses has no xterm-256color entry")
+        }
+        self.init(screen: screen, capabilities: capabilities, nullFiles: (output, input))
+        resize_term(Int32(height), Int32(width))
+    }
+
+    private init(screen: OpaquePointer, capabilities requested: TerminalCapabilities,
+                 nullFiles: (UnsafeMutablePointer<FILE>, UnsafeMutablePointer<FILE>)?) {
+        self.screen = screen
+        self.nullFiles = nullFiles
+        set_term(screen)
+        window = cnn_stdscr()!
+        cnn_set_curses_active(1)
+        cbreak()
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        curs_set(0)
+        var caps = requested
+        var colorCount = 0
+        if caps.colorMode != .none {
+            if has_colors() && start_color() == cnn_ok() {
+                use_default_colors()
+                colorCount = Int(cnn_colors())
+                if colorCount < 256 && caps.colorMode == .xterm256 { caps.colorMode = .basic8 }
+                if colorCount < 8 { caps.colorMode = .none }
+            } else {
+                caps.colorMode = .none
+            }
+        }
+        capabilities = caps
+        pairs = ColorPairs(colorCount: colorCount, pairLimit: Int(cnn_color_pairs()))
+        attributeBits = (cnn_a_bold(), cnn_a_reverse(), cnn_a_underline(), cnn_a_dim())
+    }
+
+    deinit { close() }
+
+    /// The terminal's size in cells.
+    var size: (width: Int, height: Int) {
+        (Int(getmaxx(window)), Int(getmaxy(window)))
+    }
+
+    /// Forgets the last frame so the next `draw` repaints everything (after a resize).
+    func invalidate() {
+        previous = nil
+        clearok(window, true)
+    }
+
+    /// Draws the cells of `buffer` that differ from the last frame, then updates the terminal.
+    func draw(_ buffer: Buffer) {
+        let changed = FrameDiff.changedCells(from: previous, to: buffer)
+        if previous == nil || previous?.width != buffer.width || previous?.height != buffer.height {
+            werase(window)
+        }
+        let mode = capabilities.colorMode
+        let colorCount = pairs.colorCount
+        buffer.cells.withUnsafeBufferPointer { cells in
+            for index in changed {
+                let cell = cells[index]
+                let style = cell.style
+                var attributes: attr_t = 0
+                if style.attributes.contains(.bold) { attributes |= attributeBits.bold }
+                if style.attributes.contains(.reverse) { attributes |= attributeBits.reverse }
+                if style.attributes.contains(.underline) { attributes |= attributeBits.underline }
+                if style.attributes.contains(.dim) { attributes |= attributeBits.dim }
+                var pair: Int32 = 0
+                if mode != .none {
+                    pair = pairs.pair(foreground: ColorPairs.reduce(style.foreground, mode: mode, colorCount: colorCount),
+                                      background: ColorPairs.reduce(style.background, mode: mode, colorCount: colorCount))
+                }
+                let scalar = cell.character.unicodeScalars.first?.value ?? 32
+                let printable = scalar >= 32 && scalar != 127 ? scalar : 32
+                _ = cnn_put_wch(window, Int32(index / buffer.width), Int32(index % buffer.width),
+                                wchar_t(bitPattern: printable), attributes, pair)
+            }
+        }
+        wnoutrefresh(window)
+        doupdate()
+        previous = buffer
+    }
+
+    /// Waits up to `milliseconds` (negative: forever) for input; nil on timeout or signal.
+    func readInput(timeout milliseconds: Int) -> DecodedInput? {
+        wtimeout(window, Int32(milliseconds))
+        var character: wint_t = 0
+        let status = wget_wch(window, &character)
+        if status == cnn_err() { return nil }
+        return KeyDecoder.decode(code: UInt32(character), isFunctionKey: status == cnn_key_code_yes())
+    }
+
+    /// Restores the terminal. Safe to call more than once.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        set_term(screen)
+        endwin()
+        cnn_set_curses_active(0)
+        if let nullFiles {
+            delscreen(screen)
+            fclose(nullFiles.0)
+            fclose(nullFiles.1)
+        } else {
+            cnn_restore_signal_handlers()
+            delscreen(screen)
+        }
+    }
+}
+
+/// The stop signal (SIGINT, SIGTERM, SIGHUP) recorded by the C handler since the last
+/// call, if any. The handler only sets a flag, so a signal never interrupts a frame.
+/// (Kept in this file: see the note on the signal state in shim.h.)
+func takePendingSignal() -> Int32? {
+    let signal = cnn_take_pending_signal()
+    return signal == 0 ? nil : signal
+}

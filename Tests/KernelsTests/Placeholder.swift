@@ -1,1 +1,0 @@
-// Tests for Kernels. (Placeholder until its first real test lands.)

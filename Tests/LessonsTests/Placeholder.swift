@@ -1,1 +1,0 @@
-// Tests for Lessons. (Placeholder until its first real test lands.)

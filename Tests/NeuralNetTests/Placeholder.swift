@@ -1,1 +1,0 @@
-// Tests for NeuralNet. (Placeholder until its first real test lands.)

@@ -17,15 +17,14 @@ enum DashboardPanels {
 
     private static func classifierStrip(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer,
                                         context: RenderContext) {
-        let side = min(32, max(8, DashboardImages.side(forRows: area.height, extraRows: 2)))
-        let slot = max(side, 10) + 1
-        let count = min(snapshot.samples.count, max(1, area.width / slot))
-        for (index, sample) in snapshot.samples.prefix(count).enumerated() {
-            let x = area.x + index * slot
-            let clip = Rect(x: x, y: area.y, width: slot - 1, height: area.height)
-            DashboardImages.draw(sample.image, side: side, x: x, y: area.y, into: &buffer, context: context, clip: clip)
-            let labelRow = area.y + (side + 1) / 2
-            let trueName = className(sample.trueLabel, snapshot)
+        // Two label rows under each image; at least 11 columns for "✓automobile".
+        let grid = StripGrid(count: snapshot.samples.count, area: area, minimumShown: 4,
+                             itemWidth: { max($0, 11) + 1 }, itemHeight: { $0 / 2 + 2 })
+        for (index, sample) in snapshot.samples.prefix(grid.shown).enumerated() {
+            let (x, y) = grid.origin(of: index, in: area)
+            let clip = Rect(x: x, y: y, width: grid.itemWidth - 1, height: grid.itemHeight).intersection(area)
+            DashboardImages.draw(sample.image, side: grid.side, x: x, y: y, into: &buffer, context: context, clip: clip)
+            let labelRow = y + (grid.side + 1) / 2
             if let predicted = sample.predictedLabel {
                 let right = predicted == sample.trueLabel
                 let mark = right ? String(context.glyphs.check) : "x"
@@ -34,31 +33,28 @@ enum DashboardPanels {
             } else {
                 buffer.write("?", x: x, y: labelRow, style: context.style(.dim), clip: clip)
             }
-            buffer.write(" " + trueName, x: x, y: labelRow + 1, style: context.style(.dim), clip: clip)
-        }
-        let legendRow = area.y + (side + 1) / 2 + 2
-        if legendRow < area.maxY {
-            buffer.write("first line: prediction (\(context.glyphs.check) right, x wrong); second: true label",
-                         x: area.x, y: legendRow, style: context.style(.dim), clip: area)
+            buffer.write(" " + className(sample.trueLabel, snapshot), x: x, y: labelRow + 1,
+                         style: context.style(.dim), clip: clip)
         }
     }
 
     private static func reconstructionPairs(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer,
                                             context: RenderContext) {
-        let side = min(32, max(8, DashboardImages.side(forRows: area.height, extraRows: 1)))
-        let pairWidth = 2 * side + 1
-        let count = min(snapshot.samples.count, max(1, (area.width + 2) / (pairWidth + 2)))
-        for (index, sample) in snapshot.samples.prefix(count).enumerated() {
-            let x = area.x + index * (pairWidth + 2)
-            let clip = Rect(x: x, y: area.y, width: pairWidth, height: area.height).intersection(area)
-            DashboardImages.draw(sample.image, side: side, x: x, y: area.y, into: &buffer, context: context, clip: clip)
+        // Original and reconstruction side by side, one label row under each pair.
+        let grid = StripGrid(count: snapshot.samples.count, area: area, minimumShown: 3,
+                             itemWidth: { 2 * $0 + 2 }, itemHeight: { $0 / 2 + 1 })
+        let side = grid.side
+        for (index, sample) in snapshot.samples.prefix(grid.shown).enumerated() {
+            let (x, y) = grid.origin(of: index, in: area)
+            let clip = Rect(x: x, y: y, width: 2 * side + 1, height: grid.itemHeight).intersection(area)
+            DashboardImages.draw(sample.image, side: side, x: x, y: y, into: &buffer, context: context, clip: clip)
             if let reconstruction = sample.reconstruction {
-                DashboardImages.draw(reconstruction, side: side, x: x + side + 1, y: area.y, into: &buffer,
+                DashboardImages.draw(reconstruction, side: side, x: x + side + 1, y: y, into: &buffer,
                                      context: context, clip: clip)
             } else {
-                buffer.write("…", x: x + side + 1, y: area.y, style: context.style(.dim), clip: clip)
+                buffer.write("…", x: x + side + 1, y: y, style: context.style(.dim), clip: clip)
             }
-            let labelRow = area.y + (side + 1) / 2
+            let labelRow = y + (side + 1) / 2
             buffer.write("in", x: x, y: labelRow, style: context.style(.dim), clip: clip)
             buffer.write("out", x: x + side + 1, y: labelRow, style: context.style(.dim), clip: clip)
         }
@@ -73,7 +69,8 @@ enum DashboardPanels {
         }
         let classes = snapshot.confusion.count
         let maxCount = snapshot.confusion.flatMap { $0 }.max() ?? 0
-        let cellWidth = max(4, String(maxCount).count + 1)
+        // Monochrome marks the diagonal as [n], which needs two more columns.
+        let cellWidth = max(4, String(maxCount).count + (context.isMonochrome ? 3 : 1))
         let nameWidth = min(10, max(5, area.width - classes * cellWidth - 6))
         var header = "true\\pred".truncated(to: nameWidth).rightPadded(to: nameWidth)
         for column in 0..<classes { header += String(className(column, snapshot).prefix(cellWidth - 1)).leftPadded(to: cellWidth) }
@@ -101,8 +98,8 @@ enum DashboardPanels {
     /// The first layer's filters as small images, each scaled to its own min..max.
     static func filters(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer, context: RenderContext) {
         guard let first = snapshot.filters.first, area.height >= 3 else { return }
-        let caption = "\(snapshot.filters.count) filters of layer 0 (\(first.channels)x\(first.height)x\(first.width)), "
-            + "each scaled to its own range"
+        let caption = "layer 0: \(snapshot.filters.count) filters \(first.channels)x\(first.height)x\(first.width), "
+            + "each scaled to its own min..max"
         buffer.write(caption, x: area.x, y: area.y, style: context.style(.dim), clip: area)
         let room = area.inset(top: 1)
         // The biggest magnification that fits all filters on as few rows as possible.
@@ -126,5 +123,35 @@ enum DashboardPanels {
 
     static func className(_ label: Int, _ snapshot: MetricsSnapshot) -> String {
         label >= 0 && label < snapshot.classNames.count ? snapshot.classNames[label] : String(label)
+    }
+}
+
+/// How many images of which size fit a panel: the biggest side (32, 24, 16, 12 or 8 pixels)
+/// that still shows `minimumShown` items, in rows that fill the panel.
+struct StripGrid {
+    let side: Int
+    let itemWidth: Int
+    let itemHeight: Int
+    let perRow: Int
+    let shown: Int
+
+    init(count: Int, area: Rect, minimumShown: Int, itemWidth: (Int) -> Int, itemHeight: (Int) -> Int) {
+        let candidates = [32, 24, 16, 12, 8]
+        func fit(_ side: Int) -> (perRow: Int, shown: Int) {
+            let perRow = max(0, (area.width + 1) / itemWidth(side))
+            let rows = max(0, area.height / itemHeight(side))
+            return (perRow, min(count, perRow * rows))
+        }
+        let wanted = min(count, minimumShown)
+        let chosen = candidates.first { fit($0).shown >= wanted }
+            ?? candidates.max { fit($0).shown < fit($1).shown } ?? 8
+        side = chosen
+        self.itemWidth = itemWidth(chosen)
+        self.itemHeight = itemHeight(chosen)
+        (perRow, shown) = fit(chosen)
+    }
+
+    func origin(of index: Int, in area: Rect) -> (x: Int, y: Int) {
+        (area.x + (index % max(1, perRow)) * itemWidth, area.y + (index / max(1, perRow)) * itemHeight)
     }
 }

@@ -76,8 +76,10 @@ public enum DashboardView {
             return StatusLine(left: "q quit  Tab panels  s save", right: "training is over")
         }
         let pause = model.snapshot.state == .paused ? "p resume" : "p pause"
+        let panels = DashboardPanel.available(for: model.snapshot.model)
+        let position = (panels.firstIndex(of: model.panel) ?? 0) + 1
         return StatusLine(left: "\(pause)  s save  + - learning rate  Tab panels  q stop",
-                          right: "panel: \(panelTitle(model.panel, model.snapshot))")
+                          right: "panel \(position)/\(panels.count)")
     }
 
     // MARK: - Top: charts and numbers
@@ -127,7 +129,11 @@ public enum DashboardView {
         let index = panels.firstIndex(of: first) ?? 0
         let second = panels[(index + 1) % panels.count]
         // The sample strip wants the room; the matrix and filters need about 60 columns.
-        let secondWidth = min(area.width / 2, second == .confusion || first == .confusion ? 62 : 56)
+        let secondWidth: Int
+        if second == .confusion || first == .confusion { secondWidth = min(area.width / 2, 62) }
+        else if model.snapshot.model.isClassifier { secondWidth = min(area.width / 2, 56) }
+        else { secondWidth = min(area.width / 3, 42) } // the autoencoder's pairs want the room
+        
         let (left, right) = area.splitLeft(area.width - secondWidth)
         drawPanel(first, model.snapshot, area: left, focused: true, into: &buffer, context: context)
         drawPanel(second, model.snapshot, area: right.inset(left: 1), focused: false, into: &buffer, context: context)
@@ -152,7 +158,9 @@ public enum DashboardView {
 
     static func panelTitle(_ panel: DashboardPanel, _ snapshot: MetricsSnapshot) -> String {
         switch panel {
-        case .samples: return snapshot.model.isClassifier ? "Test images: predicted / true" : "Test images and reconstructions"
+        case .samples:
+            return snapshot.model.isClassifier ? "Test images: prediction (right/wrong) over true label"
+                : "Test images (in) and reconstructions (out)"
         case .confusion: return "Confusion matrix (test)"
         case .accuracy: return "Accuracy"
         case .filters: return "First-layer filters"

@@ -62,7 +62,7 @@ public final class HeadlessOutput: @unchecked Sendable {
     /// Standard output and standard error (progress only when stderr is a terminal).
     public static func standard() -> HeadlessOutput {
         HeadlessOutput(showsProgress: isatty(2) == 1,
-                       writeLine: { line in print(line); fflush(stdout) },
+                       writeLine: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
                        writeProgress: { text in FileHandle.standardError.write(Data(text.utf8)) })
     }
 

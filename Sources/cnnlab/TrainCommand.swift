@@ -72,13 +72,15 @@ struct Train: ParsableCommand {
         }
         let output = HeadlessOutput.standard()
         let totalEpochs = recipe.epochs
+        let printEpoch: @Sendable (EpochMetrics) -> Void = { metrics in
+            output.line(HeadlessFormat.epochLine(metrics, totalEpochs: totalEpochs))
+        }
+        let options = TrainingSession.Options(savePath: save, resumePath: resume, metricsPath: metrics,
+                                              previewInterval: headless ? 0 : 2)
         let session: TrainingSession
         do {
-            session = try TrainingSession(
-                recipe: recipe, data: split,
-                options: .init(savePath: save, resumePath: resume, metricsPath: metrics,
-                               previewInterval: headless ? 0 : 2),
-                onEpoch: headless ? { output.line(HeadlessFormat.epochLine($0, totalEpochs: totalEpochs)) } : nil)
+            session = try TrainingSession(recipe: recipe, data: split, options: options,
+                                          onEpoch: headless ? printEpoch : nil)
         } catch {
             throw CLIFailure("\(error)")
         }

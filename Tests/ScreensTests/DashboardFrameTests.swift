@@ -69,7 +69,7 @@ struct DashboardFrameTests {
             }
             if model.isClassifier {
                 #expect(text.contains("test acc"))
-                #expect(text.contains("predicted / true"))
+                #expect(text.contains("prediction (right/wrong)"))
                 #expect(text.contains("airplane") || text.contains("xautomob") || text.contains("automobile"))
             } else {
                 #expect(text.contains("reconstructions"))
@@ -98,17 +98,17 @@ struct DashboardFrameTests {
         var titles: [String] = []
         for _ in 0..<4 {
             let text = Self.render(model, width: 80, height: 24, capabilities: .full).text
-            titles.append(["predicted / true", "Confusion matrix", "Accuracy ", "First-layer filters"]
+            titles.append(["prediction (right/wrong)", "Confusion matrix", "Accuracy ", "First-layer filters"]
                 .first { text.contains($0) } ?? "?")
             #expect(model.update(.key(.tab)) == nil)
         }
-        #expect(titles == ["predicted / true", "Confusion matrix", "Accuracy ", "First-layer filters"])
+        #expect(titles == ["prediction (right/wrong)", "Confusion matrix", "Accuracy ", "First-layer filters"])
         #expect(model.panel == .samples) // back to the start
         var ae = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .autoencoder))
         _ = ae.update(.key(.tab))
         #expect(ae.panel == .filters)
         let filtersText = Self.render(ae, width: 80, height: 24, capabilities: .monochrome).text
-        #expect(filtersText.contains("8 filters of layer 0 (3x4x4)"))
+        #expect(filtersText.contains("layer 0: 8 filters 3x4x4"))
     }
 
     @Test func syntheticDataSaysSoAndHowToGetCIFAR() {

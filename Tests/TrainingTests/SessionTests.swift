@@ -48,7 +48,7 @@ struct SessionTests {
         let snapshot = session.store.snapshot()
         #expect(snapshot.state == .finished)
         #expect(snapshot.step == 6) // 48 images / batch 16 = 3 steps, 2 epochs
-        #expect(snapshot.trainLoss.count == 6 && snapshot.trainLoss.allSatisfy(\.isFinite))
+        #expect(snapshot.trainLoss.count == 6 && snapshot.trainLoss.allSatisfy { $0.isFinite })
         #expect(snapshot.epochs.count == 2)
         #expect(printed.all.count == 2 && printed.all[0].hasPrefix("epoch 1/2  train loss "))
         if model.isClassifier {
@@ -107,7 +107,7 @@ struct SessionTests {
         }
         #expect(snapshot.state == .paused)
         #expect(snapshot.notice?.contains("learning rate") == true)
-        #expect(snapshot.trainLoss.allSatisfy(\.isFinite))
+        #expect(snapshot.trainLoss.allSatisfy { $0.isFinite })
         // Lower the rate while paused: it takes effect, then stop.
         session.controls.scaleLearningRate(by: 0.5)
         session.controls.requestStop()
@@ -115,7 +115,7 @@ struct SessionTests {
         let final = session.store.snapshot()
         #expect(final.state == .stopped)
         #expect(final.learningRate == 0.5e8)
-        #expect(final.filters.allSatisfy { $0.pixels.allSatisfy(\.isFinite) })
+        #expect(final.filters.allSatisfy { $0.pixels.allSatisfy { $0.isFinite } })
     }
 
     @Test func learningRateChangesAndSavesHappenBetweenSteps() throws {

@@ -15,7 +15,7 @@ struct DataCommand: ParsableCommand {
               cnnlab data get cifar10
               cnnlab data get cifar10 --archive ~/Downloads/cifar-10-binary.tar.gz
             """,
-        subcommands: [List.self, Get.self],
+        subcommands: [List.self, Get.self, Export.self],
         defaultSubcommand: List.self
     )
 
@@ -28,6 +28,28 @@ struct DataCommand: ParsableCommand {
             let width = entries.map(\.name.count).max() ?? 0
             for entry in entries {
                 print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+            }
+        }
+    }
+
+    /// `cnnlab data export synthetic DIR`: write the generated shapes as CIFAR-10 binary files.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a dataset (synthetic[:N], or any 3x32x32 --data spec) as CIFAR-10 binary files, e.g. to train it in PyTorch.")
+
+        @Argument(help: "The dataset spec, e.g. synthetic or synthetic:2000.")
+        var spec: String
+
+        @Argument(help: "The folder to write data_batch_1..5.bin, test_batch.bin and batches.meta.txt into.")
+        var directory: String
+
+        mutating func run() throws {
+            do {
+                let split = try DatasetCatalog.load(try DatasetSpec.parse(spec))
+                try CIFAR10.write(split, to: directory)
+                print("Wrote \(split.train.count) training and \(split.test.count) test images to \(directory) (CIFAR-10 binary layout).")
+            } catch let error as DatasetError {
+                fail("\(error)")
             }
         }
     }

@@ -30,6 +30,11 @@ static inline int cnn_color_pairs(void) { return COLOR_PAIRS; }
 static inline WINDOW *cnn_stdscr(void) { return stdscr; }
 static inline FILE *cnn_stdin(void) { return stdin; }
 static inline FILE *cnn_stdout(void) { return stdout; }
+/// True when the current terminal can move the cursor (TERM=dumb cannot).
+static inline int cnn_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != 0 && cup != (char *)-1;
+}
 /// True when the C locale (after setlocale) uses UTF-8.
 static inline int cnn_locale_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);
@@ -46,6 +51,21 @@ static inline int cnn_put_wch(WINDOW *w, int y, int x, wchar_t ch, attr_t attrs,
     wchar_t s[2] = { ch, 0 };
     setcchar(&c, s, attrs, (short)pair, (void *)0);
     return mvwadd_wch(w, y, x, &c);
+}
+/// Reads back the character, attributes and colour pair of the cell at (y, x) (for tests).
+static inline int cnn_read_cell(WINDOW *w, int y, int x, wchar_t *ch, attr_t *attrs, int *pair) {
+    cchar_t c;
+    wchar_t s[CCHARW_MAX + 1];
+    short p = 0;
+    if (mvwin_wch(w, y, x, &c) == ERR) return ERR;
+    if (getcchar(&c, s, attrs, &p, (void *)0) == ERR) return ERR;
+    *ch = s[0];
+    *pair = p;
+    return OK;
+}
+/// The colours of pair `pair` (for tests).
+static inline int cnn_pair_content(int pair, int *fg, int *bg) {
+    return extended_pair_content(pair, fg, bg);
 }
 /// Writes `count` cells prepared in `chars`/`attrs`/`pairs` from (y, x) on.
 static inline void cnn_put_run(WINDOW *w, int y, int x, const wchar_t *chars, const attr_t *attrs,

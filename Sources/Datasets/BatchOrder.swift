@@ -13,6 +13,16 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// An independent generator for sub-stream `index` of `seed` (image i, epoch e...).
+    ///
+    /// Seeding with `seed + index` directly would make neighbouring streams overlap shifted
+    /// by one step (SplitMix64 advances its state by a constant), so both are hashed first.
+    public static func stream(seed: UInt64, index: UInt64) -> SplitMix64 {
+        var root = SplitMix64(seed: seed)
+        var mixer = SplitMix64(seed: root.next() ^ (index &* 0xD1B5_4A32_D192_ED03))
+        return SplitMix64(seed: mixer.next())
+    }
+
     /// A uniform integer in `0 ..< bound` (Lemire's method, no modulo bias).
     public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0)
@@ -68,7 +78,7 @@ public struct BatchOrder: Sendable {
 
     /// A Fisher-Yates shuffle of `0 ..< count` seeded by `seed` and `epoch`.
     public static func permutation(count: Int, seed: UInt64, epoch: Int) -> [Int] {
-        var random = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: epoch) &* 0xD1B5_4A32_D192_ED03))
+        var random = SplitMix64.stream(seed: seed, index: UInt64(truncatingIfNeeded: epoch))
         var order = Array(0 ..< count)
         var i = count - 1
         while i > 0 {

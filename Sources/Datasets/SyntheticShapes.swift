@@ -29,7 +29,7 @@ public enum SyntheticShapes {
         var labels = [UInt8](repeating: 0, count: count)
         pixels.withUnsafeMutableBufferPointer { all in
             for index in 0 ..< count {
-                var random = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+                var random = SplitMix64.stream(seed: seed, index: UInt64(index))
                 let kind = random.below(classNames.count)
                 labels[index] = UInt8(kind)
                 draw(kind: kind, random: &random, into: all.baseAddress! + index * imageSize)

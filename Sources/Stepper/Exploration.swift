@@ -8,11 +8,15 @@ public struct Exploration: Equatable, Sendable {
     public var zeroInsertion: ZeroInsertionView?
     /// Whether the backward view was asked for (conv and pool).
     public var backward: Bool
+    /// The values and settings these traces were built from.
+    public let setup: ExploreSetup
 
     public init(operation: Operation, conv: ConvTrace? = nil, convBackward: ConvBackward? = nil, pool: PoolTrace? = nil,
-                convT: ConvTransposeTrace? = nil, zeroInsertion: ZeroInsertionView? = nil, backward: Bool) {
+                convT: ConvTransposeTrace? = nil, zeroInsertion: ZeroInsertionView? = nil, backward: Bool,
+                setup: ExploreSetup) {
         self.operation = operation; self.conv = conv; self.convBackward = convBackward; self.pool = pool
         self.convT = convT; self.zeroInsertion = zeroInsertion; self.backward = backward
+        self.setup = setup
     }
 
     /// The operation's output (N x C x H x W), as PyTorch computes it.

@@ -59,29 +59,28 @@ public struct ExploreRequest: Equatable, Sendable {
         let outputPadding = try outputPadding.map { (t) throws(ExploreError) in
             try MatrixParser.parsePair(t, name: "--output-padding") } ?? Pair(0)
 
+        var setup = ExploreSetup(operation: operation, input: input, backward: backward)
         switch operation {
         case .pool:
-            let size = try kernel.map { (t) throws(ExploreError) in try MatrixParser.parsePair(t, name: "--kernel (the pool window size)") } ?? Pair(2)
-            let settings = PoolSettings(kernel: size, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
-            let probe = try PoolTrace(input: input, settings: settings)
-            let up = try resolveUpstream(like: probe.output)
-            return Exploration(operation: .pool, pool: try PoolTrace(input: input, settings: settings, upstream: up),
-                               backward: backward)
+            let size = try kernel.map { (t) throws(ExploreError) in
+                try MatrixParser.parsePair(t, name: "--kernel (the pool window size)") } ?? Pair(2)
+            setup.pool = PoolSettings(kernel: size, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+            let probe = try PoolTrace(input: input, settings: setup.pool)
+            setup.upstream = try resolveUpstream(like: probe.output)
         case .conv, .convT:
-            let weight = try resolveKernel(inputChannels: input.channels, &generator, randomized: randomSize != nil)
-            let outChannels = operation == .conv ? weight.batch : weight.channels
-            let biasValues = try resolveBias(count: outChannels)
-            let settings = ConvSettings(stride: stride, padding: padding, dilation: dilation, outputPadding: outputPadding)
-            if operation == .conv {
-                let forward = try ConvTrace(input: input, weight: weight, bias: biasValues, settings: settings)
-                let up = try resolveUpstream(like: forward.output)
-                return Exploration(operation: .conv, conv: forward,
-                                   convBackward: try ConvBackward(forward: forward, upstream: up), backward: backward)
+            if operation == .convT && backward {
+                throw ExploreError("--backward is for conv and pool; convT shows its scatter and direct views (Tab)")
             }
-            if backward { throw ExploreError("--backward is for conv and pool; convT shows its scatter and direct views (Tab)") }
-            let trace = try ConvTransposeTrace(input: input, weight: weight, bias: biasValues, settings: settings)
-            return Exploration(operation: .convT, convT: trace, zeroInsertion: try trace.directConvolution(), backward: false)
+            let weight = try resolveKernel(inputChannels: input.channels, &generator, randomized: randomSize != nil)
+            setup.weight = weight
+            setup.bias = try resolveBias(count: operation == .conv ? weight.batch : weight.channels)
+            setup.conv = ConvSettings(stride: stride, padding: padding, dilation: dilation, outputPadding: outputPadding)
+            if operation == .conv {
+                let probe = try ConvTrace(input: input, weight: weight, bias: setup.bias, settings: setup.conv)
+                setup.upstream = try resolveUpstream(like: probe.output)
+            }
         }
+        return try setup.build()
     }
 
     private func resolveInput(_ randomSize: Pair?, _ generator: inout SeededRandom) throws(ExploreError) -> Tensor4 {

@@ -22,17 +22,46 @@ final class CursesScreen {
     let capabilities: TerminalCapabilities
     private let nullFiles: (UnsafeMutablePointer<FILE>, UnsafeMutablePointer<FILE>)?
 
+    /// Only one screen may be open at a time (ncurses has one current terminal).
+    private static let openLock = NSLock()
+    // Guarded by openLock; a flag rather than an actor because curses code is synchronous.
+    nonisolated(unsafe) private static var anyOpen = false
+
+    private static func claim() throws {
+        openLock.lock(); defer { openLock.unlock() }
+        guard !anyOpen else { throw TerminalError("a full-screen view is already open") }
+        anyOpen = true
+    }
+
+    private static func release() {
+        openLock.lock(); anyOpen = false; openLock.unlock()
+    }
+
     /// Opens the real terminal on standard input and output.
     convenience init(capabilities requested: TerminalCapabilities) throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw TerminalError("standard input and output must be a terminal for this screen (try --print for plain text)")
         }
+        try CursesScreen.claim()
         setlocale(LC_ALL, "")
         cnn_install_signal_handlers()
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty else {
+            cnn_restore_signal_handlers()
+            CursesScreen.release()
+            throw TerminalError("cannot open the screen: TERM is not set (try TERM=xterm-256color, or --print for plain text)")
+        }
         guard let screen = newterm(nil, cnn_stdout(), cnn_stdin()) else {
             cnn_restore_signal_handlers()
-            let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
-            throw TerminalError("cannot open the terminal: ncurses does not know TERM=\(term)")
+            CursesScreen.release()
+            throw TerminalError("cannot open the screen: ncurses does not know TERM=\(term) (try TERM=xterm-256color, or --print)")
+        }
+        guard cnn_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            cnn_restore_signal_handlers()
+            CursesScreen.release()
+            throw TerminalError("cannot open the screen: TERM=\(term) cannot move the cursor (use --print for plain text)")
         }
         var caps = requested
         if cnn_locale_is_utf8() == 0 { caps.unicode = false }
@@ -41,11 +70,14 @@ final class CursesScreen {
 
     /// Opens a screen of `width` x `height` that writes to /dev/null (for benchmarks).
     convenience init(nullDeviceWidth width: Int, height: Int, capabilities: TerminalCapabilities) throws {
+        try CursesScreen.claim()
         guard let output = fopen("/dev/null", "w"), let input = fopen("/dev/null", "r") else {
+            CursesScreen.release()
             throw TerminalError("cannot open /dev/null")
         }
         guard let screen = newterm("xterm-256color", output, input) else {
             fclose(output); fclose(input)
+            CursesScreen.release()
             throw TerminalError("ncurses has no xterm-256color entry")
         }
         self.init(screen: screen, capabilities: capabilities, nullFiles: (output, input))
@@ -128,6 +160,24 @@ final class CursesScreen {
         previous = buffer
     }
 
+    /// What ncurses holds for the cell at (x, y): character, attributes as `Attributes`,
+    /// and colours as xterm indices (-1 = default). For tests of the drawing path.
+    func cellOnScreen(x: Int, y: Int) -> (character: Character, attributes: Attributes, foreground: Int, background: Int)? {
+        var character: wchar_t = 0
+        var attrs: attr_t = 0
+        var pair: Int32 = 0
+        guard cnn_read_cell(window, Int32(y), Int32(x), &character, &attrs, &pair) == cnn_ok(),
+              let scalar = Unicode.Scalar(UInt32(bitPattern: character)) else { return nil }
+        var attributes: Attributes = []
+        if attrs & attributeBits.bold != 0 { attributes.insert(.bold) }
+        if attrs & attributeBits.reverse != 0 { attributes.insert(.reverse) }
+        if attrs & attributeBits.underline != 0 { attributes.insert(.underline) }
+        if attrs & attributeBits.dim != 0 { attributes.insert(.dim) }
+        var foreground: Int32 = -1, background: Int32 = -1
+        if pair != 0 { _ = cnn_pair_content(pair, &foreground, &background) }
+        return (Character(scalar), attributes, Int(foreground), Int(background))
+    }
+
     /// Waits up to `milliseconds` (negative: forever) for input; nil on timeout or signal.
     func readInput(timeout milliseconds: Int) -> DecodedInput? {
         wtimeout(window, Int32(milliseconds))
@@ -152,6 +202,7 @@ final class CursesScreen {
             cnn_restore_signal_handlers()
             delscreen(screen)
         }
+        CursesScreen.release()
     }
 }
 

@@ -23,6 +23,11 @@ public struct MatrixGrid: Sendable {
     public var cells: [String]
     /// The role of each cell, row-major (`.normal` by default).
     public var roles: [Role]
+    /// Which cells are padding, row-major. A padding cell keeps its look under another
+    /// role (a window over padding shows the window's background with padding's dim text).
+    public var padding: [Bool]
+    /// Styles that replace the role's in colour modes (heat maps); ignored in monochrome.
+    public var colorOverrides: [Style?]
     public var rowLabels: [String]?
     public var columnLabels: [String]?
     /// The minimum width of a value; raise it to align several grids.
@@ -43,6 +48,8 @@ public struct MatrixGrid: Sendable {
         }
         cells = texts
         roles = Array(repeating: .normal, count: rows * columns)
+        padding = Array(repeating: false, count: rows * columns)
+        colorOverrides = Array(repeating: nil, count: rows * columns)
     }
 
     /// A grid of `rows` x `columns` numbers stored row-major in `flat`.
@@ -52,6 +59,8 @@ public struct MatrixGrid: Sendable {
         let count = max(0, rows) * max(0, columns)
         cells = (0..<count).map { $0 < flat.count ? ValueFormat.compact(Double(flat[$0]), maxDecimals: maxDecimals) : "" }
         roles = Array(repeating: .normal, count: count)
+        padding = Array(repeating: false, count: count)
+        colorOverrides = Array(repeating: nil, count: count)
     }
 
     /// A grid of ready-made texts (for example "+1→4").
@@ -61,12 +70,40 @@ public struct MatrixGrid: Sendable {
         columns = width
         cells = text.flatMap { row in row + Array(repeating: "", count: width - row.count) }
         roles = Array(repeating: .normal, count: rows * columns)
+        padding = Array(repeating: false, count: rows * columns)
+        colorOverrides = Array(repeating: nil, count: rows * columns)
     }
 
     /// Gives the cell at (`row`, `column`) a role; ignored outside the grid.
     public mutating func setRole(_ role: Role, row: Int, column: Int) {
         guard row >= 0, row < rows, column >= 0, column < columns else { return }
         roles[row * columns + column] = role
+    }
+
+    /// Marks a border `width` cells wide on every side as padding (the input of a
+    /// convolution drawn with its padding).
+    public mutating func markPaddingBorder(_ width: Int) {
+        guard width > 0 else { return }
+        for row in 0..<rows {
+            for column in 0..<columns
+            where row < width || column < width || row >= rows - width || column >= columns - width {
+                padding[row * columns + column] = true
+            }
+        }
+    }
+
+    /// Marks one cell as padding (or not).
+    public mutating func setPadding(_ isPadding: Bool = true, row: Int, column: Int) {
+        guard row >= 0, row < rows, column >= 0, column < columns else { return }
+        padding[row * columns + column] = isPadding
+    }
+
+    /// Colours cells by `intensity` (0...1, row-major) on a 256-colour heat ramp: for a
+    /// confusion matrix. Roles still decide the look in 8 colours and monochrome.
+    public mutating func setHeat(_ intensity: [Double]) {
+        for index in 0..<min(intensity.count, colorOverrides.count) {
+            colorOverrides[index] = Style(foreground: .indexed(231), background: .indexed(Palette.heatColor(intensity[index])))
+        }
     }
 
     /// The role of the cell at (`row`, `column`).
@@ -120,17 +157,40 @@ public struct MatrixGrid: Sendable {
                                          style: context.style(.dim), clip: bounds)
             }
             for column in 0..<columns {
-                let role = roles[row * columns + column]
-                var value = cells[row * columns + column]
-                if role == .padding && paddingDisplay == .dot { value = String(context.glyphs.middleDot) }
+                let index = row * columns + column
+                let role = roles[index]
+                let isPadding = role == .padding || padding[index]
+                var value = cells[index]
+                if isPadding && paddingDisplay == .dot { value = String(context.glyphs.middleDot) }
                 let (left, right) = useMarkers ? MatrixGrid.markers(for: role) : (" ", " ")
                 let text = left + value.leftPadded(to: width) + right
                 buffer.write(text, x: origin.x + labelWidth + column * cellWidth, y: y,
-                             style: context.style(role), clip: bounds)
+                             style: style(index: index, role: role, isPadding: isPadding, context: context), clip: bounds)
             }
             y += 1
         }
         return Rect(x: origin.x, y: origin.y, width: size.width, height: size.height).intersection(bounds)
+    }
+
+    /// A cell's style: its role's, with padding's dim text kept under other roles, or its
+    /// colour override when colours are on.
+    private func style(index: Int, role: Role, isPadding: Bool, context: RenderContext) -> Style {
+        if let override = colorOverrides[index], !context.isMonochrome, role == .normal, !isPadding {
+            return context.capabilities.colorMode == .xterm256 ? override : context.style(.normal)
+        }
+        guard isPadding else { return context.style(role) }
+        if role == .normal || role == .padding { return context.style(.padding) }
+        var style = context.style(role)
+        let paddingStyle = context.style(.padding)
+        if context.isMonochrome {
+            style.attributes.insert(.dim)
+        } else if paddingStyle.foreground != .none {
+            style.foreground = paddingStyle.foreground
+            style.attributes.remove(.bold)
+        } else {
+            style.attributes.insert(.dim)
+        }
+        return style
     }
 
     /// The characters drawn on each side of a value when colours are off.

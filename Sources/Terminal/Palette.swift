@@ -54,6 +54,14 @@ public struct Palette: Equatable, Sendable {
     /// The style for `role`.
     public func style(_ role: Role) -> Style { self[role] }
 
+    /// A colour on a dark-to-bright heat ramp for `intensity` in 0...1 (xterm-256 indices:
+    /// dark blue, blue, teal, green, yellow, orange).
+    public static func heatColor(_ intensity: Double) -> UInt8 {
+        let ramp: [UInt8] = [17, 18, 19, 25, 31, 37, 36, 35, 71, 107, 143, 179, 215, 208]
+        let t = intensity.isFinite ? min(max(intensity, 0), 1) : 0
+        return ramp[Int((t * Double(ramp.count - 1)).rounded())]
+    }
+
     private static let monochrome: [Role: Style] = [
         .normal: .plain,
         .dim: Style(attributes: .dim),

@@ -108,15 +108,20 @@ public func runProgram<P: TerminalProgram>(_ program: inout P, capabilities: Ter
             timeout = max(0, min(timeout, Int(remaining.components.seconds * 1000
                                                 + remaining.components.attoseconds / 1_000_000_000_000_000)))
         }
-        let input = screen.readInput(timeout: timeout)
         var events: [Event] = []
-        switch input {
-        case .key(let key)?: events.append(.key(key))
-        case .resize?:
-            screen.invalidate()
-            let size = screen.size
-            events.append(.resize(width: size.width, height: size.height))
-        case .ignored?, nil: break
+        // Take every key already waiting (held arrows, pasted text) before the next
+        // frame, so drawing never lags behind typing.
+        var input = screen.readInput(timeout: timeout)
+        while let decoded = input, events.count < 64 {
+            switch decoded {
+            case .key(let key): events.append(.key(key))
+            case .resize:
+                screen.invalidate()
+                let size = screen.size
+                events.append(.resize(width: size.width, height: size.height))
+            case .ignored: break
+            }
+            input = screen.readInput(timeout: 0)
         }
         if let due = nextTick, clock.now >= due, let interval = program.tickInterval {
             events.append(.tick)

@@ -1,7 +1,124 @@
 import ArgumentParser
+import Foundation
+import Screens
+import Stepper
+import Terminal
 
-/// `cnnlab explore`: Explore an operation step by step. (Placeholder: its owner replaces this file.)
+/// `cnnlab explore conv|pool|convT`: step through one operation, every number visible.
 struct Explore: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "explore", abstract: "Explore an operation step by step.")
-    mutating func run() throws { throw ValidationError("cnnlab explore is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Explore an operation step by step.",
+        discussion: """
+            With no values it opens the course's worked example: the 4x4 input
+            [[2,3,5,0],[1,5,7,-9],[-5,2,1,1],[2,0,-2,4]] with the kernel [[1,0],[0,-1]]
+            (pool: a 2x2 window), stride 1.
+            Matrices: "2 3 5 0; 1 5 7 -9" (rows split by ';', channels by '|', filters by '||'),
+            a JSON list like [[2,3],[1,5]], or @file.json.
+            Examples:
+              cnnlab explore conv --stride 2 --padding 1
+              cnnlab explore pool --backward
+              cnnlab explore convT --input "1 2; 3 4" --kernel 3x3 --stride 2
+              cnnlab explore conv --random 6x6 --kernel 3x3 --channels 3 --filters 2 --seed 7 --json
+            """)
+
+    @Argument(help: "conv, pool or convT.")
+    var operation: String = "conv"
+
+    @Option(help: "The input matrix (or channels), or @file.json.")
+    var input: String?
+    @Option(help: "conv/convT: kernel values, or a size like 3x3 for random values; pool: the window size (2 or 2x3).")
+    var kernel: String?
+    @Option(help: "Stride: 2, or height x width like 2x1.")
+    var stride: String?
+    @Option(help: "Zero padding on each side: 1, or 1x0.")
+    var padding: String?
+    @Option(help: "Dilation: spacing between kernel taps.")
+    var dilation: String?
+    @Option(name: .customLong("output-padding"), help: "convT only: extra rows/columns at the bottom/right.")
+    var outputPadding: String?
+    @Option(help: "Bias: one value per filter, or one for all.")
+    var bias: String?
+    @Option(help: "The upstream gradient for --backward (default: ones).")
+    var upstream: String?
+    @Option(help: "Input channels (random values unless --input gives them).")
+    var channels: Int?
+    @Option(help: "Filters (output channels).")
+    var filters: Int?
+    @Option(help: "Random whole numbers for an input of this size, like 5x5.")
+    var random: String?
+    @Option(help: "Seed for random values.")
+    var seed: UInt64 = 1
+    @Flag(help: "Open the backward view (conv: input and weight gradients; pool: gradient routing).")
+    var backward = false
+    @Flag(name: .customLong("ceil-mode"), help: "pool: round the output size up, as ceil_mode=True.")
+    var ceilMode = false
+    @Flag(name: .customLong("print"), help: "Write every step's frame as plain text to standard output.")
+    var printFrames = false
+    @Flag(help: "Write the trace as JSON to standard output.")
+    var json = false
+    @Option(help: "Frame width for --print.")
+    var width: Int = 100
+    @Option(help: "Frame height for --print.")
+    var height: Int = 30
+    @Flag(name: .customLong("no-color"), help: "No colours (as NO_COLOR).")
+    var noColor = false
+    @Flag(help: "ASCII characters only.")
+    var ascii = false
+
+    mutating func run() throws {
+        let exploration: Exploration
+        do {
+            exploration = try request().resolve()
+        } catch {
+            FileHandle.standardError.write(Data("cnnlab explore: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        if json {
+            print(TraceExport.json(exploration))
+            return
+        }
+        var model = ExplorerModel(exploration)
+        if printFrames {
+            guard width >= 20, height >= 5 else {
+                FileHandle.standardError.write(Data("cnnlab explore: --width must be at least 20 and --height at least 5\n".utf8))
+                throw ExitCode(2)
+            }
+            model.asciiNotation = ascii
+            let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
+            for index in 0..<model.stepCount {
+                model.go(to: index)
+                var buffer = Buffer(width: width, height: height)
+                model.view(into: &buffer, rect: buffer.area, context: RenderContext(capabilities: capabilities))
+                print(buffer.text + "\n")
+            }
+            return
+        }
+        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+        model.asciiNotation = !capabilities.unicode
+        var program = ExplorerProgram(model: model)
+        do {
+            if case .interrupted = try runProgram(&program, capabilities: capabilities) { throw ExitCode(130) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("cnnlab explore: \(error) (use --print or --json without a terminal)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func request() throws(ExploreError) -> ExploreRequest {
+        let op: Stepper.Operation
+        switch operation.lowercased() {
+        case "conv", "conv2d": op = .conv
+        case "pool", "maxpool", "max_pool2d": op = .pool
+        case "convt", "conv_transpose2d", "deconv": op = .convT
+        default: throw ExploreError("unknown operation '\(operation)': use conv, pool or convT")
+        }
+        if json && printFrames { throw ExploreError("choose one of --json and --print") }
+        return ExploreRequest(operation: op, input: input, kernel: kernel, stride: stride, padding: padding,
+                              dilation: dilation, outputPadding: outputPadding, bias: bias, upstream: upstream,
+                              channels: channels, filters: filters, random: random, seed: seed, backward: backward,
+                              ceilMode: ceilMode)
+    }
 }

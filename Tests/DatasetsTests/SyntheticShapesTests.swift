@@ -28,6 +28,15 @@ import Testing
         #expect(split.train.pixels.prefix(3072) != split.test.pixels.prefix(3072))
     }
 
+    /// Labels must not follow a pattern from one image to the next (a sign of overlapping random streams).
+    @Test func consecutiveLabelsAreIndependent() {
+        let set = SyntheticShapes.generate(count: 1000, seed: 0)
+        for lag in 1 ... 3 {
+            let repeats = (0 ..< set.count - lag).filter { set.label(at: $0) == set.label(at: $0 + lag) }.count
+            #expect(Double(repeats) / Double(set.count - lag) < 0.15, "lag \(lag): \(repeats) repeats")
+        }
+    }
+
     @Test func imagesHaveContrastBetweenShapeAndBackground() {
         let set = SyntheticShapes.generate(count: 100, seed: 3)
         for i in 0 ..< set.count {

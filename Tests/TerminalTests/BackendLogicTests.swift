@@ -84,3 +84,72 @@ import Testing
         #expect(!trigger.consume())
     }
 }
+
+/// Tests that open ncurses screens on /dev/null: one at a time.
+@Suite(.serialized) struct CursesScreenTests {
+    @Test func drawnCellsReachNcursesWithTheirStyles() throws {
+        let screen = try CursesScreen(nullDeviceWidth: 20, height: 5, capabilities: .full)
+        defer { screen.close() }
+        #expect(screen.size == (width: 20, height: 5))
+        var buffer = Buffer(width: 20, height: 5)
+        buffer.write("a▀×", x: 1, y: 2, style: Style(foreground: .indexed(196), background: .indexed(25), attributes: .bold))
+        buffer.write("u", x: 19, y: 4, style: Style(attributes: [.underline, .reverse]))
+        screen.draw(buffer)
+        let cell = try #require(screen.cellOnScreen(x: 2, y: 2))
+        #expect(cell.character == "▀" && cell.attributes == .bold && cell.foreground == 196 && cell.background == 25)
+        #expect(screen.cellOnScreen(x: 3, y: 2)?.character == "×")
+        let corner = try #require(screen.cellOnScreen(x: 19, y: 4))
+        #expect(corner.character == "u" && corner.attributes == [.underline, .reverse] && corner.foreground == -1)
+        // Hundreds of colour pairs: numbers above 255 must still carry the right colours.
+        for frame in 0..<4 {   // 400 distinct (foreground, background) pairs in all
+            var many = Buffer(width: 20, height: 5)
+            for index in 0..<100 {
+                let style = Style(foreground: .indexed(UInt8((frame * 100 + index) % 256)),
+                                  background: .indexed(UInt8(255 - index)))
+                many[index % 20, index / 20] = Cell("x", style: style)
+            }
+            screen.draw(many)
+        }
+        let last = try #require(screen.cellOnScreen(x: 19, y: 4))
+        #expect(last.foreground == 143 && last.background == 156)
+        let first = try #require(screen.cellOnScreen(x: 0, y: 0))
+        #expect(first.foreground == 44 && first.background == 255)
+    }
+
+    @Test func monochromeScreensDrawNoColours() throws {
+        let screen = try CursesScreen(nullDeviceWidth: 10, height: 2, capabilities: .monochrome)
+        defer { screen.close() }
+        var buffer = Buffer(width: 10, height: 2)
+        buffer.write("w", x: 0, y: 0, style: Palette(colorMode: .xterm256)[.window])
+        screen.draw(buffer)
+        let cell = try #require(screen.cellOnScreen(x: 0, y: 0))
+        #expect(cell.foreground == -1 && cell.background == -1)
+    }
+
+    @Test func onlyOneScreenOpensAtATime() throws {
+        let first = try CursesScreen(nullDeviceWidth: 10, height: 2, capabilities: .full)
+        #expect(throws: TerminalError.self) { try CursesScreen(nullDeviceWidth: 10, height: 2, capabilities: .full) }
+        first.close()
+        let second = try CursesScreen(nullDeviceWidth: 10, height: 2, capabilities: .full)
+        second.close()
+    }
+
+    @Test func benchmarkRendersAFullFrameAndReportsTimes() {
+        let result = FrameBenchmark.measureDetailed(width: 120, height: 40, iterations: 3)
+        #expect(result.usedCurses)
+        #expect(result.total > 0 && result.render > 0)
+        #expect(result.changedCells > 0)
+        #expect(result.summary.hasPrefix("120x40 frame: "))
+    }
+}
+
+@Suite struct SampleSceneTests {
+    @Test func sampleSceneFillsTheScreen() {
+        var buffer = Buffer(width: 200, height: 60)
+        SampleScene().render(into: &buffer, step: 4, context: RenderContext(capabilities: .full))
+        #expect(buffer.lines[0].hasPrefix("┏ Input "))
+        #expect(buffer.lines[59].contains("step 5"))
+        #expect(buffer.cells.contains { $0.character == "▀" })
+        #expect(buffer.cells.contains { ($0.character.unicodeScalars.first?.value ?? 0) & 0xFF00 == 0x2800 })
+    }
+}

@@ -69,3 +69,46 @@ import Testing
         #expect(grid.cellRect(row: 1, column: 2, origin: (x: 3, y: 4)) == Rect(x: 15, y: 5, width: 6, height: 1))
     }
 }
+
+@Suite struct MatrixGridPaddingTests {
+    func grid() -> MatrixGrid {
+        var grid = MatrixGrid(values: [[0, 0, 0], [0, 5, 0], [0, 0, 0]])
+        grid.markPaddingBorder(1)
+        grid.setRole(.window, row: 0, column: 0)
+        grid.setRole(.window, row: 1, column: 1)
+        return grid
+    }
+
+    @Test func paddingKeepsItsLookUnderTheWindow() {
+        let context = RenderContext(capabilities: .full)
+        var buffer = Buffer(width: 9, height: 3)
+        grid().render(into: &buffer, at: (x: 0, y: 0), context: context)
+        let window = context.style(.window)
+        let paddedWindow = buffer[1, 0].style
+        #expect(paddedWindow.background == window.background)
+        #expect(paddedWindow.foreground == context.style(.padding).foreground)
+        #expect(buffer[4, 1].style == window)                   // a real cell in the window
+        #expect(buffer[7, 0].style == context.style(.padding))  // padding outside the window
+    }
+
+    @Test func monochromePaddingUnderTheWindowIsDimAndBracketed() {
+        let context = RenderContext(capabilities: .monochrome)
+        var buffer = Buffer(width: 9, height: 3)
+        grid().render(into: &buffer, at: (x: 0, y: 0), context: context)
+        #expect(buffer.lines[0] == "[0] 0  0")
+        #expect(buffer[1, 0].style.attributes == [.underline, .dim])
+        #expect(buffer[4, 1].style.attributes == .underline)
+    }
+
+    @Test func heatColoursOnlyIn256Colours() {
+        var grid = MatrixGrid(values: [[9, 1]])
+        grid.setHeat([1, 0])
+        var rich = Buffer(width: 6, height: 1)
+        grid.render(into: &rich, at: (x: 0, y: 0), context: RenderContext(capabilities: .full))
+        #expect(rich[1, 0].style.background == .indexed(Palette.heatColor(1)))
+        #expect(rich[4, 0].style.background == .indexed(Palette.heatColor(0)))
+        var mono = Buffer(width: 6, height: 1)
+        grid.render(into: &mono, at: (x: 0, y: 0), context: RenderContext(capabilities: .monochrome))
+        #expect(mono[1, 0].style == .plain)
+    }
+}

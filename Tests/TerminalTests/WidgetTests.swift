@@ -155,3 +155,33 @@ import Testing
         #expect("convolution".truncated(to: 5) == "conv…")
     }
 }
+
+@Suite struct OverlayTests {
+    let context = RenderContext(capabilities: .plainASCII)
+
+    @Test func dialogIsCentredAndClearsBeneath() {
+        var buffer = Buffer(width: 30, height: 7)
+        buffer.fill(buffer.area, with: Cell("x"))
+        let box = Dialog(title: "Stop?", message: "Stop training now?", hint: "y/n").render(
+            into: &buffer, area: buffer.area, context: context)
+        #expect(box == Rect(x: 4, y: 1, width: 22, height: 5))
+        #expect(buffer.lines[1] == "xxxx# Stop? =============#xxxx")
+        #expect(buffer.lines[2] == "xxxx# Stop training now? #xxxx")
+        #expect(buffer.lines[3] == "xxxx#                    #xxxx")
+        #expect(buffer.lines[4] == "xxxx# y/n                #xxxx")
+    }
+
+    @Test func keyHelpListsKeysInAColumn() {
+        var buffer = Buffer(width: 40, height: 8)
+        KeyHelp(entries: [("-> l", "next step"), ("q", "quit")]).render(into: &buffer, area: buffer.area, context: context)
+        #expect(buffer.lines.contains("          # -> l  next step #"))
+        #expect(buffer.lines.contains("          # q     quit      #"))
+        #expect(buffer.text.contains("any key closes"))
+    }
+
+    @Test func tabBarBracketsTheSelectionInMonochrome() {
+        var buffer = Buffer(width: 30, height: 1)
+        TabBar(titles: ["Conv", "Pool"], selected: 1).render(into: &buffer, area: buffer.area, context: context)
+        #expect(buffer.lines == [" Conv  [Pool]"])
+    }
+}

@@ -23,7 +23,7 @@ public struct Im2colLayout: Sendable, Equatable {
     /// the image (the rest read padding).
     @inline(__always)
     func validGridColumns(tapOffset: Int) -> Range<Int> {
-        let lo = max(0, ceilDivide(-tapOffset, stride.width))
+        let lo = min(grid.width, max(0, ceilDivide(-tapOffset, stride.width)))
         let hi = min(grid.width, ceilDivide(image.width - tapOffset, stride.width))
         return lo..<max(lo, hi)
     }

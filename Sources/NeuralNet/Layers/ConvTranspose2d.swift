@@ -94,7 +94,7 @@ public final class ConvTranspose2d: Layer, @unchecked Sendable {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let ws = workspace else { preconditionFailure("ConvTranspose2d.backward called before forward") }
         let g = ws.geometry
-        precondition(gradOutput.shape == g.outputShape, "ConvTranspose2d.backward: gradient shape \(gradOutput.shape), expected \(g.outputShape)")
+        precondition(gradOutput.shape == output.shape, "ConvTranspose2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         gradOutput.withPointer { dy in
             weight.value.withPointer { w in
                 weight.gradient.withMutablePointer { dw in

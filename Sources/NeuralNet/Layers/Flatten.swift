@@ -18,8 +18,10 @@ public final class Flatten: Layer, @unchecked Sendable {
 
     public func forward(_ input: Tensor) -> Tensor {
         precondition(input.rank >= 1, "Flatten: input needs a batch dimension")
-        output.resize(to: [input.shape[0], input.shape.dropFirst().reduce(1, *)])
-        gradInput.resize(to: input.shape)
+        if gradInput.shape != input.shape {   // build the new shapes only when they change
+            output.resize(to: [input.shape[0], input.shape.dropFirst().reduce(1, *)])
+            gradInput.resize(to: input.shape)
+        }
         input.withPointer { x in output.withMutablePointer { y in y.update(from: x, count: input.count) } }
         return output
     }

@@ -70,7 +70,7 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let g = geometry else { preconditionFailure("MaxPool2d.backward called before forward") }
-        precondition(gradOutput.shape == g.outputShape, "MaxPool2d.backward: gradient shape \(gradOutput.shape), expected \(g.outputShape)")
+        precondition(gradOutput.shape == output.shape, "MaxPool2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         gradOutput.withPointer { dy in
             gradInput.withMutablePointer { dx in
                 argmax.withUnsafeBufferPointer { a in

@@ -1,0 +1,175 @@
+import Stepper
+import Terminal
+
+/// What the convolution views show: panels and lines of explanation for the step shown.
+extension ExplorerModel {
+    /// Input channels shown side by side: all of them when they fit in `width`, else the selected one.
+    func shownChannels(panelWidth: Int, width: Int) -> [Int] {
+        let count = exploration.input.channels
+        return count * (panelWidth + 1) + 40 <= width ? Array(0..<count) : [selectedChannel]
+    }
+
+    func convForward(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+        let trace = exploration.conv!
+        return convContent(trace: trace, step: trace.steps[traceIndex], width: width, expanded: nil)
+    }
+
+    /// The forward view of a convolution, also used for convT's direct view (`expanded` gives
+    /// the kind of each cell of the zero-inserted input).
+    func convContent(trace: ConvTrace, step: ConvStep, width: Int,
+                     expanded: [[ZeroInsertionView.CellKind]]?) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+        let n = notation
+        let pad = trace.settings.padding
+        let unreachedRows = Set(trace.height.unreachedInputPositions)
+        let unreachedColumns = Set(trace.width.unreachedInputPositions)
+        var panels: [ExplorerPanel] = []
+        let probe = ExplorerGrids.padded(trace.input.matrix(0, 0), padding: pad, dot: paddingDot)
+        let channels = shownChannels(panelWidth: probe.size.width + 2, width: width)
+        let multi = trace.input.channels > 1
+        for c in channels {
+            var grid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
+            for row in 0..<trace.input.height {
+                for column in 0..<trace.input.width where unreachedRows.contains(row) || unreachedColumns.contains(column) {
+                    ExplorerGrids.mark(&grid, row: row, column: column, padding: pad, .dim)
+                }
+            }
+            if let expanded {
+                for (r, line) in expanded.enumerated() {
+                    for (col, kind) in line.enumerated() where kind != .value {
+                        grid.setRole(kind == .paddingZero ? .padding : .dim, row: r, column: col)
+                        if kind == .paddingZero { grid.cells[r * grid.columns + col] = paddingDot }
+                    }
+                }
+            }
+            for tap in step.taps(channel: c) {
+                ExplorerGrids.mark(&grid, row: tap.inputRow, column: tap.inputColumn, padding: pad, .window)
+            }
+            var title = expanded == nil ? "input" : "zeros inserted"
+            if multi { title += " ch\(c + 1)" }
+            if pad != Pair(0) { title += " pad \(pad)" }
+            panels.append(ExplorerPanel(title: title, grid: grid, focused: focus == .input && expanded == nil, indexOffset: pad))
+        }
+        let filterNote = trace.weight.batch > 1 ? " f\(selectedFilter + 1)/\(trace.weight.batch)" : ""
+        for c in channels {
+            let kernel = trace.weight.matrix(selectedFilter, c)
+            var title = (expanded == nil ? "kernel" : "flipped") + filterNote
+            if multi { title += " ch\(c + 1)" }
+            panels.append(ExplorerPanel(title: title, grid: ExplorerGrids.grid(kernel), focused: focus == .kernel && expanded == nil))
+        }
+        for c in channels {
+            let products = Matrix(rows: trace.weight.height, columns: trace.weight.width,
+                                  values: step.taps(channel: c).map(\.product))
+            var grid = ExplorerGrids.grid(products)
+            for tap in step.taps(channel: c) where tap.isPadding { grid.setRole(.padding, row: tap.weightRow, column: tap.weightColumn) }
+            if concealCurrentResult { grid = MatrixGrid(text: products.rowLists.map { $0.map { _ in "?" } }) }
+            panels.append(ExplorerPanel(title: multi ? "products ch\(c + 1)" : "products", grid: grid))
+        }
+        let output = trace.output.matrix(0, selectedFilter)
+        let filled = (0...stepIndex).compactMap { outputPosition(ofStep: $0) }
+        panels.append(ExplorerPanel(
+            title: "output \(output.rows)x\(output.columns)",
+            grid: ExplorerGrids.partialOutput(output, filledPositions: filled, current: (step.outputRow, step.outputColumn),
+                                              conceal: concealCurrentResult), indexOffset: Pair(0)))
+
+        var lines: [ExplorerLine] = []
+        let rows = tapSpan(step.taps.map(\.inputRow)), columns = tapSpan(step.taps.map(\.inputColumn))
+        var move = ""
+        if stepIndex > 0, let previous = outputPosition(ofStep: stepIndex - 1) {
+            move = previous.row == step.outputRow
+                ? " (moved \(trace.settings.stride.width) column\(trace.settings.stride.width == 1 ? "" : "s") right: stride \(trace.settings.stride.width))"
+                : " (next row: down \(trace.settings.stride.height), stride \(trace.settings.stride.height))"
+        }
+        lines.append(ExplorerLine("window on rows \(rows), columns \(columns)\(move) \(n.arrow) output[\(step.outputRow),\(step.outputColumn)]", .title))
+        if concealCurrentResult {
+            lines.append(ExplorerLine("what is output[\(step.outputRow),\(step.outputColumn)]? multiply each tap by its weight and add", .accent))
+        } else {
+            if multi {
+                for c in 0..<trace.input.channels {
+                    lines.append(ExplorerLine("ch\(c + 1): " + ConvTrace.channelExpression(step, channel: c, n)))
+                }
+                lines.append(ExplorerLine("sum across channels: " + ConvTrace.sumExpression(step, n), .accent))
+            } else {
+                lines.append(ExplorerLine(ConvTrace.sumExpression(step, n), .accent))
+            }
+        }
+        if step.taps.contains(where: \.isPadding) { lines.append(ExplorerLine("\(n.dot) = padding: a zero that adds nothing", .dim)) }
+        return (panels, lines)
+    }
+
+    /// "0 to 1" or "0, 2" (dilated taps) for a list of tap positions (negative: in the padding).
+    func tapSpan(_ positions: [Int]) -> String {
+        let unique = Array(Set(positions)).sorted()
+        guard let first = unique.first, let last = unique.last else { return "" }
+        let text = { (v: Int) in self.notation.number(Float(v)) }
+        if unique.count == last - first + 1 { return unique.count == 1 ? text(first) : "\(text(first)) to \(text(last))" }
+        return unique.map(text).joined(separator: ", ")
+    }
+
+    /// How padding cells are drawn: a dot, so they never look like real zeros.
+    var paddingDot: String { asciiNotation ? "." : "·" }
+
+    func formulaLines(_ height: AxisGeometry, _ width: AxisGeometry, screenWidth: Int) -> [ExplorerLine] {
+        let n = notation
+        let full = height.formula(n)
+        let compact = full.count > screenWidth
+        var lines = [ExplorerLine(height.formula(n, compact: compact)), ExplorerLine(width.formula(n, compact: compact))]
+        for axis in [height, width] {
+            if let why = axis.unreachedExplanation(n) { lines.append(ExplorerLine(why + " (dimmed)", .dim)) }
+        }
+        return lines
+    }
+
+    func convBackward(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+        let n = notation
+        let backward = exploration.convBackward!
+        let trace = backward.forward
+        let step = trace.steps[traceIndex]
+        let pad = trace.settings.padding
+        let c = chosenWeight.channel
+        let f = selectedFilter
+        let terms = backward.weightTerms(filter: f, channel: c, row: chosenWeight.row, column: chosenWeight.column)
+        var inputGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
+        for tap in step.taps(channel: c) { ExplorerGrids.mark(&inputGrid, row: tap.inputRow, column: tap.inputColumn, padding: pad, .window) }
+        var metGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
+        for term in terms where !term.isPadding {
+            ExplorerGrids.mark(&metGrid, row: term.inputRow, column: term.inputColumn, padding: pad, .winner)
+        }
+        if let mine = terms.first(where: { $0.outputRow == step.outputRow && $0.outputColumn == step.outputColumn }), !mine.isPadding {
+            ExplorerGrids.mark(&metGrid, row: mine.inputRow, column: mine.inputColumn, padding: pad, .current)
+        }
+        let upstream = backward.upstream.matrix(0, f)
+        var upGrid = ExplorerGrids.grid(upstream)
+        upGrid.setRole(.current, row: step.outputRow, column: step.outputColumn)
+        var kernelGrid = ExplorerGrids.grid(trace.weight.matrix(f, c))
+        kernelGrid.setRole(.winner, row: chosenWeight.row, column: chosenWeight.column)
+        let gradSoFar = backward.gradInput(afterSteps: traceIndex + 1).matrix(0, c)
+        var gradGrid = ExplorerGrids.grid(gradSoFar)
+        for tap in step.taps(channel: c) where !tap.isPadding { gradGrid.setRole(.window, row: tap.inputRow, column: tap.inputColumn) }
+        let chTitle = trace.input.channels > 1 ? " ch\(c + 1)" : ""
+        let panels = [
+            ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input, indexOffset: pad),
+            ExplorerPanel(title: "upstream dL/dy", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
+            ExplorerPanel(title: "kernel", grid: kernelGrid, focused: focus == .kernel),
+            ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)),
+            ExplorerPanel(title: "x met by w\(chosenWeight.row)\(chosenWeight.column)", grid: metGrid),
+        ]
+        let g = backward.upstream(of: step)
+        let adds = backward.contributions(ofStep: traceIndex).filter { $0.channel == c }.map {
+            "(\($0.inputRow),\($0.inputColumn)) \(n.number($0.before)) + \(n.factor(g))\(n.times)\(n.factor($0.weight)) \(n.arrow) \(n.number($0.after))"
+        }
+        let total = terms.reduce(Float(0)) { $0 + $1.product }
+        var lines = [
+            ExplorerLine("output[\(step.outputRow),\(step.outputColumn)] sends its upstream gradient \(n.number(g)) back through each weight:", .title),
+            ExplorerLine("dL/dx += g \(n.times) w: " + adds.joined(separator: ", "), .accent),
+            ExplorerLine("w[\(f),\(c),\(chosenWeight.row),\(chosenWeight.column)] = \(n.number(trace.weight[f, c, chosenWeight.row, chosenWeight.column])) "
+                + "met these inputs; dL/dw = \(n.sigma) x \(n.times) g = " + ConvBackward.weightExpression(terms, n)),
+            ExplorerLine("rule: y = \(n.sigma) x\(n.times)w, so dy/dx = w and dy/dw = x (w: next weight)", .dim),
+        ]
+        if isAtEnd { lines.append(ExplorerLine("complete: dL/dx as shown, dL/dw[\(chosenWeight.row),\(chosenWeight.column)] = \(n.number(total))", .success)) }
+        return (panels, lines)
+    }
+}
+
+extension Notation {
+    var sigma: String { self == .ascii ? "sum" : "Σ" }
+}

@@ -1,0 +1,154 @@
+import Stepper
+import Terminal
+
+extension ExplorerModel {
+    /// The smallest area the explorer draws in; below it, it says what it needs.
+    public static let minimumSize = (width: 60, height: 18)
+
+    /// Draws the explorer into `rect` of `buffer` (the whole screen, or a lesson's panel).
+    public func view(into buffer: inout Buffer, rect: Rect, context: RenderContext) {
+        buffer.fill(rect)
+        guard rect.width >= Self.minimumSize.width, rect.height >= Self.minimumSize.height else {
+            let text = "the explorer needs at least \(Self.minimumSize.width)x\(Self.minimumSize.height) "
+                + "(have \(rect.width)x\(rect.height)): enlarge the window, or q to quit"
+            ExplorerLayout.write([ExplorerLine(text, .error)], in: rect.inset(by: rect.width > 2 ? 1 : 0),
+                                 from: rect.y + rect.height / 2 - 1, into: &buffer, context: context)
+            return
+        }
+        drawHeader(into: &buffer, row: Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), context: context)
+        let status = Rect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1)
+        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 2)
+        if view == .pytorch {
+            drawPyTorch(into: &buffer, area: body, context: context)
+        } else {
+            drawBody(into: &buffer, area: body, context: context)
+        }
+        drawStatus(into: &buffer, area: status, context: context)
+        if showHelp { drawHelp(into: &buffer, area: rect, context: context) }
+    }
+
+    /// The panels and lines of the current view.
+    func content(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+        switch (operation, view) {
+        case (.conv, .backward): convBackward(width: width)
+        case (.conv, _): convForward(width: width)
+        case (.pool, _): poolContent(width: width)
+        case (.convT, .direct): directContent(width: width)
+        case (.convT, _): scatterContent(width: width)
+        }
+    }
+
+    var geometry: (AxisGeometry, AxisGeometry) {
+        switch operation {
+        case .conv: (exploration.conv!.height, exploration.conv!.width)
+        case .pool: (exploration.pool!.height, exploration.pool!.width)
+        case .convT: (exploration.convT!.height, exploration.convT!.width)
+        }
+    }
+
+    func drawBody(into buffer: inout Buffer, area: Rect, context: RenderContext) {
+        let inner = area.inset(left: 1, right: 1)
+        var (panels, lines) = content(width: inner.width)
+        // Wide screens label rows and columns with their indices, as the text refers to them.
+        if inner.width >= 110 { panels = panels.map { $0.labelled() } }
+        var y = ExplorerLayout.flow(panels, in: inner, into: &buffer, context: context)
+        y = ExplorerLayout.write(lines, in: inner, from: y, into: &buffer, context: context)
+        let formula = formulaLines(geometry.0, geometry.1, screenWidth: inner.width)
+        let legend = [ExplorerLine(legendText(context), .dim)]
+        let formulaHeight = ExplorerLayout.height(of: formula + legend, width: inner.width)
+        if y + formulaHeight <= inner.maxY {
+            y = ExplorerLayout.write(formula + legend, in: inner, from: y, into: &buffer, context: context)
+        }
+        // The PyTorch panel joins the view when the screen has room for it.
+        let torch = pyTorchLines(width: inner.width)
+        if inner.maxY - y >= torch.count + 1 && !concealCurrentResult {
+            drawPyTorch(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: inner.maxY - y), context: context)
+        }
+    }
+
+    func legendText(_ context: RenderContext) -> String {
+        let marks = context.isMonochrome || context.capabilities.colorMode == .none
+        let g = context.glyphs
+        var parts = [marks ? "[v] window" : "window: highlighted", marks ? ">v< current" : "current output: green"]
+        if operation == .pool || view == .backward { parts.append(marks ? "*v* winner/chosen" : "winner/chosen: amber") }
+        parts.append("\(g.middleDot) padding")
+        return parts.joined(separator: ",  ")
+    }
+
+    func pyTorchLines(width: Int) -> [ExplorerLine] {
+        var lines = PyTorchText.code(exploration).filter { !$0.hasPrefix("import") }.map { ExplorerLine($0, .normal) }
+        let result: Tensor4
+        var label = "y ="
+        if view == .backward, let backward = exploration.convBackward { result = backward.gradInput; label = "x.grad =" }
+        else if view == .backward, let pool = exploration.pool { result = pool.gradInput; label = "x.grad =" }
+        else { result = exploration.output }
+        lines.append(ExplorerLine(label, .dim))
+        lines += PyTorchText.tensor(result).split(separator: "\n", omittingEmptySubsequences: false).map { ExplorerLine(String($0), .accent) }
+        return lines.map { ExplorerLine($0.text.truncated(to: max(1, width - 2)), $0.role) }
+    }
+
+    func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext) {
+        guard area.height >= 3 else { return }
+        let lines = pyTorchLines(width: area.width - 2)
+        let box = Rect(x: area.x, y: area.y, width: area.width, height: min(area.height, lines.count + 2))
+        let inner = Box(title: "PyTorch", borderRole: .border).render(into: &buffer, area: box, context: context)
+        for (index, line) in lines.prefix(inner.height).enumerated() {
+            buffer.write(line.text, x: inner.x, y: inner.y + index, role: line.role, context: context, clip: inner)
+        }
+    }
+
+    func drawHeader(into buffer: inout Buffer, row: Rect, context: RenderContext) {
+        let s = setup
+        var settings: String
+        switch operation {
+        case .pool: settings = "window \(s.pool.kernel)  stride \(s.pool.stride)  padding \(s.pool.padding)"
+            if s.pool.dilation != Pair(1) { settings += "  dilation \(s.pool.dilation)" }
+        case .conv: settings = "kernel \(s.kernelSize)  stride \(s.conv.stride)  padding \(s.conv.padding)  dilation \(s.conv.dilation)"
+            if s.bias != nil { settings += "  bias" }
+        case .convT: settings = "kernel \(s.kernelSize)  stride \(s.conv.stride)  padding \(s.conv.padding)  dilation \(s.conv.dilation)  output padding \(s.conv.outputPadding)"
+        }
+        let title = "\(operation.pytorchFunction) \(context.glyphs.middleDot) \(view.title)"
+        buffer.fill(row, with: Cell(" ", style: context.style(.title)))
+        let after = buffer.write(title, x: row.x, y: row.y, role: .title, context: context, clip: row)
+        let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(stepCount)" + (playing ? " \(context.glyphs.arrowRight)" : "")
+        buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
+        let room = row.maxX - stepText.count - 2 - (after + 2)
+        if room > 10 { buffer.write(settings.truncated(to: room), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
+    }
+
+    func drawStatus(into buffer: inout Buffer, area: Rect, context: RenderContext) {
+        let g = context.glyphs
+        let keys = editor != nil
+            ? "editing \(editor!.target.rawValue) (\(editor!.row),\(editor!.column)): \(editor!.cursorText)  Enter keeps  Esc cancels"
+            : area.width >= 100
+                ? "\(g.arrowRight)/l next  \(g.arrowLeft)/h back  p play  Tab view  [ ] stride  { } pad  d dil  k size  e edit  ? help  q quit"
+                : "\(g.arrowRight) next  \(g.arrowLeft) back  p play  Tab view  e edit  ? help (all keys)  q quit"
+        let left = status ?? keys
+        StatusLine(left: left, right: "", role: statusIsError ? .error : .status).render(into: &buffer, area: area, context: context)
+    }
+
+    static let helpLines: [(String, String)] = [
+        ("→  l  space", "next step"), ("←  h", "previous step (every step can be undone)"),
+        ("g Home / G End", "first / last step"), ("p", "play or pause"), ("+  -", "faster / slower"),
+        ("Tab", "next view (forward, backward or scatter, direct; PyTorch)"),
+        ("Shift-Tab", "focus the next matrix (input, kernel, upstream)"),
+        ("e", "edit the focused matrix: arrows move, type a number, Enter keeps, Esc cancels"),
+        ("[  ]", "stride down / up"), ("{  }", "padding down / up"), ("d  D", "dilation up / down"),
+        ("k  K", "kernel size up / down"), ("o  O", "output padding up / down (convT)"),
+        ("f", "next filter (pool: next channel)"), ("c", "next input channel"),
+        ("w", "next weight (conv backward)"), ("r", "new random values"), ("?", "this help"), ("q", "quit"),
+    ]
+
+    func drawHelp(into buffer: inout Buffer, area: Rect, context: RenderContext) {
+        let keyWidth = Self.helpLines.map(\.0.count).max() ?? 10
+        let width = min(area.width - 2, keyWidth + 3 + (Self.helpLines.map(\.1.count).max() ?? 40) + 2)
+        let box = area.centered(width: width, height: min(area.height - 2, Self.helpLines.count + 3))
+        buffer.fill(box)
+        let inner = Box(title: "keys (any key closes)", focused: true).render(into: &buffer, area: box, context: context)
+        for (index, (key, what)) in Self.helpLines.prefix(inner.height).enumerated() {
+            let keyText = context.glyphs.unicode ? key : key.replacingOccurrences(of: "→", with: "->").replacingOccurrences(of: "←", with: "<-")
+            buffer.write(keyText, x: inner.x + 1, y: inner.y + index, role: .accent, context: context, clip: inner)
+            buffer.write(what, x: inner.x + keyWidth + 3, y: inner.y + index, role: .normal, context: context, clip: inner)
+        }
+    }
+}

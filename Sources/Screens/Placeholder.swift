@@ -1,1 +1,0 @@
-// The Screens module: see ARCHITECTURE in README.md. (Placeholder until its first real file lands.)

@@ -77,7 +77,7 @@ final class BenchWorkload {
         let output = model.forward(input)
         let loss = self.loss(output, input)
         optimizer.zeroGradients()
-        _ = model.backward(loss.gradient)
+        model.backwardParameters(loss.gradient)
         optimizer.step()
         return loss.value
     }
@@ -96,7 +96,11 @@ final class BenchWorkload {
         var gradient = loss.gradient
         for (index, layer) in model.layers.enumerated().reversed() {
             let start = LayerClock.Reading()
-            gradient = layer.backward(gradient)
+            if index == 0 {
+                layer.backwardParameters(gradient)   // as Sequential.backwardParameters does
+            } else {
+                gradient = layer.backward(gradient)
+            }
             times[index].addBackward(since: start)
         }
         optimizer.step()

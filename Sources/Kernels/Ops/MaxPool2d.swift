@@ -86,7 +86,7 @@ extension MaxPool2dGeometry {
     /// pooling, which `maxPool2x2Forward` runs eight windows at a time.
     var isPlainTwoByTwo: Bool {
         kernel == 2 && stride == 2 && padding == 0 && dilation == 1
-            && 2 * output.height <= input.height && 2 * output.width <= input.width && output.width >= 8
+            && 2 * output.height <= input.height && 2 * output.width <= input.width
     }
 }
 
@@ -96,6 +96,10 @@ extension MaxPool2dGeometry {
 func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
                        output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    if ow < 8 {
+        maxPool2x2ForwardNarrow(g, planes: planes, input: input, output: output, argmax: argmax)
+        return
+    }
     let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
     // Column starts of the 8-wide blocks; the last block overlaps the one before when ow % 8 != 0.
     let lastStart = ow - 8
@@ -128,6 +132,31 @@ func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: Unsafe
                 if start == lastStart { break }
                 ox += 8
             }
+        }
+    }
+}
+
+/// `maxPool2x2Forward` one window at a time, for outputs narrower than eight columns.
+func maxPool2x2ForwardNarrow(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
+                             output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    for plane in planes {
+        let planeStart = plane * h * w
+        var dst = output + plane * oh * ow
+        var arg = argmax + plane * oh * ow
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                let first = planeStart + 2 * oy * w + 2 * ox
+                var best = input[first], bestIndex = first
+                for tap in [first + 1, first + w, first + w + 1] {
+                    let v = input[tap]
+                    if v > best || v.isNaN { best = v; bestIndex = tap }
+                }
+                dst[ox] = best
+                arg[ox] = Int32(bestIndex)
+            }
+            dst += ow
+            arg += ow
         }
     }
 }

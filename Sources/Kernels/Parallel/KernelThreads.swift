@@ -15,7 +15,7 @@ public enum KernelThreads {
         init() {
             // One per core by default, as OpenBLAS would; OpenBLAS itself then runs one thread.
             count = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            BLASRuntime.setThreadCount(1)
+            BLASRuntime.setOpenBLASThreadCount(1)
         }
     }
     private static let setting = Setting()
@@ -30,7 +30,7 @@ public enum KernelThreads {
     public static func setCount(_ n: Int) {
         setting.lock.lock(); defer { setting.lock.unlock() }
         setting.count = max(1, n)
-        BLASRuntime.setThreadCount(1)
+        BLASRuntime.setOpenBLASThreadCount(1)
     }
 
     /// Runs `body(slice)` once for every slice in 0..<slices, on up to `count` threads; returns

@@ -90,13 +90,25 @@ public final class Conv2d: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        runBackward(gradOutput, inputGradient: true)
+        return gradInput
+    }
+
+    /// The weight and bias gradients only: the convolution's input gradient (a GEMM and a col2im,
+    /// about a third of the backward pass) is skipped.
+    public func backwardParameters(_ gradOutput: Tensor) {
+        runBackward(gradOutput, inputGradient: false)
+    }
+
+    private func runBackward(_ gradOutput: Tensor, inputGradient: Bool) {
         guard let ws = workspace else { preconditionFailure("Conv2d.backward called before forward") }
         let g = ws.geometry
-        precondition(gradOutput.shape == output.shape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
+        precondition(gradOutput.shape == g.outputShape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(g.outputShape)")
         gradOutput.withPointer { dy in
             weight.value.withPointer { w in
                 weight.gradient.withMutablePointer { dw in
-                    gradInput.withMutablePointer { dx in
+                    gradInput.withMutablePointer { dxAlways in
+                        let dx = inputGradient ? dxAlways : nil
                         if let bias {
                             bias.gradient.withMutablePointer { db in
                                 conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
@@ -110,6 +122,5 @@ public final class Conv2d: Layer, @unchecked Sendable {
                 }
             }
         }
-        return gradInput
     }
 }

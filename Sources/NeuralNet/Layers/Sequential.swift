@@ -81,4 +81,19 @@ public final class Sequential: Layer, @unchecked Sendable {
         for index in range.reversed() { gradient = layers[index].backward(gradient) }
         return gradient
     }
+
+    /// Back-propagates for a training step: every parameter gradient, but not the gradient with
+    /// respect to the network's input, which nothing uses (PyTorch skips it too, as the images do
+    /// not require a gradient). Saves the first convolution's input-gradient pass.
+    public func backwardParameters(_ gradOutput: Tensor) {
+        backwardParameters(gradOutput, range: layers.indices)
+    }
+
+    /// `backwardParameters(_:)` through the layers in `range` only.
+    public func backwardParameters(_ gradOutput: Tensor, range: Range<Int>) {
+        guard let first = range.first else { return }
+        var gradient = gradOutput
+        for index in range.dropFirst().reversed() { gradient = layers[index].backward(gradient) }
+        layers[first].backwardParameters(gradient)
+    }
 }

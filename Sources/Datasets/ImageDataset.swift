@@ -62,6 +62,7 @@ public struct ImageDataset: Sendable {
             pixels.withUnsafeBufferPointer { all in
                 var out = buffer
                 for index in indices {
+                    precondition(index >= 0 && index < count, "fillBatch: index \(index) outside 0..<\(count)")
                     let image = all.baseAddress! + index * size
                     for offset in 0 ..< size { out[offset] = scale[Int(image[offset])] }
                     out += size

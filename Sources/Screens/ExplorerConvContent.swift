@@ -23,11 +23,11 @@ extension ExplorerModel {
         let unreachedRows = Set(trace.height.unreachedInputPositions)
         let unreachedColumns = Set(trace.width.unreachedInputPositions)
         var panels: [ExplorerPanel] = []
-        let probe = ExplorerGrids.padded(trace.input.matrix(0, 0), padding: pad)
+        let probe = ExplorerGrids.padded(trace.input.matrix(0, 0), padding: pad, dot: paddingDot)
         let channels = shownChannels(panelWidth: probe.size.width + 2, width: width)
         let multi = trace.input.channels > 1
         for c in channels {
-            var grid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad)
+            var grid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
             for row in 0..<trace.input.height {
                 for column in 0..<trace.input.width where unreachedRows.contains(row) || unreachedColumns.contains(column) {
                     ExplorerGrids.mark(&grid, row: row, column: column, padding: pad, .dim)
@@ -37,9 +37,9 @@ extension ExplorerModel {
                 for (r, line) in expanded.enumerated() {
                     for (col, kind) in line.enumerated() where kind != .value {
                         grid.setRole(kind == .paddingZero ? .padding : .dim, row: r, column: col)
+                        if kind == .paddingZero { grid.cells[r * grid.columns + col] = paddingDot }
                     }
                 }
-                grid.paddingDisplay = .dot
             }
             for tap in step.taps(channel: c) {
                 ExplorerGrids.mark(&grid, row: tap.inputRow, column: tap.inputColumn, padding: pad, .window)
@@ -47,7 +47,7 @@ extension ExplorerModel {
             var title = expanded == nil ? "input" : "zeros inserted"
             if multi { title += " ch\(c + 1)" }
             if pad != Pair(0) { title += " pad \(pad)" }
-            panels.append(ExplorerPanel(title: title, grid: grid, focused: focus == .input && expanded == nil))
+            panels.append(ExplorerPanel(title: title, grid: grid, focused: focus == .input && expanded == nil, indexOffset: pad))
         }
         let filterNote = trace.weight.batch > 1 ? " f\(selectedFilter + 1)/\(trace.weight.batch)" : ""
         for c in channels {
@@ -69,7 +69,7 @@ extension ExplorerModel {
         panels.append(ExplorerPanel(
             title: "output \(output.rows)x\(output.columns)",
             grid: ExplorerGrids.partialOutput(output, filledPositions: filled, current: (step.outputRow, step.outputColumn),
-                                              conceal: concealCurrentResult)))
+                                              conceal: concealCurrentResult), indexOffset: Pair(0)))
 
         var lines: [ExplorerLine] = []
         let rows = tapSpan(step.taps.map(\.inputRow)), columns = tapSpan(step.taps.map(\.inputColumn))
@@ -96,17 +96,23 @@ extension ExplorerModel {
         return (panels, lines)
     }
 
-    /// "0–1" or "0, 2" (dilated taps) for a list of tap positions.
+    /// "0 to 1" or "0, 2" (dilated taps) for a list of tap positions (negative: in the padding).
     func tapSpan(_ positions: [Int]) -> String {
         let unique = Array(Set(positions)).sorted()
         guard let first = unique.first, let last = unique.last else { return "" }
-        if unique.count == last - first + 1 { return unique.count == 1 ? "\(first)" : "\(first)\(notation.minus == "−" ? "–" : "-")\(last)" }
-        return unique.map(String.init).joined(separator: ", ")
+        let text = { (v: Int) in self.notation.number(Float(v)) }
+        if unique.count == last - first + 1 { return unique.count == 1 ? text(first) : "\(text(first)) to \(text(last))" }
+        return unique.map(text).joined(separator: ", ")
     }
 
-    func formulaLines(_ height: AxisGeometry, _ width: AxisGeometry) -> [ExplorerLine] {
+    /// How padding cells are drawn: a dot, so they never look like real zeros.
+    var paddingDot: String { asciiNotation ? "." : "·" }
+
+    func formulaLines(_ height: AxisGeometry, _ width: AxisGeometry, screenWidth: Int) -> [ExplorerLine] {
         let n = notation
-        var lines = [ExplorerLine(height.formula(n)), ExplorerLine(width.formula(n))]
+        let full = height.formula(n)
+        let compact = full.count > screenWidth
+        var lines = [ExplorerLine(height.formula(n, compact: compact)), ExplorerLine(width.formula(n, compact: compact))]
         for axis in [height, width] {
             if let why = axis.unreachedExplanation(n) { lines.append(ExplorerLine(why + " (dimmed)", .dim)) }
         }
@@ -122,9 +128,9 @@ extension ExplorerModel {
         let c = chosenWeight.channel
         let f = selectedFilter
         let terms = backward.weightTerms(filter: f, channel: c, row: chosenWeight.row, column: chosenWeight.column)
-        var inputGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad)
+        var inputGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
         for tap in step.taps(channel: c) { ExplorerGrids.mark(&inputGrid, row: tap.inputRow, column: tap.inputColumn, padding: pad, .window) }
-        var metGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad)
+        var metGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
         for term in terms where !term.isPadding {
             ExplorerGrids.mark(&metGrid, row: term.inputRow, column: term.inputColumn, padding: pad, .winner)
         }
@@ -141,10 +147,10 @@ extension ExplorerModel {
         for tap in step.taps(channel: c) where !tap.isPadding { gradGrid.setRole(.window, row: tap.inputRow, column: tap.inputColumn) }
         let chTitle = trace.input.channels > 1 ? " ch\(c + 1)" : ""
         let panels = [
-            ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input),
-            ExplorerPanel(title: "upstream dL/dy", grid: upGrid, focused: focus == .upstream),
+            ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input, indexOffset: pad),
+            ExplorerPanel(title: "upstream dL/dy", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
             ExplorerPanel(title: "kernel", grid: kernelGrid, focused: focus == .kernel),
-            ExplorerPanel(title: "dL/dx so far", grid: gradGrid),
+            ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)),
             ExplorerPanel(title: "x met by w\(chosenWeight.row)\(chosenWeight.column)", grid: metGrid),
         ]
         let g = backward.upstream(of: step)

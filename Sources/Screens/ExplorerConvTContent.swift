@@ -20,11 +20,11 @@ extension ExplorerModel {
         let chTitle = trace.input.channels > 1 ? " ch\(c + 1)" : ""
         let fTitle = trace.outputChannels > 1 ? " out\(f + 1)/\(trace.outputChannels)" : ""
         var panels = [
-            ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input),
+            ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input, indexOffset: Pair(0)),
             ExplorerPanel(title: "kernel\(fTitle)", grid: ExplorerGrids.grid(kernel), focused: focus == .kernel),
         ]
         if !step.isBiasStep { panels.append(ExplorerPanel(title: "x \(n.times) kernel", grid: ExplorerGrids.grid(products))) }
-        panels.append(ExplorerPanel(title: "output \(trace.output.height)x\(trace.output.width)", grid: outputGrid))
+        panels.append(ExplorerPanel(title: "output \(trace.output.height)x\(trace.output.width)", grid: outputGrid, indexOffset: Pair(0)))
 
         var lines: [ExplorerLine] = []
         if let b = step.bias {

@@ -10,16 +10,16 @@ enum ExplorerGrids {
 
     /// One input channel with its padding ring: padding cells in the padding role (a dot),
     /// the rest plain. Cell (r, c) of the grid is input (r − padding.height, c − padding.width).
-    static func padded(_ m: Matrix, padding: Pair, pad: Float = 0) -> MatrixGrid {
+    static func padded(_ m: Matrix, padding: Pair, dot: String) -> MatrixGrid {
         let rows = m.rows + 2 * padding.height, columns = m.columns + 2 * padding.width
         var texts: [[String]] = []
         for r in 0..<rows {
             texts.append((0..<columns).map { c in
-                m.value(r - padding.height, c - padding.width).map { NumberText.plain($0) } ?? NumberText.plain(pad)
+                m.value(r - padding.height, c - padding.width).map { NumberText.plain($0) } ?? dot
             })
         }
+        // The dot is text, not only a style, so a padding cell under the window still reads as padding.
         var grid = MatrixGrid(text: texts)
-        grid.paddingDisplay = .dot
         for r in 0..<rows {
             for c in 0..<columns where m.value(r - padding.height, c - padding.width) == nil {
                 grid.setRole(.padding, row: r, column: c)

@@ -1,3 +1,4 @@
+import Stepper
 import Terminal
 
 /// A boxed matrix of the explorer: a title over a `MatrixGrid`.
@@ -5,6 +6,18 @@ struct ExplorerPanel {
     var title: String
     var grid: MatrixGrid
     var focused = false
+    /// For grids of an input or output: the padding before index 0, so wide screens can
+    /// label rows and columns with their indices (nil: no labels, as for kernels).
+    var indexOffset: Pair? = nil
+
+    /// The panel with row and column index labels (padding cells unlabelled).
+    func labelled() -> ExplorerPanel {
+        guard let offset = indexOffset else { return self }
+        var copy = self
+        copy.grid.rowLabels = (0..<grid.rows).map { $0 - offset.height >= 0 && $0 - offset.height < grid.rows - 2 * offset.height ? "\($0 - offset.height) " : "" }
+        copy.grid.columnLabels = (0..<grid.columns).map { $0 - offset.width >= 0 && $0 - offset.width < grid.columns - 2 * offset.width ? "\($0 - offset.width)" : "" }
+        return copy
+    }
 
     var width: Int { max(grid.size.width, title.count + 4) + 2 }
     var height: Int { grid.size.height + 2 }

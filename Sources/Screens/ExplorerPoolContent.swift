@@ -11,7 +11,7 @@ extension ExplorerModel {
         let pad = trace.settings.padding
         let unreachedRows = Set(trace.height.unreachedInputPositions)
         let unreachedColumns = Set(trace.width.unreachedInputPositions)
-        var inputGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad)
+        var inputGrid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
         for row in 0..<trace.input.height {
             for column in 0..<trace.input.width where unreachedRows.contains(row) || unreachedColumns.contains(column) {
                 ExplorerGrids.mark(&inputGrid, row: row, column: column, padding: pad, .dim)
@@ -22,7 +22,7 @@ extension ExplorerModel {
         if !concealCurrentResult { ExplorerGrids.mark(&inputGrid, row: best.row, column: best.column, padding: pad, .winner) }
         let chTitle = trace.input.channels > 1 ? " ch\(c + 1)/\(trace.input.channels)" : ""
         var panels = [ExplorerPanel(title: "input\(chTitle)" + (pad == Pair(0) ? "" : " pad \(pad)"), grid: inputGrid,
-                                    focused: focus == .input)]
+                                    focused: focus == .input, indexOffset: pad)]
         var lines: [ExplorerLine] = []
         let rows = tapSpan(step.taps.map(\.row)), columns = tapSpan(step.taps.map(\.column))
         if view == .backward {
@@ -30,8 +30,8 @@ extension ExplorerModel {
             upGrid.setRole(.current, row: step.outputRow, column: step.outputColumn)
             var gradGrid = ExplorerGrids.grid(trace.gradInput(afterSteps: traceIndex + 1).matrix(0, c))
             gradGrid.setRole(.winner, row: best.row, column: best.column)
-            panels.append(ExplorerPanel(title: "upstream", grid: upGrid, focused: focus == .upstream))
-            panels.append(ExplorerPanel(title: "dL/dx so far", grid: gradGrid))
+            panels.append(ExplorerPanel(title: "upstream", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)))
+            panels.append(ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)))
             lines.append(ExplorerLine("window on rows \(rows), columns \(columns): the max was \(n.number(step.value)) at (\(best.row),\(best.column))", .title))
             lines.append(ExplorerLine("upstream \(n.number(step.upstream)) of output[\(step.outputRow),\(step.outputColumn)] goes to the winner only: "
                 + PoolTrace.routeExpression(step, n), .accent))
@@ -43,7 +43,7 @@ extension ExplorerModel {
             panels.append(ExplorerPanel(
                 title: "output \(output.rows)x\(output.columns)",
                 grid: ExplorerGrids.partialOutput(output, filledPositions: filled, current: (step.outputRow, step.outputColumn),
-                                                  conceal: concealCurrentResult)))
+                                                  conceal: concealCurrentResult), indexOffset: Pair(0)))
             lines.append(ExplorerLine("window on rows \(rows), columns \(columns) \(n.arrow) output[\(step.outputRow),\(step.outputColumn)]", .title))
             if concealCurrentResult {
                 lines.append(ExplorerLine("what is output[\(step.outputRow),\(step.outputColumn)]? the largest value in the window", .accent))

@@ -48,10 +48,12 @@ extension ExplorerModel {
 
     func drawBody(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inner = area.inset(left: 1, right: 1)
-        let (panels, lines) = content(width: inner.width)
+        var (panels, lines) = content(width: inner.width)
+        // Wide screens label rows and columns with their indices, as the text refers to them.
+        if inner.width >= 110 { panels = panels.map { $0.labelled() } }
         var y = ExplorerLayout.flow(panels, in: inner, into: &buffer, context: context)
         y = ExplorerLayout.write(lines, in: inner, from: y, into: &buffer, context: context)
-        let formula = formulaLines(geometry.0, geometry.1)
+        let formula = formulaLines(geometry.0, geometry.1, screenWidth: inner.width)
         let legend = [ExplorerLine(legendText(context), .dim)]
         let formulaHeight = ExplorerLayout.height(of: formula + legend, width: inner.width)
         if y + formulaHeight <= inner.maxY {
@@ -67,10 +69,10 @@ extension ExplorerModel {
     func legendText(_ context: RenderContext) -> String {
         let marks = context.isMonochrome || context.capabilities.colorMode == .none
         let g = context.glyphs
-        var parts = [marks ? "[v] window" : "window highlighted", marks ? ">v< current" : "current output green"]
-        if operation == .pool || view == .backward { parts.append(marks ? "*v* winner/chosen" : "winner/chosen amber") }
+        var parts = [marks ? "[v] window" : "window: highlighted", marks ? ">v< current" : "current output: green"]
+        if operation == .pool || view == .backward { parts.append(marks ? "*v* winner/chosen" : "winner/chosen: amber") }
         parts.append("\(g.middleDot) padding")
-        return parts.joined(separator: "  ")
+        return parts.joined(separator: ",  ")
     }
 
     func pyTorchLines(width: Int) -> [ExplorerLine] {
@@ -118,7 +120,9 @@ extension ExplorerModel {
         let g = context.glyphs
         let keys = editor != nil
             ? "editing \(editor!.target.rawValue) (\(editor!.row),\(editor!.column)): \(editor!.cursorText)  Enter keeps  Esc cancels"
-            : "\(g.arrowRight)/l next  \(g.arrowLeft)/h back  p play  Tab view  [ ] stride  { } pad  d dil  k size  e edit  ? help  q quit"
+            : area.width >= 100
+                ? "\(g.arrowRight)/l next  \(g.arrowLeft)/h back  p play  Tab view  [ ] stride  { } pad  d dil  k size  e edit  ? help  q quit"
+                : "\(g.arrowRight) next  \(g.arrowLeft) back  p play  Tab view  e edit  ? help (all keys)  q quit"
         let left = status ?? keys
         StatusLine(left: left, right: "", role: statusIsError ? .error : .status).render(into: &buffer, area: area, context: context)
     }

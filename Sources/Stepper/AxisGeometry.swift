@@ -61,14 +61,15 @@ public struct AxisGeometry: Equatable, Sendable {
 
     /// The formula with this case's numbers, e.g.
     /// "H_out = ⌊(4 + 2·0 − 1·(2−1) − 1)/1⌋ + 1 = ⌊2/1⌋ + 1 = 3".
-    public func formula(_ n: Notation) -> String {
+    /// `compact` leaves out the general form, for narrow screens.
+    public func formula(_ n: Notation, compact: Bool = false) -> String {
         let m = n.minus, d = n.dot
         let name = "\(axisName)_out"
         switch kind {
         case .transposed:
             let general = "(\(axisName)_in \(m) 1)S \(m) 2P + D(K \(m) 1) + OP + 1"
             let numbers = "(\(input) \(m) 1)\(d)\(stride) \(m) 2\(d)\(padding) + \(dilation)\(d)(\(kernel) \(m) 1) + \(outputPadding) + 1"
-            return "\(name) = \(general) = \(numbers) = \(output)"
+            return compact ? "\(name) = \(numbers) = \(output)" : "\(name) = \(general) = \(numbers) = \(output)"
         case .convolution, .pooling:
             let ceil: Bool
             if case .pooling(ceilMode: true) = kind { ceil = true } else { ceil = false }
@@ -78,6 +79,7 @@ public struct AxisGeometry: Equatable, Sendable {
             guard room >= 0 else {
                 return "\(name) = \(general) = \(numbers): \(n.number(Float(room))) < 0, no window fits"
             }
+            if compact { return "\(name) = \(numbers) = \(output)" }
             return "\(name) = \(general) = \(numbers) = \(open)\(room)/\(stride)\(close) + 1 = \(output)"
         }
     }

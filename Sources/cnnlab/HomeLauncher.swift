@@ -1,11 +1,48 @@
 import ArgumentParser
+import Foundation
 import Lessons
+import Screens
+import Terminal
 
-/// Opens the home screen (`cnnlab` alone) and the lesson player (`cnnlab lesson NAME`).
+/// Opens the home screen (`cnnlab` alone) and the lesson player (`cnnlab lesson NAME`) on
+/// the terminal, and prints lesson frames headless (`cnnlab lesson NAME --print`).
 enum HomeLauncher {
     static func open() throws { throw ValidationError("the home screen is not built yet; see cnnlab --help") }
 
     static func openLesson(_ entry: LessonLibrary.Entry, ascii: Bool, noColor: Bool) throws {
-        throw ValidationError("the lesson player is not built yet")
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: .standard(),
+                                  screenSize: terminalSize() ?? (80, 24))
+        let outcome = try run(&player, ascii: ascii, noColor: noColor)
+        if case .interrupted = outcome { throw ExitCode(130) }
+    }
+
+    /// Every step's first frame as plain text, for authors and documents.
+    static func printLesson(_ entry: LessonLibrary.Entry, width: Int, height: Int, ascii: Bool) {
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
+                                  screenSize: (width, height))
+        let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
+        for index in 0..<max(1, player.stepCount) {
+            if index > 0 { _ = player.update(.key(.right)) }
+            print(renderFrame(player, width: width, height: height, capabilities: capabilities).text)
+            print(String(repeating: "=", count: width))
+        }
+    }
+
+    /// Runs a program full screen with the detected capabilities; a terminal error becomes
+    /// a one-line message.
+    static func run<P: TerminalProgram>(_ program: inout P, ascii: Bool, noColor: Bool) throws -> RunOutcome {
+        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+        do {
+            return try runProgram(&program, capabilities: capabilities)
+        } catch let error as TerminalError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The terminal's size from the kernel, or nil when standard output is not a terminal.
+    static func terminalSize() -> (width: Int, height: Int)? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
     }
 }

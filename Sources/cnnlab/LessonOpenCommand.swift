@@ -26,6 +26,12 @@ struct LessonOpen: ParsableCommand {
     @Flag(name: .long, help: "Draw without colours (as NO_COLOR does).")
     var noColor = false
 
+    @Flag(name: .long, help: "Print each step's first frame as plain text instead of opening the player.")
+    var print = false
+
+    @Option(name: .long, help: "With --print: the frame size, WIDTHxHEIGHT.")
+    var size = "80x24"
+
     @Argument(help: "A lesson name or number, or a lesson file (with --check: one or more files).")
     var targets: [String] = []
 
@@ -33,9 +39,9 @@ struct LessonOpen: ParsableCommand {
         if check {
             guard !targets.isEmpty else { throw ValidationError("--check needs at least one lesson file") }
             let report = LessonValidator.check(paths: targets)
-            for line in report { print(line) }
+            for line in report { Swift.print(line) }
             if !report.isEmpty { throw ExitCode(1) }
-            print("\(targets.count) lesson file\(targets.count == 1 ? "" : "s") checked: no problems")
+            Swift.print("\(targets.count) lesson file\(targets.count == 1 ? "" : "s") checked: no problems")
             return
         }
         guard targets.count == 1 else {
@@ -43,6 +49,14 @@ struct LessonOpen: ParsableCommand {
                                                   : "open one lesson at a time")
         }
         let entry = try LessonLocator.entry(for: targets[0])
+        if print {
+            let parts = size.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] >= 20, parts[1] >= 5 else {
+                throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 80x24")
+            }
+            HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: ascii)
+            return
+        }
         try HomeLauncher.openLesson(entry, ascii: ascii, noColor: noColor)
     }
 }

@@ -1,7 +1,150 @@
 import ArgumentParser
+import Datasets
+import Foundation
+import Kernels
+import Screens
+import Terminal
+import Training
 
-/// `cnnlab train`: Train a course network. (Placeholder: its owner replaces this file.)
+/// `cnnlab train`: trains the course CNN or autoencoder, with the live dashboard or headless.
+///
+///     cnnlab train --model cnn --data ../shared/data/cifar10-sample --epochs 10 --headless \
+///         --metrics cnn.csv --save cnn.safetensors
 struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a course network.")
-    mutating func run() throws { throw ValidationError("cnnlab train is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train a course network (live dashboard, or --headless).",
+        discussion: """
+            Recipes (the course's): cnn = cross-entropy, SGD lr 0.01 momentum 0.9, batch 128;
+            autoencoder = summed squared error / batch, Adam lr 0.001, batch 128. 10 epochs.
+            Checkpoints are safetensors with PyTorch state_dict names, so
+            model.load_state_dict(safetensors.torch.load_file(path)) loads them.
+            Dashboard keys: p pause/resume, s save, + and - learning rate, Tab panels, q stop.
+            """)
+
+    @Option(help: "cnn or autoencoder.")
+    var model: String = "cnn"
+
+    @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory.")
+    var data: String = "auto"
+
+    @Option(help: "Passes over the training set.")
+    var epochs: Int = 10
+
+    @Option(help: "Images per step.")
+    var batchSize: Int = 128
+
+    @Option(help: "Learning rate (default: the recipe's, 0.01 for cnn, 0.001 for autoencoder).")
+    var lr: Float?
+
+    @Option(help: "Seed for the initial weights and the shuffling.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Train without the dashboard: one line per epoch.")
+    var headless = false
+
+    @Option(help: "Write per-epoch metrics to this CSV file.")
+    var metrics: String?
+
+    @Option(help: "Save the weights here (safetensors) at the end, on s, and on stop.")
+    var save: String?
+
+    @Option(help: "Start from the weights in this safetensors file.")
+    var resume: String?
+
+    @Option(help: "Threads for the matrix library (default: OpenBLAS's choice).")
+    var threads: Int?
+
+    @Flag(help: "Dashboard without colour (as NO_COLOR does): images drawn with an ASCII ramp.")
+    var noColor = false
+
+    @Flag(help: "Dashboard with ASCII characters only.")
+    var ascii = false
+
+    mutating func run() throws {
+        let recipe = try makeRecipe()
+        if let threads {
+            guard threads >= 1 else { throw CLIFailure("--threads must be at least 1 (got \(threads))") }
+            BLASRuntime.setThreadCount(threads)
+        }
+        let split: DatasetSplit
+        do { split = try DatasetCatalog().load(try DatasetSpec.parse(data)) } catch {
+            throw CLIFailure("\(error)")
+        }
+        let output = HeadlessOutput.standard()
+        let totalEpochs = recipe.epochs
+        let printEpoch: @Sendable (EpochMetrics) -> Void = { metrics in
+            output.line(HeadlessFormat.epochLine(metrics, totalEpochs: totalEpochs))
+        }
+        let options = TrainingSession.Options(savePath: save, resumePath: resume, metricsPath: metrics,
+                                              previewInterval: headless ? 0 : 2)
+        let session: TrainingSession
+        do {
+            session = try TrainingSession(recipe: recipe, data: split, options: options,
+                                          onEpoch: headless ? printEpoch : nil)
+        } catch {
+            throw CLIFailure("\(error)")
+        }
+        if headless {
+            try runHeadless(session, split: split, output: output)
+        } else {
+            try runDashboard(session)
+        }
+    }
+
+    private func makeRecipe() throws -> TrainingRecipe {
+        guard let kind = CourseModelKind(rawValue: model.lowercased()) ?? (model.lowercased() == "ae" ? .autoencoder : nil) else {
+            throw CLIFailure("--model \(model): use cnn or autoencoder")
+        }
+        var recipe = TrainingRecipe.course(kind)
+        recipe.epochs = epochs
+        recipe.batchSize = batchSize
+        recipe.seed = seed
+        if let lr { recipe.learningRate = lr }
+        if let problem = recipe.problem { throw CLIFailure(problem) }
+        return recipe
+    }
+
+    private func runHeadless(_ session: TrainingSession, split: DatasetSplit, output: HeadlessOutput) throws {
+        let recipe = session.recipe
+        let optimizer: String
+        switch recipe.optimizer {
+        case .sgd(let momentum): optimizer = "SGD lr \(HeadlessFormat.lr(recipe.learningRate)) momentum \(momentum)"
+        case .adam: optimizer = "Adam lr \(HeadlessFormat.lr(recipe.learningRate))"
+        }
+        output.line("\(recipe.model.displayName) on \(split.train.name) (\(split.location)): "
+                    + "\(split.train.count) train / \(split.test.count) test images, \(recipe.epochs) epochs, "
+                    + "batch \(recipe.batchSize), \(optimizer), seed \(recipe.seed), BLAS threads \(BLASRuntime.threadCount)")
+        if split.isSynthetic { output.message(DatasetSplit.syntheticNotice) }
+        if let resume { output.message("resuming from \(resume)") }
+        let interrupt = InterruptHandler {
+            output.message("stopping after this step" + (save.map { " and saving \($0)" } ?? "") + " (Ctrl-C again to quit now)")
+            session.controls.requestStop()
+        }
+        defer { interrupt.cancel() }
+        let outcome = HeadlessRunner(session: session, output: output).run()
+        let final = session.store.snapshot()
+        switch outcome {
+        case .finished, .stopped:
+            if let path = final.lastCheckpoint { output.message("saved \(path)") }
+            if case .stopped = outcome { output.message("stopped at step \(final.step) of \(final.totalSteps)") }
+        case .diverged(let message):
+            throw CLIFailure(message)
+        case .failed(let message):
+            throw CLIFailure(message)
+        }
+        if let notice = final.notice, notice.hasPrefix("Could not save") { throw CLIFailure(notice) }
+    }
+
+    private func runDashboard(_ session: TrainingSession) throws {
+        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+        do { print(try DashboardScreen.run(session: session, capabilities: capabilities)) } catch {
+            throw CLIFailure("\(error)")
+        }
+    }
+}
+
+/// A failure reported as one line on standard error, with exit status 1.
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }

@@ -1,0 +1,83 @@
+import Terminal
+import Training
+
+/// The panels Tab cycles through in the lower half of the dashboard.
+public enum DashboardPanel: CaseIterable, Sendable {
+    /// Classifier: test images with predicted and true labels. Autoencoder: originals over reconstructions.
+    case samples
+    /// Classifier only: the 10x10 confusion matrix with per-class accuracy.
+    case confusion
+    /// Classifier only: train and test accuracy per epoch (on wide screens it sits beside the loss).
+    case accuracy
+    /// The first layer's filters as small images.
+    case filters
+
+    /// The panels that make sense for `model`, in Tab order.
+    public static func available(for model: CourseModelKind) -> [DashboardPanel] {
+        model.isClassifier ? [.samples, .confusion, .accuracy, .filters] : [.samples, .filters]
+    }
+}
+
+/// What the dashboard asks of the training session after a key.
+public enum DashboardCommand: Equatable, Sendable {
+    case togglePause
+    case save
+    /// Multiply the learning rate by this factor.
+    case scaleLearningRate(Float)
+    /// Stop training after the current step (saving if --save was given).
+    case stop
+    /// Leave the dashboard (training is over).
+    case exit
+}
+
+/// The dashboard's state: the latest metrics snapshot plus what the student has chosen.
+/// `update` turns keys into commands; `DashboardView` draws it. Both are pure, so tests
+/// render frames from fixed metrics.
+public struct DashboardModel: Sendable {
+    public var snapshot: MetricsSnapshot
+    public var panel: DashboardPanel = .samples
+    /// True while "Stop training? y/n" is showing.
+    public var confirmingQuit = false
+    /// The learning-rate factor + and − apply.
+    public static let learningRateStep: Float = 2
+
+    public init(snapshot: MetricsSnapshot) { self.snapshot = snapshot }
+
+    /// Handles one event; returns the command for the session, if any.
+    public mutating func update(_ event: Event) -> DashboardCommand? {
+        guard case .key(let key) = event else { return nil }
+        if confirmingQuit {
+            confirmingQuit = false
+            switch key {
+            case .character("y"), .character("Y"), .character("q"), .enter: return .stop
+            default: return nil
+            }
+        }
+        switch key {
+        case .character("p"), .character("P"), .character(" "):
+            return snapshot.state.isOver ? nil : .togglePause
+        case .character("s"), .character("S"):
+            return .save
+        case .character("+"), .character("="):
+            return snapshot.state.isOver ? nil : .scaleLearningRate(Self.learningRateStep)
+        case .character("-"), .character("_"), .character("−"):
+            return snapshot.state.isOver ? nil : .scaleLearningRate(1 / Self.learningRateStep)
+        case .tab:
+            cyclePanel(by: 1)
+        case .backTab:
+            cyclePanel(by: -1)
+        case .character("q"), .character("Q"), .escape:
+            if snapshot.state.isOver { return .exit }
+            confirmingQuit = true
+        default:
+            break
+        }
+        return nil
+    }
+
+    private mutating func cyclePanel(by step: Int) {
+        let panels = DashboardPanel.available(for: snapshot.model)
+        let index = panels.firstIndex(of: panel) ?? 0
+        panel = panels[(index + step + panels.count) % panels.count]
+    }
+}

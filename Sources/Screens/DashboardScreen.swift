@@ -1,0 +1,88 @@
+import Foundation
+import Terminal
+import Training
+
+/// The dashboard as a full-screen program: reads the session's snapshot on every tick and
+/// turns keys into requests to the session.
+public struct DashboardProgram: TerminalProgram {
+    public private(set) var model: DashboardModel
+    private let session: TrainingSession
+    /// Set once the student confirmed q: leave as soon as the session has stopped (and saved).
+    private var leaveWhenOver = false
+
+    public init(session: TrainingSession) {
+        self.session = session
+        model = DashboardModel(snapshot: session.store.snapshot())
+    }
+
+    /// Redraws four times a second: the snapshot copy is cheap and training never waits for it.
+    public var tickInterval: Double? { 0.25 }
+
+    public mutating func update(_ event: Event) -> ProgramCommand {
+        if event == .tick {
+            model.snapshot = session.store.snapshot()
+            return leaveWhenOver && model.snapshot.state.isOver ? .quit : .none
+        }
+        guard let command = model.update(event) else { return .none }
+        let controls = session.controls
+        switch command {
+        case .togglePause: controls.togglePause()
+        case .save:
+            if model.snapshot.state.isOver {
+                model.snapshot.notice = model.snapshot.lastCheckpoint.map { "Already saved \($0)" }
+                    ?? "Training is over; run again with --save FILE to keep the weights"
+            } else {
+                controls.requestSave()
+            }
+        case .scaleLearningRate(let factor): controls.scaleLearningRate(by: factor)
+        case .stop:
+            controls.requestStop()
+            leaveWhenOver = true
+        case .exit: return .quit
+        }
+        return .none
+    }
+
+    public func view(into buffer: inout Buffer, context: RenderContext) {
+        DashboardView.render(model, into: &buffer, context: context)
+    }
+}
+
+/// Runs a training session under the live dashboard.
+public enum DashboardScreen {
+    /// Starts `session`, shows the dashboard until the student quits (or presses Ctrl-C), makes
+    /// sure training has stopped (and saved, with --save) and returns a summary to print once the
+    /// terminal is restored. Throws when there is no terminal to draw on.
+    public static func run(session: TrainingSession, capabilities: TerminalCapabilities) throws -> String {
+        guard isatty(0) == 1 && isatty(1) == 1 else {
+            throw TrainingError("the dashboard needs a terminal; add --headless to train without it")
+        }
+        session.start()
+        var program = DashboardProgram(session: session)
+        let outcome: RunOutcome
+        do {
+            outcome = try runProgram(&program, capabilities: capabilities)
+        } catch {
+            session.controls.requestStop()
+            session.waitUntilDone()
+            throw error
+        }
+        if case .interrupted = outcome { session.controls.requestStop() }
+        if !session.store.snapshot().state.isOver { session.controls.requestStop() }
+        session.waitUntilDone()
+        return summary(session.store.snapshot())
+    }
+
+    /// What the run reached, in a few lines for the shell after the dashboard closes.
+    public static func summary(_ snapshot: MetricsSnapshot) -> String {
+        var lines: [String] = []
+        let how = snapshot.state == .finished ? "Finished" : "Stopped"
+        lines.append("\(how) after \(snapshot.step) of \(snapshot.totalSteps) steps (epoch \(snapshot.epoch)/\(snapshot.totalEpochs)).")
+        if let last = snapshot.epochs.last {
+            lines.append(HeadlessFormat.epochLine(last, totalEpochs: snapshot.totalEpochs))
+        }
+        if let path = snapshot.lastCheckpoint { lines.append("Saved \(path)") }
+        if snapshot.datasetIsSynthetic { lines.append("Trained on synthetic shapes; for CIFAR-10 run `cnnlab data get cifar10`.") }
+        return lines.joined(separator: "\n")
+    }
+}

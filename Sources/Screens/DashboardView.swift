@@ -1,0 +1,169 @@
+import Datasets
+import Terminal
+import Training
+
+/// Draws the training dashboard from a `DashboardModel` into a buffer: a pure function of
+/// the model, so tests render frames from fixed metrics.
+///
+/// 80x24 and up: header, loss chart beside the numbers, one lower panel (Tab cycles), keys.
+/// From 110x34: the accuracy chart joins the loss chart and two lower panels show at once.
+public enum DashboardView {
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+
+    public static func render(_ model: DashboardModel, into buffer: inout Buffer, context: RenderContext) {
+        buffer.fill(buffer.area)
+        if TooSmallScreen.drawIfNeeded(into: &buffer, width: minimumWidth, height: minimumHeight, context: context) {
+            return
+        }
+        let snapshot = model.snapshot
+        var (body, statusRow) = buffer.area.splitBottom(1)
+        header(snapshot, row: body.splitTop(1).top, into: &buffer, context: context)
+        body = body.inset(top: 1)
+        for message in messages(snapshot) {
+            let (row, rest) = body.splitTop(1)
+            buffer.write(message.text.truncated(to: row.width, ellipsis: context.glyphs.ellipsis), x: row.x, y: row.y,
+                         style: context.style(message.role), clip: row)
+            body = rest
+        }
+        let wide = buffer.width >= 110 && buffer.height >= 34
+        let topHeight = wide ? max(12, body.height * 2 / 5) : max(9, body.height - 13)
+        let (top, bottom) = body.splitTop(topHeight)
+        drawTop(snapshot, area: top, wide: wide, into: &buffer, context: context)
+        drawBottom(model, area: bottom, wide: wide, into: &buffer, context: context)
+        statusLine(model).render(into: &buffer, area: statusRow, context: context)
+    }
+
+    // MARK: - Rows
+
+    private static func header(_ snapshot: MetricsSnapshot, row: Rect, into buffer: inout Buffer, context: RenderContext) {
+        let title = "cnnlab train \(context.glyphs.middleDot) \(snapshot.model.displayName) \(context.glyphs.middleDot) "
+            + snapshot.datasetName
+        let state = stateLabel(snapshot.state)
+        buffer.write(title.truncated(to: max(1, row.width - state.text.count - 2), ellipsis: context.glyphs.ellipsis),
+                     x: row.x, y: row.y, style: context.style(.title), clip: row)
+        buffer.writeRightAligned(state.text, rightEdge: row.maxX, y: row.y, style: context.style(state.role), clip: row)
+    }
+
+    static func stateLabel(_ state: RunState) -> (text: String, role: Role) {
+        switch state {
+        case .preparing: return ("STARTING", .dim)
+        case .running: return ("RUNNING", .success)
+        case .paused: return ("PAUSED", .accent)
+        case .finished: return ("FINISHED", .success)
+        case .stopped: return ("STOPPED", .accent)
+        case .failed: return ("FAILED", .error)
+        }
+    }
+
+    /// Lines above the charts: the synthetic-data warning, then the session's latest notice.
+    static func messages(_ snapshot: MetricsSnapshot) -> [(text: String, role: Role)] {
+        var lines: [(String, Role)] = []
+        if snapshot.datasetIsSynthetic { lines.append((DatasetSplit.syntheticNotice, .accent)) }
+        if let notice = snapshot.notice {
+            let bad = notice.contains("NaN") || notice.contains("infinite") || notice.hasPrefix("Could not")
+            lines.append((notice, bad ? .error : .normal))
+        }
+        return lines
+    }
+
+    private static func statusLine(_ model: DashboardModel) -> StatusLine {
+        if model.confirmingQuit {
+            return StatusLine(left: "Stop training? y: stop" + (model.snapshot.state.isOver ? "" : " after this step")
+                              + ", any other key: carry on", role: .error)
+        }
+        if model.snapshot.state.isOver {
+            return StatusLine(left: "q quit  Tab panels  s save", right: "training is over")
+        }
+        let pause = model.snapshot.state == .paused ? "p resume" : "p pause"
+        let panels = DashboardPanel.available(for: model.snapshot.model)
+        let position = (panels.firstIndex(of: model.panel) ?? 0) + 1
+        return StatusLine(left: "\(pause)  s save  + - learning rate  Tab panels  q stop",
+                          right: "panel \(position)/\(panels.count)")
+    }
+
+    // MARK: - Top: charts and numbers
+
+    private static func drawTop(_ snapshot: MetricsSnapshot, area: Rect, wide: Bool, into buffer: inout Buffer,
+                                context: RenderContext) {
+        let statsWidth = wide ? 34 : 30
+        let (charts, stats) = area.splitLeft(area.width - statsWidth)
+        if wide && snapshot.model.isClassifier {
+            let halves = charts.columns(2, gap: 1)
+            chartBox("Loss", snapshot, area: halves[0], into: &buffer, context: context) { inner in
+                DashboardCharts.loss(snapshot, plotWidth: inner.width)
+            }
+            chartBox("Accuracy", snapshot, area: halves[1], into: &buffer, context: context) { _ in
+                DashboardCharts.accuracy(snapshot)
+            }
+        } else {
+            chartBox("Loss", snapshot, area: charts, into: &buffer, context: context) { inner in
+                DashboardCharts.loss(snapshot, plotWidth: inner.width)
+            }
+        }
+        let inner = Box(title: "Progress").render(into: &buffer, area: stats.inset(left: 1), context: context)
+        DashboardStats.render(snapshot, area: inner, into: &buffer, context: context)
+    }
+
+    private static func chartBox(_ title: String, _ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer,
+                                 context: RenderContext, chart: (Rect) -> BrailleChart) {
+        let inner = Box(title: title).render(into: &buffer, area: area, context: context)
+        if snapshot.trainLoss.isEmpty && snapshot.epochs.isEmpty {
+            buffer.write("waiting for the first step…", x: inner.x, y: inner.y, style: context.style(.dim), clip: inner)
+            return
+        }
+        chart(inner).render(into: &buffer, area: inner, context: context)
+    }
+
+    // MARK: - Bottom: panels
+
+    private static func drawBottom(_ model: DashboardModel, area: Rect, wide: Bool, into buffer: inout Buffer,
+                                   context: RenderContext) {
+        var panels = DashboardPanel.available(for: model.snapshot.model)
+        if wide { panels.removeAll { $0 == .accuracy } } // already beside the loss chart
+        let first = panels.contains(model.panel) ? model.panel : panels[0]
+        guard wide, panels.count > 1 else {
+            drawPanel(first, model.snapshot, area: area, focused: true, into: &buffer, context: context)
+            return
+        }
+        let index = panels.firstIndex(of: first) ?? 0
+        let second = panels[(index + 1) % panels.count]
+        // The sample strip wants the room; the matrix and filters need about 60 columns.
+        let secondWidth: Int
+        if second == .confusion || first == .confusion { secondWidth = min(area.width / 2, 62) }
+        else if model.snapshot.model.isClassifier { secondWidth = min(area.width / 2, 56) }
+        else { secondWidth = min(area.width / 3, 42) } // the autoencoder's pairs want the room
+        
+        let (left, right) = area.splitLeft(area.width - secondWidth)
+        drawPanel(first, model.snapshot, area: left, focused: true, into: &buffer, context: context)
+        drawPanel(second, model.snapshot, area: right.inset(left: 1), focused: false, into: &buffer, context: context)
+    }
+
+    private static func drawPanel(_ panel: DashboardPanel, _ snapshot: MetricsSnapshot, area: Rect, focused: Bool,
+                                  into buffer: inout Buffer, context: RenderContext) {
+        let inner = Box(title: panelTitle(panel, snapshot), focused: focused).render(into: &buffer, area: area, context: context)
+        switch panel {
+        case .samples: DashboardPanels.samples(snapshot, area: inner, into: &buffer, context: context)
+        case .confusion: DashboardPanels.confusion(snapshot, area: inner, into: &buffer, context: context)
+        case .filters: DashboardPanels.filters(snapshot, area: inner, into: &buffer, context: context)
+        case .accuracy:
+            if snapshot.epochs.isEmpty {
+                buffer.write("Accuracy per epoch appears after the first epoch.", x: inner.x, y: inner.y,
+                             style: context.style(.dim), clip: inner)
+            } else {
+                DashboardCharts.accuracy(snapshot).render(into: &buffer, area: inner, context: context)
+            }
+        }
+    }
+
+    static func panelTitle(_ panel: DashboardPanel, _ snapshot: MetricsSnapshot) -> String {
+        switch panel {
+        case .samples:
+            return snapshot.model.isClassifier ? "Test images: prediction (right/wrong) over true label"
+                : "Test images (in) and reconstructions (out)"
+        case .confusion: return "Confusion matrix (test)"
+        case .accuracy: return "Accuracy"
+        case .filters: return "First-layer filters"
+        }
+    }
+}

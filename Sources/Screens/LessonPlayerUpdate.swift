@@ -1,0 +1,264 @@
+import Lessons
+import Terminal
+
+extension LessonPlayer {
+    /// Whether this build can open the training dashboard from a train block.
+    static var trainingAvailable: Bool { false }
+
+    /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
+    public mutating func update(_ event: Event) -> ProgramCommand {
+        switch event {
+        case .resize(let width, let height):
+            screenSize = (width, height)
+            clampScroll()
+            return .none
+        case .tick:
+            return .none
+        case .key(let key):
+            handle(key)
+            return isClosed ? .quit : .none
+        }
+    }
+
+    mutating func handle(_ key: Key) {
+        if showHelp {
+            showHelp = false
+            return
+        }
+        message = nil
+        messageIsError = false
+        if key == .tab || key == .backTab {
+            moveFocus(backwards: key == .backTab)
+            return
+        }
+        if focus == .pane {
+            handlePaneKey(key)
+            return
+        }
+        handleTextKey(key)
+    }
+
+    /// Tab order: text, then each pane block of the step, then back to the text.
+    mutating func moveFocus(backwards: Bool) {
+        guard !paneBlocks.isEmpty else {
+            message = "this step has nothing in the pane"
+            return
+        }
+        let stops = paneBlocks.count + 1          // 0 = text, i + 1 = pane block i
+        let current = focus == .text ? 0 : paneIndex + 1
+        let next = (current + (backwards ? stops - 1 : 1)) % stops
+        if next == 0 {
+            focus = .text
+        } else {
+            focus = .pane
+            paneIndex = next - 1
+        }
+        clampScroll()
+    }
+
+    mutating func handlePaneKey(_ pressed: Key) {
+        let key = PaneKey(step: stepIndex, pane: paneIndex)
+        switch paneBlocks[paneIndex] {
+        case .explore:
+            if var explorer = explorers[key], explorer.handle(pressed) {
+                explorers[key] = explorer
+                if let refusal = explorer.refusal {
+                    message = refusal
+                    messageIsError = true
+                }
+                return
+            }
+        case .train(let block):
+            if pressed == .enter {
+                if Self.trainingAvailable {
+                    requestedTraining = block
+                } else {
+                    message = "the training dashboard is not available in this build; run: \(block.command) --headless"
+                }
+                return
+            }
+        default:
+            break
+        }
+        switch pressed {
+        case .escape, .character("q"):
+            focus = .text
+            clampScroll()
+        case .character("?"):
+            showHelp = true
+        default:
+            message = "the pane has focus: Tab returns to the text"
+        }
+    }
+
+    mutating func handleTextKey(_ key: Key) {
+        let quiz = activeQuiz
+        switch key {
+        case .right, .character("n"):
+            go(by: 1)
+        case .left, .character("p"):
+            go(by: -1)
+        case .down, .character("j"):
+            scroll += 1
+            clampScroll()
+        case .up, .character("k"):
+            scroll = max(0, scroll - 1)
+        case .pageDown, .character(" "):
+            scroll += max(1, layout.text.height - 1)
+            clampScroll()
+        case .pageUp:
+            scroll = max(0, scroll - max(1, layout.text.height - 1))
+        case .home:
+            scroll = 0
+        case .end:
+            scroll = Int.max / 2
+            clampScroll()
+        case .escape, .character("q"):
+            save()
+            isClosed = true
+        case .character("?"):
+            showHelp = true
+        case .character("h"):
+            showHint(quiz)
+        case .character("s"):
+            reveal(quiz)
+        case .enter:
+            switch quiz?.answer {
+            case nil:
+                go(by: 1)
+            case .numeric?:
+                if let quiz, !typed.isEmpty {
+                    submit(typed: quiz)
+                } else {
+                    message = "type your answer, then Enter (or n for the next step)"
+                }
+            case .choice?:
+                message = "choose with a letter (or n for the next step)"
+            }
+        case .backspace, .delete:
+            if !typed.isEmpty { typed.removeLast() }
+        case .character(let character):
+            guard let quiz else {
+                message = "no question on this step: → or n for the next step"
+                return
+            }
+            if case .choice(let choices, _) = quiz.answer {
+                guard let scalar = character.unicodeScalars.first, character.isLetter,
+                      case let index = Int(scalar.value) - 97, index >= 0, index < choices.count else {
+                    message = "choose with a letter from a to \(Quiz.letter(choices.count - 1))"
+                    return
+                }
+                submit(choice: index, quiz: quiz)
+            } else if character.isNumber || "-−.,".contains(character) {
+                if typed.count < 16 { typed.append(character) }
+                revealQuiz(quiz)
+            } else {
+                message = "type a number (digits, - and .), then Enter"
+            }
+        default:
+            break
+        }
+    }
+
+    mutating func go(by delta: Int) {
+        let target = stepIndex + delta
+        guard lesson.steps.indices.contains(target) else {
+            message = delta > 0 ? "this is the last step: q returns to the lessons" : "this is the first step"
+            return
+        }
+        enterStep(target)
+        if delta > 0 && target == stepCount - 1 && progress.visited.count >= stepCount {
+            message = "last step of the lesson"
+        }
+    }
+
+    mutating func submit(typed quiz: Quiz) {
+        guard let number = Quiz.number(from: typed) else {
+            message = "'\(typed)' is not a number"
+            messageIsError = true
+            return
+        }
+        var record = self.record(quiz)
+        record.attempts += 1
+        let answer = Matrix.format(number)
+        if quiz.isCorrect(typed: typed) {
+            record.solved = true
+            feedback[quiz.key] = Feedback(message: "Right", correct: true)
+        } else {
+            feedback[quiz.key] = Feedback(message: "\(answer) is not right. Try again" + (quiz.hints.count > record.hintsShown ? ", or h for a hint." : "."),
+                                          correct: false)
+        }
+        typed = ""
+        finish(quiz, record: record)
+    }
+
+    mutating func submit(choice index: Int, quiz: Quiz) {
+        var record = self.record(quiz)
+        record.attempts += 1
+        if quiz.isCorrect(choice: index) {
+            record.solved = true
+            feedback[quiz.key] = Feedback(message: "Right", correct: true)
+        } else {
+            feedback[quiz.key] = Feedback(message: "\(Quiz.letter(index))) is not right. Try again"
+                                          + (quiz.hints.count > record.hintsShown ? ", or h for a hint." : "."), correct: false)
+        }
+        finish(quiz, record: record)
+    }
+
+    mutating func showHint(_ quiz: Quiz?) {
+        guard let quiz else { message = "no question to give a hint for"; return }
+        var record = self.record(quiz)
+        guard record.hintsShown < quiz.hints.count else {
+            message = quiz.hints.isEmpty ? "this quiz has no hints" : "no more hints"
+            return
+        }
+        record.hintsShown += 1
+        progress.quizzes[quiz.key] = record
+        save()
+        revealQuiz(quiz)
+    }
+
+    mutating func reveal(_ quiz: Quiz?) {
+        guard let quiz else { message = "no question to show the answer of"; return }
+        var record = self.record(quiz)
+        guard record.attempts > 0 else {
+            message = "try once before asking for the answer"
+            return
+        }
+        record.solved = true
+        record.revealed = true
+        feedback[quiz.key] = nil
+        typed = ""
+        finish(quiz, record: record)
+    }
+
+    /// Stores the record, lets a predict explorer play its step, saves, keeps the quiz in view.
+    mutating func finish(_ quiz: Quiz, record: LessonProgress.QuizRecord) {
+        progress.quizzes[quiz.key] = record
+        if record.solved && quiz.predictStep != nil {
+            applyPredictStops()
+            if let explorePane = paneBlocks.firstIndex(where: { if case .explore = $0 { return true } else { return false } }) {
+                paneIndex = explorePane
+                message = "the explorer plays step \(quiz.predictStep!): see the value it computes"
+            }
+        }
+        save()
+        revealQuiz(quiz)
+    }
+
+    /// Scrolls so that the whole quiz is visible (its end first, then its start).
+    mutating func revealQuiz(_ quiz: Quiz) {
+        let text = layout.text
+        let lines = LessonTextLayout(player: self, width: text.width, glyphs: .utf8)
+        guard let range = lines.quizLines[quiz.key] else { return }
+        if range.upperBound > scroll + text.height { scroll = range.upperBound - text.height }
+        if range.lowerBound < scroll { scroll = range.lowerBound }
+        clampScroll()
+    }
+
+    mutating func clampScroll() {
+        let text = layout.text
+        let total = LessonTextLayout(player: self, width: text.width, glyphs: .utf8).lines.count
+        scroll = min(max(0, scroll), max(0, total - text.height))
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Lessons
+import Terminal
+
+/// Where the player's parts go on a screen of a given size.
+struct LessonPlayerLayout: Equatable {
+    /// The smallest screen the player draws on.
+    static let minimumWidth = 60, minimumHeight = 16
+    /// From this width on, the pane sits beside the text; below, under it.
+    static let sideBySideWidth = 110
+
+    var header: Rect
+    var textBox: Rect
+    /// The text's inside, one column of margin inside the box.
+    var text: Rect
+    var paneBox: Rect?
+    var pane: Rect?
+    var status: Rect
+
+    /// Whether the text has a box of its own (side by side, or without a pane); under a
+    /// narrow layout the text goes without one to save two rows.
+    var textBoxed: Bool
+
+    /// `paneHeight` is what the pane's content needs (borders included); the text keeps
+    /// at least 6 rows under it.
+    init(width: Int, height: Int, hasPane: Bool, paneHeight: Int) {
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        let (top, rest) = screen.splitTop(1)
+        let (body, bottom) = rest.splitBottom(1)
+        header = top
+        status = bottom
+        if !hasPane {
+            textBox = body
+            paneBox = nil
+            textBoxed = true
+        } else if width >= Self.sideBySideWidth {
+            let textWidth = max(44, width * 2 / 5)
+            let split = body.splitLeft(textWidth)
+            textBox = split.left
+            paneBox = split.rest
+            textBoxed = true
+        } else {
+            let paneRows = min(max(paneHeight, body.height / 2), body.height - 6)
+            let split = body.splitBottom(paneRows)
+            textBox = split.rest
+            paneBox = split.bottom
+            textBoxed = false
+        }
+        text = textBoxed ? textBox.inset(top: 1, left: 2, bottom: 1, right: 2) : textBox.inset(left: 2, right: 2)
+        pane = paneBox?.inset(top: 1, left: 2, bottom: 1, right: 1)
+    }
+}
+
+extension LessonPlayer: TerminalProgram {
+    public func view(into buffer: inout Buffer, context: RenderContext) {
+        if TooSmallScreen.drawIfNeeded(into: &buffer, width: LessonPlayerLayout.minimumWidth,
+                                       height: LessonPlayerLayout.minimumHeight, context: context) { return }
+        render(into: &buffer, context: context)
+    }
+
+    var layout: LessonPlayerLayout {
+        LessonPlayerLayout(width: screenSize.width, height: screenSize.height, hasPane: !paneBlocks.isEmpty,
+                           paneHeight: paneHeight(width: screenSize.width))
+    }
+
+    func layout(for buffer: Buffer) -> LessonPlayerLayout {
+        LessonPlayerLayout(width: buffer.width, height: buffer.height, hasPane: !paneBlocks.isEmpty,
+                           paneHeight: paneHeight(width: buffer.width))
+    }
+
+    /// The rows the pane's current block needs, borders included.
+    func paneHeight(width: Int) -> Int {
+        guard paneBlocks.indices.contains(paneIndex) else { return 0 }
+        switch paneBlocks[paneIndex] {
+        case .explore:
+            return (explorers[PaneKey(step: stepIndex, pane: paneIndex)]?.contentHeight(width: width - 3) ?? 10) + 2
+        case .model(let block): return block.rows.count + 6
+        case .train: return 10
+        case .pytorch(let code): return code.code.count + 2
+        default: return 4
+        }
+    }
+
+    /// Draws the whole player: header, text, pane, status line (and the help overlay).
+    func render(into buffer: inout Buffer, context: RenderContext) {
+        let layout = layout(for: buffer)
+        let stepText = stepCount == 0 ? "no steps" : "step \(stepIndex + 1) of \(stepCount)"
+        let ascii: (String) -> String = { context.glyphs.unicode ? $0 : LessonASCII.transliterate($0) }
+        StatusLine(left: ascii("cnnlab \(context.glyphs.middleDot) \(lesson.title)"), right: stepText, role: .status)
+            .render(into: &buffer, area: layout.header, context: context)
+
+        // The text column.
+        let textLayout = LessonTextLayout(player: self, width: layout.text.width, glyphs: context.glyphs)
+        let maxScroll = max(0, textLayout.lines.count - layout.text.height)
+        let shownScroll = min(scroll, maxScroll)
+        if layout.textBoxed {
+            Box(title: nil, focused: focus == .text && !paneBlocks.isEmpty).render(into: &buffer, area: layout.textBox, context: context)
+        }
+        for (offset, line) in textLayout.lines.dropFirst(shownScroll).prefix(layout.text.height).enumerated() {
+            var x = layout.text.x
+            for span in line {
+                x = buffer.write(span.text, x: x, y: layout.text.y + offset, role: span.role, context: context, clip: layout.text)
+            }
+        }
+        let arrows = context.glyphs
+
+        // The pane.
+        if let paneBox = layout.paneBox, let pane = layout.pane, paneBlocks.indices.contains(paneIndex) {
+            let item = paneBlocks[paneIndex]
+            var title = LessonTextLayout.paneTitle(item)
+            if paneBlocks.count > 1 { title += "  (\(paneIndex + 1) of \(paneBlocks.count))" }
+            Box(title: title, focused: focus == .pane).render(into: &buffer, area: paneBox, context: context)
+            renderPane(item, into: &buffer, area: pane, context: context)
+        }
+
+        // Scroll marks go on the text's top and bottom edges (the pane's top border when unboxed).
+        if shownScroll > 0 {
+            let y = layout.textBoxed ? layout.textBox.y : layout.text.y
+            buffer.write(" \(arrows.arrowUp) more ", x: layout.textBox.maxX - 10, y: y, role: .dim, context: context)
+        }
+        if shownScroll < maxScroll {
+            buffer.write(" \(arrows.arrowDown) more ", x: layout.textBox.maxX - 10, y: layout.textBox.maxY - (layout.textBoxed ? 1 : 0),
+                         role: .accent, context: context)
+        }
+
+        StatusLine(left: ascii(statusText(context: context)), right: stepText,
+                   role: message != nil && messageIsError ? .error : .status)
+            .render(into: &buffer, area: layout.status, context: context)
+
+        if showHelp { renderHelp(into: &buffer, context: context) }
+    }
+
+    func renderPane(_ item: StepItem, into buffer: inout Buffer, area: Rect, context: RenderContext) {
+        switch item {
+        case .explore:
+            if let explorer = explorers[PaneKey(step: stepIndex, pane: paneIndex)] {
+                explorer.render(into: &buffer, area: area, context: context)
+            }
+        case .model(let block):
+            LessonPaneView.renderModel(block, into: &buffer, area: area, context: context)
+        case .train(let block):
+            LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context,
+                                       dashboardAvailable: LessonPlayer.trainingAvailable, focused: focus == .pane)
+        case .pytorch(let code):
+            LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
+        default:
+            break
+        }
+    }
+
+    func statusText(context: RenderContext) -> String {
+        if let message { return message }
+        let g = context.glyphs
+        if focus == .pane {
+            let inside: String
+            switch paneBlocks.indices.contains(paneIndex) ? paneBlocks[paneIndex] : nil {
+            case .explore?: inside = "\(g.leftArrowText) \(g.rightArrowText) step the explorer"
+            case .train?: inside = "Enter: open the dashboard"
+            default: inside = "pane"
+            }
+            return inside + " \(g.middleDot) Tab: back to the text \(g.middleDot) ? help"
+        }
+        var parts = ["\(g.leftArrowText) \(g.rightArrowText) steps", "\(g.arrowUp)\(g.arrowDown) scroll"]
+        if !paneBlocks.isEmpty { parts.append("Tab: pane") }
+        if stepIndex == stepCount - 1 { parts.append("last step: q home") } else { parts.append("q home") }
+        parts.append("? help")
+        return parts.joined(separator: " \(g.middleDot) ")
+    }
+
+    func renderHelp(into buffer: inout Buffer, context: RenderContext) {
+        let lines = [
+            "← → or n p    previous / next step",
+            "↑ ↓ PgUp PgDn  scroll the text",
+            "Tab           move between the text and the pane",
+            "              (an explorer's own keys work while it has focus:",
+            "               → ← step, Home End first and last step)",
+            "0-9 - .       type an answer, Enter checks it",
+            "a b c ...     choose an answer",
+            "h             show a hint",
+            "s             show the answer (after a wrong attempt)",
+            "Enter         next step when there is nothing to answer",
+            "q or Esc      back (your progress is saved)",
+            "",
+            "Press any key to close this help.",
+        ].map { context.glyphs.unicode ? $0 : $0.replacingOccurrences(of: "←", with: "<-").replacingOccurrences(of: "→", with: "->")
+            .replacingOccurrences(of: "↑", with: "^").replacingOccurrences(of: "↓", with: "v") }
+        let width = min(buffer.width - 2, (lines.map(\.count).max() ?? 0) + 4)
+        let box = buffer.area.centered(width: width, height: min(buffer.height - 2, lines.count + 2))
+        buffer.fill(box)
+        let inner = Box(title: "Lesson keys", focused: true).render(into: &buffer, area: box, context: context)
+        for (offset, line) in lines.prefix(inner.height).enumerated() {
+            buffer.write(" " + line, x: inner.x, y: inner.y + offset, role: .normal, context: context, clip: inner)
+        }
+    }
+}

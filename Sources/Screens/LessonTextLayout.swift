@@ -1,0 +1,157 @@
+import Foundation
+import Lessons
+import Terminal
+
+/// The text column of a step, wrapped to a width: the step's problems, its text, its
+/// quizzes with their state, and where each quiz sits (to keep the active one in view).
+struct LessonTextLayout {
+    typealias Line = [WrappedText.Span]
+
+    private(set) var lines: [Line] = []
+    /// The lines of each quiz, by `Quiz.key`.
+    private(set) var quizLines: [String: Range<Int>] = [:]
+    let width: Int
+    let unicode: Bool
+
+    init(player: LessonPlayer, width: Int, glyphs: Glyphs) {
+        self.width = max(1, width)
+        unicode = glyphs.unicode
+        guard let step = player.step else {
+            for problem in player.lesson.problems {
+                add("line \(problem.line): \(problem.message)", role: .error)
+            }
+            if player.lesson.problems.isEmpty { add("This lesson has no steps.", role: .error) }
+            return
+        }
+        add(step.heading, role: .title, markup: false)
+        add("")
+        let problems = player.lesson.problems(forStep: player.stepIndex)
+        for problem in problems {
+            add("\(glyphs.unicode ? "⚠" : "!") line \(problem.line): \(problem.message)", role: .error, markup: false)
+        }
+        if !problems.isEmpty { add("") }
+        if player.stepIndex == 0 && !player.lesson.summary.isEmpty {
+            add(Self.paragraphs(player.lesson.summary), role: .dim)
+            add("")
+        }
+        let quizzes = step.quizzes
+        for item in step.items {
+            switch item {
+            case .text(let text, _):
+                add(Self.paragraphs(text))
+                add("")
+            case .preformatted(let text, _):
+                for line in text {
+                    lines.append([WrappedText.Span("  " + (unicode ? line : LessonASCII.transliterate(line)), role: .normal)])
+                }
+                add("")
+            case .quiz(let quiz):
+                let start = lines.count
+                addQuiz(quiz, number: (quizzes.firstIndex(of: quiz) ?? 0) + 1, of: quizzes.count, player: player, glyphs: glyphs)
+                quizLines[quiz.key] = start..<lines.count
+                add("")
+            case .broken(let kind, let line):
+                add("\(glyphs.unicode ? "⚠" : "!") The \(kind) block at line \(line) cannot be shown (see the problem above).",
+                    role: .error, markup: false)
+                add("")
+            case .explore, .model, .train, .pytorch:
+                let index = step.paneBlocks.firstIndex(of: item) ?? 0
+                add("[\(Self.paneTitle(item)) \(glyphs.unicode ? "→" : "->") in the pane\(step.paneBlocks.count > 1 ? " (\(index + 1) of \(step.paneBlocks.count))" : "")]",
+                    role: .dim, markup: false)
+                add("")
+            }
+        }
+        while lines.last?.isEmpty == true || lines.last?.allSatisfy({ $0.text.isEmpty }) == true { lines.removeLast() }
+    }
+
+    static func paneTitle(_ item: StepItem) -> String {
+        switch item {
+        case .explore(let block): return "explore: " + block.operation.rawValue + (block.pass == .backward ? " backward" : "")
+        case .model(let block): return "model" + (block.title.map { ": " + $0 } ?? "")
+        case .train(let block): return "train: " + block.model.rawValue
+        case .pytorch: return "PyTorch"
+        default: return ""
+        }
+    }
+
+    /// Markdown lines to paragraphs: lines of a paragraph are joined; blank lines and list
+    /// items start new ones.
+    static func paragraphs(_ source: [String]) -> String {
+        var result: [String] = []
+        var current = ""
+        func flush() { if !current.isEmpty { result.append(current); current = "" } }
+        for raw in source {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty {
+                flush()
+                if result.last != "" { result.append("") }
+            } else if line.hasPrefix("- ") || line.hasPrefix("* ") || line.first?.isNumber == true && line.contains(". ")
+                        && line.prefix(while: \.isNumber).count == line.firstIndex(of: ".").map({ line.distance(from: line.startIndex, to: $0) }) {
+                flush()
+                current = line
+            } else {
+                current = current.isEmpty ? line : current + " " + line
+            }
+        }
+        flush()
+        while result.last == "" { result.removeLast() }
+        return result.joined(separator: "\n")
+    }
+
+    private mutating func add(_ text: String, role: Role = .normal, markup: Bool = true) {
+        lines += WrappedText(unicode ? text : LessonASCII.transliterate(text), role: role, markup: markup).lines(width: width)
+    }
+
+    private mutating func addQuiz(_ quiz: Quiz, number: Int, of count: Int, player: LessonPlayer, glyphs: Glyphs) {
+        let record = player.record(quiz)
+        let active = player.activeQuiz == quiz
+        let rule = String(repeating: glyphs.horizontal, count: 2)
+        add("\(rule) Quiz \(number) of \(count)\(quiz.predictStep != nil ? " · predict, then see" : "") \(rule)",
+            role: .accent, markup: false)
+        add(quiz.question)
+        if case .choice(let choices, let correct) = quiz.answer {
+            for (index, choice) in choices.enumerated() {
+                let marked = record.solved && index == correct
+                add("  \(Quiz.letter(index))) \(choice)", role: marked ? .success : .normal, markup: false)
+            }
+        }
+        if let step = quiz.predictStep, !record.solved {
+            add("The explorer waits at step \(step) (value hidden) until you answer.", role: .dim, markup: false)
+        }
+        for (index, hint) in quiz.hints.prefix(record.hintsShown).enumerated() {
+            add("Hint \(index + 1): \(hint)", role: .dim)
+        }
+        let check = String(glyphs.check)
+        let cross = glyphs.unicode ? "✗" : "x"
+        if record.solved {
+            let attempts = record.attempts == 1 ? "1 attempt" : "\(record.attempts) attempts"
+            if record.revealed {
+                add("Answer: \(quiz.answerText) (shown after \(attempts))", role: .accent, markup: false)
+            } else {
+                add("\(check) Right: \(quiz.answerText) (\(attempts))", role: .success, markup: false)
+            }
+            if let explanation = quiz.explanation { add(explanation) }
+            return
+        }
+        if let feedback = player.feedback[quiz.key] {
+            add((feedback.correct ? check : cross) + " " + feedback.message, role: feedback.correct ? .success : .error,
+                markup: false)
+        }
+        guard active else {
+            add("(answer the quiz above first)", role: .dim, markup: false)
+            return
+        }
+        var keys: [String] = []
+        if case .choice(let choices, _) = quiz.answer {
+            add("Your choice: press \(Quiz.letter(0))-\(Quiz.letter(choices.count - 1))", role: .accent, markup: false)
+        } else {
+            add("Your answer: \(player.typed)_", role: .accent, markup: false)
+            keys.append("Enter: check")
+        }
+        let hintsLeft = quiz.hints.count - record.hintsShown
+        if hintsLeft > 0 { keys.append("h: hint (\(hintsLeft) left)") }
+        if record.attempts > 0 { keys.append("s: show the answer") }
+        if record.attempts > 0 { keys.append("attempts: \(record.attempts)") }
+        if !keys.isEmpty { add(keys.joined(separator: " · "), role: .dim, markup: false) }
+    }
+}

@@ -1,0 +1,293 @@
+import Datasets
+import Foundation
+
+/// Trains one of the course's networks on its own thread, publishing metrics to `store`
+/// and obeying `controls` between steps.
+///
+/// ```swift
+/// let session = try TrainingSession(recipe: .course(.cnn), data: split, options: .init(savePath: "cnn.safetensors"))
+/// session.start()
+/// // the UI reads session.store.snapshot() a few times a second, calls session.controls.togglePause() ...
+/// session.waitUntilDone()
+/// ```
+public final class TrainingSession: @unchecked Sendable {
+    // @unchecked: after `start()` the network, data buffers and CSV writer are touched only by
+    // the training thread; the UI shares only `store` and `controls`, which lock themselves.
+
+    /// Where the run writes, and what it resumes from.
+    public struct Options: Sendable {
+        public var savePath: String?
+        public var resumePath: String?
+        public var metricsPath: String?
+        /// Seconds between refreshes of the sample strip while training (0: only at epoch ends).
+        public var previewInterval: Double
+
+        public init(savePath: String? = nil, resumePath: String? = nil, metricsPath: String? = nil,
+                    previewInterval: Double = 2) {
+            self.savePath = savePath
+            self.resumePath = resumePath
+            self.metricsPath = metricsPath
+            self.previewInterval = previewInterval
+        }
+    }
+
+    public let recipe: TrainingRecipe
+    public let options: Options
+    public let store: MetricsStore
+    public let controls = TrainingControls()
+
+    private let data: DatasetSplit
+    private let network: CourseNetwork
+    private let csv: MetricsCSVWriter?
+    private let onEpoch: (@Sendable (EpochMetrics) -> Void)?
+    private let finished = DispatchSemaphore(value: 0)
+    private var thread: Thread?
+
+    /// Builds the model (and loads `options.resumePath`), opens the metrics file.
+    /// Throws a `TrainingError` with a one-line reason when any of that fails.
+    public init(recipe: TrainingRecipe, data: DatasetSplit, options: Options = Options(),
+                onEpoch: (@Sendable (EpochMetrics) -> Void)? = nil) throws {
+        if let problem = recipe.problem { throw TrainingError(problem) }
+        guard data.train.count > 0 else { throw TrainingError("the training set \(data.train.name) has no images") }
+        guard data.test.count > 0 else { throw TrainingError("the test set \(data.test.name) has no images") }
+        guard data.train.channels == 3, data.train.height == 32, data.train.width == 32 else {
+            throw TrainingError("the course networks take 3x32x32 colour images; \(data.train.name) has "
+                                + "\(data.train.channels)x\(data.train.height)x\(data.train.width)")
+        }
+        self.recipe = recipe
+        self.options = options
+        self.data = data
+        self.onEpoch = onEpoch
+        network = try CourseNetwork(recipe: recipe)
+        if let resume = options.resumePath { try network.loadCheckpoint(from: resume) }
+        csv = try options.metricsPath.map { try MetricsCSVWriter(path: $0) }
+
+        let order = BatchOrder(count: data.train.count, batchSize: recipe.batchSize, seed: recipe.seed, epoch: 0)
+        var initial = MetricsSnapshot(
+            model: recipe.model,
+            datasetName: data.isSynthetic ? "synthetic shapes" : "\(data.train.name) (\(data.location))",
+            datasetIsSynthetic: data.isSynthetic, classNames: data.classNames,
+            trainCount: data.train.count, testCount: data.test.count, totalEpochs: recipe.epochs,
+            stepsPerEpoch: order.batchCount, learningRate: recipe.learningRate, batchSize: recipe.batchSize)
+        initial.samples = SampleStrip.make(from: data.test)
+        initial.filters = network.firstLayerFilters()
+        if let resume = options.resumePath { initial.notice = "Resumed from \(resume)" }
+        store = MetricsStore(initial)
+    }
+
+    /// Starts training on a new thread and returns at once.
+    public func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "cnnlab training"
+        thread.stackSize = 8 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Blocks until a started session is over.
+    public func waitUntilDone() {
+        finished.wait()
+        finished.signal() // let later waiters through too
+    }
+
+    /// Blocks up to `seconds`; true when the session is over.
+    public func waitUntilDone(timeout seconds: Double) -> Bool {
+        guard finished.wait(timeout: .now() + seconds) == .success else { return false }
+        finished.signal()
+        return true
+    }
+
+    // MARK: - The training thread
+
+    /// Trains all epochs on the calling thread (what `start` runs).
+    public func run() {
+        var loop = TrainingLoop(session: self)
+        loop.run()
+    }
+
+    fileprivate struct TrainingLoop {
+        let session: TrainingSession
+        var recipe: TrainingRecipe { session.recipe }
+        var smoother = LossSmoother()
+        var trainingTime = Stopwatch()
+        var trainedSeconds = 0.0
+        var step = 0
+        var learningRate: Float
+        var lastPreview = Stopwatch()
+        var rateWindow = Stopwatch()
+        var rateWindowImages = 0
+        var recentRate = 0.0
+
+        init(session: TrainingSession) {
+            self.session = session
+            learningRate = session.recipe.learningRate
+        }
+
+        mutating func run() {
+            let network = session.network
+            let train = session.data.train
+            session.store.update { $0.state = .running; $0.epoch = 1 }
+            for epoch in 0..<recipe.epochs {
+                let order = BatchOrder(count: train.count, batchSize: recipe.batchSize, seed: recipe.seed, epoch: epoch)
+                let epochClock = Stopwatch()
+                var epochTrainSeconds = 0.0
+                var lossSum = 0.0, lossCount = 0, correct = 0, seen = 0
+                session.store.update { $0.epoch = epoch + 1; $0.stepInEpoch = 0 }
+                var batchNumber = 0
+                while batchNumber < order.batchCount {
+                    if handleControls() == .stop { return stop() }
+                    let indices = order.batch(batchNumber)
+                    let stepClock = Stopwatch()
+                    network.keepLastGoodParameters()
+                    let result = network.trainStep(dataset: train, indices: indices)
+                    guard result.loss.isFinite else {
+                        network.restoreLastGoodParameters(learningRate: learningRate)
+                        pauseForNonFiniteLoss(result.loss)
+                        continue // retry the same batch after the student resumes
+                    }
+                    let seconds = stepClock.seconds
+                    epochTrainSeconds += seconds
+                    trainedSeconds += seconds
+                    lossSum += Double(result.loss); lossCount += 1
+                    correct += result.correct; seen += indices.count
+                    step += 1
+                    batchNumber += 1
+                    publishStep(loss: result.loss, images: indices.count, stepInEpoch: batchNumber, order: order, epoch: epoch)
+                    if session.options.previewInterval > 0 && lastPreview.seconds >= session.options.previewInterval {
+                        refreshPreview()
+                        lastPreview.reset()
+                    }
+                }
+                let evaluation = network.evaluate(dataset: session.data.test, batchSize: recipe.batchSize)
+                let metrics = EpochMetrics(
+                    epoch: epoch + 1, trainLoss: Float(lossSum / Double(max(1, lossCount))),
+                    testLoss: evaluation.loss,
+                    testAccuracy: recipe.model.isClassifier ? evaluation.accuracy : nil,
+                    trainAccuracy: recipe.model.isClassifier ? Float(correct) / Float(max(1, seen)) : nil,
+                    imagesPerSecond: Double(seen) / max(1e-9, epochTrainSeconds), seconds: epochClock.seconds)
+                publishEpoch(metrics, evaluation: evaluation)
+            }
+            finish(state: .finished)
+        }
+
+        enum ControlOutcome { case proceed, stop }
+
+        /// Applies pending requests; blocks while paused. Returns `.stop` when asked to stop.
+        mutating func handleControls() -> ControlOutcome {
+            while true {
+                let pending = session.controls.takePending()
+                if pending.learningRateFactor != 1 {
+                    learningRate *= pending.learningRateFactor
+                    session.network.setLearningRate(learningRate)
+                    let rate = learningRate
+                    session.store.update { $0.learningRate = rate; $0.notice = "Learning rate now \(HeadlessFormat.lr(rate))" }
+                }
+                if pending.save { saveCheckpoint(reason: "Saved") }
+                if pending.stop { return .stop }
+                if !pending.paused {
+                    session.store.update { if $0.state == .paused { $0.state = .running; $0.notice = nil } }
+                    return .proceed
+                }
+                session.store.update { $0.state = .paused }
+                session.controls.waitWhilePaused(timeout: 0.2)
+            }
+        }
+
+        mutating func pauseForNonFiniteLoss(_ loss: Float) {
+            session.controls.setPaused(true)
+            let rate = learningRate
+            let what = loss.isNaN ? "NaN" : "infinite"
+            session.store.update {
+                $0.state = .paused
+                $0.notice = "The loss became \(what) at step \(step + 1) with learning rate \(HeadlessFormat.lr(rate)): "
+                    + "paused, weights restored to the last good step. Lower the learning rate (−) and resume (p)."
+            }
+        }
+
+        mutating func publishStep(loss: Float, images: Int, stepInEpoch: Int, order: BatchOrder, epoch: Int) {
+            let smoothed = smoother.add(loss)
+            rateWindowImages += images
+            if rateWindow.seconds >= 0.5 || recentRate == 0 {
+                recentRate = Double(rateWindowImages) / max(1e-9, rateWindow.seconds)
+                rateWindowImages = 0
+                rateWindow.reset()
+            }
+            let remainingImages = (recipe.epochs - epoch - 1) * session.data.train.count
+                + max(0, order.indices.count - stepInEpoch * recipe.batchSize)
+            let averageRate = Double(step * recipe.batchSize) / max(1e-9, trainedSeconds)
+            let eta = Double(remainingImages) / max(1e-9, averageRate)
+            let elapsed = trainedSeconds, rate = recentRate, step = self.step
+            session.store.update {
+                $0.trainLoss.append(loss)
+                $0.smoothedLoss.append(smoothed)
+                $0.step = step
+                $0.stepInEpoch = stepInEpoch
+                $0.imagesPerSecond = rate
+                $0.elapsed = elapsed
+                $0.eta = eta
+            }
+        }
+
+        mutating func publishEpoch(_ metrics: EpochMetrics, evaluation: CourseNetwork.Evaluation) {
+            let filters = session.network.firstLayerFilters()
+            let step = self.step, rate = learningRate
+            session.store.update {
+                $0.epochs.append(metrics)
+                if let confusion = evaluation.confusion { $0.confusion = confusion.counts }
+                Self.apply(evaluation.sampleOutputs, to: &$0.samples)
+                $0.filters = filters
+            }
+            do { try session.csv?.append(metrics, step: step, learningRate: rate) } catch {
+                session.store.update { $0.notice = "\(error)" }
+            }
+            session.onEpoch?(metrics)
+        }
+
+        /// Re-runs the strip's test images through the network so the dashboard's predictions
+        /// and reconstructions follow training between epochs.
+        mutating func refreshPreview() {
+            let outputs = session.network.predictSamples(dataset: session.data.test, count: SampleStrip.size)
+            let filters = session.network.firstLayerFilters()
+            session.store.update {
+                Self.apply(outputs, to: &$0.samples)
+                $0.filters = filters
+            }
+        }
+
+        static func apply(_ outputs: [CourseNetwork.SampleOutput], to samples: inout [SampleImage]) {
+            for (index, output) in outputs.enumerated() where index < samples.count {
+                samples[index].predictedLabel = output.predictedLabel
+                samples[index].reconstruction = output.reconstruction
+            }
+        }
+
+        mutating func saveCheckpoint(reason: String) {
+            guard let path = session.options.savePath else {
+                session.store.update { $0.notice = "No --save FILE given: nothing saved" }
+                return
+            }
+            do {
+                try session.network.saveCheckpoint(to: path)
+                session.store.update { $0.notice = "\(reason) \(path)"; $0.lastCheckpoint = path }
+            } catch {
+                session.store.update { $0.notice = "Could not save \(path): \(error)" }
+            }
+        }
+
+        mutating func stop() {
+            finish(state: .stopped)
+        }
+
+        mutating func finish(state: RunState) {
+            if session.options.savePath != nil {
+                saveCheckpoint(reason: state == .stopped ? "Stopped; saved" : "Finished; saved")
+            } else {
+                session.store.update { $0.notice = state == .stopped ? "Stopped" : "Finished" }
+            }
+            session.store.update { $0.state = state; $0.eta = state == .finished ? 0 : $0.eta }
+        }
+    }
+}

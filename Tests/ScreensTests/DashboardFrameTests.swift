@@ -1,0 +1,159 @@
+import Foundation
+import Terminal
+import Testing
+import Training
+@testable import Screens
+
+/// Frames of the dashboard rendered from fixed metrics, compared with the golden text files in
+/// `__Snapshots__` (set CNNLAB_RECORD_SNAPSHOTS=1 to rewrite them after a deliberate change),
+/// plus checks of what each frame must say.
+@Suite("Dashboard frames")
+struct DashboardFrameTests {
+    static let sizes = [(80, 24), (120, 40)]
+
+    static func render(_ model: DashboardModel, width: Int, height: Int, capabilities: TerminalCapabilities) -> Buffer {
+        var buffer = Buffer(width: width, height: height)
+        DashboardView.render(model, into: &buffer, context: RenderContext(capabilities: capabilities))
+        return buffer
+    }
+
+    static func snapshotPath(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("__Snapshots__").appendingPathComponent(name + ".txt").path
+    }
+
+    /// Compares `text` with the stored frame (or records it when asked to).
+    static func assertMatchesSnapshot(_ text: String, name: String) throws {
+        let path = snapshotPath(name)
+        if ProcessInfo.processInfo.environment["CNNLAB_RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        let stored = try #require(try? String(contentsOfFile: path, encoding: .utf8),
+                                  "no snapshot \(name); run with CNNLAB_RECORD_SNAPSHOTS=1 to record it")
+        #expect(stored == text, "frame \(name) changed")
+    }
+
+    /// The frame's text plus, for colour frames, a map of which cells are half-block pixels.
+    static func describe(_ buffer: Buffer) -> String {
+        buffer.text
+    }
+
+    @Test(arguments: [CourseModelKind.cnn, .autoencoder], [true, false])
+    func framesMatchTheirSnapshots(model: CourseModelKind, colour: Bool) throws {
+        for (width, height) in Self.sizes {
+            let snapshot = DashboardFixtures.snapshot(model: model)
+            let buffer = Self.render(DashboardModel(snapshot: snapshot), width: width, height: height,
+                                     capabilities: colour ? .full : .monochrome)
+            let name = "\(model.rawValue)-\(width)x\(height)-\(colour ? "colour" : "mono")"
+            try Self.assertMatchesSnapshot(Self.describe(buffer), name: name)
+
+            let text = buffer.text
+            #expect(text.contains("RUNNING"))
+            #expect(text.contains("epoch 4/10"))
+            #expect(text.contains("9,876 img/s"))
+            #expect(text.contains("Loss"))
+            #expect(text.contains("0.01") || text.contains("0.001"))
+            #expect(text.contains("step")) // the x axis label of the loss chart
+            #expect(buffer.lines.last?.contains("p pause") == true)
+            // Images: half-blocks with colours in 256-colour mode, the ASCII ramp without colour.
+            let halfBlocks = buffer.cells.filter { $0.character == "▀" }
+            if colour {
+                #expect(halfBlocks.count > 100)
+                #expect(halfBlocks.allSatisfy { if case .indexed = $0.style.foreground { true } else { false } })
+            } else {
+                #expect(halfBlocks.isEmpty)
+                #expect(buffer.cells.allSatisfy { $0.style.foreground == .none && $0.style.background == .none })
+            }
+            if model.isClassifier {
+                #expect(text.contains("test acc"))
+                #expect(text.contains("prediction (right/wrong)"))
+                #expect(text.contains("airplane") || text.contains("xautomob") || text.contains("automobile"))
+            } else {
+                #expect(text.contains("reconstructions"))
+                #expect(text.contains("in") && text.contains("out"))
+                #expect(!text.contains("test acc"))
+            }
+        }
+    }
+
+    @Test func wideClassifierShowsAccuracyAndConfusionTogether() {
+        let buffer = Self.render(DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn)), width: 120, height: 40,
+                                 capabilities: .full)
+        let text = buffer.text
+        #expect(text.contains("Accuracy"))
+        #expect(text.contains("Confusion matrix"))
+        #expect(text.contains("true\\pred"))
+        // The diagonal of row 0 (airplane) holds 30 correct; accuracy 30 / row total.
+        let row = DashboardFixtures.snapshot(model: .cnn).confusion[0]
+        let percent = Int((Double(row[0]) / Double(row.reduce(0, +)) * 100).rounded())
+        #expect(buffer.lines.contains { $0.hasPrefix("│airplane") && $0.contains("\(percent)%") }
+                || buffer.lines.contains { $0.contains("airplane") && $0.contains("\(percent)%") })
+    }
+
+    @Test func tabCyclesThePanelsAt80x24() {
+        var model = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn))
+        var titles: [String] = []
+        for _ in 0..<4 {
+            let text = Self.render(model, width: 80, height: 24, capabilities: .full).text
+            titles.append(["prediction (right/wrong)", "Confusion matrix", "Accuracy ", "First-layer filters"]
+                .first { text.contains($0) } ?? "?")
+            #expect(model.update(.key(.tab)) == nil)
+        }
+        #expect(titles == ["prediction (right/wrong)", "Confusion matrix", "Accuracy ", "First-layer filters"])
+        #expect(model.panel == .samples) // back to the start
+        var ae = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .autoencoder))
+        _ = ae.update(.key(.tab))
+        #expect(ae.panel == .filters)
+        let filtersText = Self.render(ae, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(filtersText.contains("layer 0: 8 filters 3x4x4"))
+    }
+
+    @Test func syntheticDataSaysSoAndHowToGetCIFAR() {
+        let snapshot = DashboardFixtures.snapshot(model: .cnn, synthetic: true)
+        let text = Self.render(DashboardModel(snapshot: snapshot), width: 80, height: 24, capabilities: .full).text
+        #expect(text.contains("Synthetic shapes, not real photos"))
+        #expect(text.contains("cnnlab data get cifar10"))
+    }
+
+    @Test func tooSmallTerminalSaysWhatItNeeds() {
+        let text = Self.render(DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn)), width: 60, height: 20,
+                               capabilities: .full).text
+        #expect(text.contains("need at least 80x24"))
+        #expect(text.contains("have 60x20"))
+    }
+
+    @Test func pausedAndNaNNoticeShow() {
+        var snapshot = DashboardFixtures.snapshot(model: .cnn)
+        snapshot.state = .paused
+        snapshot.notice = "The loss became NaN at step 133 with learning rate 10: paused. Lower the learning rate (−) and resume (p)."
+        var buffer = Buffer(width: 80, height: 24)
+        DashboardView.render(DashboardModel(snapshot: snapshot), into: &buffer, context: RenderContext(capabilities: .full))
+        #expect(buffer.lines[0].hasSuffix("PAUSED"))
+        #expect(buffer.lines[1].hasPrefix("The loss became NaN"))
+        #expect(buffer[0, 1].style == RenderContext(capabilities: .full).style(.error))
+        #expect(buffer.lines.last?.contains("p resume") == true)
+    }
+
+    @Test func keysBecomeCommandsAndQuitAsksFirst() {
+        var model = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn))
+        #expect(model.update(.key(.character("p"))) == .togglePause)
+        #expect(model.update(.key(.character("s"))) == .save)
+        #expect(model.update(.key(.character("+"))) == .scaleLearningRate(2))
+        #expect(model.update(.key(.character("-"))) == .scaleLearningRate(0.5))
+        #expect(model.update(.tick) == nil)
+        #expect(model.update(.key(.character("q"))) == nil)
+        #expect(model.confirmingQuit)
+        let asking = Self.render(model, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(asking.contains("Stop training? y"))
+        #expect(model.update(.key(.character("n"))) == nil) // carry on
+        #expect(!model.confirmingQuit)
+        _ = model.update(.key(.character("q")))
+        #expect(model.update(.key(.character("y"))) == .stop)
+        model.snapshot.state = .finished
+        #expect(model.update(.key(.character("p"))) == nil)
+        #expect(model.update(.key(.character("q"))) == .exit)
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Lessons
+import Terminal
+import Testing
+@testable import Screens
+
+@Suite("Lesson player")
+struct LessonPlayerTests {
+    /// Signs that a frame shows a problem instead of the lesson.
+    static let errorMarks = ["⚠", "cannot be shown", "terminal too small", "line 0:"]
+
+    func expectClean(_ frame: Buffer, _ where_: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for mark in Self.errorMarks {
+            #expect(!frame.text.contains(mark), "\(where_): \(mark)\n\(frame.text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The keys that answer `quiz` right or (with `right: false`) wrong.
+    func answer(_ quiz: Quiz, right: Bool, in player: inout LessonPlayer) {
+        switch quiz.answer {
+        case .numeric(let value, let tolerance):
+            player.type(right ? Matrix.format(value) : Matrix.format(value + 1000 + tolerance))
+            player.press(.enter)
+        case .choice(let choices, let correct):
+            let index = right ? correct : (correct + 1) % choices.count
+            player.type(Quiz.letter(index))
+        }
+    }
+
+    @Test(arguments: [(80, 24), (120, 40)])
+    func everyStepOfEveryLessonWithEveryQuizWrongThenRight(size: (Int, Int)) throws {
+        let state = TemporaryState()
+        defer { state.remove() }
+        let entries = LessonFiles.library.entries
+        #expect(entries.count == 8)
+        for entry in entries {
+            let lesson = Lesson.load(path: entry.path)
+            var player = LessonPlayer(lesson: lesson, name: entry.name, store: state.store, screenSize: size)
+            _ = player.update(.resize(width: size.0, height: size.1))
+            for index in 0..<lesson.steps.count {
+                #expect(player.stepIndex == index)
+                let name = "\(entry.name) step \(index + 1) at \(size.0)x\(size.1)"
+                let first = player.frame(size.0, size.1)
+                expectClean(first, name)
+                #expect(first.lines[0].hasSuffix("step \(index + 1) of \(lesson.steps.count)"), "\(name)")
+                for quiz in lesson.steps[index].quizzes {
+                    #expect(player.activeQuiz == quiz, "\(name)")
+                    answer(quiz, right: false, in: &player)
+                    #expect(player.progress.quizzes[quiz.key]?.attempts == 1, "\(name)")
+                    #expect(player.progress.quizzes[quiz.key]?.solved == false, "\(name)")
+                    let wrong = player.frame(size.0, size.1)
+                    #expect(wrong.text.contains("is not right"), "\(name)\n\(wrong.text)")
+                    answer(quiz, right: true, in: &player)
+                    #expect(player.progress.quizzes[quiz.key]?.solved == true, "\(name) \(quiz.question)")
+                    #expect(player.progress.quizzes[quiz.key]?.attempts == 2, "\(name)")
+                    let right = player.frame(size.0, size.1)
+                    #expect(right.text.contains("Right: "), "\(name)\n\(right.text)")
+                    expectClean(right, name)
+                }
+                // Visit every pane block with Tab, then come back to the text.
+                for _ in player.step!.paneBlocks {
+                    player.press(.tab)
+                    #expect(player.focus == .pane)
+                    expectClean(player.frame(size.0, size.1), name + " pane")
+                }
+                if !player.step!.paneBlocks.isEmpty { player.press(.tab) }
+                #expect(player.focus == .text)
+                // Scroll to the end of the text and back without trouble.
+                player.press(.end)
+                expectClean(player.frame(size.0, size.1), name + " end")
+                player.press(.home)
+                player.press(.right)
+            }
+            #expect(player.progress.summary(for: lesson) == "done", "\(entry.name)")
+            player.press(.character("q"))
+            #expect(player.isClosed)
+        }
+    }
+
+    @Test func progressIsSavedAndResumed() throws {
+        let state = TemporaryState()
+        defer { state.remove() }
+        let entry = try #require(LessonFiles.library.entry(named: "1"))
+        let lesson = Lesson.load(path: entry.path)
+        var player = LessonPlayer(lesson: lesson, name: entry.name, store: state.store)
+        player.press(.right)
+        player.type("4")
+        player.press(.enter)
+        player.type("-3")
+        player.press(.enter)
+        player.press(.right)
+        #expect(player.stepIndex == 2)
+        #expect(player.update(.key(.character("q"))) == .quit)
+
+        let reopened = LessonPlayer(lesson: lesson, name: entry.name, store: state.store)
+        #expect(reopened.stepIndex == 2)
+        #expect(reopened.message?.contains("resuming at step 3") == true)
+        let record = try #require(reopened.progress.quizzes["1.0"])
+        #expect(record.solved && record.attempts == 2)
+        #expect(reopened.progress.visited == [0, 1, 2])
+        #expect(reopened.progress.summary(for: lesson) == "3/5 steps · 1/5 quizzes")
+        // The file is there, complete JSON.
+        let data = try #require(FileManager.default.contents(atPath: state.store.path(for: entry.name)))
+        let decoded = try JSONDecoder().decode(LessonProgress.self, from: data)
+        #expect(decoded == reopened.progress)
+    }
+
+    @Test func corruptProgressStartsFreshWithANote() throws {
+        let state = TemporaryState()
+        defer { state.remove() }
+        let entry = try #require(LessonFiles.library.entry(named: "2"))
+        try FileManager.default.createDirectory(atPath: state.store.directory, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: state.store.path(for: entry.name), contents: Data("not json".utf8))
+        let player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: state.store)
+        #expect(player.stepIndex == 0)
+        #expect(player.frame(80, 24).lines[23].contains("damaged"))
+    }
+
+    @Test func predictQuizHoldsTheExplorerUntilAnswered() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "1"))
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
+                                  screenSize: (120, 40))
+        player.press(.right, .tab)
+        #expect(player.focus == .pane)
+        var frame = player.frame(120, 40).text
+        #expect(frame.contains("2×1 + 3×0 + 1×0 + 5×(−1) = ?"))
+        #expect(frame.contains("waiting for your answer"))
+        player.press(.right)
+        #expect(player.message?.contains("answer the quiz first") == true)
+        player.press(.tab)
+        player.type("5")
+        player.press(.enter)
+        frame = player.frame(120, 40).text
+        #expect(frame.contains("5 is not right"))
+        #expect(frame.contains("= ?"))
+        player.type("-3")
+        player.press(.enter)
+        frame = player.frame(120, 40).text
+        #expect(frame.contains("2×1 + 3×0 + 1×0 + 5×(−1) = −3"))
+        #expect(!frame.contains("waiting for your answer"))
+        #expect(frame.contains("Right: -3 (2 attempts)"))
+        // Now the explorer steps freely.
+        player.press(.tab, .right, .right)
+        frame = player.frame(120, 40).text
+        #expect(frame.contains("step 3 of 9"))
+    }
+
+    @Test func hintsRevealAndInputChecks() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "1"))
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil)
+        player.press(.character("s"))
+        #expect(player.message == "try once before asking for the answer")
+        player.press(.character("h"))
+        #expect(player.frame(80, 24).text.contains("Hint 1: The kernel fits in 3 positions"))
+        player.press(.character("h"))
+        #expect(player.message == "no more hints")
+        player.press(.enter)
+        #expect(player.message?.contains("type your answer") == true)
+        player.type("x")
+        #expect(player.message?.contains("type a number") == true)
+        player.type("8")
+        player.press(.backspace)
+        #expect(player.typed == "")
+        player.type("7")
+        player.press(.enter)
+        player.press(.character("s"))
+        let record = try #require(player.progress.quizzes["0.0"])
+        #expect(record.revealed && record.solved && record.attempts == 1 && record.hintsShown == 1)
+        #expect(player.frame(80, 24).text.contains("Answer: 9 (shown after 1 attempt)"))
+        // With nothing left to answer, Enter moves on.
+        player.press(.enter)
+        #expect(player.stepIndex == 1)
+        player.press(.left, .left)
+        #expect(player.stepIndex == 0)
+        #expect(player.message == "this is the first step")
+    }
+
+    @Test func aBrokenLessonShowsEachProblemOnItsStep() {
+        let source = "# Broken\n\n## Fine\n\nText.\n\n## Bad\n\n```quizz\nx: 1\n```\n\n```explore\nop: conv\nstride: 0\n```\n"
+        var player = LessonPlayer(lesson: LessonParser.parse(source), name: "broken", store: nil)
+        #expect(!player.frame(80, 24).text.contains("⚠"))
+        player.press(.right)
+        let frame = player.frame(80, 24).text
+        #expect(frame.contains("⚠ line 9: unknown block 'quizz'"))
+        #expect(frame.contains("⚠ line 15: stride must be at least 1 (got 0)"))
+        #expect(frame.contains("The explore block at line 13 cannot be shown"))
+        // A lesson with no steps at all still opens and closes.
+        var empty = LessonPlayer(lesson: LessonParser.parse(""), name: "empty", store: nil)
+        #expect(empty.frame(80, 24).text.contains("missing title"))
+        empty.press(.right, .tab, .enter, .character("3"))
+        #expect(empty.update(.key(.escape)) == .quit)
+    }
+
+    @Test func tooSmallAndResize() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "3"))
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil)
+        #expect(player.frame(40, 10).text.contains("terminal too small"))
+        _ = player.update(.resize(width: 200, height: 60))
+        player.press(.right)
+        expectClean(player.frame(200, 60), "200x60")
+    }
+
+    @Test func coloursAndASCII() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "2"))
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil)
+        player.press(.right)
+        let ascii = player.frame(80, 24, .plainASCII).text
+        let allASCII = ascii.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(allASCII, "\(ascii)")
+        let colour = player.frame(80, 24, .full)
+        #expect(colour.cells.contains { $0.style.foreground != .none || $0.style.background != .none })
+        // Without colour the explorer's window keeps its meaning through markers.
+        let monochrome = player.frame(80, 24, .monochrome)
+        #expect(monochrome.cells.allSatisfy { $0.style.foreground == .none && $0.style.background == .none })
+        #expect(monochrome.text.contains("[ 0]") && !colour.text.contains("[ 0]"))
+    }
+}

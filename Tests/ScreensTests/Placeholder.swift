@@ -1,1 +1,0 @@
-// Tests for Screens. (Placeholder until its first real test lands.)

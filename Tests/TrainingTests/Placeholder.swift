@@ -1,1 +1,0 @@
-// Tests for Training. (Placeholder until its first real test lands.)

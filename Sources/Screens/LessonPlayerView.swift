@@ -40,7 +40,7 @@ struct LessonPlayerLayout: Equatable {
             paneBox = split.rest
             textBoxed = true
         } else {
-            let paneRows = min(max(paneHeight, body.height / 2), body.height - 6)
+            let paneRows = max(5, min(paneHeight, body.height - 6))
             let split = body.splitBottom(paneRows)
             textBox = split.rest
             paneBox = split.bottom
@@ -114,13 +114,19 @@ extension LessonPlayer: TerminalProgram {
         }
 
         // Scroll marks go on the text's top and bottom edges (the pane's top border when unboxed).
-        if shownScroll > 0 {
-            let y = layout.textBoxed ? layout.textBox.y : layout.text.y
-            buffer.write(" \(arrows.arrowUp) more ", x: layout.textBox.maxX - 10, y: y, role: .dim, context: context)
-        }
-        if shownScroll < maxScroll {
-            buffer.write(" \(arrows.arrowDown) more ", x: layout.textBox.maxX - 10, y: layout.textBox.maxY - (layout.textBoxed ? 1 : 0),
-                         role: .accent, context: context)
+        if layout.textBoxed {
+            if shownScroll > 0 {
+                buffer.write(" \(arrows.arrowUp) more ", x: layout.textBox.maxX - 10, y: layout.textBox.y, role: .dim, context: context)
+            }
+            if shownScroll < maxScroll {
+                buffer.write(" \(arrows.arrowDown) more ", x: layout.textBox.maxX - 10, y: layout.textBox.maxY - 1,
+                             role: .accent, context: context)
+            }
+        } else if shownScroll > 0 || shownScroll < maxScroll {
+            // Under a narrow layout both marks share the pane's top border, just below the text.
+            let marks = (shownScroll > 0 ? String(arrows.arrowUp) : "") + (shownScroll < maxScroll ? String(arrows.arrowDown) : "")
+            buffer.write(" \(marks) more ", x: layout.textBox.maxX - 11, y: layout.textBox.maxY,
+                         role: shownScroll < maxScroll ? .accent : .dim, context: context)
         }
 
         StatusLine(left: ascii(statusText(context: context)), right: stepText,

@@ -45,7 +45,7 @@ extension ExplorerModel {
                 ExplorerGrids.mark(&grid, row: tap.inputRow, column: tap.inputColumn, padding: pad, .window)
             }
             var title = expanded == nil ? "input" : "zeros inserted"
-            if multi { title += " ch\(c + 1)" }
+            if multi { title += channels.count == 1 ? " ch\(c + 1)/\(trace.input.channels) (c)" : " ch\(c + 1)" }
             if pad != Pair(0) { title += " pad \(pad)" }
             panels.append(ExplorerPanel(title: title, grid: grid, focused: focus == .input && expanded == nil, indexOffset: pad))
         }
@@ -76,8 +76,8 @@ extension ExplorerModel {
         var move = ""
         if stepIndex > 0, let previous = outputPosition(ofStep: stepIndex - 1) {
             move = previous.row == step.outputRow
-                ? " (moved \(trace.settings.stride.width) column\(trace.settings.stride.width == 1 ? "" : "s") right: stride \(trace.settings.stride.width))"
-                : " (next row: down \(trace.settings.stride.height), stride \(trace.settings.stride.height))"
+                ? " (moved right by stride \(trace.settings.stride.width))"
+                : " (next row: down by stride \(trace.settings.stride.height))"
         }
         lines.append(ExplorerLine("window on rows \(rows), columns \(columns)\(move) \(n.arrow) output[\(step.outputRow),\(step.outputColumn)]", .title))
         if concealCurrentResult {
@@ -151,7 +151,7 @@ extension ExplorerModel {
             ExplorerPanel(title: "upstream dL/dy", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
             ExplorerPanel(title: "kernel", grid: kernelGrid, focused: focus == .kernel),
             ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)),
-            ExplorerPanel(title: "x met by w\(chosenWeight.row)\(chosenWeight.column)", grid: metGrid),
+            ExplorerPanel(title: "x met by w[\(chosenWeight.row),\(chosenWeight.column)]", grid: metGrid, indexOffset: pad),
         ]
         let g = backward.upstream(of: step)
         let adds = backward.contributions(ofStep: traceIndex).filter { $0.channel == c }.map {

@@ -43,7 +43,10 @@ extension ExplorerModel {
             let cropped = step.contributions.filter(\.isCropped).count
             if cropped > 0 { lines.append(ExplorerLine("\(cropped) product(s) fall outside the output (cropped by padding \(s.padding))", .dim)) }
             if step.contributions.contains(where: { !$0.isCropped && $0.before != 0 }) {
-                lines.append(ExplorerLine("overlapping windows add up: uneven overlaps make the checkerboard pattern", .dim))
+                let k = trace.weight.height, st = s.stride.height
+                lines.append(ExplorerLine(st > 1 && k % st != 0
+                    ? "overlapping windows add up; kernel \(k) is not a multiple of stride \(st), so some cells get more overlaps than others: the checkerboard pattern"
+                    : "overlapping windows add up", .dim))
             }
         }
         return (panels, lines)

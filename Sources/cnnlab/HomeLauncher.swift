@@ -7,7 +7,11 @@ import Terminal
 /// Opens the home screen (`cnnlab` alone) and the lesson player (`cnnlab lesson NAME`) on
 /// the terminal, and prints lesson frames headless (`cnnlab lesson NAME --print`).
 enum HomeLauncher {
-    static func open() throws { throw ValidationError("the home screen is not built yet; see cnnlab --help") }
+    static func open(ascii: Bool = false, noColor: Bool = false) throws {
+        var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: terminalSize() ?? (80, 24))
+        let outcome = try run(&home, ascii: ascii, noColor: noColor)
+        if case .interrupted = outcome { throw ExitCode(130) }
+    }
 
     static func openLesson(_ entry: LessonLibrary.Entry, ascii: Bool, noColor: Bool) throws {
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: .standard(),

@@ -52,12 +52,13 @@ extension ExplorerModel {
         return (panels, lines)
     }
 
-    func directContent(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+    func directContent(width: Int, height: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
         let n = notation
         let view = exploration.zeroInsertion!
         let t = exploration.convT!
         let trace = view.trace
-        var (panels, lines) = convContent(trace: trace, step: trace.steps[traceIndex], width: width, expanded: view.cellKinds)
+        var (panels, lines) = convContent(trace: trace, step: trace.steps[traceIndex], width: width, height: height,
+                                         expanded: view.cellKinds)
         let s = t.settings
         let q = view.sidePadding
         lines.insert(ExplorerLine("\(s.stride.height)\(n.minus)1 zero(s) inserted between values (stride \(s.stride)), "

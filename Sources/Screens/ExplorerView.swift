@@ -28,12 +28,12 @@ extension ExplorerModel {
     }
 
     /// The panels and lines of the current view.
-    func content(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+    func content(width: Int, height: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
         switch (operation, view) {
         case (.conv, .backward): convBackward(width: width)
-        case (.conv, _): convForward(width: width)
+        case (.conv, _): convForward(width: width, height: height)
         case (.pool, _): poolContent(width: width)
-        case (.convT, .direct): directContent(width: width)
+        case (.convT, .direct): directContent(width: width, height: height)
         case (.convT, _): scatterContent(width: width)
         }
     }
@@ -48,7 +48,7 @@ extension ExplorerModel {
 
     func drawBody(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inner = area.inset(left: 1, right: 1)
-        var (panels, lines) = content(width: inner.width)
+        var (panels, lines) = content(width: inner.width, height: inner.height)
         // Wide screens label rows and columns with their indices, as the text refers to them.
         if inner.width >= 110 { panels = panels.map { $0.labelled() } }
         var y = ExplorerLayout.flow(panels, in: inner, into: &buffer, context: context)

@@ -142,11 +142,12 @@ public struct MatrixGrid: Sendable {
         let bounds = clip ?? buffer.area
         let useMarkers = markers ?? context.isMonochrome
         let width = valueWidth
+        let cellWidth = width + 2, labelWidth = labelWidth
         var y = origin.y
         if let columnLabels {
             for (column, label) in columnLabels.enumerated() where column < columns {
-                let cell = cellRect(row: 0, column: column, origin: origin)
-                buffer.writeRightAligned(label, rightEdge: cell.x + 1 + width, y: y,
+                let cellX = origin.x + labelWidth + column * cellWidth
+                buffer.writeRightAligned(label, rightEdge: cellX + 1 + width, y: y,
                                          style: context.style(.dim), clip: bounds)
             }
             y += 1

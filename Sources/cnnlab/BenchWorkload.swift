@@ -77,7 +77,7 @@ final class BenchWorkload {
         let output = model.forward(input)
         let loss = self.loss(output, input)
         optimizer.zeroGradients()
-        model.backwardParameters(loss.gradient)
+        _ = model.backward(loss.gradient, needsInputGradient: false)
         optimizer.step()
         return loss.value
     }
@@ -96,11 +96,8 @@ final class BenchWorkload {
         var gradient = loss.gradient
         for (index, layer) in model.layers.enumerated().reversed() {
             let start = LayerClock.Reading()
-            if index == 0 {
-                layer.backwardParameters(gradient)   // as Sequential.backwardParameters does
-            } else {
-                gradient = layer.backward(gradient)
-            }
+            // As Sequential.backward(_:needsInputGradient: false): the first layer skips its input gradient.
+            gradient = layer.backward(gradient, needsInputGradient: index > 0)
             times[index].addBackward(since: start)
         }
         optimizer.step()

@@ -15,14 +15,17 @@ public protocol Layer: AnyObject, Sendable, CustomStringConvertible {
     func forward(_ input: Tensor) -> Tensor
     /// Back-propagates `gradOutput` (shape of the last output); returns the input gradient.
     func backward(_ gradOutput: Tensor) -> Tensor
-    /// Adds the parameters' gradients as `backward` does, but may skip the input gradient: for
-    /// the first layer of a network, whose input (the images) needs none, as in PyTorch.
-    func backwardParameters(_ gradOutput: Tensor)
+    /// Like `backward(_:)`, but when `needsInputGradient` is false a layer may skip computing the
+    /// input gradient (the first layer of a network needs none) and return an empty tensor.
+    /// Parameter gradients are always accumulated.
+    func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor
 }
 
 extension Layer {
-    /// By default the whole backward pass runs and its input gradient is dropped.
-    public func backwardParameters(_ gradOutput: Tensor) { _ = backward(gradOutput) }
+    /// Layers without a cheaper path compute the input gradient anyway.
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        backward(gradOutput)
+    }
 
     /// The number of trainable values.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }

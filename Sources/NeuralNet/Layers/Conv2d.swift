@@ -19,6 +19,8 @@ public final class Conv2d: Layer, @unchecked Sendable {
     private var lastInputShape: [Int] = []
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
+    /// Returned by a backward pass asked not to compute the input gradient.
+    private let noGradient = Tensor(zeros: [0])
 
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1,
                 padding: Size2D = 0, dilation: Size2D = 1, bias: Bool = true, rng: inout SeededRandom) {
@@ -90,25 +92,18 @@ public final class Conv2d: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        runBackward(gradOutput, inputGradient: true)
-        return gradInput
+        backward(gradOutput, needsInputGradient: true)
     }
 
-    /// The weight and bias gradients only: the convolution's input gradient (a GEMM and a col2im,
-    /// about a third of the backward pass) is skipped.
-    public func backwardParameters(_ gradOutput: Tensor) {
-        runBackward(gradOutput, inputGradient: false)
-    }
-
-    private func runBackward(_ gradOutput: Tensor, inputGradient: Bool) {
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let ws = workspace else { preconditionFailure("Conv2d.backward called before forward") }
         let g = ws.geometry
-        precondition(gradOutput.shape == g.outputShape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(g.outputShape)")
+        precondition(gradOutput.shape == output.shape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         gradOutput.withPointer { dy in
             weight.value.withPointer { w in
                 weight.gradient.withMutablePointer { dw in
-                    gradInput.withMutablePointer { dxAlways in
-                        let dx = inputGradient ? dxAlways : nil
+                    gradInput.withMutablePointer { gradInputPointer in
+                        let dx = needsInputGradient ? gradInputPointer : nil
                         if let bias {
                             bias.gradient.withMutablePointer { db in
                                 conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
@@ -122,5 +117,6 @@ public final class Conv2d: Layer, @unchecked Sendable {
                 }
             }
         }
+        return needsInputGradient ? gradInput : noGradient
     }
 }

@@ -121,12 +121,7 @@ public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>
                 }
                 product = UnsafePointer(scratch)
             }
-            for co in 0..<cout {
-                let row = product + co * n
-                var sum: Float = 0
-                for p in 0..<n { sum += row[p] }
-                partialBias[co] += sum
-            }
+            for co in 0..<cout { partialBias[co] += sumFloats(product + co * n, count: n) }
             // partialWeight [Cout, rows] += product [Cout, n] * columns^T [n, rows]
             sgemm(transposeB: true, m: cout, n: rows, k: n, a: product, lda: n,
                   b: columns, ldb: n, beta: 1, c: partialWeight, ldc: rows)
@@ -139,12 +134,31 @@ public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>
             col2imAccumulate(layout, columns: columns, images: dx)
         }
     }
-    for s in 0..<ws.slices.count {
-        let partialWeight = ws.partialWeight.pointer + s * weightCount
-        for i in 0..<weightCount { gradWeight[i] += partialWeight[i] }
-        if let gradBias {
-            let partialBias = ws.partialBias.pointer + s * cout
-            for co in 0..<cout { gradBias[co] += partialBias[co] }
-        }
+    addPartialGradients(ws.partialWeight.pointer, slices: ws.slices.count, count: weightCount, into: gradWeight)
+    if let gradBias {
+        addPartialGradients(ws.partialBias.pointer, slices: ws.slices.count, count: cout, into: gradBias)
     }
+}
+
+/// gradient += each slice's partial gradient, in slice order (so the sum does not depend on which
+/// thread ran which slice). partials [slices, count].
+func addPartialGradients(_ partials: UnsafePointer<Float>, slices: Int, count: Int,
+                         into gradient: UnsafeMutablePointer<Float>) {
+    for s in 0..<slices {
+        addFloats(partials + s * count, into: gradient, count: count)
+    }
+}
+
+/// The sum of `count` values, eight running sums at a time (then added pairwise).
+@inline(__always)
+func sumFloats(_ values: UnsafePointer<Float>, count: Int) -> Float {
+    var lanes = SIMD8<Float>()
+    var i = 0
+    while i + 8 <= count {
+        lanes += UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var sum = lanes.sum()
+    while i < count { sum += values[i]; i += 1 }
+    return sum
 }

@@ -4,6 +4,9 @@ import Terminal
 extension HomeScreen: TerminalProgram {
     public static let minimumWidth = 60, minimumHeight = 16
 
+    /// A playing explorer inside an open lesson needs ticks.
+    public var tickInterval: Double? { openLesson?.tickInterval }
+
     public func view(into buffer: inout Buffer, context: RenderContext) {
         if case .lesson(let player)? = child {
             player.view(into: &buffer, context: context)

@@ -47,6 +47,8 @@ public struct LessonPlayer: Sendable {
     var screenSize: (width: Int, height: Int)
     /// Explorer panes, by step and pane index, created when a step is first shown.
     var explorers: [PaneKey: LessonExplorePane] = [:]
+    /// ASCII formulas in the explorer (`--ascii`, or a terminal without Unicode).
+    public var asciiNotation = false
     /// Set when the student asks to open the training dashboard from a train block.
     public internal(set) var requestedTraining: TrainBlock?
 
@@ -101,7 +103,7 @@ public struct LessonPlayer: Sendable {
         for (pane, item) in paneBlocks.enumerated() {
             guard case .explore(let block) = item else { continue }
             let key = PaneKey(step: index, pane: pane)
-            if explorers[key] == nil { explorers[key] = LessonExplorePane(block: block) }
+            if explorers[key] == nil { explorers[key] = LessonExplorePane(block: block, asciiNotation: asciiNotation) }
         }
         applyPredictStops()
         save()

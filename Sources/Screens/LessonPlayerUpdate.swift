@@ -13,6 +13,10 @@ extension LessonPlayer {
             clampScroll()
             return .none
         case .tick:
+            for (key, var explorer) in explorers where key.step == stepIndex && explorer.isPlaying {
+                _ = explorer.handle(.tick)
+                explorers[key] = explorer
+            }
             return .none
         case .key(let key):
             handle(key)
@@ -27,7 +31,9 @@ extension LessonPlayer {
         }
         message = nil
         messageIsError = false
-        if key == .tab || key == .backTab {
+        let explorerFocused = focus == .pane && paneBlocks.indices.contains(paneIndex)
+            && { if case .explore = paneBlocks[paneIndex] { return true } else { return false } }()
+        if key == .tab || (key == .backTab && !explorerFocused) {
             moveFocus(backwards: key == .backTab)
             return
         }
@@ -60,14 +66,22 @@ extension LessonPlayer {
         let key = PaneKey(step: stepIndex, pane: paneIndex)
         switch paneBlocks[paneIndex] {
         case .explore:
-            if var explorer = explorers[key], explorer.handle(pressed) {
-                explorers[key] = explorer
-                if let refusal = explorer.refusal {
-                    message = refusal
-                    messageIsError = true
-                }
-                return
+            guard var explorer = explorers[key] else { break }
+            // "v" switches the explorer's view (its own Tab key moves the lesson's focus here).
+            let forwarded: Key = pressed == .character("v") ? .tab : pressed
+            let stays = explorer.handle(.key(forwarded))
+            explorers[key] = explorer
+            if !stays {
+                focus = .text
+                clampScroll()
+            } else if let refusal = explorer.refusal {
+                message = refusal
+                messageIsError = true
+            } else if let status = explorer.status {
+                message = status.text
+                messageIsError = status.isError
             }
+            return
         case .train(let block):
             if pressed == .enter {
                 if Self.trainingAvailable {

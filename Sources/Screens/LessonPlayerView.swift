@@ -1,5 +1,6 @@
 import Foundation
 import Lessons
+import Stepper
 import Terminal
 
 /// Where the player's parts go on a screen of a given size.
@@ -23,7 +24,7 @@ struct LessonPlayerLayout: Equatable {
 
     /// `paneHeight` is what the pane's content needs (borders included); the text keeps
     /// at least 6 rows under it.
-    init(width: Int, height: Int, hasPane: Bool, paneHeight: Int) {
+    init(width: Int, height: Int, hasPane: Bool, paneHeight: Int, paneExpanded: Bool = false) {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (top, rest) = screen.splitTop(1)
         let (body, bottom) = rest.splitBottom(1)
@@ -39,6 +40,11 @@ struct LessonPlayerLayout: Equatable {
             textBox = split.left
             paneBox = split.rest
             textBoxed = true
+        } else if paneExpanded {
+            // A focused explorer takes the whole body under a narrow layout: it needs the room.
+            textBox = Rect(x: body.x, y: body.y, width: body.width, height: 0)
+            paneBox = body
+            textBoxed = false
         } else {
             let paneRows = max(5, min(paneHeight, body.height - 6))
             let split = body.splitBottom(paneRows)
@@ -60,12 +66,23 @@ extension LessonPlayer: TerminalProgram {
 
     var layout: LessonPlayerLayout {
         LessonPlayerLayout(width: screenSize.width, height: screenSize.height, hasPane: !paneBlocks.isEmpty,
-                           paneHeight: paneHeight(width: screenSize.width))
+                           paneHeight: paneHeight(width: screenSize.width), paneExpanded: explorerExpanded)
     }
 
     func layout(for buffer: Buffer) -> LessonPlayerLayout {
         LessonPlayerLayout(width: buffer.width, height: buffer.height, hasPane: !paneBlocks.isEmpty,
-                           paneHeight: paneHeight(width: buffer.width))
+                           paneHeight: paneHeight(width: buffer.width), paneExpanded: explorerExpanded)
+    }
+
+    /// Whether the pane's explorer has the keyboard (it then fills the body when narrow).
+    var explorerExpanded: Bool {
+        guard focus == .pane, paneBlocks.indices.contains(paneIndex), case .explore = paneBlocks[paneIndex] else { return false }
+        return true
+    }
+
+    /// Ticks while an explorer of this step is playing.
+    public var tickInterval: Double? {
+        explorers.contains { $0.key.step == stepIndex && $0.value.isPlaying } ? ExplorerModel.tick : nil
     }
 
     /// The rows the pane's current block needs, borders included.
@@ -160,7 +177,7 @@ extension LessonPlayer: TerminalProgram {
         if focus == .pane {
             let inside: String
             switch paneBlocks.indices.contains(paneIndex) ? paneBlocks[paneIndex] : nil {
-            case .explore?: inside = "\(g.leftArrowText) \(g.rightArrowText) step the explorer"
+            case .explore?: inside = "explorer: \(g.leftArrowText) \(g.rightArrowText) step, p play, v view, ? keys, q back"
             case .train?: inside = "Enter: open the dashboard"
             default: inside = "pane"
             }

@@ -4,7 +4,7 @@ import Terminal
 /// The screen `cnnlab` opens with: the lessons with each one's progress, then Explore,
 /// Train and Help. A chosen lesson opens in the player inside this screen; leaving it
 /// comes back here with its progress updated.
-public struct HomeScreen: Sendable {
+public struct HomeScreen {
     /// One row of the menu.
     public enum Item: Equatable, Sendable {
         case lesson(index: Int)
@@ -19,8 +19,10 @@ public struct HomeScreen: Sendable {
     }
 
     /// A screen opened from the home screen.
-    enum Child: Sendable {
+    enum Child {
         case lesson(LessonPlayer)
+        case explorer(ExplorerProgram)
+        case dashboard(LessonDashboard)
     }
 
     var lessons: [LessonRow]
@@ -33,6 +35,8 @@ public struct HomeScreen: Sendable {
     public internal(set) var message: String?
     var messageIsError = false
     var screenSize: (width: Int, height: Int)
+    /// ASCII formulas in the explorer (`--ascii`, or a terminal without Unicode).
+    public var asciiNotation = false
 
     /// The menu, lessons first.
     public var items: [Item] { lessons.indices.map { Item.lesson(index: $0) } + [.explore, .train, .help] }
@@ -58,6 +62,21 @@ public struct HomeScreen: Sendable {
         // Start on the first lesson not finished yet.
         selection = lessons.firstIndex { $0.progress != "done" } ?? 0
     }
+
+    /// Stops training started from this screen (when the program is interrupted).
+    public func stopBackgroundWork() {
+        switch child {
+        case .lesson(let player)?: player.stopBackgroundWork()
+        case .dashboard(let dashboard)?: dashboard.stop()
+        default: break
+        }
+    }
+
+    /// Whether the explorer is open (for tests).
+    public var isExploring: Bool { if case .explorer? = child { return true } else { return false } }
+
+    /// Whether the training dashboard is open (for tests).
+    public var isTraining: Bool { if case .dashboard? = child { return true } else { return false } }
 
     /// The lesson player shown, if any (for tests).
     public var openLesson: LessonPlayer? {

@@ -5,6 +5,15 @@ extension HomeScreen {
     /// Reacts to keys; a lesson being played gets every event until it closes.
     public mutating func update(_ event: Event) -> ProgramCommand {
         if case .resize(let width, let height) = event { screenSize = (width, height) }
+        if case .explorer(var explorer)? = child {
+            child = explorer.update(event) == .quit ? nil : .explorer(explorer)
+            return .none
+        }
+        if case .dashboard(var dashboard)? = child {
+            child = dashboard.update(event) ? .dashboard(dashboard) : nil
+            if child == nil { message = "training stopped" }
+            return .none
+        }
         if case .lesson(var player)? = child {
             _ = player.update(event)
             if player.isClosed {
@@ -63,13 +72,27 @@ extension HomeScreen {
         switch item {
         case .lesson(let index):
             let row = lessons[index]
-            child = .lesson(LessonPlayer(lesson: row.lesson, name: row.entry.name, store: store, screenSize: screenSize))
+            child = .lesson(LessonPlayer(lesson: row.lesson, name: row.entry.name, store: store, screenSize: screenSize,
+                                         asciiNotation: asciiNotation))
         case .explore:
-            message = "the explorer is not available in this build yet; try: cnnlab explore conv"
-            messageIsError = true
+            // The course's worked example; `cnnlab explore` takes other settings.
+            let setup = LessonExplorePane.setup(for: ExploreBlock(operation: .conv))
+            do {
+                var model = try ExplorerModel(setup: setup)
+                model.asciiNotation = asciiNotation
+                child = .explorer(ExplorerProgram(model: model))
+            } catch {
+                message = error.message
+                messageIsError = true
+            }
         case .train:
-            message = "the training dashboard is not available in this build yet; try: cnnlab train --help"
-            messageIsError = true
+            switch LessonDashboard.start(TrainBlock.recipe(for: .cnn)) {
+            case .success(let dashboard):
+                child = .dashboard(dashboard)
+            case .failure(let error):
+                message = error.message
+                messageIsError = true
+            }
         case .help:
             showHelp = true
         }

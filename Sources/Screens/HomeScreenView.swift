@@ -5,12 +5,28 @@ extension HomeScreen: TerminalProgram {
     public static let minimumWidth = 60, minimumHeight = 16
 
     /// A playing explorer inside an open lesson needs ticks.
-    public var tickInterval: Double? { openLesson?.tickInterval }
+    public var tickInterval: Double? {
+        switch child {
+        case .lesson(let player)?: return player.tickInterval
+        case .explorer(let explorer)?: return explorer.tickInterval
+        case .dashboard(let dashboard)?: return dashboard.program.tickInterval
+        case nil: return nil
+        }
+    }
 
     public func view(into buffer: inout Buffer, context: RenderContext) {
-        if case .lesson(let player)? = child {
+        switch child {
+        case .lesson(let player)?:
             player.view(into: &buffer, context: context)
             return
+        case .explorer(let explorer)?:
+            explorer.view(into: &buffer, context: context)
+            return
+        case .dashboard(let dashboard)?:
+            dashboard.program.view(into: &buffer, context: context)
+            return
+        case nil:
+            break
         }
         if TooSmallScreen.drawIfNeeded(into: &buffer, width: Self.minimumWidth, height: Self.minimumHeight,
                                        context: context) { return }
@@ -46,8 +62,8 @@ extension HomeScreen: TerminalProgram {
                 label = "\(number + 1)  " + lessons[number].lesson.title
                 progress = lessons[number].progress
                 if progress == "done" { progress = "\(g.check) done" }
-            case .explore: label = "Explore   step through conv, pool and convT"
-            case .train: label = "Train     the course CNN or autoencoder"
+            case .explore: label = "Explore   step through the course's convolution"
+            case .train: label = "Train     the course CNN on CIFAR-10 (live)"
             case .help: label = "Help      keys and commands"
             }
             let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)

@@ -3,10 +3,20 @@ import Terminal
 
 extension LessonPlayer {
     /// Whether this build can open the training dashboard from a train block.
-    static var trainingAvailable: Bool { false }
+    static var trainingAvailable: Bool { true }
 
     /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
     public mutating func update(_ event: Event) -> ProgramCommand {
+        if var open = dashboard {
+            if case .resize(let width, let height) = event { screenSize = (width, height) }
+            if open.update(event) {
+                dashboard = open
+            } else {
+                dashboard = nil
+                message = "training stopped: back to the lesson"
+            }
+            return .none
+        }
         switch event {
         case .resize(let width, let height):
             screenSize = (width, height)
@@ -85,7 +95,13 @@ extension LessonPlayer {
         case .train(let block):
             if pressed == .enter {
                 if Self.trainingAvailable {
-                    requestedTraining = block
+                    switch LessonDashboard.start(block) {
+                    case .success(let opened):
+                        dashboard = opened
+                    case .failure(let error):
+                        message = error.message
+                        messageIsError = true
+                    }
                 } else {
                     message = "the training dashboard is not available in this build; run: \(block.command) --headless"
                 }

@@ -59,6 +59,10 @@ struct LessonPlayerLayout: Equatable {
 
 extension LessonPlayer: TerminalProgram {
     public func view(into buffer: inout Buffer, context: RenderContext) {
+        if let dashboard {
+            dashboard.program.view(into: &buffer, context: context)
+            return
+        }
         if TooSmallScreen.drawIfNeeded(into: &buffer, width: LessonPlayerLayout.minimumWidth,
                                        height: LessonPlayerLayout.minimumHeight, context: context) { return }
         render(into: &buffer, context: context)
@@ -82,7 +86,8 @@ extension LessonPlayer: TerminalProgram {
 
     /// Ticks while an explorer of this step is playing.
     public var tickInterval: Double? {
-        explorers.contains { $0.key.step == stepIndex && $0.value.isPlaying } ? ExplorerModel.tick : nil
+        if let dashboard { return dashboard.program.tickInterval }
+        return explorers.contains { $0.key.step == stepIndex && $0.value.isPlaying } ? ExplorerModel.tick : nil
     }
 
     /// The rows the pane's current block needs, borders included.

@@ -69,14 +69,40 @@ struct HomeScreenTests {
         #expect(screen.selection == 0)
     }
 
+    @Test func trainOpensTheDashboardAndQuitStopsTraining() throws {
+        let state = TemporaryState()
+        defer { state.remove() }
+        var screen = home(state)
+        _ = screen.update(.key(.character("t")))
+        #expect(screen.isTraining)
+        #expect(screen.tickInterval != nil)
+        _ = screen.update(.tick)
+        let frame = renderFrame(screen, width: 120, height: 40, capabilities: .monochrome).text
+        #expect(frame.localizedCaseInsensitiveContains("loss"), "\(frame)")
+        // q asks to confirm, y confirms; the screen returns home once training has stopped.
+        _ = screen.update(.key(.character("q")))
+        _ = screen.update(.key(.character("y")))
+        for _ in 0..<400 where screen.isTraining {
+            _ = screen.update(.tick)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(!screen.isTraining)
+    }
+
     @Test func noLessonsFolderIsAMessageNotACrash() {
         var screen = HomeScreen(library: .failure(LibraryError(message: "no lessons found (looked in ./lessons)")), store: nil)
         let frame = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
         #expect(frame.contains("no lessons found"))
         #expect(frame.contains("Explore"))
-        _ = screen.update(.key(.enter))
         _ = screen.update(.key(.character("1")))
         #expect(screen.openLesson == nil)
+        // The first item is then Explore: it opens the explorer on the course example.
+        _ = screen.update(.key(.enter))
+        #expect(screen.isExploring)
+        let explorer = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(explorer.contains("conv2d"), "\(explorer)")
+        _ = screen.update(.key(.character("q")))
+        #expect(!screen.isExploring)
         #expect(renderFrame(screen, width: 40, height: 10, capabilities: .monochrome).text.contains("terminal too small"))
     }
 }

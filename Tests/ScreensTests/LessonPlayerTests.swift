@@ -198,6 +198,25 @@ struct LessonPlayerTests {
         #expect(checked >= 5)
     }
 
+    @Test func aTrainBlockOpensTheDashboardAndComesBack() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "6"))
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
+                                  screenSize: (120, 40))
+        #expect(player.frame(120, 40).text.contains("Tab here, then Enter opens the training dashboard"))
+        player.press(.tab, .enter)
+        #expect(player.isTraining)
+        _ = player.update(.tick)
+        #expect(player.frame(120, 40).text.localizedCaseInsensitiveContains("loss"))
+        player.press(.character("q"), .character("y"))
+        for _ in 0..<400 where player.isTraining {
+            _ = player.update(.tick)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(!player.isTraining)
+        #expect(player.message == "training stopped: back to the lesson")
+        #expect(player.stepIndex == 0)
+    }
+
     @Test func hintsRevealAndInputChecks() throws {
         let entry = try #require(LessonFiles.library.entry(named: "1"))
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil)

@@ -70,7 +70,7 @@ extension ExplorerModel {
         }
     }
 
-    var resultLineCount: Int { PyTorchText.tensor(exploration.output).split(separator: "\n", omittingEmptySubsequences: false).count + 1 }
+    var resultLineCount: Int { (view == .backward ? pyTorch.backward : pyTorch.forward).filter { $0.role != .normal }.count }
 
     func legendText(_ context: RenderContext) -> String {
         let marks = context.isMonochrome || context.capabilities.colorMode == .none
@@ -82,15 +82,8 @@ extension ExplorerModel {
     }
 
     func pyTorchLines(width: Int) -> [ExplorerLine] {
-        var lines = PyTorchText.code(exploration, backward: view == .backward).filter { !$0.hasPrefix("import") }.map { ExplorerLine($0, .normal) }
-        let result: Tensor4
-        var label = "y ="
-        if view == .backward, let backward = exploration.convBackward { result = backward.gradInput; label = "x.grad =" }
-        else if view == .backward, let pool = exploration.pool { result = pool.gradInput; label = "x.grad =" }
-        else { result = exploration.output }
-        lines.append(ExplorerLine(label, .dim))
-        lines += PyTorchText.tensor(result).split(separator: "\n", omittingEmptySubsequences: false).map { ExplorerLine(String($0), .accent) }
-        return lines.map { ExplorerLine($0.text.truncated(to: max(1, width - 2)), $0.role) }
+        let text = view == .backward ? pyTorch.backward : pyTorch.forward
+        return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2)), $0.role) }
     }
 
     func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext, resultOnly: Bool = false) {

@@ -57,6 +57,8 @@ struct Explore: ParsableCommand {
     var printFrames = false
     @Flag(help: "Write the trace as JSON to standard output.")
     var json = false
+    @Flag(help: "Measure drawing every step's frame at --width x --height (no terminal) and print the time per frame.")
+    var bench = false
     @Option(help: "Frame width for --print.")
     var width: Int = 100
     @Option(help: "Frame height for --print.")
@@ -79,6 +81,10 @@ struct Explore: ParsableCommand {
             return
         }
         var model = ExplorerModel(exploration)
+        if bench {
+            print(ExploreBenchmark.run(model, width: width, height: height))
+            return
+        }
         if printFrames {
             guard width >= 20, height >= 5 else {
                 FileHandle.standardError.write(Data("cnnlab explore: --width must be at least 20 and --height at least 5\n".utf8))

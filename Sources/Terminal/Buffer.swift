@@ -132,11 +132,10 @@ public struct Buffer: Equatable, Sendable {
 
     /// Fills a rectangle with one character and style.
     public mutating func fill(_ rect: Rect, with cell: Cell = Cell()) {
-        let columns = max(0, rect.x)..<min(width, rect.maxX)
-        guard !columns.isEmpty else { return }
+        let (rows, columns) = clippedRanges(rect)
         let width = width
         cells.withUnsafeMutableBufferPointer { cells in
-            for row in max(0, rect.y)..<min(height, rect.maxY) {
+            for row in rows {
                 for column in columns { cells[row * width + column] = cell }
             }
         }
@@ -144,9 +143,17 @@ public struct Buffer: Equatable, Sendable {
 
     /// Changes the style of every cell in `rect`, keeping the characters.
     public mutating func setStyle(_ style: Style, in rect: Rect) {
-        for row in max(0, rect.y)..<min(height, rect.maxY) {
-            for column in max(0, rect.x)..<min(width, rect.maxX) { cells[row * width + column].style = style }
+        let (rows, columns) = clippedRanges(rect)
+        for row in rows {
+            for column in columns { cells[row * width + column].style = style }
         }
+    }
+
+    /// The rows and columns of `rect` inside the buffer (empty ranges when it lies outside).
+    func clippedRanges(_ rect: Rect) -> (rows: Range<Int>, columns: Range<Int>) {
+        let top = max(0, rect.y), bottom = min(height, rect.maxY)
+        let left = max(0, rect.x), right = min(width, rect.maxX)
+        return (top..<max(top, bottom), left..<max(left, right))
     }
 
     /// The frame as plain text, one string per row, trailing spaces removed.

@@ -57,6 +57,8 @@ struct Explore: ParsableCommand {
     var printFrames = false
     @Flag(help: "Write the trace as JSON to standard output.")
     var json = false
+    @Flag(help: "Measure drawing every step's frame at --width x --height (no terminal) and print the time per frame.")
+    var bench = false
     @Option(help: "Frame width for --print.")
     var width: Int = 100
     @Option(help: "Frame height for --print.")
@@ -67,6 +69,10 @@ struct Explore: ParsableCommand {
     var ascii = false
 
     mutating func run() throws {
+        // The root command declares --ascii and --no-color too, and ArgumentParser hands them
+        // to it even after `explore`: read them from the arguments as well.
+        ascii = ascii || CommandLine.arguments.contains("--ascii")
+        noColor = noColor || CommandLine.arguments.contains("--no-color")
         let exploration: Exploration
         do {
             exploration = try request().resolve()
@@ -79,6 +85,10 @@ struct Explore: ParsableCommand {
             return
         }
         var model = ExplorerModel(exploration)
+        if bench {
+            print(ExploreBenchmark.run(model, width: width, height: height))
+            return
+        }
         if printFrames {
             guard width >= 20, height >= 5 else {
                 FileHandle.standardError.write(Data("cnnlab explore: --width must be at least 20 and --height at least 5\n".utf8))

@@ -102,7 +102,7 @@ extension ExplorerModel {
                 lines.append(ExplorerLine(ConvTrace.sumExpression(step, n), .accent))
             }
         }
-        if step.taps.contains(where: \.isPadding) { lines.append(ExplorerLine("\(n.dot) = padding: a zero that adds nothing", .dim)) }
+        if step.taps.contains(where: \.isPadding) { lines.append(ExplorerLine("\(paddingDot) = padding: a zero that adds nothing", .dim)) }
         return (panels, lines)
     }
 

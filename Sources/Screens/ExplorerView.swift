@@ -92,14 +92,14 @@ extension ExplorerModel {
         return parts.joined(separator: ",  ")
     }
 
-    func pyTorchLines(width: Int) -> [ExplorerLine] {
+    func pyTorchLines(width: Int, ellipsis: Character = "…") -> [ExplorerLine] {
         let text = view == .backward ? pyTorch.backward : pyTorch.forward
-        return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2)), $0.role) }
+        return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2), ellipsis: ellipsis), $0.role) }
     }
 
     func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext, resultOnly: Bool = false) {
         guard area.height >= 3 else { return }
-        var lines = pyTorchLines(width: area.width - 2)
+        var lines = pyTorchLines(width: area.width - 2, ellipsis: context.glyphs.ellipsis)
         if resultOnly, let label = lines.lastIndex(where: { $0.role == .dim }) { lines = Array(lines[label...]) }
         let box = Rect(x: area.x, y: area.y, width: area.width, height: min(area.height, lines.count + 2))
         let inner = Box(title: "PyTorch", borderRole: .border).render(into: &buffer, area: box, context: context)
@@ -124,7 +124,7 @@ extension ExplorerModel {
         let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(stepCount)" + (playing ? " \(context.glyphs.arrowRight)" : "")
         buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
         let room = row.maxX - stepText.count - 2 - (after + 2)
-        if room > 10 { buffer.write(settings.truncated(to: room), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
+        if room > 10 { buffer.write(settings.truncated(to: room, ellipsis: context.glyphs.ellipsis), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
     }
 
     func drawStatus(into buffer: inout Buffer, area: Rect, context: RenderContext) {

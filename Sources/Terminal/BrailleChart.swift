@@ -1,3 +1,5 @@
+import Foundation
+
 /// One line of a chart: points (x, y) joined by straight segments. Non-finite points
 /// break the line.
 public struct ChartSeries: Sendable {
@@ -66,8 +68,9 @@ public struct BrailleChart: Sendable {
             area = area.inset(top: 1)
         }
         let (xr, yr) = ranges()
-        let top = ValueFormat.compact(yr.upperBound, maxDecimals: 3)
-        let bottom = ValueFormat.compact(yr.lowerBound, maxDecimals: 3)
+        let decimals = Self.labelDecimals(span: yr.upperBound - yr.lowerBound)
+        let top = ValueFormat.compact(yr.upperBound, maxDecimals: decimals)
+        let bottom = ValueFormat.compact(yr.lowerBound, maxDecimals: decimals)
         let labelWidth = max(top.count, bottom.count)
         let plot = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: area.height - 2)
         guard plot.width >= 2, plot.height >= 1 else { return }
@@ -117,6 +120,13 @@ public struct BrailleChart: Sendable {
                 buffer[plot.x + column, plot.y + row] = Cell(character, style: context.style(series[index].role))
             }
         }
+    }
+
+    /// Decimals that tell the axis ends apart without noise: about three significant
+    /// digits of the span (346.8 and 336.6 for a span of 10; 0.123 for a span of 0.05).
+    static func labelDecimals(span: Double) -> Int {
+        guard span.isFinite, span > 0 else { return 2 }
+        return min(6, max(0, 2 - Int(log10(span).rounded(.down))))
     }
 
     /// `value` in `range` as a dot index 0..<steps (clamped).

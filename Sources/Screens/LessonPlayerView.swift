@@ -144,7 +144,7 @@ extension LessonPlayer: TerminalProgram {
                 buffer.write(" \(arrows.arrowDown) more ", x: layout.textBox.maxX - 10, y: layout.textBox.maxY - 1,
                              role: .accent, context: context)
             }
-        } else if shownScroll > 0 || shownScroll < maxScroll {
+        } else if layout.text.height > 0 && (shownScroll > 0 || shownScroll < maxScroll) {
             // Under a narrow layout both marks share the pane's top border, just below the text.
             let marks = (shownScroll > 0 ? String(arrows.arrowUp) : "") + (shownScroll < maxScroll ? String(arrows.arrowDown) : "")
             buffer.write(" \(marks) more ", x: layout.textBox.maxX - 11, y: layout.textBox.maxY,
@@ -182,11 +182,11 @@ extension LessonPlayer: TerminalProgram {
         if focus == .pane {
             let inside: String
             switch paneBlocks.indices.contains(paneIndex) ? paneBlocks[paneIndex] : nil {
-            case .explore?: inside = "explorer: \(g.leftArrowText) \(g.rightArrowText) step, p play, v view, ? keys, q back"
+            case .explore?: inside = "explorer: \(g.leftArrowText)\(g.rightArrowText) step \(g.middleDot) p play \(g.middleDot) v view"
             case .train?: inside = "Enter: open the dashboard"
             default: inside = "pane"
             }
-            return inside + " \(g.middleDot) Tab: back to the text \(g.middleDot) ? help"
+            return inside + " \(g.middleDot) Tab or q: back to the text"
         }
         var parts = ["\(g.leftArrowText) \(g.rightArrowText) steps", "\(g.arrowUp)\(g.arrowDown) scroll"]
         if !paneBlocks.isEmpty { parts.append("Tab: pane") }

@@ -31,6 +31,9 @@ public struct BrailleChart: Sendable {
     /// Texts under the x axis at its left end, middle and right end (nil: the x range numbers).
     public var xLabels: (left: String, middle: String, right: String)?
     public var showLegend: Bool
+    /// Decimals of the y-axis labels at most (trailing zeros dropped); nil picks them from
+    /// the span, about three significant digits (346.8 rather than 346.754).
+    public var yLabelDecimals: Int? = 3
 
     /// The ASCII markers of series 0, 1, 2, ... (the first one is '*').
     public static let asciiMarkers: [Character] = ["*", "+", "o", "x", "#"]
@@ -68,7 +71,7 @@ public struct BrailleChart: Sendable {
             area = area.inset(top: 1)
         }
         let (xr, yr) = ranges()
-        let decimals = Self.labelDecimals(span: yr.upperBound - yr.lowerBound)
+        let decimals = yLabelDecimals ?? Self.labelDecimals(span: yr.upperBound - yr.lowerBound)
         let top = ValueFormat.compact(yr.upperBound, maxDecimals: decimals)
         let bottom = ValueFormat.compact(yr.lowerBound, maxDecimals: decimals)
         let labelWidth = max(top.count, bottom.count)

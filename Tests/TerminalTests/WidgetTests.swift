@@ -193,8 +193,12 @@ import Testing
         #expect(BrailleChart.labelDecimals(span: 0.05) == 4)
         #expect(BrailleChart.labelDecimals(span: 500) == 0)
         var buffer = Buffer(width: 20, height: 5)
-        BrailleChart(series: [ChartSeries(name: "loss", values: [346.754, 336.569])], showLegend: false)
-            .render(into: &buffer, area: buffer.area, context: RenderContext(capabilities: .plainASCII))
+        var chart = BrailleChart(series: [ChartSeries(name: "loss", values: [346.754, 336.569])], showLegend: false)
+        chart.render(into: &buffer, area: buffer.area, context: RenderContext(capabilities: .plainASCII))
+        #expect(buffer.lines[0].hasPrefix("346.754|*"))   // the default keeps 3 decimals
+        chart.yLabelDecimals = nil
+        buffer = Buffer(width: 20, height: 5)
+        chart.render(into: &buffer, area: buffer.area, context: RenderContext(capabilities: .plainASCII))
         #expect(buffer.lines[0].hasPrefix("346.8|*"))
         #expect(buffer.lines[2].hasPrefix("336.6|"))
     }

@@ -97,7 +97,7 @@ extension LessonPlayer: TerminalProgram {
         case .explore:
             return (explorers[PaneKey(step: stepIndex, pane: paneIndex)]?.contentHeight(width: width - 3) ?? 10) + 2
         case .model(let block): return block.rows.count + 6
-        case .train: return 10
+        case .train: return 12
         case .pytorch(let code): return code.code.count + 2
         default: return 4
         }
@@ -167,8 +167,7 @@ extension LessonPlayer: TerminalProgram {
         case .model(let block):
             LessonPaneView.renderModel(block, into: &buffer, area: area, context: context)
         case .train(let block):
-            LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context,
-                                       dashboardAvailable: LessonPlayer.trainingAvailable, focused: focus == .pane)
+            LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context, focused: focus == .pane)
         case .pytorch(let code):
             LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
         default:

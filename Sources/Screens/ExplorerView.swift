@@ -49,6 +49,7 @@ extension ExplorerModel {
     func drawBody(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inner = area.inset(left: 1, right: 1)
         var (panels, lines) = content(width: inner.width, height: inner.height)
+        if let editor, let index = panels.firstIndex(where: \.focused) { panels[index] = editingPanel(editor, title: panels[index].title) }
         // Wide screens label rows and columns with their indices, as the text refers to them.
         if inner.width >= 110 { panels = panels.map { $0.labelled() } }
         var y = ExplorerLayout.flow(panels, in: inner, into: &buffer, context: context)
@@ -72,6 +73,16 @@ extension ExplorerModel {
 
     var resultLineCount: Int { (view == .backward ? pyTorch.backward : pyTorch.forward).filter { $0.role != .normal }.count }
 
+    /// The matrix being edited, its cursor cell selected and showing what has been typed.
+    func editingPanel(_ editor: MatrixEditor, title: String) -> ExplorerPanel {
+        var texts = editor.matrix.rowLists.map { $0.map { NumberText.plain($0) } }
+        texts[editor.row][editor.column] = editor.cursorText
+        var grid = MatrixGrid(text: texts)
+        grid.markers = true
+        grid.setRole(.selection, row: editor.row, column: editor.column)
+        return ExplorerPanel(title: "editing " + title, grid: grid, focused: true, indexOffset: Pair(0))
+    }
+
     func legendText(_ context: RenderContext) -> String {
         let marks = context.isMonochrome || context.capabilities.colorMode == .none
         let g = context.glyphs
@@ -81,14 +92,14 @@ extension ExplorerModel {
         return parts.joined(separator: ",  ")
     }
 
-    func pyTorchLines(width: Int) -> [ExplorerLine] {
+    func pyTorchLines(width: Int, ellipsis: Character = "…") -> [ExplorerLine] {
         let text = view == .backward ? pyTorch.backward : pyTorch.forward
-        return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2)), $0.role) }
+        return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2), ellipsis: ellipsis), $0.role) }
     }
 
     func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext, resultOnly: Bool = false) {
         guard area.height >= 3 else { return }
-        var lines = pyTorchLines(width: area.width - 2)
+        var lines = pyTorchLines(width: area.width - 2, ellipsis: context.glyphs.ellipsis)
         if resultOnly, let label = lines.lastIndex(where: { $0.role == .dim }) { lines = Array(lines[label...]) }
         let box = Rect(x: area.x, y: area.y, width: area.width, height: min(area.height, lines.count + 2))
         let inner = Box(title: "PyTorch", borderRole: .border).render(into: &buffer, area: box, context: context)
@@ -113,7 +124,7 @@ extension ExplorerModel {
         let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(stepCount)" + (playing ? " \(context.glyphs.arrowRight)" : "")
         buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
         let room = row.maxX - stepText.count - 2 - (after + 2)
-        if room > 10 { buffer.write(settings.truncated(to: room), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
+        if room > 10 { buffer.write(settings.truncated(to: room, ellipsis: context.glyphs.ellipsis), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
     }
 
     func drawStatus(into buffer: inout Buffer, area: Rect, context: RenderContext) {
@@ -123,7 +134,7 @@ extension ExplorerModel {
             : area.width >= 100
                 ? "\(g.arrowRight)/l next  \(g.arrowLeft)/h back  p play  Tab view  [ ] stride  { } pad  d dil  k size  e edit  ? help  q quit"
                 : "\(g.arrowRight) next  \(g.arrowLeft) back  p play  Tab view  e edit  ? help (all keys)  q quit"
-        let left = status ?? keys
+        let left = editor != nil && !statusIsError ? keys : (status ?? keys)
         StatusLine(left: left, right: "", role: statusIsError ? .error : .status).render(into: &buffer, area: area, context: context)
     }
 

@@ -2,9 +2,6 @@ import Lessons
 import Terminal
 
 extension LessonPlayer {
-    /// Whether this build can open the training dashboard from a train block.
-    static var trainingAvailable: Bool { true }
-
     /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
     public mutating func update(_ event: Event) -> ProgramCommand {
         if var open = dashboard {
@@ -94,16 +91,12 @@ extension LessonPlayer {
             return
         case .train(let block):
             if pressed == .enter {
-                if Self.trainingAvailable {
-                    switch LessonDashboard.start(block) {
-                    case .success(let opened):
-                        dashboard = opened
-                    case .failure(let error):
-                        message = error.message
-                        messageIsError = true
-                    }
-                } else {
-                    message = "the training dashboard is not available in this build; run: \(block.command) --headless"
+                switch LessonDashboard.start(block) {
+                case .success(let opened):
+                    dashboard = opened
+                case .failure(let error):
+                    message = error.message
+                    messageIsError = true
                 }
                 return
             }

@@ -69,6 +69,10 @@ struct Explore: ParsableCommand {
     var ascii = false
 
     mutating func run() throws {
+        // The root command declares --ascii and --no-color too, and ArgumentParser hands them
+        // to it even after `explore`: read them from the arguments as well.
+        ascii = ascii || CommandLine.arguments.contains("--ascii")
+        noColor = noColor || CommandLine.arguments.contains("--no-color")
         let exploration: Exploration
         do {
             exploration = try request().resolve()

@@ -129,6 +129,26 @@ struct EvalCaseParsingTests {
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"stride\": 0}"))?.field == "params.stride")
     }
 
+    @Test("an unbatched C x H x W case runs as a batch of one and prints without the batch dimension")
+    func unbatched() throws {
+        let text = Self.variant("unbatched", [
+            ("\"input\": [[[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]]",
+             "\"input\": [[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]"),
+            ("[[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]", "[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]")])
+        let opCase = try Self.parse(text)[0].get()
+        #expect(opCase.unbatched)
+        let result = opCase.evaluate(.fast)
+        let batched = try Self.parse(Self.goodConv)[0].get().evaluate(.fast)
+        #expect(result.output == batched.output && result.gradInput == batched.gradInput && result.gradWeight == batched.gradWeight)
+        #expect(result.outputShape == [1, 3, 3] && result.inputShape == [1, 4, 4])
+        #expect(OpCaseJSON.object(result).contains("\"output\": [[[-3.0, -4.0, 14.0], [-1.0, 4.0, 6.0], [-5.0, 4.0, -3.0]]]"))
+        // grad_output must follow the input's layout.
+        let mixed = Self.variant("mixed", [
+            ("\"input\": [[[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]]",
+             "\"input\": [[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]")])
+        #expect(try Self.error(mixed)?.field == "grad_output")
+    }
+
     @Test("a case without a name is named by its position")
     func unnamed() throws {
         let text = "{\"cases\": [\(Self.goodConv), {\"op\": \"conv2d\"}]}"

@@ -38,6 +38,12 @@ struct CourseModelTests {
         #expect(ae.layers[0].description == "Conv2d(3, 8, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))")
         #expect(ae.layers[5].description == "ConvTranspose2d(32, 16, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))")
         #expect(ae.layers[10].description == "Sigmoid()")
+        var rng = SeededRandom(seed: 1)
+        #expect(ConvTranspose2d(2, 3, kernelSize: Size2D(2, 3), stride: 2, padding: 1, outputPadding: 1, dilation: 2,
+                                bias: false, rng: &rng).description
+                == "ConvTranspose2d(2, 3, kernel_size=(2, 3), stride=(2, 2), padding=(1, 1), dilation=(2, 2), output_padding=(1, 1), bias=False)")
+        #expect(MaxPool2d(kernelSize: Size2D(2, 3), ceilMode: true).description
+                == "MaxPool2d(kernel_size=(2, 3), stride=(2, 3), padding=0, dilation=1, ceil_mode=True)")
     }
 
     @Test("encoder then decoder equals the whole autoencoder")

@@ -52,7 +52,14 @@ extension ExplorerModel {
         if let editor, let index = panels.firstIndex(where: \.focused) { panels[index] = editingPanel(editor, title: panels[index].title) }
         // Wide screens label rows and columns with their indices, as the text refers to them.
         if inner.width >= 110 { panels = panels.map { $0.labelled() } }
-        var y = ExplorerLayout.flow(panels, in: inner, into: &buffer, context: context)
+        // Large screens draw wider cells, so the numbers stand apart.
+        if inner.width >= 160 && inner.height >= 45 {
+            for index in panels.indices { panels[index].grid.minimumValueWidth = max(panels[index].grid.minimumValueWidth, 3) }
+        }
+        // The sum written out matters more than the bottom of a large matrix: keep rows for it.
+        let reserved = min(ExplorerLayout.height(of: lines, width: inner.width), 3)
+        let panelArea = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - reserved)
+        var y = min(ExplorerLayout.flow(panels, in: panelArea, into: &buffer, context: context), panelArea.maxY)
         y = ExplorerLayout.write(lines, in: inner, from: y, into: &buffer, context: context)
         let formula = formulaLines(geometry.0, geometry.1, screenWidth: inner.width)
         let legend = [ExplorerLine(legendText(context), .dim)]

@@ -20,8 +20,8 @@ enum LessonPaneView {
     }
 
     static func renderTrain(_ block: TrainBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,
-                            focused: Bool) {
-        let recipe = [
+                            focused: Bool, savePath: String?) {
+        var recipe = [
             "model: \(block.model == .cnn ? "the course CNN" : "the course autoencoder")",
             "data: \(block.data)",
             "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(Matrix.format(block.learningRate))"
@@ -33,6 +33,12 @@ enum LessonPaneView {
             "Or, in a shell:",
             "  " + block.command + " --headless",
         ]
+        if let savePath {
+            recipe.insert("The weights are saved when training stops: \(savePath)", at: 7)
+        }
+        if block.model == .autoencoder {
+            recipe.insert((focused ? "Press i" : "Then i") + " to interpolate between two test images with those weights.", at: 7)
+        }
         var y = area.y
         for line in recipe {
             for wrapped in WrappedText(line, markup: false).plainLines(width: area.width) {

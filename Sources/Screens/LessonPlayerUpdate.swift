@@ -4,6 +4,15 @@ import Terminal
 extension LessonPlayer {
     /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
     public mutating func update(_ event: Event) -> ProgramCommand {
+        if var view = interpolation {
+            if case .resize(let width, let height) = event { screenSize = (width, height) }
+            if case .key(let key) = event, !view.handle(key) {
+                interpolation = nil
+            } else {
+                interpolation = view
+            }
+            return .none
+        }
         if var open = dashboard {
             if case .resize(let width, let height) = event { screenSize = (width, height) }
             if open.update(event) {
@@ -90,8 +99,22 @@ extension LessonPlayer {
             }
             return
         case .train(let block):
+            if pressed == .character("i") && block.model == .autoencoder {
+                guard let path = checkpointPath(for: .autoencoder) else {
+                    message = "interpolation needs saved weights, and this lesson has no state folder"
+                    messageIsError = true
+                    return
+                }
+                switch LessonInterpolation.open(checkpoint: path) {
+                case .success(let view): interpolation = view
+                case .failure(let error):
+                    message = error.message
+                    messageIsError = true
+                }
+                return
+            }
             if pressed == .enter {
-                switch LessonDashboard.start(block) {
+                switch LessonDashboard.start(block, savePath: checkpointPath(for: block.model)) {
                 case .success(let opened):
                     dashboard = opened
                 case .failure(let error):

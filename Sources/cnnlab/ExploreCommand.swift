@@ -10,16 +10,18 @@ struct Explore: ParsableCommand {
         commandName: "explore",
         abstract: "Explore an operation step by step.",
         discussion: """
-            With no values it opens the course's worked example: the 4x4 input
-            [[2,3,5,0],[1,5,7,-9],[-5,2,1,1],[2,0,-2,4]] with the kernel [[1,0],[0,-1]]
-            (pool: a 2x2 window), stride 1.
-            Matrices: "2 3 5 0; 1 5 7 -9" (rows split by ';', channels by '|', filters by '||'),
-            a JSON list like [[2,3],[1,5]], or @file.json.
+            With no values it opens the course's worked example: the 4x4 input [[2,3,5,0],[1,5,7,-9],[-5,2,1,1],[2,0,-2,4]] with the kernel [[1,0],[0,-1]] (pool: a 2x2 window), stride 1. The stride defaults to 1 for pooling too, as in the course's example (PyTorch's max_pool2d defaults it to the window size).
+
+            Matrices: "2 3 5 0; 1 5 7 -9" (rows split by ';', channels by '|', filters by '||'), a JSON list like [[2,3],[1,5]], or @file.json.
+
+            In the explorer, ? lists the keys: → next, ← back, p play, Tab view, e edit, q quit.
+
             Examples:
               cnnlab explore conv --stride 2 --padding 1
               cnnlab explore pool --backward
               cnnlab explore convT --input "1 2; 3 4" --kernel 3x3 --stride 2
-              cnnlab explore conv --random 6x6 --kernel 3x3 --channels 3 --filters 2 --seed 7 --json
+              cnnlab explore conv --random 6x6 --kernel 3x3 --channels 3 --json
+              cnnlab explore pool --print --width 80 --height 24
             """)
 
     @Argument(help: "conv, pool or convT.")

@@ -32,11 +32,48 @@ public func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer
     }
 }
 
-/// Sigmoid forward: output = 1 / (1 + exp(-input)).
+/// Sigmoid forward: output = 1 / (1 + exp(-input)), eight at a time with `exp8` where |input| <= 80;
+/// other values (and NaN) take the scalar path with libm's expf.
 public func sigmoidForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
     forEachPart(count) { range in
-        for i in range { output[i] = 1 / (1 + expf(-input[i])) }
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+            // NaN fails both comparisons, so it lands in the scalar path too.
+            if all((x .>= -80) .& (x .<= 80)) {
+                let y = 1 / (1 + exp8(-x))
+                UnsafeMutableRawPointer(output + i).storeBytes(of: y, as: SIMD8<Float>.self)
+            } else {
+                for j in i..<(i + 8) { output[j] = 1 / (1 + expf(-input[j])) }
+            }
+            i += 8
+        }
+        while i < range.upperBound { output[i] = 1 / (1 + expf(-input[i])); i += 1 }
     }
+}
+
+/// e^x for |x| <= 87, eight at a time, within about 2 ulp of expf: x = n ln2 + r with |r| <= ln2/2,
+/// e^r from Cephes' degree-6 polynomial, times 2^n built in the exponent bits.
+@inline(__always)
+func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    // Round x / ln2 to the nearest integer by adding 1.5 * 2^23 (the low mantissa bits then hold n).
+    let shifter = SIMD8<Float>(repeating: 12_582_912)
+    let t = x * 1.442_695_04 + shifter
+    let n = t - shifter
+    // r = x - n ln2, with ln2 split in two so that n * ln2Hi is exact.
+    var r = x - n * 0.693_359_375
+    r = r - n * -2.121_944_4e-4
+    var p = SIMD8<Float>(repeating: 1.987_569_150_0e-4)
+    p = p * r + 1.398_199_950_7e-3
+    p = p * r + 8.333_451_907_3e-3
+    p = p * r + 4.166_579_589_4e-2
+    p = p * r + 1.666_666_545_9e-1
+    p = p * r + 5.000_000_120_1e-1
+    let er = p * (r * r) + r + 1
+    // 2^n: n + 127 in the exponent field (|x| <= 87 keeps it in the normal range).
+    let bits = unsafeBitCast(t, to: SIMD8<Int32>.self) &- unsafeBitCast(shifter, to: SIMD8<Int32>.self)
+    let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD8<Float>.self)
+    return er * scale
 }
 
 /// Sigmoid backward from its output: gradInput = gradOutput * output * (1 - output).

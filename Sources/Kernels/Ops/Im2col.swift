@@ -36,6 +36,10 @@ public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
         im2colDense(layout, images: images, columns: columns)
         return
     }
+    if layout.isColumnStrided {
+        im2colStrided(layout, images: images, columns: columns)
+        return
+    }
     let h = layout.image.height, w = layout.image.width
     let gh = layout.grid.height, gw = layout.grid.width
     let sh = layout.stride.height, sw = layout.stride.width
@@ -76,6 +80,10 @@ public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
 /// columns [rows, columns] -> images [batch, channels, image.height, image.width] (accumulated:
 /// the caller zeroes `images` first when it wants a fresh result).
 public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: UnsafeMutablePointer<Float>) {
+    if layout.isColumnStrided {
+        col2imStrided(layout, columns: columns, images: images)
+        return
+    }
     let h = layout.image.height, w = layout.image.width
     let gh = layout.grid.height, gw = layout.grid.width
     let sh = layout.stride.height, sw = layout.stride.width

@@ -75,6 +75,9 @@ struct EvalCaseParsingTests {
         ("unknown-param", [("\"dilation\"", "\"dilations\"")], "params.dilations", "not a parameter"),
         ("fractional-stride", [("\"stride\": [1, 1]", "\"stride\": [1.5, 1]")], "params.stride", "whole number"),
         ("params-type", [("{\"stride\": [1, 1], \"padding\": [0, 0], \"dilation\": [1, 1]}", "[1, 1]")], "params", "object"),
+        ("huge-dilation", [("\"dilation\": [1, 1]", "\"dilation\": [1e12, 1e12]")], "params.dilation", "at most"),
+        ("huge-padding", [("\"padding\": [0, 0]", "\"padding\": [10000, 10000]")], "output", "too large"),
+        ("big-padding", [("\"padding\": [0, 0]", "\"padding\": [3000, 3000]")], "output", "at most"),
         ("float-overflow", [("[1, 5, 7, -9]", "[1, 5, 7, 1e39]")], "input[0][0][1][3]", "32-bit float"),
     ] as [(String, [(String, String)], String, String)])
     func refusals(name: String, replacements: [(String, String)], field: String, reason: String) throws {

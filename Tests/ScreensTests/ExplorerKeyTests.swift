@@ -126,6 +126,18 @@ struct ExplorerKeyTests {
         press(&m, [.escape])
     }
 
+    @Test("pool backward: the upstream gradient is editable and routed as typed")
+    func editUpstream() throws {
+        var m = try model(ExploreRequest(operation: .pool, backward: true))
+        press(&m, [.backTab])
+        #expect(m.focus == .upstream)
+        press(&m, [.character("e"), .character("3"), .enter])   // upstream[0,0] = 3, routed to the 5 at (1,1)
+        #expect(m.exploration.pool!.upstream.values[0] == 3)
+        #expect(m.exploration.pool!.gradInput.values == [0, 0, 0, 0, 0, 4, 4, 0, 0, 2, 0, 0, 0, 0, 0, 1])
+        press(&m, [.character("]")])   // stride 2 changes the output shape: the upstream returns to ones
+        #expect(m.exploration.pool!.upstream.values == [1, 1, 1, 1])
+    }
+
     @Test("play advances on ticks and stops at the end; speed keys change the pace")
     func play() throws {
         var m = try model()

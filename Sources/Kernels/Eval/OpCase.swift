@@ -130,6 +130,7 @@ extension OpCase {
             if let bias, bias.shape != [outChannels] {
                 throw ShapeError(field: "bias", reason: "must hold \(outChannels) values (one per output channel), got shape \(bias.shape)")
             }
+            try requireEvaluable(geometry)
             return OpCase(name: name, geometry: geometry, input: input.values, weight: weight.values,
                           bias: bias?.values, gradOutput: try readGradOutput(geometry), unbatched: unbatched)
         case .maxPool2d:
@@ -143,8 +144,25 @@ extension OpCase {
                 batch: shape[0], channels: shape[1], input: Size2D(shape[2], shape[3]), kernel: kernel,
                 stride: try params.optionalPair("stride") ?? kernel, padding: try params.pair("padding", default: 0),
                 dilation: try params.pair("dilation", default: 1), ceilMode: try params.bool("ceil_mode", default: false)))
+            try requireEvaluable(geometry)
             return OpCase(name: name, geometry: geometry, input: input.values, weight: nil, bias: nil,
                           gradOutput: try readGradOutput(geometry), unbatched: unbatched)
+        }
+    }
+
+    /// The most values one evaluation may hold in a tensor or workspace (256 MB of Floats): a
+    /// typo such as a padding of 10000 gets a message instead of exhausting memory.
+    public static let maximumEvaluationElements = 1 << 26
+
+    private static func requireEvaluable(_ geometry: Geometry) throws(ShapeError) {
+        let workspace: Int = switch geometry {
+        case .conv2d(let g): g.im2col.count
+        case .convTranspose2d(let g): g.im2col.count
+        case .maxPool2d: 0
+        }
+        let output = geometry.outputShape.reduce(1, *)
+        if max(output, workspace) > maximumEvaluationElements {
+            throw ShapeError(field: "output", reason: "shape \(geometry.outputShape) is too large: it needs \(max(output, workspace)) values of working memory; cnnlab eval handles at most \(maximumEvaluationElements) (check padding, stride and dilation)")
         }
     }
 

@@ -42,7 +42,7 @@ public struct Conv2dGeometry: Sendable, Equatable {
         _ = try checkedElementCount([batch, inChannels, input.height, input.width], field: "input")
         _ = try checkedElementCount([batch, outChannels, output.height, output.width], field: "output")
         _ = try checkedElementCount([inChannels, kernel.height, kernel.width, batch, output.height, output.width],
-                                    field: "im2col workspace")
+                                    field: "output")
         self.batch = batch
         self.inChannels = inChannels
         self.outChannels = outChannels

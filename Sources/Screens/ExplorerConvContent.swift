@@ -164,7 +164,7 @@ extension ExplorerModel {
         let chTitle = trace.input.channels > 1 ? " ch\(c + 1)" : ""
         let panels = [
             ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input, indexOffset: pad),
-            ExplorerPanel(title: "upstream dL/dy", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
+            ExplorerPanel(title: "upstream g", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
             ExplorerPanel(title: "kernel", grid: kernelGrid, focused: focus == .kernel),
             ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)),
             ExplorerPanel(title: "x met by w[\(chosenWeight.row),\(chosenWeight.column)]", grid: metGrid, indexOffset: pad),

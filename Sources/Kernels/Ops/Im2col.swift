@@ -84,6 +84,10 @@ public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Floa
         col2imStrided(layout, columns: columns, images: images)
         return
     }
+    if layout.isDense {
+        col2imDense(layout, columns: columns, images: images)
+        return
+    }
     let h = layout.image.height, w = layout.image.width
     let gh = layout.grid.height, gw = layout.grid.width
     let sh = layout.stride.height, sw = layout.stride.width
@@ -172,6 +176,29 @@ func im2colDense(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns: 
                             of: UnsafeRawPointer(src + lastBlock).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
                         src += w
                         dst += gw
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `col2imAccumulate` for dense layouts: each grid row adds straight onto an image row, in the
+/// general loop's order.
+func col2imDense(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: UnsafeMutablePointer<Float>) {
+    let h = layout.image.height, w = layout.image.width
+    let gh = layout.grid.height, gw = layout.grid.width
+    let kh = layout.kernel.height, kw = layout.kernel.width
+    var src = columns
+    for c in 0..<layout.channels {
+        for ky in 0..<kh {
+            for kx in 0..<kw {
+                for n in 0..<layout.batch {
+                    var dst = images + (n * layout.channels + c) * h * w + ky * w + kx
+                    for _ in 0..<gh {
+                        addFloats(src, into: dst, count: gw)
+                        src += gw
+                        dst += w
                     }
                 }
             }

@@ -96,8 +96,12 @@ extension MaxPool2dGeometry {
 func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
                        output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
-    if ow < 8 {
+    if ow < 4 {
         maxPool2x2ForwardNarrow(g, planes: planes, input: input, output: output, argmax: argmax)
+        return
+    }
+    if ow < 8 {
+        maxPool2x2ForwardFour(g, planes: planes, input: input, output: output, argmax: argmax)
         return
     }
     let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
@@ -136,7 +140,45 @@ func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: Unsafe
     }
 }
 
-/// `maxPool2x2Forward` one window at a time, for outputs narrower than eight columns.
+/// `maxPool2x2Forward` four windows at a time, for outputs 4 to 7 columns wide (the CNN's second
+/// pooling: 5). The last block overlaps the first when ow < 8.
+func maxPool2x2ForwardFour(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
+                           output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    let lanes = SIMD4<Int32>(0, 2, 4, 6)
+    for plane in planes {
+        let src = input + plane * h * w
+        let planeStart = Int32(plane * h * w)
+        for oy in 0..<oh {
+            let top = src + 2 * oy * w, bottom = top + w
+            let dst = output + (plane * oh + oy) * ow
+            let arg = argmax + (plane * oh + oy) * ow
+            var start = 0
+            while true {
+                let x = 2 * start
+                let rowTop = UnsafeRawPointer(top + x).loadUnaligned(as: SIMD8<Float>.self)
+                let rowBottom = UnsafeRawPointer(bottom + x).loadUnaligned(as: SIMD8<Float>.self)
+                let base = SIMD4<Int32>(repeating: planeStart + Int32(2 * oy * w + x)) &+ lanes
+                var best = rowTop.evenHalf
+                var index = base
+                func visit(_ v: SIMD4<Float>, _ offset: Int32) {
+                    let wins = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: wins)
+                    index.replace(with: base &+ offset, where: wins)
+                }
+                visit(rowTop.oddHalf, 1)
+                visit(rowBottom.evenHalf, Int32(w))
+                visit(rowBottom.oddHalf, Int32(w) + 1)
+                UnsafeMutableRawPointer(dst + start).storeBytes(of: best, as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(arg + start).storeBytes(of: index, as: SIMD4<Int32>.self)
+                if start == ow - 4 { break }
+                start = ow - 4
+            }
+        }
+    }
+}
+
+/// `maxPool2x2Forward` one window at a time, for outputs narrower than four columns.
 func maxPool2x2ForwardNarrow(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
                              output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
@@ -148,10 +190,13 @@ func maxPool2x2ForwardNarrow(_ g: MaxPool2dGeometry, planes: Range<Int>, input: 
             for ox in 0..<ow {
                 let first = planeStart + 2 * oy * w + 2 * ox
                 var best = input[first], bestIndex = first
-                for tap in [first + 1, first + w, first + w + 1] {
+                func visit(_ tap: Int) {
                     let v = input[tap]
                     if v > best || v.isNaN { best = v; bestIndex = tap }
                 }
+                visit(first + 1)
+                visit(first + w)
+                visit(first + w + 1)
                 dst[ox] = best
                 arg[ox] = Int32(bestIndex)
             }

@@ -125,6 +125,8 @@ struct EvalCaseParsingTests {
         #expect(ok.evaluate(.fast).output == [6, 8, 14, 16])
         #expect(ok.evaluate(.fast).gradWeight == nil)
         #expect(try Self.error(pool("{\"stride\": [2, 2]}"))?.field == "params.kernel_size")
+        let defaultStride = try Self.parse(pool("{\"kernel_size\": 2, \"stride\": []}"))[0].get()
+        #expect(defaultStride.evaluate(.reference).output == [6, 8, 14, 16])
         #expect(try Self.error(pool("{\"kernel_size\": 2}", extra: "\"weight\": [[[[1]]]],"))?.field == "weight")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"weight\": null}"))?.field == "params.weight")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"ceil_mode\": 1}"))?.field == "params.ceil_mode")

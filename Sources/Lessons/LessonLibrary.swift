@@ -88,6 +88,7 @@ public struct LessonLibrary: Sendable {
 /// No lessons folder could be found.
 public struct LibraryError: Error, Equatable, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -3,28 +3,30 @@ import Terminal
 
 /// What the convolution views show: panels and lines of explanation for the step shown.
 extension ExplorerModel {
-    /// Input channels shown side by side: all of them when they fit in `width`, else the selected one.
-    func shownChannels(panelWidth: Int, width: Int) -> [Int] {
+    /// Input channels shown, one row of panels each: all of them when they fit in the area, else the selected one.
+    func shownChannels(groupSize: (width: Int, height: Int), area: (width: Int, height: Int)) -> [Int] {
         let count = exploration.input.channels
-        return count * (panelWidth + 1) + 40 <= width ? Array(0..<count) : [selectedChannel]
+        let fits = groupSize.width <= area.width && count * groupSize.height + 8 <= area.height
+        return count > 1 && fits ? Array(0..<count) : [selectedChannel]
     }
 
-    func convForward(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+    func convForward(width: Int, height: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
         let trace = exploration.conv!
-        return convContent(trace: trace, step: trace.steps[traceIndex], width: width, expanded: nil)
+        return convContent(trace: trace, step: trace.steps[traceIndex], width: width, height: height, expanded: nil)
     }
 
     /// The forward view of a convolution, also used for convT's direct view (`expanded` gives
     /// the kind of each cell of the zero-inserted input).
-    func convContent(trace: ConvTrace, step: ConvStep, width: Int,
+    func convContent(trace: ConvTrace, step: ConvStep, width: Int, height: Int,
                      expanded: [[ZeroInsertionView.CellKind]]?) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
         let n = notation
         let pad = trace.settings.padding
         let unreachedRows = Set(trace.height.unreachedInputPositions)
         let unreachedColumns = Set(trace.width.unreachedInputPositions)
-        var panels: [ExplorerPanel] = []
+        var inputs: [ExplorerPanel] = [], kernels: [ExplorerPanel] = [], productPanels: [ExplorerPanel] = []
         let probe = ExplorerGrids.padded(trace.input.matrix(0, 0), padding: pad, dot: paddingDot)
-        let channels = shownChannels(panelWidth: probe.size.width + 2, width: width)
+        let groupWidth = (probe.size.width + 6) + 2 * (trace.weight.width * 4 + 12) + 24
+        let channels = shownChannels(groupSize: (groupWidth, probe.size.height + 3), area: (width, height))
         let multi = trace.input.channels > 1
         for c in channels {
             var grid = ExplorerGrids.padded(trace.input.matrix(0, c), padding: pad, dot: paddingDot)
@@ -45,16 +47,16 @@ extension ExplorerModel {
                 ExplorerGrids.mark(&grid, row: tap.inputRow, column: tap.inputColumn, padding: pad, .window)
             }
             var title = expanded == nil ? "input" : "zeros inserted"
-            if multi { title += " ch\(c + 1)" }
+            if multi { title += channels.count == 1 ? " ch\(c + 1)/\(trace.input.channels) (c)" : " ch\(c + 1)" }
             if pad != Pair(0) { title += " pad \(pad)" }
-            panels.append(ExplorerPanel(title: title, grid: grid, focused: focus == .input && expanded == nil, indexOffset: pad))
+            inputs.append(ExplorerPanel(title: title, grid: grid, focused: focus == .input && expanded == nil, indexOffset: pad))
         }
         let filterNote = trace.weight.batch > 1 ? " f\(selectedFilter + 1)/\(trace.weight.batch)" : ""
         for c in channels {
             let kernel = trace.weight.matrix(selectedFilter, c)
             var title = (expanded == nil ? "kernel" : "flipped") + filterNote
             if multi { title += " ch\(c + 1)" }
-            panels.append(ExplorerPanel(title: title, grid: ExplorerGrids.grid(kernel), focused: focus == .kernel && expanded == nil))
+            kernels.append(ExplorerPanel(title: title, grid: ExplorerGrids.grid(kernel), focused: focus == .kernel && expanded == nil))
         }
         for c in channels {
             let products = Matrix(rows: trace.weight.height, columns: trace.weight.width,
@@ -62,22 +64,30 @@ extension ExplorerModel {
             var grid = ExplorerGrids.grid(products)
             for tap in step.taps(channel: c) where tap.isPadding { grid.setRole(.padding, row: tap.weightRow, column: tap.weightColumn) }
             if concealCurrentResult { grid = MatrixGrid(text: products.rowLists.map { $0.map { _ in "?" } }) }
-            panels.append(ExplorerPanel(title: multi ? "products ch\(c + 1)" : "products", grid: grid))
+            productPanels.append(ExplorerPanel(title: multi ? "products ch\(c + 1)" : "products", grid: grid))
         }
         let output = trace.output.matrix(0, selectedFilter)
         let filled = (0...stepIndex).compactMap { outputPosition(ofStep: $0) }
-        panels.append(ExplorerPanel(
+        let outputPanel = ExplorerPanel(
             title: "output \(output.rows)x\(output.columns)",
             grid: ExplorerGrids.partialOutput(output, filledPositions: filled, current: (step.outputRow, step.outputColumn),
-                                              conceal: concealCurrentResult), indexOffset: Pair(0)))
+                                              conceal: concealCurrentResult), indexOffset: Pair(0))
+        // One row per channel: input, kernel, products; the output beside the first.
+        var panels: [ExplorerPanel] = []
+        for index in channels.indices {
+            var group = [inputs[index], kernels[index], productPanels[index]]
+            if index == 0 { group.append(outputPanel) }
+            if channels.count > 1 { group[group.count - 1].breakAfter = true }
+            panels += group
+        }
 
         var lines: [ExplorerLine] = []
         let rows = tapSpan(step.taps.map(\.inputRow)), columns = tapSpan(step.taps.map(\.inputColumn))
         var move = ""
         if stepIndex > 0, let previous = outputPosition(ofStep: stepIndex - 1) {
             move = previous.row == step.outputRow
-                ? " (moved \(trace.settings.stride.width) column\(trace.settings.stride.width == 1 ? "" : "s") right: stride \(trace.settings.stride.width))"
-                : " (next row: down \(trace.settings.stride.height), stride \(trace.settings.stride.height))"
+                ? " (moved right by stride \(trace.settings.stride.width))"
+                : " (next row: down by stride \(trace.settings.stride.height))"
         }
         lines.append(ExplorerLine("window on rows \(rows), columns \(columns)\(move) \(n.arrow) output[\(step.outputRow),\(step.outputColumn)]", .title))
         if concealCurrentResult {
@@ -151,7 +161,7 @@ extension ExplorerModel {
             ExplorerPanel(title: "upstream dL/dy", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
             ExplorerPanel(title: "kernel", grid: kernelGrid, focused: focus == .kernel),
             ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)),
-            ExplorerPanel(title: "x met by w\(chosenWeight.row)\(chosenWeight.column)", grid: metGrid),
+            ExplorerPanel(title: "x met by w[\(chosenWeight.row),\(chosenWeight.column)]", grid: metGrid, indexOffset: pad),
         ]
         let g = backward.upstream(of: step)
         let adds = backward.contributions(ofStep: traceIndex).filter { $0.channel == c }.map {

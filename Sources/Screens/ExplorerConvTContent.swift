@@ -43,18 +43,22 @@ extension ExplorerModel {
             let cropped = step.contributions.filter(\.isCropped).count
             if cropped > 0 { lines.append(ExplorerLine("\(cropped) product(s) fall outside the output (cropped by padding \(s.padding))", .dim)) }
             if step.contributions.contains(where: { !$0.isCropped && $0.before != 0 }) {
-                lines.append(ExplorerLine("overlapping windows add up: uneven overlaps make the checkerboard pattern", .dim))
+                let k = trace.weight.height, st = s.stride.height
+                lines.append(ExplorerLine(st > 1 && k % st != 0
+                    ? "overlapping windows add up; kernel \(k) is not a multiple of stride \(st), so some cells get more overlaps than others: the checkerboard pattern"
+                    : "overlapping windows add up", .dim))
             }
         }
         return (panels, lines)
     }
 
-    func directContent(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+    func directContent(width: Int, height: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
         let n = notation
         let view = exploration.zeroInsertion!
         let t = exploration.convT!
         let trace = view.trace
-        var (panels, lines) = convContent(trace: trace, step: trace.steps[traceIndex], width: width, expanded: view.cellKinds)
+        var (panels, lines) = convContent(trace: trace, step: trace.steps[traceIndex], width: width, height: height,
+                                         expanded: view.cellKinds)
         let s = t.settings
         let q = view.sidePadding
         lines.insert(ExplorerLine("\(s.stride.height)\(n.minus)1 zero(s) inserted between values (stride \(s.stride)), "

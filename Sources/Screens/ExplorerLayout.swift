@@ -9,6 +9,8 @@ struct ExplorerPanel {
     /// For grids of an input or output: the padding before index 0, so wide screens can
     /// label rows and columns with their indices (nil: no labels, as for kernels).
     var indexOffset: Pair? = nil
+    /// Starts a new row after this panel (one row per input channel).
+    var breakAfter = false
 
     /// The panel with row and column index labels (padding cells unlabelled).
     func labelled() -> ExplorerPanel {
@@ -47,6 +49,7 @@ enum ExplorerLayout {
             panel.grid.render(into: &buffer, at: (x: inner.x, y: inner.y), context: context, clip: inner)
             x += panel.width + 1
             rowHeight = max(rowHeight, panel.height)
+            if panel.breakAfter { x = area.maxX }
         }
         return y + rowHeight
     }
@@ -58,6 +61,7 @@ enum ExplorerLayout {
             if x > 0 && x + panel.width > width { total += rowHeight; x = 0; rowHeight = 0 }
             x += panel.width + 1
             rowHeight = max(rowHeight, panel.height)
+            if panel.breakAfter { x = width }
         }
         return total + rowHeight
     }

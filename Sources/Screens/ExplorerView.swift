@@ -28,12 +28,12 @@ extension ExplorerModel {
     }
 
     /// The panels and lines of the current view.
-    func content(width: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
+    func content(width: Int, height: Int) -> (panels: [ExplorerPanel], lines: [ExplorerLine]) {
         switch (operation, view) {
         case (.conv, .backward): convBackward(width: width)
-        case (.conv, _): convForward(width: width)
+        case (.conv, _): convForward(width: width, height: height)
         case (.pool, _): poolContent(width: width)
-        case (.convT, .direct): directContent(width: width)
+        case (.convT, .direct): directContent(width: width, height: height)
         case (.convT, _): scatterContent(width: width)
         }
     }
@@ -48,7 +48,7 @@ extension ExplorerModel {
 
     func drawBody(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inner = area.inset(left: 1, right: 1)
-        var (panels, lines) = content(width: inner.width)
+        var (panels, lines) = content(width: inner.width, height: inner.height)
         // Wide screens label rows and columns with their indices, as the text refers to them.
         if inner.width >= 110 { panels = panels.map { $0.labelled() } }
         var y = ExplorerLayout.flow(panels, in: inner, into: &buffer, context: context)
@@ -59,12 +59,18 @@ extension ExplorerModel {
         if y + formulaHeight <= inner.maxY {
             y = ExplorerLayout.write(formula + legend, in: inner, from: y, into: &buffer, context: context)
         }
-        // The PyTorch panel joins the view when the screen has room for it.
+        // The PyTorch panel joins the view when the screen has room: all of it, or just the result.
+        guard !concealCurrentResult else { return }
         let torch = pyTorchLines(width: inner.width)
-        if inner.maxY - y >= torch.count + 1 && !concealCurrentResult {
-            drawPyTorch(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: inner.maxY - y), context: context)
+        let rest = Rect(x: area.x, y: y, width: area.width, height: inner.maxY - y)
+        if rest.height >= torch.count + 2 {
+            drawPyTorch(into: &buffer, area: rest, context: context)
+        } else if rest.height >= resultLineCount + 2 {
+            drawPyTorch(into: &buffer, area: rest, context: context, resultOnly: true)
         }
     }
+
+    var resultLineCount: Int { PyTorchText.tensor(exploration.output).split(separator: "\n", omittingEmptySubsequences: false).count + 1 }
 
     func legendText(_ context: RenderContext) -> String {
         let marks = context.isMonochrome || context.capabilities.colorMode == .none
@@ -76,7 +82,7 @@ extension ExplorerModel {
     }
 
     func pyTorchLines(width: Int) -> [ExplorerLine] {
-        var lines = PyTorchText.code(exploration).filter { !$0.hasPrefix("import") }.map { ExplorerLine($0, .normal) }
+        var lines = PyTorchText.code(exploration, backward: view == .backward).filter { !$0.hasPrefix("import") }.map { ExplorerLine($0, .normal) }
         let result: Tensor4
         var label = "y ="
         if view == .backward, let backward = exploration.convBackward { result = backward.gradInput; label = "x.grad =" }
@@ -87,9 +93,10 @@ extension ExplorerModel {
         return lines.map { ExplorerLine($0.text.truncated(to: max(1, width - 2)), $0.role) }
     }
 
-    func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext) {
+    func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext, resultOnly: Bool = false) {
         guard area.height >= 3 else { return }
-        let lines = pyTorchLines(width: area.width - 2)
+        var lines = pyTorchLines(width: area.width - 2)
+        if resultOnly, let label = lines.lastIndex(where: { $0.role == .dim }) { lines = Array(lines[label...]) }
         let box = Rect(x: area.x, y: area.y, width: area.width, height: min(area.height, lines.count + 2))
         let inner = Box(title: "PyTorch", borderRole: .border).render(into: &buffer, area: box, context: context)
         for (index, line) in lines.prefix(inner.height).enumerated() {
@@ -132,7 +139,7 @@ extension ExplorerModel {
         ("g Home / G End", "first / last step"), ("p", "play or pause"), ("+  -", "faster / slower"),
         ("Tab", "next view (forward, backward or scatter, direct; PyTorch)"),
         ("Shift-Tab", "focus the next matrix (input, kernel, upstream)"),
-        ("e", "edit the focused matrix: arrows move, type a number, Enter keeps, Esc cancels"),
+        ("e", "edit the focused matrix (arrows, digits, Enter keeps, Esc cancels)"),
         ("[  ]", "stride down / up"), ("{  }", "padding down / up"), ("d  D", "dilation up / down"),
         ("k  K", "kernel size up / down"), ("o  O", "output padding up / down (convT)"),
         ("f", "next filter (pool: next channel)"), ("c", "next input channel"),

@@ -6,6 +6,15 @@ extension LessonExplorePane {
     /// Draws the input (window marked), the kernel, the output filled up to the step shown,
     /// and the step's arithmetic, top to bottom, into `area`.
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
+        if let explorer, area.width >= ExplorerModel.minimumSize.width, area.height >= ExplorerModel.minimumSize.height {
+            explorer.view(into: &buffer, rect: area, context: context)
+            return
+        }
+        renderCompact(into: &buffer, area: area, context: context)
+    }
+
+    /// The same state drawn small: settings, formula, input, kernel, output, the step's sum.
+    func renderCompact(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         var y = area.y
         func line(_ text: String, _ role: Role = .normal) {
             guard y < area.maxY else { return }
@@ -53,14 +62,15 @@ extension LessonExplorePane {
         for text in step.arithmetic(times: times, minus: minus, hidden: isHidingValue) {
             line(text, isHidingValue ? .accent : .normal)
         }
-        if let refusal { line(refusal, .error) }
-        line("step \(shownStep) of \(stepCount)" + (pinnedStep != nil ? "  (waiting for your answer)" : ""), .dim)
+        if let buildProblem { line(buildProblem, .error) }
+        line("step \(shownStep) of \(stepCount)" + (pinnedStep != nil ? "  (waiting for your answer)" : "")
+             + "  \(context.glyphs.middleDot) Tab: the full explorer", .dim)
     }
 
     /// The rows the drawing takes at `width`.
     func contentHeight(width: Int) -> Int {
         var probe = Buffer(width: max(1, width), height: 60)
-        render(into: &probe, area: probe.area, context: RenderContext(capabilities: .monochrome))
+        renderCompact(into: &probe, area: probe.area, context: RenderContext(capabilities: .monochrome))
         return (probe.lines.lastIndex { !$0.isEmpty } ?? 0) + 1
     }
 
@@ -178,8 +188,10 @@ extension LessonExplorePane {
                 }
             }
         case .convT:
+            // Steps scatter one input value each (the direct view, with more steps, shows the last).
             let columns = block.inputSize.1
-            let row = (shownStep - 1) / columns, column = (shownStep - 1) % columns
+            let index = min(shownStep, block.inputSize.0 * columns) - 1
+            let row = index / columns, column = index % columns
             details.taps = [(row, column)]
             details.value = block.input[row][column]
         }

@@ -11,7 +11,7 @@ enum LessonPaneView {
         var table = Table(columns: [.init("layer"), .init("output", alignment: .right), .init("params", alignment: .right)],
                           rows: rows)
         table.gap = 2
-        let top = area.splitBottom(2)
+        let top = area.splitBottom(1)
         table.render(into: &buffer, area: top.rest, context: context)
         let shown = min(table.size.height, top.rest.height)
         let y = area.y + shown

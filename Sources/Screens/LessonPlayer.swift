@@ -9,7 +9,7 @@ import Terminal
 ///                               store: .standard())
 ///     _ = player.update(.key(.right))          // next step
 ///     let frame = renderFrame(player, width: 80, height: 24, capabilities: .monochrome)
-public struct LessonPlayer: Sendable {
+public struct LessonPlayer {
     /// Which part of the screen receives keys.
     public enum Focus: Equatable, Sendable {
         /// The text and its quizzes.
@@ -47,8 +47,16 @@ public struct LessonPlayer: Sendable {
     var screenSize: (width: Int, height: Int)
     /// Explorer panes, by step and pane index, created when a step is first shown.
     var explorers: [PaneKey: LessonExplorePane] = [:]
-    /// Set when the student asks to open the training dashboard from a train block.
-    public internal(set) var requestedTraining: TrainBlock?
+    /// ASCII formulas in the explorer (`--ascii`, or a terminal without Unicode).
+    public let asciiNotation: Bool
+    /// The training dashboard opened from a train block; it has every key while open.
+    var dashboard: LessonDashboard?
+
+    /// Whether the training dashboard is open over the lesson.
+    public var isTraining: Bool { dashboard != nil }
+
+    /// Stops any training started from this lesson (when the program is interrupted).
+    public func stopBackgroundWork() { dashboard?.stop() }
 
     struct PaneKey: Hashable, Sendable {
         var step: Int
@@ -56,8 +64,10 @@ public struct LessonPlayer: Sendable {
     }
 
     /// Opens `lesson`, resuming the progress saved under `name` in `store` (nil: no saving).
-    public init(lesson: Lesson, name: String, store: ProgressStore?, screenSize: (width: Int, height: Int) = (80, 24)) {
+    public init(lesson: Lesson, name: String, store: ProgressStore?, screenSize: (width: Int, height: Int) = (80, 24),
+                asciiNotation: Bool = false) {
         self.lesson = lesson
+        self.asciiNotation = asciiNotation
         self.name = name
         self.store = store
         self.screenSize = screenSize
@@ -101,7 +111,7 @@ public struct LessonPlayer: Sendable {
         for (pane, item) in paneBlocks.enumerated() {
             guard case .explore(let block) = item else { continue }
             let key = PaneKey(step: index, pane: pane)
-            if explorers[key] == nil { explorers[key] = LessonExplorePane(block: block) }
+            if explorers[key] == nil { explorers[key] = LessonExplorePane(block: block, asciiNotation: asciiNotation) }
         }
         applyPredictStops()
         save()

@@ -3,16 +3,30 @@ import Terminal
 
 extension LessonPlayer {
     /// Whether this build can open the training dashboard from a train block.
-    static var trainingAvailable: Bool { false }
+    static var trainingAvailable: Bool { true }
 
     /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
     public mutating func update(_ event: Event) -> ProgramCommand {
+        if var open = dashboard {
+            if case .resize(let width, let height) = event { screenSize = (width, height) }
+            if open.update(event) {
+                dashboard = open
+            } else {
+                dashboard = nil
+                message = "training stopped: back to the lesson"
+            }
+            return .none
+        }
         switch event {
         case .resize(let width, let height):
             screenSize = (width, height)
             clampScroll()
             return .none
         case .tick:
+            for (key, var explorer) in explorers where key.step == stepIndex && explorer.isPlaying {
+                _ = explorer.handle(.tick)
+                explorers[key] = explorer
+            }
             return .none
         case .key(let key):
             handle(key)
@@ -27,7 +41,9 @@ extension LessonPlayer {
         }
         message = nil
         messageIsError = false
-        if key == .tab || key == .backTab {
+        let explorerFocused = focus == .pane && paneBlocks.indices.contains(paneIndex)
+            && { if case .explore = paneBlocks[paneIndex] { return true } else { return false } }()
+        if key == .tab || (key == .backTab && !explorerFocused) {
             moveFocus(backwards: key == .backTab)
             return
         }
@@ -60,18 +76,32 @@ extension LessonPlayer {
         let key = PaneKey(step: stepIndex, pane: paneIndex)
         switch paneBlocks[paneIndex] {
         case .explore:
-            if var explorer = explorers[key], explorer.handle(pressed) {
-                explorers[key] = explorer
-                if let refusal = explorer.refusal {
-                    message = refusal
-                    messageIsError = true
-                }
-                return
+            guard var explorer = explorers[key] else { break }
+            // "v" switches the explorer's view (its own Tab key moves the lesson's focus here).
+            let forwarded: Key = pressed == .character("v") ? .tab : pressed
+            let stays = explorer.handle(.key(forwarded))
+            explorers[key] = explorer
+            if !stays {
+                focus = .text
+                clampScroll()
+            } else if let refusal = explorer.refusal {
+                message = refusal
+                messageIsError = true
+            } else if let status = explorer.status {
+                message = status.text
+                messageIsError = status.isError
             }
+            return
         case .train(let block):
             if pressed == .enter {
                 if Self.trainingAvailable {
-                    requestedTraining = block
+                    switch LessonDashboard.start(block) {
+                    case .success(let opened):
+                        dashboard = opened
+                    case .failure(let error):
+                        message = error.message
+                        messageIsError = true
+                    }
                 } else {
                     message = "the training dashboard is not available in this build; run: \(block.command) --headless"
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import Lessons
+import Stepper
 import Terminal
 
 /// Where the player's parts go on a screen of a given size.
@@ -23,7 +24,7 @@ struct LessonPlayerLayout: Equatable {
 
     /// `paneHeight` is what the pane's content needs (borders included); the text keeps
     /// at least 6 rows under it.
-    init(width: Int, height: Int, hasPane: Bool, paneHeight: Int) {
+    init(width: Int, height: Int, hasPane: Bool, paneHeight: Int, paneExpanded: Bool = false) {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (top, rest) = screen.splitTop(1)
         let (body, bottom) = rest.splitBottom(1)
@@ -39,8 +40,13 @@ struct LessonPlayerLayout: Equatable {
             textBox = split.left
             paneBox = split.rest
             textBoxed = true
+        } else if paneExpanded {
+            // A focused explorer takes the whole body under a narrow layout: it needs the room.
+            textBox = Rect(x: body.x, y: body.y, width: body.width, height: 0)
+            paneBox = body
+            textBoxed = false
         } else {
-            let paneRows = min(max(paneHeight, body.height / 2), body.height - 6)
+            let paneRows = max(5, min(paneHeight, body.height - 6))
             let split = body.splitBottom(paneRows)
             textBox = split.rest
             paneBox = split.bottom
@@ -53,6 +59,10 @@ struct LessonPlayerLayout: Equatable {
 
 extension LessonPlayer: TerminalProgram {
     public func view(into buffer: inout Buffer, context: RenderContext) {
+        if let dashboard {
+            dashboard.program.view(into: &buffer, context: context)
+            return
+        }
         if TooSmallScreen.drawIfNeeded(into: &buffer, width: LessonPlayerLayout.minimumWidth,
                                        height: LessonPlayerLayout.minimumHeight, context: context) { return }
         render(into: &buffer, context: context)
@@ -60,12 +70,24 @@ extension LessonPlayer: TerminalProgram {
 
     var layout: LessonPlayerLayout {
         LessonPlayerLayout(width: screenSize.width, height: screenSize.height, hasPane: !paneBlocks.isEmpty,
-                           paneHeight: paneHeight(width: screenSize.width))
+                           paneHeight: paneHeight(width: screenSize.width), paneExpanded: explorerExpanded)
     }
 
     func layout(for buffer: Buffer) -> LessonPlayerLayout {
         LessonPlayerLayout(width: buffer.width, height: buffer.height, hasPane: !paneBlocks.isEmpty,
-                           paneHeight: paneHeight(width: buffer.width))
+                           paneHeight: paneHeight(width: buffer.width), paneExpanded: explorerExpanded)
+    }
+
+    /// Whether the pane's explorer has the keyboard (it then fills the body when narrow).
+    var explorerExpanded: Bool {
+        guard focus == .pane, paneBlocks.indices.contains(paneIndex), case .explore = paneBlocks[paneIndex] else { return false }
+        return true
+    }
+
+    /// Ticks while an explorer of this step is playing.
+    public var tickInterval: Double? {
+        if let dashboard { return dashboard.program.tickInterval }
+        return explorers.contains { $0.key.step == stepIndex && $0.value.isPlaying } ? ExplorerModel.tick : nil
     }
 
     /// The rows the pane's current block needs, borders included.
@@ -114,13 +136,19 @@ extension LessonPlayer: TerminalProgram {
         }
 
         // Scroll marks go on the text's top and bottom edges (the pane's top border when unboxed).
-        if shownScroll > 0 {
-            let y = layout.textBoxed ? layout.textBox.y : layout.text.y
-            buffer.write(" \(arrows.arrowUp) more ", x: layout.textBox.maxX - 10, y: y, role: .dim, context: context)
-        }
-        if shownScroll < maxScroll {
-            buffer.write(" \(arrows.arrowDown) more ", x: layout.textBox.maxX - 10, y: layout.textBox.maxY - (layout.textBoxed ? 1 : 0),
-                         role: .accent, context: context)
+        if layout.textBoxed {
+            if shownScroll > 0 {
+                buffer.write(" \(arrows.arrowUp) more ", x: layout.textBox.maxX - 10, y: layout.textBox.y, role: .dim, context: context)
+            }
+            if shownScroll < maxScroll {
+                buffer.write(" \(arrows.arrowDown) more ", x: layout.textBox.maxX - 10, y: layout.textBox.maxY - 1,
+                             role: .accent, context: context)
+            }
+        } else if shownScroll > 0 || shownScroll < maxScroll {
+            // Under a narrow layout both marks share the pane's top border, just below the text.
+            let marks = (shownScroll > 0 ? String(arrows.arrowUp) : "") + (shownScroll < maxScroll ? String(arrows.arrowDown) : "")
+            buffer.write(" \(marks) more ", x: layout.textBox.maxX - 11, y: layout.textBox.maxY,
+                         role: shownScroll < maxScroll ? .accent : .dim, context: context)
         }
 
         StatusLine(left: ascii(statusText(context: context)), right: stepText,
@@ -154,7 +182,7 @@ extension LessonPlayer: TerminalProgram {
         if focus == .pane {
             let inside: String
             switch paneBlocks.indices.contains(paneIndex) ? paneBlocks[paneIndex] : nil {
-            case .explore?: inside = "\(g.leftArrowText) \(g.rightArrowText) step the explorer"
+            case .explore?: inside = "explorer: \(g.leftArrowText) \(g.rightArrowText) step, p play, v view, ? keys, q back"
             case .train?: inside = "Enter: open the dashboard"
             default: inside = "pane"
             }

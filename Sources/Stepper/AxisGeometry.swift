@@ -84,16 +84,31 @@ public struct AxisGeometry: Equatable, Sendable {
         }
     }
 
-    /// Why some input rows or columns are never read, or nil when every one is.
+    /// Real input positions after the last window's last tap: what the floor cuts off.
+    public var droppedByFloor: [Int] {
+        guard kind != .transposed, output > 0 else { return [] }
+        let lastTouched = (output - 1) * stride + dilation * (kernel - 1)
+        return unreachedInputPositions.filter { $0 + padding > lastTouched }
+    }
+
+    /// Why some input rows or columns are never read, or nil when every one is: cut off by
+    /// the floor, or skipped between dilated taps and stride jumps.
     public func unreachedExplanation(_ n: Notation) -> String? {
-        let unreached = unreachedInputPositions
-        guard !unreached.isEmpty else { return nil }
         let what = axisName == "H" ? "row" : "column"
-        let list = unreached.map(String.init).joined(separator: ", ")
-        let plural = unreached.count == 1 ? "\(what) \(list) is" : "\(what)s \(list) are"
-        if floorRemainder > 0 {
-            return "\(room) is not a multiple of stride \(stride): the floor drops \(floorRemainder), so input \(plural) never reached"
+        func phrase(_ positions: [Int], _ verb: String) -> String {
+            let list = positions.map(String.init).joined(separator: ", ")
+            return positions.count == 1 ? "input \(what) \(list) is \(verb)" : "input \(what)s \(list) are \(verb)"
         }
-        return "the window skips over them: input \(plural) never read"
+        let dropped = droppedByFloor
+        let skipped = unreachedInputPositions.filter { !dropped.contains($0) }
+        var parts: [String] = []
+        if !dropped.isEmpty {
+            parts.append("\(room) is not a multiple of stride \(stride): the floor drops \(floorRemainder), so "
+                + phrase(dropped, "never reached"))
+        }
+        if !skipped.isEmpty {
+            parts.append(phrase(skipped, "never read: they fall between the taps (dilation \(dilation), stride \(stride))"))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }

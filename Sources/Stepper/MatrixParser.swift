@@ -137,7 +137,9 @@ public enum MatrixParser {
 
     /// A size typed as "4x4" (or "4"), for random values.
     public static func parseSize(_ text: String, name: String) throws(ExploreError) -> Pair {
-        let size = try parsePair(text, name: name)
+        guard let size = try? parsePair(text, name: name) else {
+            throw ExploreError("\(name) must be a size like 5x5 (rows x columns) or 5 (got '\(text)')")
+        }
         guard size.height >= 1, size.width >= 1, size.height <= 64, size.width <= 64 else {
             throw ExploreError("\(name) must be between 1x1 and 64x64 (got '\(text)')")
         }

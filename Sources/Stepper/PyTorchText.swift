@@ -37,8 +37,11 @@ public enum PyTorchText {
         }
     }
 
+    /// A value as a Python float literal ("3.", "-0.5"), so torch.tensor makes a float tensor.
+    static func floatLiteral(_ v: Float) -> String { v == v.rounded() ? String(format: "%.0f.", Double(v)) : NumberText.plain(v) }
+
     static func list(_ t: Tensor4) -> String {
-        func number(_ v: Float) -> String { v == v.rounded() ? String(format: "%.0f.", Double(v)) : NumberText.plain(v) }
+        let number = floatLiteral
         let samples = t.nested.map { sample in
             "[" + sample.map { map in "[" + map.map { row in "[" + row.map(number).joined(separator: ", ") + "]" }
                 .joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
@@ -47,15 +50,17 @@ public enum PyTorchText {
     }
 
     /// The lines of code that compute this exploration in PyTorch.
-    public static func code(_ e: Exploration) -> [String] {
+    /// `backward` (default: the exploration's own choice) adds the gradient lines.
+    public static func code(_ e: Exploration, backward: Bool? = nil) -> [String] {
+        let backward = (backward ?? e.backward) && e.operation != .convT
         var lines = ["import torch", "import torch.nn.functional as F"]
-        let grad = e.backward ? ", requires_grad=True" : ""
+        let grad = backward ? ", requires_grad=True" : ""
         if let t = e.conv {
             let s = t.settings
             lines.append("x = torch.tensor(\(list(t.input))\(grad))")
             lines.append("w = torch.tensor(\(list(t.weight))\(grad))")
             var args = "x, w"
-            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map { NumberText.plain($0) }.joined(separator: ", "))])"); args += ", b" }
+            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))])"); args += ", b" }
             args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), dilation=\(s.dilation.pytorch)"
             lines.append("y = F.conv2d(\(args))")
             lines.append("# as a layer: nn.Conv2d(\(t.input.channels), \(t.weight.batch), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
@@ -73,13 +78,13 @@ public enum PyTorchText {
             lines.append("x = torch.tensor(\(list(t.input))\(grad))")
             lines.append("w = torch.tensor(\(list(t.weight)))")
             var args = "x, w"
-            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map { NumberText.plain($0) }.joined(separator: ", "))])"); args += ", b" }
+            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))])"); args += ", b" }
             args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), dilation=\(s.dilation.pytorch)"
             lines.append("y = F.conv_transpose2d(\(args))")
             lines.append("# as a layer: nn.ConvTranspose2d(\(t.input.channels), \(t.weight.channels), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
                 + "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), bias=\(t.bias == nil ? "False" : "True"))")
         }
-        if e.backward {
+        if backward {
             lines.append("y.backward(g)  # g: the upstream gradient, e.g. torch.ones_like(y)")
             lines.append(e.conv != nil ? "print(x.grad, w.grad)" : "print(x.grad)")
         }

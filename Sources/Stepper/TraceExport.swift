@@ -4,9 +4,12 @@ import Foundation
 /// (input index, weight index, product), the sum and the output index; for pooling the argmax
 /// and the routed gradient; for convT each scattered contribution. Indices are [n, c, h, w]
 /// (weights [out, in, kh, kw] for conv, [in, out, kh, kw] for convT, as in PyTorch), and the
-/// final "output" uses the same nesting as the golden cases (N x C x H x W).
+/// final "output" uses the same nesting as the golden cases (N x C x H x W). The document is
+/// also a golden-schema case (name, op, params, input, weight, bias, grad_output), so
+/// `cnnlab explore ... --json | cnnlab eval -` recomputes it with the engine.
 public enum TraceExport {
     struct Document: Encodable {
+        var name = "explore"
         var op: String
         var params: [String: Param]
         var input: [[[[Float]]]]
@@ -20,7 +23,7 @@ public enum TraceExport {
         var gradBias: [Float]?
 
         enum CodingKeys: String, CodingKey {
-            case op, params, input, weight, bias, steps, output
+            case name, op, params, input, weight, bias, steps, output
             case gradOutput = "grad_output", gradInput = "grad_input", gradWeight = "grad_weight", gradBias = "grad_bias"
         }
     }
@@ -146,7 +149,9 @@ public enum TraceExport {
         let params: [String: Param] = ["stride": .pair(t.settings.stride), "padding": .pair(t.settings.padding),
                                        "dilation": .pair(t.settings.dilation),
                                        "output_padding": .pair(t.settings.outputPadding)]
+        let ones = Tensor4(batch: t.output.batch, channels: t.output.channels, height: t.output.height,
+                           width: t.output.width, fill: 1)
         return Document(op: "conv_transpose2d", params: params, input: t.input.nested, weight: t.weight.nested,
-                        bias: t.bias, steps: steps, output: t.output.nested)
+                        bias: t.bias, steps: steps, output: t.output.nested, gradOutput: ones.nested)
     }
 }

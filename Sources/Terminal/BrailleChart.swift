@@ -124,6 +124,7 @@ public struct BrailleChart: Sendable {
         let span = range.upperBound - range.lowerBound
         guard span > 0, steps > 1 else { return 0 }
         let position = ((value - range.lowerBound) / span * Double(steps - 1)).rounded()
+        guard position.isFinite else { return position == .infinity ? steps - 1 : 0 }
         return Int(min(max(position, 0), Double(steps - 1)))
     }
 

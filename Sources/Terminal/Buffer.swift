@@ -83,31 +83,77 @@ public struct Buffer: Equatable, Sendable {
     public func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height }
 
     /// Writes `text` from (x, y) to the right, clipped to `clip` (the whole buffer by default).
-    /// Returns the column after the last character written.
+    /// Returns the column after the last character written. Each Unicode scalar takes one
+    /// cell; combining marks and variation selectors join the character before them.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
         let bounds = clip ?? area
+        let rowVisible = y >= max(0, bounds.y) && y < min(height, bounds.maxY)
+        let left = max(0, bounds.x), right = min(width, bounds.maxX)
+        let rowStart = y * width
         var column = x
-        for ch in text {
-            if column >= bounds.maxX { break }
-            if column >= bounds.x && y >= bounds.y && y < bounds.maxY { self[column, y] = Cell(ch, style: style) }
-            column += 1
+        // Scalars rather than Characters: grapheme breaking is the slow part of drawing text.
+        cells.withUnsafeMutableBufferPointer { cells in
+            var lastWritten = -1
+            for scalar in text.unicodeScalars {
+                if scalar.value >= 0x300 && Buffer.joinsPreviousCharacter(scalar) {
+                    if lastWritten >= 0 {
+                        var combined = String(cells[lastWritten].character)
+                        combined.unicodeScalars.append(scalar)
+                        if combined.count == 1 { cells[lastWritten].character = Character(combined) }
+                    }
+                    continue
+                }
+                if column >= bounds.maxX { break }
+                if rowVisible && column >= left && column < right {
+                    cells[rowStart + column] = Cell(Character(scalar), style: style)
+                    lastWritten = rowStart + column
+                } else {
+                    lastWritten = -1
+                }
+                column += 1
+            }
         }
         return column
     }
 
+    /// True for scalars drawn on top of the previous character rather than in a cell of their own.
+    static func joinsPreviousCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200D, 0xFE00...0xFE0F, 0x1F3FB...0x1F3FF, 0xE0100...0xE01EF: return true
+        case 0x2100...0x2BFF: return false   // arrows, maths, box drawing, blocks, braille: the common case
+        default:
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .spacingMark: return true
+            default: return false
+            }
+        }
+    }
+
     /// Fills a rectangle with one character and style.
     public mutating func fill(_ rect: Rect, with cell: Cell = Cell()) {
-        for row in max(0, rect.y)..<min(height, rect.maxY) {
-            for column in max(0, rect.x)..<min(width, rect.maxX) { self[column, row] = cell }
+        let (rows, columns) = clippedRanges(rect)
+        let width = width
+        cells.withUnsafeMutableBufferPointer { cells in
+            for row in rows {
+                for column in columns { cells[row * width + column] = cell }
+            }
         }
     }
 
     /// Changes the style of every cell in `rect`, keeping the characters.
     public mutating func setStyle(_ style: Style, in rect: Rect) {
-        for row in max(0, rect.y)..<min(height, rect.maxY) {
-            for column in max(0, rect.x)..<min(width, rect.maxX) { cells[row * width + column].style = style }
+        let (rows, columns) = clippedRanges(rect)
+        for row in rows {
+            for column in columns { cells[row * width + column].style = style }
         }
+    }
+
+    /// The rows and columns of `rect` inside the buffer (empty ranges when it lies outside).
+    func clippedRanges(_ rect: Rect) -> (rows: Range<Int>, columns: Range<Int>) {
+        let top = max(0, rect.y), bottom = min(height, rect.maxY)
+        let left = max(0, rect.x), right = min(width, rect.maxX)
+        return (top..<max(top, bottom), left..<max(left, right))
     }
 
     /// The frame as plain text, one string per row, trailing spaces removed.

@@ -16,16 +16,21 @@ public enum FrameBenchmark {
         /// Diffing against the last frame and drawing through ncurses (or diffing only).
         public var draw: Double
         public var total: Double { render + draw }
+        /// CPU time of the drawing thread per frame (render + diff + draw): unlike the wall
+        /// times, it does not grow when other processes compete for the cores.
+        public var cpu: Double
         /// The average number of cells drawn per frame.
         public var changedCells: Double
+        /// Drawing a whole frame from scratch (after a resize): diff of every cell + ncurses.
+        public var fullRedraw: Double
         /// False when ncurses could not open a screen on /dev/null and only the diff was timed.
         public var usedCurses: Bool
 
         /// One line such as "200x60 frame: 1.234 ms (render 0.9 ms, diff+draw 0.3 ms, 2100 cells changed, ncurses)".
         public var summary: String {
-            String(format: "%dx%d frame: %.3f ms (render %.3f ms, diff+draw %.3f ms, %.0f cells changed/frame, %@), %d frames",
-                   width, height, total * 1000, render * 1000, draw * 1000, changedCells,
-                   usedCurses ? "ncurses to /dev/null" : "diff only: ncurses unavailable", iterations)
+            String(format: "%dx%d frame: %.3f ms (render %.3f ms, diff+draw %.3f ms; CPU %.3f ms; %.0f cells changed/frame, %@), %d frames; full redraw %.3f ms",
+                   width, height, total * 1000, render * 1000, draw * 1000, cpu * 1000, changedCells,
+                   usedCurses ? "ncurses to /dev/null" : "diff only: ncurses unavailable", iterations, fullRedraw * 1000)
         }
     }
 
@@ -46,7 +51,9 @@ public enum FrameBenchmark {
         var previous: Buffer?
         var renderTime = 0.0, drawTime = 0.0, changed = 0
         let clock = ContinuousClock()
+        var cpuStart = 0.0
         for iteration in -3..<iterations {   // three warm-up frames
+            if iteration == 0 { cpuStart = threadCPUTime() }
             let start = clock.now
             var buffer = Buffer(width: width, height: height)
             scene.render(into: &buffer, step: max(0, iteration), context: context)
@@ -64,9 +71,33 @@ public enum FrameBenchmark {
                 drawTime += seconds(rendered.duration(to: drawn))
             }
         }
+        let cpuTime = threadCPUTime() - cpuStart
+        // Worst case: every cell drawn again, as after a resize.
+        var fullTime = 0.0
+        let repeats = max(1, min(iterations, 20))
+        if let previous {
+            for _ in 0..<repeats {
+                let start = clock.now
+                if let screen {
+                    screen.invalidate()
+                    screen.draw(previous)
+                } else {
+                    _ = FrameDiff.changedCells(from: nil, to: previous)
+                }
+                fullTime += seconds(start.duration(to: clock.now))
+            }
+        }
         let n = Double(iterations)
         return Result(width: width, height: height, iterations: iterations, render: renderTime / n,
-                      draw: drawTime / n, changedCells: Double(changed) / n, usedCurses: screen != nil)
+                      draw: drawTime / n, cpu: cpuTime / n, changedCells: Double(changed) / n, fullRedraw: fullTime / Double(repeats),
+                      usedCurses: screen != nil)
+    }
+
+    /// Seconds of CPU this thread has used.
+    private static func threadCPUTime() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
     private static func seconds(_ duration: Duration) -> Double {

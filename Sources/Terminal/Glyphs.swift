@@ -61,7 +61,8 @@ public struct Glyphs: Equatable, Sendable {
 
     /// The bit of the braille dot at column `dx` (0...1) and row `dy` (0...3) inside a cell.
     public static func brailleBit(dx: Int, dy: Int) -> UInt8 {
-        let table: [[UInt8]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
-        return table[dy][dx]
+        // Dots 1-3 and 4-6 run down the two columns; dots 7 and 8 were added below them.
+        if dy == 3 { return dx == 0 ? 0x40 : 0x80 }
+        return UInt8(1 << (dy + 3 * dx))
     }
 }

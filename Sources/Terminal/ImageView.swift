@@ -125,7 +125,7 @@ public struct ImageView: Sendable {
 
     /// The nearest xterm-256 colour: the 6x6x6 cube (16-231) or the grey ramp (232-255).
     public static func xterm256(_ rgb: (UInt8, UInt8, UInt8)) -> UInt8 {
-        let levels: [Int] = [0, 95, 135, 175, 215, 255]
+        func level(_ index: Int) -> Int { index == 0 ? 0 : 55 + 40 * index }   // 0, 95, 135, 175, 215, 255
         func nearestLevel(_ value: UInt8) -> Int {
             let v = Int(value)
             // Thresholds halfway between the cube's levels.
@@ -135,7 +135,7 @@ public struct ImageView: Sendable {
         }
         let (r, g, b) = (Int(rgb.0), Int(rgb.1), Int(rgb.2))
         let (ri, gi, bi) = (nearestLevel(rgb.0), nearestLevel(rgb.1), nearestLevel(rgb.2))
-        let cube = (levels[ri], levels[gi], levels[bi])
+        let cube = (level(ri), level(gi), level(bi))
         let cubeDistance = square(cube.0 - r) + square(cube.1 - g) + square(cube.2 - b)
         let average = (r + g + b) / 3
         let greyIndex = min(23, max(0, (average - 3) / 10))

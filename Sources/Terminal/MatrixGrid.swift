@@ -76,7 +76,7 @@ public struct MatrixGrid: Sendable {
 
     /// Gives the cell at (`row`, `column`) a role; ignored outside the grid.
     public mutating func setRole(_ role: Role, row: Int, column: Int) {
-        guard row >= 0, row < rows, column >= 0, column < columns else { return }
+        guard row >= 0, row < rows, column >= 0, column < columns, row * columns + column < roles.count else { return }
         roles[row * columns + column] = role
     }
 
@@ -86,7 +86,8 @@ public struct MatrixGrid: Sendable {
         guard width > 0 else { return }
         for row in 0..<rows {
             for column in 0..<columns
-            where row < width || column < width || row >= rows - width || column >= columns - width {
+            where (row < width || column < width || row >= rows - width || column >= columns - width)
+                && row * columns + column < padding.count {
                 padding[row * columns + column] = true
             }
         }
@@ -94,7 +95,7 @@ public struct MatrixGrid: Sendable {
 
     /// Marks one cell as padding (or not).
     public mutating func setPadding(_ isPadding: Bool = true, row: Int, column: Int) {
-        guard row >= 0, row < rows, column >= 0, column < columns else { return }
+        guard row >= 0, row < rows, column >= 0, column < columns, row * columns + column < padding.count else { return }
         padding[row * columns + column] = isPadding
     }
 
@@ -108,7 +109,7 @@ public struct MatrixGrid: Sendable {
 
     /// The role of the cell at (`row`, `column`).
     public func role(row: Int, column: Int) -> Role {
-        guard row >= 0, row < rows, column >= 0, column < columns else { return .normal }
+        guard row >= 0, row < rows, column >= 0, column < columns, row * columns + column < roles.count else { return .normal }
         return roles[row * columns + column]
     }
 
@@ -142,11 +143,12 @@ public struct MatrixGrid: Sendable {
         let bounds = clip ?? buffer.area
         let useMarkers = markers ?? context.isMonochrome
         let width = valueWidth
+        let cellWidth = width + 2, labelWidth = labelWidth
         var y = origin.y
         if let columnLabels {
             for (column, label) in columnLabels.enumerated() where column < columns {
-                let cell = cellRect(row: 0, column: column, origin: origin)
-                buffer.writeRightAligned(label, rightEdge: cell.x + 1 + width, y: y,
+                let cellX = origin.x + labelWidth + column * cellWidth
+                buffer.writeRightAligned(label, rightEdge: cellX + 1 + width, y: y,
                                          style: context.style(.dim), clip: bounds)
             }
             y += 1
@@ -157,10 +159,11 @@ public struct MatrixGrid: Sendable {
                                          style: context.style(.dim), clip: bounds)
             }
             for column in 0..<columns {
+                // The arrays are public: read them defensively in case a caller resized one.
                 let index = row * columns + column
-                let role = roles[index]
-                let isPadding = role == .padding || padding[index]
-                var value = cells[index]
+                let role = index < roles.count ? roles[index] : .normal
+                let isPadding = role == .padding || (index < padding.count && padding[index])
+                var value = index < cells.count ? cells[index] : ""
                 if isPadding && paddingDisplay == .dot { value = String(context.glyphs.middleDot) }
                 let (left, right) = useMarkers ? MatrixGrid.markers(for: role) : (" ", " ")
                 let text = left + value.leftPadded(to: width) + right
@@ -175,7 +178,7 @@ public struct MatrixGrid: Sendable {
     /// A cell's style: its role's, with padding's dim text kept under other roles, or its
     /// colour override when colours are on.
     private func style(index: Int, role: Role, isPadding: Bool, context: RenderContext) -> Style {
-        if let override = colorOverrides[index], !context.isMonochrome, role == .normal, !isPadding {
+        if index < colorOverrides.count, let override = colorOverrides[index], !context.isMonochrome, role == .normal, !isPadding {
             return context.capabilities.colorMode == .xterm256 ? override : context.style(.normal)
         }
         guard isPadding else { return context.style(role) }

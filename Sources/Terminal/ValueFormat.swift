@@ -7,7 +7,7 @@ public enum ValueFormat {
     /// "nan", "inf". Negative zero prints as "0". `minus` replaces the ASCII "-" (pass "−"
     /// for typeset formulas).
     public static func compact(_ value: Double, maxDecimals: Int = 2, minus: String = "-") -> String {
-        let text = compactASCII(value, maxDecimals: max(0, maxDecimals))
+        let text = compactASCII(value, maxDecimals: min(max(0, maxDecimals), 9))
         return minus == "-" ? text : text.replacingOccurrences(of: "-", with: minus)
     }
 
@@ -40,7 +40,7 @@ public enum ValueFormat {
 
     /// A duration such as "42s", "3m 05s", "1h 02m".
     public static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "--" }
+        guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return "--" }
         let total = Int(seconds.rounded())
         if total < 60 { return "\(total)s" }
         if total < 3600 { return "\(total / 60)m " + String(format: "%02ds", total % 60) }

@@ -102,7 +102,7 @@ struct Explore: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("cnnlab explore: \(error) (use --print or --json without a terminal)\n".utf8))
+            FileHandle.standardError.write(Data("cnnlab explore: \(error)\n".utf8))
             throw ExitCode(2)
         }
     }

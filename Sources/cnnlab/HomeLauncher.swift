@@ -7,19 +7,27 @@ import Terminal
 /// Opens the home screen (`cnnlab` alone) and the lesson player (`cnnlab lesson NAME`) on
 /// the terminal, and prints lesson frames headless (`cnnlab lesson NAME --print`).
 enum HomeLauncher {
-    static func open() throws { throw ValidationError("the home screen is not built yet; see cnnlab --help") }
+    static func open(ascii: Bool = false, noColor: Bool = false) throws {
+        var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: terminalSize() ?? (80, 24))
+        home.asciiNotation = !TerminalCapabilities.detect(noColor: noColor, ascii: ascii).unicode
+        let outcome = try run(&home, ascii: ascii, noColor: noColor)
+        home.stopBackgroundWork()
+        if case .interrupted = outcome { throw ExitCode(130) }
+    }
 
     static func openLesson(_ entry: LessonLibrary.Entry, ascii: Bool, noColor: Bool) throws {
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: .standard(),
-                                  screenSize: terminalSize() ?? (80, 24))
+                                  screenSize: terminalSize() ?? (80, 24),
+                                  asciiNotation: !TerminalCapabilities.detect(noColor: noColor, ascii: ascii).unicode)
         let outcome = try run(&player, ascii: ascii, noColor: noColor)
+        player.stopBackgroundWork()
         if case .interrupted = outcome { throw ExitCode(130) }
     }
 
     /// Every step's first frame as plain text, for authors and documents.
     static func printLesson(_ entry: LessonLibrary.Entry, width: Int, height: Int, ascii: Bool) {
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
-                                  screenSize: (width, height))
+                                  screenSize: (width, height), asciiNotation: ascii)
         let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
         for index in 0..<max(1, player.stepCount) {
             if index > 0 { _ = player.update(.key(.right)) }

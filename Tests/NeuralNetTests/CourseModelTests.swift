@@ -75,6 +75,26 @@ struct CourseModelTests {
         }
     }
 
+    @Test("skipping the input gradient leaves every parameter gradient unchanged", arguments: ["cnn", "autoencoder"])
+    func skipInputGradient(kind: String) {
+        let model = kind == "cnn" ? CourseModels.cnn(seed: 4) : CourseModels.autoencoder(seed: 4)
+        var rng = SeededRandom(seed: 5)
+        let images = Tensor(shape: [3, 3, 32, 32], scalars: (0..<(3 * 3072)).map { _ in rng.nextGaussian() })
+        let outputShape = model.forward(images).shape
+        let upstream = Tensor(shape: outputShape, scalars: (0..<outputShape.reduce(1, *)).map { _ in rng.nextGaussian() })
+        model.zeroGradients()
+        let full = model.backward(upstream)
+        #expect(full.shape == [3, 3, 32, 32])
+        let expected = model.parameters.map { $0.gradient.copy() }
+        model.zeroGradients()
+        _ = model.forward(images)
+        let skipped = model.backward(upstream, range: model.layers.indices, needsInputGradient: false)
+        #expect(skipped.count == 0)
+        for (parameter, want) in zip(model.parameters, expected) {
+            #expect(parameter.gradient == want)
+        }
+    }
+
     /// A few SGD steps of the course CNN on a fixed synthetic batch; returns the losses.
     static func trainCNN(seed: UInt64, steps: Int, learningRate: Float = 0.05) -> [Float] {
         let model = CourseModels.cnn(seed: seed)

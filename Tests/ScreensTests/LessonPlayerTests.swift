@@ -116,33 +116,105 @@ struct LessonPlayerTests {
         #expect(player.frame(80, 24).lines[23].contains("damaged"))
     }
 
-    @Test func predictQuizHoldsTheExplorerUntilAnswered() throws {
+    /// The explorer of the shown step's first pane.
+    func explorer(_ player: LessonPlayer) -> LessonExplorePane? {
+        player.explorers[LessonPlayer.PaneKey(step: player.stepIndex, pane: 0)]
+    }
+
+    @Test func predictQuizHoldsTheRealExplorerUntilAnswered() throws {
         let entry = try #require(LessonFiles.library.entry(named: "1"))
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
                                   screenSize: (120, 40))
         player.press(.right, .tab)
         #expect(player.focus == .pane)
+        var pane = try #require(explorer(player))
+        #expect(pane.explorer?.stepIndex == 0)
+        #expect(pane.explorer?.concealCurrentResult == true)
+        #expect(pane.explorer?.currentValue == -3)
         var frame = player.frame(120, 40).text
-        #expect(frame.contains("2×1 + 3×0 + 1×0 + 5×(−1) = ?"))
-        #expect(frame.contains("waiting for your answer"))
+        #expect(frame.contains("what is output[0,0]?"), "\(frame)")
+        // Stepping on (or playing) is refused while the quiz waits.
         player.press(.right)
         #expect(player.message?.contains("answer the quiz first") == true)
+        player.press(.character("p"))
+        #expect(explorer(player)?.explorer?.stepIndex == 0)
+        #expect(explorer(player)?.isPlaying == false)
         player.press(.tab)
         player.type("5")
         player.press(.enter)
         frame = player.frame(120, 40).text
         #expect(frame.contains("5 is not right"))
-        #expect(frame.contains("= ?"))
+        #expect(explorer(player)?.explorer?.concealCurrentResult == true)
         player.type("-3")
         player.press(.enter)
+        pane = try #require(explorer(player))
+        #expect(pane.explorer?.concealCurrentResult == false)
+        #expect(pane.pinnedStep == nil)
         frame = player.frame(120, 40).text
-        #expect(frame.contains("2×1 + 3×0 + 1×0 + 5×(−1) = −3"))
-        #expect(!frame.contains("waiting for your answer"))
+        #expect(!frame.contains("what is output[0,0]?"), "\(frame)")
         #expect(frame.contains("Right: -3 (2 attempts)"))
-        // Now the explorer steps freely.
+        // Now the explorer steps freely, and q gives the focus back to the text.
         player.press(.tab, .right, .right)
-        frame = player.frame(120, 40).text
-        #expect(frame.contains("step 3 of 9"))
+        #expect(explorer(player)?.explorer?.stepIndex == 2)
+        player.press(.character("q"))
+        #expect(player.focus == .text)
+    }
+
+    @Test func compactExplorerUnderTheTextAt80x24() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "1"))
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil)
+        player.press(.right)
+        var frame = player.frame(80, 24).text
+        #expect(frame.contains("2×1 + 3×0 + 1×0 + 5×(−1) = ?"), "\(frame)")
+        #expect(frame.contains("waiting for your answer"))
+        // Focused, the explorer takes the whole body and draws in full.
+        player.press(.tab)
+        frame = player.frame(80, 24).text
+        #expect(frame.contains("what is output[0,0]?"), "\(frame)")
+        player.press(.tab)
+        player.type("-3")
+        player.press(.enter)
+        frame = player.frame(80, 24).text
+        #expect(frame.contains("2×1 + 3×0 + 1×0 + 5×(−1) = −3"), "\(frame)")
+        #expect(!frame.contains("waiting for your answer"))
+    }
+
+    /// Every predict quiz of the shipped lessons asks for the value the real explorer computes.
+    @Test func predictAnswersAgreeWithTheExplorer() throws {
+        var checked = 0
+        for entry in LessonFiles.library.entries {
+            let lesson = Lesson.load(path: entry.path)
+            for step in lesson.steps {
+                for quiz in step.quizzes {
+                    guard let stop = quiz.predictStep, let block = step.explore else { continue }
+                    var pane = LessonExplorePane(block: block)
+                    pane.pin(beforeStep: stop)
+                    let value = try #require(pane.explorer?.currentValue)
+                    #expect(quiz.isCorrect(typed: String(value)), "\(entry.name): \(quiz.question)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 5)
+    }
+
+    @Test func aTrainBlockOpensTheDashboardAndComesBack() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "6"))
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
+                                  screenSize: (120, 40))
+        #expect(player.frame(120, 40).text.contains("Tab here, then Enter opens the training dashboard"))
+        player.press(.tab, .enter)
+        #expect(player.isTraining)
+        _ = player.update(.tick)
+        #expect(player.frame(120, 40).text.localizedCaseInsensitiveContains("loss"))
+        player.press(.character("q"), .character("y"))
+        for _ in 0..<400 where player.isTraining {
+            _ = player.update(.tick)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(!player.isTraining)
+        #expect(player.message == "training stopped: back to the lesson")
+        #expect(player.stepIndex == 0)
     }
 
     @Test func hintsRevealAndInputChecks() throws {

@@ -26,3 +26,27 @@ import Testing
         #expect(buffer[2, 1].style == .plain)
     }
 }
+
+@Suite struct BufferTextTests {
+    @Test func combiningMarksJoinTheirCharacter() {
+        var buffer = Buffer(width: 6, height: 1)
+        let end = buffer.write("e\u{301}x▀", x: 0, y: 0)
+        #expect(end == 3)
+        #expect(buffer[0, 0].character == "é")
+        #expect(buffer[1, 0].character == "x" && buffer[2, 0].character == "▀")
+    }
+
+    @Test func clippedWritesStopAtTheClipAndKeepColumnsCounting() {
+        var buffer = Buffer(width: 10, height: 2)
+        let clip = Rect(x: 2, y: 0, width: 3, height: 1)
+        #expect(buffer.write("abcdef", x: 0, y: 0, clip: clip) == 5)
+        #expect(buffer.lines == ["  cde", ""])
+        #expect(buffer.write("zz", x: 0, y: 1, clip: clip) == 2)   // row outside the clip: nothing drawn
+        #expect(buffer.lines[1] == "")
+    }
+
+    @Test func brailleBitsFollowTheUnicodeDotOrder() {
+        let expected: [[UInt8]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
+        for dy in 0..<4 { for dx in 0..<2 { #expect(Glyphs.brailleBit(dx: dx, dy: dy) == expected[dy][dx]) } }
+    }
+}

@@ -15,9 +15,18 @@ public protocol Layer: AnyObject, Sendable, CustomStringConvertible {
     func forward(_ input: Tensor) -> Tensor
     /// Back-propagates `gradOutput` (shape of the last output); returns the input gradient.
     func backward(_ gradOutput: Tensor) -> Tensor
+    /// Like `backward(_:)`, but when `needsInputGradient` is false a layer may skip computing the
+    /// input gradient (the first layer of a network needs none) and return an empty tensor.
+    /// Parameter gradients are always accumulated.
+    func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor
 }
 
 extension Layer {
+    /// Layers without a cheaper path compute the input gradient anyway.
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        backward(gradOutput)
+    }
+
     /// The number of trainable values.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 

@@ -19,6 +19,8 @@ public final class Conv2d: Layer, @unchecked Sendable {
     private var lastInputShape: [Int] = []
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
+    /// Returned by a backward pass asked not to compute the input gradient.
+    private let noGradient = Tensor(zeros: [0])
 
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1,
                 padding: Size2D = 0, dilation: Size2D = 1, bias: Bool = true, rng: inout SeededRandom) {
@@ -90,13 +92,18 @@ public final class Conv2d: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        backward(gradOutput, needsInputGradient: true)
+    }
+
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let ws = workspace else { preconditionFailure("Conv2d.backward called before forward") }
         let g = ws.geometry
         precondition(gradOutput.shape == output.shape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         gradOutput.withPointer { dy in
             weight.value.withPointer { w in
                 weight.gradient.withMutablePointer { dw in
-                    gradInput.withMutablePointer { dx in
+                    gradInput.withMutablePointer { gradInputPointer in
+                        let dx = needsInputGradient ? gradInputPointer : nil
                         if let bias {
                             bias.gradient.withMutablePointer { db in
                                 conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
@@ -110,6 +117,6 @@ public final class Conv2d: Layer, @unchecked Sendable {
                 }
             }
         }
-        return gradInput
+        return needsInputGradient ? gradInput : noGradient
     }
 }

@@ -14,6 +14,8 @@ public final class Linear: Layer, @unchecked Sendable {
     private var input: Tensor?
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
+    /// Returned by a backward pass asked not to compute the input gradient.
+    private let noGradient = Tensor(zeros: [0])
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, rng: inout SeededRandom) {
         precondition(inFeatures >= 1 && outFeatures >= 1, "Linear: feature counts must be at least 1")
@@ -70,13 +72,18 @@ public final class Linear: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        backward(gradOutput, needsInputGradient: true)
+    }
+
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let g = geometry, let input else { preconditionFailure("Linear.backward called before forward") }
         precondition(gradOutput.shape == output.shape, "Linear.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         input.withPointer { x in
             gradOutput.withPointer { dy in
                 weight.value.withPointer { w in
                     weight.gradient.withMutablePointer { dw in
-                        gradInput.withMutablePointer { dx in
+                        gradInput.withMutablePointer { gradInputPointer in
+                            let dx = needsInputGradient ? gradInputPointer : nil
                             if let bias {
                                 bias.gradient.withMutablePointer { db in
                                     linearBackward(g, input: x, weight: w, gradOutput: dy, gradInput: dx, gradWeight: dw, gradBias: db)
@@ -89,6 +96,6 @@ public final class Linear: Layer, @unchecked Sendable {
                 }
             }
         }
-        return gradInput
+        return needsInputGradient ? gradInput : noGradient
     }
 }

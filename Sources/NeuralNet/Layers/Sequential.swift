@@ -8,9 +8,13 @@
 ///     let pictures = model.forward(code, range: CourseModels.autoencoderDecoderRange)
 public final class Sequential: Layer, @unchecked Sendable {
     public let layers: [any Layer]
+    /// Which layers have parameters (fixed at construction; read every backward pass).
+    private let trainable: [Bool]
+    private let noGradient = Tensor(zeros: [0])
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
+        trainable = layers.map { !$0.parameters.isEmpty }
     }
 
     public convenience init(_ layers: any Layer...) {
@@ -75,10 +79,24 @@ public final class Sequential: Layer, @unchecked Sendable {
         backward(gradOutput, range: layers.indices)
     }
 
-    /// Back-propagates through the layers in `range` only (after `forward(_:range:)` on them).
-    public func backward(_ gradOutput: Tensor, range: Range<Int>) -> Tensor {
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        backward(gradOutput, range: layers.indices, needsInputGradient: needsInputGradient)
+    }
+
+    /// Back-propagates through the layers in `range` only (after `forward(_:range:)` on them) and
+    /// returns the gradient with respect to their input.
+    ///
+    /// A training step needs only the parameter gradients: pass `needsInputGradient: false` to
+    /// skip the work below the first layer with parameters (for the course CNN, the first
+    /// convolution's input gradient, a large share of its backward pass); an empty tensor is
+    /// returned then.
+    public func backward(_ gradOutput: Tensor, range: Range<Int>, needsInputGradient: Bool = true) -> Tensor {
         var gradient = gradOutput
-        for index in range.reversed() { gradient = layers[index].backward(gradient) }
+        let firstTrainable = needsInputGradient ? range.lowerBound : (range.first { trainable[$0] } ?? range.upperBound)
+        for index in range.reversed() {
+            if index < firstTrainable { return noGradient }
+            gradient = layers[index].backward(gradient, needsInputGradient: needsInputGradient || index > firstTrainable)
+        }
         return gradient
     }
 }

@@ -1,0 +1,93 @@
+import Lessons
+import Terminal
+
+/// The screen `cnnlab` opens with: the lessons with each one's progress, then Explore,
+/// Train and Help. A chosen lesson opens in the player inside this screen; leaving it
+/// comes back here with its progress updated.
+public struct HomeScreen {
+    /// One row of the menu.
+    public enum Item: Equatable, Sendable {
+        case lesson(index: Int)
+        case explore, train, help
+    }
+
+    /// A lesson of the library, with what the home screen shows of it.
+    struct LessonRow: Equatable, Sendable {
+        var entry: LessonLibrary.Entry
+        var lesson: Lesson
+        var progress: String
+    }
+
+    /// A screen opened from the home screen.
+    enum Child {
+        case lesson(LessonPlayer)
+        case explorer(ExplorerProgram)
+        case dashboard(LessonDashboard)
+    }
+
+    var lessons: [LessonRow]
+    /// Why no lessons are listed (no lessons folder found).
+    let libraryProblem: String?
+    let store: ProgressStore?
+    public internal(set) var selection = 0
+    var child: Child?
+    var showHelp = false
+    public internal(set) var message: String?
+    var messageIsError = false
+    var screenSize: (width: Int, height: Int)
+    /// ASCII formulas in the explorer (`--ascii`, or a terminal without Unicode).
+    public var asciiNotation = false
+
+    /// The menu, lessons first.
+    public var items: [Item] { lessons.indices.map { Item.lesson(index: $0) } + [.explore, .train, .help] }
+
+    /// A home screen over `library` (or the message why there is none), with progress from `store`.
+    public init(library: Result<LessonLibrary, LibraryError>, store: ProgressStore?,
+                screenSize: (width: Int, height: Int) = (80, 24)) {
+        self.store = store
+        self.screenSize = screenSize
+        switch library {
+        case .success(let found):
+            libraryProblem = nil
+            lessons = found.entries.map { entry in
+                let lesson = Lesson.load(path: entry.path)
+                return LessonRow(entry: entry, lesson: lesson,
+                                 progress: store?.load(entry.name).progress.summary(for: lesson) ?? "")
+            }
+            if lessons.isEmpty { message = "no lessons in \(found.directory)" }
+        case .failure(let error):
+            libraryProblem = error.message
+            lessons = []
+        }
+        // Start on the first lesson not finished yet.
+        selection = lessons.firstIndex { $0.progress != "done" } ?? 0
+    }
+
+    /// Stops training started from this screen (when the program is interrupted).
+    public func stopBackgroundWork() {
+        switch child {
+        case .lesson(let player)?: player.stopBackgroundWork()
+        case .dashboard(let dashboard)?: dashboard.stop()
+        default: break
+        }
+    }
+
+    /// Whether the explorer is open (for tests).
+    public var isExploring: Bool { if case .explorer? = child { return true } else { return false } }
+
+    /// Whether the training dashboard is open (for tests).
+    public var isTraining: Bool { if case .dashboard? = child { return true } else { return false } }
+
+    /// The lesson player shown, if any (for tests).
+    public var openLesson: LessonPlayer? {
+        if case .lesson(let player)? = child { return player }
+        return nil
+    }
+
+    /// Rereads a lesson's progress after the player closed.
+    mutating func refreshProgress(_ index: Int) {
+        guard lessons.indices.contains(index) else { return }
+        let row = lessons[index]
+        lessons[index].progress = store?.load(row.entry.name).progress.summary(for: row.lesson) ?? ""
+    }
+}

@@ -1,0 +1,63 @@
+import Datasets
+import Lessons
+import Terminal
+import Training
+
+/// The training dashboard opened from a lesson's ```train block (or the home screen's Train):
+/// a running session and the dashboard program that shows it.
+struct LessonDashboard {
+    private(set) var program: DashboardProgram
+    let session: TrainingSession
+    /// Said once, when the lesson asked for CIFAR-10 and it was not found.
+    let note: String?
+
+    /// Loads the data and starts training; a one-line message when that cannot be done.
+    static func start(_ block: TrainBlock) -> Result<LessonDashboard, LessonDashboardError> {
+        var note: String?
+        let split: DatasetSplit
+        do {
+            let spec = try DatasetSpec.parse(block.data)
+            do {
+                split = try DatasetCatalog().load(spec)
+            } catch let error as DatasetError {
+                // A lesson that asks for CIFAR-10 still runs without it, on the synthetic shapes.
+                guard case .cifar10(nil) = spec, case .notFound = error else { throw error }
+                split = try DatasetCatalog().load(.automatic)
+                note = "CIFAR-10 not found: training on synthetic shapes (cnnlab data get cifar10 fetches it)"
+            }
+        } catch {
+            return .failure(LessonDashboardError(message: "cannot load the data '\(block.data)': \(error)"))
+        }
+        let optimizer: OptimizerChoice = block.optimizer == .sgd ? .sgd(momentum: Float(block.momentum)) : .adam
+        let recipe = TrainingRecipe(model: block.model == .cnn ? .cnn : .autoencoder, epochs: block.epochs,
+                                    batchSize: block.batchSize, learningRate: Float(block.learningRate),
+                                    optimizer: optimizer, seed: UInt64(max(0, block.seed)))
+        do {
+            let session = try TrainingSession(recipe: recipe, data: split,
+                                              options: TrainingSession.Options(previewInterval: 2))
+            session.start()
+            return .success(LessonDashboard(program: DashboardProgram(session: session), session: session, note: note))
+        } catch {
+            return .failure(LessonDashboardError(message: "cannot start training: \(error)"))
+        }
+    }
+
+    /// Passes an event on; returns false once the student has left the dashboard (training
+    /// is then stopped and finished).
+    mutating func update(_ event: Event) -> Bool {
+        guard program.update(event) == .quit else { return true }
+        stop()
+        return false
+    }
+
+    /// Stops training and waits for its thread (also on Ctrl-C).
+    func stop() {
+        if !session.store.snapshot().state.isOver { session.controls.requestStop() }
+        session.waitUntilDone()
+    }
+}
+
+/// Why the dashboard could not be opened.
+struct LessonDashboardError: Error {
+    var message: String
+}

@@ -1,1 +1,0 @@
-// Tests for CLI. (Placeholder until its first real test lands.)

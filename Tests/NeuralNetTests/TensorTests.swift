@@ -1,0 +1,68 @@
+import Testing
+@testable import NeuralNet
+
+@Suite("Tensor and seeded randomness")
+struct TensorTests {
+    @Test("shape, row-major indexing, zeros, copy and equality")
+    func basics() {
+        let t = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(t[1, 0] == 4)
+        #expect(t.count == 6 && t.rank == 2)
+        t[0, 2] = 9
+        #expect(t.scalars == [1, 2, 9, 4, 5, 6])
+        let c = t.copy()
+        t.zero()
+        #expect(c.scalars == [1, 2, 9, 4, 5, 6])
+        #expect(t == Tensor(zeros: [2, 3]))
+        #expect(t != c)
+    }
+
+    @Test("the same seed gives the same numbers; uniform and Gaussian helpers have the right ranges and moments")
+    func seededRandom() {
+        var a = SeededRandom(seed: 42), b = SeededRandom(seed: 42), c = SeededRandom(seed: 43)
+        let first = (0..<5).map { _ in a.next() }
+        #expect(first == (0..<5).map { _ in b.next() })
+        #expect(first != (0..<5).map { _ in c.next() })
+        var rng = SeededRandom(seed: 1)
+        let uniform = (0..<20_000).map { _ in rng.nextUniform() }
+        #expect(uniform.allSatisfy { $0 >= 0 && $0 < 1 })
+        #expect(abs(uniform.reduce(0, +) / 20_000 - 0.5) < 0.01)
+        let gaussian = (0..<20_000).map { _ in rng.nextGaussian() }
+        let mean = gaussian.reduce(0, +) / 20_000
+        let variance = gaussian.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 20_000
+        #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
+        #expect((0..<1000).map { _ in rng.nextInt(below: 7) }.allSatisfy { (0..<7).contains($0) })
+    }
+
+    @Test("layers reuse their buffers: the same output tensor object every step")
+    func buffersAreReused() {
+        let model = CourseModels.cnn(seed: 1)
+        let x = Tensor(zeros: [2, 3, 32, 32])
+        let y1 = model.forward(x)
+        let g1 = model.backward(Tensor(shape: [2, 10], repeating: 1))
+        let y2 = model.forward(x)
+        let g2 = model.backward(Tensor(shape: [2, 10], repeating: 1))
+        #expect(y1 === y2)
+        #expect(g1 === g2)
+    }
+
+    @Test("layers follow a change of batch size")
+    func batchSizeChange() {
+        let model = CourseModels.cnn(seed: 1)
+        #expect(model.forward(Tensor(zeros: [4, 3, 32, 32])).shape == [4, 10])
+        #expect(model.forward(Tensor(zeros: [1, 3, 32, 32])).shape == [1, 10])
+        #expect(model.backward(Tensor(zeros: [1, 10])).shape == [1, 3, 32, 32])
+    }
+
+    @Test("shape errors name the layer that cannot take its input")
+    func shapeErrors() {
+        let model = CourseModels.cnn(seed: 1)
+        #expect(throws: ShapeError.self) { try model.outputShape(for: [1, 3, 28, 28]) }
+        do {
+            _ = try model.outputShapes(for: [1, 1, 32, 32])
+        } catch {
+            #expect(error.field.hasPrefix("layer 0 (Conv2d"))
+            #expect(error.reason.contains("3 input channels"))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Lessons
+import Terminal
+import Testing
+@testable import Screens
+
+@Suite("Home screen")
+struct HomeScreenTests {
+    func home(_ state: TemporaryState) -> HomeScreen {
+        HomeScreen(library: .success(LessonFiles.library), store: state.store)
+    }
+
+    @Test(arguments: [(80, 24), (120, 40)])
+    func listsTheLessonsThenExploreTrainHelp(size: (Int, Int)) {
+        let state = TemporaryState()
+        defer { state.remove() }
+        let frame = renderFrame(home(state), width: size.0, height: size.1, capabilities: .monochrome).text
+        let titles = ["Convolution by hand", "Padding, stride and dilation", "Max pooling",
+                      "Backpropagation through max pooling", "Channels, filters and parameters",
+                      "Training the course CNN on CIFAR-10", "Transposed convolution", "The convolutional autoencoder",
+                      "Explore", "Train", "Help"]
+        var last = frame.startIndex
+        for title in titles {
+            let found = frame.range(of: title, range: last..<frame.endIndex)
+            #expect(found != nil, "\(title)\n\(frame)")
+            if let found { last = found.upperBound }
+        }
+        #expect(frame.contains("not started"))
+    }
+
+    @Test func opensALessonAndShowsItsProgressAfterwards() throws {
+        let state = TemporaryState()
+        defer { state.remove() }
+        var screen = home(state)
+        #expect(screen.selection == 0)
+        _ = screen.update(.key(.down))
+        _ = screen.update(.key(.enter))
+        let player = try #require(screen.openLesson)
+        #expect(player.name == "02-padding-stride-dilation")
+        let inLesson = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome)
+        #expect(inLesson.lines[0].contains("Padding, stride and dilation"))
+        #expect(inLesson.lines[0].hasSuffix("step 1 of 6"))
+        _ = screen.update(.key(.right))
+        _ = screen.update(.key(.character("q")))
+        #expect(screen.openLesson == nil)
+        let back = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(back.contains("2/6 steps · 0/5 quizzes"), "\(back)")
+        // A new home screen reads the same progress from disk.
+        let reopened = renderFrame(home(state), width: 80, height: 24, capabilities: .monochrome).text
+        #expect(reopened.contains("2/6 steps · 0/5 quizzes"))
+        #expect(screen.update(.key(.character("q"))) == .quit)
+    }
+
+    @Test func numbersHelpAndMenuItems() {
+        let state = TemporaryState()
+        defer { state.remove() }
+        var screen = home(state)
+        _ = screen.update(.key(.character("8")))
+        #expect(screen.openLesson?.name == "08-conv-autoencoder")
+        _ = screen.update(.key(.escape))
+        _ = screen.update(.key(.character("?")))
+        #expect(renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text.contains("cnnlab lesson --check"))
+        _ = screen.update(.key(.character("x")))
+        _ = screen.update(.key(.up))
+        #expect(screen.items[screen.selection] == .lesson(index: 6))
+        _ = screen.update(.key(.end))
+        #expect(screen.items[screen.selection] == .help)
+        _ = screen.update(.key(.down))
+        #expect(screen.selection == 0)
+    }
+
+    @Test func trainOpensTheDashboardAndQuitStopsTraining() throws {
+        let state = TemporaryState()
+        defer { state.remove() }
+        var screen = home(state)
+        _ = screen.update(.key(.character("t")))
+        #expect(screen.isTraining)
+        #expect(screen.tickInterval != nil)
+        _ = screen.update(.tick)
+        let frame = renderFrame(screen, width: 120, height: 40, capabilities: .monochrome).text
+        #expect(frame.localizedCaseInsensitiveContains("loss"), "\(frame)")
+        // q asks to confirm, y confirms; the screen returns home once training has stopped.
+        _ = screen.update(.key(.character("q")))
+        _ = screen.update(.key(.character("y")))
+        for _ in 0..<400 where screen.isTraining {
+            _ = screen.update(.tick)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(!screen.isTraining)
+    }
+
+    @Test func noLessonsFolderIsAMessageNotACrash() {
+        var screen = HomeScreen(library: .failure(LibraryError(message: "no lessons found (looked in ./lessons)")), store: nil)
+        let frame = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(frame.contains("no lessons found"))
+        #expect(frame.contains("Explore"))
+        _ = screen.update(.key(.character("1")))
+        #expect(screen.openLesson == nil)
+        // The first item is then Explore: it opens the explorer on the course example.
+        _ = screen.update(.key(.enter))
+        #expect(screen.isExploring)
+        let explorer = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(explorer.contains("conv2d"), "\(explorer)")
+        _ = screen.update(.key(.character("q")))
+        #expect(!screen.isExploring)
+        #expect(renderFrame(screen, width: 40, height: 10, capabilities: .monochrome).text.contains("terminal too small"))
+    }
+}

@@ -30,6 +30,10 @@ static inline int cnn_color_pairs(void) { return COLOR_PAIRS; }
 static inline WINDOW *cnn_stdscr(void) { return stdscr; }
 static inline FILE *cnn_stdin(void) { return stdin; }
 static inline FILE *cnn_stdout(void) { return stdout; }
+/// Columns a character takes (2 for CJK and most emoji; -1 when not printable in this locale).
+/// Declared here because <wchar.h> hides it without _XOPEN_SOURCE, which SwiftPM drops.
+extern int wcwidth(wchar_t c);
+static inline int cnn_wcwidth(wchar_t c) { return wcwidth(c); }
 /// True when the current terminal can move the cursor (TERM=dumb cannot).
 static inline int cnn_can_address_cursor(void) {
     char *cup = tigetstr("cup");
@@ -67,6 +71,16 @@ static inline int cnn_read_cell(WINDOW *w, int y, int x, wchar_t *ch, attr_t *at
 static inline int cnn_pair_content(int pair, int *fg, int *bg) {
     return extended_pair_content(pair, fg, bg);
 }
+/// Writes one character made of a base and combining marks (`count` <= CCHARW_MAX used).
+static inline int cnn_put_combined(WINDOW *w, int y, int x, const wchar_t *chars, int count, attr_t attrs, int pair) {
+    cchar_t c;
+    wchar_t s[CCHARW_MAX + 1];
+    int n = count < CCHARW_MAX ? count : CCHARW_MAX;
+    for (int i = 0; i < n; i++) s[i] = chars[i];
+    s[n] = 0;
+    setcchar(&c, s, attrs, (short)pair, (void *)0);
+    return mvwadd_wch(w, y, x, &c);
+}
 /// Writes `count` cells prepared in `chars`/`attrs`/`pairs` from (y, x) on.
 static inline void cnn_put_run(WINDOW *w, int y, int x, const wchar_t *chars, const attr_t *attrs,
                                const int *pairs, int count) {
@@ -103,7 +117,14 @@ static inline struct sigaction *cnn_saved_action(int sig) {
 static void cnn_on_stop_signal(int sig) { *cnn_pending_signal_slot() = sig; }
 
 static void cnn_on_crash_signal(int sig) {
-    if (*cnn_curses_active_slot()) { *cnn_curses_active_slot() = 0; endwin(); }
+    if (*cnn_curses_active_slot()) {
+        // The runtime's own message went to the screen that endwin hides: say something.
+        static const char note[] = "\ncnnlab stopped on an internal error; the terminal has been restored.\n";
+        *cnn_curses_active_slot() = 0;
+        endwin();
+        ssize_t ignored = write(2, note, sizeof note - 1);
+        (void)ignored;
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }

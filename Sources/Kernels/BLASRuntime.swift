@@ -23,11 +23,19 @@ public enum BLASRuntime {
         return String(cString: config)
     }
 
-    /// Threads OpenBLAS uses for one call.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// Threads cnnlab's kernels use (`KernelThreads.count`). The kernels split each batch across
+    /// them and call OpenBLAS single-threaded from each: at the course's sizes that beats
+    /// OpenBLAS's own threading (see `KernelThreads`).
+    public static var threadCount: Int { KernelThreads.count }
 
-    /// Sets the number of threads OpenBLAS uses (at least 1).
-    public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    /// Sets the threads cnnlab's kernels use (at least 1); OpenBLAS itself stays at one thread.
+    public static func setThreadCount(_ n: Int) { KernelThreads.setCount(n) }
+
+    /// Threads OpenBLAS itself uses for one call (1 once the kernels have started).
+    public static var openBLASThreadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets OpenBLAS's own thread count.
+    static func setOpenBLASThreadCount(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 
     /// The core OpenBLAS picked before cnnlab corrected it, when it did.
     public static var correctedFrom: String? {

@@ -31,6 +31,8 @@ public struct ExploreBlock: Equatable, Sendable {
     public var upstream: [[Double]]?
     /// The line of the opening fence.
     public var line: Int
+    /// The file line of each key written in the block (1-based), e.g. keyLines["answer"].
+    public var keyLines: [String: Int] = [:]
 
     /// The course's worked example: 4x4 input and 2x2 kernel.
     public static let courseInput: [[Double]] = [[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]
@@ -106,6 +108,6 @@ public struct ExploreBlock: Equatable, Sendable {
         lhs.operation == rhs.operation && lhs.pass == rhs.pass && lhs.view == rhs.view && lhs.input == rhs.input
             && lhs.kernel == rhs.kernel && lhs.stride == rhs.stride && lhs.padding == rhs.padding
             && lhs.dilation == rhs.dilation && lhs.outputPadding == rhs.outputPadding && lhs.bias == rhs.bias
-            && lhs.upstream == rhs.upstream && lhs.line == rhs.line
+            && lhs.upstream == rhs.upstream && lhs.line == rhs.line && lhs.keyLines == rhs.keyLines
     }
 }

@@ -18,6 +18,7 @@ extension ExploreBlock {
             return nil
         }
         var block = ExploreBlock(operation: operation, line: fields.fenceLine)
+        block.keyLines = fields.keyLines
         let before = fields.problems.count
 
         if let passText = fields.string("pass") {

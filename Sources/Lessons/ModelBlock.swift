@@ -14,6 +14,8 @@ public struct ModelBlock: Equatable, Sendable {
     public var inputShape: [Int]
     public var rows: [Row]
     public var line: Int
+    /// The file line of each key written in the block (1-based), e.g. keyLines["answer"].
+    public var keyLines: [String: Int] = [:]
 
     public var totalParameters: Int { rows.reduce(0) { $0 + $1.parameters } }
 

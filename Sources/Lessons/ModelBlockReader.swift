@@ -52,7 +52,9 @@ extension ModelBlock {
 
         switch table(input: input, layers: layers) {
         case .success(let rows):
-            return ModelBlock(title: title, inputShape: input, rows: rows, line: fields.fenceLine)
+            var block = ModelBlock(title: title, inputShape: input, rows: rows, line: fields.fenceLine)
+            block.keyLines = fields.keyLines
+            return block
         case .failure(let problem):
             fields.problems.append(LessonProblem(line: layerLines[problem.index], message: problem.message))
             return nil

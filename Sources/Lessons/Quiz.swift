@@ -18,6 +18,8 @@ public struct Quiz: Equatable, Sendable {
     public var predictStep: Int?
     /// The line of the opening fence.
     public var line: Int
+    /// The file line of each key written in the block (1-based), e.g. keyLines["answer"].
+    public var keyLines: [String: Int] = [:]
     /// A key that names this quiz in the saved progress ("2.1": second quiz of step 3 is "2.1").
     public var key: String
 

@@ -63,7 +63,9 @@ extension Quiz {
         }
 
         guard fields.problems.count == before, let question, let answer else { return nil }
-        return Quiz(question: question, answer: answer, hints: hints, explanation: explanation,
-                    predictStep: predict, line: fields.fenceLine, key: key)
+        var quiz = Quiz(question: question, answer: answer, hints: hints, explanation: explanation,
+                        predictStep: predict, line: fields.fenceLine, key: key)
+        quiz.keyLines = fields.keyLines
+        return quiz
     }
 }

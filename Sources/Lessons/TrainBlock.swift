@@ -14,6 +14,8 @@ public struct TrainBlock: Equatable, Sendable {
     public var momentum: Double
     public var seed: Int
     public var line: Int
+    /// The file line of each key written in the block (1-based), e.g. keyLines["answer"].
+    public var keyLines: [String: Int] = [:]
 
     /// The course recipe for `model`: CNN with SGD lr 0.01 momentum 0.9, autoencoder with
     /// Adam lr 1e-3; both batch 128, 10 epochs.
@@ -50,6 +52,7 @@ public struct TrainBlock: Equatable, Sendable {
             return nil
         }
         var block = recipe(for: model, line: fields.fenceLine)
+        block.keyLines = fields.keyLines
         if let data = fields.string("data") { block.data = data }
         if let epochs = fields.integer("epochs") {
             block.epochs = epochs

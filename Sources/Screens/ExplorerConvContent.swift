@@ -72,13 +72,19 @@ extension ExplorerModel {
             title: "output \(output.rows)x\(output.columns)",
             grid: ExplorerGrids.partialOutput(output, filledPositions: filled, current: (step.outputRow, step.outputColumn),
                                               conceal: concealCurrentResult), indexOffset: Pair(0))
-        // One row per channel: input, kernel, products; the output beside the first.
+        // Channels side by side (input, kernel, products each) with the output last when they
+        // fit in one row; otherwise one row per channel with the output beside the first.
         var panels: [ExplorerPanel] = []
-        for index in channels.indices {
-            var group = [inputs[index], kernels[index], productPanels[index]]
-            if index == 0 { group.append(outputPanel) }
-            if channels.count > 1 { group[group.count - 1].breakAfter = true }
-            panels += group
+        let groups = channels.indices.map { [inputs[$0], kernels[$0], productPanels[$0]] }
+        let rowWidth = groups.reduce(outputPanel.width) { $0 + $1.reduce(0) { $0 + $1.width + 1 } }
+        if channels.count == 1 || rowWidth <= width {
+            panels = groups.flatMap { $0 } + [outputPanel]
+        } else {
+            for (index, var group) in groups.enumerated() {
+                if index == 0 { group.append(outputPanel) }
+                group[group.count - 1].breakAfter = true
+                panels += group
+            }
         }
 
         var lines: [ExplorerLine] = []
@@ -102,7 +108,7 @@ extension ExplorerModel {
                 lines.append(ExplorerLine(ConvTrace.sumExpression(step, n), .accent))
             }
         }
-        if step.taps.contains(where: \.isPadding) { lines.append(ExplorerLine("\(n.dot) = padding: a zero that adds nothing", .dim)) }
+        if step.taps.contains(where: \.isPadding) { lines.append(ExplorerLine("\(paddingDot) = padding: a zero that adds nothing", .dim)) }
         return (panels, lines)
     }
 
@@ -158,7 +164,7 @@ extension ExplorerModel {
         let chTitle = trace.input.channels > 1 ? " ch\(c + 1)" : ""
         let panels = [
             ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input, indexOffset: pad),
-            ExplorerPanel(title: "upstream dL/dy", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
+            ExplorerPanel(title: "upstream g", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
             ExplorerPanel(title: "kernel", grid: kernelGrid, focused: focus == .kernel),
             ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)),
             ExplorerPanel(title: "x met by w[\(chosenWeight.row),\(chosenWeight.column)]", grid: metGrid, indexOffset: pad),

@@ -57,14 +57,14 @@ extension ExplorerModel {
         let view = exploration.zeroInsertion!
         let t = exploration.convT!
         let trace = view.trace
-        var (panels, lines) = convContent(trace: trace, step: trace.steps[traceIndex], width: width, height: height,
-                                         expanded: view.cellKinds)
+        let (panels, forwardLines) = convContent(trace: trace, step: trace.steps[traceIndex], width: width, height: height,
+                                                 expanded: view.cellKinds)
+        var lines = forwardLines
         let s = t.settings
         let q = view.sidePadding
-        lines.insert(ExplorerLine("\(s.stride.height)\(n.minus)1 zero(s) inserted between values (stride \(s.stride)), "
+        lines.insert(ExplorerLine("\(s.stride.height)\(n.minus)1 = \(s.stride.height - 1) zero(s) inserted between values (stride \(s.stride)), "
             + "D(K\(n.minus)1)\(n.minus)P = \(q) zero(s) of padding per side\(s.outputPadding == Pair(0) ? "" : " + \(s.outputPadding) at the bottom/right"), "
             + "kernel flipped, stride 1: the same output as the scatter", .dim), at: 0)
-        _ = panels
         return (panels, lines)
     }
 }

@@ -26,7 +26,7 @@ struct ExplorerPanel {
 }
 
 /// A line of explanation under the panels, in one role.
-struct ExplorerLine {
+struct ExplorerLine: Sendable {
     var text: String
     var role: Role = .normal
     init(_ text: String, _ role: Role = .normal) { self.text = text; self.role = role }

@@ -75,8 +75,13 @@ public struct ExplorerModel: Sendable {
     /// The run loop's tick while playing.
     public static let tick = 0.05
 
+    /// The PyTorch panel's text, formatted once per exploration (formatting every number of a
+    /// large tensor on every frame would cost milliseconds).
+    private(set) var pyTorch: PyTorchPanelText
+
     public init(_ exploration: Exploration) {
         self.exploration = exploration
+        pyTorch = PyTorchPanelText(exploration)
         view = ExplorerView.cycle(for: exploration.operation)[exploration.backward ? 1 : 0]
     }
 
@@ -166,6 +171,7 @@ public struct ExplorerModel: Sendable {
     /// Replaces the exploration (new settings or values), keeping the view and step where possible.
     public mutating func replace(with newExploration: Exploration) {
         exploration = newExploration
+        pyTorch = PyTorchPanelText(newExploration)
         selectedFilter = min(selectedFilter, filterCount - 1)
         selectedChannel = min(selectedChannel, exploration.input.channels - 1)
         let weight = exploration.setup.weight
@@ -193,4 +199,26 @@ public struct ExplorerModel: Sendable {
         selectedChannel = (index % count + count) % count
     }
     mutating func chooseWeight(_ weight: (channel: Int, row: Int, column: Int)) { chosenWeight = weight }
+}
+
+/// The lines of the PyTorch panel for the forward and the backward view.
+struct PyTorchPanelText: Sendable {
+    var forward: [ExplorerLine]
+    var backward: [ExplorerLine]
+
+    init(_ e: Exploration) {
+        func lines(backward: Bool) -> [ExplorerLine] {
+            var lines = PyTorchText.code(e, backward: backward).filter { !$0.hasPrefix("import") }.map { ExplorerLine($0) }
+            var result = e.output
+            var label = "y ="
+            if backward, let conv = e.convBackward { result = conv.gradInput; label = "x.grad =" }
+            if backward, let pool = e.pool { result = pool.gradInput; label = "x.grad =" }
+            lines.append(ExplorerLine(label, .dim))
+            lines += PyTorchText.tensor(result).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { ExplorerLine(String($0), .accent) }
+            return lines
+        }
+        forward = lines(backward: false)
+        backward = e.operation == .convT ? forward : lines(backward: true)
+    }
 }

@@ -17,7 +17,7 @@ extension ExplorerModel {
                 ExplorerGrids.mark(&inputGrid, row: row, column: column, padding: pad, .dim)
             }
         }
-        for tap in step.taps where !tap.isPadding { ExplorerGrids.mark(&inputGrid, row: tap.row, column: tap.column, padding: pad, .window) }
+        for tap in step.taps { ExplorerGrids.mark(&inputGrid, row: tap.row, column: tap.column, padding: pad, .window) }
         let best = step.taps[step.winner]
         if !concealCurrentResult { ExplorerGrids.mark(&inputGrid, row: best.row, column: best.column, padding: pad, .winner) }
         let chTitle = trace.input.channels > 1 ? " ch\(c + 1)/\(trace.input.channels)" : ""
@@ -54,7 +54,7 @@ extension ExplorerModel {
         }
         if !concealCurrentResult, let tie = PoolTrace.tieExplanation(step, n) { lines.append(ExplorerLine(tie, .winner)) }
         if step.taps.contains(where: \.isPadding) {
-            lines.append(ExplorerLine("\(n.dot) = padding: counts as \(n.minus)inf, so it never wins", .dim))
+            lines.append(ExplorerLine("\(paddingDot) = padding: counts as \(n.minus)inf, so it never wins", .dim))
         }
         return (panels, lines)
     }

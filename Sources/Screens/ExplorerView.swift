@@ -49,9 +49,17 @@ extension ExplorerModel {
     func drawBody(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inner = area.inset(left: 1, right: 1)
         var (panels, lines) = content(width: inner.width, height: inner.height)
+        if let editor, let index = panels.firstIndex(where: \.focused) { panels[index] = editingPanel(editor, title: panels[index].title) }
         // Wide screens label rows and columns with their indices, as the text refers to them.
         if inner.width >= 110 { panels = panels.map { $0.labelled() } }
-        var y = ExplorerLayout.flow(panels, in: inner, into: &buffer, context: context)
+        // Large screens draw wider cells, so the numbers stand apart.
+        if inner.width >= 160 && inner.height >= 45 {
+            for index in panels.indices { panels[index].grid.minimumValueWidth = max(panels[index].grid.minimumValueWidth, 3) }
+        }
+        // The sum written out matters more than the bottom of a large matrix: keep rows for it.
+        let reserved = min(ExplorerLayout.height(of: lines, width: inner.width), 3)
+        let panelArea = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - reserved)
+        var y = min(ExplorerLayout.flow(panels, in: panelArea, into: &buffer, context: context), panelArea.maxY)
         y = ExplorerLayout.write(lines, in: inner, from: y, into: &buffer, context: context)
         let formula = formulaLines(geometry.0, geometry.1, screenWidth: inner.width)
         let legend = [ExplorerLine(legendText(context), .dim)]
@@ -70,7 +78,17 @@ extension ExplorerModel {
         }
     }
 
-    var resultLineCount: Int { PyTorchText.tensor(exploration.output).split(separator: "\n", omittingEmptySubsequences: false).count + 1 }
+    var resultLineCount: Int { (view == .backward ? pyTorch.backward : pyTorch.forward).filter { $0.role != .normal }.count }
+
+    /// The matrix being edited, its cursor cell selected and showing what has been typed.
+    func editingPanel(_ editor: MatrixEditor, title: String) -> ExplorerPanel {
+        var texts = editor.matrix.rowLists.map { $0.map { NumberText.plain($0) } }
+        texts[editor.row][editor.column] = editor.cursorText
+        var grid = MatrixGrid(text: texts)
+        grid.markers = true
+        grid.setRole(.selection, row: editor.row, column: editor.column)
+        return ExplorerPanel(title: "editing " + title, grid: grid, focused: true, indexOffset: Pair(0))
+    }
 
     func legendText(_ context: RenderContext) -> String {
         let marks = context.isMonochrome || context.capabilities.colorMode == .none
@@ -81,21 +99,14 @@ extension ExplorerModel {
         return parts.joined(separator: ",  ")
     }
 
-    func pyTorchLines(width: Int) -> [ExplorerLine] {
-        var lines = PyTorchText.code(exploration, backward: view == .backward).filter { !$0.hasPrefix("import") }.map { ExplorerLine($0, .normal) }
-        let result: Tensor4
-        var label = "y ="
-        if view == .backward, let backward = exploration.convBackward { result = backward.gradInput; label = "x.grad =" }
-        else if view == .backward, let pool = exploration.pool { result = pool.gradInput; label = "x.grad =" }
-        else { result = exploration.output }
-        lines.append(ExplorerLine(label, .dim))
-        lines += PyTorchText.tensor(result).split(separator: "\n", omittingEmptySubsequences: false).map { ExplorerLine(String($0), .accent) }
-        return lines.map { ExplorerLine($0.text.truncated(to: max(1, width - 2)), $0.role) }
+    func pyTorchLines(width: Int, ellipsis: Character = "…") -> [ExplorerLine] {
+        let text = view == .backward ? pyTorch.backward : pyTorch.forward
+        return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2), ellipsis: ellipsis), $0.role) }
     }
 
     func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext, resultOnly: Bool = false) {
         guard area.height >= 3 else { return }
-        var lines = pyTorchLines(width: area.width - 2)
+        var lines = pyTorchLines(width: area.width - 2, ellipsis: context.glyphs.ellipsis)
         if resultOnly, let label = lines.lastIndex(where: { $0.role == .dim }) { lines = Array(lines[label...]) }
         let box = Rect(x: area.x, y: area.y, width: area.width, height: min(area.height, lines.count + 2))
         let inner = Box(title: "PyTorch", borderRole: .border).render(into: &buffer, area: box, context: context)
@@ -120,7 +131,7 @@ extension ExplorerModel {
         let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(stepCount)" + (playing ? " \(context.glyphs.arrowRight)" : "")
         buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
         let room = row.maxX - stepText.count - 2 - (after + 2)
-        if room > 10 { buffer.write(settings.truncated(to: room), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
+        if room > 10 { buffer.write(settings.truncated(to: room, ellipsis: context.glyphs.ellipsis), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
     }
 
     func drawStatus(into buffer: inout Buffer, area: Rect, context: RenderContext) {
@@ -130,7 +141,7 @@ extension ExplorerModel {
             : area.width >= 100
                 ? "\(g.arrowRight)/l next  \(g.arrowLeft)/h back  p play  Tab view  [ ] stride  { } pad  d dil  k size  e edit  ? help  q quit"
                 : "\(g.arrowRight) next  \(g.arrowLeft) back  p play  Tab view  e edit  ? help (all keys)  q quit"
-        let left = status ?? keys
+        let left = editor != nil && !statusIsError ? keys : (status ?? keys)
         StatusLine(left: left, right: "", role: statusIsError ? .error : .status).render(into: &buffer, area: area, context: context)
     }
 

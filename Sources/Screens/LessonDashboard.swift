@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Lessons
 import Terminal
 import Training
@@ -12,7 +13,8 @@ struct LessonDashboard {
     let note: String?
 
     /// Loads the data and starts training; a one-line message when that cannot be done.
-    static func start(_ block: TrainBlock) -> Result<LessonDashboard, LessonDashboardError> {
+    /// With `savePath`, the weights are saved there when training stops or finishes.
+    static func start(_ block: TrainBlock, savePath: String? = nil) -> Result<LessonDashboard, LessonDashboardError> {
         var note: String?
         let split: DatasetSplit
         do {
@@ -33,8 +35,12 @@ struct LessonDashboard {
                                     batchSize: block.batchSize, learningRate: Float(block.learningRate),
                                     optimizer: optimizer, seed: UInt64(max(0, block.seed)))
         do {
+            if let savePath {
+                try FileManager.default.createDirectory(atPath: (savePath as NSString).deletingLastPathComponent,
+                                                        withIntermediateDirectories: true)
+            }
             let session = try TrainingSession(recipe: recipe, data: split,
-                                              options: TrainingSession.Options(previewInterval: 2))
+                                              options: TrainingSession.Options(savePath: savePath, previewInterval: 2))
             session.start()
             return .success(LessonDashboard(program: DashboardProgram(session: session), session: session, note: note))
         } catch {

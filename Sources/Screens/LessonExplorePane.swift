@@ -75,6 +75,11 @@ struct LessonExplorePane: Sendable {
     mutating func handle(_ event: Event) -> Bool {
         refusal = nil
         guard var model = explorer else { return event != .key(.character("q")) }
+        if let pinned = pinnedStep, case .key(let key) = event, !Self.keysWhilePinned.contains(key), model.editor == nil {
+            // New settings or values would change the answer the quiz expects.
+            refusal = "answer the quiz first: the explorer waits at step \(pinned), settings unchanged"
+            return true
+        }
         let command = model.update(event)
         if let pinned = pinnedStep, model.stepIndex != pinned - 1 || model.playing {
             // The quiz's step may not be passed (or left) until it is answered.
@@ -86,6 +91,12 @@ struct LessonExplorePane: Sendable {
         explorer = model
         return command != .quit
     }
+
+    /// Keys that only look around (the step is put back afterwards) while a quiz waits.
+    static let keysWhilePinned: Set<Key> = [
+        .left, .right, .home, .end, .tab, .backTab, .escape, .character("h"), .character("l"), .character(" "),
+        .character("g"), .character("G"), .character("p"), .character("?"), .character("q"),
+    ]
 
     /// The explorer's own status message (what a key did), if any.
     var status: (text: String, isError: Bool)? {

@@ -20,20 +20,25 @@ enum LessonPaneView {
     }
 
     static func renderTrain(_ block: TrainBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,
-                            dashboardAvailable: Bool, focused: Bool) {
-        let recipe = [
+                            focused: Bool, savePath: String?) {
+        var recipe = [
             "model: \(block.model == .cnn ? "the course CNN" : "the course autoencoder")",
             "data: \(block.data)",
             "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(Matrix.format(block.learningRate))"
                 + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(Matrix.format(block.momentum))" : ""),
             "batch size: \(block.batchSize), epochs: \(block.epochs), seed: \(block.seed)",
             "",
-            dashboardAvailable
-                ? (focused ? "Press Enter to open the training dashboard." : "Tab here, then Enter opens the training dashboard.")
-                : "The training dashboard is not available in this build.",
+            focused ? "Press Enter to open the training dashboard." : "Tab here, then Enter opens the training dashboard.",
+            "(CIFAR-10 when it is found, otherwise synthetic shapes.)",
             "Or, in a shell:",
             "  " + block.command + " --headless",
         ]
+        if let savePath {
+            recipe.insert("The weights are saved when training stops: \(savePath)", at: 7)
+        }
+        if block.model == .autoencoder {
+            recipe.insert((focused ? "Press i" : "Then i") + " to interpolate between two test images with those weights.", at: 7)
+        }
         var y = area.y
         for line in recipe {
             for wrapped in WrappedText(line, markup: false).plainLines(width: area.width) {

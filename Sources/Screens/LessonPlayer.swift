@@ -1,3 +1,4 @@
+import Foundation
 import Lessons
 import Terminal
 
@@ -51,6 +52,20 @@ public struct LessonPlayer {
     public let asciiNotation: Bool
     /// The training dashboard opened from a train block; it has every key while open.
     var dashboard: LessonDashboard?
+
+    /// The latent interpolation view (lesson 8), opened from an autoencoder's train block.
+    var interpolation: LessonInterpolation?
+
+    /// Whether the interpolation view is open over the lesson.
+    public var isInterpolating: Bool { interpolation != nil }
+
+    /// Where weights trained from a train block are kept: beside the progress folder
+    /// ($XDG_STATE_HOME/cnnlab/models/<model>.safetensors); nil without a store.
+    func checkpointPath(for model: TrainBlock.Model) -> String? {
+        guard let store else { return nil }
+        let state = (store.directory as NSString).deletingLastPathComponent
+        return state + "/models/\(model.rawValue).safetensors"
+    }
 
     /// Whether the training dashboard is open over the lesson.
     public var isTraining: Bool { dashboard != nil }

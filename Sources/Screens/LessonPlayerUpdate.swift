@@ -2,11 +2,17 @@ import Lessons
 import Terminal
 
 extension LessonPlayer {
-    /// Whether this build can open the training dashboard from a train block.
-    static var trainingAvailable: Bool { true }
-
     /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
     public mutating func update(_ event: Event) -> ProgramCommand {
+        if var view = interpolation {
+            if case .resize(let width, let height) = event { screenSize = (width, height) }
+            if case .key(let key) = event, !view.handle(key) {
+                interpolation = nil
+            } else {
+                interpolation = view
+            }
+            return .none
+        }
         if var open = dashboard {
             if case .resize(let width, let height) = event { screenSize = (width, height) }
             if open.update(event) {
@@ -93,17 +99,27 @@ extension LessonPlayer {
             }
             return
         case .train(let block):
+            if pressed == .character("i") && block.model == .autoencoder {
+                guard let path = checkpointPath(for: .autoencoder) else {
+                    message = "interpolation needs saved weights, and this lesson has no state folder"
+                    messageIsError = true
+                    return
+                }
+                switch LessonInterpolation.open(checkpoint: path) {
+                case .success(let view): interpolation = view
+                case .failure(let error):
+                    message = error.message
+                    messageIsError = true
+                }
+                return
+            }
             if pressed == .enter {
-                if Self.trainingAvailable {
-                    switch LessonDashboard.start(block) {
-                    case .success(let opened):
-                        dashboard = opened
-                    case .failure(let error):
-                        message = error.message
-                        messageIsError = true
-                    }
-                } else {
-                    message = "the training dashboard is not available in this build; run: \(block.command) --headless"
+                switch LessonDashboard.start(block, savePath: checkpointPath(for: block.model)) {
+                case .success(let opened):
+                    dashboard = opened
+                case .failure(let error):
+                    message = error.message
+                    messageIsError = true
                 }
                 return
             }

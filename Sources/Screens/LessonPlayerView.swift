@@ -59,6 +59,10 @@ struct LessonPlayerLayout: Equatable {
 
 extension LessonPlayer: TerminalProgram {
     public func view(into buffer: inout Buffer, context: RenderContext) {
+        if let interpolation {
+            interpolation.render(into: &buffer, context: context)
+            return
+        }
         if let dashboard {
             dashboard.program.view(into: &buffer, context: context)
             return
@@ -97,7 +101,7 @@ extension LessonPlayer: TerminalProgram {
         case .explore:
             return (explorers[PaneKey(step: stepIndex, pane: paneIndex)]?.contentHeight(width: width - 3) ?? 10) + 2
         case .model(let block): return block.rows.count + 6
-        case .train: return 10
+        case .train(let block): return block.model == .autoencoder ? 15 : 12
         case .pytorch(let code): return code.code.count + 2
         default: return 4
         }
@@ -144,7 +148,7 @@ extension LessonPlayer: TerminalProgram {
                 buffer.write(" \(arrows.arrowDown) more ", x: layout.textBox.maxX - 10, y: layout.textBox.maxY - 1,
                              role: .accent, context: context)
             }
-        } else if shownScroll > 0 || shownScroll < maxScroll {
+        } else if layout.text.height > 0 && (shownScroll > 0 || shownScroll < maxScroll) {
             // Under a narrow layout both marks share the pane's top border, just below the text.
             let marks = (shownScroll > 0 ? String(arrows.arrowUp) : "") + (shownScroll < maxScroll ? String(arrows.arrowDown) : "")
             buffer.write(" \(marks) more ", x: layout.textBox.maxX - 11, y: layout.textBox.maxY,
@@ -167,8 +171,8 @@ extension LessonPlayer: TerminalProgram {
         case .model(let block):
             LessonPaneView.renderModel(block, into: &buffer, area: area, context: context)
         case .train(let block):
-            LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context,
-                                       dashboardAvailable: LessonPlayer.trainingAvailable, focused: focus == .pane)
+            LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context, focused: focus == .pane,
+                                       savePath: checkpointPath(for: block.model))
         case .pytorch(let code):
             LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
         default:
@@ -182,11 +186,12 @@ extension LessonPlayer: TerminalProgram {
         if focus == .pane {
             let inside: String
             switch paneBlocks.indices.contains(paneIndex) ? paneBlocks[paneIndex] : nil {
-            case .explore?: inside = "explorer: \(g.leftArrowText) \(g.rightArrowText) step, p play, v view, ? keys, q back"
-            case .train?: inside = "Enter: open the dashboard"
+            case .explore?: inside = "explorer: \(g.leftArrowText)\(g.rightArrowText) step \(g.middleDot) p play \(g.middleDot) v view"
+            case .train(let block)?:
+                inside = "Enter: open the dashboard" + (block.model == .autoencoder ? " \(g.middleDot) i: interpolate" : "")
             default: inside = "pane"
             }
-            return inside + " \(g.middleDot) Tab: back to the text \(g.middleDot) ? help"
+            return inside + " \(g.middleDot) Tab or q: back to the text"
         }
         var parts = ["\(g.leftArrowText) \(g.rightArrowText) steps", "\(g.arrowUp)\(g.arrowDown) scroll"]
         if !paneBlocks.isEmpty { parts.append("Tab: pane") }

@@ -65,8 +65,6 @@ public struct ExploreRequest: Equatable, Sendable {
             let size = try kernel.map { (t) throws(ExploreError) in
                 try MatrixParser.parsePair(t, name: "--kernel (the pool window size)") } ?? Pair(2)
             setup.pool = PoolSettings(kernel: size, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
-            let probe = try PoolTrace(input: input, settings: setup.pool)
-            setup.upstream = try resolveUpstream(like: probe.output)
         case .conv, .convT:
             if operation == .convT && backward {
                 throw ExploreError("--backward is for conv and pool; convT shows its scatter and direct views (Tab)")
@@ -75,11 +73,11 @@ public struct ExploreRequest: Equatable, Sendable {
             setup.weight = weight
             setup.bias = try resolveBias(count: operation == .conv ? weight.batch : weight.channels)
             setup.conv = ConvSettings(stride: stride, padding: padding, dilation: dilation, outputPadding: outputPadding)
-            if operation == .conv {
-                let probe = try ConvTrace(input: input, weight: weight, bias: setup.bias, settings: setup.conv)
-                setup.upstream = try resolveUpstream(like: probe.output)
-            }
         }
+        let exploration = try setup.build()
+        guard upstream != nil else { return exploration }
+        if operation == .convT { throw ExploreError("--upstream is for the backward views of conv and pool") }
+        setup.upstream = try resolveUpstream(like: exploration.output)
         return try setup.build()
     }
 

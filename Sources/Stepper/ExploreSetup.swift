@@ -20,8 +20,17 @@ public struct ExploreSetup: Equatable, Sendable {
         self.conv = conv; self.pool = pool; self.upstream = upstream; self.backward = backward
     }
 
+    /// The most multiplications a trace may hold: every one is kept for display, so a huge
+    /// case would exhaust memory instead of teaching anything.
+    public static let maximumTaps = 2_000_000
+
     /// Checks the settings and computes the traces, or says what is wrong.
     public func build() throws(ExploreError) -> Exploration {
+        let taps = estimatedTaps
+        if taps > Self.maximumTaps {
+            throw ExploreError("this case has \(taps) multiplications to show; the explorer keeps at most "
+                + "\(Self.maximumTaps): use a smaller input, kernel, or fewer channels or filters")
+        }
         switch operation {
         case .pool:
             let probe = try PoolTrace(input: input, settings: pool)
@@ -39,6 +48,24 @@ public struct ExploreSetup: Equatable, Sendable {
             let trace = try ConvTransposeTrace(input: input, weight: weight, bias: bias, settings: conv)
             return Exploration(operation: .convT, convT: trace, zeroInsertion: try trace.directConvolution(),
                                backward: false, setup: self)
+        }
+    }
+
+    /// Roughly how many taps the traces will hold (an upper bound from the shapes).
+    var estimatedTaps: Int {
+        let k = kernelSize
+        let s = operation == .pool ? pool.stride : conv.stride
+        let p = operation == .pool ? pool.padding : conv.padding
+        // Upper bound on output positions: every stride position over the padded input.
+        let positions = ((input.height + 2 * p.height) / max(1, s.height) + 1) * ((input.width + 2 * p.width) / max(1, s.width) + 1)
+        switch operation {
+        case .pool: return input.batch * input.channels * positions * k.height * k.width
+        case .conv: return input.batch * (weight?.batch ?? 1) * input.channels * positions * k.height * k.width
+        case .convT:
+            // The scatter touches every input value times the kernel; the direct view about as many taps again.
+            let outChannels = weight?.channels ?? 1
+            let scatter = input.batch * outChannels * input.channels * input.height * input.width * k.height * k.width
+            return scatter * (1 + conv.stride.height * conv.stride.width)
         }
     }
 

@@ -32,13 +32,15 @@ public enum PyTorchText {
             if value.isNaN { return "nan" }
             if value.isInfinite { return value < 0 ? "-inf" : "inf" }
             if scientific { return String(format: "%.4e", Double(value)) }
-            if whole { return String(format: "%.0f", Double(value)) + "." }
+            if whole { return (value == 0 ? "0" : String(Int(value))) + "." }   // String(format:) is slow
             return String(format: "%.4f", Double(value))
         }
     }
 
     /// A value as a Python float literal ("3.", "-0.5"), so torch.tensor makes a float tensor.
-    static func floatLiteral(_ v: Float) -> String { v == v.rounded() ? String(format: "%.0f.", Double(v)) : NumberText.plain(v) }
+    static func floatLiteral(_ v: Float) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? "\(Int(v))." : NumberText.plain(v)
+    }
 
     static func list(_ t: Tensor4) -> String {
         let number = floatLiteral

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One line of a chart: points (x, y) joined by straight segments. Non-finite points
 /// break the line.
 public struct ChartSeries: Sendable {
@@ -29,6 +31,9 @@ public struct BrailleChart: Sendable {
     /// Texts under the x axis at its left end, middle and right end (nil: the x range numbers).
     public var xLabels: (left: String, middle: String, right: String)?
     public var showLegend: Bool
+    /// Decimals of the y-axis labels at most (trailing zeros dropped); nil picks them from
+    /// the span, about three significant digits (346.8 rather than 346.754).
+    public var yLabelDecimals: Int? = 3
 
     /// The ASCII markers of series 0, 1, 2, ... (the first one is '*').
     public static let asciiMarkers: [Character] = ["*", "+", "o", "x", "#"]
@@ -66,8 +71,9 @@ public struct BrailleChart: Sendable {
             area = area.inset(top: 1)
         }
         let (xr, yr) = ranges()
-        let top = ValueFormat.compact(yr.upperBound, maxDecimals: 3)
-        let bottom = ValueFormat.compact(yr.lowerBound, maxDecimals: 3)
+        let decimals = yLabelDecimals ?? Self.labelDecimals(span: yr.upperBound - yr.lowerBound)
+        let top = ValueFormat.compact(yr.upperBound, maxDecimals: decimals)
+        let bottom = ValueFormat.compact(yr.lowerBound, maxDecimals: decimals)
         let labelWidth = max(top.count, bottom.count)
         let plot = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: area.height - 2)
         guard plot.width >= 2, plot.height >= 1 else { return }
@@ -117,6 +123,13 @@ public struct BrailleChart: Sendable {
                 buffer[plot.x + column, plot.y + row] = Cell(character, style: context.style(series[index].role))
             }
         }
+    }
+
+    /// Decimals that tell the axis ends apart without noise: about three significant
+    /// digits of the span (346.8 and 336.6 for a span of 10; 0.123 for a span of 0.05).
+    static func labelDecimals(span: Double) -> Int {
+        guard span.isFinite, span > 0 else { return 2 }
+        return min(6, max(0, 2 - Int(log10(span).rounded(.down))))
     }
 
     /// `value` in `range` as a dot index 0..<steps (clamped).

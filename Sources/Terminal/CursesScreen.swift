@@ -150,14 +150,39 @@ final class CursesScreen {
                                       background: ColorPairs.reduce(style.background, mode: mode, colorCount: colorCount))
                 }
                 let scalar = cell.character.unicodeScalars.first?.value ?? 32
-                let printable = scalar >= 32 && scalar != 127 ? scalar : 32
-                _ = cnn_put_wch(window, Int32(index / buffer.width), Int32(index % buffer.width),
-                                wchar_t(bitPattern: printable), attributes, pair)
+                var printable = scalar >= 32 && scalar != 127 ? scalar : 32
+                // A double-width character would push the rest of the row one column right.
+                if printable >= 0x1100 && CursesScreen.isDoubleWidth(printable) { printable = 0x3F }
+                let (y, x) = (Int32(index / buffer.width), Int32(index % buffer.width))
+                let scalars = cell.character.unicodeScalars
+                if printable == scalar && scalars.count > 1 {   // a letter with combining marks
+                    let wide = scalars.map { wchar_t(bitPattern: $0.value) }
+                    _ = wide.withUnsafeBufferPointer {
+                        cnn_put_combined(window, y, x, $0.baseAddress, Int32($0.count), attributes, pair)
+                    }
+                } else {
+                    _ = cnn_put_wch(window, y, x, wchar_t(bitPattern: printable), attributes, pair)
+                }
             }
         }
         wnoutrefresh(window)
         doupdate()
         previous = buffer
+    }
+
+    /// True for characters terminals draw two columns wide (CJK, fullwidth forms, most
+    /// emoji): the locale's wcwidth when it knows, else the main East Asian Wide blocks.
+    static func isDoubleWidth(_ scalar: UInt32) -> Bool {
+        let width = cnn_wcwidth(wchar_t(bitPattern: scalar))
+        if width >= 0 { return width == 2 }
+        switch scalar {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF,
+             0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF,
+             0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
     }
 
     /// What ncurses holds for the cell at (x, y): character, attributes as `Attributes`,

@@ -90,7 +90,11 @@ public func runProgram<P: TerminalProgram>(_ program: inout P, capabilities: Ter
     defer { screen.close() }
     let context = RenderContext(capabilities: screen.capabilities)
     let clock = ContinuousClock()
-    var nextTick = program.tickInterval.map { clock.now + .milliseconds(Int($0 * 1000)) }
+    // At least 10 ms between ticks, so a zero or negative interval cannot spin the loop.
+    func tickDelay(_ seconds: Double) -> Duration {
+        .milliseconds(Int((seconds.isFinite ? min(max(seconds, 0.01), 86_400) : 1) * 1000))
+    }
+    var nextTick = program.tickInterval.map { clock.now + tickDelay($0) }
     var needsDraw = true
     while true {
         if let signal = takePendingSignal() { return .interrupted(signal: signal) }
@@ -125,7 +129,7 @@ public func runProgram<P: TerminalProgram>(_ program: inout P, capabilities: Ter
         }
         if let due = nextTick, clock.now >= due, let interval = program.tickInterval {
             events.append(.tick)
-            nextTick = clock.now + .milliseconds(Int(interval * 1000))
+            nextTick = clock.now + tickDelay(interval)
         } else if redraw?.consume() == true {
             events.append(.tick)
         }
@@ -134,7 +138,9 @@ public func runProgram<P: TerminalProgram>(_ program: inout P, capabilities: Ter
             needsDraw = true
         }
         if nextTick == nil, let interval = program.tickInterval {
-            nextTick = clock.now + .milliseconds(Int(interval * 1000))
+            nextTick = clock.now + tickDelay(interval)
+        } else if program.tickInterval == nil {
+            nextTick = nil   // the program stopped wanting ticks (for example, training is over)
         }
     }
 }

@@ -10,16 +10,18 @@ struct Explore: ParsableCommand {
         commandName: "explore",
         abstract: "Explore an operation step by step.",
         discussion: """
-            With no values it opens the course's worked example: the 4x4 input
-            [[2,3,5,0],[1,5,7,-9],[-5,2,1,1],[2,0,-2,4]] with the kernel [[1,0],[0,-1]]
-            (pool: a 2x2 window), stride 1.
-            Matrices: "2 3 5 0; 1 5 7 -9" (rows split by ';', channels by '|', filters by '||'),
-            a JSON list like [[2,3],[1,5]], or @file.json.
+            With no values it opens the course's worked example: the 4x4 input [[2,3,5,0],[1,5,7,-9],[-5,2,1,1],[2,0,-2,4]] with the kernel [[1,0],[0,-1]] (pool: a 2x2 window), stride 1. The stride defaults to 1 for pooling too, as in the course's example (PyTorch's max_pool2d defaults it to the window size).
+
+            Matrices: "2 3 5 0; 1 5 7 -9" (rows split by ';', channels by '|', filters by '||'), a JSON list like [[2,3],[1,5]], or @file.json.
+
+            In the explorer, ? lists the keys: → next, ← back, p play, Tab view, e edit, q quit.
+
             Examples:
               cnnlab explore conv --stride 2 --padding 1
               cnnlab explore pool --backward
               cnnlab explore convT --input "1 2; 3 4" --kernel 3x3 --stride 2
-              cnnlab explore conv --random 6x6 --kernel 3x3 --channels 3 --filters 2 --seed 7 --json
+              cnnlab explore conv --random 6x6 --kernel 3x3 --channels 3 --json
+              cnnlab explore pool --print --width 80 --height 24
             """)
 
     @Argument(help: "conv, pool or convT.")
@@ -57,6 +59,8 @@ struct Explore: ParsableCommand {
     var printFrames = false
     @Flag(help: "Write the trace as JSON to standard output.")
     var json = false
+    @Flag(help: "Measure drawing every step's frame at --width x --height (no terminal) and print the time per frame.")
+    var bench = false
     @Option(help: "Frame width for --print.")
     var width: Int = 100
     @Option(help: "Frame height for --print.")
@@ -67,6 +71,10 @@ struct Explore: ParsableCommand {
     var ascii = false
 
     mutating func run() throws {
+        // The root command declares --ascii and --no-color too, and ArgumentParser hands them
+        // to it even after `explore`: read them from the arguments as well.
+        ascii = ascii || CommandLine.arguments.contains("--ascii")
+        noColor = noColor || CommandLine.arguments.contains("--no-color")
         let exploration: Exploration
         do {
             exploration = try request().resolve()
@@ -79,6 +87,10 @@ struct Explore: ParsableCommand {
             return
         }
         var model = ExplorerModel(exploration)
+        if bench {
+            print(ExploreBenchmark.run(model, width: width, height: height))
+            return
+        }
         if printFrames {
             guard width >= 20, height >= 5 else {
                 FileHandle.standardError.write(Data("cnnlab explore: --width must be at least 20 and --height at least 5\n".utf8))

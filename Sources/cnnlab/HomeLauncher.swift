@@ -43,7 +43,7 @@ enum HomeLauncher {
         do {
             return try runProgram(&program, capabilities: capabilities)
         } catch let error as TerminalError {
-            throw ValidationError(error.description)
+            throw LessonFailure(error.description)
         }
     }
 

@@ -67,7 +67,7 @@ enum LessonLocator {
         let isPath = target.contains("/") || FileManager.default.fileExists(atPath: target)
         if isPath {
             guard FileManager.default.fileExists(atPath: target) else {
-                throw ValidationError("no lesson file at \(target)")
+                throw LessonFailure("no lesson file at \(target)")
             }
             let name = ((target as NSString).lastPathComponent as NSString).deletingPathExtension
             return LessonLibrary.Entry(name: name, path: target)
@@ -75,7 +75,7 @@ enum LessonLocator {
         let library = try library()
         guard let entry = library.entry(named: target) else {
             let names = library.entries.map(\.name).joined(separator: ", ")
-            throw ValidationError("no lesson named '\(target)' in \(library.directory) (lessons: \(names))")
+            throw LessonFailure("no lesson named '\(target)' in \(library.directory) (lessons: \(names))")
         }
         return entry
     }
@@ -83,7 +83,13 @@ enum LessonLocator {
     static func library() throws -> LessonLibrary {
         switch LessonLibrary.locate() {
         case .success(let library): return library
-        case .failure(let error): throw ValidationError(error.message)
+        case .failure(let error): throw LessonFailure(error.message)
         }
     }
+}
+
+/// A lesson command that cannot go on: printed as one line ("Error: ..."), without the usage.
+struct LessonFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }

@@ -75,6 +75,9 @@ struct EvalCaseParsingTests {
         ("unknown-param", [("\"dilation\"", "\"dilations\"")], "params.dilations", "not a parameter"),
         ("fractional-stride", [("\"stride\": [1, 1]", "\"stride\": [1.5, 1]")], "params.stride", "whole number"),
         ("params-type", [("{\"stride\": [1, 1], \"padding\": [0, 0], \"dilation\": [1, 1]}", "[1, 1]")], "params", "object"),
+        ("huge-dilation", [("\"dilation\": [1, 1]", "\"dilation\": [1e12, 1e12]")], "params.dilation", "at most"),
+        ("huge-padding", [("\"padding\": [0, 0]", "\"padding\": [10000, 10000]")], "output", "too large"),
+        ("big-padding", [("\"padding\": [0, 0]", "\"padding\": [3000, 3000]")], "output", "at most"),
         ("float-overflow", [("[1, 5, 7, -9]", "[1, 5, 7, 1e39]")], "input[0][0][1][3]", "32-bit float"),
     ] as [(String, [(String, String)], String, String)])
     func refusals(name: String, replacements: [(String, String)], field: String, reason: String) throws {
@@ -122,11 +125,33 @@ struct EvalCaseParsingTests {
         #expect(ok.evaluate(.fast).output == [6, 8, 14, 16])
         #expect(ok.evaluate(.fast).gradWeight == nil)
         #expect(try Self.error(pool("{\"stride\": [2, 2]}"))?.field == "params.kernel_size")
+        let defaultStride = try Self.parse(pool("{\"kernel_size\": 2, \"stride\": []}"))[0].get()
+        #expect(defaultStride.evaluate(.reference).output == [6, 8, 14, 16])
         #expect(try Self.error(pool("{\"kernel_size\": 2}", extra: "\"weight\": [[[[1]]]],"))?.field == "weight")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"weight\": null}"))?.field == "params.weight")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"ceil_mode\": 1}"))?.field == "params.ceil_mode")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"padding\": 2}"))?.field == "params.padding")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"stride\": 0}"))?.field == "params.stride")
+    }
+
+    @Test("an unbatched C x H x W case runs as a batch of one and prints without the batch dimension")
+    func unbatched() throws {
+        let text = Self.variant("unbatched", [
+            ("\"input\": [[[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]]",
+             "\"input\": [[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]"),
+            ("[[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]", "[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]")])
+        let opCase = try Self.parse(text)[0].get()
+        #expect(opCase.unbatched)
+        let result = opCase.evaluate(.fast)
+        let batched = try Self.parse(Self.goodConv)[0].get().evaluate(.fast)
+        #expect(result.output == batched.output && result.gradInput == batched.gradInput && result.gradWeight == batched.gradWeight)
+        #expect(result.outputShape == [1, 3, 3] && result.inputShape == [1, 4, 4])
+        #expect(OpCaseJSON.object(result).contains("\"output\": [[[-3.0, -4.0, 14.0], [-1.0, 4.0, 6.0], [-5.0, 4.0, -3.0]]]"))
+        // grad_output must follow the input's layout.
+        let mixed = Self.variant("mixed", [
+            ("\"input\": [[[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]]",
+             "\"input\": [[[2, 3, 5, 0], [1, 5, 7, -9], [-5, 2, 1, 1], [2, 0, -2, 4]]]")])
+        #expect(try Self.error(mixed)?.field == "grad_output")
     }
 
     @Test("a case without a name is named by its position")

@@ -63,6 +63,43 @@ struct FastMatchesReferenceTests {
         }
     }
 
+    @Test("larger, odd batches: work split across threads and chunks must not change a value")
+    func largeOddBatches() throws {
+        var rng = TestRandom(seed: 7)
+        let geometries: [OpCase.Geometry] = [
+            .conv2d(try Conv2dGeometry(batch: 13, inChannels: 3, outChannels: 8, input: 32, kernel: 5)),
+            .conv2d(try Conv2dGeometry(batch: 7, inChannels: 8, outChannels: 16, input: 14, kernel: 5)),
+            .conv2d(try Conv2dGeometry(batch: 5, inChannels: 4, outChannels: 6, input: Size2D(17, 23), kernel: 3,
+                                       stride: Size2D(2, 1), padding: Size2D(2, 0), dilation: Size2D(1, 2))),
+            .maxPool2d(try MaxPool2dGeometry(batch: 17, channels: 8, input: 28, kernel: 2, stride: 2)),
+            .maxPool2d(try MaxPool2dGeometry(batch: 9, channels: 5, input: Size2D(15, 13), kernel: 2, stride: 2, ceilMode: true)),
+            .maxPool2d(try MaxPool2dGeometry(batch: 6, channels: 3, input: Size2D(16, 16), kernel: 3, stride: 2, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 11, inChannels: 16, outChannels: 8, input: 8, kernel: 4,
+                                                         stride: 2, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 7, inChannels: 5, outChannels: 3, input: Size2D(9, 6), kernel: 3,
+                                                         stride: Size2D(3, 2), padding: Size2D(1, 0), outputPadding: 1,
+                                                         dilation: Size2D(1, 2))),
+        ]
+        for (i, g) in geometries.enumerated() {
+            let opCase = OpCase.random(g, rng: &rng, hasBias: true) { i % 2 == 0 ? $0.tiedFloats($1) : $0.floats($1) }
+            Self.compare(opCase, label: "large #\(i) \(g)")
+        }
+        // Activations over more values than one thread's share.
+        let count = 300_001
+        let x = rng.floats(count).map { $0 * 6 }, dy = rng.floats(count)
+        var y = [Float](repeating: 0, count: count), yRef = y, dx = y, dxRef = y
+        x.withUnsafeBufferPointer { x in dy.withUnsafeBufferPointer { dy in
+        y.withUnsafeMutableBufferPointer { y in yRef.withUnsafeMutableBufferPointer { yRef in
+        dx.withUnsafeMutableBufferPointer { dx in dxRef.withUnsafeMutableBufferPointer { dxRef in
+            reluForward(input: x.baseAddress!, output: y.baseAddress!, count: count)
+            reluForwardReference(input: x.baseAddress!, output: yRef.baseAddress!, count: count)
+            reluBackward(output: y.baseAddress!, gradOutput: dy.baseAddress!, gradInput: dx.baseAddress!, count: count)
+            reluBackwardReference(input: x.baseAddress!, gradOutput: dy.baseAddress!, gradInput: dxRef.baseAddress!, count: count)
+        }}}}}}
+        #expect(y == yRef)
+        #expect(dx == dxRef)
+    }
+
     @Test("linear, fast and reference, with and without bias")
     func linear() throws {
         var rng = TestRandom(seed: 5)

@@ -63,7 +63,8 @@ struct GeometryTests {
         #expect(Self.conv2dError(input: 3, kernel: 4)?.reason.contains("larger than the padded input") == true)
         #expect(Self.conv2dError(dilation: 3, input: 3, kernel: 2)?.field == "weight")
         #expect(Self.conv2dError(padding: 1, input: 3, kernel: 4) == nil)
-        #expect(Self.conv2dError(padding: Size2D(1 << 40, 0))?.field == "output")
+        #expect(Self.conv2dError(padding: Size2D(1 << 40, 0))?.field == "params.padding")
+        #expect(Self.conv2dError(padding: Size2D(1 << 23, 0))?.field == "output (height, width)")
     }
 
     @Test("conv_transpose2d refuses output_padding not smaller than stride or dilation, and empty outputs")
@@ -100,6 +101,14 @@ struct GeometryTests {
         #expect(error(stride: 0)?.field == "params.stride")
         #expect(error(input: 2, kernel: 3)?.field == "params.kernel_size")
         #expect(error(kernel: 0)?.field == "params.kernel_size")
+        // Huge values are refused before any arithmetic could overflow.
+        do {
+            _ = try MaxPool2dGeometry(batch: 1, channels: 1, input: 4, kernel: Size2D(square: 1 << 39),
+                                      dilation: Size2D(square: 1 << 39))
+            Issue.record("a kernel of 2^39 was accepted")
+        } catch {
+            #expect(error.field == "params.kernel_size")
+        }
         // Ceil mode keeps a window that starts inside the input even when it overhangs (as PyTorch).
         #expect(error(input: 3, kernel: 4, stride: 4, ceilMode: true) == nil)
         #expect(error(input: 3, kernel: 4, stride: 4, ceilMode: false)?.field == "params.kernel_size")

@@ -59,6 +59,8 @@ struct LessonParserTests {
         #expect(explore.input == ExploreBlock.courseInput)
         let quiz = try #require(first.quizzes.first)
         #expect(quiz.line == 15)
+        #expect(quiz.keyLines == ["question": 16, "answer": 17, "hints": 18, "explanation": 19])
+        #expect(explore.keyLines == ["op": 11, "stride": 12])
         #expect(quiz.answer == .numeric(value: 4, tolerance: 0))
         #expect(quiz.hints == ["one", "two"])
         #expect(quiz.explanation == "Because.")

@@ -111,7 +111,11 @@ struct ExplorerKeyTests {
         #expect(m.setup.weight!.values == [2, 0, 0, -1])
         let expected: Float = 2 * 2 - 5   // the new corner weight 2 times the input's 2
         #expect(m.currentValue == expected)
-        press(&m, [.character("e"), .right, .character("-"), .character("3"), .escape])
+        press(&m, [.character("e"), .right, .character("-"), .character("3")])
+        let editing = frame(m).joined(separator: "\n")
+        #expect(editing.contains("editing kernel (0,1): -3_  Enter keeps  Esc cancels"))
+        #expect(editing.contains("(-3_)"))   // the cursor cell, marked even in colour
+        press(&m, [.escape])
         #expect(m.setup.weight!.values == [2, 0, 0, -1])
         #expect(m.editor == nil)
         press(&m, [.backTab, .character("e"), .down, .right, .character("9"), .enter])
@@ -120,6 +124,18 @@ struct ExplorerKeyTests {
         #expect(m.statusIsError)   // "--" is not a number: still editing
         #expect(m.editor != nil)
         press(&m, [.escape])
+    }
+
+    @Test("pool backward: the upstream gradient is editable and routed as typed")
+    func editUpstream() throws {
+        var m = try model(ExploreRequest(operation: .pool, backward: true))
+        press(&m, [.backTab])
+        #expect(m.focus == .upstream)
+        press(&m, [.character("e"), .character("3"), .enter])   // upstream[0,0] = 3, routed to the 5 at (1,1)
+        #expect(m.exploration.pool!.upstream.values[0] == 3)
+        #expect(m.exploration.pool!.gradInput.values == [0, 0, 0, 0, 0, 4, 4, 0, 0, 2, 0, 0, 0, 0, 0, 1])
+        press(&m, [.character("]")])   // stride 2 changes the output shape: the upstream returns to ones
+        #expect(m.exploration.pool!.upstream.values == [1, 1, 1, 1])
     }
 
     @Test("play advances on ticks and stops at the end; speed keys change the pace")
@@ -185,6 +201,18 @@ struct ExplorerKeyTests {
         #expect(text.contains("> ?<"))
         #expect(!text.contains("= −1"))
         #expect(text.contains("what is output[1,0]?"))
+    }
+
+    @Test("ASCII notation for terminals without UTF-8")
+    func ascii() throws {
+        var m = try model()
+        m.asciiNotation = true
+        var buffer = Buffer(width: 80, height: 24)
+        m.view(into: &buffer, rect: buffer.area, context: RenderContext(capabilities: .plainASCII))
+        #expect(buffer.text.contains("2x1 + 3x0 + 1x0 + 5x(-1) = -3"))
+        #expect(buffer.text.contains("H_out = floor((4 + 2*0 - 1*(2-1) - 1)/1) + 1 = 3"))
+        let allASCII = buffer.text.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(allASCII)
     }
 
     @Test("a terminal below the minimum says the size it needs")

@@ -22,6 +22,9 @@ struct ExplorerSnapshotTests {
         Scene(name: "pool-tie", request: ExploreRequest(operation: .pool), step: 6),
         Scene(name: "pool-backward-last", request: ExploreRequest(operation: .pool, backward: true), step: 8),
         Scene(name: "convT-step6", request: ExploreRequest(operation: .convT), step: 5),
+        Scene(name: "conv-channels", request: ExploreRequest(
+            operation: .conv, input: "1 2 0; 0 1 3; 2 2 1 | 0 1 1; 1 0 2; 3 1 0",
+            kernel: "1 0; 0 1 | 0 1; 1 0 || 1 1; 0 0 | 0 0; 1 1", bias: "1, -1"), step: 1),
     ]
 
     static let sizes = [(80, 24), (120, 40)]
@@ -84,6 +87,15 @@ struct ExplorerSnapshotTests {
         let backward = try Self.frame(Self.scenes[4], width: 80, height: 24, capabilities: .monochrome).text
         #expect(backward.contains("grad(3,3) 0 +1 → 1"))
         for row in ["0  0  0  0", "0  2  4  0", "0  2  0  0", "0  0  0 *1*"] { #expect(backward.contains(row)) }
+    }
+
+    @Test("two channels: both drawn, each channel's sum, and the sum across channels with the bias")
+    func channels() throws {
+        let text = try Self.frame(Self.scenes[6], width: 120, height: 40, capabilities: .monochrome).text
+        #expect(text.contains("input ch1") && text.contains("input ch2"))
+        #expect(text.contains("ch1: 2×1 + 0×0 + 1×0 + 3×1 = 5"))
+        #expect(text.contains("ch2: 1×0 + 1×1 + 0×1 + 2×0 = 1"))
+        #expect(text.contains("sum across channels: 5 + 1 + bias 1 = 7"))
     }
 
     @Test("in colour the roles have distinct styles on the right cells")

@@ -1,5 +1,6 @@
 import Foundation
 import Lessons
+import Stepper
 import Terminal
 import Testing
 @testable import Screens
@@ -7,7 +8,8 @@ import Testing
 @Suite("Lesson player")
 struct LessonPlayerTests {
     /// Signs that a frame shows a problem instead of the lesson.
-    static let errorMarks = ["⚠", "cannot be shown", "terminal too small", "line 0:"]
+    static let errorMarks = ["⚠", "cannot be shown", "terminal too small", "line 0:", "the explorer needs at least",
+                             "refused"]
 
     func expectClean(_ frame: Buffer, _ where_: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for mark in Self.errorMarks {
@@ -139,6 +141,10 @@ struct LessonPlayerTests {
         player.press(.character("p"))
         #expect(explorer(player)?.explorer?.stepIndex == 0)
         #expect(explorer(player)?.isPlaying == false)
+        // Settings cannot change under the question either.
+        player.press(.character("]"))
+        #expect(player.message?.contains("settings unchanged") == true)
+        #expect(explorer(player)?.explorer?.setup.conv.stride == Pair(1))
         player.press(.tab)
         player.type("5")
         player.press(.enter)

@@ -21,6 +21,15 @@ struct PyTorchTextTests {
             """)
     }
 
+    @Test("samples are separated by two blank lines, as torch/_tensor_str.py does")
+    func batchPrint() {
+        let zeros = Tensor4(batch: 2, channels: 1, height: 1, width: 2)
+        #expect(PyTorchText.tensor(zeros) == "tensor([[[[0., 0.]]],\n\n\n        [[[0., 0.]]]])")
+        var big = Tensor4(batch: 1, channels: 1, height: 1, width: 2)
+        big.values = [1e9, 1]
+        #expect(PyTorchText.tensor(big) == "tensor([[[[1.0000e+09, 1.0000e+00]]]])")
+    }
+
     @Test("the code names the function and the settings")
     func code() throws {
         let lines = PyTorchText.code(try ExploreRequest(operation: .conv, stride: "2", padding: "1").resolve())

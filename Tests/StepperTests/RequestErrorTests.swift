@@ -55,6 +55,13 @@ struct RequestErrorTests {
             == "the kernel has 1 channel(s) but the input has 2: give one kernel slice per input channel, separated by '|'")
     }
 
+    @Test("a case too large to show is refused before any trace is built")
+    func tooLarge() {
+        let text = message(ExploreRequest(operation: .conv, kernel: "7x7", channels: 16, filters: 16, random: "64x64"))
+        #expect(text?.hasPrefix("this case has ") == true)
+        #expect(text?.hasSuffix("use a smaller input, kernel, or fewer channels or filters") == true)
+    }
+
     @Test("@file.json and inline JSON lists")
     func jsonInput() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("stepper-input-\(getpid()).json").path

@@ -98,6 +98,11 @@ import Testing
         let cell = try #require(screen.cellOnScreen(x: 2, y: 2))
         #expect(cell.character == "▀" && cell.attributes == .bold && cell.foreground == 196 && cell.background == 25)
         #expect(screen.cellOnScreen(x: 3, y: 2)?.character == "×")
+        var wide = buffer
+        wide.write("你", x: 0, y: 0)
+        screen.draw(wide)
+        #expect(screen.cellOnScreen(x: 0, y: 0)?.character == "?")   // never a double-width cell
+        #expect(CursesScreen.isDoubleWidth(0x1F642) && !CursesScreen.isDoubleWidth(0x2580))
         let corner = try #require(screen.cellOnScreen(x: 19, y: 4))
         #expect(corner.character == "u" && corner.attributes == [.underline, .reverse] && corner.foreground == -1)
         // Hundreds of colour pairs: numbers above 255 must still carry the right colours.

@@ -185,3 +185,21 @@ import Testing
         #expect(buffer.lines == [" Conv  [Pool]"])
     }
 }
+
+@Suite struct ChartLabelTests {
+    @Test func axisLabelsKeepAboutThreeSignificantDigitsOfTheSpan() {
+        #expect(BrailleChart.labelDecimals(span: 10.2) == 1)
+        #expect(BrailleChart.labelDecimals(span: 2.3) == 2)
+        #expect(BrailleChart.labelDecimals(span: 0.05) == 4)
+        #expect(BrailleChart.labelDecimals(span: 500) == 0)
+        var buffer = Buffer(width: 20, height: 5)
+        var chart = BrailleChart(series: [ChartSeries(name: "loss", values: [346.754, 336.569])], showLegend: false)
+        chart.render(into: &buffer, area: buffer.area, context: RenderContext(capabilities: .plainASCII))
+        #expect(buffer.lines[0].hasPrefix("346.754|*"))   // the default keeps 3 decimals
+        chart.yLabelDecimals = nil
+        buffer = Buffer(width: 20, height: 5)
+        chart.render(into: &buffer, area: buffer.area, context: RenderContext(capabilities: .plainASCII))
+        #expect(buffer.lines[0].hasPrefix("346.8|*"))
+        #expect(buffer.lines[2].hasPrefix("336.6|"))
+    }
+}

@@ -6,6 +6,11 @@ struct NestedList {
     var values: [Float]
 
     static func read(_ value: JSONValue?, field: String, rank: Int) throws(ShapeError) -> NestedList {
+        try read(value, field: field, ranks: [rank])
+    }
+
+    /// Accepts any of `ranks` (the first is the one named in messages).
+    static func read(_ value: JSONValue?, field: String, ranks: [Int]) throws(ShapeError) -> NestedList {
         guard let value, value != .null else { throw ShapeError(field: field, reason: "missing") }
         var shape: [Int] = []
         var probe = value
@@ -14,8 +19,10 @@ struct NestedList {
             guard let first = items.first else { break }
             probe = first
         }
-        guard shape.count == rank else {
-            let names = rank == 4 ? " (N x C x H x W)" : ""
+        guard ranks.contains(shape.count) else {
+            let rank = ranks[0]
+            var names = rank == 4 ? " (N x C x H x W)" : ""
+            if ranks.contains(3) && rank == 4 { names += " or 3 (C x H x W)" }
             throw ShapeError(field: field, reason: "must be nested lists of rank \(rank)\(names), got rank \(shape.count)")
         }
         if let zero = shape.firstIndex(of: 0) {

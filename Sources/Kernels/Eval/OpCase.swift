@@ -22,6 +22,9 @@ public struct OpCase: Sendable {
     public var weight: [Float]?
     public var bias: [Float]?
     public var gradOutput: [Float]
+    /// The case gave input and grad_output without a batch dimension (C x H x W, as PyTorch
+    /// accepts): it runs as a batch of one, and results are printed without the batch dimension.
+    public var unbatched = false
 
     public var op: Op {
         switch geometry {
@@ -83,8 +86,17 @@ extension OpCase {
             throw ShapeError(field: "op", reason: "must be one of \(choices), got \(describe(opValue))")
         }
         let params = try ParamReader(fields["params"])
-        let input = try NestedList.read(fields["input"], field: "input", rank: 4)
+        var input = try NestedList.read(fields["input"], field: "input", ranks: [4, 3])
+        let unbatched = input.shape.count == 3
+        if unbatched { input.shape.insert(1, at: 0) }
         let shape = input.shape
+        /// grad_output in the input's layout (batched or not), checked against the output's shape.
+        func readGradOutput(_ geometry: Geometry) throws(ShapeError) -> [Float] {
+            let gradOutput = try NestedList.read(fields["grad_output"], field: "grad_output", rank: unbatched ? 3 : 4)
+            let expected = unbatched ? Array(geometry.outputShape.dropFirst()) : geometry.outputShape
+            try requireShape(gradOutput.shape, expected)
+            return gradOutput.values
+        }
         switch op {
         case .conv2d, .convTranspose2d:
             let weight = try NestedList.read(fields["weight"], field: "weight", rank: 4)
@@ -118,10 +130,9 @@ extension OpCase {
             if let bias, bias.shape != [outChannels] {
                 throw ShapeError(field: "bias", reason: "must hold \(outChannels) values (one per output channel), got shape \(bias.shape)")
             }
-            let gradOutput = try NestedList.read(fields["grad_output"], field: "grad_output", rank: 4)
-            try requireShape(gradOutput.shape, geometry.outputShape)
+            try requireEvaluable(geometry)
             return OpCase(name: name, geometry: geometry, input: input.values, weight: weight.values,
-                          bias: bias?.values, gradOutput: gradOutput.values)
+                          bias: bias?.values, gradOutput: try readGradOutput(geometry), unbatched: unbatched)
         case .maxPool2d:
             try params.allow(["kernel_size", "stride", "padding", "dilation", "ceil_mode"])
             for field in ["weight", "bias"] where fields[field] != nil && fields[field] != .null {
@@ -133,10 +144,25 @@ extension OpCase {
                 batch: shape[0], channels: shape[1], input: Size2D(shape[2], shape[3]), kernel: kernel,
                 stride: try params.optionalPair("stride") ?? kernel, padding: try params.pair("padding", default: 0),
                 dilation: try params.pair("dilation", default: 1), ceilMode: try params.bool("ceil_mode", default: false)))
-            let gradOutput = try NestedList.read(fields["grad_output"], field: "grad_output", rank: 4)
-            try requireShape(gradOutput.shape, geometry.outputShape)
+            try requireEvaluable(geometry)
             return OpCase(name: name, geometry: geometry, input: input.values, weight: nil, bias: nil,
-                          gradOutput: gradOutput.values)
+                          gradOutput: try readGradOutput(geometry), unbatched: unbatched)
+        }
+    }
+
+    /// The most values one evaluation may hold in a tensor or workspace (256 MB of Floats): a
+    /// typo such as a padding of 10000 gets a message instead of exhausting memory.
+    public static let maximumEvaluationElements = 1 << 26
+
+    private static func requireEvaluable(_ geometry: Geometry) throws(ShapeError) {
+        let workspace: Int = switch geometry {
+        case .conv2d(let g): g.im2col.count
+        case .convTranspose2d(let g): g.im2col.count
+        case .maxPool2d: 0
+        }
+        let output = geometry.outputShape.reduce(1, *)
+        if max(output, workspace) > maximumEvaluationElements {
+            throw ShapeError(field: "output", reason: "shape \(geometry.outputShape) is too large: it needs \(max(output, workspace)) values of working memory; cnnlab eval handles at most \(maximumEvaluationElements) (check padding, stride and dilation)")
         }
     }
 

@@ -71,8 +71,10 @@ extension OpCase {
         }}}}}}}}
         if gradWeight != nil { gradWeight = gradWeightBuffer }
         if gradBias != nil { gradBias = gradBiasBuffer }
-        return OpCaseResult(name: name, output: output, outputShape: geometry.outputShape, gradInput: gradInput,
-                            inputShape: geometry.inputShape, gradWeight: gradWeight,
+        let dropBatch = unbatched ? 1 : 0
+        return OpCaseResult(name: name, output: output, outputShape: Array(geometry.outputShape.dropFirst(dropBatch)),
+                            gradInput: gradInput, inputShape: Array(geometry.inputShape.dropFirst(dropBatch)),
+                            gradWeight: gradWeight,
                             weightShape: geometry.weightShape, gradBias: gradBias)
     }
 }

@@ -32,6 +32,8 @@ struct ParamReader {
         switch fields[name] {
         case nil, .null?:
             return nil
+        case .array(let items)? where items.isEmpty:
+            return nil   // PyTorch reads stride=[] as "the default" (the kernel size for pooling)
         case .number(let n)?:
             return Size2D(square: try integer(n, field: field))
         case .array(let items)? where items.count == 2:

@@ -31,7 +31,7 @@ public struct Conv2dGeometry: Sendable, Equatable {
         let extent = Size2D(OutputSize.effectiveKernel(kernel.height, dilation: dilation.height),
                             OutputSize.effectiveKernel(kernel.width, dilation: dilation.width))
         if extent.height > padded.height || extent.width > padded.width {
-            throw ShapeError(field: "weight", reason: "the kernel (extent \(extent) with dilation) is larger than the padded input \(padded)")
+            throw ShapeError(field: "weight", reason: "the kernel, spanning \(extent) with dilation \(dilation), is larger than the padded input \(padded)")
         }
         let output = Size2D(
             OutputSize.convolution(input: input.height, kernel: kernel.height, stride: stride.height,
@@ -42,7 +42,7 @@ public struct Conv2dGeometry: Sendable, Equatable {
         _ = try checkedElementCount([batch, inChannels, input.height, input.width], field: "input")
         _ = try checkedElementCount([batch, outChannels, output.height, output.width], field: "output")
         _ = try checkedElementCount([inChannels, kernel.height, kernel.width, batch, output.height, output.width],
-                                    field: "im2col workspace")
+                                    field: "output")
         self.batch = batch
         self.inChannels = inChannels
         self.outChannels = outChannels

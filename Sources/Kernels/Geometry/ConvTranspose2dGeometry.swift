@@ -48,7 +48,7 @@ public struct ConvTranspose2dGeometry: Sendable, Equatable {
         _ = try checkedElementCount([batch, inChannels, input.height, input.width], field: "input")
         _ = try checkedElementCount([batch, outChannels, output.height, output.width], field: "output")
         _ = try checkedElementCount([outChannels, kernel.height, kernel.width, batch, input.height, input.width],
-                                    field: "im2col workspace")
+                                    field: "output")
         self.batch = batch
         self.inChannels = inChannels
         self.outChannels = outChannels

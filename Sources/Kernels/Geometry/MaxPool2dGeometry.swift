@@ -40,7 +40,7 @@ public struct MaxPool2dGeometry: Sendable, Equatable {
             let padded = Size2D(input.height + 2 * padding.height, input.width + 2 * padding.width)
             let extent = Size2D(OutputSize.effectiveKernel(kernel.height, dilation: dilation.height),
                                 OutputSize.effectiveKernel(kernel.width, dilation: dilation.width))
-            throw ShapeError(field: "params.kernel_size", reason: "the window (extent \(extent) with dilation) is larger than the padded input \(padded): the output would be empty")
+            throw ShapeError(field: "params.kernel_size", reason: "the window, spanning \(extent) with dilation \(dilation), is larger than the padded input \(padded): the output would be empty")
         }
         _ = try checkedElementCount([batch, channels, input.height, input.width], field: "input")
         _ = try checkedElementCount([batch, channels, output.height, output.width], field: "output")

@@ -22,24 +22,34 @@ func checkedElementCount(_ factors: [Int], field: String) throws(ShapeError) -> 
     for factor in factors {
         let (result, overflow) = product.multipliedReportingOverflow(by: factor)
         if overflow || result > maximumElementCount {
-            throw ShapeError(field: field, reason: "too large (more than \(maximumElementCount) elements)")
+            throw ShapeError(field: field, reason: "too large: more than \(maximumElementCount) values of working memory (check padding, stride and dilation)")
         }
         product = result
     }
     return product
 }
 
-/// Checks that every entry of a size is at least `minimum`.
+/// The largest size, stride, padding or dilation accepted: keeps every later product of two
+/// of them far from overflowing.
+public let maximumDimension = 1 << 24
+
+/// Checks that every entry of a size is at least `minimum` (and at most `maximumDimension`).
 func requireAtLeast(_ minimum: Int, _ value: Size2D, field: String) throws(ShapeError) {
     if value.height < minimum || value.width < minimum {
         let rule = minimum == 0 ? "must not be negative" : "must be at least \(minimum)"
         throw ShapeError(field: field, reason: "\(rule), got \(value)")
     }
+    if value.height > maximumDimension || value.width > maximumDimension {
+        throw ShapeError(field: field, reason: "must be at most \(maximumDimension), got \(value)")
+    }
 }
 
-/// Checks that a single count is at least `minimum`.
+/// Checks that a single count is at least `minimum` (and at most `maximumDimension`).
 func requireAtLeast(_ minimum: Int, _ value: Int, field: String) throws(ShapeError) {
     if value < minimum {
         throw ShapeError(field: field, reason: "must be at least \(minimum), got \(value)")
+    }
+    if value > maximumDimension {
+        throw ShapeError(field: field, reason: "must be at most \(maximumDimension), got \(value)")
     }
 }

@@ -1,4 +1,5 @@
 /// Plain 2-D convolution, written straight from the definition: the yardstick for `Conv2d.swift`.
+/// Sums run in Double so that the yardstick stays exact to Float precision even over long sums.
 
 /// input [N, Cin, H, W], weight [Cout, Cin, kH, kW], bias [Cout] or nil -> output [N, Cout, OH, OW].
 public func conv2dForwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -8,7 +9,7 @@ public func conv2dForwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Flo
         for co in 0..<g.outChannels {
             for oy in 0..<oh {
                 for ox in 0..<ow {
-                    var sum: Float = bias?[co] ?? 0
+                    var sum = Double(bias?[co] ?? 0)
                     for ci in 0..<g.inChannels {
                         for ky in 0..<g.kernel.height {
                             let iy = oy * g.stride.height - g.padding.height + ky * g.dilation.height
@@ -18,11 +19,11 @@ public func conv2dForwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Flo
                                 if ix < 0 || ix >= w { continue }
                                 let x = input[((n * g.inChannels + ci) * h + iy) * w + ix]
                                 let k = weight[((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx]
-                                sum += x * k
+                                sum += Double(x) * Double(k)
                             }
                         }
                     }
-                    output[((n * g.outChannels + co) * oh + oy) * ow + ox] = sum
+                    output[((n * g.outChannels + co) * oh + oy) * ow + ox] = Float(sum)
                 }
             }
         }
@@ -35,13 +36,15 @@ public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Fl
                                     gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
-    gradInput?.update(repeating: 0, count: g.inputCount)
+    var dx = [Double](repeating: 0, count: g.inputCount)
+    var dw = [Double](repeating: 0, count: g.weightCount)
+    var db = [Double](repeating: 0, count: g.outChannels)
     for n in 0..<g.batch {
         for co in 0..<g.outChannels {
             for oy in 0..<oh {
                 for ox in 0..<ow {
-                    let d = gradOutput[((n * g.outChannels + co) * oh + oy) * ow + ox]
-                    gradBias?[co] += d
+                    let d = Double(gradOutput[((n * g.outChannels + co) * oh + oy) * ow + ox])
+                    db[co] += d
                     for ci in 0..<g.inChannels {
                         for ky in 0..<g.kernel.height {
                             let iy = oy * g.stride.height - g.padding.height + ky * g.dilation.height
@@ -51,8 +54,8 @@ public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Fl
                                 if ix < 0 || ix >= w { continue }
                                 let xi = ((n * g.inChannels + ci) * h + iy) * w + ix
                                 let ki = ((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx
-                                gradWeight[ki] += input[xi] * d
-                                gradInput?[xi] += weight[ki] * d
+                                dw[ki] += Double(input[xi]) * d
+                                dx[xi] += Double(weight[ki]) * d
                             }
                         }
                     }
@@ -60,4 +63,7 @@ public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Fl
             }
         }
     }
+    for i in 0..<g.weightCount { gradWeight[i] += Float(dw[i]) }
+    if let gradBias { for co in 0..<g.outChannels { gradBias[co] += Float(db[co]) } }
+    if let gradInput { for i in 0..<g.inputCount { gradInput[i] = Float(dx[i]) } }
 }

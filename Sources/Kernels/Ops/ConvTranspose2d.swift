@@ -1,21 +1,47 @@
-/// Fast 2-D transposed convolution: one `cblas_sgemm` produces every kernel-weighted copy of the
-/// input for the whole batch, and col2im scatters them onto the output. It is the backward
-/// data pass of a convolution, so it reuses the same im2col layout with image and grid swapped.
+/// Fast 2-D transposed convolution: a GEMM produces every kernel-weighted copy of the input and
+/// col2im scatters them onto the output. It is the backward data pass of a convolution, so it
+/// reuses the same im2col layout with image and grid swapped. As in `Conv2d.swift`, the batch is
+/// cut into slices that run on the kernel threads, and each slice works a few images at a time
+/// so that the columns stay in the core's cache.
 /// `ConvTranspose2dReference.swift` holds the plain loops these must equal.
 
 /// Scratch memory for the fast transposed-convolution kernels, sized for one geometry.
 public final class ConvTranspose2dWorkspace: @unchecked Sendable {
     public let geometry: ConvTranspose2dGeometry
-    /// [Cin, N * H * W]: the forward input in channel-major order, kept for the weight gradient;
-    /// the backward pass then reuses it for the input gradient.
-    let channelMajorInput: FloatBuffer
-    /// [Cout * kH * kW, N * H * W]: the scattered columns (forward) or im2col of the upstream gradient.
+    let slices: BatchSlices
+    /// Images per GEMM: enough for about `Conv2dWorkspace.targetColumns` input positions.
+    let chunkImages: Int
+    /// [N, Cin, H, W]: the forward input, kept for the weight gradient.
+    let savedInput: FloatBuffer
+    /// Per slice: [Cout * kH * kW, chunk * H * W] scattered columns (forward) or im2col of the
+    /// upstream gradient (backward).
     let columns: FloatBuffer
+    /// Per slice: [Cin, chunk * H * W] channel-major input (forward, weight gradient) and then
+    /// input gradient, when a chunk holds several images.
+    let channelMajor: FloatBuffer
+    /// Per slice: partial weight [Cin * Cout * kH * kW] and bias [Cout] gradients, summed in slice order.
+    let partialWeight: FloatBuffer
+    let partialBias: FloatBuffer
 
     public init(_ geometry: ConvTranspose2dGeometry) {
         self.geometry = geometry
-        channelMajorInput = FloatBuffer(count: geometry.inChannels * geometry.im2col.columns)
-        columns = FloatBuffer(count: geometry.im2col.count)
+        slices = BatchSlices(batch: geometry.batch)
+        let positions = geometry.input.area
+        let largestSlice = (geometry.batch + slices.count - 1) / slices.count
+        chunkImages = max(1, min(largestSlice, Conv2dWorkspace.targetColumns / positions))
+        let chunkColumns = chunkImages * positions
+        savedInput = FloatBuffer(count: geometry.inputCount)
+        columns = FloatBuffer(count: slices.count * geometry.im2col.rows * chunkColumns)
+        channelMajor = FloatBuffer(count: chunkImages > 1 ? slices.count * geometry.inChannels * chunkColumns : 0)
+        partialWeight = FloatBuffer(count: slices.count * geometry.weightCount)
+        partialBias = FloatBuffer(count: slices.count * geometry.outChannels)
+    }
+
+    /// The im2col layout of `images` consecutive images.
+    func layout(images: Int) -> Im2colLayout {
+        let g = geometry
+        return Im2colLayout(batch: images, channels: g.outChannels, image: g.output, grid: g.input,
+                            kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation)
     }
 }
 
@@ -40,25 +66,43 @@ func swapBatchAndChannels(batch: Int, channels: Int, planeSize: Int, from src: U
 /// Forward: every input value x[n, ci, iy, ix] adds x * weight[ci, co, ky, kx] to
 ///   output[n, co, iy*S - P + ky*D, ix*S - P + kx*D] (dropped where that falls outside), plus bias[co].
 /// input [N, Cin, H, W], weight [Cin, Cout, kH, kW], bias [Cout] or nil, output [N, Cout, OH, OW].
-/// Keeps the input in `workspace` for `convTranspose2dBackward`.
+/// Keeps a copy of the input in `workspace` for `convTranspose2dBackward`.
 public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>,
                                    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                                   output: UnsafeMutablePointer<Float>, workspace: ConvTranspose2dWorkspace) {
-    precondition(workspace.geometry == g, "convTranspose2dForward: workspace was sized for another geometry")
-    let layout = g.im2col
-    let rows = layout.rows, positions = layout.columns
-    let inputT = workspace.channelMajorInput.pointer, columns = workspace.columns.pointer
-    swapBatchAndChannels(batch: g.batch, channels: g.inChannels, planeSize: g.input.area, from: input, to: inputT)
-    // columns [Cout*kH*kW, positions] = weight^T [Cout*kH*kW, Cin] * inputT [Cin, positions]
-    sgemm(transposeA: true, m: rows, n: positions, k: g.inChannels, a: weight, lda: rows,
-          b: inputT, ldb: positions, beta: 0, c: columns, ldc: positions)
-    let planeSize = g.output.area
-    for n in 0..<g.batch {
-        for co in 0..<g.outChannels {
-            (output + (n * g.outChannels + co) * planeSize).update(repeating: bias?[co] ?? 0, count: planeSize)
+                                   output: UnsafeMutablePointer<Float>, workspace ws: ConvTranspose2dWorkspace) {
+    precondition(ws.geometry == g, "convTranspose2dForward: workspace was sized for another geometry")
+    let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels
+    let inImage = cin * planeSize, outPlane = g.output.area, outImage = g.outChannels * outPlane
+    let chunkColumns = ws.chunkImages * planeSize
+    KernelThreads.forEachSlice(ws.slices.count) { s in
+        let images = ws.slices.images(s)
+        let columns = ws.columns.pointer + s * rows * chunkColumns
+        let scratch = ws.channelMajor.pointer + s * cin * chunkColumns
+        for first in stride(from: images.lowerBound, to: images.upperBound, by: ws.chunkImages) {
+            let count = min(ws.chunkImages, images.upperBound - first)
+            let n = count * planeSize
+            let x = input + first * inImage
+            (ws.savedInput.pointer + first * inImage).update(from: x, count: count * inImage)
+            // One image [Cin, H, W] is already channel-major.
+            let inputT: UnsafePointer<Float>
+            if count == 1 {
+                inputT = x
+            } else {
+                swapBatchAndChannels(batch: count, channels: cin, planeSize: planeSize, from: x, to: scratch)
+                inputT = UnsafePointer(scratch)
+            }
+            // columns [Cout*kH*kW, n] = weight^T [Cout*kH*kW, Cin] * inputT [Cin, n]
+            sgemm(transposeA: true, m: rows, n: n, k: cin, a: weight, lda: rows,
+                  b: inputT, ldb: n, beta: 0, c: columns, ldc: n)
+            let y = output + first * outImage
+            for i in 0..<count {
+                for co in 0..<g.outChannels {
+                    (y + i * outImage + co * outPlane).update(repeating: bias?[co] ?? 0, count: outPlane)
+                }
+            }
+            col2imAccumulate(ws.layout(images: count), columns: columns, images: y)
         }
     }
-    col2imAccumulate(layout, columns: columns, images: output)
 }
 
 /// Backward of `convTranspose2dForward`, which must have run on the same workspace just before.
@@ -67,30 +111,54 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
 public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>,
                                     weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-                                    workspace: ConvTranspose2dWorkspace) {
-    precondition(workspace.geometry == g, "convTranspose2dBackward: workspace was sized for another geometry")
-    let layout = g.im2col
-    let rows = layout.rows, positions = layout.columns
-    let inputT = workspace.channelMajorInput.pointer, columns = workspace.columns.pointer
-    im2col(layout, images: gradOutput, columns: columns)
-    if let gradBias {
-        let planeSize = g.output.area
-        for n in 0..<g.batch {
-            for co in 0..<g.outChannels {
-                let plane = gradOutput + (n * g.outChannels + co) * planeSize
-                var sum: Float = 0
-                for i in 0..<planeSize { sum += plane[i] }
-                gradBias[co] += sum
+                                    workspace ws: ConvTranspose2dWorkspace) {
+    precondition(ws.geometry == g, "convTranspose2dBackward: workspace was sized for another geometry")
+    let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels, cout = g.outChannels
+    let inImage = cin * planeSize, outPlane = g.output.area, outImage = cout * outPlane
+    let chunkColumns = ws.chunkImages * planeSize
+    let weightCount = g.weightCount
+    KernelThreads.forEachSlice(ws.slices.count) { s in
+        let images = ws.slices.images(s)
+        let columns = ws.columns.pointer + s * rows * chunkColumns
+        let scratch = ws.channelMajor.pointer + s * cin * chunkColumns
+        let partialWeight = ws.partialWeight.pointer + s * weightCount
+        let partialBias = ws.partialBias.pointer + s * cout
+        partialWeight.update(repeating: 0, count: weightCount)
+        partialBias.update(repeating: 0, count: cout)
+        for first in stride(from: images.lowerBound, to: images.upperBound, by: ws.chunkImages) {
+            let count = min(ws.chunkImages, images.upperBound - first)
+            let n = count * planeSize
+            let dy = gradOutput + first * outImage
+            im2col(ws.layout(images: count), images: dy, columns: columns)
+            for i in 0..<count {
+                for co in 0..<cout {
+                    partialBias[co] += sumFloats(dy + i * outImage + co * outPlane, count: outPlane)
+                }
+            }
+            let x = ws.savedInput.pointer + first * inImage
+            let inputT: UnsafePointer<Float>
+            if count == 1 {
+                inputT = UnsafePointer(x)
+            } else {
+                swapBatchAndChannels(batch: count, channels: cin, planeSize: planeSize, from: x, to: scratch)
+                inputT = UnsafePointer(scratch)
+            }
+            // partialWeight [Cin, rows] += inputT [Cin, n] * columns^T [n, rows]
+            sgemm(transposeB: true, m: cin, n: rows, k: n, a: inputT, lda: n,
+                  b: columns, ldb: n, beta: 1, c: partialWeight, ldc: rows)
+            guard let gradInput else { continue }
+            // gradInputT [Cin, n] = weight [Cin, rows] * columns [rows, n]
+            let dx = gradInput + first * inImage
+            let gradInputT = count == 1 ? dx : scratch
+            sgemm(m: cin, n: n, k: rows, a: weight, lda: rows, b: columns, ldb: n, beta: 0, c: gradInputT, ldc: n)
+            if count > 1 {
+                swapBatchAndChannels(batch: count, channels: cin, planeSize: planeSize,
+                                     from: scratch, to: dx, inverse: true)
             }
         }
     }
-    // gradWeight [Cin, rows] += inputT [Cin, positions] * columns^T [positions, rows]
-    sgemm(transposeB: true, m: g.inChannels, n: rows, k: positions, a: inputT, lda: positions,
-          b: columns, ldb: positions, beta: 1, c: gradWeight, ldc: rows)
-    guard let gradInput else { return }
-    // gradInputT [Cin, positions] = weight [Cin, rows] * columns [rows, positions]
-    sgemm(m: g.inChannels, n: positions, k: rows, a: weight, lda: rows,
-          b: columns, ldb: positions, beta: 0, c: inputT, ldc: positions)
-    swapBatchAndChannels(batch: g.batch, channels: g.inChannels, planeSize: g.input.area,
-                         from: inputT, to: gradInput, inverse: true)
+    addPartialGradients(ws.partialWeight.pointer, slices: ws.slices.count, count: weightCount, into: gradWeight)
+    if let gradBias {
+        addPartialGradients(ws.partialBias.pointer, slices: ws.slices.count, count: cout, into: gradBias)
+    }
 }

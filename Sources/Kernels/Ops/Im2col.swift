@@ -32,6 +32,14 @@ public struct Im2colLayout: Sendable, Equatable {
 /// Unrolls every receptive field of the batch into columns.
 /// images [batch, channels, image.height, image.width] -> columns [rows, columns] (see `Im2colLayout`).
 public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    if layout.isDense && layout.grid.width >= 8 {
+        im2colDense(layout, images: images, columns: columns)
+        return
+    }
+    if layout.isColumnStrided {
+        im2colStrided(layout, images: images, columns: columns)
+        return
+    }
     let h = layout.image.height, w = layout.image.width
     let gh = layout.grid.height, gw = layout.grid.width
     let sh = layout.stride.height, sw = layout.stride.width
@@ -54,7 +62,7 @@ public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
                             let src = plane + iy * w + colOffset
                             for gx in 0..<valid.lowerBound { dst[gx] = 0 }
                             if sw == 1 {
-                                for gx in valid { dst[gx] = src[gx] }
+                                copyFloats(from: src + valid.lowerBound, to: dst + valid.lowerBound, count: valid.count)
                             } else {
                                 for gx in valid { dst[gx] = src[gx * sw] }
                             }
@@ -72,6 +80,14 @@ public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
 /// columns [rows, columns] -> images [batch, channels, image.height, image.width] (accumulated:
 /// the caller zeroes `images` first when it wants a fresh result).
 public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: UnsafeMutablePointer<Float>) {
+    if layout.isColumnStrided {
+        col2imStrided(layout, columns: columns, images: images)
+        return
+    }
+    if layout.isDense {
+        col2imDense(layout, columns: columns, images: images)
+        return
+    }
     let h = layout.image.height, w = layout.image.width
     let gh = layout.grid.height, gw = layout.grid.width
     let sh = layout.stride.height, sw = layout.stride.width
@@ -91,12 +107,98 @@ public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Floa
                         if iy >= 0 && iy < h {
                             let dst = plane + iy * w + colOffset
                             if sw == 1 {
-                                for gx in valid { dst[gx] += src[gx] }
+                                addFloats(src + valid.lowerBound, into: dst + valid.lowerBound, count: valid.count)
                             } else {
                                 for gx in valid { dst[gx * sw] += src[gx] }
                             }
                         }
                         src += gw
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// dst[0..<count] = src[0..<count], eight at a time: rows here are 4 to 32 values, too short
+/// for a call to memmove to pay off.
+@inline(__always)
+func copyFloats(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self),
+                                                    as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { dst[i] = src[i]; i += 1 }
+}
+
+/// dst[0..<count] += src[0..<count], eight at a time.
+@inline(__always)
+func addFloats(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let sum = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD8<Float>.self)
+            + UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { dst[i] += src[i]; i += 1 }
+}
+
+extension Im2colLayout {
+    /// Stride 1, no padding, no dilation: every tap reads inside the image (the CNN's convolutions).
+    var isDense: Bool { stride == 1 && padding == 0 && dilation == 1 }
+}
+
+/// `im2col` for dense layouts with grids at least 8 wide: each grid row is a straight copy of an
+/// image row, done as 8-value blocks, the last one overlapping the one before it (so no scalar tail).
+func im2colDense(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+    let h = layout.image.height, w = layout.image.width
+    let gh = layout.grid.height, gw = layout.grid.width
+    let kh = layout.kernel.height, kw = layout.kernel.width
+    let columnCount = layout.columns
+    let lastBlock = gw - 8
+    for c in 0..<layout.channels {
+        for ky in 0..<kh {
+            for kx in 0..<kw {
+                var dst = columns + ((c * kh + ky) * kw + kx) * columnCount
+                for n in 0..<layout.batch {
+                    var src = images + (n * layout.channels + c) * h * w + ky * w + kx
+                    for _ in 0..<gh {
+                        var x = 0
+                        while x < lastBlock {
+                            UnsafeMutableRawPointer(dst + x).storeBytes(
+                                of: UnsafeRawPointer(src + x).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                            x += 8
+                        }
+                        UnsafeMutableRawPointer(dst + lastBlock).storeBytes(
+                            of: UnsafeRawPointer(src + lastBlock).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        src += w
+                        dst += gw
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `col2imAccumulate` for dense layouts: each grid row adds straight onto an image row, in the
+/// general loop's order.
+func col2imDense(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: UnsafeMutablePointer<Float>) {
+    let h = layout.image.height, w = layout.image.width
+    let gh = layout.grid.height, gw = layout.grid.width
+    let kh = layout.kernel.height, kw = layout.kernel.width
+    var src = columns
+    for c in 0..<layout.channels {
+        for ky in 0..<kh {
+            for kx in 0..<kw {
+                for n in 0..<layout.batch {
+                    var dst = images + (n * layout.channels + c) * h * w + ky * w + kx
+                    for _ in 0..<gh {
+                        addFloats(src, into: dst, count: gw)
+                        src += gw
+                        dst += w
                     }
                 }
             }

@@ -9,12 +9,27 @@
 /// -1 for a window that holds no input position).
 public func maxPool2dForward(_ g: MaxPool2dGeometry, input: UnsafePointer<Float>,
                              output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let slices = BatchSlices(batch: g.batch)
+    KernelThreads.forEachSlice(slices.count) { s in
+        let images = slices.images(s)
+        let planes = (images.lowerBound * g.channels)..<(images.upperBound * g.channels)
+        if g.isPlainTwoByTwo {
+            maxPool2x2Forward(g, planes: planes, input: input, output: output, argmax: argmax)
+        } else {
+            maxPoolForward(g, planes: planes, input: input, output: output, argmax: argmax)
+        }
+    }
+}
+
+/// The general window loop of `maxPool2dForward`, over some planes (image-channel pairs).
+func maxPoolForward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
+                    output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
     let (sh, sw, ph, pw, dh, dw) = (g.stride.height, g.stride.width, g.padding.height, g.padding.width,
                                     g.dilation.height, g.dilation.width)
     let extentH = OutputSize.effectiveKernel(g.kernel.height, dilation: dh)
     let extentW = OutputSize.effectiveKernel(g.kernel.width, dilation: dw)
-    for plane in 0..<(g.batch * g.channels) {
+    for plane in planes {
         let src = input + plane * h * w
         let planeStart = plane * h * w
         var dst = output + plane * oh * ow
@@ -53,9 +68,140 @@ public func maxPool2dForward(_ g: MaxPool2dGeometry, input: UnsafePointer<Float>
 /// gradOutput [N, C, OH, OW], argmax from the forward pass -> gradInput [N, C, H, W] (overwritten).
 public func maxPool2dBackward(_ g: MaxPool2dGeometry, gradOutput: UnsafePointer<Float>,
                               argmax: UnsafePointer<Int32>, gradInput: UnsafeMutablePointer<Float>) {
-    gradInput.update(repeating: 0, count: g.inputCount)
-    for i in 0..<g.outputCount {
-        let target = Int(argmax[i])
-        if target >= 0 { gradInput[target] += gradOutput[i] }
+    // Every window lies inside its own image, so slices of images write disjoint memory.
+    let slices = BatchSlices(batch: g.batch)
+    let inImage = g.channels * g.input.area, outImage = g.channels * g.output.area
+    KernelThreads.forEachSlice(slices.count) { s in
+        let images = slices.images(s)
+        (gradInput + images.lowerBound * inImage).update(repeating: 0, count: images.count * inImage)
+        for i in (images.lowerBound * outImage)..<(images.upperBound * outImage) {
+            let target = Int(argmax[i])
+            if target >= 0 { gradInput[target] += gradOutput[i] }
+        }
+    }
+}
+
+extension MaxPool2dGeometry {
+    /// 2x2 windows, stride 2, no padding or dilation, every window inside the input: the course's
+    /// pooling, which `maxPool2x2Forward` runs eight windows at a time.
+    var isPlainTwoByTwo: Bool {
+        kernel == 2 && stride == 2 && padding == 0 && dilation == 1
+            && 2 * output.height <= input.height && 2 * output.width <= input.width
+    }
+}
+
+/// `maxPoolForward` for `isPlainTwoByTwo` geometries, eight output columns at a time. The taps are
+/// visited in row-major order with the same rule as the general loop (a larger value or a NaN
+/// replaces the best so far), so ties and NaNs resolve identically.
+func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
+                       output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    if ow < 4 {
+        maxPool2x2ForwardNarrow(g, planes: planes, input: input, output: output, argmax: argmax)
+        return
+    }
+    if ow < 8 {
+        maxPool2x2ForwardFour(g, planes: planes, input: input, output: output, argmax: argmax)
+        return
+    }
+    let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+    // Column starts of the 8-wide blocks; the last block overlaps the one before when ow % 8 != 0.
+    let lastStart = ow - 8
+    for plane in planes {
+        let src = input + plane * h * w
+        let planeStart = Int32(plane * h * w)
+        for oy in 0..<oh {
+            let top = src + 2 * oy * w, bottom = top + w
+            let dst = output + (plane * oh + oy) * ow
+            let arg = argmax + (plane * oh + oy) * ow
+            var ox = 0
+            while true {
+                let start = min(ox, lastStart)
+                let x = 2 * start
+                let rowTop = UnsafeRawPointer(top + x).loadUnaligned(as: SIMD16<Float>.self)
+                let rowBottom = UnsafeRawPointer(bottom + x).loadUnaligned(as: SIMD16<Float>.self)
+                let base = SIMD8<Int32>(repeating: planeStart + Int32(2 * oy * w + x)) &+ lanes
+                var best = rowTop.evenHalf
+                var index = base
+                func visit(_ v: SIMD8<Float>, _ offset: Int32) {
+                    let wins = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: wins)
+                    index.replace(with: base &+ offset, where: wins)
+                }
+                visit(rowTop.oddHalf, 1)
+                visit(rowBottom.evenHalf, Int32(w))
+                visit(rowBottom.oddHalf, Int32(w) + 1)
+                UnsafeMutableRawPointer(dst + start).storeBytes(of: best, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(arg + start).storeBytes(of: index, as: SIMD8<Int32>.self)
+                if start == lastStart { break }
+                ox += 8
+            }
+        }
+    }
+}
+
+/// `maxPool2x2Forward` four windows at a time, for outputs 4 to 7 columns wide (the CNN's second
+/// pooling: 5). The last block overlaps the first when ow < 8.
+func maxPool2x2ForwardFour(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
+                           output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    let lanes = SIMD4<Int32>(0, 2, 4, 6)
+    for plane in planes {
+        let src = input + plane * h * w
+        let planeStart = Int32(plane * h * w)
+        for oy in 0..<oh {
+            let top = src + 2 * oy * w, bottom = top + w
+            let dst = output + (plane * oh + oy) * ow
+            let arg = argmax + (plane * oh + oy) * ow
+            var start = 0
+            while true {
+                let x = 2 * start
+                let rowTop = UnsafeRawPointer(top + x).loadUnaligned(as: SIMD8<Float>.self)
+                let rowBottom = UnsafeRawPointer(bottom + x).loadUnaligned(as: SIMD8<Float>.self)
+                let base = SIMD4<Int32>(repeating: planeStart + Int32(2 * oy * w + x)) &+ lanes
+                var best = rowTop.evenHalf
+                var index = base
+                func visit(_ v: SIMD4<Float>, _ offset: Int32) {
+                    let wins = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: wins)
+                    index.replace(with: base &+ offset, where: wins)
+                }
+                visit(rowTop.oddHalf, 1)
+                visit(rowBottom.evenHalf, Int32(w))
+                visit(rowBottom.oddHalf, Int32(w) + 1)
+                UnsafeMutableRawPointer(dst + start).storeBytes(of: best, as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(arg + start).storeBytes(of: index, as: SIMD4<Int32>.self)
+                if start == ow - 4 { break }
+                start = ow - 4
+            }
+        }
+    }
+}
+
+/// `maxPool2x2Forward` one window at a time, for outputs narrower than four columns.
+func maxPool2x2ForwardNarrow(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
+                             output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    for plane in planes {
+        let planeStart = plane * h * w
+        var dst = output + plane * oh * ow
+        var arg = argmax + plane * oh * ow
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                let first = planeStart + 2 * oy * w + 2 * ox
+                var best = input[first], bestIndex = first
+                func visit(_ tap: Int) {
+                    let v = input[tap]
+                    if v > best || v.isNaN { best = v; bestIndex = tap }
+                }
+                visit(first + 1)
+                visit(first + w)
+                visit(first + w + 1)
+                dst[ox] = best
+                arg[ox] = Int32(bestIndex)
+            }
+            dst += ow
+            arg += ow
+        }
     }
 }

@@ -1,8 +1,9 @@
 /// Compute-wide settings.
 public enum Compute {
-    /// Threads the kernels may use (OpenBLAS's thread count).
-    public static var threadCount: Int { BLASRuntime.threadCount }
+    /// Threads the kernels use.
+    public static var threadCount: Int { KernelThreads.count }
 
-    /// Sets the threads the kernels may use (at least 1).
-    public static func setThreadCount(_ count: Int) { BLASRuntime.setThreadCount(count) }
+    /// Sets the threads the kernels use (at least 1). The kernels split each batch across them
+    /// and run OpenBLAS single-threaded inside (see `KernelThreads`).
+    public static func setThreadCount(_ count: Int) { KernelThreads.setCount(count) }
 }

@@ -44,8 +44,9 @@ public final class ConvTranspose2d: Layer, @unchecked Sendable {
     public var description: String {
         var text = "ConvTranspose2d(\(inChannels), \(outChannels), kernel_size=\(kernelSize), stride=\(stride)"
         if padding != 0 { text += ", padding=\(padding)" }
-        if outputPadding != 0 { text += ", output_padding=\(outputPadding)" }
+        // PyTorch's order: padding, dilation, output_padding.
         if dilation != 1 { text += ", dilation=\(dilation)" }
+        if outputPadding != 0 { text += ", output_padding=\(outputPadding)" }
         if bias == nil { text += ", bias=False" }
         return text + ")"
     }

@@ -1,0 +1,153 @@
+import Datasets
+import Foundation
+import NeuralNet
+
+/// What `cnnlab bench` trains: one course model with the course's recipe, the same as
+/// ../shared/bench/pytorch_peer.py runs (CNN: cross-entropy, SGD lr 0.01 momentum 0.9;
+/// autoencoder: summed squared error over the batch size, Adam lr 1e-3), on the CIFAR-10 images
+/// when found, otherwise on seeded random CIFAR-shaped data.
+final class BenchWorkload {
+    enum Kind: String, CaseIterable {
+        case cnn, autoencoder
+
+        /// The name pytorch_peer.py uses.
+        var peerName: String { self == .cnn ? "cnn" : "ae" }
+    }
+
+    let kind: Kind
+    let model: Sequential
+    let batchSize: Int
+    private let optimizer: any Optimizer
+    private let crossEntropy = CrossEntropyLoss()
+    private let squaredError = SquaredErrorLoss(reduction: .sumOverBatch)
+    private let images: ImageDataset
+    /// The batch buffers, allocated once for the full batch size (the last batch of an epoch may be smaller).
+    private let full: Tensor
+    private let partial: Tensor
+    private var labels: [Int]
+    private var partialLabels: [Int]
+    private var order: BatchOrder
+    private var epoch = 0
+    private var nextBatch = 0
+    private let seed: UInt64 = 0
+
+    init(kind: Kind, images: ImageDataset, batchSize: Int) {
+        self.kind = kind
+        self.images = images
+        self.batchSize = batchSize
+        model = kind == .cnn ? CourseModels.cnn(seed: seed) : CourseModels.autoencoder(seed: seed)
+        optimizer = kind == .cnn
+            ? SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
+            : Adam(parameters: model.parameters, learningRate: 1e-3)
+        full = Tensor(zeros: [batchSize] + CourseModels.cnnImageShape)
+        let remainder = images.count % batchSize
+        partial = Tensor(zeros: [max(remainder, 1)] + CourseModels.cnnImageShape)
+        labels = [Int](repeating: 0, count: batchSize)
+        partialLabels = [Int](repeating: 0, count: max(remainder, 1))
+        order = BatchOrder(count: images.count, batchSize: batchSize, seed: seed, epoch: 0)
+    }
+
+    /// The images of the training set (one epoch).
+    var epochImages: Int { images.count }
+
+    /// Loads the next batch of the current epoch (a new shuffled epoch after the last one) and
+    /// returns it; `labels` then holds its classes.
+    func nextInput() -> Tensor {
+        if nextBatch == order.batchCount {
+            epoch += 1
+            nextBatch = 0
+            order = BatchOrder(count: images.count, batchSize: batchSize, seed: seed, epoch: epoch)
+        }
+        let indices = order.batch(nextBatch)
+        nextBatch += 1
+        let isFull = indices.count == batchSize
+        let input = isFull ? full : partial
+        input.withBatchPointer { images.fillBatch(indices: indices, into: $0) }
+        if isFull {
+            labels.withUnsafeMutableBufferPointer { images.fillLabels(indices: indices, into: $0.baseAddress!) }
+        } else {
+            partialLabels.withUnsafeMutableBufferPointer { images.fillLabels(indices: indices, into: $0.baseAddress!) }
+        }
+        return input
+    }
+
+    /// One training step on `input`: forward, loss, zeroed gradients, backward, update. Returns the loss.
+    @discardableResult
+    func step(_ input: Tensor) -> Float {
+        let output = model.forward(input)
+        let loss = self.loss(output, input)
+        optimizer.zeroGradients()
+        _ = model.backward(loss.gradient, needsInputGradient: false)
+        optimizer.step()
+        return loss.value
+    }
+
+    /// The same step layer by layer, adding each layer's forward and backward seconds to `times`.
+    @discardableResult
+    func timedStep(_ input: Tensor, into times: inout [LayerClock]) -> Float {
+        var x = input
+        for (index, layer) in model.layers.enumerated() {
+            let start = LayerClock.Reading()
+            x = layer.forward(x)
+            times[index].addForward(since: start)
+        }
+        let loss = self.loss(x, input)
+        optimizer.zeroGradients()
+        var gradient = loss.gradient
+        for (index, layer) in model.layers.enumerated().reversed() {
+            let start = LayerClock.Reading()
+            // As Sequential.backward(_:needsInputGradient: false): the first layer skips its input gradient.
+            gradient = layer.backward(gradient, needsInputGradient: index > 0)
+            times[index].addBackward(since: start)
+        }
+        optimizer.step()
+        return loss.value
+    }
+
+    private func loss(_ output: Tensor, _ input: Tensor) -> (value: Float, gradient: Tensor) {
+        switch kind {
+        case .cnn: crossEntropy(output, labels: input.shape[0] == batchSize ? labels : partialLabels)
+        case .autoencoder: squaredError(output, target: input)
+        }
+    }
+}
+
+extension Tensor {
+    /// The values as a mutable pointer, for filling a batch in place.
+    fileprivate func withBatchPointer(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+        scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// Monotonic wall-clock seconds, and the CPU seconds used by every thread of the process (which
+/// on a busy machine shows the work done apart from the time spent waiting for a core).
+enum BenchClock {
+    static func now() -> Double { read(CLOCK_MONOTONIC) }
+    static func processCPU() -> Double { read(CLOCK_PROCESS_CPUTIME_ID) }
+
+    private static func read(_ clock: clockid_t) -> Double {
+        var t = timespec()
+        clock_gettime(clock, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+}
+
+/// Seconds spent in one layer: wall clock and process CPU time, forward and backward.
+struct LayerClock {
+    struct Reading {
+        let wall = BenchClock.now()
+        let cpu = BenchClock.processCPU()
+    }
+
+    var forward = 0.0, backward = 0.0, forwardCPU = 0.0, backwardCPU = 0.0
+
+    mutating func addForward(since start: Reading) {
+        forward += BenchClock.now() - start.wall
+        forwardCPU += BenchClock.processCPU() - start.cpu
+    }
+
+    mutating func addBackward(since start: Reading) {
+        backward += BenchClock.now() - start.wall
+        backwardCPU += BenchClock.processCPU() - start.cpu
+    }
+}

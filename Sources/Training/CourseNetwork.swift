@@ -13,8 +13,10 @@ final class CourseNetwork {
     /// Input tensors by batch size (a full batch and the epoch's short last one), made once.
     private var inputs: [Int: Tensor] = [:]
     private var labels: [Int] = []
-    /// Parameter values before the latest step, to undo a step that made the loss non-finite.
-    private var lastGood: [[Float]] = []
+    /// Parameter values at the start of the current epoch, to go back to when the loss stops
+    /// being finite. (Undoing a single step is not enough: weights that blew up but are still
+    /// finite produce NaN again at the next step.)
+    private var epochStartParameters: [[Float]] = []
 
     init(recipe: TrainingRecipe) throws {
         kind = recipe.model
@@ -56,18 +58,26 @@ final class CourseNetwork {
         return StepResult(loss: loss, correct: correct)
     }
 
-    /// Copies the parameter values (cheap next to a step: about 0.1 M floats for the CNN).
-    func keepLastGoodParameters() {
+    /// Saves the parameter values at the start of an epoch into buffers kept for the purpose.
+    func keepEpochStartParameters() {
         let parameters = model.parameters
-        if lastGood.count != parameters.count { lastGood = parameters.map { $0.value.scalars } ; return }
-        for (index, parameter) in parameters.enumerated() { lastGood[index] = parameter.value.scalars }
+        if epochStartParameters.count != parameters.count {
+            epochStartParameters = parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        }
+        for (index, parameter) in parameters.enumerated() {
+            epochStartParameters[index].withUnsafeMutableBufferPointer { saved in
+                parameter.value.scalars.withUnsafeBufferPointer { current in _ = saved.update(fromContentsOf: current) }
+            }
+        }
     }
 
-    /// Puts back the values saved by `keepLastGoodParameters` and starts the optimiser afresh
-    /// (its momentum or moments came from the bad step too).
-    func restoreLastGoodParameters(learningRate: Float) {
-        for (index, parameter) in model.parameters.enumerated() where index < lastGood.count {
-            parameter.value.scalars = lastGood[index]
+    /// After a non-finite loss: puts back the weights from the start of the epoch and starts the
+    /// optimiser afresh (its momentum or moments came from the bad steps too).
+    func restoreEpochStartParameters(learningRate: Float) {
+        for (index, parameter) in model.parameters.enumerated() where index < epochStartParameters.count {
+            parameter.value.scalars.withUnsafeMutableBufferPointer { current in
+                epochStartParameters[index].withUnsafeBufferPointer { saved in _ = current.update(fromContentsOf: saved) }
+            }
         }
         optimizer = Self.makeOptimizer(recipe: recipe, model: model, learningRate: learningRate)
     }

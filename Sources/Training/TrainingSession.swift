@@ -112,7 +112,9 @@ public final class TrainingSession: @unchecked Sendable {
         let session: TrainingSession
         var recipe: TrainingRecipe { session.recipe }
         var smoother = LossSmoother()
-        var trainingTime = Stopwatch()
+        /// Wall time since the start, and the part of it spent paused (elapsed excludes pauses).
+        var runClock = Stopwatch()
+        var pausedSeconds = 0.0
         var trainedSeconds = 0.0
         var step = 0
         var learningRate: Float
@@ -136,16 +138,17 @@ public final class TrainingSession: @unchecked Sendable {
                 var epochTrainSeconds = 0.0
                 var lossSum = 0.0, lossCount = 0, correct = 0, seen = 0
                 session.store.update { $0.epoch = epoch + 1; $0.stepInEpoch = 0 }
+                rateWindow.reset(); rateWindowImages = 0 // the test pass is not training speed
+                network.keepEpochStartParameters()
                 var batchNumber = 0
                 while batchNumber < order.batchCount {
                     if handleControls() == .stop { return stop() }
                     let indices = order.batch(batchNumber)
                     let stepClock = Stopwatch()
-                    network.keepLastGoodParameters()
                     let result = network.trainStep(dataset: train, indices: indices)
                     guard result.loss.isFinite else {
-                        network.restoreLastGoodParameters(learningRate: learningRate)
-                        pauseForNonFiniteLoss(result.loss)
+                        network.restoreEpochStartParameters(learningRate: learningRate)
+                        pauseForNonFiniteLoss(result.loss, epoch: epoch + 1)
                         continue // retry the same batch after the student resumes
                     }
                     let seconds = stepClock.seconds
@@ -177,6 +180,8 @@ public final class TrainingSession: @unchecked Sendable {
 
         /// Applies pending requests; blocks while paused. Returns `.stop` when asked to stop.
         mutating func handleControls() -> ControlOutcome {
+            var waited = false
+            defer { if waited { rateWindow.reset(); rateWindowImages = 0 } } // a pause is not slow training
             while true {
                 let pending = session.controls.takePending()
                 if pending.learningRateFactor != 1 {
@@ -192,18 +197,21 @@ public final class TrainingSession: @unchecked Sendable {
                     return .proceed
                 }
                 session.store.update { $0.state = .paused }
+                waited = true
+                let pause = Stopwatch()
                 session.controls.waitWhilePaused(timeout: 0.2)
+                pausedSeconds += pause.seconds
             }
         }
 
-        mutating func pauseForNonFiniteLoss(_ loss: Float) {
+        mutating func pauseForNonFiniteLoss(_ loss: Float, epoch: Int) {
             session.controls.setPaused(true)
             let rate = learningRate
             let what = loss.isNaN ? "NaN" : "infinite"
             session.store.update {
                 $0.state = .paused
                 $0.notice = "The loss became \(what) at step \(step + 1) with learning rate \(HeadlessFormat.lr(rate)): "
-                    + "paused, weights restored to the last good step. Lower the learning rate (−) and resume (p)."
+                    + "paused, weights put back to the start of epoch \(epoch). Lower the learning rate (−) and resume (p)."
             }
         }
 
@@ -219,7 +227,7 @@ public final class TrainingSession: @unchecked Sendable {
                 + max(0, order.indices.count - stepInEpoch * recipe.batchSize)
             let averageRate = Double(step * recipe.batchSize) / max(1e-9, trainedSeconds)
             let eta = Double(remainingImages) / max(1e-9, averageRate)
-            let elapsed = trainedSeconds, rate = recentRate, step = self.step
+            let elapsed = runClock.seconds - pausedSeconds, rate = recentRate, step = self.step
             session.store.update {
                 $0.trainLoss.append(loss)
                 $0.smoothedLoss.append(smoothed)

@@ -73,6 +73,8 @@ struct EvalCaseParsingTests {
         ("bias-length", [("\"bias\": null", "\"bias\": [1, 2]")], "bias", "1 values"),
         ("channels", [("\"weight\": [[[[1, 0], [0, -1]]]]", "\"weight\": [[[[1, 0], [0, -1]], [[1, 0], [0, -1]]]]")], "weight", "input channels"),
         ("unknown-param", [("\"dilation\"", "\"dilations\"")], "params.dilations", "not a parameter"),
+        ("groups", [("\"dilation\": [1, 1]", "\"dilation\": [1, 1], \"groups\": 2")], "params.groups", "only groups = 1"),
+        ("padding-mode", [("\"dilation\": [1, 1]", "\"dilation\": [1, 1], \"padding_mode\": \"reflect\"")], "params.padding_mode", "zeros"),
         ("fractional-stride", [("\"stride\": [1, 1]", "\"stride\": [1.5, 1]")], "params.stride", "whole number"),
         ("params-type", [("{\"stride\": [1, 1], \"padding\": [0, 0], \"dilation\": [1, 1]}", "[1, 1]")], "params", "object"),
         ("huge-dilation", [("\"dilation\": [1, 1]", "\"dilation\": [1e12, 1e12]")], "params.dilation", "at most"),
@@ -95,6 +97,17 @@ struct EvalCaseParsingTests {
         #expect(error.reason.contains(reason), "reason was: \(error.reason)")
         #expect(error.description.hasPrefix("case \"\(name)\": \(field): "))
         #expect(!error.description.contains("\n"))
+    }
+
+    @Test("PyTorch options at their defaults are accepted: groups 1, padding_mode zeros, return_indices")
+    func defaultOptions() throws {
+        let conv = Self.variant("defaults", [("\"dilation\": [1, 1]", "\"dilation\": [1, 1], \"groups\": 1, \"padding_mode\": \"zeros\"")])
+        #expect(try Self.error(conv) == nil)
+        let pool = """
+            {"op": "max_pool2d", "params": {"kernel_size": 2, "return_indices": false}, "input": [[[[1, 2], [3, 4]]]],
+             "grad_output": [[[[1]]]]}
+            """
+        #expect(try Self.error(pool) == nil)
     }
 
     @Test("conv_transpose2d: output_padding must be smaller than stride or dilation")
@@ -125,6 +138,8 @@ struct EvalCaseParsingTests {
         #expect(ok.evaluate(.fast).output == [6, 8, 14, 16])
         #expect(ok.evaluate(.fast).gradWeight == nil)
         #expect(try Self.error(pool("{\"stride\": [2, 2]}"))?.field == "params.kernel_size")
+        let defaultStride = try Self.parse(pool("{\"kernel_size\": 2, \"stride\": []}"))[0].get()
+        #expect(defaultStride.evaluate(.reference).output == [6, 8, 14, 16])
         #expect(try Self.error(pool("{\"kernel_size\": 2}", extra: "\"weight\": [[[[1]]]],"))?.field == "weight")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"weight\": null}"))?.field == "params.weight")
         #expect(try Self.error(pool("{\"kernel_size\": 2, \"ceil_mode\": 1}"))?.field == "params.ceil_mode")

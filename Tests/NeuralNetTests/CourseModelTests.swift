@@ -27,6 +27,17 @@ struct CourseModelTests {
         #expect(shapes[10] == [2, 3, 32, 32])
     }
 
+    @Test("summary rows: description, output shape and parameter count per layer")
+    func summary() throws {
+        let rows = try CourseModels.cnn(seed: 1).summary(inputShape: [1, 3, 32, 32])
+        #expect(rows.map(\.outputShape) == [[1, 8, 28, 28], [1, 8, 28, 28], [1, 8, 14, 14], [1, 16, 10, 10], [1, 16, 10, 10],
+                                              [1, 16, 5, 5], [1, 400], [1, 256], [1, 256], [1, 10]])
+        #expect(rows.map(\.parameterCount) == [608, 0, 0, 3216, 0, 0, 0, 102_656, 0, 2570])
+        let decoder = try CourseModels.autoencoder(seed: 1).summary(inputShape: [1, 32, 4, 4], range: CourseModels.autoencoderDecoderRange)
+        #expect(decoder.map(\.index) == Array(5..<11))
+        #expect(decoder.last?.outputShape == [1, 3, 32, 32])
+    }
+
     @Test("PyTorch descriptions of the layers")
     func descriptions() {
         let cnn = CourseModels.cnn(seed: 1)
@@ -57,6 +68,31 @@ struct CourseModelTests {
         let decoded = model.forward(code, range: CourseModels.autoencoderDecoderRange)
         #expect(decoded == whole)
         #expect(whole.scalars.allSatisfy { $0 > 0 && $0 < 1 })
+    }
+
+    @Test("backward over the decoder range gives the gradient with respect to the code")
+    func decoderBackward() {
+        let model = CourseModels.autoencoder(seed: 8)
+        var rng = SeededRandom(seed: 3)
+        let code = Tensor(shape: [2, 32, 4, 4], scalars: (0..<(2 * 512)).map { _ in rng.nextGaussian() })
+        let range = CourseModels.autoencoderDecoderRange
+        let upstream = Tensor(shape: [2, 3, 32, 32], scalars: (0..<(2 * 3072)).map { _ in rng.nextGaussian() })
+        func objective() -> Double {
+            zip(model.forward(code, range: range).scalars, upstream.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        _ = model.forward(code, range: range)
+        let gradient = model.backward(upstream, range: range).copy()
+        #expect(gradient.shape == [2, 32, 4, 4])
+        let h: Float = 1e-2
+        for index in stride(from: 0, to: code.count, by: 97) {
+            let saved = code.scalars[index]
+            code.scalars[index] = saved + h; let plus = objective()
+            code.scalars[index] = saved - h; let minus = objective()
+            code.scalars[index] = saved
+            let numeric = (plus - minus) / Double(2 * h)
+            #expect(abs(Double(gradient.scalars[index]) - numeric) <= 2e-3 + 2e-2 * abs(numeric),
+                    "code[\(index)]: backward \(gradient.scalars[index]), finite difference \(numeric)")
+        }
     }
 
     @Test("PyTorch's default initialisation bounds: 1/sqrt(fan_in), ConvTranspose2d fan_in from weight dim 1")

@@ -17,6 +17,14 @@ struct TensorTests {
         #expect(t != c)
     }
 
+    @Test("untrusted shapes are refused with a message instead of a trap")
+    func validatingInit() throws {
+        #expect(try Tensor(validatingShape: [2, 2], scalars: [1, 2, 3, 4]).shape == [2, 2])
+        #expect(throws: ShapeError.self) { try Tensor(validatingShape: [2, 3], scalars: [1, 2, 3, 4]) }
+        #expect(throws: ShapeError.self) { try Tensor(validatingShape: [-2, -2], scalars: [1, 2, 3, 4]) }
+        #expect(throws: ShapeError.self) { try Tensor(validatingShape: [1 << 40, 1 << 40], scalars: []) }
+    }
+
     @Test("the same seed gives the same numbers; uniform and Gaussian helpers have the right ranges and moments")
     func seededRandom() {
         var a = SeededRandom(seed: 42), b = SeededRandom(seed: 42), c = SeededRandom(seed: 43)

@@ -108,13 +108,22 @@ struct SessionTests {
         #expect(snapshot.state == .paused)
         #expect(snapshot.notice?.contains("learning rate") == true)
         #expect(snapshot.trainLoss.allSatisfy { $0.isFinite })
-        // Lower the rate while paused: it takes effect, then stop.
-        session.controls.scaleLearningRate(by: 0.5)
+        // Lower the rate while paused and resume: training goes on from the restored weights.
+        session.controls.scaleLearningRate(by: 1e-10) // 1e8 -> 0.01
+        let pausedAt = snapshot.step
+        session.controls.setPaused(false)
+        for _ in 0..<600 where snapshot.step < pausedAt + 6 && !snapshot.state.isOver {
+            Thread.sleep(forTimeInterval: 0.05)
+            snapshot = session.store.snapshot()
+        }
+        #expect(snapshot.step >= pausedAt + 6)
+        #expect(snapshot.state == .running)
+        #expect(snapshot.learningRate < 0.011 && snapshot.learningRate > 0.009)
+        #expect(snapshot.trainLoss.suffix(6).allSatisfy { $0.isFinite })
         session.controls.requestStop()
         session.waitUntilDone()
         let final = session.store.snapshot()
         #expect(final.state == .stopped)
-        #expect(final.learningRate == 0.5e8)
         #expect(final.filters.allSatisfy { $0.pixels.allSatisfy { $0.isFinite } })
     }
 

@@ -104,7 +104,8 @@ extension OpCase {
             let geometry: Geometry
             let outChannels: Int
             if op == .conv2d {
-                try params.allow(["stride", "padding", "dilation"])
+                try params.allow(["stride", "padding", "dilation", "groups", "padding_mode"])
+                try params.requireDefaults()
                 guard weight.shape[1] == shape[1] else {
                     throw ShapeError(field: "weight", reason: "has \(weight.shape[1]) input channels (shape \(weight.shape)) but the input has \(shape[1]) (shape \(shape))")
                 }
@@ -115,7 +116,8 @@ extension OpCase {
                     stride: try params.pair("stride", default: 1), padding: try params.pair("padding", default: 0),
                     dilation: try params.pair("dilation", default: 1)))
             } else {
-                try params.allow(["stride", "padding", "dilation", "output_padding"])
+                try params.allow(["stride", "padding", "dilation", "output_padding", "groups", "padding_mode"])
+                try params.requireDefaults()
                 guard weight.shape[0] == shape[1] else {
                     throw ShapeError(field: "weight", reason: "has \(weight.shape[0]) input channels (dimension 0 of \(weight.shape), PyTorch's order for conv_transpose2d) but the input has \(shape[1]) (shape \(shape))")
                 }
@@ -134,7 +136,8 @@ extension OpCase {
             return OpCase(name: name, geometry: geometry, input: input.values, weight: weight.values,
                           bias: bias?.values, gradOutput: try readGradOutput(geometry), unbatched: unbatched)
         case .maxPool2d:
-            try params.allow(["kernel_size", "stride", "padding", "dilation", "ceil_mode"])
+            try params.allow(["kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"])
+            _ = try params.bool("return_indices", default: false)   // the indices are not printed
             for field in ["weight", "bias"] where fields[field] != nil && fields[field] != .null {
                 throw ShapeError(field: field, reason: "max_pool2d has no \(field); use null or leave it out")
             }

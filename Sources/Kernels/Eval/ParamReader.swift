@@ -18,6 +18,28 @@ struct ParamReader {
         }
     }
 
+    /// PyTorch options cnnlab accepts only at their default: groups = 1, padding_mode = "zeros".
+    func requireDefaults() throws(ShapeError) {
+        switch fields["groups"] {
+        case nil, .null?, .number(1)?: break
+        case let other?:
+            throw ShapeError(field: "params.groups", reason: "only groups = 1 is supported, got \(describe(other))")
+        }
+        switch fields["padding_mode"] {
+        case nil, .null?, .string("zeros")?: break
+        case let other?:
+            throw ShapeError(field: "params.padding_mode", reason: "only \"zeros\" is supported, got \(describe(other))")
+        }
+    }
+
+    private func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .number(let n): n == n.rounded() ? "\(Int(n))" : "\(n)"
+        case .string(let s): "\"\(s)\""
+        default: value.kind
+        }
+    }
+
     func has(_ name: String) -> Bool {
         if let value = fields[name], value != .null { return true }
         return false
@@ -32,6 +54,8 @@ struct ParamReader {
         switch fields[name] {
         case nil, .null?:
             return nil
+        case .array(let items)? where items.isEmpty:
+            return nil   // PyTorch reads stride=[] as "the default" (the kernel size for pooling)
         case .number(let n)?:
             return Size2D(square: try integer(n, field: field))
         case .array(let items)? where items.count == 2:

@@ -21,6 +21,24 @@ public final class Tensor: @unchecked Sendable, Equatable, CustomStringConvertib
         self.scalars = scalars
     }
 
+    /// A tensor from untrusted data (a file, user input): throws instead of trapping when the
+    /// shape has a negative dimension or the values do not fill it.
+    public convenience init(validatingShape shape: [Int], scalars: [Float]) throws(ShapeError) {
+        if let bad = shape.first(where: { $0 < 0 }) {
+            throw ShapeError(field: "shape", reason: "dimension \(bad) in \(shape) is negative")
+        }
+        var product = 1
+        for dimension in shape {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+            if overflow { throw ShapeError(field: "shape", reason: "\(shape) is too large") }
+            product = next
+        }
+        if product != scalars.count {
+            throw ShapeError(field: "shape", reason: "\(scalars.count) values do not fill shape \(shape) (\(product) needed)")
+        }
+        self.init(shape: shape, scalars: scalars)
+    }
+
     /// A tensor of zeros.
     public convenience init(zeros shape: [Int]) {
         self.init(shape: shape, repeating: 0)

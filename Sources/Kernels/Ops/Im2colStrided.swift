@@ -74,23 +74,27 @@ extension Im2colLayout {
     var isColumnStrided: Bool { stride.width >= 2 && dilation.width == 1 }
 }
 
-/// `im2col` for `isColumnStrided` layouts.
+/// `im2col` for `isColumnStrided` layouts. Every row of an image plane is split first, then the
+/// taps are copied out: copying right after splitting a row would reload values just stored at
+/// another offset, which stalls the core (store forwarding fails).
 func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
     let h = layout.image.height, w = layout.image.width
     let gh = layout.grid.height, gw = layout.grid.width
     let kh = layout.kernel.height, kw = layout.kernel.width
-    let sh = layout.stride.height, s = layout.stride.width
+    let sh = layout.stride.height
     let columnCount = layout.columns
     let phases = RowPhases(layout)
+    let rowSpan = phases.count
     withUnsafeTemporaryAllocation(of: Int.self, capacity: kw) { taps in
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: phases.count) { buffer in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: h * rowSpan) { buffer in
         let phase = buffer.baseAddress!
         for kx in 0..<kw { taps[kx] = phases.tapStart(kx: kx, padding: layout.padding.width) }
-        // Guards and the slots past the row's end stay zero: only data slots are ever written.
-        phase.initialize(repeating: 0, count: phases.count)
+        // Guards and the slots past a row's end stay zero: only data slots are ever written.
+        phase.initialize(repeating: 0, count: h * rowSpan)
         for n in 0..<layout.batch {
             for c in 0..<layout.channels {
                 let plane = images + (n * layout.channels + c) * h * w
+                for iy in 0..<h { phases.split(plane + iy * w, into: phase + iy * rowSpan) }
                 for ky in 0..<kh {
                     let rowBase = columns + (c * kh + ky) * kw * columnCount + n * gh * gw
                     for gy in 0..<gh {
@@ -99,10 +103,9 @@ func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
                             for kx in 0..<kw { fillFloats(rowBase + kx * columnCount + gy * gw, with: 0, count: gw) }
                             continue
                         }
-                        let row = plane + iy * w
-                        phases.split(row, into: phase)
+                        let split = phase + iy * rowSpan
                         for kx in 0..<kw {
-                            copyFloats(from: phase + taps[kx], to: rowBase + kx * columnCount + gy * gw, count: gw)
+                            copyFloats(from: split + taps[kx], to: rowBase + kx * columnCount + gy * gw, count: gw)
                         }
                     }
                 }
@@ -112,16 +115,20 @@ func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
     }
 }
 
-/// `col2imAccumulate` for `isColumnStrided` layouts.
+/// `col2imAccumulate` for `isColumnStrided` layouts. The taps of a grid row land in the phase
+/// buffer at one-value offsets from each other; adding them tap after tap on the same row would
+/// reload values just stored at another offset, which stalls the core (store forwarding fails).
+/// So each tap is added for every grid row of the plane before the next tap comes back to a row.
 func col2imStrided(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: UnsafeMutablePointer<Float>) {
     let h = layout.image.height, w = layout.image.width
     let gh = layout.grid.height, gw = layout.grid.width
     let kh = layout.kernel.height, kw = layout.kernel.width
-    let sh = layout.stride.height, s = layout.stride.width
+    let sh = layout.stride.height
     let columnCount = layout.columns
     let phases = RowPhases(layout)
+    let rowSpan = phases.count
     withUnsafeTemporaryAllocation(of: Int.self, capacity: kw) { taps in
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: phases.count) { buffer in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: gh * rowSpan) { buffer in
         let phase = buffer.baseAddress!
         for kx in 0..<kw { taps[kx] = phases.tapStart(kx: kx, padding: layout.padding.width) }
         for n in 0..<layout.batch {
@@ -129,17 +136,19 @@ func col2imStrided(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images
                 let plane = images + (n * layout.channels + c) * h * w
                 for ky in 0..<kh {
                     let rowBase = columns + (c * kh + ky) * kw * columnCount + n * gh * gw
+                    // Gather every grid row's taps per phase, one tap at a time over all rows...
+                    fillFloats(phase, with: 0, count: gh * rowSpan)
+                    for kx in 0..<kw {
+                        let tapRow = rowBase + kx * columnCount
+                        for gy in 0..<gh {
+                            addFloats(tapRow + gy * gw, into: phase + gy * rowSpan + taps[kx], count: gw)
+                        }
+                    }
+                    // ...then add them onto the image rows (padding slots are dropped).
                     for gy in 0..<gh {
                         let iy = gy * sh + ky * layout.dilation.height - layout.padding.height
                         if iy < 0 || iy >= h { continue }
-                        // Gather this grid row's taps per phase...
-                        fillFloats(phase, with: 0, count: phases.count)
-                        for kx in 0..<kw {
-                            addFloats(rowBase + kx * columnCount + gy * gw, into: phase + taps[kx], count: gw)
-                        }
-                        // ...then add them onto the image row (padding slots are dropped).
-                        let row = plane + iy * w
-                        phases.addMerged(phase, into: row)
+                        phases.addMerged(phase + gy * rowSpan, into: plane + iy * w)
                     }
                 }
             }

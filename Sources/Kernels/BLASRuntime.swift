@@ -55,17 +55,28 @@ public enum BLASRuntime {
     }
 
     /// The best OpenBLAS core for this CPU's vector extensions, from CPUID.
-    public static var bestCoreForCPU: String? {
-        let features = CPUFeatures.current
+    public static var bestCoreForCPU: String? { bestCore(for: CPUFeatures.current) }
+
+    /// The best OpenBLAS core for a CPU's vector extensions, or nil when only generic kernels fit.
+    static func bestCore(for features: CPUFeatures) -> String? {
         if features.avx512f && features.avx512bw && features.avx512vl { return "SkylakeX" }
         if features.avx2 && features.fma { return "Haswell" }
         return nil
     }
 
-    /// Generic cores OpenBLAS falls back to when it does not know the CPU.
+    /// Generic cores OpenBLAS falls back to when it does not know the CPU, and Sandybridge
+    /// (AVX without FMA), which it picks for some CPUs it half-knows.
     static let genericCores: Set<String> = ["prescott", "core2", "nehalem", "katmai", "coppermine",
                                             "northwood", "banias", "atom", "opteron", "barcelona",
-                                            "generic", "unknown"]
+                                            "generic", "unknown", "sandybridge"]
+
+    /// The core to switch to when OpenBLAS picked `current` on a CPU with `features`, or nil
+    /// when its choice is already right (a known core, or no better kernels for this CPU).
+    static func correctedCore(current: String, features: CPUFeatures) -> String? {
+        guard genericCores.contains(current.lowercased()), let better = bestCore(for: features),
+              better.lowercased() != current.lowercased() else { return nil }
+        return better
+    }
 
     /// When OpenBLAS chose a generic core on a CPU that supports a much faster one, sets
     /// `OPENBLAS_CORETYPE` and re-executes this program (same arguments, same environment
@@ -76,7 +87,7 @@ public enum BLASRuntime {
         if getenv(correctedMarker) != nil { return }
         if let off = getenv("CNNLAB_BLAS_AUTOCORE"), String(cString: off) == "0" { return }
         let current = coreName
-        guard genericCores.contains(current.lowercased()), let better = bestCoreForCPU else { return }
+        guard let better = correctedCore(current: current, features: CPUFeatures.current) else { return }
         setenv("OPENBLAS_CORETYPE", better, 1)
         setenv(correctedMarker, current, 1)
         var args = CommandLine.arguments.map { strdup($0) }

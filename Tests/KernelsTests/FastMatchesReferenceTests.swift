@@ -100,6 +100,37 @@ struct FastMatchesReferenceTests {
         #expect(dx == dxRef)
     }
 
+    @Test("the common special cases on a grid of sizes: 2x2 stride-2 pooling, unpadded stride-1 and strided 4x4 convolutions")
+    func specialCaseGrid() throws {
+        var rng = TestRandom(seed: 8)
+        for batch in [1, 5] {
+            for size in [2, 3, 8, 13] {
+                for (ceil, padding) in [(false, 0), (true, 0), (false, 1), (true, 1)] {
+                    let g = OpCase.Geometry.maxPool2d(try MaxPool2dGeometry(
+                        batch: batch, channels: 3, input: Size2D(size, size + 1), kernel: 2, stride: 2,
+                        padding: Size2D(square: padding), ceilMode: ceil))
+                    let opCase = OpCase.random(g, rng: &rng, hasBias: false) { $0.tiedFloats($1) }
+                    let fast = opCase.evaluate(.fast), reference = opCase.evaluate(.reference)
+                    #expect(fast.output == reference.output, "pool 2x2 batch \(batch) size \(size) ceil \(ceil) padding \(padding)")
+                    #expect(fast.gradInput == reference.gradInput, "pool 2x2 batch \(batch) size \(size) ceil \(ceil) padding \(padding)")
+                }
+                for kernel in [1, 3, 5] where kernel <= size {
+                    let g = OpCase.Geometry.conv2d(try Conv2dGeometry(batch: batch, inChannels: 2, outChannels: 3,
+                                                                      input: Size2D(size, size + 2), kernel: Size2D(square: kernel)))
+                    Self.compare(.random(g, rng: &rng, hasBias: true) { $0.floats($1) }, label: "conv k\(kernel) batch \(batch) size \(size)")
+                }
+                if size >= 3 {
+                    let down = OpCase.Geometry.conv2d(try Conv2dGeometry(batch: batch, inChannels: 3, outChannels: 4, input: Size2D(size, size),
+                                                                         kernel: 4, stride: 2, padding: 1))
+                    Self.compare(.random(down, rng: &rng, hasBias: true) { $0.floats($1) }, label: "conv 4x4/2 batch \(batch) size \(size)")
+                    let up = OpCase.Geometry.convTranspose2d(try ConvTranspose2dGeometry(batch: batch, inChannels: 4, outChannels: 3,
+                                                                                          input: Size2D(size, size), kernel: 4, stride: 2, padding: 1))
+                    Self.compare(.random(up, rng: &rng, hasBias: true) { $0.floats($1) }, label: "convT 4x4/2 batch \(batch) size \(size)")
+                }
+            }
+        }
+    }
+
     @Test("linear, fast and reference, with and without bias")
     func linear() throws {
         var rng = TestRandom(seed: 5)

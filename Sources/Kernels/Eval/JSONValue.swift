@@ -1,7 +1,7 @@
 import Foundation
 
-/// Any JSON value, decoded without guessing: numbers stay numbers and booleans stay booleans.
-public enum JSONValue: Sendable, Equatable, Decodable {
+/// Any JSON value, parsed without guessing: numbers stay numbers and booleans stay booleans.
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -9,33 +9,10 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// Parses JSON text; the error says where the text is malformed.
+    /// Parses JSON text (RFC 8259); the error says where the text is malformed (line and column).
     public static func parse(_ data: Data) throws(ShapeError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ShapeError(field: "JSON", reason: "malformed: \(detail ?? context.debugDescription)")
-        } catch {
-            throw ShapeError(field: "JSON", reason: "malformed: \(error)")
-        }
+        var parser = JSONParser(bytes: [UInt8](data))
+        return try parser.parseDocument()
     }
 
     /// A short name of the value's kind, for messages.

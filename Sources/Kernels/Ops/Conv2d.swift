@@ -115,8 +115,8 @@ public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>
             } else {
                 for i in 0..<count {
                     for co in 0..<cout {
-                        (scratch + co * n + i * planeSize)
-                            .update(from: gradOutput + (first + i) * outImage + co * planeSize, count: planeSize)
+                        copyFloats(from: gradOutput + (first + i) * outImage + co * planeSize,
+                                   to: scratch + co * n + i * planeSize, count: planeSize)
                     }
                 }
                 product = UnsafePointer(scratch)

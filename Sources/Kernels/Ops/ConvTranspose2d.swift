@@ -55,9 +55,9 @@ func swapBatchAndChannels(batch: Int, channels: Int, planeSize: Int, from src: U
             let batchMajor = (n * channels + c) * planeSize
             let channelMajor = c * positions + n * planeSize
             if inverse {
-                (dst + batchMajor).update(from: src + channelMajor, count: planeSize)
+                copyFloats(from: src + channelMajor, to: dst + batchMajor, count: planeSize)
             } else {
-                (dst + channelMajor).update(from: src + batchMajor, count: planeSize)
+                copyFloats(from: src + batchMajor, to: dst + channelMajor, count: planeSize)
             }
         }
     }
@@ -97,7 +97,7 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
             let y = output + first * outImage
             for i in 0..<count {
                 for co in 0..<g.outChannels {
-                    (y + i * outImage + co * outPlane).update(repeating: bias?[co] ?? 0, count: outPlane)
+                    fillFloats(y + i * outImage + co * outPlane, with: bias?[co] ?? 0, count: outPlane)
                 }
             }
             col2imAccumulate(ws.layout(images: count), columns: columns, images: y)

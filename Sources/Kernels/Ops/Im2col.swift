@@ -57,7 +57,7 @@ public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
                     for gy in 0..<gh {
                         let iy = gy * sh + rowOffset
                         if iy < 0 || iy >= h {
-                            dst.update(repeating: 0, count: gw)
+                            fillFloats(dst, with: 0, count: gw)
                         } else {
                             let src = plane + iy * w + colOffset
                             for gx in 0..<valid.lowerBound { dst[gx] = 0 }
@@ -204,4 +204,16 @@ func col2imDense(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: 
             }
         }
     }
+}
+
+/// dst[0..<count] = value, eight at a time.
+@inline(__always)
+func fillFloats(_ dst: UnsafeMutablePointer<Float>, with value: Float, count: Int) {
+    let lanes = SIMD8<Float>(repeating: value)
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: lanes, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { dst[i] = value; i += 1 }
 }

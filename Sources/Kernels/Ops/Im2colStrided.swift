@@ -96,7 +96,7 @@ func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
                     for gy in 0..<gh {
                         let iy = gy * sh + ky * layout.dilation.height - layout.padding.height
                         if iy < 0 || iy >= h {
-                            for kx in 0..<kw { (rowBase + kx * columnCount + gy * gw).update(repeating: 0, count: gw) }
+                            for kx in 0..<kw { fillFloats(rowBase + kx * columnCount + gy * gw, with: 0, count: gw) }
                             continue
                         }
                         let row = plane + iy * w
@@ -133,7 +133,7 @@ func col2imStrided(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images
                         let iy = gy * sh + ky * layout.dilation.height - layout.padding.height
                         if iy < 0 || iy >= h { continue }
                         // Gather this grid row's taps per phase...
-                        phase.initialize(repeating: 0, count: phases.count)
+                        fillFloats(phase, with: 0, count: phases.count)
                         for kx in 0..<kw {
                             addFloats(rowBase + kx * columnCount + gy * gw, into: phase + taps[kx], count: gw)
                         }

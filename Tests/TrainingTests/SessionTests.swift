@@ -152,6 +152,20 @@ struct SessionTests {
         #expect(final.filters.allSatisfy { $0.pixels.allSatisfy { $0.isFinite } })
     }
 
+    @Test func headlessRunStopsOnANonFiniteLossWithAdvice() throws {
+        let session = try TrainingSession(recipe: Self.recipe(.cnn, epochs: 50, lr: 1e8), data: Self.tinyData,
+                                          options: .init(previewInterval: 0))
+        let output = HeadlessOutput(showsProgress: false, writeLine: { _ in }, writeProgress: { _ in })
+        let outcome = HeadlessRunner(session: session, output: output).run(progressInterval: 0.02)
+        guard case .diverged(let message) = outcome else {
+            Issue.record("expected the run to stop on a non-finite loss, got \(outcome)")
+            return
+        }
+        #expect(message.hasPrefix("The loss became"))
+        #expect(message.hasSuffix("Try a lower --lr."))
+        #expect(session.store.snapshot().state == .stopped)
+    }
+
     @Test func learningRateChangesAndSavesHappenBetweenSteps() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

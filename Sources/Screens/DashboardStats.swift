@@ -33,7 +33,7 @@ enum DashboardStats {
         } else {
             text("test", "after epoch 1", role: .dim)
         }
-        if let loss = snapshot.smoothedLoss.last { text("train loss", Self.loss(loss) + " (smoothed)") }
+        if let loss = snapshot.smoothedLoss.last { text("train loss", Self.loss(loss) + " smoothed") }
         text("step", "\(snapshot.step)/\(snapshot.totalSteps) (batch \(snapshot.batchSize))")
         text("train/test", "\(snapshot.trainCount) / \(snapshot.testCount) images")
     }

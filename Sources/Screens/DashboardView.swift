@@ -27,7 +27,10 @@ public enum DashboardView {
             body = rest
         }
         let wide = buffer.width >= 110 && buffer.height >= 34
-        let topHeight = wide ? max(12, body.height * 2 / 5) : max(9, body.height - 13)
+        // Narrow: the lower panel takes what it needs (the confusion matrix 13 rows, images 12),
+        // the charts the rest.
+        let bottomRows = model.panel == .confusion ? 13 : 12
+        let topHeight = wide ? max(12, body.height * 2 / 5) : max(8, body.height - bottomRows)
         let (top, bottom) = body.splitTop(topHeight)
         drawTop(snapshot, area: top, wide: wide, into: &buffer, context: context)
         drawBottom(model, area: bottom, wide: wide, into: &buffer, context: context)

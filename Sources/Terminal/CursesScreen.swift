@@ -234,6 +234,9 @@ final class CursesScreen {
 /// The stop signal (SIGINT, SIGTERM, SIGHUP) recorded by the C handler since the last
 /// call, if any. The handler only sets a flag, so a signal never interrupts a frame.
 /// (Kept in this file: see the note on the signal state in shim.h.)
+// Never inlined: the flag is a static in shim.h, one copy per object file; inlined into another
+// module (release builds specialise the generic run loop there) it would read a copy no handler sets.
+@inline(never)
 func takePendingSignal() -> Int32? {
     let signal = cnn_take_pending_signal()
     return signal == 0 ? nil : signal

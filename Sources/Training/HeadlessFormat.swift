@@ -40,11 +40,8 @@ public enum HeadlessFormat {
         return text
     }
 
-    /// A learning rate as a student reads it: "0.01", "0.001", "5e-05".
-    public static func lr(_ value: Float) -> String {
-        value >= 1e-3 || value == 0 ? String(Double(String(format: "%.6g", Double(value))) ?? Double(value))
-            : String(format: "%.3g", Double(value))
-    }
+    /// A learning rate as a student reads it: "0.01", "0.001", "5e-05", "1e+08".
+    public static func lr(_ value: Float) -> String { String(format: "%g", Double(value)) }
 
     /// 12345 -> "12,345".
     public static func grouped(_ value: Int) -> String {

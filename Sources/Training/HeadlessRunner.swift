@@ -34,8 +34,9 @@ public struct HeadlessRunner {
                 output.clearProgress()
                 session.controls.requestStop()
                 session.waitUntilDone()
-                return .diverged((snapshot.notice ?? "the loss stopped being finite")
-                    .replacingOccurrences(of: "Lower the learning rate (−) and resume (p).", with: "Try a lower --lr."))
+                let saved = session.options.savePath.map { " (\($0) holds the weights from the start of epoch \(snapshot.epoch))" } ?? ""
+                return .diverged((snapshot.divergence ?? "The loss stopped being finite")
+                                 + ": training stopped\(saved). Try a lower --lr.")
             }
             if snapshot.state == .running { output.showProgress(HeadlessFormat.progressLine(snapshot)) }
         }

@@ -106,6 +106,8 @@ public struct MetricsSnapshot: Equatable, Sendable {
     public var state: RunState = .preparing
     /// A message for the student: a save, a pause because of NaN, a failure.
     public var notice: String?
+    /// Set when the loss stopped being finite: "The loss became NaN at step 3 with learning rate 0.5".
+    public var divergence: String?
 
     /// 1-based epoch in progress (or last finished).
     public var epoch: Int = 0

@@ -208,10 +208,12 @@ public final class TrainingSession: @unchecked Sendable {
             session.controls.setPaused(true)
             let rate = learningRate
             let what = loss.isNaN ? "NaN" : "infinite"
+            let divergence = "The loss became \(what) at step \(step + 1) with learning rate \(HeadlessFormat.lr(rate))"
             session.store.update {
                 $0.state = .paused
-                $0.notice = "The loss became \(what) at step \(step + 1) with learning rate \(HeadlessFormat.lr(rate)): "
-                    + "paused, weights put back to the start of epoch \(epoch). Lower the learning rate (−) and resume (p)."
+                $0.divergence = divergence
+                $0.notice = divergence + ": paused, weights put back to the start of epoch \(epoch). "
+                    + "Lower the learning rate (−) and resume (p)."
             }
         }
 

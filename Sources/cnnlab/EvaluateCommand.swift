@@ -1,6 +1,6 @@
 import ArgumentParser
 import Datasets
-import Kernels
+import NeuralNet
 import Training
 
 /// `cnnlab evaluate`: measures a saved checkpoint on a test set.
@@ -22,7 +22,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Images per forward pass.")
     var batchSize: Int = 128
 
-    @Option(help: "Threads for the matrix library.")
+    @Option(help: "Threads the kernels split each batch across.")
     var threads: Int?
 
     mutating func run() throws {
@@ -30,7 +30,7 @@ struct Evaluate: ParsableCommand {
             throw CLIFailure("--model \(model): use cnn or autoencoder")
         }
         guard batchSize >= 1 else { throw CLIFailure("--batch-size must be at least 1 (got \(batchSize))") }
-        if let threads { BLASRuntime.setThreadCount(max(1, threads)) }
+        if let threads { Compute.setThreadCount(max(1, threads)) }
         do {
             let split = try DatasetCatalog().load(try DatasetSpec.parse(data))
             let result = try CheckpointEvaluation.run(model: kind, checkpoint: load, data: split, batchSize: batchSize)

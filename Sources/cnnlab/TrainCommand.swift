@@ -1,7 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import Kernels
+import NeuralNet
 import Screens
 import Terminal
 import Training
@@ -51,7 +51,7 @@ struct Train: ParsableCommand {
     @Option(help: "Start from the weights in this safetensors file.")
     var resume: String?
 
-    @Option(help: "Threads for the matrix library (default: OpenBLAS's choice).")
+    @Option(help: "Threads the kernels split each batch across (default: one per core).")
     var threads: Int?
 
     @Flag(help: "Dashboard without colour (as NO_COLOR does): images drawn with an ASCII ramp.")
@@ -64,7 +64,7 @@ struct Train: ParsableCommand {
         let recipe = try makeRecipe()
         if let threads {
             guard threads >= 1 else { throw CLIFailure("--threads must be at least 1 (got \(threads))") }
-            BLASRuntime.setThreadCount(threads)
+            Compute.setThreadCount(threads)
         }
         let split: DatasetSplit
         do { split = try DatasetCatalog().load(try DatasetSpec.parse(data)) } catch {
@@ -113,7 +113,7 @@ struct Train: ParsableCommand {
         }
         output.line("\(recipe.model.displayName) on \(split.train.name) (\(split.location)): "
                     + "\(split.train.count) train / \(split.test.count) test images, \(recipe.epochs) epochs, "
-                    + "batch \(recipe.batchSize), \(optimizer), seed \(recipe.seed), BLAS threads \(BLASRuntime.threadCount)")
+                    + "batch \(recipe.batchSize), \(optimizer), seed \(recipe.seed), threads \(Compute.threadCount)")
         if split.isSynthetic { output.message(DatasetSplit.syntheticNotice) }
         if let resume { output.message("resuming from \(resume)") }
         let interrupt = InterruptHandler {

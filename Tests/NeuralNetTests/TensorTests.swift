@@ -54,6 +54,41 @@ struct TensorTests {
         #expect(g1 === g2)
     }
 
+    @Test("a training step neither reallocates nor copies a buffer: every storage address stays put")
+    func noCopyOnWrite() {
+        let model = CourseModels.cnn(seed: 2)
+        let loss = CrossEntropyLoss()
+        let sgd = SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
+        let images = Tensor(shape: [4, 3, 32, 32], repeating: 0.5)
+        let labels = [1, 2, 3, 4]
+        func address(_ t: Tensor) -> UnsafeRawPointer? { t.scalars.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        /// One step, returning the storage address of every tensor it touched.
+        func step() -> [UnsafeRawPointer?] {
+            var addresses: [UnsafeRawPointer?] = []
+            sgd.zeroGradients()
+            var x = images
+            for layer in model.layers { x = layer.forward(x); addresses.append(address(x)) }
+            let (_, gradient) = loss(x, labels: labels)
+            addresses.append(address(gradient))
+            var g = gradient
+            for (index, layer) in model.layers.enumerated().reversed() {
+                g = layer.backward(g, needsInputGradient: index > 0)
+                if index > 0 { addresses.append(address(g)) }
+            }
+            sgd.step()
+            for parameter in model.parameters {
+                addresses.append(address(parameter.value))
+                addresses.append(address(parameter.gradient))
+            }
+            return addresses
+        }
+        let first = step()
+        let second = step()
+        let third = step()
+        #expect(first == second)
+        #expect(second == third)
+    }
+
     @Test("layers follow a change of batch size")
     func batchSizeChange() {
         let model = CourseModels.cnn(seed: 1)

@@ -80,6 +80,31 @@ struct SessionTests {
         #expect(abs(resumedLoss - lastTestLoss) <= 1e-3 * max(1, abs(lastTestLoss)))
     }
 
+    /// The names and shapes of PyTorch's state_dict for the worksheet's nn.Sequential models,
+    /// as `{k: list(v.shape) for k, v in model.state_dict().items()}` prints them.
+    static let pytorchStateDict: [CourseModelKind: [String: [Int]]] = [
+        .cnn: ["0.weight": [8, 3, 5, 5], "0.bias": [8], "3.weight": [16, 8, 5, 5], "3.bias": [16],
+               "7.weight": [256, 400], "7.bias": [256], "9.weight": [10, 256], "9.bias": [10]],
+        .autoencoder: ["0.weight": [8, 3, 4, 4], "0.bias": [8], "2.weight": [16, 8, 4, 4], "2.bias": [16],
+                       "4.weight": [32, 16, 4, 4], "4.bias": [32],
+                       "5.weight": [32, 16, 4, 4], "5.bias": [16], // ConvTranspose2d: [in, out, kH, kW]
+                       "7.weight": [16, 8, 4, 4], "7.bias": [8], "9.weight": [8, 3, 4, 4], "9.bias": [3]],
+    ]
+
+    @Test(arguments: CourseModelKind.allCases)
+    func checkpointsUsePyTorchStateDictNamesAndShapes(model: CourseModelKind) throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/\(model.rawValue).safetensors"
+        let session = try TrainingSession(recipe: Self.recipe(model, epochs: 1), data: Self.tinyData,
+                                          options: .init(savePath: path, previewInterval: 0))
+        session.run()
+        let contents = try Safetensors.read(path)
+        let shapes = Dictionary(uniqueKeysWithValues: contents.tensors.map { ($0.name, $0.shape) })
+        #expect(shapes == Self.pytorchStateDict[model])
+        #expect(contents.metadata["model"] == model.rawValue)
+    }
+
     @Test func resumingTheWrongModelNamesTheMismatch() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -125,6 +150,20 @@ struct SessionTests {
         let final = session.store.snapshot()
         #expect(final.state == .stopped)
         #expect(final.filters.allSatisfy { $0.pixels.allSatisfy { $0.isFinite } })
+    }
+
+    @Test func headlessRunStopsOnANonFiniteLossWithAdvice() throws {
+        let session = try TrainingSession(recipe: Self.recipe(.cnn, epochs: 50, lr: 1e8), data: Self.tinyData,
+                                          options: .init(previewInterval: 0))
+        let output = HeadlessOutput(showsProgress: false, writeLine: { _ in }, writeProgress: { _ in })
+        let outcome = HeadlessRunner(session: session, output: output).run(progressInterval: 0.02)
+        guard case .diverged(let message) = outcome else {
+            Issue.record("expected the run to stop on a non-finite loss, got \(outcome)")
+            return
+        }
+        #expect(message.hasPrefix("The loss became"))
+        #expect(message.hasSuffix("Try a lower --lr."))
+        #expect(session.store.snapshot().state == .stopped)
     }
 
     @Test func learningRateChangesAndSavesHappenBetweenSteps() throws {

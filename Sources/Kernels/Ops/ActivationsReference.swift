@@ -4,7 +4,7 @@ import Foundation
 
 /// relu(x) = x if x > 0 else 0; its derivative is 1 where x > 0, else 0.
 public func reluForwardReference(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { output[i] = input[i] > 0 ? input[i] : 0 }
+    for i in 0..<count { output[i] = input[i] < 0 ? 0 : input[i] }   // NaN passes through, as in PyTorch
 }
 
 public func reluBackwardReference(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,

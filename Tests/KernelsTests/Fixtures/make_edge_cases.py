@@ -152,6 +152,10 @@ for i in range(40):
     d = (rng.randint(1, 2), rng.randint(1, 2)) if rng.random() < 0.3 else (1, 1)
     attempt(f"max_pool2d-sweep-{i}", lambda: pool_case(n, c, h, w, k, s, p, rng.random() < 0.5, dilation=d, ints=rng.random() < 0.7))
 
+# Long sums (16 x 3 x 3 = 144 terms per output, 2 x 12 x 12 = 288 per weight gradient).
+attempt("conv-long-sums", lambda: conv_case(False, 2, 16, 24, 12, 12, 3, 3, (1, 1), (1, 1), (1, 1)))
+attempt("convT-long-sums", lambda: conv_case(True, 2, 24, 16, 6, 6, 4, 4, (2, 2), (1, 1), (1, 1)))
+
 json.dump({"generated_by": f"PyTorch {torch.__version__} (torch.nn.functional), float32; make_edge_cases.py",
            "tolerance": {"abs": 1e-4, "rel": 1e-4}, "cases": cases, "refused": refused}, sys.stdout)
 print(f"{len(cases)} cases, {len(refused)} refused", file=sys.stderr)

@@ -10,8 +10,10 @@ public final class Conv2dWorkspace: @unchecked Sendable {
     let slices: BatchSlices
     /// Images per GEMM: enough for about `targetColumns` output positions.
     let chunkImages: Int
-    /// [N, Cin, H, W]: the forward input, kept for the weight gradient.
+    /// [N, Cin, H, W]: a copy of the forward input for the weight gradient, unless the caller
+    /// keeps the input unchanged and passes it to `conv2dBackward` (then empty).
     let savedInput: FloatBuffer
+    let keepsInputCopy: Bool
     /// Per slice: [rows, chunk * OH * OW] im2col matrix (forward) or column gradient (backward).
     let columns: FloatBuffer
     /// Per slice: [Cout, chunk * OH * OW] channel-major product, when a chunk holds several images.
@@ -22,14 +24,17 @@ public final class Conv2dWorkspace: @unchecked Sendable {
 
     static let targetColumns = 256
 
-    public init(_ geometry: Conv2dGeometry) {
+    /// `keepsInputCopy: false` saves a copy of the input per step; `conv2dBackward` must then be
+    /// given the forward's input, unchanged.
+    public init(_ geometry: Conv2dGeometry, keepsInputCopy: Bool = true) {
         self.geometry = geometry
+        self.keepsInputCopy = keepsInputCopy
         slices = BatchSlices(batch: geometry.batch)
         let positions = geometry.output.area
         let largestSlice = (geometry.batch + slices.count - 1) / slices.count
         chunkImages = max(1, min(largestSlice, Self.targetColumns / positions))
         let chunkColumns = chunkImages * positions
-        savedInput = FloatBuffer(count: geometry.inputCount)
+        savedInput = FloatBuffer(count: keepsInputCopy ? geometry.inputCount : 0)
         columns = FloatBuffer(count: slices.count * geometry.im2col.rows * chunkColumns)
         product = FloatBuffer(count: chunkImages > 1 ? slices.count * geometry.outChannels * chunkColumns : 0)
         partialWeight = FloatBuffer(count: slices.count * geometry.weightCount)
@@ -62,7 +67,7 @@ public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weig
         for first in stride(from: images.lowerBound, to: images.upperBound, by: ws.chunkImages) {
             let count = min(ws.chunkImages, images.upperBound - first)
             let x = input + first * inImage
-            (ws.savedInput.pointer + first * inImage).update(from: x, count: count * inImage)
+            if ws.keepsInputCopy { (ws.savedInput.pointer + first * inImage).update(from: x, count: count * inImage) }
             im2col(ws.layout(images: count), images: x, columns: columns)
             let n = count * planeSize
             // One image's channel-major product is already its NCHW output.
@@ -87,10 +92,14 @@ public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weig
 /// Backward of `conv2dForward`, which must have run on the same workspace just before.
 /// gradOutput [N, Cout, OH, OW] -> gradInput [N, Cin, H, W] (overwritten; skipped when nil),
 /// gradWeight [Cout, Cin, kH, kW] and gradBias [Cout] (both accumulated, as PyTorch's .grad).
+/// `input` is the forward's input, required when the workspace keeps no copy of it.
 public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
-                           gradBias: UnsafeMutablePointer<Float>?, workspace ws: Conv2dWorkspace) {
+                           gradBias: UnsafeMutablePointer<Float>?, workspace ws: Conv2dWorkspace,
+                           input: UnsafePointer<Float>? = nil) {
     precondition(ws.geometry == g, "conv2dBackward: workspace was sized for another geometry")
+    precondition(input != nil || ws.keepsInputCopy, "conv2dBackward: the workspace keeps no input copy: pass the input")
+    let forwardInput = input ?? UnsafePointer(ws.savedInput.pointer)
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize
     let chunkColumns = ws.chunkImages * planeSize
@@ -107,7 +116,7 @@ public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>
             let count = min(ws.chunkImages, images.upperBound - first)
             let layout = ws.layout(images: count)
             let n = count * planeSize
-            im2col(layout, images: ws.savedInput.pointer + first * inImage, columns: columns)
+            im2col(layout, images: forwardInput + first * inImage, columns: columns)
             // The upstream gradient in channel-major order [Cout, count * OH * OW].
             let product: UnsafePointer<Float>
             if count == 1 {

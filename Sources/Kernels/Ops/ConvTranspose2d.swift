@@ -11,8 +11,10 @@ public final class ConvTranspose2dWorkspace: @unchecked Sendable {
     let slices: BatchSlices
     /// Images per GEMM: enough for about `Conv2dWorkspace.targetColumns` input positions.
     let chunkImages: Int
-    /// [N, Cin, H, W]: the forward input, kept for the weight gradient.
+    /// [N, Cin, H, W]: a copy of the forward input for the weight gradient, unless the caller
+    /// keeps the input unchanged and passes it to `convTranspose2dBackward` (then empty).
     let savedInput: FloatBuffer
+    let keepsInputCopy: Bool
     /// Per slice: [Cout * kH * kW, chunk * H * W] scattered columns (forward) or im2col of the
     /// upstream gradient (backward).
     let columns: FloatBuffer
@@ -23,14 +25,17 @@ public final class ConvTranspose2dWorkspace: @unchecked Sendable {
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
 
-    public init(_ geometry: ConvTranspose2dGeometry) {
+    /// `keepsInputCopy: false` saves a copy of the input per step; `convTranspose2dBackward` must
+    /// then be given the forward's input, unchanged.
+    public init(_ geometry: ConvTranspose2dGeometry, keepsInputCopy: Bool = true) {
         self.geometry = geometry
+        self.keepsInputCopy = keepsInputCopy
         slices = BatchSlices(batch: geometry.batch)
         let positions = geometry.input.area
         let largestSlice = (geometry.batch + slices.count - 1) / slices.count
         chunkImages = max(1, min(largestSlice, Conv2dWorkspace.targetColumns / positions))
         let chunkColumns = chunkImages * positions
-        savedInput = FloatBuffer(count: geometry.inputCount)
+        savedInput = FloatBuffer(count: keepsInputCopy ? geometry.inputCount : 0)
         columns = FloatBuffer(count: slices.count * geometry.im2col.rows * chunkColumns)
         channelMajor = FloatBuffer(count: chunkImages > 1 ? slices.count * geometry.inChannels * chunkColumns : 0)
         partialWeight = FloatBuffer(count: slices.count * geometry.weightCount)
@@ -82,7 +87,7 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
             let count = min(ws.chunkImages, images.upperBound - first)
             let n = count * planeSize
             let x = input + first * inImage
-            (ws.savedInput.pointer + first * inImage).update(from: x, count: count * inImage)
+            if ws.keepsInputCopy { (ws.savedInput.pointer + first * inImage).update(from: x, count: count * inImage) }
             // One image [Cin, H, W] is already channel-major.
             let inputT: UnsafePointer<Float>
             if count == 1 {
@@ -108,11 +113,14 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
 /// Backward of `convTranspose2dForward`, which must have run on the same workspace just before.
 /// gradOutput [N, Cout, OH, OW] -> gradInput [N, Cin, H, W] (overwritten; skipped when nil),
 /// gradWeight [Cin, Cout, kH, kW] and gradBias [Cout] (both accumulated).
+/// `input` is the forward's input, required when the workspace keeps no copy of it.
 public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>,
                                     weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-                                    workspace ws: ConvTranspose2dWorkspace) {
+                                    workspace ws: ConvTranspose2dWorkspace, input: UnsafePointer<Float>? = nil) {
     precondition(ws.geometry == g, "convTranspose2dBackward: workspace was sized for another geometry")
+    precondition(input != nil || ws.keepsInputCopy, "convTranspose2dBackward: the workspace keeps no input copy: pass the input")
+    let forwardInput = input ?? UnsafePointer(ws.savedInput.pointer)
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels, cout = g.outChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = cout * outPlane
     let chunkColumns = ws.chunkImages * planeSize
@@ -135,7 +143,7 @@ public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: Un
                     partialBias[co] += sumFloats(dy + i * outImage + co * outPlane, count: outPlane)
                 }
             }
-            let x = ws.savedInput.pointer + first * inImage
+            let x = forwardInput + first * inImage
             let inputT: UnsafePointer<Float>
             if count == 1 {
                 inputT = UnsafePointer(x)

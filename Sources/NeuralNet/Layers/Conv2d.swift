@@ -16,6 +16,9 @@ public final class Conv2d: Layer, @unchecked Sendable {
     public let bias: Parameter?
 
     private var workspace: Conv2dWorkspace?
+    /// The last forward's input, read again by the backward pass (layers keep their outputs
+    /// unchanged until their next forward), so the kernels need not copy it.
+    private var lastInput: Tensor?
     private var lastInputShape: [Int] = []
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
@@ -64,7 +67,7 @@ public final class Conv2d: Layer, @unchecked Sendable {
     private func prepare(_ shape: [Int]) -> Conv2dWorkspace {
         if let workspace, shape == lastInputShape { return workspace }
         let g = validated(self, shape) { (s) throws(ShapeError) in try geometry(for: s) }
-        let fresh = Conv2dWorkspace(g)
+        let fresh = Conv2dWorkspace(g, keepsInputCopy: false)
         workspace = fresh
         lastInputShape = shape
         output.resize(to: g.outputShape)
@@ -75,6 +78,7 @@ public final class Conv2d: Layer, @unchecked Sendable {
     public func forward(_ input: Tensor) -> Tensor {
         let ws = prepare(input.shape)
         let g = ws.geometry
+        lastInput = input
         input.withPointer { x in
             weight.value.withPointer { w in
                 output.withMutablePointer { y in
@@ -99,6 +103,8 @@ public final class Conv2d: Layer, @unchecked Sendable {
         guard let ws = workspace else { preconditionFailure("Conv2d.backward called before forward") }
         let g = ws.geometry
         precondition(gradOutput.shape == output.shape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
+        guard let lastInput else { preconditionFailure("backward called before forward") }
+        lastInput.withPointer { x in
         gradOutput.withPointer { dy in
             weight.value.withPointer { w in
                 weight.gradient.withMutablePointer { dw in
@@ -107,15 +113,16 @@ public final class Conv2d: Layer, @unchecked Sendable {
                         if let bias {
                             bias.gradient.withMutablePointer { db in
                                 conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
-                                               gradBias: db, workspace: ws)
+                                               gradBias: db, workspace: ws, input: x)
                             }
                         } else {
                             conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
-                                           gradBias: nil, workspace: ws)
+                                           gradBias: nil, workspace: ws, input: x)
                         }
                     }
                 }
             }
+        }
         }
         return needsInputGradient ? gradInput : noGradient
     }

@@ -43,7 +43,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"]),
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"],
+                    exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
         .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
     ]
 )

@@ -53,7 +53,7 @@ final class CourseNetwork {
             (loss, gradient) = squaredError(output, target: input)
         }
         guard loss.isFinite else { return StepResult(loss: loss, correct: 0) }
-        _ = model.backward(gradient)
+        _ = model.backward(gradient, needsInputGradient: false)  // the images need no gradient
         optimizer.step()
         return StepResult(loss: loss, correct: correct)
     }

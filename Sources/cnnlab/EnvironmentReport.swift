@@ -1,4 +1,6 @@
+import Datasets
 import Kernels
+import Terminal
 
 /// The facts `cnnlab --version` and `cnnlab doctor` print.
 struct EnvironmentReport {
@@ -11,6 +13,10 @@ struct EnvironmentReport {
         report.lines.append(("BLAS", "OpenBLAS " + BLASRuntime.configuration))
         report.lines.append(("BLAS core", BLASRuntime.coreExplanation))
         report.lines.append(("BLAS threads", String(BLASRuntime.threadCount)))
+        report.lines.append(("terminal", TerminalCapabilities.report()))
+        for dataset in DatasetCatalog.discover() {
+            report.lines.append(("data: " + dataset.name, dataset.summary))
+        }
         return report
     }
 

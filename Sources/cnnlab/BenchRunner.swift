@@ -96,7 +96,9 @@ enum ResidentMemory {
     private static func field(_ name: String) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix(name) {
-            let number = line.dropFirst(name.count).split(separator: " ").first.flatMap { Double($0) }
+            // "VmHWM:\t   91164 kB": a tab, spaces, the number of kB.
+            let number = line.dropFirst(name.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
+                .flatMap { Double($0) }
             return number.map { $0 / 1024 }   // kB -> MB
         }
         return nil

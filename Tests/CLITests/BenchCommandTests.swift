@@ -1,0 +1,47 @@
+import Datasets
+import Foundation
+import Testing
+@testable import cnnlab
+
+/// `cnnlab bench`: its options, its measurement on a few tiny steps, and its report.
+@Suite("cnnlab bench")
+struct BenchCommandTests {
+    @Test("--model takes cnn, autoencoder, ae and all, and refuses anything else")
+    func modelNames() throws {
+        #expect(Bench.kinds("cnn") == [.cnn])
+        #expect(Bench.kinds("AE") == [.autoencoder])
+        #expect(Bench.kinds("all") == [.cnn, .autoencoder])
+        #expect(Bench.kinds("resnet") == nil)
+        #expect(throws: (any Error).self) { try Bench.parse(["--model", "resnet"]) }
+        #expect(throws: (any Error).self) { try Bench.parse(["--threads", "0"]) }
+        #expect(throws: (any Error).self) { try Bench.parse(["--steps", "3", "--epochs", "1"]) }
+    }
+
+    @Test("a few steps on random images: every image counted, a finite loss, a time for every layer")
+    func runsAndTimes() throws {
+        let (images, name) = try BenchData.load(directory: nil, random: true)
+        #expect(images.count == BenchData.randomImageCount)
+        for kind in BenchWorkload.Kind.allCases {
+            let workload = BenchWorkload(kind: kind, images: images, batchSize: 4)
+            let result = BenchRunner.run(workload, steps: 2, warmUp: 1, datasetName: name)
+            #expect(result.images == 8)
+            #expect(result.finalLoss.isFinite)
+            // The batch-loading row, then one row per layer of the model.
+            #expect(result.layers.count == workload.model.layers.count + 1)
+            #expect(result.layers.dropFirst().allSatisfy { $0.forward > 0 && $0.backward >= 0 })
+            #expect(result.imagesPerSecond > 0)
+            let text = BenchReport.text(result)
+            #expect(text.contains("training images/s"))
+            #expect(text.contains("Conv2d"))
+        }
+    }
+
+    @Test("peak resident memory comes from /proc/self/status on Linux")
+    func residentMemory() {
+        #if os(Linux)
+        let peak = ResidentMemory.peakMB(), now = ResidentMemory.currentMB()
+        #expect((peak ?? 0) > 1)
+        #expect((peak ?? 0) >= (now ?? .infinity) - 1)
+        #endif
+    }
+}

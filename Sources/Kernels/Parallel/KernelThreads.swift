@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The worker threads the fast kernels split a batch across.
@@ -7,6 +6,7 @@ import Foundation
 /// each slice accumulates its own partial weight gradients, summed in slice order at the end: so
 /// results are the same bit for bit with 1 thread or 2, run after run. Workers claim slices as they
 /// free up, so a core busy with another program slows the step less than a fixed split would.
+/// The workers are the calling thread and persistent helpers (`SlicePool`).
 /// OpenBLAS runs single-threaded inside the slices: its own threads would fight the workers.
 public enum KernelThreads {
     private final class Setting: @unchecked Sendable {
@@ -41,26 +41,13 @@ public enum KernelThreads {
             for s in 0..<slices { body(s) }
             return
         }
-        let claim = SliceCounter()
-        withoutActuallyEscaping(body) { body in
-            let task = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let s = claim.next(below: slices) { task.value(s) }
-            }
-        }
+        if pool.run(slices, workers: workers, body) { return }
+        // The pool is busy (a concurrent or nested call): same slices, same order, inline.
+        for s in 0..<slices { body(s) }
     }
-}
 
-/// hands out slice numbers 0, 1, 2, ... to whichever worker asks first.
-private final class SliceCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextSlice = 0
-    func next(below limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard nextSlice < limit else { return nil }
-        defer { nextSlice += 1 }
-        return nextSlice
-    }
+    /// The helper threads (started on first use, kept for the life of the process).
+    private static let pool = SlicePool()
 }
 
 /// Carries a value the caller knows is safe to share (the kernels' slices touch disjoint memory).

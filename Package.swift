@@ -25,7 +25,7 @@ let package = Package(
 
         .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: fast),
-        .target(name: "Datasets"),
+        .target(name: "Datasets", dependencies: ["Kernels"]),
         .target(name: "Stepper", dependencies: ["Kernels"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
         .target(name: "Lessons", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -38,7 +38,7 @@ let package = Package(
 
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
         .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),

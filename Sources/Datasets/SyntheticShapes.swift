@@ -1,3 +1,5 @@
+import Kernels
+
 /// A built-in dataset of 32x32 colour pictures of ten kinds of shapes, generated from a seed,
 /// so training works with no files at all.
 ///

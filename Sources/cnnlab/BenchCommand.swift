@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NeuralNet
+import Kernels
 
 /// `cnnlab bench`: how fast cnnlab trains the course's networks on this machine.
 ///

@@ -1,5 +1,6 @@
 import Testing
 @testable import Datasets
+import Kernels
 
 @Suite struct BatchOrderTests {
     @Test func anEpochVisitsEveryIndexOnceInBatchesWithAShortLastOne() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Datasets
+import Kernels
 
 @Suite struct SyntheticShapesTests {
     @Test func theSameSeedGivesTheSameImagesAndAnotherSeedDoesNot() {

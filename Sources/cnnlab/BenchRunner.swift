@@ -63,7 +63,9 @@ enum BenchRunner {
         for _ in 0..<timedSteps { workload.timedStep(workload.nextInput(), into: &times) }
         var breakdown = zip(layers, times).enumerated().map { index, pair in
             let perStep = 1000 / Double(timedSteps)
-            return BenchResult.LayerTime(name: "\(index) \(shortName(pair.0))",
+            // A ReLU run inside the max pooling after it is timed on the pooling's row.
+            let fused = workload.model.fusedLength(at: index) > 1 ? " (in \(index + 1))" : ""
+            return BenchResult.LayerTime(name: "\(index) \(shortName(pair.0))\(fused)",
                                          forward: pair.1.forward * perStep, backward: pair.1.backward * perStep,
                                          forwardCPU: pair.1.forwardCPU * perStep, backwardCPU: pair.1.backwardCPU * perStep)
         }

@@ -86,7 +86,10 @@ final class BenchWorkload {
     /// Layers that `Sequential` runs as one pass (a ReLU and the max pooling after it) are timed
     /// together and reported under the last of them; the ReLU's row then stays at zero.
     @discardableResult
-    func timedStep(_ input: Tensor, into times: inout [LayerClock]) -> Float {
+    /// The loss and the optimiser (zeroing the gradients, then the update) go to `lossTime` and
+    /// `optimizerTime` (forward column).
+    func timedStep(_ input: Tensor, into times: inout [LayerClock], lossTime: inout LayerClock,
+                   optimizerTime: inout LayerClock) -> Float {
         var x = input
         var steps: [Range<Int>] = []
         var index = 0
@@ -98,8 +101,12 @@ final class BenchWorkload {
             times[step.upperBound - 1].addForward(since: start)
             index = step.upperBound
         }
+        let lossStart = LayerClock.Reading()
         let loss = self.loss(x, input)
+        lossTime.addForward(since: lossStart)
+        let zeroStart = LayerClock.Reading()
         optimizer.zeroGradients()
+        optimizerTime.addForward(since: zeroStart)
         var gradient = loss.gradient
         for step in steps.reversed() {
             let start = LayerClock.Reading()
@@ -107,7 +114,9 @@ final class BenchWorkload {
             gradient = model.backward(gradient, range: step, needsInputGradient: step.lowerBound > 0)
             times[step.upperBound - 1].addBackward(since: start)
         }
+        let stepStart = LayerClock.Reading()
         optimizer.step()
+        optimizerTime.addForward(since: stepStart)
         return loss.value
     }
 

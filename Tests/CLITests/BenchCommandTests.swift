@@ -38,7 +38,9 @@ struct BenchCommandTests {
             }
             #expect(kind != .cnn || result.layers.contains { $0.name.hasSuffix("(in 2)") })
             #expect(result.imagesPerSecond > 0)
+            #expect(result.loss.forward > 0 && result.optimizer.forward > 0)
             let text = BenchReport.text(result)
+            #expect(text.contains("zero grads + optimizer"))
             #expect(text.contains("training images/s"))
             #expect(text.contains("Conv2d"))
         }

@@ -2,6 +2,9 @@
 public final class ReLU: Layer, @unchecked Sendable {
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
+    /// Set when `Sequential` last ran this layer inside the max pooling after it, so its own
+    /// output was never written; cleared by `forward`.
+    var skippedByFusion = false
 
     public init() {}
     public var parameters: [Parameter] { [] }
@@ -9,12 +12,15 @@ public final class ReLU: Layer, @unchecked Sendable {
     public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        skippedByFusion = false
         output.resize(to: input.shape)
         input.withPointer { x in output.withMutablePointer { y in reluForward(input: x, output: y, count: input.count) } }
         return output
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it; "
+                     + "back-propagate through both (a Sequential.backward range holding the pair)")
         precondition(gradOutput.shape == output.shape, "ReLU.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         gradInput.resize(to: output.shape)
         output.withPointer { y in

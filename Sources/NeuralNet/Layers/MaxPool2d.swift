@@ -60,13 +60,12 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
         pool(input, applyingReLU: false)
     }
 
-    /// True when the last forward pass was `forwardApplyingReLU`: `backward` then returns the
-    /// gradient with respect to the ReLU's input.
+    /// True when the last forward pass was `forwardApplyingReLU`.
     private(set) var appliedReLU = false
 
     /// Pools ReLU(input) (a `ReLU` layer followed by this one) without writing ReLU's output: the
     /// same output bits as `forward(relu.forward(input))`, one pass over the input instead of three.
-    /// The next `backward` returns the gradient with respect to `input`, as `relu.backward(backward(dy))`.
+    /// Follow it with `backwardThroughReLU` (or `backward`, for the gradient at ReLU's output).
     func forwardApplyingReLU(_ input: Tensor) -> Tensor {
         pool(input, applyingReLU: true)
     }
@@ -85,6 +84,17 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        backward(gradOutput, throughReLU: false)
+    }
+
+    /// After `forwardApplyingReLU`: the gradient with respect to the ReLU's input, the bits of
+    /// `relu.backward(backward(gradOutput))`, in one pass.
+    func backwardThroughReLU(_ gradOutput: Tensor) -> Tensor {
+        precondition(appliedReLU, "MaxPool2d.backwardThroughReLU: the last forward pass did not apply ReLU")
+        return backward(gradOutput, throughReLU: true)
+    }
+
+    private func backward(_ gradOutput: Tensor, throughReLU: Bool) -> Tensor {
         guard let g = geometry else { preconditionFailure("MaxPool2d.backward called before forward") }
         precondition(gradOutput.shape == output.shape, "MaxPool2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         gradOutput.withPointer { dy in
@@ -92,7 +102,7 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
                 argmax.withUnsafeBufferPointer { a in
                     output.withPointer { y in
                         maxPool2dBackward(g, gradOutput: dy, argmax: a.baseAddress!, gradInput: dx,
-                                          reluFused: appliedReLU, output: y)
+                                          reluFused: throughReLU, output: y)
                     }
                 }
             }

@@ -11,15 +11,16 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// Which layers have parameters (fixed at construction; read every backward pass).
     private let trainable: [Bool]
     private let noGradient = Tensor(zeros: [0])
-    /// For a `ReLU` at index i followed by a `MaxPool2d`: that pooling layer, which runs the pair
-    /// in one pass (`MaxPool2d.forwardApplyingReLU`); nil elsewhere.
-    private let poolAfterReLU: [MaxPool2d?]
+    /// For a `ReLU` at index i followed by a `MaxPool2d`: the pair, which runs as one pass of the
+    /// pooling layer (`MaxPool2d.forwardApplyingReLU`); nil elsewhere.
+    private let fusedPairs: [(relu: ReLU, pool: MaxPool2d)?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
         trainable = layers.map { !$0.parameters.isEmpty }
-        poolAfterReLU = layers.indices.map { i in
-            i + 1 < layers.count && layers[i] is ReLU ? layers[i + 1] as? MaxPool2d : nil
+        fusedPairs = layers.indices.map { i in
+            guard i + 1 < layers.count, let relu = layers[i] as? ReLU, let pool = layers[i + 1] as? MaxPool2d else { return nil }
+            return (relu, pool)
         }
     }
 
@@ -30,7 +31,7 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// The number of layers that `forward(_:range:)` runs as one step from `index`: 2 for a ReLU
     /// followed by max pooling (one pass of the pooling layer), else 1. For timing layer by layer.
     public func fusedLength(at index: Int) -> Int {
-        index + 1 < layers.count && poolAfterReLU[index] != nil ? 2 : 1
+        index + 1 < layers.count && fusedPairs[index] != nil ? 2 : 1
     }
 
     public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
@@ -88,8 +89,9 @@ public final class Sequential: Layer, @unchecked Sendable {
         var x = input
         var index = range.lowerBound
         while index < range.upperBound {
-            if index + 1 < range.upperBound, let pool = poolAfterReLU[index] {
-                x = pool.forwardApplyingReLU(x)
+            if index + 1 < range.upperBound, let pair = fusedPairs[index] {
+                pair.relu.skippedByFusion = true
+                x = pair.pool.forwardApplyingReLU(x)
                 index += 2
             } else {
                 x = layers[index].forward(x)
@@ -120,9 +122,9 @@ public final class Sequential: Layer, @unchecked Sendable {
         var index = range.upperBound - 1
         while index >= range.lowerBound {
             if index < firstTrainable { return noGradient }
-            if index > range.lowerBound, let pool = poolAfterReLU[index - 1], pool.appliedReLU {
+            if index > range.lowerBound, let pair = fusedPairs[index - 1], pair.pool.appliedReLU {
                 // The pair ran fused (see forward): the pooling layer's backward covers the ReLU too.
-                gradient = pool.backward(gradient)
+                gradient = pair.pool.backwardThroughReLU(gradient)
                 index -= 2
             } else {
                 gradient = layers[index].backward(gradient, needsInputGradient: needsInputGradient || index > firstTrainable)

@@ -20,8 +20,8 @@ struct ParameterChunks {
 
     init(counts: [Int]) {
         var chunks: [Chunk] = []
-        for (parameter, count) in counts.enumerated() {
-            let pieces = max(1, (count + Self.chunkSize - 1) / Self.chunkSize)
+        for (parameter, count) in counts.enumerated() where count > 0 {
+            let pieces = (count + Self.chunkSize - 1) / Self.chunkSize
             for piece in 0..<pieces {
                 chunks.append(Chunk(parameter: parameter,
                                     range: (piece * count / pieces)..<((piece + 1) * count / pieces)))
@@ -42,24 +42,23 @@ struct ParameterChunks {
             if parallel {
                 KernelThreads.forEach(slices: chunks.count) { c in
                     let chunk = chunks[c]
-                    body(chunk, values[chunk.parameter], gradients[chunk.parameter])
+                    body(chunk, values[chunk.parameter]!, gradients[chunk.parameter]!)
                 }
             } else {
-                for chunk in chunks { body(chunk, values[chunk.parameter], gradients[chunk.parameter]) }
+                for chunk in chunks { body(chunk, values[chunk.parameter]!, gradients[chunk.parameter]!) }
             }
         }
     }
 
-    /// Nests `withMutablePointer` over every parameter's value and gradient, then calls `body`.
+    /// Nests `withMutablePointer` over every parameter's value and gradient, then calls `body`
+    /// (nil for an empty parameter, which has no storage and no chunks).
     private func withPointers(_ parameters: [Parameter], from index: Int,
-                              values: [UnsafeMutablePointer<Float>], gradients: [UnsafeMutablePointer<Float>],
-                              _ body: ([UnsafeMutablePointer<Float>], [UnsafeMutablePointer<Float>]) -> Void) {
+                              values: [UnsafeMutablePointer<Float>?], gradients: [UnsafeMutablePointer<Float>?],
+                              _ body: ([UnsafeMutablePointer<Float>?], [UnsafeMutablePointer<Float>?]) -> Void) {
         guard index < parameters.count else { body(values, gradients); return }
         let parameter = parameters[index]
         guard parameter.count > 0 else {
-            // An empty tensor has no storage to point at; no chunk of it does any work.
-            withPointers(parameters, from: index + 1, values: values + [UnsafeMutablePointer(bitPattern: 1)!],
-                         gradients: gradients + [UnsafeMutablePointer(bitPattern: 1)!], body)
+            withPointers(parameters, from: index + 1, values: values + [nil], gradients: gradients + [nil], body)
             return
         }
         parameter.value.withMutablePointer { value in

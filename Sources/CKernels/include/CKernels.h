@@ -1,0 +1,66 @@
+// Direct convolution kernels in C with AVX-512, for the CPUs that have it (chosen at run time).
+//
+// Swift's SIMD types compile to SSE on a generic x86-64 target, and OpenBLAS spends much of its
+// time packing the small matrices of the course's networks; these kernels work on channels-last
+// ("HWC") images instead, where one output position's channels form a vector:
+//   out[position][co] = sum over taps and channels of in[position + tap][ci] * w[tap][ci][co].
+// The Swift drivers (Sources/Kernels/Ops/Direct*.swift) transpose each image to HWC, pad it,
+// and describe every convolution direction (forward, input gradient, weight gradient, transposed)
+// as one of the two loops below. Each output value is summed in a fixed order (taps, then
+// channels), so results do not depend on threads or timing.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+
+/// 1 when this CPU runs the AVX-512 kernels below (AVX512F + VL + DQ + BW), else 0.
+int ck_direct_available(void);
+
+/// A "gather" convolution over a grid of output positions:
+///   output[p][co] = bias[co] (or 0) + sum over t < taps, c < reduce_channels of
+///                   input[base(p) + tap_offsets[t] + c] * tap_weights[t][c * out_channels + co]
+/// where base(p) = row * in_row_stride + col * in_col_stride for p = (row, col), and the output
+/// vector of p starts at output + row * out_row_stride + col * out_col_stride.
+/// Every input read must be in bounds: the caller pads the input with zeros.
+typedef struct {
+    const float *input;
+    long in_row_stride, in_col_stride;
+    int taps;
+    const long *tap_offsets;             // [taps], in floats
+    const float *const *tap_weights;     // [taps] pointers to [reduce_channels][out_channels]
+    int reduce_channels, out_channels;
+    int rows, cols;
+    float *output;
+    long out_row_stride, out_col_stride;
+    const float *bias;                   // [out_channels] or NULL
+} ck_gather_args;
+
+void ck_gather(const ck_gather_args *args);
+
+/// A weight-gradient accumulation over a grid of positions:
+///   result[j][k] += sum over p of input[base(p) + pair_offsets[j]] * grad[gbase(p) + k]
+/// for j < pairs, k < vec_channels, with base(p) = row * in_row_stride + col * in_col_stride and
+/// gbase(p) = row * grad_row_stride + col * grad_col_stride. Positions are summed in row-major order.
+typedef struct {
+    const float *input;
+    long in_row_stride, in_col_stride;
+    int pairs;
+    const long *pair_offsets;            // [pairs], in floats
+    const float *grad;
+    long grad_row_stride, grad_col_stride;
+    int vec_channels;
+    int rows, cols;
+    float *result;                       // [pairs][vec_channels], accumulated into
+} ck_weight_grad_args;
+
+void ck_weight_grad(const ck_weight_grad_args *args);
+
+/// dst[y * dst_row_stride + x * dst_col_stride + c] = src[(c * height + y) * width + x]
+void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
+                                float *dst, long dst_row_stride, long dst_col_stride);
+
+/// dst[(c * height + y) * width + x] = src[y * src_row_stride + x * src_col_stride + c]
+void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
+                                int channels, int height, int width, float *dst);
+
+#endif

@@ -1,0 +1,111 @@
+import CKernels
+
+/// 2-D transposed convolution on the channels-last AVX-512 kernels (`CKernels`), one image at a
+/// time. It is the convolution's plan turned round: the forward pass gathers each output position
+/// from the input by stride phase (`PhaseWindows`), and the input gradient gathers windows of the
+/// output gradient (`DenseWindows`), as a convolution's forward pass does.
+
+/// Buffers and window tables of the direct transposed convolution for one geometry.
+final class DirectConvTranspose2dPlan: @unchecked Sendable {
+    let geometry: ConvTranspose2dGeometry
+    let slices: BatchSlices
+    /// Input windows of each output position, by stride phase (forward).
+    let phases: PhaseWindows
+    /// Output-gradient windows of each input position (input and weight gradients).
+    let windows: DenseWindows
+    let pairOffsets: [Int]
+    /// [taps][Cin][Cout] (forward) and [taps][Cout][Cin] (input gradient), rebuilt per call.
+    let weightForward: FloatBuffer
+    let weightBackward: FloatBuffer
+    /// Per slice: padded channels-last input, padded channels-last output gradient, a channels-last
+    /// image (output, forward input or input gradient), partial weight gradient [taps][Cout][Cin].
+    let paddedInput: FloatBuffer
+    let paddedGradient: FloatBuffer
+    let channelsLast: FloatBuffer
+    let inputChannelsLast: FloatBuffer
+    let partialWeight: FloatBuffer
+    let partialBias: FloatBuffer
+
+    init(_ g: ConvTranspose2dGeometry) {
+        geometry = g
+        slices = BatchSlices(batch: g.batch)
+        let relation = WindowRelation(big: g.output, small: g.input, kernel: g.kernel, stride: g.stride,
+                                      padding: g.padding, dilation: g.dilation)
+        phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
+        windows = DenseWindows(relation, channels: g.outChannels)
+        pairOffsets = windows.pairOffsets
+        weightForward = FloatBuffer(count: g.weightCount)
+        weightBackward = FloatBuffer(count: g.weightCount)
+        let n = slices.count
+        paddedInput = FloatBuffer(count: n * phases.image.count)
+        paddedGradient = FloatBuffer(count: n * windows.image.count)
+        channelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
+        inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
+        partialWeight = FloatBuffer(count: n * g.weightCount)
+        partialBias = FloatBuffer(count: n * g.outChannels)
+    }
+
+    func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 output: UnsafeMutablePointer<Float>) {
+        let g = geometry, cin = g.inChannels, cout = g.outChannels
+        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: weightForward.pointer)
+        let inImage = cin * g.input.area, outImage = cout * g.output.area
+        KernelThreads.forEachSlice(slices.count) { s in
+            let padded = paddedInput.pointer + s * phases.image.count
+            let result = channelsLast.pointer + s * outImage
+            for n in slices.images(s) {
+                phases.image.fill(padded, fromPlanes: input + n * inImage)
+                for phase in phases.phases {
+                    directGather(input: padded, rowStride: phases.rowStride, columnStride: phases.columnStride,
+                                 tapOffsets: phase.tapOffsets, taps: phase.taps, weights: weightForward.pointer,
+                                 reduce: cin, outs: cout, rows: phase.rows, cols: phase.cols,
+                                 output: result + phase.outputOffset, outputRowStride: phases.outputRowStride,
+                                 outputColumnStride: phases.outputColumnStride, bias: bias)
+                }
+                ck_channels_last_to_planes(result, g.output.width * cout, cout, Int32(cout),
+                                           Int32(g.output.height), Int32(g.output.width), output + n * outImage)
+            }
+        }
+    }
+
+    func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                  gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+                  gradBias: UnsafeMutablePointer<Float>?) {
+        let g = geometry, taps = g.kernel.area, cin = g.inChannels, cout = g.outChannels
+        if gradInput != nil {
+            weightsTapMajor(weight, a: cin, b: cout, taps: taps, swapped: true, into: weightBackward.pointer)
+        }
+        let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
+        let inputRowStride = g.input.width * cin
+        KernelThreads.forEachSlice(slices.count) { s in
+            let paddedGrad = paddedGradient.pointer + s * windows.image.count
+            let x = inputChannelsLast.pointer + s * inImage
+            let partialW = partialWeight.pointer + s * g.weightCount
+            let partialB = partialBias.pointer + s * cout
+            partialW.update(repeating: 0, count: g.weightCount)
+            partialB.update(repeating: 0, count: cout)
+            for n in slices.images(s) {
+                let dy = gradOutput + n * outImage
+                for co in 0..<cout { partialB[co] += sumFloats(dy + co * outPlane, count: outPlane) }
+                windows.image.fill(paddedGrad, fromPlanes: dy)
+                ck_planes_to_channels_last(input + n * inImage, Int32(cin), Int32(g.input.height),
+                                           Int32(g.input.width), x, inputRowStride, cin)
+                directWeightGradient(input: paddedGrad, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                                     pairOffsets: pairOffsets, grad: x, gradRowStride: inputRowStride,
+                                     gradColumnStride: cin, channels: cin, grid: g.input, result: partialW)
+                guard let gradInput else { continue }
+                directGather(input: paddedGrad, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                             tapOffsets: windows.tapOffsets, taps: nil, weights: weightBackward.pointer,
+                             reduce: cout, outs: cin, rows: g.input.height, cols: g.input.width,
+                             output: x, outputRowStride: inputRowStride, outputColumnStride: cin, bias: nil)
+                ck_channels_last_to_planes(x, inputRowStride, cin, Int32(cin), Int32(g.input.height),
+                                           Int32(g.input.width), gradInput + n * inImage)
+            }
+        }
+        addTapMajorPartials(partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,
+                            swapped: true, into: gradWeight)
+        if let gradBias {
+            addPartialGradients(partialBias.pointer, slices: slices.count, count: cout, into: gradBias)
+        }
+    }
+}

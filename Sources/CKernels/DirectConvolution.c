@@ -25,11 +25,13 @@ static inline __mmask16 mask16(int n) { return n >= 16 ? (__mmask16)0xFFFF : (__
 static inline __mmask8 mask8(int n) { return n >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << n) - 1); }
 
 // ---------------------------------------------------------------------------------------------
-// Gather: up to 12 positions x 2 vectors of 16 output channels (zmm), or 16 positions x 8 (ymm).
+// Gather: up to 24 positions x 16 output channels or 12 x 32 (zmm), or 16 positions x 8 (ymm).
+// CS is the input column stride when known at compile time (1 or 2: the stride of the
+// convolution on NCHW planes), so each position's read is a constant displacement; 0 = any.
 
-CK_TARGET CK_INLINE void gather_block16(const ck_gather_args *a, const float *in, float *out, int co0,
-                                        const int V, __mmask16 m0, __mmask16 m1, const int R) {
-    __m512 acc0[12], acc1[12];
+CK_TARGET CK_INLINE void gather_block16(const ck_gather_args *a, const float *in, float *out, int co0, int jb, int je,
+                                        const int V, __mmask16 m0, __mmask16 m1, const int R, const long CS) {
+    __m512 acc0[24], acc1[24];
     __m512 b0 = _mm512_setzero_ps(), b1 = _mm512_setzero_ps();
     if (a->bias) {
         b0 = _mm512_maskz_loadu_ps(m0, a->bias + co0);
@@ -37,21 +39,19 @@ CK_TARGET CK_INLINE void gather_block16(const ck_gather_args *a, const float *in
     }
     CK_UNROLL
     for (int r = 0; r < R; r++) { acc0[r] = b0; acc1[r] = b1; }
-    const long cs = a->in_col_stride;
-    const int channels = a->reduce_channels, outs = a->out_channels;
-    for (int t = 0; t < a->taps; t++) {
-        const float *ip = in + a->tap_offsets[t];
-        const float *wp = a->tap_weights[t] + co0;
-        for (int c = 0; c < channels; c++) {
-            __m512 w0 = _mm512_maskz_loadu_ps(m0, wp + (long)c * outs);
-            __m512 w1 = _mm512_setzero_ps();
-            if (V > 1) w1 = _mm512_maskz_loadu_ps(m1, wp + (long)c * outs + 16);
-            CK_UNROLL
-            for (int r = 0; r < R; r++) {
-                __m512 x = _mm512_set1_ps(ip[r * cs + c]);
-                acc0[r] = _mm512_fmadd_ps(x, w0, acc0[r]);
-                if (V > 1) acc1[r] = _mm512_fmadd_ps(x, w1, acc1[r]);
-            }
+    const long cs = CS > 0 ? CS : a->in_col_stride;
+    const int outs = a->out_channels;
+    const float *wp = a->weights + (long)jb * outs + co0;
+    for (int j = jb; j < je; j++, wp += outs) {
+        const float *ip = in + a->pair_offsets[j];
+        __m512 w0 = _mm512_maskz_loadu_ps(m0, wp);
+        __m512 w1 = _mm512_setzero_ps();
+        if (V > 1) w1 = _mm512_maskz_loadu_ps(m1, wp + 16);
+        CK_UNROLL
+        for (int r = 0; r < R; r++) {
+            __m512 x = _mm512_set1_ps(ip[r * cs]);
+            acc0[r] = _mm512_fmadd_ps(x, w0, acc0[r]);
+            if (V > 1) acc1[r] = _mm512_fmadd_ps(x, w1, acc1[r]);
         }
     }
     const long os = a->out_col_stride;
@@ -62,75 +62,81 @@ CK_TARGET CK_INLINE void gather_block16(const ck_gather_args *a, const float *in
     }
 }
 
-CK_TARGET CK_INLINE void gather_block8(const ck_gather_args *a, const float *in, float *out,
-                                       __mmask8 m, const int R) {
+CK_TARGET CK_INLINE void gather_block8(const ck_gather_args *a, const float *in, float *out, int jb, int je,
+                                       __mmask8 m, const int R, const long CS) {
     __m256 acc[16];
     __m256 b = _mm256_setzero_ps();
     if (a->bias) b = _mm256_maskz_loadu_ps(m, a->bias);
     CK_UNROLL
     for (int r = 0; r < R; r++) acc[r] = b;
-    const long cs = a->in_col_stride;
-    const int channels = a->reduce_channels, outs = a->out_channels;
-    for (int t = 0; t < a->taps; t++) {
-        const float *ip = in + a->tap_offsets[t];
-        const float *wp = a->tap_weights[t];
-        for (int c = 0; c < channels; c++) {
-            __m256 w = _mm256_maskz_loadu_ps(m, wp + (long)c * outs);
-            CK_UNROLL
-            for (int r = 0; r < R; r++) {
-                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(ip[r * cs + c]), w, acc[r]);
-            }
-        }
+    const long cs = CS > 0 ? CS : a->in_col_stride;
+    const int outs = a->out_channels;
+    const float *wp = a->weights + (long)jb * outs;
+    for (int j = jb; j < je; j++, wp += outs) {
+        const float *ip = in + a->pair_offsets[j];
+        __m256 w = _mm256_maskz_loadu_ps(m, wp);
+        CK_UNROLL
+        for (int r = 0; r < R; r++) acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(ip[r * cs]), w, acc[r]);
     }
     const long os = a->out_col_stride;
     CK_UNROLL
     for (int r = 0; r < R; r++) _mm256_mask_storeu_ps(out + r * os, m, acc[r]);
 }
 
-#define GATHER16_CASE(R) case R: \
-    if (V == 1) gather_block16(a, in, out, co0, 1, m0, m1, R); else gather_block16(a, in, out, co0, 2, m0, m1, R); break;
-#define GATHER8_CASE(R) case R: gather_block8(a, in, out, m, R); break;
+// One row's blocks for a fixed column stride; the last block is shorter.
+#define GATHER_ROW(BLOCK, CALL) \
+    const int jb = a->row_pairs ? a->row_pairs[2 * row] : 0; \
+    const int je = a->row_pairs ? a->row_pairs[2 * row + 1] : a->pairs; \
+    for (int col = 0; col < a->cols; col += BLOCK) { \
+        const int R = a->cols - col < BLOCK ? a->cols - col : BLOCK; \
+        const float *in = a->input + row * a->in_row_stride + col * a->in_col_stride; \
+        float *out = a->output + row * a->out_row_stride + col * a->out_col_stride; \
+        if (R == BLOCK) { CALL(BLOCK); } else { switch (R) { GATHER_TAIL_##BLOCK(CALL) } } \
+    }
+#define GT(CALL, R) case R: CALL(R); break;
+#define GATHER_TAIL_8(CALL) GT(CALL,1) GT(CALL,2) GT(CALL,3) GT(CALL,4) GT(CALL,5) GT(CALL,6) GT(CALL,7)
+#define GATHER_TAIL_12(CALL) GATHER_TAIL_8(CALL) GT(CALL,8) GT(CALL,9) GT(CALL,10) GT(CALL,11)
+#define GATHER_TAIL_16(CALL) GATHER_TAIL_12(CALL) GT(CALL,12) GT(CALL,13) GT(CALL,14) GT(CALL,15)
+#define GATHER_TAIL_24(CALL) GATHER_TAIL_16(CALL) GT(CALL,16) GT(CALL,17) GT(CALL,18) GT(CALL,19) \
+    GT(CALL,20) GT(CALL,21) GT(CALL,22) GT(CALL,23)
 
-CK_TARGET static void gather_wide(const ck_gather_args *a) {
+#define NARROW(R) gather_block8(a, in, out, jb, je, m, R, CS)
+#define WIDE1(R) gather_block16(a, in, out, co0, jb, je, 1, m0, m1, R, CS)
+#define WIDE2(R) gather_block16(a, in, out, co0, jb, je, 2, m0, m1, R, CS)
+
+CK_TARGET CK_INLINE void gather_narrow(const ck_gather_args *a, const long CS) {
+    const __mmask8 m = mask8(a->out_channels);
+    for (int row = 0; row < a->rows; row++) { GATHER_ROW(16, NARROW) }
+}
+
+CK_TARGET CK_INLINE void gather_wide(const ck_gather_args *a, const long CS) {
     for (int co0 = 0; co0 < a->out_channels; co0 += 32) {
         const int left = a->out_channels - co0;
-        const int V = left > 16 ? 2 : 1;
-        const __mmask16 m0 = V == 1 ? mask16(left) : 0xFFFF, m1 = V == 2 ? mask16(left - 16) : 0;
-        for (int row = 0; row < a->rows; row++) {
-            for (int col = 0; col < a->cols; col += 12) {
-                const int R = a->cols - col < 12 ? a->cols - col : 12;
-                const float *in = a->input + row * a->in_row_stride + col * a->in_col_stride;
-                float *out = a->output + row * a->out_row_stride + col * a->out_col_stride;
-                switch (R) {
-                    GATHER16_CASE(1) GATHER16_CASE(2) GATHER16_CASE(3) GATHER16_CASE(4)
-                    GATHER16_CASE(5) GATHER16_CASE(6) GATHER16_CASE(7) GATHER16_CASE(8)
-                    GATHER16_CASE(9) GATHER16_CASE(10) GATHER16_CASE(11) GATHER16_CASE(12)
-                }
-            }
+        if (left > 16) {
+            const __mmask16 m0 = 0xFFFF, m1 = mask16(left - 16);
+            for (int row = 0; row < a->rows; row++) { GATHER_ROW(12, WIDE2) }
+        } else {
+            const __mmask16 m0 = mask16(left), m1 = 0;
+            for (int row = 0; row < a->rows; row++) { GATHER_ROW(24, WIDE1) }
         }
     }
 }
 
-CK_TARGET static void gather_narrow(const ck_gather_args *a) {
-    const __mmask8 m = mask8(a->out_channels);
-    for (int row = 0; row < a->rows; row++) {
-        for (int col = 0; col < a->cols; col += 16) {
-            const int R = a->cols - col < 16 ? a->cols - col : 16;
-            const float *in = a->input + row * a->in_row_stride + col * a->in_col_stride;
-            float *out = a->output + row * a->out_row_stride + col * a->out_col_stride;
-            switch (R) {
-                GATHER8_CASE(1) GATHER8_CASE(2) GATHER8_CASE(3) GATHER8_CASE(4)
-                GATHER8_CASE(5) GATHER8_CASE(6) GATHER8_CASE(7) GATHER8_CASE(8)
-                GATHER8_CASE(9) GATHER8_CASE(10) GATHER8_CASE(11) GATHER8_CASE(12)
-                GATHER8_CASE(13) GATHER8_CASE(14) GATHER8_CASE(15) GATHER8_CASE(16)
-            }
-        }
-    }
-}
+CK_TARGET static void gather_narrow_1(const ck_gather_args *a) { gather_narrow(a, 1); }
+CK_TARGET static void gather_narrow_2(const ck_gather_args *a) { gather_narrow(a, 2); }
+CK_TARGET static void gather_narrow_any(const ck_gather_args *a) { gather_narrow(a, 0); }
+CK_TARGET static void gather_wide_1(const ck_gather_args *a) { gather_wide(a, 1); }
+CK_TARGET static void gather_wide_2(const ck_gather_args *a) { gather_wide(a, 2); }
+CK_TARGET static void gather_wide_any(const ck_gather_args *a) { gather_wide(a, 0); }
 
 void ck_gather(const ck_gather_args *a) {
     if (a->rows <= 0 || a->cols <= 0 || a->out_channels <= 0) return;
-    if (a->out_channels <= 8) gather_narrow(a); else gather_wide(a);
+    const long cs = a->in_col_stride;
+    if (a->out_channels <= 8) {
+        if (cs == 1) gather_narrow_1(a); else if (cs == 2) gather_narrow_2(a); else gather_narrow_any(a);
+    } else {
+        if (cs == 1) gather_wide_1(a); else if (cs == 2) gather_wide_2(a); else gather_wide_any(a);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,7 +148,8 @@ void ck_gather(const ck_gather_args *a) {
 static inline int flush_rows(int cols) { return cols >= 32 ? 1 : 32 / cols; }
 
 CK_TARGET CK_INLINE void wgrad_block16(const ck_weight_grad_args *a, int j0, int k0,
-                                       const int V, __mmask16 m0, __mmask16 m1, const int J) {
+                                       const int V, __mmask16 m0, __mmask16 m1, const int J, const long CS) {
+    const long cs = CS > 0 ? CS : a->in_col_stride;
     __m512 acc0[24], acc1[24];
     const int K = a->vec_channels;
     float *res = a->result + (long)j0 * K + k0;
@@ -157,7 +164,26 @@ CK_TARGET CK_INLINE void wgrad_block16(const ck_weight_grad_args *a, int j0, int
         for (int row = row0; row < row1; row++) {
             const float *ip = a->input + row * a->in_row_stride;
             const float *gp = a->grad + row * a->grad_row_stride + k0;
-            for (int col = 0; col < a->cols; col++) {
+            const long gs = a->grad_col_stride;
+            int col = 0;
+            // Four positions per pass: each entry's offset is loaded once for all four.
+            for (; col + 4 <= a->cols; col += 4, ip += 4 * cs, gp += 4 * gs) {
+                __m512 g[4][2];
+                for (int q = 0; q < 4; q++) {
+                    g[q][0] = _mm512_maskz_loadu_ps(m0, gp + q * gs);
+                    g[q][1] = V > 1 ? _mm512_maskz_loadu_ps(m1, gp + q * gs + 16) : _mm512_setzero_ps();
+                }
+                CK_UNROLL
+                for (int j = 0; j < J; j++) {
+                    const float *x = ip + off[j];
+                    for (int q = 0; q < 4; q++) {
+                        __m512 xq = _mm512_set1_ps(x[q * cs]);
+                        acc0[j] = _mm512_fmadd_ps(xq, g[q][0], acc0[j]);
+                        if (V > 1) acc1[j] = _mm512_fmadd_ps(xq, g[q][1], acc1[j]);
+                    }
+                }
+            }
+            for (; col < a->cols; col++, ip += cs, gp += gs) {
                 __m512 g0 = _mm512_maskz_loadu_ps(m0, gp);
                 __m512 g1 = _mm512_setzero_ps();
                 if (V > 1) g1 = _mm512_maskz_loadu_ps(m1, gp + 16);
@@ -167,8 +193,6 @@ CK_TARGET CK_INLINE void wgrad_block16(const ck_weight_grad_args *a, int j0, int
                     acc0[j] = _mm512_fmadd_ps(x, g0, acc0[j]);
                     if (V > 1) acc1[j] = _mm512_fmadd_ps(x, g1, acc1[j]);
                 }
-                ip += a->in_col_stride;
-                gp += a->grad_col_stride;
             }
         }
         CK_UNROLL
@@ -180,7 +204,8 @@ CK_TARGET CK_INLINE void wgrad_block16(const ck_weight_grad_args *a, int j0, int
     }
 }
 
-CK_TARGET CK_INLINE void wgrad_block8(const ck_weight_grad_args *a, int j0, __mmask8 m, const int J) {
+CK_TARGET CK_INLINE void wgrad_block8(const ck_weight_grad_args *a, int j0, __mmask8 m, const int J, const long CS) {
+    const long cs = CS > 0 ? CS : a->in_col_stride;
     __m256 acc[24];
     const int K = a->vec_channels;
     float *res = a->result + (long)j0 * K;
@@ -195,12 +220,21 @@ CK_TARGET CK_INLINE void wgrad_block8(const ck_weight_grad_args *a, int j0, __mm
         for (int row = row0; row < row1; row++) {
             const float *ip = a->input + row * a->in_row_stride;
             const float *gp = a->grad + row * a->grad_row_stride;
-            for (int col = 0; col < a->cols; col++) {
+            const long gs = a->grad_col_stride;
+            int col = 0;
+            for (; col + 4 <= a->cols; col += 4, ip += 4 * cs, gp += 4 * gs) {
+                __m256 g[4];
+                for (int q = 0; q < 4; q++) g[q] = _mm256_maskz_loadu_ps(m, gp + q * gs);
+                CK_UNROLL
+                for (int j = 0; j < J; j++) {
+                    const float *x = ip + off[j];
+                    for (int q = 0; q < 4; q++) acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(x[q * cs]), g[q], acc[j]);
+                }
+            }
+            for (; col < a->cols; col++, ip += cs, gp += gs) {
                 __m256 g = _mm256_maskz_loadu_ps(m, gp);
                 CK_UNROLL
                 for (int j = 0; j < J; j++) acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(ip[off[j]]), g, acc[j]);
-                ip += a->in_col_stride;
-                gp += a->grad_col_stride;
             }
         }
         CK_UNROLL
@@ -212,10 +246,10 @@ CK_TARGET CK_INLINE void wgrad_block8(const ck_weight_grad_args *a, int j0, __mm
 }
 
 #define WGRAD16_CASE(J) case J: \
-    if (V == 1) wgrad_block16(a, j0, k0, 1, m0, m1, J); else if (J <= 12) wgrad_block16(a, j0, k0, 2, m0, m1, J); break;
-#define WGRAD8_CASE(J) case J: wgrad_block8(a, j0, m, J); break;
+    if (V == 1) wgrad_block16(a, j0, k0, 1, m0, m1, J, CS); else if (J <= 12) wgrad_block16(a, j0, k0, 2, m0, m1, J, CS); break;
+#define WGRAD8_CASE(J) case J: wgrad_block8(a, j0, m, J, CS); break;
 
-CK_TARGET static void wgrad_wide(const ck_weight_grad_args *a) {
+CK_TARGET CK_INLINE void wgrad_wide(const ck_weight_grad_args *a, const long CS) {
     for (int k0 = 0; k0 < a->vec_channels; k0 += 32) {
         const int left = a->vec_channels - k0;
         const int V = left > 16 ? 2 : 1;
@@ -234,7 +268,7 @@ CK_TARGET static void wgrad_wide(const ck_weight_grad_args *a) {
     }
 }
 
-CK_TARGET static void wgrad_narrow(const ck_weight_grad_args *a) {
+CK_TARGET CK_INLINE void wgrad_narrow(const ck_weight_grad_args *a, const long CS) {
     const __mmask8 m = mask8(a->vec_channels);
     for (int j0 = 0; j0 < a->pairs; j0 += 24) {
         const int J = a->pairs - j0 < 24 ? a->pairs - j0 : 24;
@@ -247,9 +281,83 @@ CK_TARGET static void wgrad_narrow(const ck_weight_grad_args *a) {
     }
 }
 
+CK_TARGET static void wgrad_narrow_1(const ck_weight_grad_args *a) { wgrad_narrow(a, 1); }
+CK_TARGET static void wgrad_narrow_2(const ck_weight_grad_args *a) { wgrad_narrow(a, 2); }
+CK_TARGET static void wgrad_narrow_any(const ck_weight_grad_args *a) { wgrad_narrow(a, 0); }
+CK_TARGET static void wgrad_wide_1(const ck_weight_grad_args *a) { wgrad_wide(a, 1); }
+CK_TARGET static void wgrad_wide_2(const ck_weight_grad_args *a) { wgrad_wide(a, 2); }
+CK_TARGET static void wgrad_wide_any(const ck_weight_grad_args *a) { wgrad_wide(a, 0); }
+
 void ck_weight_grad(const ck_weight_grad_args *a) {
     if (a->rows <= 0 || a->cols <= 0 || a->pairs <= 0 || a->vec_channels <= 0) return;
-    if (a->vec_channels <= 8) wgrad_narrow(a); else wgrad_wide(a);
+    const long cs = a->in_col_stride;
+    if (a->vec_channels <= 8) {
+        if (cs == 1) wgrad_narrow_1(a); else if (cs == 2) wgrad_narrow_2(a); else wgrad_narrow_any(a);
+    } else {
+        if (cs == 1) wgrad_wide_1(a); else if (cs == 2) wgrad_wide_2(a); else wgrad_wide_any(a);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout changes between NCHW planes and channels-last rows, 8 x 8 blocks through registers.
+
+CK_TARGET CK_INLINE void transpose8x8(__m256 r[8]) {
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20); r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20); r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+CK_TARGET void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
+                                          float *dst, long dst_row_stride, long dst_col_stride) {
+    const long plane = (long)height * width;
+    const int c8 = channels & ~7, x8 = width & ~7;
+    for (int y = 0; y < height; y++) {
+        float *row = dst + y * dst_row_stride;
+        const float *s = src + (long)y * width;
+        for (int x = 0; x < x8; x += 8) {
+            for (int c = 0; c < c8; c += 8) {
+                __m256 r[8];
+                for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(s + (c + i) * plane + x);
+                transpose8x8(r);
+                for (int i = 0; i < 8; i++) _mm256_storeu_ps(row + (x + i) * dst_col_stride + c, r[i]);
+            }
+            for (int c = c8; c < channels; c++)
+                for (int i = 0; i < 8; i++) row[(x + i) * dst_col_stride + c] = s[c * plane + x + i];
+        }
+        for (int x = x8; x < width; x++)
+            for (int c = 0; c < channels; c++) row[x * dst_col_stride + c] = s[c * plane + x];
+    }
+}
+
+CK_TARGET void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
+                                          int channels, int height, int width, float *dst) {
+    const long plane = (long)height * width;
+    const int c8 = channels & ~7, x8 = width & ~7;
+    for (int y = 0; y < height; y++) {
+        const float *row = src + y * src_row_stride;
+        float *d = dst + (long)y * width;
+        for (int x = 0; x < x8; x += 8) {
+            for (int c = 0; c < c8; c += 8) {
+                __m256 r[8];
+                for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(row + (x + i) * src_col_stride + c);
+                transpose8x8(r);
+                for (int i = 0; i < 8; i++) _mm256_storeu_ps(d + (c + i) * plane + x, r[i]);
+            }
+            for (int c = c8; c < channels; c++)
+                for (int i = 0; i < 8; i++) d[c * plane + x + i] = row[(x + i) * src_col_stride + c];
+        }
+        for (int x = x8; x < width; x++)
+            for (int c = 0; c < channels; c++) d[c * plane + x] = row[x * src_col_stride + c];
+    }
 }
 
 #else  // not x86-64: the Swift drivers never call the kernels (ck_direct_available() is 0)
@@ -257,11 +365,6 @@ void ck_weight_grad(const ck_weight_grad_args *a) {
 int ck_direct_available(void) { return 0; }
 void ck_gather(const ck_gather_args *a) { (void)a; }
 void ck_weight_grad(const ck_weight_grad_args *a) { (void)a; }
-
-#endif
-
-// ---------------------------------------------------------------------------------------------
-// Layout changes between NCHW planes and channels-last rows (plain C: any CPU).
 
 void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
                                 float *dst, long dst_row_stride, long dst_col_stride) {
@@ -286,3 +389,6 @@ void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_
         }
     }
 }
+
+#endif
+

@@ -17,22 +17,25 @@
 int ck_direct_available(void);
 
 /// A "gather" convolution over a grid of output positions:
-///   output[p][co] = bias[co] (or 0) + sum over t < taps, c < reduce_channels of
-///                   input[base(p) + tap_offsets[t] + c] * tap_weights[t][c * out_channels + co]
+///   output[p][co] = bias[co] (or 0) + sum over j < pairs of input[base(p) + pair_offsets[j]] * weights[j][co]
 /// where base(p) = row * in_row_stride + col * in_col_stride for p = (row, col), and the output
-/// vector of p starts at output + row * out_row_stride + col * out_col_stride.
-/// Every input read must be in bounds: the caller pads the input with zeros.
+/// vector of p starts at output + row * out_row_stride + col * out_col_stride. A pair is one
+/// (kernel tap, input channel): the input can be in any layout (the drivers use zero-padded NCHW
+/// planes). The pairs are summed in order. Every read must be in bounds.
 typedef struct {
     const float *input;
     long in_row_stride, in_col_stride;
-    int taps;
-    const long *tap_offsets;             // [taps], in floats
-    const float *const *tap_weights;     // [taps] pointers to [reduce_channels][out_channels]
-    int reduce_channels, out_channels;
+    int pairs;
+    const long *pair_offsets;            // [pairs], in floats
+    const float *weights;                // [pairs][out_channels]
+    int out_channels;
     int rows, cols;
     float *output;
     long out_row_stride, out_col_stride;
     const float *bias;                   // [out_channels] or NULL
+    /// NULL, or per row [begin, end): the pairs to sum for that row's positions (the others
+    /// would read only zero padding there).
+    const int *row_pairs;
 } ck_gather_args;
 
 void ck_gather(const ck_gather_args *args);

@@ -1,10 +1,10 @@
 import CKernels
 
-/// 2-D convolution on the channels-last AVX-512 kernels (`CKernels`), one image at a time:
-/// the image is copied into a zero-bordered channels-last buffer, every output position gathers
-/// its window in registers, and the result is copied back into NCHW planes. No im2col matrix and
-/// no GEMM packing: on the course's small layers these copies were most of the time.
-/// Slices of the batch run on the kernel threads as in `Conv2d.swift`.
+/// 2-D convolution on the AVX-512 kernels of `CKernels`, one image at a time. Each output
+/// position gathers its window straight from the NCHW planes (a zero-bordered copy when the
+/// convolution pads) into registers holding all its output channels, which are then turned back
+/// into planes. No im2col matrix and no GEMM packing: on the course's small layers these copies
+/// were most of the time. Slices of the batch run on the kernel threads as in `Conv2d.swift`.
 
 /// Buffers and window tables of the direct convolution for one geometry.
 final class DirectConv2dPlan: @unchecked Sendable {
@@ -14,15 +14,17 @@ final class DirectConv2dPlan: @unchecked Sendable {
     let windows: DenseWindows
     /// Output-gradient windows of each input position, by stride phase (input gradient).
     let phases: PhaseWindows
-    let pairOffsets: [Int]
-    /// [taps][Cin][Cout] (forward) and [taps][Cout][Cin] (input gradient), rebuilt per call.
+    /// [taps][Cin][Cout] (forward); [taps][Cout][Cin] and the same in phase order (input gradient).
     let weightForward: FloatBuffer
+    let weightTapMajor: FloatBuffer
     let weightBackward: FloatBuffer
-    /// Per slice: padded channels-last input, padded channels-last output gradient,
-    /// channels-last output or input gradient, partial weight gradient [taps][Cin][Cout].
+    /// Per slice: the bordered input and output gradient (when padding is needed), the output
+    /// gradient channels-last, a channels-last result (output or input gradient), partial
+    /// weight gradient [taps][Cin][Cout] and bias gradient.
     let paddedInput: FloatBuffer
     let paddedGradient: FloatBuffer
-    let channelsLast: FloatBuffer
+    let gradientChannelsLast: FloatBuffer
+    let result: FloatBuffer
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
 
@@ -33,34 +35,35 @@ final class DirectConv2dPlan: @unchecked Sendable {
                                       padding: g.padding, dilation: g.dilation)
         windows = DenseWindows(relation, channels: g.inChannels)
         phases = PhaseWindows(relation, channels: g.outChannels, outputChannels: g.inChannels)
-        pairOffsets = windows.pairOffsets
         weightForward = FloatBuffer(count: g.weightCount)
+        weightTapMajor = FloatBuffer(count: g.weightCount)
         weightBackward = FloatBuffer(count: g.weightCount)
         let n = slices.count
-        paddedInput = FloatBuffer(count: n * windows.image.count)
-        paddedGradient = FloatBuffer(count: n * phases.image.count)
-        channelsLast = FloatBuffer(count: n * max(g.outChannels * g.output.area, g.inChannels * g.input.area))
+        paddedInput = FloatBuffer(count: windows.image.isUnpadded ? 0 : n * windows.image.count)
+        paddedGradient = FloatBuffer(count: phases.image.isUnpadded ? 0 : n * phases.image.count)
+        gradientChannelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
+        result = FloatBuffer(count: n * max(g.outChannels * g.output.area, g.inChannels * g.input.area))
         partialWeight = FloatBuffer(count: n * g.weightCount)
         partialBias = FloatBuffer(count: n * g.outChannels)
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>) {
-        let g = geometry, taps = g.kernel.area
-        weightsTapMajor(weight, a: g.outChannels, b: g.inChannels, taps: taps, swapped: true, into: weightForward.pointer)
-        let inImage = g.inChannels * g.input.area, outImage = g.outChannels * g.output.area
-        let outStride = g.output.width * g.outChannels
+        let g = geometry, cout = g.outChannels
+        weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: weightForward.pointer)
+        let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
+        let rowStride = g.output.width * cout
         KernelThreads.forEachSlice(slices.count) { s in
-            let padded = paddedInput.pointer + s * windows.image.count
-            let result = channelsLast.pointer + s * channelsLast.count / slices.count
+            let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
+            let values = result.pointer + s * (result.count / slices.count)
             for n in slices.images(s) {
-                windows.image.fill(padded, fromPlanes: input + n * inImage)
-                directGather(input: padded, rowStride: windows.rowStride, columnStride: windows.columnStride,
-                             tapOffsets: windows.tapOffsets, taps: nil, weights: weightForward.pointer,
-                             reduce: g.inChannels, outs: g.outChannels, rows: g.output.height, cols: g.output.width,
-                             output: result, outputRowStride: outStride, outputColumnStride: g.outChannels, bias: bias)
-                ck_channels_last_to_planes(result, outStride, g.outChannels, Int32(g.outChannels),
-                                           Int32(g.output.height), Int32(g.output.width), output + n * outImage)
+                let source = windows.image.source(padded, planes: input + n * inImage)
+                directGather(input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                             pairOffsets: windows.pairOffsets, weights: weightForward.pointer, outs: cout,
+                             rows: g.output.height, cols: g.output.width, output: values,
+                             outputRowStride: rowStride, outputColumnStride: cout, bias: bias)
+                ck_channels_last_to_planes(values, rowStride, cout, Int32(cout), Int32(g.output.height),
+                                           Int32(g.output.width), output + n * outImage)
             }
         }
     }
@@ -70,15 +73,16 @@ final class DirectConv2dPlan: @unchecked Sendable {
                   gradBias: UnsafeMutablePointer<Float>?) {
         let g = geometry, taps = g.kernel.area, cout = g.outChannels, cin = g.inChannels
         if gradInput != nil {
-            weightsTapMajor(weight, a: cout, b: cin, taps: taps, swapped: false, into: weightBackward.pointer)
+            weightsTapMajor(weight, a: cout, b: cin, taps: taps, swapped: false, into: weightTapMajor.pointer)
+            phases.arrangeWeights(weightTapMajor.pointer, into: weightBackward.pointer, block: cout * cin)
         }
         let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
-        let gradImage = phases.image
-        let gradInterior = gradImage.interiorOffset
+        let gradRowStride = g.output.width * cout
         KernelThreads.forEachSlice(slices.count) { s in
-            let padded = paddedInput.pointer + s * windows.image.count
-            let paddedGrad = paddedGradient.pointer + s * gradImage.count
-            let result = channelsLast.pointer + s * channelsLast.count / slices.count
+            let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
+            let paddedGrad = paddedGradient.pointer + s * (paddedGradient.count / slices.count)
+            let gradValues = gradientChannelsLast.pointer + s * outImage
+            let values = result.pointer + s * (result.count / slices.count)
             let partialW = partialWeight.pointer + s * g.weightCount
             let partialB = partialBias.pointer + s * cout
             partialW.update(repeating: 0, count: g.weightCount)
@@ -86,21 +90,22 @@ final class DirectConv2dPlan: @unchecked Sendable {
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
                 for co in 0..<cout { partialB[co] += sumFloats(dy + co * outPlane, count: outPlane) }
-                windows.image.fill(padded, fromPlanes: input + n * inImage)
-                gradImage.fill(paddedGrad, fromPlanes: dy)
-                directWeightGradient(input: padded, rowStride: windows.rowStride, columnStride: windows.columnStride,
-                                     pairOffsets: pairOffsets, grad: paddedGrad + gradInterior,
-                                     gradRowStride: gradImage.rowStride, gradColumnStride: cout, channels: cout,
-                                     grid: g.output, result: partialW)
+                let source = windows.image.source(padded, planes: input + n * inImage)
+                ck_planes_to_channels_last(dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),
+                                           gradValues, gradRowStride, cout)
+                directWeightGradient(input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                                     pairOffsets: windows.pairOffsets, grad: gradValues, gradRowStride: gradRowStride,
+                                     gradColumnStride: cout, channels: cout, grid: g.output, result: partialW)
                 guard let gradInput else { continue }
+                let gradSource = phases.image.source(paddedGrad, planes: dy)
                 for phase in phases.phases {
-                    directGather(input: paddedGrad, rowStride: phases.rowStride, columnStride: phases.columnStride,
-                                 tapOffsets: phase.tapOffsets, taps: phase.taps, weights: weightBackward.pointer,
-                                 reduce: cout, outs: cin, rows: phase.rows, cols: phase.cols,
-                                 output: result + phase.outputOffset, outputRowStride: phases.outputRowStride,
-                                 outputColumnStride: phases.outputColumnStride, bias: nil)
+                    directGather(input: gradSource, rowStride: phases.rowStride, columnStride: phases.columnStride,
+                                 pairOffsets: phase.pairOffsets, weights: weightBackward.pointer + phase.weightOffset,
+                                 outs: cin, rows: phase.rows, cols: phase.cols, output: values + phase.outputOffset,
+                                 outputRowStride: phases.outputRowStride, outputColumnStride: phases.outputColumnStride,
+                                 bias: nil, rowPairs: phase.rowPairs)
                 }
-                ck_channels_last_to_planes(result, g.input.width * cin, cin, Int32(cin),
+                ck_channels_last_to_planes(values, g.input.width * cin, cin, Int32(cin),
                                            Int32(g.input.height), Int32(g.input.width), gradInput + n * inImage)
             }
         }

@@ -1,9 +1,9 @@
 import CKernels
 
-/// 2-D transposed convolution on the channels-last AVX-512 kernels (`CKernels`), one image at a
-/// time. It is the convolution's plan turned round: the forward pass gathers each output position
-/// from the input by stride phase (`PhaseWindows`), and the input gradient gathers windows of the
-/// output gradient (`DenseWindows`), as a convolution's forward pass does.
+/// 2-D transposed convolution on the AVX-512 kernels of `CKernels`, one image at a time. It is
+/// the convolution's plan turned round: the forward pass gathers each output position from the
+/// input by stride phase (`PhaseWindows`), and the input gradient gathers windows of the output
+/// gradient (`DenseWindows`), as a convolution's forward pass does.
 
 /// Buffers and window tables of the direct transposed convolution for one geometry.
 final class DirectConvTranspose2dPlan: @unchecked Sendable {
@@ -13,15 +13,16 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
     let phases: PhaseWindows
     /// Output-gradient windows of each input position (input and weight gradients).
     let windows: DenseWindows
-    let pairOffsets: [Int]
-    /// [taps][Cin][Cout] (forward) and [taps][Cout][Cin] (input gradient), rebuilt per call.
+    /// [taps][Cin][Cout] and the same in phase order (forward); [taps][Cout][Cin] (input gradient).
+    let weightTapMajor: FloatBuffer
     let weightForward: FloatBuffer
     let weightBackward: FloatBuffer
-    /// Per slice: padded channels-last input, padded channels-last output gradient, a channels-last
-    /// image (output, forward input or input gradient), partial weight gradient [taps][Cout][Cin].
+    /// Per slice: the bordered input and output gradient (when padding is needed), a channels-last
+    /// output, the input (then input gradient) channels-last, partial weight gradient
+    /// [taps][Cout][Cin] and bias gradient.
     let paddedInput: FloatBuffer
     let paddedGradient: FloatBuffer
-    let channelsLast: FloatBuffer
+    let outputChannelsLast: FloatBuffer
     let inputChannelsLast: FloatBuffer
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
@@ -33,13 +34,13 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
                                       padding: g.padding, dilation: g.dilation)
         phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
         windows = DenseWindows(relation, channels: g.outChannels)
-        pairOffsets = windows.pairOffsets
+        weightTapMajor = FloatBuffer(count: g.weightCount)
         weightForward = FloatBuffer(count: g.weightCount)
         weightBackward = FloatBuffer(count: g.weightCount)
         let n = slices.count
-        paddedInput = FloatBuffer(count: n * phases.image.count)
-        paddedGradient = FloatBuffer(count: n * windows.image.count)
-        channelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
+        paddedInput = FloatBuffer(count: phases.image.isUnpadded ? 0 : n * phases.image.count)
+        paddedGradient = FloatBuffer(count: windows.image.isUnpadded ? 0 : n * windows.image.count)
+        outputChannelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
         inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
         partialWeight = FloatBuffer(count: n * g.weightCount)
         partialBias = FloatBuffer(count: n * g.outChannels)
@@ -48,21 +49,22 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>) {
         let g = geometry, cin = g.inChannels, cout = g.outChannels
-        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: weightForward.pointer)
+        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: weightTapMajor.pointer)
+        phases.arrangeWeights(weightTapMajor.pointer, into: weightForward.pointer, block: cin * cout)
         let inImage = cin * g.input.area, outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
-            let padded = paddedInput.pointer + s * phases.image.count
-            let result = channelsLast.pointer + s * outImage
+            let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
+            let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
-                phases.image.fill(padded, fromPlanes: input + n * inImage)
+                let source = phases.image.source(padded, planes: input + n * inImage)
                 for phase in phases.phases {
-                    directGather(input: padded, rowStride: phases.rowStride, columnStride: phases.columnStride,
-                                 tapOffsets: phase.tapOffsets, taps: phase.taps, weights: weightForward.pointer,
-                                 reduce: cin, outs: cout, rows: phase.rows, cols: phase.cols,
-                                 output: result + phase.outputOffset, outputRowStride: phases.outputRowStride,
-                                 outputColumnStride: phases.outputColumnStride, bias: bias)
+                    directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,
+                                 pairOffsets: phase.pairOffsets, weights: weightForward.pointer + phase.weightOffset,
+                                 outs: cout, rows: phase.rows, cols: phase.cols, output: values + phase.outputOffset,
+                                 outputRowStride: phases.outputRowStride, outputColumnStride: phases.outputColumnStride,
+                                 bias: bias, rowPairs: phase.rowPairs)
                 }
-                ck_channels_last_to_planes(result, g.output.width * cout, cout, Int32(cout),
+                ck_channels_last_to_planes(values, g.output.width * cout, cout, Int32(cout),
                                            Int32(g.output.height), Int32(g.output.width), output + n * outImage)
             }
         }
@@ -78,7 +80,7 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
         let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
         let inputRowStride = g.input.width * cin
         KernelThreads.forEachSlice(slices.count) { s in
-            let paddedGrad = paddedGradient.pointer + s * windows.image.count
+            let paddedGrad = paddedGradient.pointer + s * (paddedGradient.count / slices.count)
             let x = inputChannelsLast.pointer + s * inImage
             let partialW = partialWeight.pointer + s * g.weightCount
             let partialB = partialBias.pointer + s * cout
@@ -87,17 +89,17 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
                 for co in 0..<cout { partialB[co] += sumFloats(dy + co * outPlane, count: outPlane) }
-                windows.image.fill(paddedGrad, fromPlanes: dy)
+                let gradSource = windows.image.source(paddedGrad, planes: dy)
                 ck_planes_to_channels_last(input + n * inImage, Int32(cin), Int32(g.input.height),
                                            Int32(g.input.width), x, inputRowStride, cin)
-                directWeightGradient(input: paddedGrad, rowStride: windows.rowStride, columnStride: windows.columnStride,
-                                     pairOffsets: pairOffsets, grad: x, gradRowStride: inputRowStride,
+                directWeightGradient(input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                                     pairOffsets: windows.pairOffsets, grad: x, gradRowStride: inputRowStride,
                                      gradColumnStride: cin, channels: cin, grid: g.input, result: partialW)
                 guard let gradInput else { continue }
-                directGather(input: paddedGrad, rowStride: windows.rowStride, columnStride: windows.columnStride,
-                             tapOffsets: windows.tapOffsets, taps: nil, weights: weightBackward.pointer,
-                             reduce: cout, outs: cin, rows: g.input.height, cols: g.input.width,
-                             output: x, outputRowStride: inputRowStride, outputColumnStride: cin, bias: nil)
+                directGather(input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                             pairOffsets: windows.pairOffsets, weights: weightBackward.pointer, outs: cin,
+                             rows: g.input.height, cols: g.input.width, output: x,
+                             outputRowStride: inputRowStride, outputColumnStride: cin, bias: nil)
                 ck_channels_last_to_planes(x, inputRowStride, cin, Int32(cin), Int32(g.input.height),
                                            Int32(g.input.width), gradInput + n * inImage)
             }

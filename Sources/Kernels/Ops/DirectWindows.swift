@@ -32,23 +32,41 @@ struct WindowRelation {
     let dilation: Size2D
 }
 
-/// A zero-bordered channels-last copy of an image: `padded` rows and columns, `channels` floats
-/// per position, the image itself starting at (`top`, `left`).
+/// A zero-bordered copy of an NCHW image: planes of `padded` rows and columns, the image itself
+/// starting at (`top`, `left`) in each. The kernels read it through (tap, channel) pair offsets.
 struct PaddedImage {
     let top: Int, left: Int
     let padded: Size2D
     let image: Size2D
     let channels: Int
 
-    var count: Int { padded.area * channels }
-    var rowStride: Int { padded.width * channels }
-    /// Offset of the image's first value.
-    var interiorOffset: Int { (top * padded.width + left) * channels }
+    var plane: Int { padded.area }
+    var count: Int { plane * channels }
+    /// Offset of the image's first value in the first plane.
+    var interiorOffset: Int { top * padded.width + left }
+    /// No border: the image can be read where it is.
+    var isUnpadded: Bool { padded == image }
 
     /// Copies an NCHW image into the interior of `buffer` (the border stays as it is: zero).
     func fill(_ buffer: UnsafeMutablePointer<Float>, fromPlanes planes: UnsafePointer<Float>) {
-        ck_planes_to_channels_last(planes, Int32(channels), Int32(image.height), Int32(image.width),
-                                   buffer + interiorOffset, rowStride, channels)
+        for c in 0..<channels {
+            for y in 0..<image.height {
+                copyFloats(from: planes + (c * image.height + y) * image.width,
+                           to: buffer + c * plane + interiorOffset + y * padded.width, count: image.width)
+            }
+        }
+    }
+
+    /// The image to read: `planes` themselves when there is no border, else `buffer` filled from them.
+    func source(_ buffer: UnsafeMutablePointer<Float>, planes: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        if isUnpadded { return planes }
+        fill(buffer, fromPlanes: planes)
+        return UnsafePointer(buffer)
+    }
+
+    /// Offsets of (tap, channel) pairs, tap-major, for taps at the given offsets within a plane.
+    func pairOffsets(tapOffsets: [Int]) -> [Int] {
+        tapOffsets.flatMap { offset in (0..<channels).map { offset + $0 * plane } }
     }
 }
 
@@ -56,8 +74,8 @@ struct PaddedImage {
 /// (Convolution forward and weight gradient; transposed convolution input and weight gradients.)
 struct DenseWindows {
     let image: PaddedImage
-    /// Per tap (ky * kW + kx), the offset of its value from a position's base, in floats.
-    let tapOffsets: [Int]
+    /// Per (tap, channel), tap-major (tap = ky * kW + kx), the offset of its value from a position's base.
+    let pairOffsets: [Int]
     let rowStride: Int
     let columnStride: Int
     let grid: Size2D
@@ -73,18 +91,13 @@ struct DenseWindows {
         var offsets: [Int] = []
         for ky in 0..<r.kernel.height {
             for kx in 0..<r.kernel.width {
-                offsets.append((ky * r.dilation.height * padded.width + kx * r.dilation.width) * channels)
+                offsets.append(ky * r.dilation.height * padded.width + kx * r.dilation.width)
             }
         }
-        tapOffsets = offsets
-        rowStride = r.stride.height * padded.width * channels
-        columnStride = r.stride.width * channels
+        pairOffsets = image.pairOffsets(tapOffsets: offsets)
+        rowStride = r.stride.height * padded.width
+        columnStride = r.stride.width
         grid = r.small
-    }
-
-    /// Offsets of every (tap, channel) pair, tap-major: the weight-gradient kernel's entries.
-    var pairOffsets: [Int] {
-        tapOffsets.flatMap { offset in (0..<image.channels).map { offset + $0 } }
     }
 }
 
@@ -97,9 +110,15 @@ struct PhaseWindows {
         /// Big positions of the phase: rows x cols, starting at `outputOffset` (floats, channels-last).
         let rows: Int, cols: Int
         let outputOffset: Int
-        let tapOffsets: [Int]
-        /// Tap numbers (ky * kW + kx) in the order of `tapOffsets`.
+        /// Per (tap, channel) of the phase's taps, tap-major.
+        let pairOffsets: [Int]
+        /// The phase's tap numbers (ky * kW + kx), in order.
         let taps: [Int]
+        /// Where the phase's weights [taps][channels][outputs] start in a phase-ordered weight buffer.
+        let weightOffset: Int
+        /// Per row of the phase, [begin, end) of the pairs whose kernel row lands inside the small
+        /// grid (the others would only read its zero border).
+        let rowPairs: [Int32]
     }
 
     let image: PaddedImage
@@ -139,46 +158,71 @@ struct PhaseWindows {
         let padded = Size2D(r.small.height + top + bottom, r.small.width + left + right)
         image = PaddedImage(top: top, left: left, padded: padded, image: r.small, channels: channels)
         var phases: [Phase] = []
+        var weightOffset = 0
         for (py, rowPhase) in rowsAxis.enumerated() where rowPhase.count > 0 {
             for (px, colPhase) in colsAxis.enumerated() where colPhase.count > 0 {
                 var offsets: [Int] = [], taps: [Int] = []
                 for (ky, dy) in rowPhase.taps {
                     for (kx, dx) in colPhase.taps {
-                        offsets.append(((dy + top) * padded.width + (dx + left)) * channels)
+                        offsets.append((dy + top) * padded.width + (dx + left))
                         taps.append(ky * r.kernel.width + kx)
                     }
                 }
+                // Pairs are kernel-row-major, so the rows that land inside form one run of pairs.
+                let pairsPerKernelRow = colPhase.taps.count * channels
+                var rowPairs: [Int32] = []
+                for j in 0..<rowPhase.count {
+                    let inside = rowPhase.taps.indices.filter { (0..<r.small.height).contains(j + rowPhase.taps[$0].1) }
+                    let begin = (inside.first ?? 0) * pairsPerKernelRow
+                    let end = inside.last.map { ($0 + 1) * pairsPerKernelRow } ?? begin
+                    rowPairs += [Int32(begin), Int32(end)]
+                }
                 phases.append(Phase(rows: rowPhase.count, cols: colPhase.count,
                                     outputOffset: (py * r.big.width + px) * outputChannels,
-                                    tapOffsets: offsets, taps: taps))
+                                    pairOffsets: image.pairOffsets(tapOffsets: offsets), taps: taps,
+                                    weightOffset: weightOffset, rowPairs: rowPairs))
+                weightOffset += taps.count * channels * outputChannels
             }
         }
         self.phases = phases
-        rowStride = padded.width * channels
-        columnStride = channels
+        rowStride = padded.width
+        columnStride = 1
         outputRowStride = r.stride.height * r.big.width * outputChannels
         outputColumnStride = r.stride.width * outputChannels
     }
 }
 
-/// Runs `ck_gather` for one block of positions.
-/// weights: [taps][reduce][outs] (tap t's block at weights + t * reduce * outs).
+/// Runs `ck_gather` over a grid of positions. weights: [pairs][outs].
 @inline(__always)
-func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int,
-                  tapOffsets: [Int], taps: [Int]?, weights: UnsafePointer<Float>, reduce: Int, outs: Int,
-                  rows: Int, cols: Int, output: UnsafeMutablePointer<Float>, outputRowStride: Int,
-                  outputColumnStride: Int, bias: UnsafePointer<Float>?) {
-    let count = tapOffsets.count
-    withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: max(count, 1)) { pointers in
-        for i in 0..<count { pointers[i] = weights + (taps?[i] ?? i) * reduce * outs }
-        tapOffsets.withUnsafeBufferPointer { offsets in
+func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
+                  weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
+                  output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputColumnStride: Int,
+                  bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil) {
+    pairOffsets.withUnsafeBufferPointer { offsets in
+        withOptionalBuffer(rowPairs) { rowPairs in
             var args = ck_gather_args(
                 input: input, in_row_stride: rowStride, in_col_stride: columnStride,
-                taps: Int32(count), tap_offsets: offsets.baseAddress,
-                tap_weights: UnsafePointer(pointers.baseAddress), reduce_channels: Int32(reduce),
+                pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, weights: weights,
                 out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
-                out_row_stride: outputRowStride, out_col_stride: outputColumnStride, bias: bias)
+                out_row_stride: outputRowStride, out_col_stride: outputColumnStride, bias: bias, row_pairs: rowPairs)
             ck_gather(&args)
+        }
+    }
+}
+
+@inline(__always)
+private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
+    guard let values else { return body(nil) }
+    return values.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+extension PhaseWindows {
+    /// Copies tap-major weights [taps][channels][outputs] into phase order (each phase's taps together).
+    func arrangeWeights(_ tapMajor: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, block: Int) {
+        for phase in phases {
+            for (i, tap) in phase.taps.enumerated() {
+                copyFloats(from: tapMajor + tap * block, to: dst + phase.weightOffset + i * block, count: block)
+            }
         }
     }
 }

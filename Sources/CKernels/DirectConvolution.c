@@ -316,47 +316,57 @@ CK_TARGET CK_INLINE void transpose8x8(__m256 r[8]) {
     r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
+// Blocks of up to 8 positions x 8 channels go through registers (masked loads and stores at
+// the edges). A row at least 8 wide ends with a block that overlaps the one before (rewriting
+// the same values) rather than a narrower one.
+
+CK_TARGET CK_INLINE void planes_block(const float *s, long plane, int n, int m, float *d, long dcs) {
+    __m256 r[8];
+    const __mmask8 positions = mask8(n), channels = mask8(m);
+    for (int i = 0; i < 8; i++) r[i] = i < m ? _mm256_maskz_loadu_ps(positions, s + i * plane) : _mm256_setzero_ps();
+    transpose8x8(r);
+    for (int i = 0; i < n; i++) _mm256_mask_storeu_ps(d + i * dcs, channels, r[i]);
+}
+
+CK_TARGET CK_INLINE void channels_block(const float *s, long scs, int n, int m, float *d, long plane) {
+    __m256 r[8];
+    const __mmask8 positions = mask8(n), channels = mask8(m);
+    for (int i = 0; i < 8; i++) r[i] = i < n ? _mm256_maskz_loadu_ps(channels, s + i * scs) : _mm256_setzero_ps();
+    transpose8x8(r);
+    for (int i = 0; i < m; i++) _mm256_mask_storeu_ps(d + i * plane, positions, r[i]);
+}
+
 CK_TARGET void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
                                           float *dst, long dst_row_stride, long dst_col_stride) {
     const long plane = (long)height * width;
-    const int c8 = channels & ~7, x8 = width & ~7;
     for (int y = 0; y < height; y++) {
         float *row = dst + y * dst_row_stride;
         const float *s = src + (long)y * width;
-        for (int x = 0; x < x8; x += 8) {
-            for (int c = 0; c < c8; c += 8) {
-                __m256 r[8];
-                for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(s + (c + i) * plane + x);
-                transpose8x8(r);
-                for (int i = 0; i < 8; i++) _mm256_storeu_ps(row + (x + i) * dst_col_stride + c, r[i]);
+        for (int block = 0; block < width; block += 8) {
+            const int x = block + 8 <= width || width < 8 ? block : width - 8;
+            const int n = width - x < 8 ? width - x : 8;
+            for (int c = 0; c < channels; c += 8) {
+                const int m = channels - c < 8 ? channels - c : 8;
+                planes_block(s + c * plane + x, plane, n, m, row + x * dst_col_stride + c, dst_col_stride);
             }
-            for (int c = c8; c < channels; c++)
-                for (int i = 0; i < 8; i++) row[(x + i) * dst_col_stride + c] = s[c * plane + x + i];
         }
-        for (int x = x8; x < width; x++)
-            for (int c = 0; c < channels; c++) row[x * dst_col_stride + c] = s[c * plane + x];
     }
 }
 
 CK_TARGET void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
                                           int channels, int height, int width, float *dst) {
     const long plane = (long)height * width;
-    const int c8 = channels & ~7, x8 = width & ~7;
     for (int y = 0; y < height; y++) {
         const float *row = src + y * src_row_stride;
         float *d = dst + (long)y * width;
-        for (int x = 0; x < x8; x += 8) {
-            for (int c = 0; c < c8; c += 8) {
-                __m256 r[8];
-                for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(row + (x + i) * src_col_stride + c);
-                transpose8x8(r);
-                for (int i = 0; i < 8; i++) _mm256_storeu_ps(d + (c + i) * plane + x, r[i]);
+        for (int block = 0; block < width; block += 8) {
+            const int x = block + 8 <= width || width < 8 ? block : width - 8;
+            const int n = width - x < 8 ? width - x : 8;
+            for (int c = 0; c < channels; c += 8) {
+                const int m = channels - c < 8 ? channels - c : 8;
+                channels_block(row + x * src_col_stride + c, src_col_stride, n, m, d + c * plane + x, plane);
             }
-            for (int c = c8; c < channels; c++)
-                for (int i = 0; i < 8; i++) d[c * plane + x + i] = row[(x + i) * src_col_stride + c];
         }
-        for (int x = x8; x < width; x++)
-            for (int c = 0; c < channels; c++) d[c * plane + x] = row[x * src_col_stride + c];
     }
 }
 

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A labelled set of small images held as bytes, the way the files store them.
 ///
 /// Pixels stay `UInt8` in memory (N x C x H x W, channel-major as in the CIFAR-10 file) and
@@ -53,26 +55,32 @@ public struct ImageDataset: Sendable {
 
     /// Writes the images at `indices` one after another into `buffer`, scaled to [0, 1].
     ///
-    /// `buffer` must hold `indices.count * imageSize` floats; nothing is allocated, so the
-    /// trainer can reuse one buffer for every step.
+    /// `buffer` must hold `indices.count * imageSize` floats; nothing is allocated when the
+    /// indices are contiguous (an array or a slice of one), so the trainer can reuse one buffer
+    /// for every step. Large batches are split by images across the kernel threads.
     public func fillBatch<Indices: Collection>(indices: Indices, into buffer: UnsafeMutablePointer<Float>)
     where Indices.Element == Int {
+        for index in indices {
+            precondition(index >= 0 && index < count, "fillBatch: index \(index) outside 0..<\(count)")
+        }
+        if indices.withContiguousStorageIfAvailable({ fillBatch(checkedIndices: $0, into: buffer) }) != nil { return }
+        Array(indices).withUnsafeBufferPointer { fillBatch(checkedIndices: $0, into: buffer) }
+    }
+
+    /// `fillBatch` once the indices are known to be in range.
+    private func fillBatch(checkedIndices indices: UnsafeBufferPointer<Int>, into buffer: UnsafeMutablePointer<Float>) {
         let size = imageSize
-        ImageDataset.unitScale.withUnsafeBufferPointer { scale in
-            pixels.withUnsafeBufferPointer { all in
-                var out = buffer
-                for index in indices {
-                    precondition(index >= 0 && index < count, "fillBatch: index \(index) outside 0..<\(count)")
-                    let image = all.baseAddress! + index * size
-                    for offset in 0 ..< size { out[offset] = scale[Int(image[offset])] }
-                    out += size
+        // Parts of at least 16 images (49,152 CIFAR values): smaller ones cost more to hand out than to fill.
+        let parts = FixedParts(total: indices.count, minimumPartSize: 16)
+        pixels.withUnsafeBufferPointer { all in
+            guard let first = all.baseAddress else { return }
+            KernelThreads.forEachPart(parts) { _, positions in
+                for position in positions {
+                    scaleBytesToUnit(first + indices[position] * size, into: buffer + position * size, count: size)
                 }
             }
         }
     }
-
-    /// byte / 255 for every byte value: the same floats as PyTorch's `x.float() / 255`.
-    private static let unitScale: [Float] = (0 ... 255).map { Float($0) / 255 }
 
     /// Writes the labels of the images at `indices` into `buffer` (one `Int` each).
     public func fillLabels<Indices: Collection>(indices: Indices, into buffer: UnsafeMutablePointer<Int>)

@@ -7,23 +7,33 @@
 /// in row-major order; a NaN wins (the last one), as in PyTorch.
 /// input [N, C, H, W] -> output [N, C, OH, OW], argmax [N, C, OH, OW] (flat index into input, or
 /// -1 for a window that holds no input position).
+///
+/// With `applyingReLU`, every input value goes through ReLU (max(x, 0), as `reluForward`) before
+/// the comparisons: the output and argmax are then exactly those of pooling ReLU's output, without
+/// ReLU's output ever being written (see `maxPool2dBackward(..., reluFused: true)`).
 public func maxPool2dForward(_ g: MaxPool2dGeometry, input: UnsafePointer<Float>,
-                             output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+                             output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+                             applyingReLU: Bool = false) {
     let slices = BatchSlices(batch: g.batch)
     KernelThreads.forEachSlice(slices.count) { s in
         let images = slices.images(s)
         let planes = (images.lowerBound * g.channels)..<(images.upperBound * g.channels)
         if g.isPlainTwoByTwo {
-            maxPool2x2Forward(g, planes: planes, input: input, output: output, argmax: argmax)
+            maxPool2x2Forward(g, planes: planes, input: input, output: output, argmax: argmax, relu: applyingReLU)
         } else {
-            maxPoolForward(g, planes: planes, input: input, output: output, argmax: argmax)
+            maxPoolForward(g, planes: planes, input: input, output: output, argmax: argmax, relu: applyingReLU)
         }
     }
 }
 
+/// ReLU as `reluForward` computes it (negative values to zero; -0 and NaN pass unchanged).
+@inline(__always)
+func reluValue(_ v: Float) -> Float { v < 0 ? 0 : v }
+
+
 /// The general window loop of `maxPool2dForward`, over some planes (image-channel pairs).
 func maxPoolForward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
-                    output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+                    output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, relu: Bool) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
     let (sh, sw, ph, pw, dh, dw) = (g.stride.height, g.stride.width, g.padding.height, g.padding.width,
                                     g.dilation.height, g.dilation.width)
@@ -49,7 +59,7 @@ func maxPoolForward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePoi
                 while y < y1 {
                     var x = x0
                     while x < x1 {
-                        let v = src[y * w + x]
+                        let v = relu ? reluValue(src[y * w + x]) : src[y * w + x]
                         if v > best || v.isNaN { best = v; bestIndex = y * w + x }
                         x += dw
                     }
@@ -60,23 +70,6 @@ func maxPoolForward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePoi
             }
             dst += ow
             arg += ow
-        }
-    }
-}
-
-/// Backward: each upstream gradient goes to the input position that won its window.
-/// gradOutput [N, C, OH, OW], argmax from the forward pass -> gradInput [N, C, H, W] (overwritten).
-public func maxPool2dBackward(_ g: MaxPool2dGeometry, gradOutput: UnsafePointer<Float>,
-                              argmax: UnsafePointer<Int32>, gradInput: UnsafeMutablePointer<Float>) {
-    // Every window lies inside its own image, so slices of images write disjoint memory.
-    let slices = BatchSlices(batch: g.batch)
-    let inImage = g.channels * g.input.area, outImage = g.channels * g.output.area
-    KernelThreads.forEachSlice(slices.count) { s in
-        let images = slices.images(s)
-        (gradInput + images.lowerBound * inImage).update(repeating: 0, count: images.count * inImage)
-        for i in (images.lowerBound * outImage)..<(images.upperBound * outImage) {
-            let target = Int(argmax[i])
-            if target >= 0 { gradInput[target] += gradOutput[i] }
         }
     }
 }
@@ -94,14 +87,14 @@ extension MaxPool2dGeometry {
 /// visited in row-major order with the same rule as the general loop (a larger value or a NaN
 /// replaces the best so far), so ties and NaNs resolve identically.
 func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
-                       output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+                       output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, relu: Bool) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
     if ow < 4 {
-        maxPool2x2ForwardNarrow(g, planes: planes, input: input, output: output, argmax: argmax)
+        maxPool2x2ForwardNarrow(g, planes: planes, input: input, output: output, argmax: argmax, relu: relu)
         return
     }
     if ow < 8 {
-        maxPool2x2ForwardFour(g, planes: planes, input: input, output: output, argmax: argmax)
+        maxPool2x2ForwardFour(g, planes: planes, input: input, output: output, argmax: argmax, relu: relu)
         return
     }
     let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
@@ -118,8 +111,12 @@ func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: Unsafe
             while true {
                 let start = min(ox, lastStart)
                 let x = 2 * start
-                let rowTop = UnsafeRawPointer(top + x).loadUnaligned(as: SIMD16<Float>.self)
-                let rowBottom = UnsafeRawPointer(bottom + x).loadUnaligned(as: SIMD16<Float>.self)
+                var rowTop = UnsafeRawPointer(top + x).loadUnaligned(as: SIMD16<Float>.self)
+                var rowBottom = UnsafeRawPointer(bottom + x).loadUnaligned(as: SIMD16<Float>.self)
+                if relu {   // as reluForward (spelled out: a generic helper here is not vectorised)
+                    rowTop.replace(with: 0, where: rowTop .< 0)
+                    rowBottom.replace(with: 0, where: rowBottom .< 0)
+                }
                 let base = SIMD8<Int32>(repeating: planeStart + Int32(2 * oy * w + x)) &+ lanes
                 var best = rowTop.evenHalf
                 var index = base
@@ -143,7 +140,7 @@ func maxPool2x2Forward(_ g: MaxPool2dGeometry, planes: Range<Int>, input: Unsafe
 /// `maxPool2x2Forward` four windows at a time, for outputs 4 to 7 columns wide (the CNN's second
 /// pooling: 5). The last block overlaps the first when ow < 8.
 func maxPool2x2ForwardFour(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
-                           output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+                           output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, relu: Bool) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
     let lanes = SIMD4<Int32>(0, 2, 4, 6)
     for plane in planes {
@@ -156,8 +153,12 @@ func maxPool2x2ForwardFour(_ g: MaxPool2dGeometry, planes: Range<Int>, input: Un
             var start = 0
             while true {
                 let x = 2 * start
-                let rowTop = UnsafeRawPointer(top + x).loadUnaligned(as: SIMD8<Float>.self)
-                let rowBottom = UnsafeRawPointer(bottom + x).loadUnaligned(as: SIMD8<Float>.self)
+                var rowTop = UnsafeRawPointer(top + x).loadUnaligned(as: SIMD8<Float>.self)
+                var rowBottom = UnsafeRawPointer(bottom + x).loadUnaligned(as: SIMD8<Float>.self)
+                if relu {   // as reluForward (spelled out: a generic helper here is not vectorised)
+                    rowTop.replace(with: 0, where: rowTop .< 0)
+                    rowBottom.replace(with: 0, where: rowBottom .< 0)
+                }
                 let base = SIMD4<Int32>(repeating: planeStart + Int32(2 * oy * w + x)) &+ lanes
                 var best = rowTop.evenHalf
                 var index = base
@@ -180,7 +181,7 @@ func maxPool2x2ForwardFour(_ g: MaxPool2dGeometry, planes: Range<Int>, input: Un
 
 /// `maxPool2x2Forward` one window at a time, for outputs narrower than four columns.
 func maxPool2x2ForwardNarrow(_ g: MaxPool2dGeometry, planes: Range<Int>, input: UnsafePointer<Float>,
-                             output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+                             output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, relu: Bool) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
     for plane in planes {
         let planeStart = plane * h * w
@@ -189,9 +190,9 @@ func maxPool2x2ForwardNarrow(_ g: MaxPool2dGeometry, planes: Range<Int>, input: 
         for oy in 0..<oh {
             for ox in 0..<ow {
                 let first = planeStart + 2 * oy * w + 2 * ox
-                var best = input[first], bestIndex = first
+                var best = relu ? reluValue(input[first]) : input[first], bestIndex = first
                 func visit(_ tap: Int) {
-                    let v = input[tap]
+                    let v = relu ? reluValue(input[tap]) : input[tap]
                     if v > best || v.isNaN { best = v; bestIndex = tap }
                 }
                 visit(first + 1)

@@ -11,10 +11,16 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// Which layers have parameters (fixed at construction; read every backward pass).
     private let trainable: [Bool]
     private let noGradient = Tensor(zeros: [0])
+    /// For a `ReLU` at index i followed by a `MaxPool2d`: that pooling layer, which runs the pair
+    /// in one pass (`MaxPool2d.forwardApplyingReLU`); nil elsewhere.
+    private let poolAfterReLU: [MaxPool2d?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
         trainable = layers.map { !$0.parameters.isEmpty }
+        poolAfterReLU = layers.indices.map { i in
+            i + 1 < layers.count && layers[i] is ReLU ? layers[i + 1] as? MaxPool2d : nil
+        }
     }
 
     public convenience init(_ layers: any Layer...) {
@@ -69,9 +75,21 @@ public final class Sequential: Layer, @unchecked Sendable {
     }
 
     /// Runs the layers in `range` only.
+    ///
+    /// A ReLU followed by max pooling runs as one pass of the pooling layer (same bits; ReLU's own
+    /// output buffer is then not written): its output is large and only the pooling reads it.
     public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
         var x = input
-        for index in range { x = layers[index].forward(x) }
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if index + 1 < range.upperBound, let pool = poolAfterReLU[index] {
+                x = pool.forwardApplyingReLU(x)
+                index += 2
+            } else {
+                x = layers[index].forward(x)
+                index += 1
+            }
+        }
         return x
     }
 
@@ -93,9 +111,17 @@ public final class Sequential: Layer, @unchecked Sendable {
     public func backward(_ gradOutput: Tensor, range: Range<Int>, needsInputGradient: Bool = true) -> Tensor {
         var gradient = gradOutput
         let firstTrainable = needsInputGradient ? range.lowerBound : (range.first { trainable[$0] } ?? range.upperBound)
-        for index in range.reversed() {
+        var index = range.upperBound - 1
+        while index >= range.lowerBound {
             if index < firstTrainable { return noGradient }
-            gradient = layers[index].backward(gradient, needsInputGradient: needsInputGradient || index > firstTrainable)
+            if index > range.lowerBound, let pool = poolAfterReLU[index - 1], pool.appliedReLU {
+                // The pair ran fused (see forward): the pooling layer's backward covers the ReLU too.
+                gradient = pool.backward(gradient)
+                index -= 2
+            } else {
+                gradient = layers[index].backward(gradient, needsInputGradient: needsInputGradient || index > firstTrainable)
+                index -= 1
+            }
         }
         return gradient
     }

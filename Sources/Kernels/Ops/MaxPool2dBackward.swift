@@ -1,0 +1,33 @@
+/// Backward pass of the fast max pooling (`MaxPool2d.swift`), optionally fused with the backward
+/// pass of a ReLU before the pooling.
+
+/// Backward: each upstream gradient goes to the input position that won its window.
+/// gradOutput [N, C, OH, OW], argmax from the forward pass -> gradInput [N, C, H, W] (overwritten).
+///
+/// With `reluFused` (after `maxPool2dForward(..., applyingReLU: true)`), pass the forward's
+/// `output`: windows whose output is not positive send no gradient. That is ReLU's backward rule
+/// (an input position's ReLU output is the output of every window it won), so gradInput is then
+/// the gradient with respect to ReLU's input, bit for bit what `reluBackward` after the unfused
+/// pooling's backward gives, in one pass instead of two.
+public func maxPool2dBackward(_ g: MaxPool2dGeometry, gradOutput: UnsafePointer<Float>,
+                              argmax: UnsafePointer<Int32>, gradInput: UnsafeMutablePointer<Float>,
+                              reluFused: Bool = false, output: UnsafePointer<Float>? = nil) {
+    precondition(!reluFused || output != nil, "maxPool2dBackward: reluFused needs the forward's output")
+    // Every window lies inside its own image, so slices of images write disjoint memory.
+    let slices = BatchSlices(batch: g.batch)
+    let inImage = g.channels * g.input.area, outImage = g.channels * g.output.area
+    let mask = reluFused ? output : nil
+    KernelThreads.forEachSlice(slices.count) { s in
+        let images = slices.images(s)
+        (gradInput + images.lowerBound * inImage).update(repeating: 0, count: images.count * inImage)
+        let windows = (images.lowerBound * outImage)..<(images.upperBound * outImage)
+        if let mask {
+            for i in windows where mask[i] > 0 { gradInput[Int(argmax[i])] += gradOutput[i] }
+        } else {
+            for i in windows {
+                let target = Int(argmax[i])
+                if target >= 0 { gradInput[target] += gradOutput[i] }
+            }
+        }
+    }
+}

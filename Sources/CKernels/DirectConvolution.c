@@ -29,6 +29,34 @@ static inline __mmask8 mask8(int n) { return n >= 8 ? (__mmask8)0xFF : (__mmask8
 // CS is the input column stride when known at compile time (1 or 2: the stride of the
 // convolution on NCHW planes), so each position's read is a constant displacement; 0 = any.
 
+CK_TARGET CK_INLINE void transpose8x8(__m256 r[8]) {
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20); r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20); r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// Stores R positions' vectors of m channels (m <= 8) as m planes: out[c * plane + r].
+CK_TARGET CK_INLINE void store_planar(const __m256 *positions, const int R, int m, float *out, long plane) {
+    CK_UNROLL
+    for (int g = 0; g < R; g += 8) {
+        __m256 t[8];
+        CK_UNROLL
+        for (int i = 0; i < 8; i++) t[i] = g + i < R ? positions[g + i] : _mm256_setzero_ps();
+        transpose8x8(t);
+        const __mmask8 kept = mask8(R - g);
+        for (int c = 0; c < m; c++) _mm256_mask_storeu_ps(out + c * plane + g, kept, t[c]);
+    }
+}
+
 CK_TARGET CK_INLINE void gather_block16(const ck_gather_args *a, const float *in, float *out, int co0, int jb, int je,
                                         const int V, __mmask16 m0, __mmask16 m1, const int R, const long CS) {
     __m512 acc0[24], acc1[24];
@@ -54,6 +82,21 @@ CK_TARGET CK_INLINE void gather_block16(const ck_gather_args *a, const float *in
             if (V > 1) acc1[r] = _mm512_fmadd_ps(x, w1, acc1[r]);
         }
     }
+    if (a->out_plane) {
+        // Planar output: 8 channels x 8 positions at a time through a register transpose.
+        for (int h = 0; h < 2 * V; h++) {
+            const int m = a->out_channels - co0 - 8 * h < 8 ? a->out_channels - co0 - 8 * h : 8;
+            if (m <= 0) break;
+            __m256 half[24];
+            CK_UNROLL
+            for (int r = 0; r < R; r++) {
+                const __m512 v = h < 2 ? acc0[r] : acc1[r];
+                half[r] = (h & 1) ? _mm512_extractf32x8_ps(v, 1) : _mm512_castps512_ps256(v);
+            }
+            store_planar(half, R, m, out + (long)(co0 + 8 * h) * a->out_plane, a->out_plane);
+        }
+        return;
+    }
     const long os = a->out_col_stride;
     CK_UNROLL
     for (int r = 0; r < R; r++) {
@@ -77,6 +120,10 @@ CK_TARGET CK_INLINE void gather_block8(const ck_gather_args *a, const float *in,
         __m256 w = _mm256_maskz_loadu_ps(m, wp);
         CK_UNROLL
         for (int r = 0; r < R; r++) acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(ip[r * cs]), w, acc[r]);
+    }
+    if (a->out_plane) {
+        store_planar(acc, R, a->out_channels, out, a->out_plane);
+        return;
     }
     const long os = a->out_col_stride;
     CK_UNROLL
@@ -301,20 +348,6 @@ void ck_weight_grad(const ck_weight_grad_args *a) {
 // ---------------------------------------------------------------------------------------------
 // Layout changes between NCHW planes and channels-last rows, 8 x 8 blocks through registers.
 
-CK_TARGET CK_INLINE void transpose8x8(__m256 r[8]) {
-    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-    __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20); r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
-    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20); r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
-    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
-    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
-}
 
 // Blocks of up to 8 positions x 8 channels go through registers (masked loads and stores at
 // the edges). A row at least 8 wide ends with a block that overlaps the one before (rewriting
@@ -336,6 +369,10 @@ CK_TARGET CK_INLINE void channels_block(const float *s, long scs, int n, int m, 
     for (int i = 0; i < m; i++) _mm256_mask_storeu_ps(d + i * plane, positions, r[i]);
 }
 
+// Full 8-position blocks with the channel count known at compile time (no branches inside).
+#define CHANNEL_CASES(CALL) switch (m) { case 1: CALL(1); break; case 2: CALL(2); break; case 3: CALL(3); break; \
+    case 4: CALL(4); break; case 5: CALL(5); break; case 6: CALL(6); break; case 7: CALL(7); break; default: CALL(8); break; }
+
 CK_TARGET void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
                                           float *dst, long dst_row_stride, long dst_col_stride) {
     const long plane = (long)height * width;
@@ -347,7 +384,11 @@ CK_TARGET void ck_planes_to_channels_last(const float *src, int channels, int he
             const int n = width - x < 8 ? width - x : 8;
             for (int c = 0; c < channels; c += 8) {
                 const int m = channels - c < 8 ? channels - c : 8;
-                planes_block(s + c * plane + x, plane, n, m, row + x * dst_col_stride + c, dst_col_stride);
+                const float *from = s + c * plane + x;
+                float *to = row + x * dst_col_stride + c;
+                #define PLANES_FULL(M) planes_block(from, plane, 8, M, to, dst_col_stride)
+                if (n == 8) { CHANNEL_CASES(PLANES_FULL) } else planes_block(from, plane, n, m, to, dst_col_stride);
+                #undef PLANES_FULL
             }
         }
     }
@@ -364,7 +405,11 @@ CK_TARGET void ck_channels_last_to_planes(const float *src, long src_row_stride,
             const int n = width - x < 8 ? width - x : 8;
             for (int c = 0; c < channels; c += 8) {
                 const int m = channels - c < 8 ? channels - c : 8;
-                channels_block(row + x * src_col_stride + c, src_col_stride, n, m, d + c * plane + x, plane);
+                const float *from = row + x * src_col_stride + c;
+                float *to = d + c * plane + x;
+                #define CHANNELS_FULL(M) channels_block(from, src_col_stride, 8, M, to, plane)
+                if (n == 8) { CHANNEL_CASES(CHANNELS_FULL) } else channels_block(from, src_col_stride, n, m, to, plane);
+                #undef CHANNELS_FULL
             }
         }
     }

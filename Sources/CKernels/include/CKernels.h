@@ -36,6 +36,9 @@ typedef struct {
     /// NULL, or per row [begin, end): the pairs to sum for that row's positions (the others
     /// would read only zero padding there).
     const int *row_pairs;
+    /// 0: channels-last output as above. Otherwise the output is planar: channel co of position
+    /// (row, col) goes to output[co * out_plane + row * out_row_stride + col] (out_col_stride 1).
+    long out_plane;
 } ck_gather_args;
 
 void ck_gather(const ck_gather_args *args);

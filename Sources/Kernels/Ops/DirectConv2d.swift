@@ -19,7 +19,7 @@ final class DirectConv2dPlan: @unchecked Sendable {
     let weightTapMajor: FloatBuffer
     let weightBackward: FloatBuffer
     /// Per slice: the bordered input and output gradient (when padding is needed), the output
-    /// gradient channels-last, a channels-last result (output or input gradient), partial
+    /// gradient channels-last, a channels-last input gradient (strided convolutions), partial
     /// weight gradient [taps][Cin][Cout] and bias gradient.
     let paddedInput: FloatBuffer
     let paddedGradient: FloatBuffer
@@ -42,7 +42,7 @@ final class DirectConv2dPlan: @unchecked Sendable {
         paddedInput = FloatBuffer(count: windows.image.isUnpadded ? 0 : n * windows.image.count)
         paddedGradient = FloatBuffer(count: phases.image.isUnpadded ? 0 : n * phases.image.count)
         gradientChannelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
-        result = FloatBuffer(count: n * max(g.outChannels * g.output.area, g.inChannels * g.input.area))
+        result = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.inChannels * g.input.area)
         partialWeight = FloatBuffer(count: n * g.weightCount)
         partialBias = FloatBuffer(count: n * g.outChannels)
     }
@@ -52,18 +52,15 @@ final class DirectConv2dPlan: @unchecked Sendable {
         let g = geometry, cout = g.outChannels
         weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: weightForward.pointer)
         let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
-        let rowStride = g.output.width * cout
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
-            let values = result.pointer + s * (result.count / slices.count)
             for n in slices.images(s) {
                 let source = windows.image.source(padded, planes: input + n * inImage)
                 directGather(input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
                              pairOffsets: windows.pairOffsets, weights: weightForward.pointer, outs: cout,
-                             rows: g.output.height, cols: g.output.width, output: values,
-                             outputRowStride: rowStride, outputColumnStride: cout, bias: bias)
-                ck_channels_last_to_planes(values, rowStride, cout, Int32(cout), Int32(g.output.height),
-                                           Int32(g.output.width), output + n * outImage)
+                             rows: g.output.height, cols: g.output.width, output: output + n * outImage,
+                             outputRowStride: g.output.width, outputColumnStride: 1, bias: bias,
+                             outputPlane: g.output.area)
             }
         }
     }
@@ -98,6 +95,17 @@ final class DirectConv2dPlan: @unchecked Sendable {
                                      gradColumnStride: cout, channels: cout, grid: g.output, result: partialW)
                 guard let gradInput else { continue }
                 let gradSource = phases.image.source(paddedGrad, planes: dy)
+                if phases.writesPlanes {
+                    for phase in phases.phases {
+                        directGather(input: gradSource, rowStride: phases.rowStride, columnStride: phases.columnStride,
+                                     pairOffsets: phase.pairOffsets, weights: weightBackward.pointer + phase.weightOffset,
+                                     outs: cin, rows: phase.rows, cols: phase.cols,
+                                     output: gradInput + n * inImage + phase.planarOffset,
+                                     outputRowStride: phases.planarRowStride, outputColumnStride: 1, bias: nil,
+                                     rowPairs: phase.rowPairs, outputPlane: g.input.area)
+                    }
+                    continue
+                }
                 for phase in phases.phases {
                     directGather(input: gradSource, rowStride: phases.rowStride, columnStride: phases.columnStride,
                                  pairOffsets: phase.pairOffsets, weights: weightBackward.pointer + phase.weightOffset,

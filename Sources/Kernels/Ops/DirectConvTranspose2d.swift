@@ -18,7 +18,7 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
     let weightForward: FloatBuffer
     let weightBackward: FloatBuffer
     /// Per slice: the bordered input and output gradient (when padding is needed), a channels-last
-    /// output, the input (then input gradient) channels-last, partial weight gradient
+    /// output (strided), the input channels-last, partial weight gradient
     /// [taps][Cout][Cin] and bias gradient.
     let paddedInput: FloatBuffer
     let paddedGradient: FloatBuffer
@@ -40,7 +40,7 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
         let n = slices.count
         paddedInput = FloatBuffer(count: phases.image.isUnpadded ? 0 : n * phases.image.count)
         paddedGradient = FloatBuffer(count: windows.image.isUnpadded ? 0 : n * windows.image.count)
-        outputChannelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
+        outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)
         inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
         partialWeight = FloatBuffer(count: n * g.weightCount)
         partialBias = FloatBuffer(count: n * g.outChannels)
@@ -57,6 +57,17 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
                 let source = phases.image.source(padded, planes: input + n * inImage)
+                if phases.writesPlanes {
+                    for phase in phases.phases {
+                        directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,
+                                     pairOffsets: phase.pairOffsets, weights: weightForward.pointer + phase.weightOffset,
+                                     outs: cout, rows: phase.rows, cols: phase.cols,
+                                     output: output + n * outImage + phase.planarOffset,
+                                     outputRowStride: phases.planarRowStride, outputColumnStride: 1, bias: bias,
+                                     rowPairs: phase.rowPairs, outputPlane: g.output.area)
+                    }
+                    continue
+                }
                 for phase in phases.phases {
                     directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,
                                  pairOffsets: phase.pairOffsets, weights: weightForward.pointer + phase.weightOffset,
@@ -98,10 +109,9 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
                 guard let gradInput else { continue }
                 directGather(input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
                              pairOffsets: windows.pairOffsets, weights: weightBackward.pointer, outs: cin,
-                             rows: g.input.height, cols: g.input.width, output: x,
-                             outputRowStride: inputRowStride, outputColumnStride: cin, bias: nil)
-                ck_channels_last_to_planes(x, inputRowStride, cin, Int32(cin), Int32(g.input.height),
-                                           Int32(g.input.width), gradInput + n * inImage)
+                             rows: g.input.height, cols: g.input.width, output: gradInput + n * inImage,
+                             outputRowStride: g.input.width, outputColumnStride: 1, bias: nil,
+                             outputPlane: g.input.area)
             }
         }
         addTapMajorPartials(partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,

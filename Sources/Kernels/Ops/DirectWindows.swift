@@ -110,6 +110,8 @@ struct PhaseWindows {
         /// Big positions of the phase: rows x cols, starting at `outputOffset` (floats, channels-last).
         let rows: Int, cols: Int
         let outputOffset: Int
+        /// The phase's first position in an NCHW plane of the big image.
+        let planarOffset: Int
         /// Per (tap, channel) of the phase's taps, tap-major.
         let pairOffsets: [Int]
         /// The phase's tap numbers (ky * kW + kx), in order.
@@ -127,6 +129,10 @@ struct PhaseWindows {
     let columnStride: Int
     let outputRowStride: Int
     let outputColumnStride: Int
+    /// Row stride of a phase's positions in an NCHW plane of the big image.
+    let planarRowStride: Int
+    /// Phases can be written straight into NCHW planes when their positions in a row are adjacent.
+    let writesPlanes: Bool
 
     /// `channels`: of the small grid (read); `outputChannels`: of the big image (written).
     init(_ r: WindowRelation, channels: Int, outputChannels: Int) {
@@ -179,7 +185,7 @@ struct PhaseWindows {
                 }
                 phases.append(Phase(rows: rowPhase.count, cols: colPhase.count,
                                     outputOffset: (py * r.big.width + px) * outputChannels,
-                                    pairOffsets: image.pairOffsets(tapOffsets: offsets), taps: taps,
+                                    planarOffset: py * r.big.width + px, pairOffsets: image.pairOffsets(tapOffsets: offsets), taps: taps,
                                     weightOffset: weightOffset, rowPairs: rowPairs))
                 weightOffset += taps.count * channels * outputChannels
             }
@@ -189,22 +195,26 @@ struct PhaseWindows {
         columnStride = 1
         outputRowStride = r.stride.height * r.big.width * outputChannels
         outputColumnStride = r.stride.width * outputChannels
+        planarRowStride = r.stride.height * r.big.width
+        writesPlanes = r.stride.width == 1
     }
 }
 
-/// Runs `ck_gather` over a grid of positions. weights: [pairs][outs].
+/// Runs `ck_gather` over a grid of positions. weights: [pairs][outs]. With `outputPlane` > 0 the
+/// output is written as NCHW planes of that size (positions of a row must be adjacent there).
 @inline(__always)
 func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
                   weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
                   output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputColumnStride: Int,
-                  bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil) {
+                  bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil, outputPlane: Int = 0) {
     pairOffsets.withUnsafeBufferPointer { offsets in
         withOptionalBuffer(rowPairs) { rowPairs in
             var args = ck_gather_args(
                 input: input, in_row_stride: rowStride, in_col_stride: columnStride,
                 pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, weights: weights,
                 out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
-                out_row_stride: outputRowStride, out_col_stride: outputColumnStride, bias: bias, row_pairs: rowPairs)
+                out_row_stride: outputRowStride, out_col_stride: outputColumnStride, bias: bias, row_pairs: rowPairs,
+                out_plane: outputPlane)
             ck_gather(&args)
         }
     }

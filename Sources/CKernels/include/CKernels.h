@@ -43,6 +43,33 @@ typedef struct {
 
 void ck_gather(const ck_gather_args *args);
 
+/// A gather for outputs with few channels (1 to 4), vectorised along rows instead of channels:
+///   output[co * out_plane + row * out_row_stride + col] = bias[co] (or 0)
+///       + sum over j of input[row * in_row_stride + col + pair_offsets[j]] * weights[j][co]
+/// for j in row_pairs' range of that row (or all pairs). Input columns are adjacent (stride 1).
+typedef struct {
+    const float *input;
+    long in_row_stride;
+    int pairs;
+    const long *pair_offsets;
+    const float *weights;                // [pairs][out_channels]
+    int out_channels;                    // 1 ... 4
+    int rows, cols;
+    float *output;
+    long out_row_stride, out_plane;
+    const float *bias;
+    const int *row_pairs;                // NULL or [rows][2]
+} ck_gather_rows_args;
+
+void ck_gather_rows(const ck_gather_rows_args *args);
+
+/// dst[c][y * S + p][x * 2 + q] = src[c][p][q][y][x] for the phases (p, q) of a stride (S, 2)
+/// transposed output: the column phases of each row are interleaved into place.
+/// src: [channels][S][2][rows][cols]; dst: [channels][height][width] with height <= S * rows,
+/// width <= 2 * cols (the last row or column phase may be one shorter).
+void ck_interleave_column_pairs(const float *src, int channels, int stride_rows, int rows, int cols,
+                                float *dst, int height, int width);
+
 /// A weight-gradient accumulation over a grid of positions:
 ///   result[j][k] += sum over p of input[base(p) + pair_offsets[j]] * grad[gbase(p) + k]
 /// for j < pairs, k < vec_channels, with base(p) = row * in_row_stride + col * in_col_stride and

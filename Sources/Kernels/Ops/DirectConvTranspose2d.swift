@@ -26,6 +26,12 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
     let inputChannelsLast: FloatBuffer
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
+    /// 1 to 4 output channels and column stride 2 (the autoencoder's last layer): each phase is
+    /// vectorised along its rows into `phaseMajor` [Cout][S][2][rows][cols] per slice, and the
+    /// column phases are then interleaved into the output (channel vectors would be mostly empty).
+    let rowVectorised: Bool
+    let phaseRows: Int, phaseCols: Int
+    let phaseMajor: FloatBuffer
 
     init(_ g: ConvTranspose2dGeometry) {
         geometry = g
@@ -44,6 +50,10 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
         inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
         partialWeight = FloatBuffer(count: n * g.weightCount)
         partialBias = FloatBuffer(count: n * g.outChannels)
+        rowVectorised = g.outChannels <= 4 && g.stride.width == 2 && phases.phases.count == 2 * g.stride.height
+        phaseRows = (g.output.height + g.stride.height - 1) / g.stride.height
+        phaseCols = (g.output.width + 1) / 2
+        phaseMajor = FloatBuffer(count: rowVectorised ? n * g.outChannels * 2 * g.stride.height * phaseRows * phaseCols : 0)
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -57,6 +67,21 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
                 let source = phases.image.source(padded, planes: input + n * inImage)
+                if rowVectorised {
+                    let major = phaseMajor.pointer + s * (phaseMajor.count / slices.count)
+                    let phaseSize = phaseRows * phaseCols, channelSize = 2 * g.stride.height * phaseSize
+                    for (index, phase) in phases.phases.enumerated() {
+                        directGatherRows(input: source, rowStride: phases.rowStride, pairOffsets: phase.pairOffsets,
+                                         weights: weightForward.pointer + phase.weightOffset, outs: cout,
+                                         rows: phase.rows, cols: phase.cols, output: major + index * phaseSize,
+                                         outputRowStride: phaseCols, outputPlane: channelSize, bias: bias,
+                                         rowPairs: phase.rowPairs)
+                    }
+                    ck_interleave_column_pairs(major, Int32(cout), Int32(g.stride.height), Int32(phaseRows),
+                                               Int32(phaseCols), output + n * outImage, Int32(g.output.height),
+                                               Int32(g.output.width))
+                    continue
+                }
                 if phases.writesPlanes {
                     for phase in phases.phases {
                         directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,

@@ -220,6 +220,22 @@ func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int
     }
 }
 
+/// Runs `ck_gather_rows`: a gather for 1 to 4 output channels, vectorised along rows, writing planes.
+@inline(__always)
+func directGatherRows(input: UnsafePointer<Float>, rowStride: Int, pairOffsets: [Int], weights: UnsafePointer<Float>,
+                      outs: Int, rows: Int, cols: Int, output: UnsafeMutablePointer<Float>, outputRowStride: Int,
+                      outputPlane: Int, bias: UnsafePointer<Float>?, rowPairs: [Int32]?) {
+    pairOffsets.withUnsafeBufferPointer { offsets in
+        withOptionalBuffer(rowPairs) { rowPairs in
+            var args = ck_gather_rows_args(
+                input: input, in_row_stride: rowStride, pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress,
+                weights: weights, out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
+                out_row_stride: outputRowStride, out_plane: outputPlane, bias: bias, row_pairs: rowPairs)
+            ck_gather_rows(&args)
+        }
+    }
+}
+
 @inline(__always)
 private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
     guard let values else { return body(nil) }

@@ -512,12 +512,33 @@ CK_TARGET void ck_channels_last_to_planes(const float *src, long src_row_stride,
     }
 }
 
+CK_TARGET void ck_copy_into_planes(const float *src, int channels, int height, int width,
+                                   float *dst, long dst_plane, long dst_row_stride) {
+    const __mmask16 tail = mask16(width & 15);
+    for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < height; y++) {
+            const float *s = src + ((long)c * height + y) * width;
+            float *d = dst + c * dst_plane + y * dst_row_stride;
+            int x = 0;
+            for (; x + 16 <= width; x += 16) _mm512_storeu_ps(d + x, _mm512_loadu_ps(s + x));
+            if (x < width) _mm512_mask_storeu_ps(d + x, tail, _mm512_maskz_loadu_ps(tail, s + x));
+        }
+    }
+}
+
 #else  // not x86-64: the Swift drivers never call the kernels (ck_direct_available() is 0)
 
 int ck_direct_available(void) { return 0; }
 void ck_gather(const ck_gather_args *a) { (void)a; }
 void ck_weight_grad(const ck_weight_grad_args *a) { (void)a; }
 void ck_gather_rows(const ck_gather_rows_args *a) { (void)a; }
+void ck_copy_into_planes(const float *src, int channels, int height, int width,
+                         float *dst, long dst_plane, long dst_row_stride) {
+    for (int c = 0; c < channels; c++)
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                dst[c * dst_plane + y * dst_row_stride + x] = src[((long)c * height + y) * width + x];
+}
 void ck_interleave_column_pairs(const float *src, int channels, int stride_rows, int rows, int cols,
                                 float *dst, int height, int width) {
     (void)src; (void)channels; (void)stride_rows; (void)rows; (void)cols; (void)dst; (void)height; (void)width;

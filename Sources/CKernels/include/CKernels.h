@@ -88,6 +88,11 @@ typedef struct {
 
 void ck_weight_grad(const ck_weight_grad_args *args);
 
+/// dst[c * dst_plane + y * dst_row_stride + x] = src[(c * height + y) * width + x]: NCHW planes
+/// copied into the interior of zero-bordered planes.
+void ck_copy_into_planes(const float *src, int channels, int height, int width,
+                         float *dst, long dst_plane, long dst_row_stride);
+
 /// dst[y * dst_row_stride + x * dst_col_stride + c] = src[(c * height + y) * width + x]
 void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
                                 float *dst, long dst_row_stride, long dst_col_stride);

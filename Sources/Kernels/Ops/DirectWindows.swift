@@ -49,12 +49,8 @@ struct PaddedImage {
 
     /// Copies an NCHW image into the interior of `buffer` (the border stays as it is: zero).
     func fill(_ buffer: UnsafeMutablePointer<Float>, fromPlanes planes: UnsafePointer<Float>) {
-        for c in 0..<channels {
-            for y in 0..<image.height {
-                copyFloats(from: planes + (c * image.height + y) * image.width,
-                           to: buffer + c * plane + interiorOffset + y * padded.width, count: image.width)
-            }
-        }
+        ck_copy_into_planes(planes, Int32(channels), Int32(image.height), Int32(image.width),
+                            buffer + interiorOffset, plane, padded.width)
     }
 
     /// The image to read: `planes` themselves when there is no border, else `buffer` filled from them.

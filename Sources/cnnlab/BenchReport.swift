@@ -23,6 +23,9 @@ enum BenchReport {
         let layers = r.layers.dropFirst()
         lines.append(row("all layers", [layers.reduce(0) { $0 + $1.forward }, layers.reduce(0) { $0 + $1.backward },
                                         layers.reduce(0) { $0 + $1.forwardCPU }, layers.reduce(0) { $0 + $1.backwardCPU }]))
+        for extra in [r.loss, r.optimizer] {
+            lines.append(row(extra.name, [extra.forward, extra.backward, extra.forwardCPU, extra.backwardCPU]))
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -44,6 +47,8 @@ enum BenchReport {
                          "forward_cpu_ms": $0.forwardCPU, "backward_cpu_ms": $0.backwardCPU]
                     },
                 ]
+                entry["loss_ms"] = r.loss.forward
+                entry["optimizer_ms"] = r.optimizer.forward
                 if let peak = r.peakResidentMB { entry["peak_resident_mb"] = peak }
                 return entry
             },

@@ -24,6 +24,10 @@ struct BenchResult {
     /// CPU seconds of the whole process during the timed steps.
     var cpuSeconds: Double
     var layers: [LayerTime]
+    /// The loss and the optimiser (zeroing gradients and the update), milliseconds per step in
+    /// `forward` (timed in the layer-by-layer steps).
+    var loss = LayerTime(name: "loss", forward: 0, backward: 0, forwardCPU: 0, backwardCPU: 0)
+    var optimizer = LayerTime(name: "zero grads + optimizer", forward: 0, backward: 0, forwardCPU: 0, backwardCPU: 0)
     /// The process's peak resident memory so far, in MB (VmHWM).
     var peakResidentMB: Double?
     var finalLoss: Float
@@ -60,19 +64,31 @@ enum BenchRunner {
         let layers = workload.model.layers
         var times = [LayerClock](repeating: LayerClock(), count: layers.count)
         let timedSteps = min(steps, breakdownSteps)
-        for _ in 0..<timedSteps { workload.timedStep(workload.nextInput(), into: &times) }
+        var lossTime = LayerClock(), optimizerTime = LayerClock()
+        for _ in 0..<timedSteps {
+            workload.timedStep(workload.nextInput(), into: &times, lossTime: &lossTime, optimizerTime: &optimizerTime)
+        }
         var breakdown = zip(layers, times).enumerated().map { index, pair in
             let perStep = 1000 / Double(timedSteps)
-            return BenchResult.LayerTime(name: "\(index) \(shortName(pair.0))",
+            // A ReLU run inside the max pooling after it is timed on the pooling's row.
+            let fused = workload.model.fusedLength(at: index) > 1 ? " (in \(index + 1))" : ""
+            return BenchResult.LayerTime(name: "\(index) \(shortName(pair.0))\(fused)",
                                          forward: pair.1.forward * perStep, backward: pair.1.backward * perStep,
                                          forwardCPU: pair.1.forwardCPU * perStep, backwardCPU: pair.1.backwardCPU * perStep)
         }
         let loading = inputTime * 1000 / Double(steps)
         breakdown.insert(BenchResult.LayerTime(name: "batch loading", forward: loading, backward: 0,
                                                forwardCPU: loading, backwardCPU: 0), at: 0)
-        return BenchResult(model: workload.kind.rawValue, dataset: datasetName, batchSize: workload.batchSize,
-                           threads: Compute.threadCount, steps: steps, images: images, seconds: seconds, cpuSeconds: cpuSeconds,
-                           layers: breakdown, peakResidentMB: ResidentMemory.peakMB(), finalLoss: loss)
+        var result = BenchResult(model: workload.kind.rawValue, dataset: datasetName, batchSize: workload.batchSize,
+                                 threads: Compute.threadCount, steps: steps, images: images, seconds: seconds,
+                                 cpuSeconds: cpuSeconds, layers: breakdown, peakResidentMB: ResidentMemory.peakMB(),
+                                 finalLoss: loss)
+        let perStep = 1000 / Double(timedSteps)
+        result.loss.forward = lossTime.forward * perStep
+        result.loss.forwardCPU = lossTime.forwardCPU * perStep
+        result.optimizer.forward = optimizerTime.forward * perStep
+        result.optimizer.forwardCPU = optimizerTime.forwardCPU * perStep
+        return result
     }
 
     /// PyTorch's description without its defaults and long keywords, to fit a table column:

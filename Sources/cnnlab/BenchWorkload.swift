@@ -83,24 +83,40 @@ final class BenchWorkload {
     }
 
     /// The same step layer by layer, adding each layer's forward and backward seconds to `times`.
+    /// Layers that `Sequential` runs as one pass (a ReLU and the max pooling after it) are timed
+    /// together and reported under the last of them; the ReLU's row then stays at zero.
     @discardableResult
-    func timedStep(_ input: Tensor, into times: inout [LayerClock]) -> Float {
+    /// The loss and the optimiser (zeroing the gradients, then the update) go to `lossTime` and
+    /// `optimizerTime` (forward column).
+    func timedStep(_ input: Tensor, into times: inout [LayerClock], lossTime: inout LayerClock,
+                   optimizerTime: inout LayerClock) -> Float {
         var x = input
-        for (index, layer) in model.layers.enumerated() {
+        var steps: [Range<Int>] = []
+        var index = 0
+        while index < model.layers.count {
+            let step = index..<(index + model.fusedLength(at: index))
+            steps.append(step)
             let start = LayerClock.Reading()
-            x = layer.forward(x)
-            times[index].addForward(since: start)
+            x = model.forward(x, range: step)
+            times[step.upperBound - 1].addForward(since: start)
+            index = step.upperBound
         }
+        let lossStart = LayerClock.Reading()
         let loss = self.loss(x, input)
+        lossTime.addForward(since: lossStart)
+        let zeroStart = LayerClock.Reading()
         optimizer.zeroGradients()
+        optimizerTime.addForward(since: zeroStart)
         var gradient = loss.gradient
-        for (index, layer) in model.layers.enumerated().reversed() {
+        for step in steps.reversed() {
             let start = LayerClock.Reading()
             // As Sequential.backward(_:needsInputGradient: false): the first layer skips its input gradient.
-            gradient = layer.backward(gradient, needsInputGradient: index > 0)
-            times[index].addBackward(since: start)
+            gradient = model.backward(gradient, range: step, needsInputGradient: step.lowerBound > 0)
+            times[step.upperBound - 1].addBackward(since: start)
         }
+        let stepStart = LayerClock.Reading()
         optimizer.step()
+        optimizerTime.addForward(since: stepStart)
         return loss.value
     }
 

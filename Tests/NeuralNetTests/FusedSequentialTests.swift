@@ -50,4 +50,12 @@ struct FusedSequentialTests {
         let expected = reference.layers[1].backward(reference.layers[2].backward(dy))
         #expect(viaSequential == expected)
     }
+
+    @Test("fusedLength names the ReLU + pooling pairs: two in the CNN, none in the autoencoder")
+    func fusedPairs() {
+        let cnn = CourseModels.cnn(seed: 0)
+        #expect(cnn.layers.indices.map { cnn.fusedLength(at: $0) } == [1, 2, 1, 1, 2, 1, 1, 1, 1, 1])
+        let autoencoder = CourseModels.autoencoder(seed: 0)
+        #expect(autoencoder.layers.indices.allSatisfy { autoencoder.fusedLength(at: $0) == 1 })
+    }
 }

@@ -32,38 +32,58 @@ public func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer
     }
 }
 
-/// Sigmoid forward: output = 1 / (1 + exp(-input)), eight at a time with `exp8` where |input| <= 80;
-/// other values (and NaN) take the scalar path with libm's expf.
+/// Sigmoid forward: output = 1 / (1 + exp(-input)), with `exp16` where |input| <= 80 (sixteen at
+/// a time: two independent chains keep the vector units busier than eight did; a last group of
+/// eight runs in the low half, the same arithmetic lane by lane); other values (and NaN) take the
+/// scalar path with libm's expf, in the group of eight they belong to.
 public func sigmoidForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
     forEachPart(count) { range in
         var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-            // NaN fails both comparisons, so it lands in the scalar path too.
+        while i + 16 <= range.upperBound {
+            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD16<Float>.self)
+            // NaN fails both comparisons, so it lands in the per-eight path too.
             if all((x .>= -80) .& (x .<= 80)) {
-                let y = 1 / (1 + exp8(-x))
-                UnsafeMutableRawPointer(output + i).storeBytes(of: y, as: SIMD8<Float>.self)
+                let y = 1 / (1 + exp16(-x))
+                UnsafeMutableRawPointer(output + i).storeBytes(of: y, as: SIMD16<Float>.self)
             } else {
-                for j in i..<(i + 8) { output[j] = 1 / (1 + expf(-input[j])) }
+                sigmoidEight(input + i, output + i)
+                sigmoidEight(input + i + 8, output + i + 8)
             }
+            i += 16
+        }
+        if i + 8 <= range.upperBound {
+            sigmoidEight(input + i, output + i)
             i += 8
         }
         while i < range.upperBound { output[i] = 1 / (1 + expf(-input[i])); i += 1 }
     }
 }
 
-/// e^x for |x| <= 87, eight at a time, within about 2 ulp of expf: x = n ln2 + r with |r| <= ln2/2,
-/// e^r from Cephes' degree-6 polynomial, times 2^n built in the exponent bits.
+/// Sigmoid of eight values: `exp16` on the low half when all eight are in range, else expf each.
 @inline(__always)
-func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+private func sigmoidEight(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+    let x = UnsafeRawPointer(input).loadUnaligned(as: SIMD8<Float>.self)
+    if all((x .>= -80) .& (x .<= 80)) {
+        let y = 1 / (1 + exp16(SIMD16(lowHalf: -x, highHalf: SIMD8())))
+        UnsafeMutableRawPointer(output).storeBytes(of: y.lowHalf, as: SIMD8<Float>.self)
+    } else {
+        for j in 0..<8 { output[j] = 1 / (1 + expf(-input[j])) }
+    }
+}
+
+/// e^x for |x| <= 87, sixteen at a time, within about 2 ulp of expf: x = n ln2 + r with |r| <= ln2/2,
+/// e^r from Cephes' degree-6 polynomial, times 2^n built in the exponent bits.
+/// (Written for SIMD16 itself: a generic version over SIMD is not vectorised.)
+@inline(__always)
+func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
     // Round x / ln2 to the nearest integer by adding 1.5 * 2^23 (the low mantissa bits then hold n).
-    let shifter = SIMD8<Float>(repeating: 12_582_912)
+    let shifter = SIMD16<Float>(repeating: 12_582_912)
     let t = x * 1.442_695_04 + shifter
     let n = t - shifter
     // r = x - n ln2, with ln2 split in two so that n * ln2Hi is exact.
     var r = x - n * 0.693_359_375
     r = r - n * -2.121_944_4e-4
-    var p = SIMD8<Float>(repeating: 1.987_569_150_0e-4)
+    var p = SIMD16<Float>(repeating: 1.987_569_150_0e-4)
     p = p * r + 1.398_199_950_7e-3
     p = p * r + 8.333_451_907_3e-3
     p = p * r + 4.166_579_589_4e-2
@@ -71,8 +91,8 @@ func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     p = p * r + 5.000_000_120_1e-1
     let er = p * (r * r) + r + 1
     // 2^n: n + 127 in the exponent field (|x| <= 87 keeps it in the normal range).
-    let bits = unsafeBitCast(t, to: SIMD8<Int32>.self) &- unsafeBitCast(shifter, to: SIMD8<Int32>.self)
-    let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD8<Float>.self)
+    let bits = unsafeBitCast(t, to: SIMD16<Int32>.self) &- unsafeBitCast(shifter, to: SIMD16<Int32>.self)
+    let scale = unsafeBitCast((bits &+ 127) &<< 23, to: SIMD16<Float>.self)
     return er * scale
 }
 

@@ -13,20 +13,24 @@ public func maxPool2dBackward(_ g: MaxPool2dGeometry, gradOutput: UnsafePointer<
                               argmax: UnsafePointer<Int32>, gradInput: UnsafeMutablePointer<Float>,
                               reluFused: Bool = false, output: UnsafePointer<Float>? = nil) {
     precondition(!reluFused || output != nil, "maxPool2dBackward: reluFused needs the forward's output")
-    // Every window lies inside its own image, so slices of images write disjoint memory.
+    // Every window lies inside its own plane (image and channel), so slices of images write
+    // disjoint memory. Each plane is cleared just before its windows add into it, while it is in
+    // the L1 cache (clearing a whole slice first would write it to memory twice).
     let slices = BatchSlices(batch: g.batch)
-    let inImage = g.channels * g.input.area, outImage = g.channels * g.output.area
+    let planeIn = g.input.area, planeOut = g.output.area
     let mask = reluFused ? output : nil
     KernelThreads.forEachSlice(slices.count) { s in
         let images = slices.images(s)
-        (gradInput + images.lowerBound * inImage).update(repeating: 0, count: images.count * inImage)
-        let windows = (images.lowerBound * outImage)..<(images.upperBound * outImage)
-        if let mask {
-            for i in windows where mask[i] > 0 { gradInput[Int(argmax[i])] += gradOutput[i] }
-        } else {
-            for i in windows {
-                let target = Int(argmax[i])
-                if target >= 0 { gradInput[target] += gradOutput[i] }
+        for plane in (images.lowerBound * g.channels)..<(images.upperBound * g.channels) {
+            (gradInput + plane * planeIn).update(repeating: 0, count: planeIn)
+            let windows = (plane * planeOut)..<((plane + 1) * planeOut)
+            if let mask {
+                for i in windows where mask[i] > 0 { gradInput[Int(argmax[i])] += gradOutput[i] }
+            } else {
+                for i in windows {
+                    let target = Int(argmax[i])
+                    if target >= 0 { gradInput[target] += gradOutput[i] }
+                }
             }
         }
     }

@@ -27,6 +27,12 @@ public final class Sequential: Layer, @unchecked Sendable {
         self.init(layers)
     }
 
+    /// The number of layers that `forward(_:range:)` runs as one step from `index`: 2 for a ReLU
+    /// followed by max pooling (one pass of the pooling layer), else 1. For timing layer by layer.
+    public func fusedLength(at index: Int) -> Int {
+        index + 1 < layers.count && poolAfterReLU[index] != nil ? 2 : 1
+    }
+
     public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
 
     /// Every parameter with its PyTorch name, in PyTorch's order.

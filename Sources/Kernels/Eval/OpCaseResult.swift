@@ -1,6 +1,12 @@
-/// Which implementation evaluates a case: the fast kernels or the plain reference loops.
+/// Which implementation evaluates a case.
 public enum KernelPath: Sendable, CaseIterable {
-    case fast, reference
+    /// The kernels training uses: the direct AVX-512 convolutions where the CPU has them
+    /// (`DirectConvolution`), otherwise the same as `portable`.
+    case fast
+    /// im2col + OpenBLAS convolutions, which run on any CPU.
+    case portable
+    /// The plain loops, summing in Double.
+    case reference
 }
 
 /// What `cnnlab eval` prints for one case: the forward output and the gradients of the inputs
@@ -40,8 +46,8 @@ extension OpCase {
             let bias = hasBias ? b.baseAddress! : nil
             let gradBias = hasBias ? db.baseAddress! : nil
             switch (geometry, path) {
-            case (.conv2d(let g), .fast):
-                let workspace = Conv2dWorkspace(g)
+            case (.conv2d(let g), .fast), (.conv2d(let g), .portable):
+                let workspace = Conv2dWorkspace(g, direct: path == .fast)
                 conv2dForward(g, input: x, weight: w, bias: bias, output: y, workspace: workspace)
                 conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw, gradBias: gradBias,
                                workspace: workspace)
@@ -49,8 +55,8 @@ extension OpCase {
                 conv2dForwardReference(g, input: x, weight: w, bias: bias, output: y)
                 conv2dBackwardReference(g, input: x, weight: w, gradOutput: dy, gradInput: dx, gradWeight: dw,
                                         gradBias: gradBias)
-            case (.convTranspose2d(let g), .fast):
-                let workspace = ConvTranspose2dWorkspace(g)
+            case (.convTranspose2d(let g), .fast), (.convTranspose2d(let g), .portable):
+                let workspace = ConvTranspose2dWorkspace(g, direct: path == .fast)
                 convTranspose2dForward(g, input: x, weight: w, bias: bias, output: y, workspace: workspace)
                 convTranspose2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
                                         gradBias: gradBias, workspace: workspace)
@@ -58,7 +64,7 @@ extension OpCase {
                 convTranspose2dForwardReference(g, input: x, weight: w, bias: bias, output: y)
                 convTranspose2dBackwardReference(g, input: x, weight: w, gradOutput: dy, gradInput: dx,
                                                  gradWeight: dw, gradBias: gradBias)
-            case (.maxPool2d(let g), .fast):
+            case (.maxPool2d(let g), .fast), (.maxPool2d(let g), .portable):
                 var argmax = [Int32](repeating: -1, count: g.outputCount)
                 argmax.withUnsafeMutableBufferPointer { a in
                     maxPool2dForward(g, input: x, output: y, argmax: a.baseAddress!)

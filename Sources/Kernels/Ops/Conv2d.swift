@@ -22,18 +22,23 @@ public final class Conv2dWorkspace: @unchecked Sendable {
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
 
+    /// The channels-last AVX-512 kernels' plan, when they run (then the im2col buffers are empty).
+    let direct: DirectConv2dPlan?
+
     static let targetColumns = 256
 
     /// `keepsInputCopy: false` saves a copy of the input per step; `conv2dBackward` must then be
-    /// given the forward's input, unchanged.
-    public init(_ geometry: Conv2dGeometry, keepsInputCopy: Bool = true) {
+    /// given the forward's input, unchanged. `direct: false` keeps to the im2col + OpenBLAS
+    /// kernels where the AVX-512 ones could run (the tests compare the two).
+    public init(_ geometry: Conv2dGeometry, keepsInputCopy: Bool = true, direct: Bool = DirectConvolution.isAvailable) {
         self.geometry = geometry
         self.keepsInputCopy = keepsInputCopy
+        self.direct = direct && DirectConvolution.isAvailable ? DirectConv2dPlan(geometry) : nil
         slices = BatchSlices(batch: geometry.batch)
         let positions = geometry.output.area
         let largestSlice = (geometry.batch + slices.count - 1) / slices.count
         chunkImages = max(1, min(largestSlice, Self.targetColumns / positions))
-        let chunkColumns = chunkImages * positions
+        let chunkColumns = self.direct == nil ? chunkImages * positions : 0
         savedInput = FloatBuffer(count: keepsInputCopy ? geometry.inputCount : 0)
         columns = FloatBuffer(count: slices.count * geometry.im2col.rows * chunkColumns)
         product = FloatBuffer(count: chunkImages > 1 ? slices.count * geometry.outChannels * chunkColumns : 0)
@@ -57,6 +62,11 @@ public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weig
                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                           workspace ws: Conv2dWorkspace) {
     precondition(ws.geometry == g, "conv2dForward: workspace was sized for another geometry")
+    if let plan = ws.direct {
+        if ws.keepsInputCopy { ws.savedInput.pointer.update(from: input, count: g.inputCount) }
+        plan.forward(input: input, weight: weight, bias: bias, output: output)
+        return
+    }
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize
     let chunkColumns = ws.chunkImages * planeSize
@@ -100,6 +110,11 @@ public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>
     precondition(ws.geometry == g, "conv2dBackward: workspace was sized for another geometry")
     precondition(input != nil || ws.keepsInputCopy, "conv2dBackward: the workspace keeps no input copy: pass the input")
     let forwardInput = input ?? UnsafePointer(ws.savedInput.pointer)
+    if let plan = ws.direct {
+        plan.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                      gradWeight: gradWeight, gradBias: gradBias)
+        return
+    }
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize
     let chunkColumns = ws.chunkImages * planeSize

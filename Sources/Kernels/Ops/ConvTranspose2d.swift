@@ -25,16 +25,22 @@ public final class ConvTranspose2dWorkspace: @unchecked Sendable {
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
 
+    /// The channels-last AVX-512 kernels' plan, when they run (then the im2col buffers are empty).
+    let direct: DirectConvTranspose2dPlan?
+
     /// `keepsInputCopy: false` saves a copy of the input per step; `convTranspose2dBackward` must
-    /// then be given the forward's input, unchanged.
-    public init(_ geometry: ConvTranspose2dGeometry, keepsInputCopy: Bool = true) {
+    /// then be given the forward's input, unchanged. `direct: false` keeps to the im2col + OpenBLAS
+    /// kernels where the AVX-512 ones could run (the tests compare the two).
+    public init(_ geometry: ConvTranspose2dGeometry, keepsInputCopy: Bool = true,
+                direct: Bool = DirectConvolution.isAvailable) {
         self.geometry = geometry
         self.keepsInputCopy = keepsInputCopy
+        self.direct = direct && DirectConvolution.isAvailable ? DirectConvTranspose2dPlan(geometry) : nil
         slices = BatchSlices(batch: geometry.batch)
         let positions = geometry.input.area
         let largestSlice = (geometry.batch + slices.count - 1) / slices.count
         chunkImages = max(1, min(largestSlice, Conv2dWorkspace.targetColumns / positions))
-        let chunkColumns = chunkImages * positions
+        let chunkColumns = self.direct == nil ? chunkImages * positions : 0
         savedInput = FloatBuffer(count: keepsInputCopy ? geometry.inputCount : 0)
         columns = FloatBuffer(count: slices.count * geometry.im2col.rows * chunkColumns)
         channelMajor = FloatBuffer(count: chunkImages > 1 ? slices.count * geometry.inChannels * chunkColumns : 0)
@@ -76,6 +82,11 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
                                    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                    output: UnsafeMutablePointer<Float>, workspace ws: ConvTranspose2dWorkspace) {
     precondition(ws.geometry == g, "convTranspose2dForward: workspace was sized for another geometry")
+    if let plan = ws.direct {
+        if ws.keepsInputCopy { ws.savedInput.pointer.update(from: input, count: g.inputCount) }
+        plan.forward(input: input, weight: weight, bias: bias, output: output)
+        return
+    }
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = g.outChannels * outPlane
     let chunkColumns = ws.chunkImages * planeSize
@@ -121,6 +132,11 @@ public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: Un
     precondition(ws.geometry == g, "convTranspose2dBackward: workspace was sized for another geometry")
     precondition(input != nil || ws.keepsInputCopy, "convTranspose2dBackward: the workspace keeps no input copy: pass the input")
     let forwardInput = input ?? UnsafePointer(ws.savedInput.pointer)
+    if let plan = ws.direct {
+        plan.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                      gradWeight: gradWeight, gradBias: gradBias)
+        return
+    }
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels, cout = g.outChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = cout * outPlane
     let chunkColumns = ws.chunkImages * planeSize

@@ -1,0 +1,104 @@
+// Direct convolution kernels in C with AVX-512, for the CPUs that have it (chosen at run time).
+//
+// Swift's SIMD types compile to SSE on a generic x86-64 target, and OpenBLAS spends much of its
+// time packing the small matrices of the course's networks; these kernels work on channels-last
+// ("HWC") images instead, where one output position's channels form a vector:
+//   out[position][co] = sum over taps and channels of in[position + tap][ci] * w[tap][ci][co].
+// The Swift drivers (Sources/Kernels/Ops/Direct*.swift) transpose each image to HWC, pad it,
+// and describe every convolution direction (forward, input gradient, weight gradient, transposed)
+// as one of the two loops below. Each output value is summed in a fixed order (taps, then
+// channels), so results do not depend on threads or timing.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+
+/// 1 when this CPU runs the AVX-512 kernels below (AVX512F + VL + DQ + BW), else 0.
+int ck_direct_available(void);
+
+/// A "gather" convolution over a grid of output positions:
+///   output[p][co] = bias[co] (or 0) + sum over j < pairs of input[base(p) + pair_offsets[j]] * weights[j][co]
+/// where base(p) = row * in_row_stride + col * in_col_stride for p = (row, col), and the output
+/// vector of p starts at output + row * out_row_stride + col * out_col_stride. A pair is one
+/// (kernel tap, input channel): the input can be in any layout (the drivers use zero-padded NCHW
+/// planes). The pairs are summed in order. Every read must be in bounds.
+typedef struct {
+    const float *input;
+    long in_row_stride, in_col_stride;
+    int pairs;
+    const long *pair_offsets;            // [pairs], in floats
+    const float *weights;                // [pairs][out_channels]
+    int out_channels;
+    int rows, cols;
+    float *output;
+    long out_row_stride, out_col_stride;
+    const float *bias;                   // [out_channels] or NULL
+    /// NULL, or per row [begin, end): the pairs to sum for that row's positions (the others
+    /// would read only zero padding there).
+    const int *row_pairs;
+    /// 0: channels-last output as above. Otherwise the output is planar: channel co of position
+    /// (row, col) goes to output[co * out_plane + row * out_row_stride + col] (out_col_stride 1).
+    long out_plane;
+} ck_gather_args;
+
+void ck_gather(const ck_gather_args *args);
+
+/// A gather for outputs with few channels (1 to 4), vectorised along rows instead of channels:
+///   output[co * out_plane + row * out_row_stride + col] = bias[co] (or 0)
+///       + sum over j of input[row * in_row_stride + col + pair_offsets[j]] * weights[j][co]
+/// for j in row_pairs' range of that row (or all pairs). Input columns are adjacent (stride 1).
+typedef struct {
+    const float *input;
+    long in_row_stride;
+    int pairs;
+    const long *pair_offsets;
+    const float *weights;                // [pairs][out_channels]
+    int out_channels;                    // 1 ... 4
+    int rows, cols;
+    float *output;
+    long out_row_stride, out_plane;
+    const float *bias;
+    const int *row_pairs;                // NULL or [rows][2]
+} ck_gather_rows_args;
+
+void ck_gather_rows(const ck_gather_rows_args *args);
+
+/// dst[c][y * S + p][x * 2 + q] = src[c][p][q][y][x] for the phases (p, q) of a stride (S, 2)
+/// transposed output: the column phases of each row are interleaved into place.
+/// src: [channels][S][2][rows][cols]; dst: [channels][height][width] with height <= S * rows,
+/// width <= 2 * cols (the last row or column phase may be one shorter).
+void ck_interleave_column_pairs(const float *src, int channels, int stride_rows, int rows, int cols,
+                                float *dst, int height, int width);
+
+/// A weight-gradient accumulation over a grid of positions:
+///   result[j][k] += sum over p of input[base(p) + pair_offsets[j]] * grad[gbase(p) + k]
+/// for j < pairs, k < vec_channels, with base(p) = row * in_row_stride + col * in_col_stride and
+/// gbase(p) = row * grad_row_stride + col * grad_col_stride. Positions are summed in row-major order.
+typedef struct {
+    const float *input;
+    long in_row_stride, in_col_stride;
+    int pairs;
+    const long *pair_offsets;            // [pairs], in floats
+    const float *grad;
+    long grad_row_stride, grad_col_stride;
+    int vec_channels;
+    int rows, cols;
+    float *result;                       // [pairs][vec_channels], accumulated into
+} ck_weight_grad_args;
+
+void ck_weight_grad(const ck_weight_grad_args *args);
+
+/// dst[c * dst_plane + y * dst_row_stride + x] = src[(c * height + y) * width + x]: NCHW planes
+/// copied into the interior of zero-bordered planes.
+void ck_copy_into_planes(const float *src, int channels, int height, int width,
+                         float *dst, long dst_plane, long dst_row_stride);
+
+/// dst[y * dst_row_stride + x * dst_col_stride + c] = src[(c * height + y) * width + x]
+void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
+                                float *dst, long dst_row_stride, long dst_col_stride);
+
+/// dst[(c * height + y) * width + x] = src[y * src_row_stride + x * src_col_stride + c]
+void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
+                                int channels, int height, int width, float *dst);
+
+#endif

@@ -1,0 +1,148 @@
+import CKernels
+
+/// 2-D transposed convolution on the AVX-512 kernels of `CKernels`, one image at a time. It is
+/// the convolution's plan turned round: the forward pass gathers each output position from the
+/// input by stride phase (`PhaseWindows`), and the input gradient gathers windows of the output
+/// gradient (`DenseWindows`), as a convolution's forward pass does.
+
+/// Buffers and window tables of the direct transposed convolution for one geometry.
+final class DirectConvTranspose2dPlan: @unchecked Sendable {
+    let geometry: ConvTranspose2dGeometry
+    let slices: BatchSlices
+    /// Input windows of each output position, by stride phase (forward).
+    let phases: PhaseWindows
+    /// Output-gradient windows of each input position (input and weight gradients).
+    let windows: DenseWindows
+    /// [taps][Cin][Cout] and the same in phase order (forward); [taps][Cout][Cin] (input gradient).
+    let weightTapMajor: FloatBuffer
+    let weightForward: FloatBuffer
+    let weightBackward: FloatBuffer
+    /// Per slice: the bordered input and output gradient (when padding is needed), a channels-last
+    /// output (strided), the input channels-last, partial weight gradient
+    /// [taps][Cout][Cin] and bias gradient.
+    let paddedInput: FloatBuffer
+    let paddedGradient: FloatBuffer
+    let outputChannelsLast: FloatBuffer
+    let inputChannelsLast: FloatBuffer
+    let partialWeight: FloatBuffer
+    let partialBias: FloatBuffer
+    /// 1 to 4 output channels and column stride 2 (the autoencoder's last layer): each phase is
+    /// vectorised along its rows into `phaseMajor` [Cout][S][2][rows][cols] per slice, and the
+    /// column phases are then interleaved into the output (channel vectors would be mostly empty).
+    let rowVectorised: Bool
+    let phaseRows: Int, phaseCols: Int
+    let phaseMajor: FloatBuffer
+
+    init(_ g: ConvTranspose2dGeometry) {
+        geometry = g
+        slices = BatchSlices(batch: g.batch)
+        let relation = WindowRelation(big: g.output, small: g.input, kernel: g.kernel, stride: g.stride,
+                                      padding: g.padding, dilation: g.dilation)
+        phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
+        windows = DenseWindows(relation, channels: g.outChannels)
+        weightTapMajor = FloatBuffer(count: g.weightCount)
+        weightForward = FloatBuffer(count: g.weightCount)
+        weightBackward = FloatBuffer(count: g.weightCount)
+        let n = slices.count
+        paddedInput = FloatBuffer(count: phases.image.isUnpadded ? 0 : n * phases.image.count)
+        paddedGradient = FloatBuffer(count: windows.image.isUnpadded ? 0 : n * windows.image.count)
+        outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)
+        inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
+        partialWeight = FloatBuffer(count: n * g.weightCount)
+        partialBias = FloatBuffer(count: n * g.outChannels)
+        rowVectorised = g.outChannels <= 4 && g.stride.width == 2 && phases.phases.count == 2 * g.stride.height
+        phaseRows = (g.output.height + g.stride.height - 1) / g.stride.height
+        phaseCols = (g.output.width + 1) / 2
+        phaseMajor = FloatBuffer(count: rowVectorised ? n * g.outChannels * 2 * g.stride.height * phaseRows * phaseCols : 0)
+    }
+
+    func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 output: UnsafeMutablePointer<Float>) {
+        let g = geometry, cin = g.inChannels, cout = g.outChannels
+        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: weightTapMajor.pointer)
+        phases.arrangeWeights(weightTapMajor.pointer, into: weightForward.pointer, block: cin * cout)
+        let inImage = cin * g.input.area, outImage = cout * g.output.area
+        KernelThreads.forEachSlice(slices.count) { s in
+            let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
+            let values = outputChannelsLast.pointer + s * outImage
+            for n in slices.images(s) {
+                let source = phases.image.source(padded, planes: input + n * inImage)
+                if rowVectorised {
+                    let major = phaseMajor.pointer + s * (phaseMajor.count / slices.count)
+                    let phaseSize = phaseRows * phaseCols, channelSize = 2 * g.stride.height * phaseSize
+                    for (index, phase) in phases.phases.enumerated() {
+                        directGatherRows(input: source, rowStride: phases.rowStride, pairOffsets: phase.pairOffsets,
+                                         weights: weightForward.pointer + phase.weightOffset, outs: cout,
+                                         rows: phase.rows, cols: phase.cols, output: major + index * phaseSize,
+                                         outputRowStride: phaseCols, outputPlane: channelSize, bias: bias,
+                                         rowPairs: phase.rowPairs)
+                    }
+                    ck_interleave_column_pairs(major, Int32(cout), Int32(g.stride.height), Int32(phaseRows),
+                                               Int32(phaseCols), output + n * outImage, Int32(g.output.height),
+                                               Int32(g.output.width))
+                    continue
+                }
+                if phases.writesPlanes {
+                    for phase in phases.phases {
+                        directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,
+                                     pairOffsets: phase.pairOffsets, weights: weightForward.pointer + phase.weightOffset,
+                                     outs: cout, rows: phase.rows, cols: phase.cols,
+                                     output: output + n * outImage + phase.planarOffset,
+                                     outputRowStride: phases.planarRowStride, outputColumnStride: 1, bias: bias,
+                                     rowPairs: phase.rowPairs, outputPlane: g.output.area)
+                    }
+                    continue
+                }
+                for phase in phases.phases {
+                    directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,
+                                 pairOffsets: phase.pairOffsets, weights: weightForward.pointer + phase.weightOffset,
+                                 outs: cout, rows: phase.rows, cols: phase.cols, output: values + phase.outputOffset,
+                                 outputRowStride: phases.outputRowStride, outputColumnStride: phases.outputColumnStride,
+                                 bias: bias, rowPairs: phase.rowPairs)
+                }
+                ck_channels_last_to_planes(values, g.output.width * cout, cout, Int32(cout),
+                                           Int32(g.output.height), Int32(g.output.width), output + n * outImage)
+            }
+        }
+    }
+
+    func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                  gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+                  gradBias: UnsafeMutablePointer<Float>?) {
+        let g = geometry, taps = g.kernel.area, cin = g.inChannels, cout = g.outChannels
+        if gradInput != nil {
+            weightsTapMajor(weight, a: cin, b: cout, taps: taps, swapped: true, into: weightBackward.pointer)
+        }
+        let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
+        let inputRowStride = g.input.width * cin
+        KernelThreads.forEachSlice(slices.count) { s in
+            let paddedGrad = paddedGradient.pointer + s * (paddedGradient.count / slices.count)
+            let x = inputChannelsLast.pointer + s * inImage
+            let partialW = partialWeight.pointer + s * g.weightCount
+            let partialB = partialBias.pointer + s * cout
+            partialW.update(repeating: 0, count: g.weightCount)
+            partialB.update(repeating: 0, count: cout)
+            for n in slices.images(s) {
+                let dy = gradOutput + n * outImage
+                for co in 0..<cout { partialB[co] += sumFloats(dy + co * outPlane, count: outPlane) }
+                let gradSource = windows.image.source(paddedGrad, planes: dy)
+                ck_planes_to_channels_last(input + n * inImage, Int32(cin), Int32(g.input.height),
+                                           Int32(g.input.width), x, inputRowStride, cin)
+                directWeightGradient(input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                                     pairOffsets: windows.pairOffsets, grad: x, gradRowStride: inputRowStride,
+                                     gradColumnStride: cin, channels: cin, grid: g.input, result: partialW)
+                guard let gradInput else { continue }
+                directGather(input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                             pairOffsets: windows.pairOffsets, weights: weightBackward.pointer, outs: cin,
+                             rows: g.input.height, cols: g.input.width, output: gradInput + n * inImage,
+                             outputRowStride: g.input.width, outputColumnStride: 1, bias: nil,
+                             outputPlane: g.input.area)
+            }
+        }
+        addTapMajorPartials(partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,
+                            swapped: true, into: gradWeight)
+        if let gradBias {
+            addPartialGradients(partialBias.pointer, slices: slices.count, count: cout, into: gradBias)
+        }
+    }
+}

@@ -1,0 +1,296 @@
+import CKernels
+import Foundation
+
+/// Whether the channels-last AVX-512 kernels (`CKernels`) run on this machine.
+///
+/// They do when the CPU has AVX-512 (F, VL, DQ, BW) and `CNNLAB_KERNELS` is not `portable`;
+/// elsewhere the im2col + OpenBLAS kernels run. Both agree with the plain reference loops
+/// (the kernel tests run each on the same cases).
+public enum DirectConvolution {
+    /// Decided once per process.
+    public static let isAvailable: Bool = {
+        if let choice = getenv("CNNLAB_KERNELS"), String(cString: choice) == "portable" { return false }
+        return ck_direct_available() != 0
+    }()
+
+    /// A short description for `cnnlab doctor`.
+    public static var summary: String {
+        isAvailable ? "direct AVX-512 convolutions (channels-last), OpenBLAS for linear layers"
+                    : "im2col + OpenBLAS" + (ck_direct_available() != 0 ? " (CNNLAB_KERNELS=portable)" : "")
+    }
+}
+
+/// How a convolution's windows tie a small grid to a big image: big = small * stride - padding + tap * dilation,
+/// in each dimension. A convolution reads its input (big) at its output positions (small); a
+/// transposed convolution writes its output (big) from its input positions (small).
+struct WindowRelation {
+    let big: Size2D
+    let small: Size2D
+    let kernel: Size2D
+    let stride: Size2D
+    let padding: Size2D
+    let dilation: Size2D
+}
+
+/// A zero-bordered copy of an NCHW image: planes of `padded` rows and columns, the image itself
+/// starting at (`top`, `left`) in each. The kernels read it through (tap, channel) pair offsets.
+struct PaddedImage {
+    let top: Int, left: Int
+    let padded: Size2D
+    let image: Size2D
+    let channels: Int
+
+    var plane: Int { padded.area }
+    var count: Int { plane * channels }
+    /// Offset of the image's first value in the first plane.
+    var interiorOffset: Int { top * padded.width + left }
+    /// No border: the image can be read where it is.
+    var isUnpadded: Bool { padded == image }
+
+    /// Copies an NCHW image into the interior of `buffer` (the border stays as it is: zero).
+    func fill(_ buffer: UnsafeMutablePointer<Float>, fromPlanes planes: UnsafePointer<Float>) {
+        ck_copy_into_planes(planes, Int32(channels), Int32(image.height), Int32(image.width),
+                            buffer + interiorOffset, plane, padded.width)
+    }
+
+    /// The image to read: `planes` themselves when there is no border, else `buffer` filled from them.
+    func source(_ buffer: UnsafeMutablePointer<Float>, planes: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        if isUnpadded { return planes }
+        fill(buffer, fromPlanes: planes)
+        return UnsafePointer(buffer)
+    }
+
+    /// Offsets of (tap, channel) pairs, tap-major, for taps at the given offsets within a plane.
+    func pairOffsets(tapOffsets: [Int]) -> [Int] {
+        tapOffsets.flatMap { offset in (0..<channels).map { offset + $0 * plane } }
+    }
+}
+
+/// Gather over the small grid: every small position reads all taps of the padded big image.
+/// (Convolution forward and weight gradient; transposed convolution input and weight gradients.)
+struct DenseWindows {
+    let image: PaddedImage
+    /// Per (tap, channel), tap-major (tap = ky * kW + kx), the offset of its value from a position's base.
+    let pairOffsets: [Int]
+    let rowStride: Int
+    let columnStride: Int
+    let grid: Size2D
+
+    init(_ r: WindowRelation, channels: Int) {
+        func bottomPad(_ small: Int, _ s: Int, _ k: Int, _ d: Int, _ p: Int, _ big: Int) -> Int {
+            max(0, (small - 1) * s + (k - 1) * d - p - (big - 1))
+        }
+        let bottom = bottomPad(r.small.height, r.stride.height, r.kernel.height, r.dilation.height, r.padding.height, r.big.height)
+        let right = bottomPad(r.small.width, r.stride.width, r.kernel.width, r.dilation.width, r.padding.width, r.big.width)
+        let padded = Size2D(r.big.height + r.padding.height + bottom, r.big.width + r.padding.width + right)
+        image = PaddedImage(top: r.padding.height, left: r.padding.width, padded: padded, image: r.big, channels: channels)
+        var offsets: [Int] = []
+        for ky in 0..<r.kernel.height {
+            for kx in 0..<r.kernel.width {
+                offsets.append(ky * r.dilation.height * padded.width + kx * r.dilation.width)
+            }
+        }
+        pairOffsets = image.pairOffsets(tapOffsets: offsets)
+        rowStride = r.stride.height * padded.width
+        columnStride = r.stride.width
+        grid = r.small
+    }
+}
+
+/// Gather over the big image, one stride phase at a time: a big position (py + S*j, px + S*i) is
+/// reached from small position (j + dy, i + dx) through the taps whose offsets make the division
+/// exact, so each phase is a stride-1 gather over a padded copy of the small grid.
+/// (Convolution input gradient; transposed convolution forward.)
+struct PhaseWindows {
+    struct Phase {
+        /// Big positions of the phase: rows x cols, starting at `outputOffset` (floats, channels-last).
+        let rows: Int, cols: Int
+        let outputOffset: Int
+        /// The phase's first position in an NCHW plane of the big image.
+        let planarOffset: Int
+        /// Per (tap, channel) of the phase's taps, tap-major.
+        let pairOffsets: [Int]
+        /// The phase's tap numbers (ky * kW + kx), in order.
+        let taps: [Int]
+        /// Where the phase's weights [taps][channels][outputs] start in a phase-ordered weight buffer.
+        let weightOffset: Int
+        /// Per row of the phase, [begin, end) of the pairs whose kernel row lands inside the small
+        /// grid (the others would only read its zero border).
+        let rowPairs: [Int32]
+    }
+
+    let image: PaddedImage
+    let phases: [Phase]
+    let rowStride: Int
+    let columnStride: Int
+    let outputRowStride: Int
+    let outputColumnStride: Int
+    /// Row stride of a phase's positions in an NCHW plane of the big image.
+    let planarRowStride: Int
+    /// Phases can be written straight into NCHW planes when their positions in a row are adjacent.
+    let writesPlanes: Bool
+
+    /// `channels`: of the small grid (read); `outputChannels`: of the big image (written).
+    init(_ r: WindowRelation, channels: Int, outputChannels: Int) {
+        // Per dimension and phase: (count of big positions, [(tap, small offset)]).
+        func axis(_ big: Int, _ small: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int) -> [(count: Int, taps: [(Int, Int)])] {
+            (0..<s).map { phase in
+                let count = phase < big ? (big - phase + s - 1) / s : 0
+                let taps = (0..<k).compactMap { tap -> (Int, Int)? in
+                    let numerator = phase + p - tap * d
+                    return numerator % s == 0 ? (tap, numerator / s) : nil
+                }
+                return (count, taps)
+            }
+        }
+        func padding(_ axis: [(count: Int, taps: [(Int, Int)])], small: Int) -> (Int, Int) {
+            var low = 0, high = 0
+            for phase in axis where phase.count > 0 {
+                for (_, offset) in phase.taps {
+                    low = max(low, -offset)
+                    high = max(high, phase.count - 1 + offset - (small - 1))
+                }
+            }
+            return (low, high)
+        }
+        let rowsAxis = axis(r.big.height, r.small.height, r.kernel.height, r.stride.height, r.padding.height, r.dilation.height)
+        let colsAxis = axis(r.big.width, r.small.width, r.kernel.width, r.stride.width, r.padding.width, r.dilation.width)
+        let (top, bottom) = padding(rowsAxis, small: r.small.height)
+        let (left, right) = padding(colsAxis, small: r.small.width)
+        let padded = Size2D(r.small.height + top + bottom, r.small.width + left + right)
+        image = PaddedImage(top: top, left: left, padded: padded, image: r.small, channels: channels)
+        var phases: [Phase] = []
+        var weightOffset = 0
+        for (py, rowPhase) in rowsAxis.enumerated() where rowPhase.count > 0 {
+            for (px, colPhase) in colsAxis.enumerated() where colPhase.count > 0 {
+                var offsets: [Int] = [], taps: [Int] = []
+                for (ky, dy) in rowPhase.taps {
+                    for (kx, dx) in colPhase.taps {
+                        offsets.append((dy + top) * padded.width + (dx + left))
+                        taps.append(ky * r.kernel.width + kx)
+                    }
+                }
+                // Pairs are kernel-row-major, so the rows that land inside form one run of pairs.
+                let pairsPerKernelRow = colPhase.taps.count * channels
+                var rowPairs: [Int32] = []
+                for j in 0..<rowPhase.count {
+                    let inside = rowPhase.taps.indices.filter { (0..<r.small.height).contains(j + rowPhase.taps[$0].1) }
+                    let begin = (inside.first ?? 0) * pairsPerKernelRow
+                    let end = inside.last.map { ($0 + 1) * pairsPerKernelRow } ?? begin
+                    rowPairs += [Int32(begin), Int32(end)]
+                }
+                phases.append(Phase(rows: rowPhase.count, cols: colPhase.count,
+                                    outputOffset: (py * r.big.width + px) * outputChannels,
+                                    planarOffset: py * r.big.width + px, pairOffsets: image.pairOffsets(tapOffsets: offsets), taps: taps,
+                                    weightOffset: weightOffset, rowPairs: rowPairs))
+                weightOffset += taps.count * channels * outputChannels
+            }
+        }
+        self.phases = phases
+        rowStride = padded.width
+        columnStride = 1
+        outputRowStride = r.stride.height * r.big.width * outputChannels
+        outputColumnStride = r.stride.width * outputChannels
+        planarRowStride = r.stride.height * r.big.width
+        writesPlanes = r.stride.width == 1
+    }
+}
+
+/// Runs `ck_gather` over a grid of positions. weights: [pairs][outs]. With `outputPlane` > 0 the
+/// output is written as NCHW planes of that size (positions of a row must be adjacent there).
+@inline(__always)
+func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
+                  weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
+                  output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputColumnStride: Int,
+                  bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil, outputPlane: Int = 0) {
+    pairOffsets.withUnsafeBufferPointer { offsets in
+        withOptionalBuffer(rowPairs) { rowPairs in
+            var args = ck_gather_args(
+                input: input, in_row_stride: rowStride, in_col_stride: columnStride,
+                pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, weights: weights,
+                out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
+                out_row_stride: outputRowStride, out_col_stride: outputColumnStride, bias: bias, row_pairs: rowPairs,
+                out_plane: outputPlane)
+            ck_gather(&args)
+        }
+    }
+}
+
+/// Runs `ck_gather_rows`: a gather for 1 to 4 output channels, vectorised along rows, writing planes.
+@inline(__always)
+func directGatherRows(input: UnsafePointer<Float>, rowStride: Int, pairOffsets: [Int], weights: UnsafePointer<Float>,
+                      outs: Int, rows: Int, cols: Int, output: UnsafeMutablePointer<Float>, outputRowStride: Int,
+                      outputPlane: Int, bias: UnsafePointer<Float>?, rowPairs: [Int32]?) {
+    pairOffsets.withUnsafeBufferPointer { offsets in
+        withOptionalBuffer(rowPairs) { rowPairs in
+            var args = ck_gather_rows_args(
+                input: input, in_row_stride: rowStride, pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress,
+                weights: weights, out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
+                out_row_stride: outputRowStride, out_plane: outputPlane, bias: bias, row_pairs: rowPairs)
+            ck_gather_rows(&args)
+        }
+    }
+}
+
+@inline(__always)
+private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
+    guard let values else { return body(nil) }
+    return values.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+extension PhaseWindows {
+    /// Copies tap-major weights [taps][channels][outputs] into phase order (each phase's taps together).
+    func arrangeWeights(_ tapMajor: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, block: Int) {
+        for phase in phases {
+            for (i, tap) in phase.taps.enumerated() {
+                copyFloats(from: tapMajor + tap * block, to: dst + phase.weightOffset + i * block, count: block)
+            }
+        }
+    }
+}
+
+/// Runs `ck_weight_grad`: result[pair][k] += sum over grid positions of input[pair] * grad[k].
+@inline(__always)
+func directWeightGradient(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
+                          grad: UnsafePointer<Float>, gradRowStride: Int, gradColumnStride: Int, channels: Int,
+                          grid: Size2D, result: UnsafeMutablePointer<Float>) {
+    pairOffsets.withUnsafeBufferPointer { offsets in
+        var args = ck_weight_grad_args(
+            input: input, in_row_stride: rowStride, in_col_stride: columnStride,
+            pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, grad: grad,
+            grad_row_stride: gradRowStride, grad_col_stride: gradColumnStride, vec_channels: Int32(channels),
+            rows: Int32(grid.height), cols: Int32(grid.width), result: result)
+        ck_weight_grad(&args)
+    }
+}
+
+/// dst[t][a][b] = src[a][b][t] for an [A][B][T] weight (PyTorch's [out][in][kH][kW] or
+/// [in][out][kH][kW]) -> tap-major, or its swapped form dst[t][b][a] when `swapped`.
+func weightsTapMajor(_ src: UnsafePointer<Float>, a: Int, b: Int, taps: Int, swapped: Bool,
+                     into dst: UnsafeMutablePointer<Float>) {
+    for i in 0..<a {
+        for j in 0..<b {
+            let s = src + (i * b + j) * taps
+            for t in 0..<taps {
+                dst[t * a * b + (swapped ? j * a + i : i * b + j)] = s[t]
+            }
+        }
+    }
+}
+
+/// gradient[a][b][t] += sum over slices of partials[s][t][b][a] when `swapped`, else partials[s][t][a][b].
+/// Slices are added in order, so the result does not depend on which thread ran which slice.
+func addTapMajorPartials(_ partials: UnsafePointer<Float>, slices: Int, a: Int, b: Int, taps: Int,
+                         swapped: Bool, into gradient: UnsafeMutablePointer<Float>) {
+    let count = a * b * taps
+    for i in 0..<a {
+        for j in 0..<b {
+            for t in 0..<taps {
+                let index = t * a * b + (swapped ? j * a + i : i * b + j)
+                var sum = gradient[(i * b + j) * taps + t]
+                for s in 0..<slices { sum += partials[s * count + index] }
+                gradient[(i * b + j) * taps + t] = sum
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Kernels
+
+/// The direct AVX-512 convolutions (`CKernels`) take several routes by shape: narrow (<= 8) and
+/// wide output channels, more than 32 channels, column strides 1, 2 and others, padded or not,
+/// stride phases written as planes or channels-last, row-vectorised outputs of 1 to 4 channels.
+/// Each shape here takes one of them; all must give the reference loops' numbers, and so must the
+/// portable im2col + OpenBLAS path on the same cases.
+@Suite("Direct convolution kernels")
+struct DirectConvolutionTests {
+    static func geometries() throws -> [OpCase.Geometry] {
+        [
+            // The course's layers (CNN, autoencoder) at an odd batch.
+            .conv2d(try Conv2dGeometry(batch: 5, inChannels: 3, outChannels: 8, input: 32, kernel: 5)),
+            .conv2d(try Conv2dGeometry(batch: 5, inChannels: 8, outChannels: 16, input: 14, kernel: 5)),
+            .conv2d(try Conv2dGeometry(batch: 5, inChannels: 3, outChannels: 8, input: 32, kernel: 4, stride: 2, padding: 1)),
+            .conv2d(try Conv2dGeometry(batch: 5, inChannels: 8, outChannels: 16, input: 16, kernel: 4, stride: 2, padding: 1)),
+            .conv2d(try Conv2dGeometry(batch: 5, inChannels: 16, outChannels: 32, input: 8, kernel: 4, stride: 2, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 5, inChannels: 32, outChannels: 16, input: 4, kernel: 4,
+                                                         stride: 2, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 5, inChannels: 16, outChannels: 8, input: 8, kernel: 4,
+                                                         stride: 2, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 5, inChannels: 8, outChannels: 3, input: 16, kernel: 4,
+                                                         stride: 2, padding: 1)),
+            // Wide outputs over 32 channels, 1 and 5 output channels, column stride 3, dilation.
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 2, outChannels: 37, input: Size2D(9, 11), kernel: 3, padding: 1)),
+            .conv2d(try Conv2dGeometry(batch: 3, inChannels: 4, outChannels: 1, input: Size2D(13, 30), kernel: Size2D(2, 3),
+                                       stride: Size2D(1, 3), dilation: Size2D(2, 1))),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 5, outChannels: 5, input: Size2D(7, 19), kernel: 3,
+                                       stride: Size2D(2, 1), padding: Size2D(0, 2))),
+            // Row-vectorised transposed outputs: 1 to 4 channels, column stride 2, odd sizes,
+            // row stride 3, output padding, dilation.
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 3, inChannels: 6, outChannels: 1, input: Size2D(5, 20),
+                                                         kernel: 3, stride: 2)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 3, outChannels: 4, input: Size2D(4, 9),
+                                                         kernel: Size2D(2, 4), stride: Size2D(3, 2), padding: Size2D(1, 1),
+                                                         outputPadding: Size2D(2, 1))),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 5, outChannels: 2, input: Size2D(6, 3),
+                                                         kernel: 3, stride: 2, padding: 2, dilation: 2)),
+            // Transposed, stride 1 (phases written as planes) and stride (1, 3) (channels-last).
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 9, outChannels: 12, input: Size2D(6, 10),
+                                                         kernel: 3, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 7, outChannels: 6, input: Size2D(5, 4),
+                                                         kernel: 4, stride: Size2D(1, 3), padding: Size2D(2, 0))),
+        ]
+    }
+
+    @Test("each route of the direct kernels equals the reference loops, as does the portable path")
+    func routesMatchReference() throws {
+        var rng = TestRandom(seed: 31)
+        for (i, g) in try Self.geometries().enumerated() {
+            let opCase = OpCase.random(g, rng: &rng, hasBias: i % 3 != 1) { $0.floats($1) }
+            FastMatchesReferenceTests.compare(opCase, label: "direct #\(i) \(g)", path: .fast)
+            FastMatchesReferenceTests.compare(opCase, label: "portable #\(i) \(g)", path: .portable)
+        }
+    }
+
+    @Test("the direct kernels are chosen exactly when the CPU has AVX-512 (F, VL, DQ, BW)")
+    func availabilityFollowsTheCPU() throws {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return }
+        let flags = Set(flagsLine.split(separator: " ").map(String.init))
+        let expected = ["avx512f", "avx512vl", "avx512dq", "avx512bw"].allSatisfy(flags.contains)
+            && ProcessInfo.processInfo.environment["CNNLAB_KERNELS"] != "portable"
+        #expect(DirectConvolution.isAvailable == expected)
+        let g = try Conv2dGeometry(batch: 1, inChannels: 1, outChannels: 1, input: 4, kernel: 2)
+        #expect((Conv2dWorkspace(g).direct != nil) == expected)
+        #expect(Conv2dWorkspace(g, direct: false).direct == nil)
+    }
+
+    @Test("weight gradients summed over a large batch keep their digits (sums restart every few positions)")
+    func longSumsStayAccurate() throws {
+        var rng = TestRandom(seed: 32)
+        let g = try Conv2dGeometry(batch: 40, inChannels: 3, outChannels: 8, input: 32, kernel: 5)
+        let opCase = OpCase.random(.conv2d(g), rng: &rng, hasBias: true) { $0.floats($1) }
+        let reference = opCase.evaluate(.reference)
+        func worstError(_ path: KernelPath) -> Float {
+            let values = opCase.evaluate(path).gradWeight ?? []
+            return zip(values, reference.gradWeight ?? []).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 1
+        }
+        let direct = worstError(.fast), portable = worstError(.portable)
+        // Float sums over 31,360 products of values in -1...1: OpenBLAS's blocked sums are the yardstick.
+        #expect(direct < max(2 * portable, 1e-5), "worst relative error \(direct), portable path \(portable)")
+    }
+}

@@ -101,4 +101,7 @@ void ck_planes_to_channels_last(const float *src, int channels, int height, int 
 void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
                                 int channels, int height, int width, float *dst);
 
+// Element-wise loops (sigmoid): a separate header, exported through this umbrella header.
+#include "CElementwise.h"
+
 #endif

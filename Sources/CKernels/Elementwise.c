@@ -69,8 +69,66 @@ CE_TARGET void ck_sigmoid_forward(const float *input, float *output, long count)
     for (; i < count; i++) output[i] = sigmoid_scalar(input[i]);
 }
 
+// Sixteen windows of one output row: top and bottom input rows, 2 * n values each (n <= 16).
+CE_TARGET static inline void pool_block(const float *top, const float *bottom, int w, int n, int base,
+                                        int relu, float *out, int *arg) {
+    const __mmask16 first = (__mmask16)(2 * n >= 16 ? 0xFFFF : (1u << (2 * n)) - 1);
+    const __mmask16 second = (__mmask16)(2 * n <= 16 ? 0 : (2 * n >= 32 ? 0xFFFF : (1u << (2 * n - 16)) - 1));
+    const __mmask16 outputs = (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512 t0 = _mm512_maskz_loadu_ps(first, top), t1 = _mm512_maskz_loadu_ps(second, top + 16);
+    const __m512 b0 = _mm512_maskz_loadu_ps(first, bottom), b1 = _mm512_maskz_loadu_ps(second, bottom + 16);
+    __m512 taps[4] = {
+        _mm512_permutex2var_ps(t0, even, t1), _mm512_permutex2var_ps(t0, odd, t1),
+        _mm512_permutex2var_ps(b0, even, b1), _mm512_permutex2var_ps(b0, odd, b1),
+    };
+    if (relu) {
+        for (int k = 0; k < 4; k++) {
+            taps[k] = _mm512_mask_mov_ps(taps[k], _mm512_cmp_ps_mask(taps[k], _mm512_setzero_ps(), _CMP_LT_OQ),
+                                         _mm512_setzero_ps());
+        }
+    }
+    const __m512i first_index = _mm512_add_epi32(_mm512_set1_epi32(base), _mm512_slli_epi32(
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), 1));
+    const int offsets[4] = {0, 1, w, w + 1};
+    __m512 best = taps[0];
+    __m512i index = first_index;
+    for (int k = 1; k < 4; k++) {
+        const __mmask16 wins = _mm512_cmp_ps_mask(taps[k], best, _CMP_GT_OQ)
+            | _mm512_cmp_ps_mask(taps[k], taps[k], _CMP_UNORD_Q);
+        best = _mm512_mask_mov_ps(best, wins, taps[k]);
+        index = _mm512_mask_mov_epi32(index, wins, _mm512_add_epi32(first_index, _mm512_set1_epi32(offsets[k])));
+    }
+    _mm512_mask_storeu_ps(out, outputs, best);
+    _mm512_mask_storeu_epi32(arg, outputs, index);
+}
+
+CE_TARGET void ck_max_pool_2x2(const float *input, float *output, int *argmax, long plane_begin, long plane_end,
+                               int h, int w, int oh, int ow, int relu) {
+    for (long plane = plane_begin; plane < plane_end; plane++) {
+        const float *src = input + plane * h * w;
+        const int plane_start = (int)(plane * h * w);
+        for (int oy = 0; oy < oh; oy++) {
+            const float *top = src + 2 * oy * w, *bottom = top + w;
+            float *out = output + (plane * oh + oy) * ow;
+            int *arg = argmax + (plane * oh + oy) * ow;
+            for (int ox = 0; ox < ow; ox += 16) {
+                const int n = ow - ox < 16 ? ow - ox : 16;
+                pool_block(top + 2 * ox, bottom + 2 * ox, w, n, plane_start + 2 * oy * w + 2 * ox, relu, out + ox, arg + ox);
+            }
+        }
+    }
+}
+
 #else
 void ck_sigmoid_forward(const float *input, float *output, long count) {
     for (long i = 0; i < count; i++) output[i] = 1.0f / (1.0f + expf(-input[i]));
+}
+
+void ck_max_pool_2x2(const float *input, float *output, int *argmax, long plane_begin, long plane_end,
+                     int h, int w, int oh, int ow, int relu) {
+    (void)input; (void)output; (void)argmax; (void)plane_begin; (void)plane_end;
+    (void)h; (void)w; (void)oh; (void)ow; (void)relu;   // never called: ck_direct_available() is 0 here
 }
 #endif

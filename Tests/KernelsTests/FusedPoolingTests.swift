@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Kernels
 
@@ -73,6 +74,30 @@ struct FusedPoolingTests {
             var scatter = [Float](repeating: 0, count: x.count)
             for i in 0..<g.outputCount where argmax[i] >= 0 { scatter[Int(argmax[i])] += dy[i] }
             #expect(fast.map(\.bitPattern) == scatter.map(\.bitPattern), "geometry \(n)")
+        }
+    }
+
+    @Test("the AVX-512 2x2 pooling (ck_max_pool_2x2) equals the Swift loops bit for bit, with and without ReLU",
+          arguments: [false, true])
+    func cMatchesSwift(relu: Bool) throws {
+        try #require(ck_direct_available() != 0, "this CPU has no AVX-512: the C path never runs here")
+        // Output widths 14 (one 16-wide block, masked), 5, 3, 1, 16, 17 and 40 (several blocks),
+        // and inputs one column or row wider than the windows need.
+        let shapes: [(h: Int, w: Int)] = [(28, 28), (10, 10), (6, 6), (2, 2), (32, 32), (34, 35), (8, 80), (7, 9)]
+        for (n, shape) in shapes.enumerated() {
+            let g = try MaxPool2dGeometry(batch: 3, channels: 2, input: Size2D(shape.h, shape.w), kernel: 2, stride: 2)
+            #expect(g.isPlainTwoByTwo)
+            let x = Self.input(count: g.batch * g.channels * g.input.area, seed: 300 + UInt64(n))
+            var swiftOut = [Float](repeating: 9, count: g.outputCount), cOut = swiftOut
+            var swiftArg = [Int32](repeating: -7, count: g.outputCount), cArg = swiftArg
+            let planes = 0..<(g.batch * g.channels)
+            x.withUnsafeBufferPointer { input in
+                maxPool2x2Forward(g, planes: planes, input: input.baseAddress!, output: &swiftOut, argmax: &swiftArg, relu: relu)
+                ck_max_pool_2x2(input.baseAddress!, &cOut, &cArg, 0, planes.upperBound, Int32(shape.h), Int32(shape.w),
+                                Int32(g.output.height), Int32(g.output.width), relu ? 1 : 0)
+            }
+            #expect(cOut.map(\.bitPattern) == swiftOut.map(\.bitPattern), "\(shape) output")
+            #expect(cArg == swiftArg, "\(shape) argmax")
         }
     }
 }

@@ -11,4 +11,12 @@
 /// uses libm's expf. Groups start at input[0].
 void ck_sigmoid_forward(const float *input, float *output, long count);
 
+/// 2x2 max pooling with stride 2, no padding (every window inside the input), over the planes
+/// [plane_begin, plane_end) of an NCHW input with h x w planes and oh x ow outputs, as Kernels'
+/// maxPool2x2Forward: the taps are visited top-left, top-right, bottom-left, bottom-right, and a
+/// tap replaces the best so far when it is larger or NaN. argmax gets the flat input index of the
+/// winner. With relu != 0 every value goes through ReLU (x < 0 -> +0) before the comparisons.
+void ck_max_pool_2x2(const float *input, float *output, int *argmax, long plane_begin, long plane_end,
+                     int h, int w, int oh, int ow, int relu);
+
 #endif

@@ -470,46 +470,38 @@ CK_TARGET CK_INLINE void channels_block(const float *s, long scs, int n, int m, 
 #define CHANNEL_CASES(CALL) switch (m) { case 1: CALL(1); break; case 2: CALL(2); break; case 3: CALL(3); break; \
     case 4: CALL(4); break; case 5: CALL(5); break; case 6: CALL(6); break; case 7: CALL(7); break; default: CALL(8); break; }
 
-CK_TARGET void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
-                                          float *dst, long dst_row_stride, long dst_col_stride) {
+// One loop for both directions: `planes` [channels][height][width] and `rows` (position (y, x)
+// at y * row_stride + x * col_stride, channels adjacent); TO_PLANES says which one is written.
+CK_TARGET CK_INLINE void change_layout(float *planes, float *rows, long row_stride, long col_stride,
+                                       int channels, int height, int width, const int TO_PLANES) {
     const long plane = (long)height * width;
     for (int y = 0; y < height; y++) {
-        float *row = dst + y * dst_row_stride;
-        const float *s = src + (long)y * width;
         for (int block = 0; block < width; block += 8) {
             const int x = block + 8 <= width || width < 8 ? block : width - 8;
             const int n = width - x < 8 ? width - x : 8;
             for (int c = 0; c < channels; c += 8) {
                 const int m = channels - c < 8 ? channels - c : 8;
-                const float *from = s + c * plane + x;
-                float *to = row + x * dst_col_stride + c;
-                #define PLANES_FULL(M) planes_block(from, plane, 8, M, to, dst_col_stride)
-                if (n == 8) { CHANNEL_CASES(PLANES_FULL) } else planes_block(from, plane, n, m, to, dst_col_stride);
-                #undef PLANES_FULL
+                float *p = planes + c * plane + (long)y * width + x;
+                float *r = rows + y * row_stride + x * col_stride + c;
+                #define LAYOUT_BLOCK(N, M) (TO_PLANES ? channels_block(r, col_stride, N, M, p, plane) \
+                                                      : planes_block(p, plane, N, M, r, col_stride))
+                #define LAYOUT_FULL(M) LAYOUT_BLOCK(8, M)
+                if (n == 8) { CHANNEL_CASES(LAYOUT_FULL) } else LAYOUT_BLOCK(n, m);
+                #undef LAYOUT_FULL
+                #undef LAYOUT_BLOCK
             }
         }
     }
 }
 
+CK_TARGET void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
+                                          float *dst, long dst_row_stride, long dst_col_stride) {
+    change_layout((float *)src, dst, dst_row_stride, dst_col_stride, channels, height, width, 0);
+}
+
 CK_TARGET void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
                                           int channels, int height, int width, float *dst) {
-    const long plane = (long)height * width;
-    for (int y = 0; y < height; y++) {
-        const float *row = src + y * src_row_stride;
-        float *d = dst + (long)y * width;
-        for (int block = 0; block < width; block += 8) {
-            const int x = block + 8 <= width || width < 8 ? block : width - 8;
-            const int n = width - x < 8 ? width - x : 8;
-            for (int c = 0; c < channels; c += 8) {
-                const int m = channels - c < 8 ? channels - c : 8;
-                const float *from = row + x * src_col_stride + c;
-                float *to = d + c * plane + x;
-                #define CHANNELS_FULL(M) channels_block(from, src_col_stride, 8, M, to, plane)
-                if (n == 8) { CHANNEL_CASES(CHANNELS_FULL) } else channels_block(from, src_col_stride, n, m, to, plane);
-                #undef CHANNELS_FULL
-            }
-        }
-    }
+    change_layout(dst, (float *)src, src_row_stride, src_col_stride, channels, height, width, 1);
 }
 
 CK_TARGET void ck_copy_into_planes(const float *src, int channels, int height, int width,

@@ -86,7 +86,7 @@ final class DirectConv2dPlan: @unchecked Sendable {
             partialB.update(repeating: 0, count: cout)
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
-                for co in 0..<cout { partialB[co] += sumFloats(dy + co * outPlane, count: outPlane) }
+                addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
                 let source = windows.image.source(padded, planes: input + n * inImage)
                 ck_planes_to_channels_last(dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),
                                            gradValues, gradRowStride, cout)
@@ -94,27 +94,8 @@ final class DirectConv2dPlan: @unchecked Sendable {
                                      pairOffsets: windows.pairOffsets, grad: gradValues, gradRowStride: gradRowStride,
                                      gradColumnStride: cout, channels: cout, grid: g.output, result: partialW)
                 guard let gradInput else { continue }
-                let gradSource = phases.image.source(paddedGrad, planes: dy)
-                if phases.writesPlanes {
-                    for phase in phases.phases {
-                        directGather(input: gradSource, rowStride: phases.rowStride, columnStride: phases.columnStride,
-                                     pairOffsets: phase.pairOffsets, weights: weightBackward.pointer + phase.weightOffset,
-                                     outs: cin, rows: phase.rows, cols: phase.cols,
-                                     output: gradInput + n * inImage + phase.planarOffset,
-                                     outputRowStride: phases.planarRowStride, outputColumnStride: 1, bias: nil,
-                                     rowPairs: phase.rowPairs, outputPlane: g.input.area)
-                    }
-                    continue
-                }
-                for phase in phases.phases {
-                    directGather(input: gradSource, rowStride: phases.rowStride, columnStride: phases.columnStride,
-                                 pairOffsets: phase.pairOffsets, weights: weightBackward.pointer + phase.weightOffset,
-                                 outs: cin, rows: phase.rows, cols: phase.cols, output: values + phase.outputOffset,
-                                 outputRowStride: phases.outputRowStride, outputColumnStride: phases.outputColumnStride,
-                                 bias: nil, rowPairs: phase.rowPairs)
-                }
-                ck_channels_last_to_planes(values, g.input.width * cin, cin, Int32(cin),
-                                           Int32(g.input.height), Int32(g.input.width), gradInput + n * inImage)
+                phases.gatherAll(source: phases.image.source(paddedGrad, planes: dy), weights: weightBackward.pointer,
+                                 outs: cin, big: g.input, output: gradInput + n * inImage, scratch: values, bias: nil)
             }
         }
         addTapMajorPartials(partialWeight.pointer, slices: slices.count, a: cout, b: cin, taps: taps,

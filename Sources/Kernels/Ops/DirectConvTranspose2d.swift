@@ -82,26 +82,8 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
                                                Int32(g.output.width))
                     continue
                 }
-                if phases.writesPlanes {
-                    for phase in phases.phases {
-                        directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,
-                                     pairOffsets: phase.pairOffsets, weights: weightForward.pointer + phase.weightOffset,
-                                     outs: cout, rows: phase.rows, cols: phase.cols,
-                                     output: output + n * outImage + phase.planarOffset,
-                                     outputRowStride: phases.planarRowStride, outputColumnStride: 1, bias: bias,
-                                     rowPairs: phase.rowPairs, outputPlane: g.output.area)
-                    }
-                    continue
-                }
-                for phase in phases.phases {
-                    directGather(input: source, rowStride: phases.rowStride, columnStride: phases.columnStride,
-                                 pairOffsets: phase.pairOffsets, weights: weightForward.pointer + phase.weightOffset,
-                                 outs: cout, rows: phase.rows, cols: phase.cols, output: values + phase.outputOffset,
-                                 outputRowStride: phases.outputRowStride, outputColumnStride: phases.outputColumnStride,
-                                 bias: bias, rowPairs: phase.rowPairs)
-                }
-                ck_channels_last_to_planes(values, g.output.width * cout, cout, Int32(cout),
-                                           Int32(g.output.height), Int32(g.output.width), output + n * outImage)
+                phases.gatherAll(source: source, weights: weightForward.pointer, outs: cout, big: g.output,
+                                 output: output + n * outImage, scratch: values, bias: bias)
             }
         }
     }
@@ -124,7 +106,7 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
             partialB.update(repeating: 0, count: cout)
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
-                for co in 0..<cout { partialB[co] += sumFloats(dy + co * outPlane, count: outPlane) }
+                addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
                 let gradSource = windows.image.source(paddedGrad, planes: dy)
                 ck_planes_to_channels_last(input + n * inImage, Int32(cin), Int32(g.input.height),
                                            Int32(g.input.width), x, inputRowStride, cin)

@@ -239,6 +239,29 @@ private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<In
 }
 
 extension PhaseWindows {
+    /// Gathers every big-image position of one image from `source` (the padded small grid) into
+    /// `output`, NCHW planes of `outs` channels and `bigArea` positions: straight into the planes
+    /// when a phase's positions in a row are adjacent, else channels-last into `scratch` first.
+    /// weights: phase-ordered (`arrangeWeights`).
+    func gatherAll(source: UnsafePointer<Float>, weights: UnsafePointer<Float>, outs: Int, big: Size2D,
+                   output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                   bias: UnsafePointer<Float>?) {
+        for phase in phases {
+            let planar = writesPlanes
+            directGather(input: source, rowStride: rowStride, columnStride: columnStride,
+                         pairOffsets: phase.pairOffsets, weights: weights + phase.weightOffset, outs: outs,
+                         rows: phase.rows, cols: phase.cols,
+                         output: planar ? output + phase.planarOffset : scratch + phase.outputOffset,
+                         outputRowStride: planar ? planarRowStride : outputRowStride,
+                         outputColumnStride: planar ? 1 : outputColumnStride, bias: bias,
+                         rowPairs: phase.rowPairs, outputPlane: planar ? big.area : 0)
+        }
+        if !writesPlanes {
+            ck_channels_last_to_planes(scratch, big.width * outs, outs, Int32(outs), Int32(big.height),
+                                       Int32(big.width), output)
+        }
+    }
+
     /// Copies tap-major weights [taps][channels][outputs] into phase order (each phase's taps together).
     func arrangeWeights(_ tapMajor: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, block: Int) {
         for phase in phases {
@@ -276,6 +299,12 @@ func weightsTapMajor(_ src: UnsafePointer<Float>, a: Int, b: Int, taps: Int, swa
             }
         }
     }
+}
+
+/// partialBias[c] += the sum of plane c of `planes` ([channels][planeSize]).
+@inline(__always)
+func addPlaneSums(_ planes: UnsafePointer<Float>, channels: Int, planeSize: Int, into partialBias: UnsafeMutablePointer<Float>) {
+    for c in 0..<channels { partialBias[c] += sumFloats(planes + c * planeSize, count: planeSize) }
 }
 
 /// gradient[a][b][t] += sum over slices of partials[s][t][b][a] when `swapped`, else partials[s][t][a][b].

@@ -12,6 +12,7 @@ struct EnvironmentReport {
         report.lines.append(("CPU", CPUFeatures.current.modelName))
         report.lines.append(("BLAS", "OpenBLAS " + BLASRuntime.configuration))
         report.lines.append(("BLAS core", BLASRuntime.coreExplanation))
+        report.lines.append(("convolutions", DirectConvolution.summary))
         report.lines.append(("threads", "\(BLASRuntime.threadCount) compute threads (batch split across them); OpenBLAS \(BLASRuntime.openBLASThreadCount) per call"))
         report.lines.append(("terminal", TerminalCapabilities.report()))
         for dataset in DatasetCatalog.discover() {

@@ -1,13 +1,14 @@
 // Direct convolution kernels in C with AVX-512, for the CPUs that have it (chosen at run time).
 //
 // Swift's SIMD types compile to SSE on a generic x86-64 target, and OpenBLAS spends much of its
-// time packing the small matrices of the course's networks; these kernels work on channels-last
-// ("HWC") images instead, where one output position's channels form a vector:
-//   out[position][co] = sum over taps and channels of in[position + tap][ci] * w[tap][ci][co].
-// The Swift drivers (Sources/Kernels/Ops/Direct*.swift) transpose each image to HWC, pad it,
-// and describe every convolution direction (forward, input gradient, weight gradient, transposed)
-// as one of the two loops below. Each output value is summed in a fixed order (taps, then
-// channels), so results do not depend on threads or timing.
+// time packing the small matrices of the course's networks (and im2col copying them); these
+// loops compute a convolution straight from its NCHW planes instead. A "pair" is one (kernel
+// tap, input channel); a register block holds a few output positions with all their output
+// channels as vectors (or, for 1-4 output channels, a few rows of positions as vectors):
+//   out[position][co] = sum over pairs of in[position + pair offset] * w[pair][co].
+// The Swift drivers (Sources/Kernels/Ops/Direct*.swift) describe every direction of a
+// convolution (forward, input gradient, weight gradient, transposed) with these loops.
+// Each output value is summed in a fixed order, so results do not depend on threads or timing.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 

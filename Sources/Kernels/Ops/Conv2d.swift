@@ -3,6 +3,8 @@
 /// one single-threaded `cblas_sgemm`. Small chunks keep the im2col matrix in the core's cache:
 /// on the course's first layer a whole-batch GEMM ran at a quarter of the speed of per-image ones.
 /// `Conv2dReference.swift` holds the plain loops these must equal.
+/// On CPUs with AVX-512 the workspace holds a direct plan instead (`DirectConv2d.swift`, `DirectConvolution`),
+/// which these functions hand the work to; the im2col path below is the portable one.
 
 /// Scratch memory for the fast convolution kernels, sized for one geometry and reused across steps.
 public final class Conv2dWorkspace: @unchecked Sendable {

@@ -4,6 +4,8 @@
 /// cut into slices that run on the kernel threads, and each slice works a few images at a time
 /// so that the columns stay in the core's cache.
 /// `ConvTranspose2dReference.swift` holds the plain loops these must equal.
+/// On CPUs with AVX-512 the workspace holds a direct plan instead (`DirectConvTranspose2d.swift`, `DirectConvolution`),
+/// which these functions hand the work to; the im2col path below is the portable one.
 
 /// Scratch memory for the fast transposed-convolution kernels, sized for one geometry.
 public final class ConvTranspose2dWorkspace: @unchecked Sendable {

@@ -1,7 +1,7 @@
 import CKernels
 import Foundation
 
-/// Whether the channels-last AVX-512 kernels (`CKernels`) run on this machine.
+/// Whether the direct AVX-512 convolution kernels (`CKernels`) run on this machine.
 ///
 /// They do when the CPU has AVX-512 (F, VL, DQ, BW) and `CNNLAB_KERNELS` is not `portable`;
 /// elsewhere the im2col + OpenBLAS kernels run. Both agree with the plain reference loops
@@ -15,7 +15,7 @@ public enum DirectConvolution {
 
     /// A short description for `cnnlab doctor`.
     public static var summary: String {
-        isAvailable ? "direct AVX-512 convolutions (channels-last), OpenBLAS for linear layers"
+        isAvailable ? "direct AVX-512 convolutions (CNNLAB_KERNELS=portable for im2col + OpenBLAS); OpenBLAS for linear layers"
                     : "im2col + OpenBLAS" + (ck_direct_available() != 0 ? " (CNNLAB_KERNELS=portable)" : "")
     }
 }

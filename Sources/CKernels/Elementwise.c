@@ -121,6 +121,56 @@ CE_TARGET void ck_max_pool_2x2(const float *input, float *output, int *argmax, l
     }
 }
 
+CE_TARGET void ck_max_pool_2x2_backward(const float *grad_output, const int *argmax, const float *pooled_output,
+                                        float *grad_input, long plane_begin, long plane_end, int oh, int ow) {
+    const int w = 2 * ow;
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    // Interleave two vectors a, b as a0 b0 a1 b1 ...: first the low eight pairs, then the high.
+    const __m512i low_pairs = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i high_pairs = _mm512_add_epi32(low_pairs, _mm512_set1_epi32(8));
+    const __m512 zero = _mm512_setzero_ps();
+    for (long plane = plane_begin; plane < plane_end; plane++) {
+        for (int oy = 0; oy < oh; oy++) {
+            const long row = (plane * oh + oy) * ow;
+            const int top_start = (int)(plane * 4 * oh * ow) + 2 * oy * w;
+            float *top = grad_input + top_start, *bottom = top + w;
+            for (int ox = 0; ox < ow; ox += 16) {
+                const int n = ow - ox < 16 ? ow - ox : 16;
+                const __mmask16 windows = (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1);
+                __m512 dy = _mm512_maskz_loadu_ps(windows, grad_output + row + ox);
+                if (pooled_output) {
+                    const __m512 y = _mm512_maskz_loadu_ps(windows, pooled_output + row + ox);
+                    dy = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_GT_OQ), dy);
+                }
+                dy = _mm512_add_ps(zero, dy);   // as the scatter into a cleared buffer: -0 becomes +0
+                const __m512i first = _mm512_add_epi32(_mm512_set1_epi32(top_start + 2 * ox), _mm512_slli_epi32(lanes, 1));
+                const __m512i offset = _mm512_sub_epi32(_mm512_maskz_loadu_epi32(windows, argmax + row + ox), first);
+                const __m512 top_even = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(offset, _mm512_setzero_si512()), dy);
+                const __m512 top_odd = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(offset, _mm512_set1_epi32(1)), dy);
+                const __m512 bottom_even = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(offset, _mm512_set1_epi32(w)), dy);
+                const __m512 bottom_odd = _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(offset, _mm512_set1_epi32(w + 1)), dy);
+                const __mmask16 first_half = (__mmask16)(2 * n >= 16 ? 0xFFFF : (1u << (2 * n)) - 1);
+                const __mmask16 second_half = (__mmask16)(2 * n <= 16 ? 0 : (2 * n >= 32 ? 0xFFFF : (1u << (2 * n - 16)) - 1));
+                _mm512_mask_storeu_ps(top + 2 * ox, first_half, _mm512_permutex2var_ps(top_even, low_pairs, top_odd));
+                _mm512_mask_storeu_ps(top + 2 * ox + 16, second_half, _mm512_permutex2var_ps(top_even, high_pairs, top_odd));
+                _mm512_mask_storeu_ps(bottom + 2 * ox, first_half, _mm512_permutex2var_ps(bottom_even, low_pairs, bottom_odd));
+                _mm512_mask_storeu_ps(bottom + 2 * ox + 16, second_half,
+                                      _mm512_permutex2var_ps(bottom_even, high_pairs, bottom_odd));
+            }
+        }
+    }
+}
+
+CE_TARGET void ck_scale_bytes_to_unit(const unsigned char *bytes, float *output, long count) {
+    const __m512 divisor = _mm512_set1_ps(255.0f);
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const __m512i wide = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(bytes + i)));
+        _mm512_storeu_ps(output + i, _mm512_div_ps(_mm512_cvtepi32_ps(wide), divisor));
+    }
+    for (; i < count; i++) output[i] = (float)bytes[i] / 255.0f;
+}
+
 #else
 void ck_sigmoid_forward(const float *input, float *output, long count) {
     for (long i = 0; i < count; i++) output[i] = 1.0f / (1.0f + expf(-input[i]));
@@ -130,5 +180,15 @@ void ck_max_pool_2x2(const float *input, float *output, int *argmax, long plane_
                      int h, int w, int oh, int ow, int relu) {
     (void)input; (void)output; (void)argmax; (void)plane_begin; (void)plane_end;
     (void)h; (void)w; (void)oh; (void)ow; (void)relu;   // never called: ck_direct_available() is 0 here
+}
+
+void ck_scale_bytes_to_unit(const unsigned char *bytes, float *output, long count) {
+    for (long i = 0; i < count; i++) output[i] = (float)bytes[i] / 255.0f;
+}
+
+void ck_max_pool_2x2_backward(const float *grad_output, const int *argmax, const float *pooled_output,
+                              float *grad_input, long plane_begin, long plane_end, int oh, int ow) {
+    (void)grad_output; (void)argmax; (void)pooled_output; (void)grad_input;
+    (void)plane_begin; (void)plane_end; (void)oh; (void)ow;   // never called, as above
 }
 #endif

@@ -48,17 +48,21 @@ struct FixedPartsTests {
         }
     }
 
-    @Test("scaleBytesToUnit gives exactly Float(byte) / 255 for every byte, at any length and offset")
+    @Test("scaleBytesToUnit (AVX-512 where available) and its Swift loop give exactly Float(byte) / 255 for every byte")
     func byteScaling() {
         let bytes = (0..<600).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ $0 / 256) } + Array(0...255)
         for (start, count) in [(0, bytes.count), (1, 15), (3, 16), (5, 17), (0, 0), (7, 300)] {
-            var output = [Float](repeating: -1, count: count + 1)
+            var output = [Float](repeating: -1, count: count + 1), portable = output
             bytes.withUnsafeBufferPointer { b in
                 output.withUnsafeMutableBufferPointer { scaleBytesToUnit(b.baseAddress! + start, into: $0.baseAddress!, count: count) }
+                portable.withUnsafeMutableBufferPointer {
+                    scaleBytesToUnitPortable(b.baseAddress! + start, into: $0.baseAddress!, count: count)
+                }
             }
             let expected = bytes[start..<(start + count)].map { Float($0) / 255 }
             #expect(Array(output.prefix(count)) == expected, "start \(start) count \(count)")
-            #expect(output[count] == -1, "wrote past the end")
+            #expect(Array(portable.prefix(count)) == expected, "portable, start \(start) count \(count)")
+            #expect(output[count] == -1 && portable[count] == -1, "wrote past the end")
         }
     }
 }

@@ -19,4 +19,15 @@ void ck_sigmoid_forward(const float *input, float *output, long count);
 void ck_max_pool_2x2(const float *input, float *output, int *argmax, long plane_begin, long plane_end,
                      int h, int w, int oh, int ow, int relu);
 
+/// The backward pass of ck_max_pool_2x2 when the windows tile the input (h = 2 oh, w = 2 ow):
+/// every input position belongs to one window, so each window writes its four gradients
+/// directly: 0 + grad_output at the argmax, +0 at the other three. With pooled_output not NULL,
+/// windows whose pooled output is not positive write zeros (ReLU's backward, fused). The same
+/// bits as clearing grad_input and adding each window's gradient at its argmax.
+void ck_max_pool_2x2_backward(const float *grad_output, const int *argmax, const float *pooled_output,
+                              float *grad_input, long plane_begin, long plane_end, int oh, int ow);
+
+/// output[i] = (float)bytes[i] / 255 for i < count (a correctly rounded division, as the Swift loop).
+void ck_scale_bytes_to_unit(const unsigned char *bytes, float *output, long count);
+
 #endif

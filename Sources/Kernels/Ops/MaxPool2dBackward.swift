@@ -1,3 +1,5 @@
+import CKernels
+
 /// Backward pass of the fast max pooling (`MaxPool2d.swift`), optionally fused with the backward
 /// pass of a ReLU before the pooling.
 
@@ -19,8 +21,16 @@ public func maxPool2dBackward(_ g: MaxPool2dGeometry, gradOutput: UnsafePointer<
     let slices = BatchSlices(batch: g.batch)
     let planeIn = g.input.area, planeOut = g.output.area
     let mask = reluFused ? output : nil
+    // Windows that tile the input: each writes its four gradients directly, in AVX-512 registers.
+    let direct = DirectConvolution.isAvailable && g.isPlainTwoByTwo
+        && 2 * g.output.height == g.input.height && 2 * g.output.width == g.input.width
     KernelThreads.forEachSlice(slices.count) { s in
         let images = slices.images(s)
+        if direct {
+            ck_max_pool_2x2_backward(gradOutput, argmax, mask, gradInput, images.lowerBound * g.channels,
+                                     images.upperBound * g.channels, Int32(g.output.height), Int32(g.output.width))
+            return
+        }
         for plane in (images.lowerBound * g.channels)..<(images.upperBound * g.channels) {
             (gradInput + plane * planeIn).update(repeating: 0, count: planeIn)
             let windows = (plane * planeOut)..<((plane + 1) * planeOut)

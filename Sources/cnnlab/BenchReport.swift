@@ -7,7 +7,7 @@ enum BenchReport {
         var lines: [String] = []
         lines.append("\(r.model): \(format(r.imagesPerSecond, 0)) training images/s  "
                      + "(\(r.steps) steps of batch \(r.batchSize), \(format(r.millisecondsPerStep, 2)) ms/step, "
-                     + "\(r.threads) thread\(r.threads == 1 ? "" : "s"), BLAS \(BLASRuntime.coreName))")
+                     + "\(r.threads) thread\(r.threads == 1 ? "" : "s"), \(kernels), BLAS \(BLASRuntime.coreName))")
         lines.append("  CPU time: \(format(r.cpuSeconds * 1000 / Double(r.steps), 2)) ms/step over all threads")
         lines.append("  data: \(r.dataset)")
         if let peak = r.peakResidentMB { lines.append("  peak resident memory: \(format(peak, 1)) MB") }
@@ -29,6 +29,9 @@ enum BenchReport {
         return lines.joined(separator: "\n")
     }
 
+    /// Which convolution kernels ran (see `DirectConvolution`).
+    static var kernels: String { DirectConvolution.isAvailable ? "direct AVX-512 convolutions" : "im2col convolutions" }
+
     static func text(_ frame: BenchFrame.Result) -> String {
         "frame: \(frame.summary)"
     }
@@ -36,6 +39,7 @@ enum BenchReport {
     static func json(_ results: [BenchResult], frame: BenchFrame.Result?) -> String {
         var root: [String: Any] = [
             "blas_core": BLASRuntime.coreName,
+            "convolution_kernels": DirectConvolution.isAvailable ? "direct-avx512" : "im2col-openblas",
             "results": results.map { r -> [String: Any] in
                 var entry: [String: Any] = [
                     "model": r.model, "dataset": r.dataset, "batch_size": r.batchSize, "threads": r.threads,

@@ -43,6 +43,9 @@ struct BenchCommandTests {
             #expect(text.contains("zero grads + optimizer"))
             #expect(text.contains("training images/s"))
             #expect(text.contains("Conv2d"))
+            #expect(text.contains(BenchReport.kernels))
+            let json = BenchReport.json([result], frame: nil)
+            #expect(json.contains("\"convolution_kernels\""))
         }
     }
 

@@ -1,24 +1,4 @@
 import CKernels
-import Foundation
-
-/// Whether the direct AVX-512 convolution kernels (`CKernels`) run on this machine.
-///
-/// They do when the CPU has AVX-512 (F, VL, DQ, BW) and `CNNLAB_KERNELS` is not `portable`;
-/// elsewhere the im2col + OpenBLAS kernels run. Both agree with the plain reference loops
-/// (the kernel tests run each on the same cases).
-public enum DirectConvolution {
-    /// Decided once per process.
-    public static let isAvailable: Bool = {
-        if let choice = getenv("CNNLAB_KERNELS"), String(cString: choice) == "portable" { return false }
-        return ck_direct_available() != 0
-    }()
-
-    /// A short description for `cnnlab doctor`.
-    public static var summary: String {
-        isAvailable ? "direct AVX-512 convolutions (CNNLAB_KERNELS=portable for im2col + OpenBLAS); OpenBLAS for linear layers"
-                    : "im2col + OpenBLAS" + (ck_direct_available() != 0 ? " (CNNLAB_KERNELS=portable)" : "")
-    }
-}
 
 /// How a convolution's windows tie a small grid to a big image: big = small * stride - padding + tap * dilation,
 /// in each dimension. A convolution reads its input (big) at its output positions (small); a
@@ -196,48 +176,6 @@ struct PhaseWindows {
     }
 }
 
-/// Runs `ck_gather` over a grid of positions. weights: [pairs][outs]. With `outputPlane` > 0 the
-/// output is written as NCHW planes of that size (positions of a row must be adjacent there).
-@inline(__always)
-func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
-                  weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
-                  output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputColumnStride: Int,
-                  bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil, outputPlane: Int = 0) {
-    pairOffsets.withUnsafeBufferPointer { offsets in
-        withOptionalBuffer(rowPairs) { rowPairs in
-            var args = ck_gather_args(
-                input: input, in_row_stride: rowStride, in_col_stride: columnStride,
-                pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, weights: weights,
-                out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
-                out_row_stride: outputRowStride, out_col_stride: outputColumnStride, bias: bias, row_pairs: rowPairs,
-                out_plane: outputPlane)
-            ck_gather(&args)
-        }
-    }
-}
-
-/// Runs `ck_gather_rows`: a gather for 1 to 4 output channels, vectorised along rows, writing planes.
-@inline(__always)
-func directGatherRows(input: UnsafePointer<Float>, rowStride: Int, pairOffsets: [Int], weights: UnsafePointer<Float>,
-                      outs: Int, rows: Int, cols: Int, output: UnsafeMutablePointer<Float>, outputRowStride: Int,
-                      outputPlane: Int, bias: UnsafePointer<Float>?, rowPairs: [Int32]?) {
-    pairOffsets.withUnsafeBufferPointer { offsets in
-        withOptionalBuffer(rowPairs) { rowPairs in
-            var args = ck_gather_rows_args(
-                input: input, in_row_stride: rowStride, pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress,
-                weights: weights, out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
-                out_row_stride: outputRowStride, out_plane: outputPlane, bias: bias, row_pairs: rowPairs)
-            ck_gather_rows(&args)
-        }
-    }
-}
-
-@inline(__always)
-private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
-    guard let values else { return body(nil) }
-    return values.withUnsafeBufferPointer { body($0.baseAddress) }
-}
-
 extension PhaseWindows {
     /// Gathers every big-image position of one image from `source` (the padded small grid) into
     /// `output`, NCHW planes of `outs` channels and `bigArea` positions: straight into the planes
@@ -267,58 +205,6 @@ extension PhaseWindows {
         for phase in phases {
             for (i, tap) in phase.taps.enumerated() {
                 copyFloats(from: tapMajor + tap * block, to: dst + phase.weightOffset + i * block, count: block)
-            }
-        }
-    }
-}
-
-/// Runs `ck_weight_grad`: result[pair][k] += sum over grid positions of input[pair] * grad[k].
-@inline(__always)
-func directWeightGradient(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
-                          grad: UnsafePointer<Float>, gradRowStride: Int, gradColumnStride: Int, channels: Int,
-                          grid: Size2D, result: UnsafeMutablePointer<Float>) {
-    pairOffsets.withUnsafeBufferPointer { offsets in
-        var args = ck_weight_grad_args(
-            input: input, in_row_stride: rowStride, in_col_stride: columnStride,
-            pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, grad: grad,
-            grad_row_stride: gradRowStride, grad_col_stride: gradColumnStride, vec_channels: Int32(channels),
-            rows: Int32(grid.height), cols: Int32(grid.width), result: result)
-        ck_weight_grad(&args)
-    }
-}
-
-/// dst[t][a][b] = src[a][b][t] for an [A][B][T] weight (PyTorch's [out][in][kH][kW] or
-/// [in][out][kH][kW]) -> tap-major, or its swapped form dst[t][b][a] when `swapped`.
-func weightsTapMajor(_ src: UnsafePointer<Float>, a: Int, b: Int, taps: Int, swapped: Bool,
-                     into dst: UnsafeMutablePointer<Float>) {
-    for i in 0..<a {
-        for j in 0..<b {
-            let s = src + (i * b + j) * taps
-            for t in 0..<taps {
-                dst[t * a * b + (swapped ? j * a + i : i * b + j)] = s[t]
-            }
-        }
-    }
-}
-
-/// partialBias[c] += the sum of plane c of `planes` ([channels][planeSize]).
-@inline(__always)
-func addPlaneSums(_ planes: UnsafePointer<Float>, channels: Int, planeSize: Int, into partialBias: UnsafeMutablePointer<Float>) {
-    for c in 0..<channels { partialBias[c] += sumFloats(planes + c * planeSize, count: planeSize) }
-}
-
-/// gradient[a][b][t] += sum over slices of partials[s][t][b][a] when `swapped`, else partials[s][t][a][b].
-/// Slices are added in order, so the result does not depend on which thread ran which slice.
-func addTapMajorPartials(_ partials: UnsafePointer<Float>, slices: Int, a: Int, b: Int, taps: Int,
-                         swapped: Bool, into gradient: UnsafeMutablePointer<Float>) {
-    let count = a * b * taps
-    for i in 0..<a {
-        for j in 0..<b {
-            for t in 0..<taps {
-                let index = t * a * b + (swapped ? j * a + i : i * b + j)
-                var sum = gradient[(i * b + j) * taps + t]
-                for s in 0..<slices { sum += partials[s * count + index] }
-                gradient[(i * b + j) * taps + t] = sum
             }
         }
     }

@@ -116,10 +116,14 @@ public final class TrainingSession: @unchecked Sendable {
         var runClock = Stopwatch()
         var pausedSeconds = 0.0
         var trainedSeconds = 0.0
+        var trainedImages = 0
         var step = 0
         var learningRate: Float
         var lastPreview = Stopwatch()
-        var rateWindow = Stopwatch()
+        /// The dashboard's speed: images over the summed time of recent training steps (at least
+        /// half a second of them), so test passes, previews and pauses never count as slow training,
+        /// and epochs shorter than the window (the sample's take 0.2 s) still update it.
+        var rateWindowSeconds = 0.0
         var rateWindowImages = 0
         var recentRate = 0.0
 
@@ -138,7 +142,6 @@ public final class TrainingSession: @unchecked Sendable {
                 var epochTrainSeconds = 0.0
                 var lossSum = 0.0, lossCount = 0, correct = 0, seen = 0
                 session.store.update { $0.epoch = epoch + 1; $0.stepInEpoch = 0 }
-                rateWindow.reset(); rateWindowImages = 0 // the test pass is not training speed
                 network.keepEpochStartParameters()
                 var batchNumber = 0
                 while batchNumber < order.batchCount {
@@ -154,11 +157,13 @@ public final class TrainingSession: @unchecked Sendable {
                     let seconds = stepClock.seconds
                     epochTrainSeconds += seconds
                     trainedSeconds += seconds
+                    trainedImages += indices.count
                     lossSum += Double(result.loss); lossCount += 1
                     correct += result.correct; seen += indices.count
                     step += 1
                     batchNumber += 1
-                    publishStep(loss: result.loss, images: indices.count, stepInEpoch: batchNumber, order: order, epoch: epoch)
+                    publishStep(loss: result.loss, images: indices.count, seconds: seconds, stepInEpoch: batchNumber,
+                                order: order, epoch: epoch)
                     if session.options.previewInterval > 0 && lastPreview.seconds >= session.options.previewInterval {
                         refreshPreview()
                         lastPreview.reset()
@@ -180,8 +185,6 @@ public final class TrainingSession: @unchecked Sendable {
 
         /// Applies pending requests; blocks while paused. Returns `.stop` when asked to stop.
         mutating func handleControls() -> ControlOutcome {
-            var waited = false
-            defer { if waited { rateWindow.reset(); rateWindowImages = 0 } } // a pause is not slow training
             while true {
                 let pending = session.controls.takePending()
                 if pending.learningRateFactor != 1 {
@@ -197,7 +200,6 @@ public final class TrainingSession: @unchecked Sendable {
                     return .proceed
                 }
                 session.store.update { $0.state = .paused }
-                waited = true
                 let pause = Stopwatch()
                 session.controls.waitWhilePaused(timeout: 0.2)
                 pausedSeconds += pause.seconds
@@ -217,13 +219,14 @@ public final class TrainingSession: @unchecked Sendable {
             }
         }
 
-        mutating func publishStep(loss: Float, images: Int, stepInEpoch: Int, order: BatchOrder, epoch: Int) {
+        mutating func publishStep(loss: Float, images: Int, seconds: Double, stepInEpoch: Int, order: BatchOrder, epoch: Int) {
             let smoothed = smoother.add(loss)
             rateWindowImages += images
-            if rateWindow.seconds >= 0.5 || recentRate == 0 {
-                recentRate = Double(rateWindowImages) / max(1e-9, rateWindow.seconds)
+            rateWindowSeconds += seconds
+            if rateWindowSeconds >= 0.5 || recentRate == 0 {
+                recentRate = Double(rateWindowImages) / max(1e-9, rateWindowSeconds)
                 rateWindowImages = 0
-                rateWindow.reset()
+                rateWindowSeconds = 0
             }
             let remainingImages = (recipe.epochs - epoch - 1) * session.data.train.count
                 + max(0, order.indices.count - stepInEpoch * recipe.batchSize)
@@ -297,7 +300,13 @@ public final class TrainingSession: @unchecked Sendable {
             } else {
                 session.store.update { $0.notice = state == .stopped ? "Stopped" : "Finished" }
             }
-            session.store.update { $0.state = state; $0.eta = state == .finished ? 0 : $0.eta }
+            // Once training is over, the speed shown is the whole run's.
+            let average = Double(trainedImages) / max(1e-9, trainedSeconds)
+            session.store.update {
+                $0.state = state
+                $0.eta = state == .finished ? 0 : $0.eta
+                if trainedSeconds > 0 { $0.imagesPerSecond = average }
+            }
         }
     }
 }

@@ -58,6 +58,10 @@ struct SessionTests {
             #expect(snapshot.samples.allSatisfy { $0.reconstruction?.pixels.count == 3 * 32 * 32 })
         }
         #expect(snapshot.filters.count == 8)
+        // The speed left on screen is the whole run's: all images over all step time, which is
+        // what the epochs' rates give when weighted by their images.
+        let stepSeconds = snapshot.epochs.reduce(0.0) { $0 + 48 / $1.imagesPerSecond }
+        #expect(abs(snapshot.imagesPerSecond - 96 / stepSeconds) <= 1e-6 * snapshot.imagesPerSecond)
 
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 3 && csv[0] == Substring(MetricsCSVWriter.header))

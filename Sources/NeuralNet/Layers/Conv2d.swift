@@ -15,15 +15,8 @@ public final class Conv2d: Layer, @unchecked Sendable {
     public let weight: Parameter
     public let bias: Parameter?
 
-    private var workspace: Conv2dWorkspace?
-    /// The last forward's input, read again by the backward pass (layers keep their outputs
-    /// unchanged until their next forward), so the kernels need not copy it.
-    private var lastInput: Tensor?
-    private var lastInputShape: [Int] = []
-    private let output = Tensor(zeros: [0])
-    private let gradInput = Tensor(zeros: [0])
-    /// Returned by a backward pass asked not to compute the input gradient.
-    private let noGradient = Tensor(zeros: [0])
+    /// Buffers and the last input between the passes.
+    private let runner = ConvolutionRunner<Conv2dKind>()
 
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1,
                 padding: Size2D = 0, dilation: Size2D = 1, bias: Bool = true, rng: inout SeededRandom) {
@@ -63,36 +56,10 @@ public final class Conv2d: Layer, @unchecked Sendable {
         try geometry(for: inputShape).outputShape
     }
 
-    /// Workspace and buffers for this input shape; reallocated only when the shape changes.
-    private func prepare(_ shape: [Int]) -> Conv2dWorkspace {
-        if let workspace, shape == lastInputShape { return workspace }
-        let g = validated(self, shape) { (s) throws(ShapeError) in try geometry(for: s) }
-        let fresh = Conv2dWorkspace(g, keepsInputCopy: false)
-        workspace = fresh
-        lastInputShape = shape
-        output.resize(to: g.outputShape)
-        gradInput.resize(to: g.inputShape)
-        return fresh
-    }
-
     public func forward(_ input: Tensor) -> Tensor {
-        let ws = prepare(input.shape)
-        let g = ws.geometry
-        lastInput = input
-        input.withPointer { x in
-            weight.value.withPointer { w in
-                output.withMutablePointer { y in
-                    if let bias {
-                        bias.value.withPointer { b in
-                            conv2dForward(g, input: x, weight: w, bias: b, output: y, workspace: ws)
-                        }
-                    } else {
-                        conv2dForward(g, input: x, weight: w, bias: nil, output: y, workspace: ws)
-                    }
-                }
-            }
+        runner.forward(input, weight: weight, bias: bias) { shape in
+            validated(self, shape) { (s) throws(ShapeError) in try geometry(for: s) }
         }
-        return output
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
@@ -100,30 +67,6 @@ public final class Conv2d: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
-        guard let ws = workspace else { preconditionFailure("Conv2d.backward called before forward") }
-        let g = ws.geometry
-        precondition(gradOutput.shape == output.shape, "Conv2d.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
-        guard let lastInput else { preconditionFailure("backward called before forward") }
-        lastInput.withPointer { x in
-        gradOutput.withPointer { dy in
-            weight.value.withPointer { w in
-                weight.gradient.withMutablePointer { dw in
-                    gradInput.withMutablePointer { gradInputPointer in
-                        let dx = needsInputGradient ? gradInputPointer : nil
-                        if let bias {
-                            bias.gradient.withMutablePointer { db in
-                                conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
-                                               gradBias: db, workspace: ws, input: x)
-                            }
-                        } else {
-                            conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
-                                           gradBias: nil, workspace: ws, input: x)
-                        }
-                    }
-                }
-            }
-        }
-        }
-        return needsInputGradient ? gradInput : noGradient
+        runner.backward(gradOutput, weight: weight, bias: bias, needsInputGradient: needsInputGradient)
     }
 }

@@ -1,0 +1,138 @@
+import Kernels
+
+/// One kind of convolution's fast kernels, as the layers call them (`Conv2d`, `ConvTranspose2d`).
+protocol ConvolutionKind {
+    associatedtype Geometry: Sendable
+    associatedtype Workspace
+    /// The layer's name in messages ("Conv2d").
+    static var layerName: String { get }
+    static func inputShape(_ g: Geometry) -> [Int]
+    static func outputShape(_ g: Geometry) -> [Int]
+    /// A workspace for the layer, which keeps its input unchanged until the backward pass.
+    static func workspace(_ g: Geometry) -> Workspace
+    static func forward(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Workspace)
+    static func backward(_ g: Geometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                         gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+                         gradBias: UnsafeMutablePointer<Float>?, workspace: Workspace, input: UnsafePointer<Float>)
+}
+
+enum Conv2dKind: ConvolutionKind {
+    static let layerName = "Conv2d"
+    static func inputShape(_ g: Conv2dGeometry) -> [Int] { g.inputShape }
+    static func outputShape(_ g: Conv2dGeometry) -> [Int] { g.outputShape }
+    static func workspace(_ g: Conv2dGeometry) -> Conv2dWorkspace { Conv2dWorkspace(g, keepsInputCopy: false) }
+    static func forward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Conv2dWorkspace) {
+        conv2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace)
+    }
+    static func backward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                         gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+                         gradBias: UnsafeMutablePointer<Float>?, workspace: Conv2dWorkspace, input: UnsafePointer<Float>) {
+        conv2dBackward(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, gradWeight: gradWeight,
+                       gradBias: gradBias, workspace: workspace, input: input)
+    }
+}
+
+enum ConvTranspose2dKind: ConvolutionKind {
+    static let layerName = "ConvTranspose2d"
+    static func inputShape(_ g: ConvTranspose2dGeometry) -> [Int] { g.inputShape }
+    static func outputShape(_ g: ConvTranspose2dGeometry) -> [Int] { g.outputShape }
+    static func workspace(_ g: ConvTranspose2dGeometry) -> ConvTranspose2dWorkspace {
+        ConvTranspose2dWorkspace(g, keepsInputCopy: false)
+    }
+    static func forward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                        workspace: ConvTranspose2dWorkspace) {
+        convTranspose2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace)
+    }
+    static func backward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                         gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+                         gradBias: UnsafeMutablePointer<Float>?, workspace: ConvTranspose2dWorkspace,
+                         input: UnsafePointer<Float>) {
+        convTranspose2dBackward(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, gradWeight: gradWeight,
+                                gradBias: gradBias, workspace: workspace, input: input)
+    }
+}
+
+/// What a convolution layer keeps between its passes: the workspace and output buffers for the
+/// last input shape (reallocated only when it changes) and the last input itself, which the
+/// backward pass reads again (layers keep their outputs unchanged until their next forward), so
+/// the kernels need not copy it.
+final class ConvolutionRunner<Kind: ConvolutionKind> {
+    private var workspace: Kind.Workspace?
+    private var geometry: Kind.Geometry?
+    private var lastInput: Tensor?
+    private var lastInputShape: [Int] = []
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+    /// Returned by a backward pass asked not to compute the input gradient.
+    private let noGradient = Tensor(zeros: [0])
+
+    /// Runs the forward pass; `makeGeometry` validates a new input shape (it traps with the
+    /// layer's message on a shape the layer cannot take).
+    func forward(_ input: Tensor, weight: Parameter, bias: Parameter?,
+                 makeGeometry: ([Int]) -> Kind.Geometry) -> Tensor {
+        let (g, ws) = prepare(input.shape, makeGeometry)
+        lastInput = input
+        input.withPointer { x in
+            weight.value.withPointer { w in
+                output.withMutablePointer { y in
+                    withOptionalPointer(bias?.value) { b in
+                        Kind.forward(g, input: x, weight: w, bias: b, output: y, workspace: ws)
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    func backward(_ gradOutput: Tensor, weight: Parameter, bias: Parameter?, needsInputGradient: Bool) -> Tensor {
+        guard let ws = workspace, let g = geometry, let lastInput else {
+            preconditionFailure("\(Kind.layerName).backward called before forward")
+        }
+        precondition(gradOutput.shape == output.shape,
+                     "\(Kind.layerName).backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
+        lastInput.withPointer { x in
+            gradOutput.withPointer { dy in
+                weight.value.withPointer { w in
+                    weight.gradient.withMutablePointer { dw in
+                        gradInput.withMutablePointer { gradInputPointer in
+                            withOptionalMutablePointer(bias?.gradient) { db in
+                                Kind.backward(g, gradOutput: dy, weight: w, gradInput: needsInputGradient ? gradInputPointer : nil,
+                                              gradWeight: dw, gradBias: db, workspace: ws, input: x)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return needsInputGradient ? gradInput : noGradient
+    }
+
+    private func prepare(_ shape: [Int], _ makeGeometry: ([Int]) -> Kind.Geometry) -> (Kind.Geometry, Kind.Workspace) {
+        if let workspace, let geometry, shape == lastInputShape { return (geometry, workspace) }
+        let g = makeGeometry(shape)
+        let fresh = Kind.workspace(g)
+        workspace = fresh
+        geometry = g
+        lastInputShape = shape
+        output.resize(to: Kind.outputShape(g))
+        gradInput.resize(to: Kind.inputShape(g))
+        return (g, fresh)
+    }
+}
+
+/// `body` with a pointer to the tensor's values, or nil without a tensor.
+@inline(__always)
+private func withOptionalPointer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let tensor else { return body(nil) }
+    return tensor.withPointer { body($0) }
+}
+
+/// `body` with a mutable pointer to the tensor's values, or nil without a tensor.
+@inline(__always)
+private func withOptionalMutablePointer<R>(_ tensor: Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+    guard let tensor else { return body(nil) }
+    return tensor.withMutablePointer { body($0) }
+}

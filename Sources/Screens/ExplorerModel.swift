@@ -69,6 +69,9 @@ public struct ExplorerModel: Sendable {
     var randomSeed: UInt64 = 1
     /// ASCII notation for sums and formulas (`--ascii` or a non-UTF-8 locale).
     public var asciiNotation = false
+    /// Inside a lesson, where v switches the view and Tab or q give the focus back to the text:
+    /// the key help says so instead of "Tab view" and "q quit".
+    public var hostedInLesson = false
 
     /// Seconds per step when playing, slowest first.
     public static let speeds: [Double] = [2, 1, 0.5, 0.25, 0.1, 0.05]

@@ -157,13 +157,27 @@ extension ExplorerModel {
         ("w", "next weight (conv backward)"), ("r", "new random values"), ("?", "this help"), ("q", "quit"),
     ]
 
+    /// The key help as the host maps the keys: a lesson uses v for the view and Tab or q to go
+    /// back to its text.
+    var helpLines: [(String, String)] {
+        guard hostedInLesson else { return Self.helpLines }
+        return Self.helpLines.map { key, what in
+            switch key {
+            case "Tab": ("v", what)
+            case "q": ("Tab  q", "back to the lesson text")
+            default: (key, what)
+            }
+        }
+    }
+
     func drawHelp(into buffer: inout Buffer, area: Rect, context: RenderContext) {
-        let keyWidth = Self.helpLines.map(\.0.count).max() ?? 10
-        let width = min(area.width - 2, keyWidth + 3 + (Self.helpLines.map(\.1.count).max() ?? 40) + 2)
-        let box = area.centered(width: width, height: min(area.height - 2, Self.helpLines.count + 3))
+        let helpLines = self.helpLines
+        let keyWidth = helpLines.map(\.0.count).max() ?? 10
+        let width = min(area.width - 2, keyWidth + 3 + (helpLines.map(\.1.count).max() ?? 40) + 2)
+        let box = area.centered(width: width, height: min(area.height - 2, helpLines.count + 3))
         buffer.fill(box)
         let inner = Box(title: "keys (any key closes)", focused: true).render(into: &buffer, area: box, context: context)
-        for (index, (key, what)) in Self.helpLines.prefix(inner.height).enumerated() {
+        for (index, (key, what)) in helpLines.prefix(inner.height).enumerated() {
             let keyText = context.glyphs.unicode ? key : key.replacingOccurrences(of: "→", with: "->").replacingOccurrences(of: "←", with: "<-")
             buffer.write(keyText, x: inner.x + 1, y: inner.y + index, role: .accent, context: context, clip: inner)
             buffer.write(what, x: inner.x + keyWidth + 3, y: inner.y + index, role: .normal, context: context, clip: inner)

@@ -24,6 +24,7 @@ struct LessonExplorePane: Sendable {
             var model = try ExplorerModel(setup: Self.setup(for: block))
             if block.operation == .convT && block.view == .zeroInsertion { model.show(.direct) }
             model.asciiNotation = asciiNotation
+            model.hostedInLesson = true
             explorer = model
             buildProblem = nil
         } catch {

@@ -8,14 +8,13 @@ extension LessonExplorePane {
     func render(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         if let explorer, area.width >= ExplorerModel.minimumSize.width, area.height >= ExplorerModel.minimumSize.height {
             explorer.view(into: &buffer, rect: area, context: context)
-            // Its key line, as the lesson maps the keys (its messages go to the lesson's status line).
-            if !explorer.showHelp {
-                let row = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
-                let g = context.glyphs
-                buffer.fill(row)
-                buffer.write(" \(g.rightArrowText) next  \(g.leftArrowText) back  p play  v view  e edit  ? keys  Tab/q: text",
-                             x: row.x, y: row.y, role: .dim, context: context, clip: row)
-            }
+            // Its key line, as the lesson maps the keys (its messages go to the lesson's status line);
+            // the key help box never reaches this row.
+            let row = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
+            let g = context.glyphs
+            buffer.fill(row)
+            buffer.write(" \(g.rightArrowText) next  \(g.leftArrowText) back  p play  v view  e edit  ? keys  Tab/q: text",
+                         x: row.x, y: row.y, role: .dim, context: context, clip: row)
             return
         }
         renderCompact(into: &buffer, area: area, context: context)

@@ -204,6 +204,21 @@ struct LessonPlayerTests {
         #expect(checked >= 5)
     }
 
+    /// Inside a lesson v switches the explorer's view and Tab or q go back to the text: its key
+    /// help (?) must say so, not "Tab view" and "q quit" as on its own.
+    @Test func explorerKeyHelpInALessonNamesTheLessonsKeys() throws {
+        let entry = try #require(LessonFiles.library.entry(named: "1"))
+        let block = try #require(Lesson.load(path: entry.path).steps.compactMap(\.explore).first)
+        let hosted = try #require(LessonExplorePane(block: block).explorer)
+        #expect(hosted.helpLines.contains { $0 == ("Tab  q", "back to the lesson text") })
+        #expect(hosted.helpLines.contains { $0.0 == "v" && $0.1.hasPrefix("next view") })
+        #expect(!hosted.helpLines.contains { $0.1 == "quit" || $0.0 == "Tab" })
+        var standalone = hosted
+        standalone.hostedInLesson = false
+        #expect(standalone.helpLines.contains { $0 == ("q", "quit") })
+        #expect(standalone.helpLines.contains { $0.0 == "Tab" })
+    }
+
     @Test func aTrainBlockOpensTheDashboardAndComesBack() throws {
         let entry = try #require(LessonFiles.library.entry(named: "6"))
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,

@@ -54,7 +54,6 @@ struct DenseWindows {
     let pairOffsets: [Int]
     let rowStride: Int
     let columnStride: Int
-    let grid: Size2D
 
     init(_ r: WindowRelation, channels: Int) {
         func bottomPad(_ small: Int, _ s: Int, _ k: Int, _ d: Int, _ p: Int, _ big: Int) -> Int {
@@ -73,7 +72,6 @@ struct DenseWindows {
         pairOffsets = image.pairOffsets(tapOffsets: offsets)
         rowStride = r.stride.height * padded.width
         columnStride = r.stride.width
-        grid = r.small
     }
 }
 

@@ -11,7 +11,10 @@ extension HomeScreen {
         }
         if case .dashboard(var dashboard)? = child {
             child = dashboard.update(event) ? .dashboard(dashboard) : nil
-            if child == nil { message = "training stopped" }
+            if child == nil {
+                message = dashboard.session.store.snapshot().lastCheckpoint.map { "training stopped; weights saved to \($0)" }
+                    ?? "training stopped"
+            }
             return .none
         }
         if case .lesson(var player)? = child {
@@ -86,7 +89,8 @@ extension HomeScreen {
                 messageIsError = true
             }
         case .train:
-            switch LessonDashboard.start(TrainBlock.recipe(for: .cnn)) {
+            // Saved where lesson 6 saves it, so the weights trained here are not lost.
+            switch LessonDashboard.start(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)) {
             case .success(let dashboard):
                 child = .dashboard(dashboard)
             case .failure(let error):

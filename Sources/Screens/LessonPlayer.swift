@@ -62,9 +62,7 @@ public struct LessonPlayer {
     /// Where weights trained from a train block are kept: beside the progress folder
     /// ($XDG_STATE_HOME/cnnlab/models/<model>.safetensors); nil without a store.
     func checkpointPath(for model: TrainBlock.Model) -> String? {
-        guard let store else { return nil }
-        let state = (store.directory as NSString).deletingLastPathComponent
-        return state + "/models/\(model.rawValue).safetensors"
+        store?.checkpointPath(for: model)
     }
 
     /// Whether the training dashboard is open over the lesson.
@@ -158,5 +156,13 @@ public struct LessonPlayer {
             message = "progress not saved: \(error)"
             messageIsError = true
         }
+    }
+}
+
+extension ProgressStore {
+    /// Where a network trained from the lessons or the home screen is saved: beside the progress
+    /// files ($XDG_STATE_HOME/cnnlab/models/cnn.safetensors), so a later lesson can load it.
+    func checkpointPath(for model: TrainBlock.Model) -> String {
+        (directory as NSString).deletingLastPathComponent + "/models/\(model.rawValue).safetensors"
     }
 }

@@ -87,6 +87,11 @@ struct HomeScreenTests {
             Thread.sleep(forTimeInterval: 0.05)
         }
         #expect(!screen.isTraining)
+        // Stopping saved the weights where lesson 6 keeps them.
+        let saved = state.path + "/models/cnn.safetensors"
+        #expect(FileManager.default.fileExists(atPath: saved), "nothing saved at \(saved)")
+        let home = renderFrame(screen, width: 200, height: 40, capabilities: .monochrome).text
+        #expect(home.contains("weights saved to"), "\(home)")
     }
 
     @Test func noLessonsFolderIsAMessageNotACrash() {

@@ -161,10 +161,11 @@ extension ExplorerModel {
     /// back to its text.
     var helpLines: [(String, String)] {
         guard hostedInLesson else { return Self.helpLines }
-        return Self.helpLines.map { key, what in
+        // The way back first: a lesson's pane can be too short for the whole list.
+        return [("Tab  q", "back to the lesson text")] + Self.helpLines.compactMap { key, what in
             switch key {
             case "Tab": ("v", what)
-            case "q": ("Tab  q", "back to the lesson text")
+            case "q": nil
             default: (key, what)
             }
         }

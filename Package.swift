@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Kernels"]),
         .target(name: "Stepper", dependencies: ["Kernels"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Lessons", dependencies: ["Datasets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses"]),
         .target(name: "Screens", dependencies: ["Terminal", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
         .executableTarget(name: "cnnlab", dependencies: [

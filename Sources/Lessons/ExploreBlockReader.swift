@@ -2,6 +2,13 @@ extension ExploreBlock {
     static let keys = ["op", "pass", "view", "input", "kernel", "kernel_size", "stride", "padding", "dilation",
                        "output_padding", "bias", "upstream"]
 
+    /// The largest input or kernel side, and the largest stride, padding or dilation, an
+    /// explore block may use: the explorer shows every cell, and a step-through of more is
+    /// no lesson (sizes like 2^63 would overflow the arithmetic).
+    public static let maximumSide = 32
+    /// The largest output side the explorer steps through.
+    public static let maximumOutputSide = 64
+
     /// Reads an explore block, recording every problem (unknown keys, bad values, impossible
     /// settings) in `fields.problems`. Returns nil when the block cannot be shown.
     static func read(_ fields: inout BlockFields) -> ExploreBlock? {
@@ -47,6 +54,8 @@ extension ExploreBlock {
             let size = fields.pair("kernel_size") ?? (2, 2)
             if size.0 < 1 || size.1 < 1 {
                 fields.problem("kernel_size", "kernel_size must be at least 1")
+            } else if max(size.0, size.1) > maximumSide {
+                fields.problem("kernel_size", "kernel_size \(max(size.0, size.1)) is more than an explorer shows (at most \(maximumSide))")
             } else {
                 block.kernel = Array(repeating: Array(repeating: 0, count: size.1), count: size.0)
             }
@@ -61,24 +70,38 @@ extension ExploreBlock {
 
         if let stride = fields.pair("stride") {
             block.stride = stride
-            if min(stride.0, stride.1) < 1 { fields.problem("stride", "stride must be at least 1 (got \(min(stride.0, stride.1)))") }
+            if max(stride.0, stride.1) > maximumSide {
+                fields.problem("stride", "stride \(max(stride.0, stride.1)) is more than an explorer shows (at most \(maximumSide))")
+            } else if min(stride.0, stride.1) < 1 { fields.problem("stride", "stride must be at least 1 (got \(min(stride.0, stride.1)))") }
         }
         if let padding = fields.pair("padding") {
             block.padding = padding
-            if min(padding.0, padding.1) < 0 { fields.problem("padding", "padding cannot be negative") }
+            if max(padding.0, padding.1) > maximumSide {
+                fields.problem("padding", "padding \(max(padding.0, padding.1)) is more than an explorer shows (at most \(maximumSide))")
+            } else if min(padding.0, padding.1) < 0 { fields.problem("padding", "padding cannot be negative") }
         }
         if let dilation = fields.pair("dilation") {
             block.dilation = dilation
-            if min(dilation.0, dilation.1) < 1 { fields.problem("dilation", "dilation must be at least 1 (got \(min(dilation.0, dilation.1)))") }
+            if max(dilation.0, dilation.1) > maximumSide {
+                fields.problem("dilation", "dilation \(max(dilation.0, dilation.1)) is more than an explorer shows (at most \(maximumSide))")
+            } else if min(dilation.0, dilation.1) < 1 { fields.problem("dilation", "dilation must be at least 1 (got \(min(dilation.0, dilation.1)))") }
         }
         if let outputPadding = fields.pair("output_padding") {
             block.outputPadding = outputPadding
-            if operation != .convT {
+            if max(outputPadding.0, outputPadding.1) > maximumSide {
+                fields.problem("output_padding", "output_padding \(max(outputPadding.0, outputPadding.1)) is more than an explorer shows (at most \(maximumSide))")
+            } else if operation != .convT {
                 fields.problem("output_padding", "'output_padding' applies to op: convT only")
             } else if min(outputPadding.0, outputPadding.1) < 0
                         || outputPadding.0 >= max(block.stride.0, block.dilation.0)
                         || outputPadding.1 >= max(block.stride.1, block.dilation.1) {
                 fields.problem("output_padding", "output_padding must be smaller than the stride or the dilation")
+            }
+        }
+        for (key, matrix) in [("input", block.input), ("kernel", block.kernel)] where fields.has(key) {
+            if max(matrix.count, matrix.first?.count ?? 0) > maximumSide {
+                fields.problem(key, "'\(key)' is \(matrix.count)x\(matrix.first?.count ?? 0); an explorer shows at most "
+                               + "\(maximumSide)x\(maximumSide)")
             }
         }
         if fields.problems.count > before { return nil }
@@ -98,6 +121,12 @@ extension ExploreBlock {
                 return nil
             }
             block.upstream = upstream
+        }
+        let size = block.outputSize
+        if max(size.0, size.1) > maximumOutputSide {
+            fields.problems.append(LessonProblem(line: fields.fenceLine, message: "the output would be \(size.0)x\(size.1); "
+                + "an explorer steps through outputs of at most \(maximumOutputSide)x\(maximumOutputSide)"))
+            return nil
         }
         return block
     }

@@ -49,9 +49,25 @@ struct LayerSpec: Equatable {
         return .success(LayerSpec(name: name, arguments: arguments))
     }
 
+    /// The largest channel or feature count a model block may use, and the largest kernel,
+    /// stride, padding or dilation: beyond these no lesson network exists, and products of
+    /// sizes like 2^32 would overflow.
+    static let maximumWidth = 65_536
+    static let maximumWindow = 1_024
+
     /// The output shape and parameter count when applied to `shape` ([C, H, W] or [features]).
     func apply(to shape: [Int]) -> Result<([Int], Int), LayerMessage> {
         func argument(_ key: String, _ fallback: Int) -> Int { arguments[key] ?? fallback }
+        for key in ["in_channels", "out_channels", "in_features", "out_features"] {
+            if let value = arguments[key], value > Self.maximumWidth {
+                return .failure("\(key) \(value) is more than a lesson model takes (at most \(Self.maximumWidth))")
+            }
+        }
+        for key in ["kernel_size", "stride", "padding", "dilation", "output_padding"] {
+            if let value = arguments[key], value > Self.maximumWindow {
+                return .failure("\(key) \(value) is more than a lesson model takes (at most \(Self.maximumWindow))")
+            }
+        }
         switch name {
         case "ReLU", "Sigmoid", "Tanh":
             return .success((shape, 0))
@@ -80,6 +96,9 @@ struct LayerSpec: Equatable {
             }
             let height = size(shape[1]), width = size(shape[2])
             guard height >= 1, width >= 1 else { return .failure("the output would be empty (\(height)×\(width))") }
+            guard height <= ModelBlock.maximumSide, width <= ModelBlock.maximumSide else {
+                return .failure("the output would be \(height)×\(width), more than a lesson model takes (sides of at most \(ModelBlock.maximumSide))")
+            }
             if name == "MaxPool2d" { return .success(([shape[0], height, width], 0)) }
             let inChannels = argument("in_channels", 0), outChannels = argument("out_channels", 0)
             guard shape[0] == inChannels else {

@@ -52,7 +52,7 @@ public struct HomeScreen {
             lessons = found.entries.map { entry in
                 let lesson = Lesson.load(path: entry.path)
                 return LessonRow(entry: entry, lesson: lesson,
-                                 progress: store?.load(entry.name).progress.summary(for: lesson) ?? "")
+                                 progress: store?.load(entry.progressName).progress.summary(for: lesson) ?? "")
             }
             if lessons.isEmpty { message = "no lessons in \(found.directory)" }
         case .failure(let error):
@@ -88,6 +88,6 @@ public struct HomeScreen {
     mutating func refreshProgress(_ index: Int) {
         guard lessons.indices.contains(index) else { return }
         let row = lessons[index]
-        lessons[index].progress = store?.load(row.entry.name).progress.summary(for: row.lesson) ?? ""
+        lessons[index].progress = store?.load(row.entry.progressName).progress.summary(for: row.lesson) ?? ""
     }
 }

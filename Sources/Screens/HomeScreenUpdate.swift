@@ -21,7 +21,7 @@ extension HomeScreen {
             _ = player.update(event)
             if player.isClosed {
                 child = nil
-                if let index = lessons.firstIndex(where: { $0.entry.name == player.name }) {
+                if let index = lessons.firstIndex(where: { $0.entry.progressName == player.name }) {
                     refreshProgress(index)
                     // A finished lesson hands the selection to the next one.
                     if lessons[index].progress == "done" && index + 1 < lessons.count { selection = index + 1 }
@@ -75,8 +75,8 @@ extension HomeScreen {
         switch item {
         case .lesson(let index):
             let row = lessons[index]
-            child = .lesson(LessonPlayer(lesson: row.lesson, name: row.entry.name, store: store, screenSize: screenSize,
-                                         asciiNotation: asciiNotation))
+            child = .lesson(LessonPlayer(lesson: row.lesson, name: row.entry.progressName, store: store, screenSize: screenSize,
+                                         asciiNotation: asciiNotation, path: row.entry.path))
         case .explore:
             // The course's worked example; `cnnlab explore` takes other settings.
             let setup = LessonExplorePane.setup(for: ExploreBlock(operation: .conv))

@@ -29,6 +29,7 @@ extension LessonPlayer {
             clampScroll()
             return .none
         case .tick:
+            reloadIfChanged()
             for (key, var explorer) in explorers where key.step == stepIndex && explorer.isPlaying {
                 _ = explorer.handle(.tick)
                 explorers[key] = explorer
@@ -99,13 +100,15 @@ extension LessonPlayer {
             }
             return
         case .train(let block):
+            let data = dataChoices[key] ?? LessonDataChoice.choose(block.dataSpec)
             if pressed == .character("i") && block.model == .autoencoder {
-                guard let path = checkpointPath(for: .autoencoder) else {
+                guard let path = checkpointPath(for: block) else {
                     message = "interpolation needs saved weights, and this lesson has no state folder"
                     messageIsError = true
                     return
                 }
-                switch LessonInterpolation.open(checkpoint: path) {
+                // The weights this block trained, on the data it trained on.
+                switch LessonInterpolation.open(checkpoint: path, data: data) {
                 case .success(let view): interpolation = view
                 case .failure(let error):
                     message = error.message
@@ -114,7 +117,7 @@ extension LessonPlayer {
                 return
             }
             if pressed == .enter {
-                switch LessonDashboard.start(block, savePath: checkpointPath(for: block.model)) {
+                switch LessonDashboard.start(block, data: data, savePath: checkpointPath(for: block)) {
                 case .success(let opened):
                     dashboard = opened
                 case .failure(let error):
@@ -162,6 +165,8 @@ extension LessonPlayer {
         case .escape, .character("q"):
             save()
             isClosed = true
+        case .character("r"):
+            reload()
         case .character("?"):
             showHelp = true
         case .character("h"):
@@ -281,8 +286,8 @@ extension LessonPlayer {
     /// Stores the record, lets a predict explorer play its step, saves, keeps the quiz in view.
     mutating func finish(_ quiz: Quiz, record: LessonProgress.QuizRecord) {
         progress.quizzes[quiz.key] = record
+        if record.solved { applyPredictStops() }
         if record.solved && quiz.predictStep != nil {
-            applyPredictStops()
             if let explorePane = paneBlocks.firstIndex(where: { if case .explore = $0 { return true } else { return false } }) {
                 paneIndex = explorePane
                 message = "the explorer plays step \(quiz.predictStep!): see the value it computes"

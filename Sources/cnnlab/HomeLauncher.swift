@@ -15,10 +15,11 @@ enum HomeLauncher {
         if case .interrupted = outcome { throw ExitCode(130) }
     }
 
-    static func openLesson(_ entry: LessonLibrary.Entry, ascii: Bool, noColor: Bool) throws {
-        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: .standard(),
+    static func openLesson(_ entry: LessonLibrary.Entry, ascii: Bool, noColor: Bool, watch: Bool = false) throws {
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.progressName, store: .standard(),
                                   screenSize: terminalSize() ?? (80, 24),
-                                  asciiNotation: !TerminalCapabilities.detect(noColor: noColor, ascii: ascii).unicode)
+                                  asciiNotation: !TerminalCapabilities.detect(noColor: noColor, ascii: ascii).unicode,
+                                  path: entry.path, watch: watch)
         let outcome = try run(&player, ascii: ascii, noColor: noColor)
         player.stopBackgroundWork()
         if case .interrupted = outcome { throw ExitCode(130) }
@@ -26,7 +27,7 @@ enum HomeLauncher {
 
     /// Every step's first frame as plain text, for authors and documents.
     static func printLesson(_ entry: LessonLibrary.Entry, width: Int, height: Int, ascii: Bool) {
-        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.progressName, store: nil,
                                   screenSize: (width, height), asciiNotation: ascii)
         let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
         for index in 0..<max(1, player.stepCount) {

@@ -206,7 +206,7 @@ struct BlockFields {
         let rows: [[Double]]
         switch node {
         case .scalar(let scalar):
-            guard let parsed = Matrix.parse(scalar.string),
+            guard let parsed = MatrixText.parse(scalar.string),
                   parsed.allSatisfy({ $0.allSatisfy { $0.isFinite && abs($0) <= Self.largestValue } }) else {
                 problem(key, "'\(key)' is not a matrix of numbers from -1e6 to 1e6: write rows like \"1 2; 3 4\" or [[1, 2], [3, 4]]")
                 return nil

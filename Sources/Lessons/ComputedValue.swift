@@ -1,3 +1,4 @@
+import Formatting
 /// What a quiz's `computed:` says its answer is: a number cnnlab computes from the nearest
 /// explore or model block above the quiz in the same step. `--check` compares the author's
 /// answer with it, and the player hides that number in the pane until the quiz is answered.

@@ -1,3 +1,4 @@
+import Formatting
 /// Warnings for Markdown the player shows as written rather than as the author expects:
 /// images, TeX, and tables too wide for the text column. They do not fail `--check`.
 enum MarkdownWarnings {
@@ -108,7 +109,7 @@ enum AnswerLeakWarnings {
     }
 
     static func leak(_ quiz: Quiz, value: Double, line: Int) -> LessonProblem {
-        LessonProblem(line: line, message: "warning: this line states \(Matrix.format(value)), the answer of the quiz at "
+        LessonProblem(line: line, message: "warning: this line states \(NumberText.plain(value)), the answer of the quiz at "
             + "line \(quiz.line), before the student answers it: move it into the quiz's explanation")
     }
 

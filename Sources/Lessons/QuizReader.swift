@@ -1,3 +1,5 @@
+import Formatting
+
 extension Quiz {
     static let keys = ["question", "answer", "tolerance", "choices", "hints", "explanation", "predict", "computed", "id"]
 
@@ -98,8 +100,8 @@ extension Quiz {
             } else if case .numeric(let value, let tolerance) = answer,
                       let expected = explore.predictedValue(atStep: predict),
                       abs(expected - value) > tolerance + 1e-9 {
-                fields.problem("answer", "the answer \(Matrix.format(value)) is not the explorer's output at step "
-                               + "\(predict) (\(Matrix.format(expected)))")
+                fields.problem("answer", "the answer \(NumberText.plain(value)) is not the explorer's output at step "
+                               + "\(predict) (\(NumberText.plain(expected)))")
             }
         }
     }
@@ -130,7 +132,7 @@ extension Quiz {
             fields.problem("computed", problem.text)
         case .success(let expected):
             if case .numeric(let value, let tolerance) = answer, abs(expected - value) > tolerance + 1e-9 * max(1, abs(expected)) {
-                fields.problem("answer", "the answer \(Matrix.format(value)) is not \(computed.phrase) (\(Matrix.format(expected)))")
+                fields.problem("answer", "the answer \(NumberText.plain(value)) is not \(computed.phrase) (\(NumberText.plain(expected)))")
             }
         }
         return computed

@@ -1,3 +1,4 @@
+import Formatting
 import Datasets
 import Foundation
 
@@ -43,7 +44,7 @@ public struct TrainBlock: Equatable, Sendable {
     /// The headless command that runs the same training.
     public var command: String {
         "cnnlab train --model \(model.rawValue) --data \(dataSpec.description) --epochs \(epochs) --batch-size \(batchSize) "
-            + "--lr \(Matrix.format(learningRate)) --seed \(seed)"
+            + "--lr \(NumberText.plain(learningRate)) --seed \(seed)"
     }
 
     static let keys = ["model", "data", "epochs", "batch_size", "optimizer", "lr", "momentum", "seed", "id"]

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Lessons
 import Terminal
@@ -33,8 +34,8 @@ enum LessonPaneView {
         ]
         recipe += data?.lines ?? ["data: \(block.data)"]
         recipe += [
-            "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(Matrix.format(block.learningRate))"
-                + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(Matrix.format(block.momentum))" : ""),
+            "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(NumberText.plain(block.learningRate))"
+                + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(NumberText.plain(block.momentum))" : ""),
             "batch size: \(block.batchSize), epochs: \(block.epochs), seed: \(block.seed)",
             "",
             focused ? "Press Enter to open the training dashboard." : "Tab here, then Enter opens the training dashboard.",

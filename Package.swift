@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Kernels"]),
         .target(name: "Stepper", dependencies: ["Kernels"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Lessons", dependencies: ["NeuralNet", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses"]),
         .target(name: "Screens", dependencies: ["Terminal", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
         .executableTarget(name: "cnnlab", dependencies: [
@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
         .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "NeuralNet"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath

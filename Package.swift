@@ -26,14 +26,15 @@ let package = Package(
         // AVX-512 convolution loops, chosen at run time; optimised in debug builds too, so the
         // tests that run them on full-size layers stay quick.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Formatting"),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Kernels"]),
-        .target(name: "Stepper", dependencies: ["Kernels"]),
+        .target(name: "Stepper", dependencies: ["Kernels", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: ["NeuralNet", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Terminal", dependencies: ["CNCurses"]),
-        .target(name: "Screens", dependencies: ["Terminal", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
+        .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
+        .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
         .executableTarget(name: "cnnlab", dependencies: [
             "Screens", "Kernels", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -44,9 +45,9 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
         .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "NeuralNet"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"],
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "NeuralNet", "Formatting"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
         .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
     ]

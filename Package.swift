@@ -27,15 +27,16 @@ let package = Package(
         // AVX-512 convolution loops, chosen at run time; optimised in debug builds too, so the
         // tests that run them on full-size layers stay quick.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Formatting"),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Kernels"]),
-        .target(name: "Stepper", dependencies: ["Kernels"]),
+        .target(name: "Stepper", dependencies: ["Kernels", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(name: "Lessons", dependencies: ["Kernels", "Formatting", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
         .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb"]),
-        .target(name: "Screens", dependencies: ["Terminal", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
+        .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
         .executableTarget(name: "cnnlab", dependencies: [
             "Screens", "Kernels", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal", "Inspection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -46,9 +47,9 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
         .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"],
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "Formatting"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "NeuralNet", "Training", "Datasets"],
                     resources: [.copy("Fixtures")]),

@@ -1,3 +1,4 @@
+import Formatting
 import Inspection
 import Kernels
 import Terminal
@@ -146,11 +147,11 @@ extension InspectorScreen {
     /// A number in at most `width` characters, with as many decimals as fit (up to 3).
     func fit(_ value: Float, width: Int) -> String {
         for decimals in stride(from: 3, through: 0, by: -1) {
-            let text = ValueFormat.compact(value, maxDecimals: decimals)
+            let text = NumberText.compact(value, maxDecimals: decimals)
             if text.count <= width { return text }
         }
         return String(format: "%.0e", Double(value))
     }
 
-    func num(_ value: Float, _ decimals: Int) -> String { ValueFormat.compact(value, maxDecimals: decimals) }
+    func num(_ value: Float, _ decimals: Int) -> String { NumberText.compact(value, maxDecimals: decimals) }
 }

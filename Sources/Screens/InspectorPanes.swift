@@ -1,3 +1,4 @@
+import Formatting
 import Inspection
 import Terminal
 
@@ -59,7 +60,7 @@ extension InspectorScreen {
             let mark = index == predicted ? "<" : (index == image.label ? "t" : " ")
             let role: Role = index == predicted ? ((image.label ?? index) == index ? .success : .error) : (index == image.label ? .accent : .normal)
             let text = className(index).truncated(to: nameWidth).rightPadded(to: nameWidth) + " " + bar + " "
-                + ValueFormat.percent(Double(p), decimals: 1).leftPadded(to: 6) + " " + mark
+                + NumberText.percent(Double(p), decimals: 1).leftPadded(to: 6) + " " + mark
             buffer.write(text, x: area.x, y: area.y + 1 + index, role: role, context: context)
         }
     }
@@ -242,7 +243,7 @@ extension InspectorScreen {
         let cell = InspectorPictures.cellSize(width: shape[2], height: shape[1], zoom: zoom)
         let partner = try? setup.testImage(interpolationPartner)
         let pictures: [(String, [Float]?)] = [("a: \(testIndex ?? 0)", image.values)]
-            + zip(Self.interpolationSteps, interpolationPictures).map { ("t=\(ValueFormat.compact($0.0))", $0.1) }
+            + zip(Self.interpolationSteps, interpolationPictures).map { ("t=\(NumberText.compact($0.0))", $0.1) }
             + [("b: \(interpolationPartner)", partner?.values)]
         for (slot, (label, values)) in pictures.enumerated() {
             let x = area.x + slot * (cell.width + 1)

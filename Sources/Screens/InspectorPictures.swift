@@ -1,3 +1,4 @@
+import Formatting
 import Terminal
 
 /// Pictures of signed values for the inspector: channel maps, bars and heat maps, told apart by
@@ -120,6 +121,6 @@ enum InspectorPictures {
     }
 
     static func number(_ value: Float, decimals: Int = 2) -> String {
-        ValueFormat.compact(value, maxDecimals: decimals)
+        NumberText.compact(value, maxDecimals: decimals)
     }
 }

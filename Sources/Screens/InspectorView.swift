@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Inspection
 import Terminal
@@ -53,7 +54,7 @@ extension InspectorScreen {
         if let predicted = run.predicted, let probabilities = run.probabilities {
             let right = image.label.map { $0 == predicted } ?? true
             spans.append(("  predicted: ", .normal))
-            spans.append(("\(className(predicted)) \(ValueFormat.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
+            spans.append(("\(className(predicted)) \(NumberText.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
             if image.label != nil { spans.append((right ? " (right)" : " (wrong)", right ? .success : .error)) }
         }
         write(spans, into: &buffer, x: 0, y: 0, width: width, context: context)
@@ -126,7 +127,7 @@ extension InspectorScreen {
         if let note = image.note { lines.append((note, .dim)) }
         if let predicted = run.predicted, let probabilities = run.probabilities {
             let right = image.label.map { $0 == predicted } ?? true
-            lines.append(("predicted: \(className(predicted)) \(ValueFormat.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
+            lines.append(("predicted: \(className(predicted)) \(NumberText.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
         } else if isReconstruction, let last = run.layers.last {
             let error = zip(last.values, run.input).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
             lines.append(("squared error: \(InspectorPictures.number(error, decimals: 2))", .normal))

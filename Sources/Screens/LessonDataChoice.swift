@@ -6,16 +6,16 @@ import Lessons
 ///
 /// A block that asks for CIFAR-10 on a machine without it trains on the synthetic shapes,
 /// but never silently: the pane says so and how to get CIFAR-10.
-struct LessonDataChoice: Equatable, Sendable {
+public struct LessonDataChoice: Equatable, Sendable {
     /// What the block asked for.
-    var requested: DatasetSpec
+    public var requested: DatasetSpec
     /// What training will load.
-    var used: DatasetSpec
+    public var used: DatasetSpec
     /// Lines for the pane: what will be used, and what to do when it is not what was asked.
-    var lines: [String]
+    public var lines: [String]
 
     /// Looks on disk for what `spec` names.
-    static func choose(_ spec: DatasetSpec, catalog: DatasetCatalog = DatasetCatalog()) -> LessonDataChoice {
+    public static func choose(_ spec: DatasetSpec, catalog: DatasetCatalog = DatasetCatalog()) -> LessonDataChoice {
         switch spec {
         case .cifar10(nil):
             if let folder = catalog.locateCIFAR10() {
@@ -51,5 +51,5 @@ struct LessonDataChoice: Equatable, Sendable {
     }
 
     /// Whether training will use other data than the block asked for.
-    var isSubstitute: Bool { requested != used && !(requested == .automatic) }
+    public var isSubstitute: Bool { requested != used && !(requested == .automatic) }
 }

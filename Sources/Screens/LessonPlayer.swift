@@ -62,6 +62,9 @@ public struct LessonPlayer {
     /// The training dashboard opened from a train block; it has every key while open.
     var dashboard: LessonDashboard?
 
+    /// Effects asked for since the last `update` returned (a progress save, a training start).
+    var pendingEffects: [Effect] = []
+
     /// The latent interpolation view (lesson 8), opened from an autoencoder's train block.
     var interpolation: LessonInterpolation?
 
@@ -108,6 +111,12 @@ public struct LessonPlayer {
             message = "welcome back: resuming at step \(stepIndex + 1) of \(lesson.steps.count)"
         }
         enterStep(stepIndex)
+        // Opening a lesson is already a side effect's work: the first step's data is looked up now.
+        pendingEffects = pendingEffects.filter { effect in
+            guard case .findData(let step, let pane, let spec) = effect else { return true }
+            dataChoices[PaneKey(step: step, pane: pane)] = LessonDataChoice.choose(spec)
+            return false
+        }
     }
 
     public var step: Step? { lesson.steps.indices.contains(stepIndex) ? lesson.steps[stepIndex] : nil }
@@ -141,7 +150,10 @@ public struct LessonPlayer {
             case .explore(let block):
                 if explorers[key] == nil { explorers[key] = LessonExplorePane(block: block, asciiNotation: asciiNotation) }
             case .train(let block):
-                if dataChoices[key] == nil { dataChoices[key] = LessonDataChoice.choose(block.dataSpec) }
+                // A look on disk: an effect, run by the loop; the pane says "looking" until then.
+                if dataChoices[key] == nil {
+                    pendingEffects.append(.findData(step: index, pane: pane, block.dataSpec))
+                }
             case .text, .preformatted, .quiz, .model, .pytorch, .broken:
                 break
             }
@@ -193,15 +205,11 @@ public struct LessonPlayer {
             .compactMap(\.computed))
     }
 
-    /// Writes the progress; a failure becomes a status message, never a crash.
+    /// Asks for the progress to be written (an effect `update` returns); a failure comes back
+    /// as a status message, never a crash.
     mutating func save() {
         guard let store else { return }
-        do {
-            try store.save(progress, for: name)
-        } catch {
-            message = "progress not saved: \(error)"
-            messageIsError = true
-        }
+        pendingEffects.append(.saveProgress(progress, lesson: name, store: store))
     }
 }
 
@@ -226,15 +234,11 @@ extension LessonPlayer {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 
-    /// Reads the lesson file again (after `r`, or a save seen by `--watch`), keeping the
-    /// step, the scroll and the student's progress; says what changed on the status line.
-    mutating func reload() {
-        guard let path else {
-            message = "this lesson has no file to reload"
-            return
-        }
-        lesson = Lesson.load(path: path)
-        loadedModification = Self.modification(path)
+    /// Takes a lesson read again from its file (after `r`, or a save seen by `--watch`),
+    /// keeping the step, the scroll and the student's progress; says what changed.
+    mutating func reload(_ fresh: Lesson, modification: Date?) {
+        lesson = fresh
+        loadedModification = modification
         explorers = [:]
         dataChoices = [:]
         feedback = [:]
@@ -244,15 +248,8 @@ extension LessonPlayer {
         scroll = keepScroll
         clampScroll()
         let problems = lesson.problems.count
-        message = "reloaded \((path as NSString).lastPathComponent)" + (problems == 0 ? ""
+        message = "reloaded \(((path ?? "") as NSString).lastPathComponent)" + (problems == 0 ? ""
             : ": \(problems) problem\(problems == 1 ? "" : "s") (shown on their steps)")
         messageIsError = problems > 0
-    }
-
-    /// With `--watch`: reloads when the file's modification time has changed.
-    mutating func reloadIfChanged() {
-        guard watching, let path else { return }
-        let now = Self.modification(path)
-        if now != loadedModification && now != nil { reload() }
     }
 }

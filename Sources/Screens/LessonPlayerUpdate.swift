@@ -3,8 +3,16 @@ import Lessons
 import Terminal
 
 extension LessonPlayer {
-    /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
-    public mutating func update(_ event: Event) -> ProgramCommand {
+    /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson, and the
+    /// effects (saving progress, starting training) for the run loop. Pure.
+    public mutating func update(_ event: Event) -> ProgramCommand<Effect> {
+        let command = react(to: event)
+        let pending = pendingEffects
+        pendingEffects = []
+        return pending.isEmpty ? command : .batch(pending.map { .perform($0) } + [command])
+    }
+
+    mutating func react(to event: Event) -> ProgramCommand<Effect> {
         if var view = interpolation {
             if case .resize(let width, let height) = event { screenSize = (width, height) }
             if case .key(let key) = event, !view.handle(key) {
@@ -16,13 +24,8 @@ extension LessonPlayer {
         }
         if var open = dashboard {
             if case .resize(let width, let height) = event { screenSize = (width, height) }
-            if open.update(event) {
-                dashboard = open
-            } else {
-                dashboard = nil
-                message = "training stopped: back to the lesson"
-            }
-            return .none
+            let command = open.update(event)
+            return closeIfDone(open, command)
         }
         switch event {
         case .resize(let width, let height):
@@ -30,7 +33,7 @@ extension LessonPlayer {
             clampScroll()
             return .none
         case .tick:
-            reloadIfChanged()
+            if watching, let path { pendingEffects.append(.checkFile(path)) }
             for (key, var explorer) in explorers where key.step == stepIndex && explorer.isPlaying {
                 _ = explorer.handle(.tick)
                 explorers[key] = explorer
@@ -101,7 +104,10 @@ extension LessonPlayer {
             }
             return
         case .train(let block):
-            let data = dataChoices[key] ?? LessonDataChoice.choose(block.dataSpec)
+            guard let data = dataChoices[key] else {
+                message = "looking for the data of this block; try again in a moment"
+                return
+            }
             if pressed == .character("i") && block.model == .autoencoder {
                 guard let path = checkpointPath(for: block) else {
                     message = "interpolation needs saved weights, and this lesson has no state folder"
@@ -109,22 +115,11 @@ extension LessonPlayer {
                     return
                 }
                 // The weights this block trained, on the data it trained on.
-                switch LessonInterpolation.open(checkpoint: path, data: data) {
-                case .success(let view): interpolation = view
-                case .failure(let error):
-                    message = error.message
-                    messageIsError = true
-                }
+                pendingEffects.append(.openInterpolation(checkpoint: path, data: data))
                 return
             }
             if pressed == .enter {
-                switch LessonDashboard.start(block, data: data, savePath: checkpointPath(for: block)) {
-                case .success(let opened):
-                    dashboard = opened
-                case .failure(let error):
-                    message = error.message
-                    messageIsError = true
-                }
+                pendingEffects.append(.startTraining(block, data: data, savePath: checkpointPath(for: block)))
                 return
             }
         default:
@@ -167,7 +162,11 @@ extension LessonPlayer {
             save()
             isClosed = true
         case .character("r"):
-            reload()
+            if let path {
+                pendingEffects.append(.reload(path))
+            } else {
+                message = "this lesson has no file to reload"
+            }
         case .character("?"):
             showHelp = true
         case .character("h"):

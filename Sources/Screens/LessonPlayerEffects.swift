@@ -1,0 +1,121 @@
+import Datasets
+import Foundation
+import Lessons
+import Terminal
+
+/// The lesson player's side effects as values: `update` returns them, the run loop (or the
+/// home screen hosting the player) performs them, and their results come back to `receive`.
+extension LessonPlayer {
+    /// Work the player asks for.
+    public enum Effect {
+        /// Write the lesson's progress (atomically) into `store`.
+        case saveProgress(LessonProgress, lesson: String, store: ProgressStore)
+        /// Load the data and start a training thread under the dashboard.
+        case startTraining(TrainBlock, data: LessonDataChoice, savePath: String?)
+        /// Stop the dashboard's training and wait for its thread (saving the weights).
+        case stopTraining(LessonDashboard)
+        /// Load the trained autoencoder and the test images for the interpolation view.
+        case openInterpolation(checkpoint: String, data: LessonDataChoice)
+        /// Find on disk the data a train block names (step, pane index, what it asks for).
+        case findData(step: Int, pane: Int, DatasetSpec)
+        /// Read the lesson file again (`r`).
+        case reload(String)
+        /// Read the lesson file's modification time (`--watch`, each tick).
+        case checkFile(String)
+        /// An effect of the open dashboard.
+        case dashboard(DashboardProgram.Effect)
+    }
+
+    /// What the effects' results come back as.
+    public enum Message {
+        /// Saving the progress failed: why.
+        case progressNotSaved(String)
+        case trainingStarted(Result<LessonDashboard, LessonDashboardError>)
+        case trainingStopped
+        case interpolationOpened(Result<LessonInterpolation, LessonDashboardError>)
+        case dataFound(step: Int, pane: Int, LessonDataChoice)
+        case reloaded(Lesson, modification: Date?)
+        case fileChecked(modification: Date?)
+        case dashboard(DashboardProgram.Message)
+    }
+
+    /// Runs an effect (the run loop or the host calls this, never `update`).
+    public func perform(_ effect: Effect) -> Message? {
+        Self.perform(effect, dashboard: dashboard)
+    }
+
+    /// Runs an effect with the dashboard it may need; the home screen calls this for a lesson
+    /// that has already closed (its last progress save).
+    static func perform(_ effect: Effect, dashboard: LessonDashboard?) -> Message? {
+        switch effect {
+        case .saveProgress(let progress, let lesson, let store):
+            do {
+                try store.save(progress, for: lesson)
+                return nil
+            } catch {
+                return .progressNotSaved("progress not saved: \(error)")
+            }
+        case .startTraining(let block, let data, let savePath):
+            return .trainingStarted(LessonDashboard.start(block, data: data, savePath: savePath))
+        case .stopTraining(let stopping):
+            stopping.stop()
+            return .trainingStopped
+        case .openInterpolation(let path, let data):
+            return .interpolationOpened(LessonInterpolation.open(checkpoint: path, data: data))
+        case .findData(let step, let pane, let request):
+            return .dataFound(step: step, pane: pane, LessonDataChoice.choose(request))
+        case .reload(let path):
+            return .reloaded(Lesson.load(path: path), modification: LessonPlayer.modification(path))
+        case .checkFile(let path):
+            return .fileChecked(modification: LessonPlayer.modification(path))
+        case .dashboard(let inner):
+            return dashboard?.perform(inner).map { .dashboard($0) }
+        }
+    }
+
+    /// Takes an effect's result. Pure, like `update`.
+    public mutating func receive(_ result: Message) -> ProgramCommand<Effect> {
+        switch result {
+        case .progressNotSaved(let why):
+            message = why
+            messageIsError = true
+        case .trainingStarted(.success(let opened)):
+            dashboard = opened
+        case .trainingStarted(.failure(let error)), .interpolationOpened(.failure(let error)):
+            message = error.message
+            messageIsError = true
+        case .trainingStopped:
+            message = "training stopped: back to the lesson"
+        case .interpolationOpened(.success(let view)):
+            interpolation = view
+        case .dataFound(let step, let pane, let choice):
+            dataChoices[PaneKey(step: step, pane: pane)] = choice
+        case .reloaded(let lesson, let modification):
+            reload(lesson, modification: modification)
+        case .fileChecked(let modification):
+            if watching, modification != nil, modification != loadedModification, let path {
+                loadedModification = modification
+                return .perform(.reload(path))
+            }
+        case .dashboard(let inner):
+            guard var open = dashboard else { return .none }
+            let command = open.receive(inner)
+            return closeIfDone(open, command)
+        }
+        return .none
+    }
+
+    /// The dashboard's command with its effects wrapped; once the student leaves it, training
+    /// is stopped (an effect) and the lesson shows again.
+    mutating func closeIfDone(_ open: LessonDashboard, _ command: ProgramCommand<DashboardProgram.Effect>)
+        -> ProgramCommand<Effect> {
+        let wrapped = command.map(keepQuit: false) { Effect.dashboard($0) }
+        guard command.quits else {
+            dashboard = open
+            return wrapped
+        }
+        dashboard = nil
+        return .batch([wrapped, .perform(.stopTraining(open))])
+    }
+}
+

@@ -9,7 +9,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 required=(pkg-config libncurses-dev libopenblas-dev)
-optional=(dataset-fashion-mnist)   # real Fashion-MNIST for the training screens; not needed to build
+optional=(dataset-fashion-mnist libc6-dev-arm64-cross)   # real Fashion-MNIST for the training screens; aarch64 C headers for scripts/check_arm64.sh; not needed to build
 
 missing=()
 for pkg in "${required[@]}"; do

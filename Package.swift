@@ -26,27 +26,32 @@ let package = Package(
         // AVX-512 convolution loops, chosen at run time; optimised in debug builds too, so the
         // tests that run them on full-size layers stay quick.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Formatting"),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
+        // The JSON case format of `cnnlab eval` and the golden files, and its JSON parser (line and
+        // column errors, booleans kept apart from numbers); used by eval, the explorer and the tests.
+        .target(name: "OpCases", dependencies: ["Kernels"]),
         .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Kernels"]),
-        .target(name: "Stepper", dependencies: ["Kernels"]),
+        .target(name: "Stepper", dependencies: ["Kernels", "OpCases", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Terminal", dependencies: ["CNCurses"]),
-        .target(name: "Screens", dependencies: ["Terminal", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
+        .target(name: "Lessons", dependencies: ["Kernels", "Formatting", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
+        .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
         .executableTarget(name: "cnnlab", dependencies: [
-            "Screens", "Kernels", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal",
+            "Screens", "Kernels", "OpCases", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "OpCases"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OpCasesTests", dependencies: ["OpCases", "Kernels"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
-        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
-        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"],
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "Formatting"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
         .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
     ]

@@ -1,3 +1,5 @@
+import Kernels
+
 /// One layer written as its PyTorch constructor ("Conv2d(3, 8, 5)", "MaxPool2d(2, 2)",
 /// "Linear(400, 256)", "ReLU()"), with PyTorch's positional order and keyword names.
 struct LayerSpec: Equatable {
@@ -74,7 +76,7 @@ struct LayerSpec: Equatable {
             }
             let size: (Int) -> Int = { input in
                 name == "ConvTranspose2d"
-                    ? OutputSize.transposed(input: input, kernel: kernel, stride: stride, padding: padding,
+                    ? OutputSize.transposedConvolution(input: input, kernel: kernel, stride: stride, padding: padding,
                                             dilation: dilation, outputPadding: argument("output_padding", 0))
                     : OutputSize.convolution(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
             }

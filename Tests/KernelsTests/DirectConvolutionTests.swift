@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import CKernels
 @testable import Kernels
+@testable import OpCases
 
 /// The direct convolutions (`CKernels`, AVX-512 and AVX2 forms) take several routes by shape:
 /// narrow (<= 8) and wide output channels, more than 32 channels, column strides 1, 2 and others,

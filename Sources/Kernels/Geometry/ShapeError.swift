@@ -17,7 +17,7 @@ public struct ShapeError: Error, Sendable, Equatable, CustomStringConvertible {
 public let maximumElementCount = 1 << 30
 
 /// The product of `factors`, or an error naming `field` when it would exceed `maximumElementCount`.
-func checkedElementCount(_ factors: [Int], field: String) throws(ShapeError) -> Int {
+public func checkedElementCount(_ factors: [Int], field: String) throws(ShapeError) -> Int {
     var product = 1
     for factor in factors {
         let (result, overflow) = product.multipliedReportingOverflow(by: factor)

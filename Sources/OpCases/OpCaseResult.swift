@@ -1,3 +1,5 @@
+import Kernels
+
 /// Which implementation evaluates a case.
 public enum KernelPath: Sendable, CaseIterable {
     /// The kernels training uses (`DirectConvolution.active`): the direct convolutions in their

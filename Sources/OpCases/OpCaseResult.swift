@@ -92,10 +92,10 @@ extension OpCase {
             case (.maxPool2d(let g), .none):
                 maxPool2dForwardReference(g, input: x, output: y)
                 maxPool2dBackwardReference(g, input: x, gradOutput: dy, gradInput: dx)
-            case (.avgPool2d(let g), .fast), (.avgPool2d(let g), .portable):
+            case (.avgPool2d(let g), .some):
                 avgPool2dForward(g, input: x, output: y)
                 avgPool2dBackward(g, gradOutput: dy, gradInput: dx)
-            case (.avgPool2d(let g), .reference):
+            case (.avgPool2d(let g), .none):
                 avgPool2dForwardReference(g, input: x, output: y)
                 avgPool2dBackwardReference(g, gradOutput: dy, gradInput: dx)
             case (.batchNorm2d(let settings), _):
@@ -103,16 +103,16 @@ extension OpCase {
                 statistics = evaluateBatchNorm(settings, path: path, input: x, weight: affine ? w : nil, bias: affine ? b.baseAddress! : nil,
                                                gradOutput: dy, output: y, gradInput: dx,
                                                gradWeight: affine ? dw : nil, gradBias: affine ? db.baseAddress! : nil)
-            case (.leakyReLU(_, let slope), .fast), (.leakyReLU(_, let slope), .portable):
+            case (.leakyReLU(_, let slope), .some):
                 leakyReLUForward(input: x, output: y, count: input.count, slope: slope)
                 leakyReLUBackward(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: slope)
-            case (.leakyReLU(_, let slope), .reference):
+            case (.leakyReLU(_, let slope), .none):
                 leakyReLUForwardReference(input: x, output: y, count: input.count, slope: slope)
                 leakyReLUBackwardReference(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: slope)
-            case (.tanh, .fast), (.tanh, .portable):
+            case (.tanh, .some):
                 tanhForward(input: x, output: y, count: input.count)
                 tanhBackward(output: y, gradOutput: dy, gradInput: dx, count: input.count)
-            case (.tanh, .reference):
+            case (.tanh, .none):
                 tanhForwardReference(input: x, output: y, count: input.count)
                 tanhBackwardReference(input: x, gradOutput: dy, gradInput: dx, count: input.count)
             }

@@ -22,6 +22,7 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CStb", pkgConfig: "stb", providers: [.apt(["libstb-dev"])]),
 
         // AVX-512 convolution loops, chosen at run time; optimised in debug builds too, so the
         // tests that run them on full-size layers stay quick.
@@ -37,9 +38,10 @@ let package = Package(
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
         .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
-        .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
+        .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb"]),
+        .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
         .executableTarget(name: "cnnlab", dependencies: [
-            "Screens", "Kernels", "OpCases", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal",
+            "Screens", "Kernels", "OpCases", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal", "Inspection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -53,6 +55,8 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "NeuralNet", "Training", "Datasets"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
     ]
 )

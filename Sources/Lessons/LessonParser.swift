@@ -1,8 +1,13 @@
 /// Turns a lesson file's text into a `Lesson`: `# ` title, `## ` steps, fenced blocks.
 /// Every problem is recorded with its line; parsing itself never fails.
 public enum LessonParser {
+    /// The kinds of fenced block a lesson may hold, by the fence's info string.
+    public enum BlockKind: String, CaseIterable, Sendable {
+        case explore, quiz, model, train, pytorch, text
+    }
+
     /// The info strings of fenced blocks the player understands.
-    public static let blockKinds = ["explore", "quiz", "model", "train", "pytorch", "text"]
+    public static let blockKinds = BlockKind.allCases.map(\.rawValue)
 
     /// Parses `source`. `directory` is the lesson file's folder: `data:` folders of train
     /// blocks are resolved against it (nil: against the current folder).
@@ -188,23 +193,32 @@ public enum LessonParser {
             }
             let stepIndex = steps.count - 1
             let item: StepItem
-            switch kind {
-            case "", "text":
+            // No info string is a plain text block; an unknown one is named in the problem.
+            guard let known = kind.isEmpty ? .text : LessonParser.BlockKind(rawValue: kind) else {
+                let guess = BlockFields.likelyMeant(kind, among: LessonParser.blockKinds).map { ": did you mean '\($0)'?" } ?? ""
+                problems.append(LessonProblem(line: line, message: "unknown block '\(kind)'\(guess) (expected "
+                                              + Self.kindList + ")"))
+                steps[stepIndex].items.append(.broken(kind: kind, line: line))
+                return
+            }
+            switch known {
+            case .text:
                 item = .preformatted(body, line: line)
-            case "pytorch":
+            case .pytorch:
                 item = .pytorch(CodeBlock(code: body, line: line))
-            case "explore", "quiz", "model", "train":
+            case .explore, .quiz, .model, .train:
                 var fields = BlockFields(kind: kind, body: body, fenceLine: line)
                 var parsed: StepItem?
                 if fields.problems.isEmpty {
-                    switch kind {
-                    case "explore": parsed = ExploreBlock.read(&fields).map(StepItem.explore)
-                    case "quiz":
+                    switch known {
+                    case .explore: parsed = ExploreBlock.read(&fields).map(StepItem.explore)
+                    case .quiz:
                         parsed = Quiz.read(&fields, context: quizContext(step: steps[stepIndex])).map(StepItem.quiz)
-                    case "model": parsed = ModelBlock.read(&fields).map(StepItem.model)
-                    default:
+                    case .model: parsed = ModelBlock.read(&fields).map(StepItem.model)
+                    case .train:
                         trainBlockCount += 1
                         parsed = TrainBlock.read(&fields, directory: directory, ordinal: trainBlockCount).map(StepItem.train)
+                    case .text, .pytorch: parsed = nil   // handled above
                     }
                 }
                 if fields.hasUncertainKeys { uncertainBlocks.insert(line) }
@@ -219,10 +233,6 @@ public enum LessonParser {
                     }
                 }
                 item = parsed ?? .broken(kind: kind, line: line)
-            default:
-                problems.append(LessonProblem(line: line, message: "unknown block '\(kind)' (expected "
-                                              + Self.kindList + ")"))
-                item = .broken(kind: kind, line: line)
             }
             steps[stepIndex].items.append(item)
         }

@@ -87,7 +87,13 @@ public struct Quiz: Equatable, Sendable {
     /// separated by commas or thin spaces ("3,216", "3 216") and a decimal comma ("0,5").
     public static func number(from text: String) -> Double? {
         var cleaned = text.trimmingSpaces.replacingAll("−", with: "-").replacingAll("–", with: "-")
-        cleaned = String(cleaned.filter { $0 != "\u{2009}" && $0 != "\u{202F}" && $0 != "_" && $0 != "'" })
+        cleaned = String(cleaned.filter { $0 != "_" && $0 != "'" }.map { $0 == "\u{2009}" || $0 == "\u{202F}" ? " " : $0 })
+        // "3 216": spaces between groups of three digits separate thousands.
+        if cleaned.contains(" ") {
+            let grouped = cleaned.replacingAll(" ", with: ",")
+            guard isGroupedThousands(grouped) else { return nil }
+            cleaned = grouped
+        }
         if isGroupedThousands(cleaned) {
             cleaned.removeAll { $0 == "," }
         } else {

@@ -122,8 +122,8 @@ extension LessonPlayer {
                 pendingEffects.append(.startTraining(block, data: data, savePath: checkpointPath(for: block)))
                 return
             }
-        default:
-            break
+        case .model, .pytorch, .text, .preformatted, .quiz, .broken:
+            break   // no keys of their own: the common keys below
         }
         switch pressed {
         case .escape, .character("q"):

@@ -104,7 +104,7 @@ extension LessonPlayer: TerminalProgram {
         case .model(let block): return block.rows.count + 6
         case .train(let block): return block.model == .autoencoder ? 17 : 14
         case .pytorch(let code): return LessonPaneView.codeHeight(code, width: width - 3) + 2
-        default: return 4
+        case .text, .preformatted, .quiz, .broken: return 4
         }
     }
 
@@ -177,8 +177,8 @@ extension LessonPlayer: TerminalProgram {
                                        data: dataChoices[PaneKey(step: stepIndex, pane: paneIndex)])
         case .pytorch(let code):
             LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
-        default:
-            break
+        case .text, .preformatted, .quiz, .broken:
+            break   // not shown in the pane
         }
     }
 

@@ -1,3 +1,5 @@
+import Kernels
+
 /// One layer written as its PyTorch constructor ("Conv2d(3, 8, 5)", "MaxPool2d(2, 2)",
 /// "Linear(400, 256)", "ReLU()"), with PyTorch's positional order and keyword names.
 struct LayerSpec: Equatable {
@@ -52,11 +54,31 @@ struct LayerSpec: Equatable {
     /// The output shape and parameter count when applied to `shape` ([C, H, W] or [features]).
     func apply(to shape: [Int]) -> Result<([Int], Int), LayerMessage> {
         func argument(_ key: String, _ fallback: Int) -> Int { arguments[key] ?? fallback }
+        // Every number within `SizeLimits` first, so no size or parameter count below can overflow.
+        for (key, value) in arguments.sorted(by: { $0.key < $1.key }) where value > SizeLimits.dimension.maximum {
+            return .failure("'\(key)' must be at most \(SizeLimits.dimension), got \(value)")
+        }
+        do { _ = try SizeLimits.product(shape, field: "input") } catch {
+            return .failure("the input \(ModelBlock.shapeText(shape)) is \(error.reason)")
+        }
+        let result = applyWithinLimits(to: shape, argument: argument)
+        if case .success(let (output, parameters)) = result {
+            do {
+                _ = try SizeLimits.product(output, field: "output")
+                try SizeLimits.check(parameters, field: "parameters", in: SizeLimits.elementCount)
+            } catch {
+                return .failure("the \(error.field) is \(error.reason)")
+            }
+        }
+        return result
+    }
+
+    private func applyWithinLimits(to shape: [Int], argument: @escaping (String, Int) -> Int) -> Result<([Int], Int), LayerMessage> {
         switch name {
         case "ReLU", "Sigmoid", "Tanh":
             return .success((shape, 0))
         case "Flatten":
-            return .success(([shape.reduce(1, *)], 0))
+            return .success(([shape.reduce(1, *)], 0))   // checked by `apply` before this
         case "Linear":
             let inFeatures = argument("in_features", 0), outFeatures = argument("out_features", 0)
             guard shape.count == 1 else {
@@ -86,8 +108,11 @@ struct LayerSpec: Equatable {
                 return .failure("expects \(inChannels) input channels but gets \(shape[0])")
             }
             let hasBias = argument("bias", 1) != 0
-            return .success(([outChannels, height, width],
-                             inChannels * outChannels * kernel * kernel + (hasBias ? outChannels : 0)))
+            // Each factor is at most 2^24 but their product may not fit: count it checked.
+            guard let weights = try? SizeLimits.product([inChannels, outChannels, kernel, kernel], field: "parameters") else {
+                return .failure("the parameters are too large: \(inChannels) x \(outChannels) x \(kernel) x \(kernel) exceeds \(SizeLimits.elementCount)")
+            }
+            return .success(([outChannels, height, width], weights + (hasBias ? outChannels : 0)))
         default:
             return .failure("unknown layer")
         }

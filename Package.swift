@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cnnlab", targets: ["cnnlab"]),
+        // Fuzzing: scripts/fuzz.sh builds this with libFuzzer; otherwise a seeded Swift mutator.
+        .executable(name: "cnnlab-fuzz", targets: ["cnnlab-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,9 +33,11 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Kernels"]),
         .target(name: "Stepper", dependencies: ["Kernels"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Lessons", dependencies: ["Kernels", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses"]),
         .target(name: "Screens", dependencies: ["Terminal", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
+        .target(name: "FuzzTargets", dependencies: ["Lessons", "Stepper", "Kernels", "Datasets", "Training"]),
+        .executableTarget(name: "cnnlab-fuzz", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "cnnlab", dependencies: [
             "Screens", "Kernels", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,5 +53,6 @@ let package = Package(
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
         .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
     ]
 )

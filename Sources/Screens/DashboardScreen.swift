@@ -21,7 +21,9 @@ public struct DashboardProgram: TerminalProgram {
     public mutating func update(_ event: Event) -> ProgramCommand {
         if event == .tick {
             model.snapshot = session.store.snapshot()
-            return leaveWhenOver && model.snapshot.state.isOver ? .quit : .none
+            // A failed final save stays on screen (the notice, in red) until the student
+            // presses q again: leaving at once would hide that the weights were not kept.
+            return leaveWhenOver && model.snapshot.state.isOver && model.snapshot.saveError == nil ? .quit : .none
         }
         guard let command = model.update(event) else { return .none }
         let controls = session.controls
@@ -81,7 +83,11 @@ public enum DashboardScreen {
         if let last = snapshot.epochs.last {
             lines.append(HeadlessFormat.epochLine(last, totalEpochs: snapshot.totalEpochs))
         }
-        if let path = snapshot.lastCheckpoint { lines.append("Saved \(path)") }
+        if let failure = snapshot.saveError {
+            lines.append(failure + (snapshot.lastCheckpoint.map { " (\($0) still holds the checkpoint saved before)" } ?? ""))
+        } else if let path = snapshot.lastCheckpoint {
+            lines.append("Saved \(path)")
+        }
         if snapshot.datasetIsSynthetic { lines.append("Trained on synthetic shapes; for CIFAR-10 run `cnnlab data get cifar10`.") }
         return lines.joined(separator: "\n")
     }

@@ -64,7 +64,7 @@ public enum DashboardView {
         var lines: [(String, Role)] = []
         if snapshot.datasetIsSynthetic { lines.append((DatasetSplit.syntheticNotice, .accent)) }
         if let notice = snapshot.notice {
-            let bad = notice.contains("NaN") || notice.contains("infinite") || notice.hasPrefix("Could not")
+            let bad = notice.contains("NaN") || notice.contains("infinite") || notice == snapshot.saveError
             lines.append((notice, bad ? .error : .normal))
         }
         return lines
@@ -76,6 +76,9 @@ public enum DashboardView {
                               + ", any other key: carry on", role: .error)
         }
         if model.snapshot.state.isOver {
+            if model.snapshot.saveError != nil {
+                return StatusLine(left: "the weights were NOT saved (see above)  q quit", right: "training is over", role: .error)
+            }
             return StatusLine(left: "q quit  Tab panels  s save", right: "training is over")
         }
         let pause = model.snapshot.state == .paused ? "p resume" : "p pause"

@@ -140,6 +140,9 @@ public struct MetricsSnapshot: Equatable, Sendable {
     public var filters: [PixelImage] = []
     /// The last checkpoint written, if any.
     public var lastCheckpoint: String?
+    /// Why the latest save failed ("Could not save PATH: reason"), nil once a save succeeds.
+    /// The file on disk, if any, still holds the previous checkpoint (saves are atomic).
+    public var saveError: String?
 
     public init(model: CourseModelKind, datasetName: String, datasetIsSynthetic: Bool, classNames: [String],
                 trainCount: Int, testCount: Int, totalEpochs: Int, stepsPerEpoch: Int,

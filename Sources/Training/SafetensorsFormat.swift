@@ -1,3 +1,4 @@
+import Kernels
 import Foundation
 
 /// The safetensors format (huggingface/safetensors), for float32 tensors:
@@ -144,7 +145,11 @@ public enum Safetensors {
             let (product, didOverflow) = partial.0.multipliedReportingOverflow(by: size)
             return (product, partial.1 || didOverflow)
         }
-        guard !overflow, elements * 4 == offsets[1] - offsets[0] else {
+        // elements * 4 could overflow too: sizes past SizeLimits.elementCount are refused by name.
+        guard !overflow, elements <= SizeLimits.elementCount.maximum else {
+            throw invalid("tensor '\(name)' has shape \(TensorSpec.format(shape)), more than \(SizeLimits.elementCount) values")
+        }
+        guard elements * 4 == offsets[1] - offsets[0] else {
             throw invalid("tensor '\(name)' has shape \(TensorSpec.format(shape)) but \(offsets[1] - offsets[0]) bytes of data (expected 4 per element)")
         }
         return (TensorSpec(name: name, shape: shape), offsets[0], offsets[1])

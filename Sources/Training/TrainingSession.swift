@@ -58,6 +58,9 @@ public final class TrainingSession: @unchecked Sendable {
         self.options = options
         self.data = data
         self.onEpoch = onEpoch
+        if let path = options.savePath, let problem = AtomicFile.problemWriting(to: path) {
+            throw TrainingError("--save \(path): \(problem)")
+        }
         network = try CourseNetwork(recipe: recipe)
         if let resume = options.resumePath { try network.loadCheckpoint(from: resume) }
         csv = try options.metricsPath.map { try MetricsCSVWriter(path: $0) }
@@ -284,9 +287,10 @@ public final class TrainingSession: @unchecked Sendable {
             }
             do {
                 try session.network.saveCheckpoint(to: path)
-                session.store.update { $0.notice = "\(reason) \(path)"; $0.lastCheckpoint = path }
+                session.store.update { $0.notice = "\(reason) \(path)"; $0.lastCheckpoint = path; $0.saveError = nil }
             } catch {
-                session.store.update { $0.notice = "Could not save \(path): \(error)" }
+                let message = "Could not save \(path): \(error)"
+                session.store.update { $0.notice = message; $0.saveError = message }
             }
         }
 

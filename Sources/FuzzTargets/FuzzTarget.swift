@@ -2,6 +2,7 @@ import Foundation
 @_spi(Fuzzing) import Datasets
 import Kernels
 import Lessons
+import OpCases
 import Stepper
 import Training
 
@@ -96,7 +97,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let value = lines[index]
             return value.isEmpty || value.hasPrefix("@") ? nil : value
         }
-        let operation: Stepper.Operation
+        let operation: ExploreOperation
         switch lines[0].first {
         case "p": operation = .pool
         case "t": operation = .convT

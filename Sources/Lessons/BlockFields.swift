@@ -154,7 +154,7 @@ struct BlockFields {
         let rows: [[Double]]
         switch node {
         case .scalar(let scalar):
-            guard let parsed = Matrix.parse(scalar.string) else {
+            guard let parsed = MatrixText.parse(scalar.string) else {
                 problem(key, "'\(key)' is not a matrix: write rows like \"1 2; 3 4\" or [[1, 2], [3, 4]]")
                 return nil
             }

@@ -1,3 +1,6 @@
+import Formatting
+import Kernels
+
 /// An ```explore block: one operation and its settings, in the vocabulary of `cnnlab explore`.
 public struct ExploreBlock: Equatable, Sendable {
     /// The operations an explore block can show.
@@ -68,9 +71,9 @@ public struct ExploreBlock: Equatable, Sendable {
                     OutputSize.convolution(input: inputSize.1, kernel: kernelSize.1, stride: stride.1,
                                            padding: padding.1, dilation: dilation.1))
         case .convT:
-            return (OutputSize.transposed(input: inputSize.0, kernel: kernelSize.0, stride: stride.0, padding: padding.0,
+            return (OutputSize.transposedConvolution(input: inputSize.0, kernel: kernelSize.0, stride: stride.0, padding: padding.0,
                                           dilation: dilation.0, outputPadding: outputPadding.0),
-                    OutputSize.transposed(input: inputSize.1, kernel: kernelSize.1, stride: stride.1, padding: padding.1,
+                    OutputSize.transposedConvolution(input: inputSize.1, kernel: kernelSize.1, stride: stride.1, padding: padding.1,
                                           dilation: dilation.1, outputPadding: outputPadding.1))
         }
     }
@@ -88,7 +91,7 @@ public struct ExploreBlock: Equatable, Sendable {
     public var command: String {
         func pairText(_ pair: (Int, Int)) -> String { pair.0 == pair.1 ? "\(pair.0)" : "\(pair.0),\(pair.1)" }
         func matrixText(_ rows: [[Double]]) -> String {
-            "\"" + rows.map { $0.map(Matrix.format).joined(separator: " ") }.joined(separator: "; ") + "\""
+            "\"" + rows.map { $0.map(NumberText.plain).joined(separator: " ") }.joined(separator: "; ") + "\""
         }
         var parts = ["cnnlab explore \(operation.rawValue)", "--input \(matrixText(input))"]
         if operation == .pool {
@@ -100,7 +103,7 @@ public struct ExploreBlock: Equatable, Sendable {
         if padding != (0, 0) { parts.append("--padding \(pairText(padding))") }
         if dilation != (1, 1) { parts.append("--dilation \(pairText(dilation))") }
         if outputPadding != (0, 0) { parts.append("--output-padding \(pairText(outputPadding))") }
-        if bias != 0 { parts.append("--bias \(Matrix.format(bias))") }
+        if bias != 0 { parts.append("--bias \(NumberText.plain(bias))") }
         return parts.joined(separator: " ")
     }
 

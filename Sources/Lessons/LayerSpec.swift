@@ -96,7 +96,7 @@ struct LayerSpec: Equatable {
             }
             let size: (Int) -> Int = { input in
                 name == "ConvTranspose2d"
-                    ? OutputSize.transposed(input: input, kernel: kernel, stride: stride, padding: padding,
+                    ? OutputSize.transposedConvolution(input: input, kernel: kernel, stride: stride, padding: padding,
                                             dilation: dilation, outputPadding: argument("output_padding", 0))
                     : OutputSize.convolution(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
             }

@@ -1,3 +1,5 @@
+import Formatting
+
 /// A ```quiz block: a question with a numeric or multiple-choice answer, hints, and an
 /// explanation shown once answered. With `predict: k` it is a "predict, then see" quiz: the
 /// step's explorer stops before its step k and the student predicts the value it computes.
@@ -49,7 +51,7 @@ public struct Quiz: Equatable, Sendable {
     /// The answer as the player reveals it.
     public var answerText: String {
         switch answer {
-        case .numeric(let value, _): return Matrix.format(value)
+        case .numeric(let value, _): return NumberText.plain(value)
         case .choice(let choices, let correct): return "\(Self.letter(correct))) \(choices[correct])"
         }
     }

@@ -1,3 +1,5 @@
+import Formatting
+
 extension Quiz {
     static let keys = ["question", "answer", "tolerance", "choices", "hints", "explanation", "predict"]
 
@@ -54,8 +56,8 @@ extension Quiz {
                 } else if case .numeric(let value, let tolerance) = answer,
                           let expected = explore.predictedValue(atStep: predict),
                           abs(expected - value) > tolerance + 1e-9 {
-                    fields.problem("answer", "the answer \(Matrix.format(value)) is not the explorer's output at step "
-                                   + "\(predict) (\(Matrix.format(expected)))")
+                    fields.problem("answer", "the answer \(NumberText.plain(value)) is not the explorer's output at step "
+                                   + "\(predict) (\(NumberText.plain(expected)))")
                 }
             } else {
                 fields.problem("predict", "'predict' needs an explore block earlier in the same step")

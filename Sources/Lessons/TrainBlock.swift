@@ -1,3 +1,5 @@
+import Formatting
+
 /// A ```train block: a course model, a dataset and the hyperparameters; the player opens
 /// the training dashboard with them.
 public struct TrainBlock: Equatable, Sendable {
@@ -33,7 +35,7 @@ public struct TrainBlock: Equatable, Sendable {
     /// The headless command that runs the same training.
     public var command: String {
         "cnnlab train --model \(model.rawValue) --data \(data) --epochs \(epochs) --batch-size \(batchSize) "
-            + "--lr \(Matrix.format(learningRate)) --seed \(seed)"
+            + "--lr \(NumberText.plain(learningRate)) --seed \(seed)"
     }
 
     static let keys = ["model", "data", "epochs", "batch_size", "optimizer", "lr", "momentum", "seed"]

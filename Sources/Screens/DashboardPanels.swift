@@ -1,3 +1,4 @@
+import Formatting
 import Terminal
 import Training
 
@@ -90,7 +91,7 @@ enum DashboardPanels {
                 x = buffer.write(text.leftPadded(to: cellWidth), x: x, y: y, style: context.style(role), clip: area)
             }
             let accuracy = row < accuracies.count ? accuracies[row] : nil
-            buffer.write(accuracy.map { ValueFormat.percent(Double($0)).leftPadded(to: 6) } ?? "     -", x: x, y: y,
+            buffer.write(accuracy.map { NumberText.percent(Double($0)).leftPadded(to: 6) } ?? "     -", x: x, y: y,
                          style: context.style(.accent), clip: area)
         }
     }

@@ -1,3 +1,4 @@
+import Formatting
 import Terminal
 import Training
 
@@ -22,7 +23,7 @@ enum DashboardStats {
         row { ProgressBar(fraction: snapshot.epochProgress, label: epochLabel).render(into: &buffer, area: $0, context: context) }
         row { ProgressBar(fraction: snapshot.runProgress, label: "run".rightPadded(to: epochLabel.count)).render(into: &buffer, area: $0, context: context) }
         text("speed", snapshot.imagesPerSecond > 0 ? "\(HeadlessFormat.grouped(Int(snapshot.imagesPerSecond.rounded()))) img/s" : "-")
-        text("elapsed", ValueFormat.duration(snapshot.elapsed) + "   ETA " + (snapshot.eta.map(ValueFormat.duration) ?? "--"))
+        text("elapsed", NumberText.duration(snapshot.elapsed) + "   ETA " + (snapshot.eta.map(NumberText.duration) ?? "--"))
         text("lr", HeadlessFormat.lr(snapshot.learningRate), role: .accent)
         if let last = snapshot.epochs.last {
             if let accuracy = last.testAccuracy {

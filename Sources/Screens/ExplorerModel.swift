@@ -15,7 +15,7 @@ public enum ExplorerView: String, Equatable, Sendable, CaseIterable {
     case pytorch
 
     /// The views of an operation, in Tab order.
-    public static func cycle(for operation: Operation) -> [ExplorerView] {
+    public static func cycle(for operation: ExploreOperation) -> [ExplorerView] {
         operation == .convT ? [.scatter, .direct, .pytorch] : [.forward, .backward, .pytorch]
     }
 
@@ -94,7 +94,7 @@ public struct ExplorerModel: Sendable {
     }
 
     public var setup: ExploreSetup { exploration.setup }
-    public var operation: Operation { exploration.operation }
+    public var operation: ExploreOperation { exploration.operation }
     public var notation: Notation { asciiNotation ? .ascii : .unicode }
 
     // MARK: steps of the view shown

@@ -1,3 +1,4 @@
+import Kernels
 import Stepper
 import Terminal
 
@@ -186,11 +187,11 @@ extension ExplorerModel {
 
     /// The kernel at a new size: values kept where the old and new overlap, new cells random.
     func resized(_ weight: Tensor4, to size: Pair) -> Tensor4 {
-        var generator = SeededRandom(seed: randomSeed &+ UInt64(size.height * 31 + size.width))
+        var generator = SplitMix64(seed: randomSeed &+ UInt64(size.height * 31 + size.width))
         var result = Tensor4(batch: weight.batch, channels: weight.channels, height: size.height, width: size.width)
         for n in 0..<weight.batch {
             for c in 0..<weight.channels {
-                let fresh = generator.matrix(rows: size.height, columns: size.width, in: -2...2)
+                let fresh = Matrix.random(rows: size.height, columns: size.width, in: -2...2, using: &generator)
                 for row in 0..<size.height {
                     for column in 0..<size.width {
                         result[n, c, row, column] = row < weight.height && column < weight.width
@@ -204,7 +205,7 @@ extension ExplorerModel {
 
     mutating func randomize() {
         randomSeed &+= 1
-        var generator = SeededRandom(seed: randomSeed)
+        var generator = SplitMix64(seed: randomSeed)
         var s = exploration.setup
         var input = s.input
         input.values = input.values.map { _ in Float(Int.random(in: -5...9, using: &generator)) }

@@ -38,7 +38,7 @@ struct LessonExplorePane: Sendable {
         func tensor(_ rows: [[Double]]) -> Tensor4 { Tensor4(matrix: Matrix(rows.map { $0.map(Float.init) })) }
         func pair(_ value: (Int, Int)) -> Pair { Pair(height: value.0, width: value.1) }
         let isPool = block.operation == .pool
-        let operation: Stepper.Operation = block.operation == .conv ? .conv : (isPool ? .pool : .convT)
+        let operation: ExploreOperation = block.operation == .conv ? .conv : (isPool ? .pool : .convT)
         return ExploreSetup(
             operation: operation, input: tensor(block.input),
             weight: isPool ? nil : tensor(block.kernel),

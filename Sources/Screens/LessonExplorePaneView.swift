@@ -1,4 +1,6 @@
+import Formatting
 import Foundation
+import Kernels
 import Lessons
 import Terminal
 
@@ -131,10 +133,10 @@ extension LessonExplorePane {
 
         func arithmetic(times: String, minus: String, hidden: Bool) -> [String] {
             func number(_ value: Double) -> String {
-                let text = Matrix.format(value)
+                let text = NumberText.plain(value)
                 return value < 0 ? "(" + text.replacingOccurrences(of: "-", with: minus) + ")" : text
             }
-            let result = hidden ? "?" : Matrix.format(value).replacingOccurrences(of: "-", with: minus)
+            let result = hidden ? "?" : NumberText.plain(value).replacingOccurrences(of: "-", with: minus)
             switch operation {
             case .conv:
                 var terms = products.map { "\(number($0.0))\(times)\(number($0.1))" }.joined(separator: " + ")
@@ -232,12 +234,12 @@ extension LessonExplorePane {
             let text = output.enumerated().map { row, values in
                 values.enumerated().map { column, value -> String in
                     let index = row * columns + column + 1
-                    if index < done + 1 { return Matrix.format(value) }
+                    if index < done + 1 { return NumberText.plain(value) }
                     return index == shownStep && isHidingValue ? "?" : dot
                 }
             }
             var grid = MatrixGrid(text: text)
-            grid.minimumValueWidth = output.joined().map { Matrix.format($0).count }.max() ?? 1
+            grid.minimumValueWidth = output.joined().map { NumberText.plain($0).count }.max() ?? 1
             if let cell = step.outputCell { grid.setRole(.current, row: cell.0, column: cell.1) }
             return grid
         }

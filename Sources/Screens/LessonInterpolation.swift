@@ -1,4 +1,5 @@
 import Datasets
+import Formatting
 import Foundation
 import Lessons
 import NeuralNet
@@ -110,7 +111,7 @@ struct LessonInterpolation {
                              context: context, clip: inner)
         y += (side + 1) / 2 + 1
         for (index, t) in Self.steps.enumerated() {
-            buffer.write("t = \(Matrix.format(Double(t)))", x: inner.x + index * (side + 2), y: y, role: .dim,
+            buffer.write("t = \(NumberText.plain(Double(t)))", x: inner.x + index * (side + 2), y: y, role: .dim,
                          context: context, clip: inner)
         }
         y += 1

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Lessons
 import Terminal
@@ -24,8 +25,8 @@ enum LessonPaneView {
         var recipe = [
             "model: \(block.model == .cnn ? "the course CNN" : "the course autoencoder")",
             "data: \(block.data)",
-            "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(Matrix.format(block.learningRate))"
-                + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(Matrix.format(block.momentum))" : ""),
+            "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(NumberText.plain(block.learningRate))"
+                + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(NumberText.plain(block.momentum))" : ""),
             "batch size: \(block.batchSize), epochs: \(block.epochs), seed: \(block.seed)",
             "",
             focused ? "Press Enter to open the training dashboard." : "Tab here, then Enter opens the training dashboard.",

@@ -1,3 +1,4 @@
+import Formatting
 import Lessons
 import Terminal
 
@@ -226,7 +227,7 @@ extension LessonPlayer {
         }
         var record = self.record(quiz)
         record.attempts += 1
-        let answer = Matrix.format(number)
+        let answer = NumberText.plain(number)
         if quiz.isCorrect(typed: typed) {
             record.solved = true
             feedback[quiz.key] = Feedback(message: "Right", correct: true)

@@ -1,6 +1,6 @@
 /// A resolved exploration: the operation's trace(s), ready to be stepped through or exported.
 public struct Exploration: Equatable, Sendable {
-    public let operation: Operation
+    public let operation: ExploreOperation
     public var conv: ConvTrace?
     public var convBackward: ConvBackward?
     public var pool: PoolTrace?
@@ -11,7 +11,7 @@ public struct Exploration: Equatable, Sendable {
     /// The values and settings these traces were built from.
     public let setup: ExploreSetup
 
-    public init(operation: Operation, conv: ConvTrace? = nil, convBackward: ConvBackward? = nil, pool: PoolTrace? = nil,
+    public init(operation: ExploreOperation, conv: ConvTrace? = nil, convBackward: ConvBackward? = nil, pool: PoolTrace? = nil,
                 convT: ConvTransposeTrace? = nil, zeroInsertion: ZeroInsertionView? = nil, backward: Bool,
                 setup: ExploreSetup) {
         self.operation = operation; self.conv = conv; self.convBackward = convBackward; self.pool = pool

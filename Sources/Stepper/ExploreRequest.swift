@@ -1,3 +1,5 @@
+import Kernels
+
 /// What a student asked to explore, as typed (command-line flags or a lesson's explore block).
 /// `resolve()` turns it into checked tensors and settings, or one clear error.
 ///
@@ -5,7 +7,7 @@
 ///     request.stride = "2"
 ///     let exploration = try request.resolve()
 public struct ExploreRequest: Equatable, Sendable {
-    public var operation: Operation
+    public var operation: ExploreOperation
     /// A matrix (see `MatrixParser`), or nil for the course's worked example / random values.
     public var input: String?
     /// conv/convT: kernel values, or a size like "3x3" for random values; pool: the window size ("2" or "2x3").
@@ -26,7 +28,7 @@ public struct ExploreRequest: Equatable, Sendable {
     public var backward: Bool
     public var ceilMode: Bool
 
-    public init(operation: Operation, input: String? = nil, kernel: String? = nil, stride: String? = nil,
+    public init(operation: ExploreOperation, input: String? = nil, kernel: String? = nil, stride: String? = nil,
                 padding: String? = nil, dilation: String? = nil, outputPadding: String? = nil, bias: String? = nil,
                 upstream: String? = nil, channels: Int? = nil, filters: Int? = nil, random: String? = nil,
                 seed: UInt64 = 1, backward: Bool = false, ceilMode: Bool = false) {
@@ -43,7 +45,7 @@ public struct ExploreRequest: Equatable, Sendable {
 
     /// Checks everything and computes the trace.
     public func resolve() throws(ExploreError) -> Exploration {
-        var generator = SeededRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         if let c = channels, !(1...16).contains(c) { throw ExploreError("--channels must be between 1 and 16 (got \(c))") }
         if let f = filters, !(1...16).contains(f) { throw ExploreError("--filters must be between 1 and 16 (got \(f))") }
         if operation == .pool, filters != nil { throw ExploreError("pooling has no filters: drop --filters") }
@@ -81,7 +83,7 @@ public struct ExploreRequest: Equatable, Sendable {
         return try setup.build()
     }
 
-    private func resolveInput(_ randomSize: Pair?, _ generator: inout SeededRandom) throws(ExploreError) -> Tensor4 {
+    private func resolveInput(_ randomSize: Pair?, _ generator: inout SplitMix64) throws(ExploreError) -> Tensor4 {
         if let input {
             if randomSize != nil { throw ExploreError("give either --input or --random, not both") }
             let groups = try MatrixParser.parse(input, name: "--input")
@@ -94,11 +96,11 @@ public struct ExploreRequest: Equatable, Sendable {
         let count = channels ?? 1
         if randomSize == nil && count == 1 { return Tensor4(matrix: Self.workedInput) }
         let size = randomSize ?? Pair(height: 4, width: 4)
-        return Tensor4(channels: (0..<count).map { _ in generator.matrix(rows: size.height, columns: size.width, in: -5...9) })
+        return Tensor4(channels: (0..<count).map { _ in Matrix.random(rows: size.height, columns: size.width, in: -5...9, using: &generator) })
     }
 
     /// conv: F x C x kH x kW; convT: C x F x kH x kW (PyTorch's layouts).
-    private func resolveKernel(inputChannels: Int, _ generator: inout SeededRandom, randomized: Bool) throws(ExploreError) -> Tensor4 {
+    private func resolveKernel(inputChannels: Int, _ generator: inout SplitMix64, randomized: Bool) throws(ExploreError) -> Tensor4 {
         let outCount = filters ?? 1
         var size: Pair? = nil
         if let kernel, MatrixParser.isSize(kernel) {
@@ -133,7 +135,7 @@ public struct ExploreRequest: Equatable, Sendable {
         if size == nil && !randomized && inputChannels == 1 && outCount == 1 { return Tensor4(matrix: Self.workedKernel) }
         let shape = size ?? Pair(2)
         let slices = (0..<outCount).map { _ in
-            (0..<inputChannels).map { _ in generator.matrix(rows: shape.height, columns: shape.width, in: -2...2) }
+            (0..<inputChannels).map { _ in Matrix.random(rows: shape.height, columns: shape.width, in: -2...2, using: &generator) }
         }
         let convLayout = Tensor4(grouped: slices)   // F x C x kH x kW
         guard operation == .convT else { return convLayout }

@@ -3,7 +3,7 @@ import Kernels
 /// The values and settings of an exploration after parsing: what the explorer screen edits
 /// (stride keys, matrix editing, new random values) before it builds the traces again.
 public struct ExploreSetup: Equatable, Sendable {
-    public var operation: Operation
+    public var operation: ExploreOperation
     /// N x C x H x W.
     public var input: Tensor4
     /// conv: F x C x kH x kW; convT: C x F x kH x kW; nil for pooling.
@@ -15,7 +15,7 @@ public struct ExploreSetup: Equatable, Sendable {
     public var upstream: Tensor4?
     public var backward: Bool
 
-    public init(operation: Operation, input: Tensor4, weight: Tensor4? = nil, bias: [Float]? = nil,
+    public init(operation: ExploreOperation, input: Tensor4, weight: Tensor4? = nil, bias: [Float]? = nil,
                 conv: ConvSettings = ConvSettings(), pool: PoolSettings = PoolSettings(stride: Pair(1)),
                 upstream: Tensor4? = nil, backward: Bool = false) {
         self.operation = operation; self.input = input; self.weight = weight; self.bias = bias

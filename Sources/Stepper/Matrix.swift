@@ -1,3 +1,6 @@
+import Formatting
+import Kernels
+
 /// A rows x columns grid of numbers: one channel of an input, one kernel slice, one output map.
 public struct Matrix: Equatable, Sendable {
     public let rows: Int
@@ -32,5 +35,13 @@ public struct Matrix: Equatable, Sendable {
     /// "2 3; 1 5": the way the command line spells a matrix.
     public var commandLineText: String {
         rowLists.map { $0.map { NumberText.plain($0) }.joined(separator: " ") }.joined(separator: "; ")
+    }
+
+    /// A matrix of whole numbers in `range`: easy to multiply in one's head. SplitMix64 gives
+    /// the same matrices on every machine, so a teacher can share `--random 5x5 --seed 7`.
+    public static func random(rows: Int, columns: Int, in range: ClosedRange<Int>,
+                              using generator: inout SplitMix64) -> Matrix {
+        Matrix(rows: rows, columns: columns,
+               values: (0..<(rows * columns)).map { _ in Float(Int.random(in: range, using: &generator)) })
     }
 }

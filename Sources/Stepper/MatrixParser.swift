@@ -1,4 +1,5 @@
 import Foundation
+import OpCases
 
 /// Reads matrices as students type them on the command line or in a lesson.
 ///
@@ -65,59 +66,36 @@ public enum MatrixParser {
         return try parseJSON(data, name: name, source: path)
     }
 
+    /// JSON lists read by the same parser as `cnnlab eval`'s cases: numbers only (`true` is
+    /// refused, not read as 1), rectangular, and malformed text named by line and column.
     static func parseJSON(_ data: Data, name: String, source: String) throws(ExploreError) -> [[Matrix]] {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw ExploreError("\(source) is not valid JSON for \(name): give a list of rows like [[2, 3], [1, 5]]")
+        let document: JSONValue
+        do { document = try JSONValue.parse(data) } catch {
+            let what = source == name ? name : "\(source) for \(name)"
+            throw ExploreError("\(what) is not valid JSON (\(error.reason)): "
+                + "give a list of rows like [[2, 3], [1, 5]]")
         }
-        let groups: [[Matrix]]
-        switch depth(of: object) {
-        case 2: groups = [[try matrix(object, name: name)]]
-        case 3: groups = [try list(object).map { (item) throws(ExploreError) in try matrix(item, name: name) }]
-        case 4:
-            groups = try list(object).map { (group) throws(ExploreError) in
-                try list(group).map { (item) throws(ExploreError) in try matrix(item, name: name) }
+        let rank = NestedList.probedShape(document).count
+        guard (2...4).contains(rank) else {
+            let what = source == name ? name : "\(name) in \(source)"
+            throw ExploreError("\(what) must be a list of rows (2 levels), channels (3) or filters (4) of numbers")
+        }
+        let list: NestedList
+        do { list = try NestedList.read(document, field: name, rank: rank) } catch {
+            let place = source == name ? "" : " in \(source)"
+            throw ExploreError("malformed matrix\(place): \(error.field) \(error.reason)")
+        }
+        // [filters][channels][rows][columns], with the missing outer levels of size 1.
+        let shape = Array(repeating: 1, count: 4 - rank) + list.shape
+        let (rows, columns) = (shape[2], shape[3])
+        let groups = (0..<shape[0]).map { filter in
+            (0..<shape[1]).map { channel in
+                let start = (filter * shape[1] + channel) * rows * columns
+                return Matrix(rows: rows, columns: columns, values: Array(list.values[start..<(start + rows * columns)]))
             }
-        default:
-            throw ExploreError("\(name) in \(source) must be a list of rows (2 levels), channels (3) or filters (4) of numbers")
         }
         try checkSameShape(groups, name: name)
         return groups
-    }
-
-    private static func depth(of object: Any) -> Int {
-        if let array = object as? [Any] { return 1 + (array.first.map(depth(of:)) ?? 0) }
-        return object is NSNumber ? 0 : -100
-    }
-
-    private static func list(_ object: Any) throws(ExploreError) -> [Any] {
-        guard let array = object as? [Any], !array.isEmpty else { throw ExploreError("an empty list where numbers were expected") }
-        return array
-    }
-
-    private static func matrix(_ object: Any, name: String) throws(ExploreError) -> Matrix {
-        var lists: [[Float]] = []
-        for (index, row) in try list(object).enumerated() {
-            guard let numbers = row as? [Any] else { throw ExploreError("malformed matrix in \(name): row \(index + 1) is not a list") }
-            var values: [Float] = []
-            for item in numbers {
-                guard let number = item as? NSNumber else {
-                    throw ExploreError("malformed matrix in \(name): '\(item)' in row \(index + 1) is not a number")
-                }
-                guard number.floatValue.isFinite else {
-                    throw ExploreError("\(name): \(number) in row \(index + 1) is not a finite float32 number "
-                        + "(float32 holds magnitudes up to about 3.4e38)")
-                }
-                values.append(number.floatValue)
-            }
-            lists.append(values)
-        }
-        if let bad = lists.firstIndex(where: { $0.count != lists[0].count }) {
-            throw ExploreError("rows of different lengths in \(name): row 1 has \(lists[0].count) values but row "
-                + "\(bad + 1) has \(lists[bad].count); every row needs \(lists[0].count)")
-        }
-        if lists[0].isEmpty { throw ExploreError("\(name) has an empty row") }
-        return Matrix(lists)
     }
 
     private static func checkSameShape(_ groups: [[Matrix]], name: String) throws(ExploreError) {

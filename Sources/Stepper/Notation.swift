@@ -1,3 +1,5 @@
+import Formatting
+
 /// The symbols used when arithmetic is written out for a student: proper mathematical
 /// symbols where the terminal can show them, plain ASCII where it cannot (`--ascii`).
 public struct Notation: Equatable, Sendable {

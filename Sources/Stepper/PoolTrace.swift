@@ -1,3 +1,5 @@
+import Formatting
+
 /// One cell of a pooling window.
 public struct PoolTap: Equatable, Sendable {
     /// Position in the input without padding; outside it when `isPadding`.

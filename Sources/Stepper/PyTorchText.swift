@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// The PyTorch code for an exploration and its result printed as PyTorch prints a tensor.

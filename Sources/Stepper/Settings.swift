@@ -1,17 +1,3 @@
-/// The three operations the explorer steps through.
-public enum Operation: String, Equatable, Sendable, CaseIterable, Codable {
-    case conv, pool, convT
-
-    /// The PyTorch function that computes it.
-    public var pytorchFunction: String {
-        switch self {
-        case .conv: "conv2d"
-        case .pool: "max_pool2d"
-        case .convT: "conv_transpose2d"
-        }
-    }
-}
-
 /// Settings of a convolution or transposed convolution, per axis as in PyTorch.
 public struct ConvSettings: Equatable, Sendable {
     public var stride: Pair

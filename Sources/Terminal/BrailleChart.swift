@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// One line of a chart: points (x, y) joined by straight segments. Non-finite points
@@ -72,8 +73,8 @@ public struct BrailleChart: Sendable {
         }
         let (xr, yr) = ranges()
         let decimals = yLabelDecimals ?? Self.labelDecimals(span: yr.upperBound - yr.lowerBound)
-        let top = ValueFormat.compact(yr.upperBound, maxDecimals: decimals)
-        let bottom = ValueFormat.compact(yr.lowerBound, maxDecimals: decimals)
+        let top = NumberText.compact(yr.upperBound, maxDecimals: decimals)
+        let bottom = NumberText.compact(yr.lowerBound, maxDecimals: decimals)
         let labelWidth = max(top.count, bottom.count)
         let plot = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: area.height - 2)
         guard plot.width >= 2, plot.height >= 1 else { return }
@@ -85,8 +86,8 @@ public struct BrailleChart: Sendable {
         for row in plot.y..<plot.maxY { buffer[plot.x - 1, row] = Cell(g.vertical, style: dim) }
         buffer.write(String(g.bottomLeft) + String(repeating: g.horizontal, count: plot.width), x: plot.x - 1,
                      y: plot.maxY, style: dim, clip: area)
-        let labels = xLabels ?? (ValueFormat.compact(xr.lowerBound, maxDecimals: 2), "",
-                                 ValueFormat.compact(xr.upperBound, maxDecimals: 2))
+        let labels = xLabels ?? (NumberText.compact(xr.lowerBound, maxDecimals: 2), "",
+                                 NumberText.compact(xr.upperBound, maxDecimals: 2))
         let labelRow = plot.maxY + 1
         buffer.write(labels.left, x: plot.x, y: labelRow, style: dim, clip: area)
         buffer.writeCentered(labels.middle, in: Rect(x: plot.x, y: labelRow, width: plot.width, height: 1),

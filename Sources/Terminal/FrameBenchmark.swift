@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// Measures how long one full frame takes to draw: render a realistic screen (matrix
@@ -146,7 +147,7 @@ struct SampleScene {
         MatrixGrid(values: products).render(into: &buffer, at: (kernelArea.x, kernelArea.y + 4), context: context,
                                             clip: kernelArea)
         let sum = products.joined().reduce(0, +)
-        WrappedText("The **sum** of the products is \(ValueFormat.compact(sum)); it goes to output cell (\(row), \(column)).")
+        WrappedText("The **sum** of the products is \(NumberText.compact(sum)); it goes to output cell (\(row), \(column)).")
             .render(into: &buffer, area: kernelArea.inset(top: 8), context: context)
         let outputArea = Box(title: "Output").render(into: &buffer, area: panels[2], context: context)
         var outputValues: [[Double]] = []
@@ -171,7 +172,7 @@ struct SampleScene {
         let tableArea = Box(title: "Per class").render(into: &buffer, area: lower[2], context: context)
         let names = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
         let rows = names.enumerated().map { index, name in
-            [name, ValueFormat.percent(Double((index * 7 + step) % 100) / 100), String((index * 13 + step) % 1000)]
+            [name, NumberText.percent(Double((index * 7 + step) % 100) / 100), String((index * 13 + step) % 1000)]
         }
         Table(columns: [.init("class"), .init("accuracy", alignment: .right), .init("seen", alignment: .right)],
               rows: rows, selectedRow: step % 10).render(into: &buffer, area: tableArea, context: context)

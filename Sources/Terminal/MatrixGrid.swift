@@ -1,3 +1,5 @@
+import Formatting
+
 /// A matrix of numbers in fixed-width columns, right-aligned, with optional row and
 /// column labels and a role per cell (window, current, winner, padding, ...).
 ///
@@ -36,14 +38,14 @@ public struct MatrixGrid: Sendable {
     public var markers: Bool?
     public var paddingDisplay: PaddingDisplay = .dimValue
 
-    /// A grid of numbers formatted with `ValueFormat.compact`.
+    /// A grid of numbers formatted with `NumberText.compact`.
     public init(values: [[Double]], maxDecimals: Int = 2) {
         rows = values.count
         columns = values.map(\.count).max() ?? 0
         var texts: [String] = []
         for row in values {
             for column in 0..<columns {
-                texts.append(column < row.count ? ValueFormat.compact(row[column], maxDecimals: maxDecimals) : "")
+                texts.append(column < row.count ? NumberText.compact(row[column], maxDecimals: maxDecimals) : "")
             }
         }
         cells = texts
@@ -57,7 +59,7 @@ public struct MatrixGrid: Sendable {
         self.rows = max(0, rows)
         self.columns = max(0, columns)
         let count = max(0, rows) * max(0, columns)
-        cells = (0..<count).map { $0 < flat.count ? ValueFormat.compact(Double(flat[$0]), maxDecimals: maxDecimals) : "" }
+        cells = (0..<count).map { $0 < flat.count ? NumberText.compact(Double(flat[$0]), maxDecimals: maxDecimals) : "" }
         roles = Array(repeating: .normal, count: count)
         padding = Array(repeating: false, count: count)
         colorOverrides = Array(repeating: nil, count: count)

@@ -1,3 +1,5 @@
+import Formatting
+
 /// A one-row progress bar: an optional label, the bar, and the percentage.
 /// Unicode: "epoch 3/10 ████▌░░░░░  45%"; ASCII: "epoch 3/10 [####-----]  45%".
 public struct ProgressBar: Sendable {
@@ -18,7 +20,7 @@ public struct ProgressBar: Sendable {
         guard !area.isEmpty else { return }
         var x = area.x
         if !label.isEmpty { x = buffer.write(label + " ", x: x, y: area.y, style: context.style(.normal), clip: area) }
-        let percent = showPercent ? " " + ValueFormat.percent(fraction).leftPadded(to: 4) : ""
+        let percent = showPercent ? " " + NumberText.percent(fraction).leftPadded(to: 4) : ""
         let g = context.glyphs
         let ascii = !context.capabilities.unicode
         let barWidth = area.maxX - x - percent.count - (ascii ? 2 : 0)

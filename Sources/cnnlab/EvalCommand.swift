@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kernels
+import OpCases
 
 /// `cnnlab eval FILE.json [--reference]`: runs conv2d / conv_transpose2d / max_pool2d cases given
 /// in the golden file's schema and prints the outputs and gradients as JSON.

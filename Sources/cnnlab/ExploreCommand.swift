@@ -120,7 +120,7 @@ struct Explore: ParsableCommand {
     }
 
     func request() throws(ExploreError) -> ExploreRequest {
-        let op: Stepper.Operation
+        let op: ExploreOperation
         switch operation.lowercased() {
         case "conv", "conv2d": op = .conv
         case "pool", "maxpool", "max_pool2d": op = .pool

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 /// The direct AVX-512 convolutions (`CKernels`) take several routes by shape: narrow (<= 8) and
 /// wide output channels, more than 32 channels, column strides 1, 2 and others, padded or not,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 /// edge_ops.json: PyTorch's answers (made by Fixtures/make_edge_cases.py) on shapes beyond
 /// ops.json — padding larger than the kernel, kernels that just fit, output_padding below the

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 /// The fast kernels (im2col + sgemm, argmax pooling) must give the plain loops' numbers on
 /// random shapes, including batches, strides, paddings larger than the kernel, dilations,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 /// The 60 PyTorch cases of ops.json, through the same parser `cnnlab eval` uses, on both paths.
 @Suite("Golden PyTorch cases")

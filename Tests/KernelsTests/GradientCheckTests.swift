@@ -1,5 +1,6 @@
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 /// Finite-difference checks of the fast backward passes: for L = sum(output * gradOutput),
 /// dL/dv ~ (L(v + h) - L(v - h)) / 2h for every input, weight and bias value v.

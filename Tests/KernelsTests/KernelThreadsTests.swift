@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 /// The fast path splits each batch into slices that run on the kernel threads, each with its own
 /// partial weight gradient summed in slice order: the thread count must not change a single bit.

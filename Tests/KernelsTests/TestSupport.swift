@@ -1,4 +1,5 @@
 @testable import Kernels
+@testable import OpCases
 
 /// A tiny seeded generator for test data (SplitMix64), so every run sees the same cases.
 struct TestRandom {

@@ -1,3 +1,4 @@
+import Kernels
 import Testing
 @testable import Lessons
 
@@ -115,6 +116,6 @@ struct LessonParserTests {
         #expect(!OutputSize.dropsRows(input: 4, kernel: 2, stride: 2, padding: 0, dilation: 1))
         #expect(OutputSize.convolution(input: 2, kernel: 3, stride: 1, padding: 0, dilation: 1) == 0)
         #expect(OutputSize.convolution(input: 1, kernel: 3, stride: 2, padding: 0, dilation: 1) == 0)
-        #expect(OutputSize.transposed(input: 4, kernel: 4, stride: 2, padding: 1, dilation: 1, outputPadding: 0) == 8)
+        #expect(OutputSize.transposedConvolution(input: 4, kernel: 4, stride: 2, padding: 1, dilation: 1, outputPadding: 0) == 8)
     }
 }

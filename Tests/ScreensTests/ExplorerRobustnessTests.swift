@@ -1,4 +1,5 @@
 import Screens
+import Kernels
 import Stepper
 import Terminal
 import Testing
@@ -23,7 +24,7 @@ struct ExplorerRobustnessTests {
     @Test("random keys never break the explorer", arguments: Array(requests.indices))
     func randomKeys(_ index: Int) throws {
         var model = ExplorerModel(try Self.requests[index].resolve())
-        var random = SeededRandom(seed: UInt64(index) + 100)
+        var random = SplitMix64(seed: UInt64(index) + 100)
         let sizes = [(80, 24), (120, 40), (61, 18), (40, 10)]
         for press in 0..<400 {
             let key = Self.keys[Int.random(in: 0..<Self.keys.count, using: &random)]

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Lessons
 import Stepper
@@ -21,7 +22,7 @@ struct LessonPlayerTests {
     func answer(_ quiz: Quiz, right: Bool, in player: inout LessonPlayer) {
         switch quiz.answer {
         case .numeric(let value, let tolerance):
-            player.type(right ? Matrix.format(value) : Matrix.format(value + 1000 + tolerance))
+            player.type(right ? NumberText.plain(value) : NumberText.plain(value + 1000 + tolerance))
             player.press(.enter)
         case .choice(let choices, let correct):
             let index = right ? correct : (correct + 1) % choices.count

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+@testable import OpCases
 import Testing
 @testable import Stepper
 

@@ -92,7 +92,7 @@ struct RequestErrorTests {
     @Test("values that are not finite float32 are refused, naming them")
     func nonFinite() {
         #expect(message(ExploreRequest(operation: .conv, input: "[[1e39, 1], [2, 3]]"))
-            == "--input: 1e+39 in row 1 is not a finite float32 number (float32 holds magnitudes up to about 3.4e38)")
+            == "malformed matrix: --input[0][0] 1e+39 does not fit a 32-bit float")
         #expect(message(ExploreRequest(operation: .conv, input: "1 nan; 2 3"))
             == "--input: 'nan' in row 1 is not a finite float32 number (float32 holds magnitudes up to about 3.4e38)")
         #expect(message(ExploreRequest(operation: .conv, bias: "nan"))
@@ -120,6 +120,20 @@ struct RequestErrorTests {
         #expect(inline.output.values == channelSums)
         #expect(message(ExploreRequest(operation: .conv, input: "@/nonexistent.json"))
             == "cannot read /nonexistent.json for --input: check that the file exists")
+    }
+
+    @Test("JSON matrices go through the eval parser: booleans are refused, errors say where")
+    func jsonRefusals() {
+        #expect(message(ExploreRequest(operation: .conv, input: "[[1, true], [3, 4]]"))
+            == "malformed matrix: --input[0][1] must be a number, got a boolean")
+        #expect(message(ExploreRequest(operation: .conv, input: "[[1, 2], [3]]"))
+            == "malformed matrix: --input[1] has 1 entries where 2 were expected: the lists are not rectangular "
+               + "(shape [2, 2] from the first entries)")
+        #expect(message(ExploreRequest(operation: .conv, input: "[[1, 2],\n [3, 4]"))
+            == "--input is not valid JSON (malformed at line 2, column 8: the text ended inside a list): "
+               + "give a list of rows like [[2, 3], [1, 5]]")
+        #expect(message(ExploreRequest(operation: .conv, input: "[1, 2]"))
+            == "--input must be a list of rows (2 levels), channels (3) or filters (4) of numbers")
     }
 
     @Test("random values are reproducible with a seed")

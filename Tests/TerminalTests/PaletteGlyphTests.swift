@@ -1,3 +1,4 @@
+import Formatting
 import Testing
 @testable import Terminal
 
@@ -49,19 +50,19 @@ import Testing
     }
 
     @Test func valuesAreFormattedCompactly() {
-        #expect(ValueFormat.compact(5.0) == "5")
-        #expect(ValueFormat.compact(-3.0) == "-3")
-        #expect(ValueFormat.compact(-0.0) == "0")
-        #expect(ValueFormat.compact(0.25) == "0.25")
-        #expect(ValueFormat.compact(1.0 / 3.0) == "0.33")
-        #expect(ValueFormat.compact(0.5, maxDecimals: 3) == "0.5")
-        #expect(ValueFormat.compact(2.9999) == "3")
-        #expect(ValueFormat.compact(-0.001) == "-1.0e-03")
-        #expect(ValueFormat.compact(Double.nan) == "nan")
-        #expect(ValueFormat.compact(-Double.infinity) == "-inf")
-        #expect(ValueFormat.compact(-9.0, minus: "−") == "−9")
-        #expect(ValueFormat.compact(Float(37.6), maxDecimals: 1) == "37.6")
-        #expect(ValueFormat.duration(185) == "3m 05s")
-        #expect(ValueFormat.percent(0.376, decimals: 1) == "37.6%")
+        #expect(NumberText.compact(5.0) == "5")
+        #expect(NumberText.compact(-3.0) == "-3")
+        #expect(NumberText.compact(-0.0) == "0")
+        #expect(NumberText.compact(0.25) == "0.25")
+        #expect(NumberText.compact(1.0 / 3.0) == "0.33")
+        #expect(NumberText.compact(0.5, maxDecimals: 3) == "0.5")
+        #expect(NumberText.compact(2.9999) == "3")
+        #expect(NumberText.compact(-0.001) == "-1.0e-03")
+        #expect(NumberText.compact(Double.nan) == "nan")
+        #expect(NumberText.compact(-Double.infinity) == "-inf")
+        #expect(NumberText.compact(-9.0, minus: "−") == "−9")
+        #expect(NumberText.compact(Float(37.6), maxDecimals: 1) == "37.6")
+        #expect(NumberText.duration(185) == "3m 05s")
+        #expect(NumberText.percent(0.376, decimals: 1) == "37.6%")
     }
 }

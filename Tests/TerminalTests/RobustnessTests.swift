@@ -1,3 +1,4 @@
+import Formatting
 import Testing
 @testable import Terminal
 
@@ -56,11 +57,11 @@ import Testing
     }
 
     @Test func formattingSurvivesExtremes() {
-        #expect(ValueFormat.compact(1e300) == "1.00e+300")
-        #expect(ValueFormat.compact(0.5, maxDecimals: 500) == "0.5")
-        #expect(ValueFormat.compact(3.0, maxDecimals: -4) == "3")
-        #expect(ValueFormat.duration(1e200) == "--")
-        #expect(ValueFormat.duration(-1) == "--")
-        #expect(ValueFormat.percent(.infinity) == "--%")
+        #expect(NumberText.compact(1e300) == "1.00e+300")
+        #expect(NumberText.compact(0.5, maxDecimals: 500) == "0.5")
+        #expect(NumberText.compact(3.0, maxDecimals: -4) == "3")
+        #expect(NumberText.duration(1e200) == "--")
+        #expect(NumberText.duration(-1) == "--")
+        #expect(NumberText.percent(.infinity) == "--%")
     }
 }

@@ -18,6 +18,13 @@ public enum OutputSize {
         (input - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1
     }
 
+    /// Whether the floor in the convolution formula drops input rows no window reaches
+    /// (the lessons point it out: "the last row is never read").
+    public static func dropsRows(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> Bool {
+        let reach = input + 2 * padding - dilation * (kernel - 1) - 1
+        return reach >= 0 && reach % stride != 0
+    }
+
     /// Pooling: like convolution, rounding up in ceil mode; as in PyTorch, a ceil-mode window
     /// that would start beyond the input and its left padding is dropped.
     public static func pooling(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int,

@@ -135,7 +135,7 @@ public var maximumElementCount: Int { SizeLimits.elementCount.maximum }
 public var maximumDimension: Int { SizeLimits.dimension.maximum }
 
 /// The product of `factors`, or an error naming `field` when it would exceed `SizeLimits.elementCount`.
-func checkedElementCount(_ factors: [Int], field: String) throws(ShapeError) -> Int {
+public func checkedElementCount(_ factors: [Int], field: String) throws(ShapeError) -> Int {
     try SizeLimits.product(factors, field: field)
 }
 

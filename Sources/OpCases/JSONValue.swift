@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Any JSON value, parsed without guessing: numbers stay numbers and booleans stay booleans.
 public enum JSONValue: Sendable, Equatable {

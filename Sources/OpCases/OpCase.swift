@@ -1,3 +1,5 @@
+import Kernels
+
 /// One op to evaluate, in the schema of the golden file (../shared/golden/ops.json):
 /// {"name", "op", "params", "input", "weight", "bias", "grad_output"}. Parsing validates every
 /// field, shape and parameter before any kernel touches memory.

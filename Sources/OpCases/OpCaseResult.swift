@@ -1,3 +1,5 @@
+import Kernels
+
 /// Which implementation evaluates a case.
 public enum KernelPath: Sendable, CaseIterable {
     /// The kernels training uses: the direct AVX-512 convolutions where the CPU has them

@@ -1,24 +1,20 @@
+import Kernels
+
 /// A tensor given as nested JSON lists, for example [[[[1, 2], [3, 4]]]]: its shape and its
 /// values flattened row-major. Reading checks that the lists are rectangular, of the expected
 /// rank, non-empty, and hold only numbers that fit a Float.
-struct NestedList {
-    var shape: [Int]
-    var values: [Float]
+public struct NestedList: Sendable {
+    public var shape: [Int]
+    public var values: [Float]
 
-    static func read(_ value: JSONValue?, field: String, rank: Int) throws(ShapeError) -> NestedList {
+    public static func read(_ value: JSONValue?, field: String, rank: Int) throws(ShapeError) -> NestedList {
         try read(value, field: field, ranks: [rank])
     }
 
     /// Accepts any of `ranks` (the first is the one named in messages).
-    static func read(_ value: JSONValue?, field: String, ranks: [Int]) throws(ShapeError) -> NestedList {
+    public static func read(_ value: JSONValue?, field: String, ranks: [Int]) throws(ShapeError) -> NestedList {
         guard let value, value != .null else { throw ShapeError(field: field, reason: "missing") }
-        var shape: [Int] = []
-        var probe = value
-        while case .array(let items) = probe {
-            shape.append(items.count)
-            guard let first = items.first else { break }
-            probe = first
-        }
+        let shape = probedShape(value)
         guard ranks.contains(shape.count) else {
             let rank = ranks[0]
             var names = rank == 4 ? " (N x C x H x W)" : ""
@@ -35,7 +31,20 @@ struct NestedList {
         return NestedList(shape: shape, values: values)
     }
 
-    static func readOptional(_ value: JSONValue?, field: String, rank: Int) throws(ShapeError) -> NestedList? {
+    /// The shape the first entries suggest (the lengths of the first list at each level); `read`
+    /// checks that every other entry agrees.
+    public static func probedShape(_ value: JSONValue) -> [Int] {
+        var shape: [Int] = []
+        var probe = value
+        while case .array(let items) = probe {
+            shape.append(items.count)
+            guard let first = items.first else { break }
+            probe = first
+        }
+        return shape
+    }
+
+    public static func readOptional(_ value: JSONValue?, field: String, rank: Int) throws(ShapeError) -> NestedList? {
         guard let value, value != .null else { return nil }
         return try read(value, field: field, rank: rank)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 /// What `cnnlab eval` accepts and refuses: every refusal names the case, the field and the
 /// reason, and never stops the other cases.

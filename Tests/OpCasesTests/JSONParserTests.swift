@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Kernels
+@testable import OpCases
 
 @Suite("JSON parser")
 struct JSONParserTests {

@@ -1,3 +1,5 @@
+import Kernels
+
 /// Reads the "params" object of a case: (height, width) pairs given as [h, w] or a single
 /// integer (as PyTorch accepts), and booleans. Missing entries take PyTorch's defaults.
 struct ParamReader {

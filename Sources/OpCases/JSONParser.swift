@@ -1,3 +1,5 @@
+import Kernels
+
 /// A small recursive-descent JSON parser over UTF-8 bytes. Written for `cnnlab eval`: fast on
 /// large nested lists of numbers, and its errors give the line and column of the problem.
 struct JSONParser {

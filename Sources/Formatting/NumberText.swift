@@ -1,7 +1,21 @@
 import Foundation
 
-/// Number formatting for the screen: integers without ".0", other values compactly.
-public enum ValueFormat {
+/// How numbers are written for a person: on screen, in messages, in lesson checks.
+///
+/// One rule everywhere: whole values without ".0", others rounded to a few decimals with the
+/// trailing zeros dropped, exponent notation only when fixed notation would hide the value.
+public enum NumberText {
+    /// The text of a value a student reads in a trace, a matrix or a lesson: "2", "-9",
+    /// "0.25", "0.1235" (at most four decimals).
+    public static func plain(_ value: Float) -> String {
+        compact(Double(value), maxDecimals: 4)
+    }
+
+    /// `plain` for a `Double`.
+    public static func plain(_ value: Double) -> String {
+        compact(value, maxDecimals: 4)
+    }
+
     /// `value` as short text: "5", "-3", "0.25", "0.33" (at most `maxDecimals` decimals,
     /// trailing zeros dropped), "1.2e-05"/"3.4e+06" when fixed notation would be too long,
     /// "nan", "inf". Negative zero prints as "0". `minus` replaces the ASCII "-" (pass "−"

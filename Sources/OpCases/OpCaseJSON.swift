@@ -1,3 +1,5 @@
+import Kernels
+
 /// Writes results as JSON: {"cases": [{"name", "output", "grad_input", "grad_weight", "grad_bias"}]},
 /// tensors as nested lists. Floats are printed in their shortest exact form; a non-finite value
 /// (only from overflow) is written as Python's json writes it (Infinity, -Infinity, NaN).

@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Kernels"]),
         .target(name: "Stepper", dependencies: ["Kernels", "OpCases", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: ["Kernels", "Formatting", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
         .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
         .target(name: "FuzzTargets", dependencies: ["Lessons", "Stepper", "Kernels", "OpCases", "Datasets", "Training"]),
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
         .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "Formatting"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "NeuralNet", "Formatting"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath

@@ -1,3 +1,5 @@
+import NeuralNet
+
 /// A ```model block: a network as a table of layers, each with its output shape and
 /// parameter count, computed here from the layers' PyTorch constructors.
 public struct ModelBlock: Equatable, Sendable {
@@ -36,26 +38,24 @@ public struct ModelBlock: Equatable, Sendable {
         shape.map(String.init).joined(separator: "×")
     }
 
-    /// Builds the table for `layers` applied to `input`; returns the first problem instead
-    /// (with the index of the layer at fault) when a layer does not fit.
+    /// Builds the table for `layers` applied to `input`, with NeuralNet's reader of layer text
+    /// (the one `cnnlab train --layers` uses); returns the first problem instead (with the index
+    /// of the layer at fault) when a layer cannot be read or does not fit.
     public static func table(input: [Int], layers: [String]) -> Result<[Row], LayerProblem> {
-        var shape = input
-        var rows: [Row] = []
+        var specs: [LayerSpec] = []
         for (index, text) in layers.enumerated() {
-            switch LayerSpec.parse(text) {
-            case .failure(let message):
-                return .failure(LayerProblem(index: index, message: message.text))
-            case .success(let spec):
-                switch spec.apply(to: shape) {
-                case .failure(let message):
-                    return .failure(LayerProblem(index: index, message: "\(text): \(message.text)"))
-                case .success(let (output, parameters)):
-                    rows.append(Row(layer: text, outputShape: output, parameters: parameters))
-                    shape = output
-                }
+            do { specs.append(try LayerSpec.parse(text)) } catch {
+                return .failure(LayerProblem(index: index, message: "\(text.trimmingSpaces): \(error.message)"))
             }
         }
-        return .success(rows)
+        do {
+            return .success(try NetworkText(layers: specs).shapes(input: input).map {
+                Row(layer: $0.layer.text, outputShape: $0.outputShape, parameters: $0.parameterCount)
+            })
+        } catch {
+            let index = error.position ?? 0
+            return .failure(LayerProblem(index: index, message: "\(specs[index].text) \(error.message)"))
+        }
     }
 
     /// A layer that does not fit, and which one.

@@ -1,7 +1,7 @@
 import Kernels
 import Foundation
 
-/// The safetensors format (huggingface/safetensors), for float32 tensors:
+/// The safetensors format (huggingface/safetensors), for float32 and int64 tensors:
 /// an 8-byte little-endian header length N, N bytes of JSON
 /// `{"__metadata__":{...},"NAME":{"dtype":"F32","shape":[...],"data_offsets":[BEGIN,END]},...}`
 /// padded with spaces to a multiple of 8, then the raw little-endian data, offsets counted
@@ -33,12 +33,12 @@ public enum Safetensors {
             guard tensor.name != "__metadata__", !tensor.name.isEmpty else {
                 throw SafetensorsError.invalidTensor(name: tensor.name, reason: "this name is reserved or empty")
             }
-            guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.values.count == tensor.elementCount else {
+            guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.storedCount == tensor.elementCount else {
                 throw SafetensorsError.invalidTensor(
-                    name: tensor.name, reason: "\(tensor.values.count) values do not fill shape \(TensorSpec.format(tensor.shape))")
+                    name: tensor.name, reason: "\(tensor.storedCount) values do not fill shape \(TensorSpec.format(tensor.shape))")
             }
-            let end = offset + 4 * tensor.values.count
-            entries.append(jsonString(tensor.name) + ":{\"dtype\":\"F32\",\"shape\":[" + tensor.shape.map(String.init).joined(separator: ",")
+            let end = offset + tensor.dtype.size * tensor.storedCount
+            entries.append(jsonString(tensor.name) + ":{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[" + tensor.shape.map(String.init).joined(separator: ",")
                            + "],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
@@ -51,6 +51,10 @@ public enum Safetensors {
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { file += $0 }
         file += headerBytes
         for tensor in sorted {
+            if let integers = tensor.integers {
+                for value in integers { withUnsafeBytes(of: value.littleEndian) { file += $0 } }
+                continue
+            }
             #if _endian(little)
             tensor.values.withUnsafeBytes { file += $0 }
             #else
@@ -100,7 +104,7 @@ public enum Safetensors {
             metadata = strings
         }
         let dataSize = bytes.count - headerEnd
-        var entries: [(spec: TensorSpec, begin: Int, end: Int)] = []
+        var entries: [(spec: TensorSpec, dtype: NamedTensor.DType, begin: Int, end: Int)] = []
         for (name, rawEntry) in header where name != "__metadata__" {
             entries.append(try parseEntry(name: name, rawEntry, dataSize: dataSize, invalid: invalid))
         }
@@ -117,18 +121,24 @@ public enum Safetensors {
             throw invalid("the tensors cover \(expectedBegin) data bytes but the file holds \(dataSize) (truncated or padded)")
         }
         let tensors = entries.map { entry in
-            NamedTensor(name: entry.spec.name, shape: entry.spec.shape,
-                        values: floats(bytes, from: headerEnd + entry.begin, count: (entry.end - entry.begin) / 4))
+            switch entry.dtype {
+            case .f32:
+                return NamedTensor(name: entry.spec.name, shape: entry.spec.shape,
+                                   values: floats(bytes, from: headerEnd + entry.begin, count: (entry.end - entry.begin) / 4))
+            case .i64:
+                return NamedTensor(name: entry.spec.name, shape: entry.spec.shape,
+                                   integers: integers(bytes, from: headerEnd + entry.begin, count: (entry.end - entry.begin) / 8))
+            }
         }
         return SafetensorsContents(tensors: tensors, metadata: metadata)
     }
 
     private static func parseEntry(name: String, _ raw: Any, dataSize: Int,
-                                   invalid: (String) -> SafetensorsError) throws -> (spec: TensorSpec, begin: Int, end: Int) {
+                                   invalid: (String) -> SafetensorsError) throws -> (spec: TensorSpec, dtype: NamedTensor.DType, begin: Int, end: Int) {
         guard let entry = raw as? [String: Any] else { throw invalid("entry '\(name)' is not an object") }
         guard let dtype = entry["dtype"] as? String else { throw invalid("tensor '\(name)' has no dtype") }
-        guard dtype == "F32" else {
-            throw invalid("tensor '\(name)' has dtype \(dtype); cnnlab reads float32 (F32) only: in PyTorch save {k: v.float() for k, v in model.state_dict().items()}")
+        guard let type = NamedTensor.DType(rawValue: dtype) else {
+            throw invalid("tensor '\(name)' has dtype \(dtype); cnnlab reads float32 (F32) and int64 (I64) only: in PyTorch save {k: v.float() for k, v in model.state_dict().items()}")
         }
         guard let shapeValues = entry["shape"] as? [Any], let offsetValues = entry["data_offsets"] as? [Any] else {
             throw invalid("tensor '\(name)' needs a shape and data_offsets")
@@ -145,14 +155,14 @@ public enum Safetensors {
             let (product, didOverflow) = partial.0.multipliedReportingOverflow(by: size)
             return (product, partial.1 || didOverflow)
         }
-        // elements * 4 could overflow too: sizes past SizeLimits.elementCount are refused by name.
+        // elements * size could overflow too: sizes past SizeLimits.elementCount are refused by name.
         guard !overflow, elements <= SizeLimits.elementCount.maximum else {
             throw invalid("tensor '\(name)' has shape \(TensorSpec.format(shape)), more than \(SizeLimits.elementCount) values")
         }
-        guard elements * 4 == offsets[1] - offsets[0] else {
-            throw invalid("tensor '\(name)' has shape \(TensorSpec.format(shape)) but \(offsets[1] - offsets[0]) bytes of data (expected 4 per element)")
+        guard elements * type.size == offsets[1] - offsets[0] else {
+            throw invalid("tensor '\(name)' has shape \(TensorSpec.format(shape)) but \(offsets[1] - offsets[0]) bytes of data (expected \(type.size) per element)")
         }
-        return (TensorSpec(name: name, shape: shape), offsets[0], offsets[1])
+        return (TensorSpec(name: name, shape: shape), type, offsets[0], offsets[1])
     }
 
     /// A JSON number that is a whole integer.
@@ -174,6 +184,13 @@ public enum Safetensors {
         values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
         #endif
         return values
+    }
+
+    private static func integers(_ bytes: [UInt8], from start: Int, count: Int) -> [Int64] {
+        (0..<count).map { index in
+            let base = start + 8 * index
+            return Int64(bitPattern: bytes[base ..< base + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        }
     }
 
     /// A JSON string literal escaped as serde_json does (quotes, backslashes, control characters).

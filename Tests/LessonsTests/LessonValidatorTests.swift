@@ -92,9 +92,9 @@ struct LessonValidatorTests {
 
     @Test func modelLayersThatDoNotFit() {
         expectOne(lessonWithBlock("```model\ninput: [3, 32, 32]\nlayers:\n  - Conv2d(3, 8, 5)\n  - Linear(400, 10)\n```"),
-                  line: 9, containing: "Linear(400, 10): needs a flat input but gets 8×28×28")
+                  line: 9, containing: "Linear(400, 10) expects 400 features, gets 8x28x28 (6272 values): add Flatten()")
         expectOne(lessonWithBlock("```model\ninput: [3, 32, 32]\nlayers:\n  - Conv2d(1, 8, 5)\n```"),
-                  line: 8, containing: "expects 1 input channels but gets 3")
+                  line: 8, containing: "expects 1 input channels, gets 3 (3x32x32)")
         expectOne(lessonWithBlock("```model\ncourse: resnet\n```"), line: 6, containing: "unknown course model 'resnet'")
         expectOne(lessonWithBlock("```model\ninput: [3, 8, 8]\nlayers:\n  - Conv3d(3, 8, 5)\n```"),
                   line: 8, containing: "unknown layer 'Conv3d'")

@@ -64,6 +64,20 @@ final class SafetensorsScratch {
         #expect(try Safetensors.decode(bytes).tensors == tensors.reversed())
     }
 
+    @Test func int64TensorsRoundTripAsPyTorchWritesThem() throws {
+        // BatchNorm2d's num_batches_tracked: a zero-dimensional int64 tensor, 8 bytes little-endian.
+        let tensors = [NamedTensor(name: "1.num_batches_tracked", shape: [], integers: [390]),
+                       NamedTensor(name: "1.running_mean", shape: [2], values: [0.5, -1])]
+        let bytes = try Safetensors.encode(tensors)
+        let headerLength = Int(bytes[0]) | Int(bytes[1]) << 8
+        #expect(String(decoding: bytes[8 ..< 8 + headerLength], as: UTF8.self).hasPrefix(
+            #"{"1.num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[0,8]},"1.running_mean":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#))
+        #expect(Array(bytes[8 + headerLength ..< 8 + headerLength + 8]) == [134, 1, 0, 0, 0, 0, 0, 0])
+        let decoded = try Safetensors.decode(bytes).tensors
+        #expect(decoded == tensors)
+        #expect(decoded[0].dtype == .i64 && decoded[0].integers == [390])
+    }
+
     @Test func namesNeedingEscapesRoundTrip() throws {
         let tensor = NamedTensor(name: "odd \"name\"\\\n\u{1}é", shape: [1], values: [-0.25])
         #expect(try Safetensors.decode(try Safetensors.encode([tensor])).tensors == [tensor])
@@ -88,6 +102,11 @@ final class SafetensorsScratch {
         return withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian, Array.init) + headerBytes + [UInt8](repeating: 0, count: dataBytes)
     }
 
+    @Test func int64NeedsEightBytesPerElement() {
+        #expect(rejection(file(header: #"{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,4]}}"#, dataBytes: 4))
+                .contains("expected 8 per element"))
+    }
+
     private func rejection(_ bytes: [UInt8]) -> String {
         do {
             _ = try Safetensors.decode(bytes, path: "m.safetensors")
@@ -99,7 +118,7 @@ final class SafetensorsScratch {
 
     @Test func anF16TensorIsRejectedWithAHint() {
         let message = rejection(file(header: #"{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, dataBytes: 4))
-        #expect(message.hasPrefix("m.safetensors: not a usable safetensors file: tensor 'w' has dtype F16; cnnlab reads float32 (F32) only"))
+        #expect(message.hasPrefix("m.safetensors: not a usable safetensors file: tensor 'w' has dtype F16; cnnlab reads float32 (F32) and int64 (I64) only"))
     }
 
     @Test func badHeadersAreRejected() {

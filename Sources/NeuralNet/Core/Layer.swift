@@ -9,6 +9,12 @@ public protocol Layer: AnyObject, Sendable, CustomStringConvertible {
     var description: String { get }
     /// The trainable parameters, in PyTorch's order (weight, then bias).
     var parameters: [Parameter] { get }
+    /// State saved with the parameters but not trained (BatchNorm2d's running statistics), in
+    /// PyTorch's state_dict order; empty for most layers.
+    var buffers: [LayerBuffer] { get }
+    /// Training or evaluation behaviour (batch statistics or running ones, dropout on or off),
+    /// as PyTorch's `model.train()` / `model.eval()`. Layers that behave the same ignore it.
+    func setMode(_ mode: LayerMode)
     /// The output shape for an input shape, or why the layer cannot take that input.
     func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
     /// Computes the output for `input` (whole batch at once).
@@ -22,6 +28,12 @@ public protocol Layer: AnyObject, Sendable, CustomStringConvertible {
 }
 
 extension Layer {
+    /// Most layers keep no state beyond their parameters.
+    public var buffers: [LayerBuffer] { [] }
+
+    /// Most layers behave the same in training and evaluation.
+    public func setMode(_ mode: LayerMode) {}
+
     /// Layers without a cheaper path compute the input gradient anyway.
     public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         backward(gradOutput)

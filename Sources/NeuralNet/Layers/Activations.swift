@@ -59,3 +59,67 @@ public final class Sigmoid: Layer, @unchecked Sendable {
         return gradInput
     }
 }
+
+/// LeakyReLU, as PyTorch's `nn.LeakyReLU`: x where x > 0, else negativeSlope * x.
+public final class LeakyReLU: Layer, @unchecked Sendable {
+    public let negativeSlope: Float
+    private var input: Tensor?
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+
+    public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
+    public var parameters: [Parameter] { [] }
+    public var description: String { "LeakyReLU(negative_slope=\(PythonFloat.text(negativeSlope)))" }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        self.input = input
+        output.resize(to: input.shape)
+        input.withPointer { x in
+            output.withMutablePointer { y in leakyReLUForward(input: x, output: y, count: input.count, slope: negativeSlope) }
+        }
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let input else { preconditionFailure("LeakyReLU.backward called before forward") }
+        precondition(gradOutput.shape == input.shape, "LeakyReLU.backward: gradient shape \(gradOutput.shape), expected \(input.shape)")
+        gradInput.resize(to: input.shape)
+        input.withPointer { x in
+            gradOutput.withPointer { dy in
+                gradInput.withMutablePointer { dx in
+                    leakyReLUBackward(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: negativeSlope)
+                }
+            }
+        }
+        return gradInput
+    }
+}
+
+/// Tanh, as PyTorch's `nn.Tanh`; the gradient is 1 - y^2.
+public final class Tanh: Layer, @unchecked Sendable {
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+
+    public init() {}
+    public var parameters: [Parameter] { [] }
+    public var description: String { "Tanh()" }
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        output.resize(to: input.shape)
+        input.withPointer { x in output.withMutablePointer { y in tanhForward(input: x, output: y, count: input.count) } }
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(gradOutput.shape == output.shape, "Tanh.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
+        gradInput.resize(to: output.shape)
+        output.withPointer { y in
+            gradOutput.withPointer { dy in
+                gradInput.withMutablePointer { dx in tanhBackward(output: y, gradOutput: dy, gradInput: dx, count: output.count) }
+            }
+        }
+        return gradInput
+    }
+}

@@ -46,6 +46,23 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// The number of trainable values.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
+    public var buffers: [LayerBuffer] { layers.flatMap { $0.buffers } }
+
+    /// Every buffer with its PyTorch name ("1.running_mean", ...).
+    public func namedBuffers() -> [(name: String, buffer: LayerBuffer)] {
+        layers.enumerated().flatMap { index, layer in
+            layer.buffers.map { (name: "\(index).\($0.name)", buffer: $0) }
+        }
+    }
+
+    /// Training or evaluation for every layer, as PyTorch's `model.train()` / `model.eval()`.
+    public private(set) var mode: LayerMode = .training
+
+    public func setMode(_ mode: LayerMode) {
+        self.mode = mode
+        layers.forEach { $0.setMode(mode) }
+    }
+
     /// The number of trainable values of the layers in `range`.
     public func parameterCount(range: Range<Int>) -> Int {
         layers[range].reduce(0) { $0 + $1.parameterCount }

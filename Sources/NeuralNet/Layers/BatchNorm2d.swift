@@ -1,0 +1,140 @@
+/// Batch normalisation over the channels of images, as PyTorch's `nn.BatchNorm2d`.
+///
+/// In training each channel is normalised with the batch's mean and biased variance, and the
+/// running statistics move towards them by `momentum` (the variance unbiased, as PyTorch);
+/// in evaluation the running statistics are used. weight (ones) and bias (zeros) exist with
+/// `affine`; buffers running_mean (zeros), running_var (ones), num_batches_tracked (int64).
+public final class BatchNorm2d: Layer, @unchecked Sendable {
+    public let numFeatures: Int
+    public let eps: Float
+    public let momentum: Float
+    public let weight: Parameter?
+    public let bias: Parameter?
+    public let runningMean: LayerBuffer
+    public let runningVar: LayerBuffer
+    public let numBatchesTracked: LayerBuffer
+    public private(set) var mode: LayerMode = .training
+
+    private var input: Tensor?
+    private var modeOfLastForward: LayerMode = .training
+    private let output = Tensor(zeros: [0])
+    private let gradInput = Tensor(zeros: [0])
+    private let noGradient = Tensor(zeros: [0])
+    /// Per channel: the mean and 1/sqrt(var + eps) the last forward used, and the batch variance.
+    private var savedMean: [Float]
+    private var savedInvStd: [Float]
+    private var batchVariance: [Float]
+
+    public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = true) {
+        precondition(numFeatures >= 1, "BatchNorm2d: num_features must be at least 1")
+        self.numFeatures = numFeatures
+        self.eps = eps
+        self.momentum = momentum
+        weight = affine ? Parameter(name: "weight", value: Tensor(shape: [numFeatures], repeating: 1)) : nil
+        bias = affine ? Parameter(name: "bias", value: Tensor(zeros: [numFeatures])) : nil
+        runningMean = LayerBuffer(name: "running_mean", value: Tensor(zeros: [numFeatures]))
+        runningVar = LayerBuffer(name: "running_var", value: Tensor(shape: [numFeatures], repeating: 1))
+        numBatchesTracked = LayerBuffer(name: "num_batches_tracked", integer: 0)
+        savedMean = [Float](repeating: 0, count: numFeatures)
+        savedInvStd = [Float](repeating: 0, count: numFeatures)
+        batchVariance = [Float](repeating: 0, count: numFeatures)
+    }
+
+    public var parameters: [Parameter] { [weight, bias].compactMap { $0 } }
+    public var buffers: [LayerBuffer] { [runningMean, runningVar, numBatchesTracked] }
+    public func setMode(_ mode: LayerMode) { self.mode = mode }
+
+    public var description: String {
+        "BatchNorm2d(\(numFeatures), eps=\(PythonFloat.text(eps)), momentum=\(PythonFloat.text(momentum)), "
+            + "affine=\(weight == nil ? "False" : "True"), track_running_stats=True)"
+    }
+
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try requireImageBatch(inputShape, channels: numFeatures, layer: "BatchNorm2d")
+        if mode == .training && inputShape[0] * inputShape[2] * inputShape[3] <= 1 {
+            throw ShapeError(field: "input", reason: "BatchNorm2d in training needs more than one value per channel, got \(inputShape)")
+        }
+        return inputShape
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        precondition(input.rank == 4 && input.shape[1] == numFeatures,
+                     "\(description) cannot take input shape \(input.shape)")
+        let s = BatchNorm2dShape(input.shape)
+        output.resize(to: input.shape)
+        self.input = input
+        modeOfLastForward = mode
+        withAffine { w, b in
+            input.withPointer { x in
+                output.withMutablePointer { y in
+                    switch mode {
+                    case .training:
+                        batchNorm2dForwardTraining(s, input: x, weight: w, bias: b, eps: eps, output: y,
+                                                   saveMean: &savedMean, saveInvStd: &savedInvStd, batchVariance: &batchVariance)
+                        runningMean.value.withMutablePointer { rm in
+                            runningVar.value.withMutablePointer { rv in
+                                batchNorm2dUpdateRunningStatistics(s, batchMean: savedMean, batchVariance: batchVariance,
+                                                                   momentum: momentum, runningMean: rm, runningVar: rv)
+                            }
+                        }
+                        numBatchesTracked.integer += 1
+                    case .evaluation:
+                        runningMean.value.withPointer { rm in
+                            runningVar.value.withPointer { rv in
+                                batchNorm2dForwardEval(s, input: x, weight: w, bias: b, runningMean: rm, runningVar: rv,
+                                                       eps: eps, output: y)
+                                for c in 0..<numFeatures {
+                                    savedMean[c] = rm[c]
+                                    savedInvStd[c] = Float(1 / (Double(rv[c]) + Double(eps)).squareRoot())
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        backward(gradOutput, needsInputGradient: true)
+    }
+
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        guard let input else { preconditionFailure("BatchNorm2d.backward called before forward") }
+        precondition(gradOutput.shape == input.shape, "BatchNorm2d.backward: gradient shape \(gradOutput.shape), expected \(input.shape)")
+        let s = BatchNorm2dShape(input.shape)
+        gradInput.resize(to: input.shape)
+        let training = modeOfLastForward == .training
+        withAffine { w, _ in
+            withAffineGradients { dw, db in
+                input.withPointer { x in
+                    gradOutput.withPointer { dy in
+                        gradInput.withMutablePointer { dx in
+                            batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: savedMean, invStd: savedInvStd,
+                                                training: training, gradInput: needsInputGradient ? dx : nil,
+                                                gradWeight: dw, gradBias: db)
+                        }
+                    }
+                }
+            }
+        }
+        return needsInputGradient ? gradInput : noGradient
+    }
+
+    private func withAffine<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
+        guard let weight, let bias else { return body(nil, nil) }
+        return weight.value.withPointer { w in bias.value.withPointer { b in body(w, b) } }
+    }
+
+    private func withAffineGradients<R>(_ body: (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> R) -> R {
+        guard let weight, let bias else { return body(nil, nil) }
+        return weight.gradient.withMutablePointer { w in bias.gradient.withMutablePointer { b in body(w, b) } }
+    }
+}
+
+/// Python's repr of a float, as PyTorch prints eps, momentum and slopes: 1e-05, 0.1, 0.01
+/// (Swift's shortest round-trip text is written the same way for these).
+enum PythonFloat {
+    static func text(_ value: Float) -> String { "\(value)" }
+}

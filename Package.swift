@@ -24,6 +24,7 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CStb", pkgConfig: "stb", providers: [.apt(["libstb-dev"])]),
 
         // AVX-512 convolution loops, chosen at run time; optimised in debug builds too, so the
         // tests that run them on full-size layers stay quick.
@@ -39,11 +40,12 @@ let package = Package(
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
         .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
-        .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets"]),
+        .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb"]),
+        .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
         .target(name: "FuzzTargets", dependencies: ["Lessons", "Stepper", "Kernels", "OpCases", "Datasets", "Training"]),
         .executableTarget(name: "cnnlab-fuzz", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "cnnlab", dependencies: [
-            "Screens", "Kernels", "OpCases", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal",
+            "Screens", "Kernels", "OpCases", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal", "Inspection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -57,6 +59,8 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "NeuralNet", "Training", "Datasets"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
     ]

@@ -138,6 +138,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             case .conv2d(let g): factors = g.outputShape + [g.inChannels, g.kernel.area]
             case .convTranspose2d(let g): factors = g.inputShape + [g.outChannels, g.kernel.area]
             case .maxPool2d(let g): factors = g.outputShape + [g.kernel.area]
+            case .avgPool2d(let g): factors = g.outputShape + [g.kernel.area]
+            case .batchNorm2d(let settings): factors = settings.inputShape
+            case .leakyReLU(let shape, _): factors = shape
+            case .tanh(let shape): factors = shape
             }
             guard (try? SizeLimits.product(factors, field: "work", in: small)) != nil else { continue }
             _ = opCase.evaluate(.reference)

@@ -8,6 +8,20 @@ public struct OpCase: Sendable {
         case conv2d
         case convTranspose2d = "conv_transpose2d"
         case maxPool2d = "max_pool2d"
+        case avgPool2d = "avg_pool2d"
+        case batchNorm2d = "batch_norm2d"
+        case leakyReLU = "leaky_relu"
+        case tanh
+    }
+
+    /// Batch norm's settings and the input's shape [N, C, H, W].
+    public struct BatchNormSettings: Sendable, Equatable {
+        public var inputShape: [Int]
+        public var eps: Float
+        public var momentum: Float
+        /// Batch statistics (and running statistics updated) when true; running ones when false.
+        public var training: Bool
+        public var shape: BatchNorm2dShape { BatchNorm2dShape(inputShape) }
     }
 
     /// The op with its validated geometry.
@@ -15,6 +29,11 @@ public struct OpCase: Sendable {
         case conv2d(Conv2dGeometry)
         case convTranspose2d(ConvTranspose2dGeometry)
         case maxPool2d(MaxPool2dGeometry)
+        case avgPool2d(AvgPool2dGeometry)
+        case batchNorm2d(BatchNormSettings)
+        /// Element-wise ops: the input's shape.
+        case leakyReLU(shape: [Int], negativeSlope: Float)
+        case tanh(shape: [Int])
     }
 
     public var name: String
@@ -24,6 +43,9 @@ public struct OpCase: Sendable {
     public var weight: [Float]?
     public var bias: [Float]?
     public var gradOutput: [Float]
+    /// batch_norm2d's running statistics before the call (one value per channel).
+    public var runningMean: [Float]?
+    public var runningVar: [Float]?
     /// The case gave input and grad_output without a batch dimension (C x H x W, as PyTorch
     /// accepts): it runs as a batch of one, and results are printed without the batch dimension.
     public var unbatched = false
@@ -33,6 +55,10 @@ public struct OpCase: Sendable {
         case .conv2d: .conv2d
         case .convTranspose2d: .convTranspose2d
         case .maxPool2d: .maxPool2d
+        case .avgPool2d: .avgPool2d
+        case .batchNorm2d: .batchNorm2d
+        case .leakyReLU: .leakyReLU
+        case .tanh: .tanh
         }
     }
 }
@@ -152,6 +178,73 @@ extension OpCase {
             try requireEvaluable(geometry)
             return OpCase(name: name, geometry: geometry, input: input.values, weight: nil, bias: nil,
                           gradOutput: try readGradOutput(geometry), unbatched: unbatched)
+        case .avgPool2d:
+            try params.allow(["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"])
+            if params.has("divisor_override") {
+                throw ShapeError(field: "params.divisor_override", reason: "only null is supported (cnnlab divides by the window's size)")
+            }
+            try refuseWeights(fields, op: op)
+            guard params.has("kernel_size") else { throw ShapeError(field: "params.kernel_size", reason: "missing") }
+            let kernel = try params.pair("kernel_size", default: 1)
+            let geometry = Geometry.avgPool2d(try AvgPool2dGeometry(
+                batch: shape[0], channels: shape[1], input: Size2D(shape[2], shape[3]), kernel: kernel,
+                stride: try params.optionalPair("stride") ?? kernel, padding: try params.pair("padding", default: 0),
+                ceilMode: try params.bool("ceil_mode", default: false),
+                countIncludePad: try params.bool("count_include_pad", default: true)))
+            try requireEvaluable(geometry)
+            return OpCase(name: name, geometry: geometry, input: input.values, weight: nil, bias: nil,
+                          gradOutput: try readGradOutput(geometry), unbatched: unbatched)
+        case .batchNorm2d:
+            try params.allow(["eps", "momentum", "training"])
+            let channels = shape[1]
+            let settings = BatchNormSettings(
+                inputShape: shape,
+                eps: Float(try params.number("eps", default: 1e-5, valid: { $0 > 0 }, rule: "greater than 0")),
+                momentum: Float(try params.number("momentum", default: 0.1, valid: { $0 >= 0 && $0 <= 1 }, rule: "between 0 and 1")),
+                training: try params.bool("training", default: true))
+            func perChannel(_ field: String) throws(ShapeError) -> [Float]? {
+                guard let list = try NestedList.readOptional(fields[field], field: field, rank: 1) else { return nil }
+                guard list.shape == [channels] else {
+                    throw ShapeError(field: field, reason: "must hold \(channels) values (one per channel), got shape \(list.shape)")
+                }
+                return list.values
+            }
+            let weight = try perChannel("weight"), bias = try perChannel("bias")
+            guard (weight == nil) == (bias == nil) else {
+                throw ShapeError(field: weight == nil ? "weight" : "bias", reason: "give both weight and bias (affine) or neither")
+            }
+            guard let runningMean = try perChannel("running_mean"), let runningVar = try perChannel("running_var") else {
+                throw ShapeError(field: fields["running_mean"] == nil ? "running_mean" : "running_var",
+                                 reason: "missing (the running statistics before the call, one value per channel)")
+            }
+            if let bad = runningVar.first(where: { !($0 >= 0) }) {
+                throw ShapeError(field: "running_var", reason: "must not be negative, got \(bad)")
+            }
+            if settings.training && shape[0] * shape[2] * shape[3] <= 1 {
+                throw ShapeError(field: "input", reason: "batch norm in training needs more than one value per channel, got shape \(shape)")
+            }
+            let geometry = Geometry.batchNorm2d(settings)
+            try requireEvaluable(geometry)
+            var opCase = OpCase(name: name, geometry: geometry, input: input.values, weight: weight, bias: bias,
+                                gradOutput: try readGradOutput(geometry), unbatched: unbatched)
+            opCase.runningMean = runningMean
+            opCase.runningVar = runningVar
+            return opCase
+        case .leakyReLU, .tanh:
+            try params.allow(op == .tanh ? [] : ["negative_slope", "inplace"])
+            _ = try params.bool("inplace", default: false)
+            try refuseWeights(fields, op: op)
+            let geometry: Geometry = op == .tanh ? .tanh(shape: shape)
+                : .leakyReLU(shape: shape, negativeSlope: Float(try params.number("negative_slope", default: 0.01)))
+            try requireEvaluable(geometry)
+            return OpCase(name: name, geometry: geometry, input: input.values, weight: nil, bias: nil,
+                          gradOutput: try readGradOutput(geometry), unbatched: unbatched)
+        }
+    }
+
+    private static func refuseWeights(_ fields: [String: JSONValue], op: Op) throws(ShapeError) {
+        for field in ["weight", "bias"] where fields[field] != nil && fields[field] != .null {
+            throw ShapeError(field: field, reason: "\(op.rawValue) has no \(field); use null or leave it out")
         }
     }
 
@@ -163,7 +256,7 @@ extension OpCase {
         let workspace: Int = switch geometry {
         case .conv2d(let g): g.im2col.count
         case .convTranspose2d(let g): g.im2col.count
-        case .maxPool2d: 0
+        case .maxPool2d, .avgPool2d, .batchNorm2d, .leakyReLU, .tanh: 0
         }
         let output = geometry.outputShape.reduce(1, *)
         if max(output, workspace) > maximumEvaluationElements {
@@ -189,6 +282,9 @@ extension OpCase.Geometry {
         case .conv2d(let g): g.inputShape
         case .convTranspose2d(let g): g.inputShape
         case .maxPool2d(let g): g.inputShape
+        case .avgPool2d(let g): g.inputShape
+        case .batchNorm2d(let settings): settings.inputShape
+        case .leakyReLU(let shape, _), .tanh(let shape): shape
         }
     }
 
@@ -197,15 +293,19 @@ extension OpCase.Geometry {
         case .conv2d(let g): g.outputShape
         case .convTranspose2d(let g): g.outputShape
         case .maxPool2d(let g): g.outputShape
+        case .avgPool2d(let g): g.outputShape
+        case .batchNorm2d(let settings): settings.inputShape
+        case .leakyReLU(let shape, _), .tanh(let shape): shape
         }
     }
 
-    /// nil for pooling, which has no weight.
+    /// nil for ops without a weight (batch norm's, [C], is optional: see `OpCase.weight`).
     public var weightShape: [Int]? {
         switch self {
         case .conv2d(let g): g.weightShape
         case .convTranspose2d(let g): g.weightShape
-        case .maxPool2d: nil
+        case .batchNorm2d(let settings): [settings.inputShape[1]]
+        case .maxPool2d, .avgPool2d, .leakyReLU, .tanh: nil
         }
     }
 }

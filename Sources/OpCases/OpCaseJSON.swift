@@ -24,6 +24,10 @@ public enum OpCaseJSON {
         } else {
             fields.append("\"grad_bias\": null")
         }
+        if let mean = result.runningMean, let variance = result.runningVar {
+            fields.append("\"running_mean\": \(nested(mean, shape: [mean.count]))")
+            fields.append("\"running_var\": \(nested(variance, shape: [variance.count]))")
+        }
         return "{" + fields.joined(separator: ", ") + "}"
     }
 

@@ -24,6 +24,9 @@ public struct OpCaseResult: Sendable {
     public var weightShape: [Int]?
     /// nil for pooling and for convolutions without bias.
     public var gradBias: [Float]?
+    /// batch_norm2d: the running statistics after the call (moved in training, unchanged in eval).
+    public var runningMean: [Float]? = nil
+    public var runningVar: [Float]? = nil
 }
 
 extension OpCase {
@@ -35,6 +38,7 @@ extension OpCase {
         var gradBias = bias.map { [Float](repeating: 0, count: $0.count) }
         let weightValues = weight ?? [0], biasValues = bias ?? [0], hasBias = bias != nil
         var gradWeightBuffer = gradWeight ?? [0], gradBiasBuffer = gradBias ?? [0]
+        var statistics: (mean: [Float], variance: [Float])?
         input.withUnsafeBufferPointer { x in
         weightValues.withUnsafeBufferPointer { w in
         biasValues.withUnsafeBufferPointer { b in
@@ -75,6 +79,29 @@ extension OpCase {
             case (.maxPool2d(let g), .reference):
                 maxPool2dForwardReference(g, input: x, output: y)
                 maxPool2dBackwardReference(g, input: x, gradOutput: dy, gradInput: dx)
+            case (.avgPool2d(let g), .fast), (.avgPool2d(let g), .portable):
+                avgPool2dForward(g, input: x, output: y)
+                avgPool2dBackward(g, gradOutput: dy, gradInput: dx)
+            case (.avgPool2d(let g), .reference):
+                avgPool2dForwardReference(g, input: x, output: y)
+                avgPool2dBackwardReference(g, gradOutput: dy, gradInput: dx)
+            case (.batchNorm2d(let settings), _):
+                let affine = weight != nil
+                statistics = evaluateBatchNorm(settings, path: path, input: x, weight: affine ? w : nil, bias: affine ? b.baseAddress! : nil,
+                                               gradOutput: dy, output: y, gradInput: dx,
+                                               gradWeight: affine ? dw : nil, gradBias: affine ? db.baseAddress! : nil)
+            case (.leakyReLU(_, let slope), .fast), (.leakyReLU(_, let slope), .portable):
+                leakyReLUForward(input: x, output: y, count: input.count, slope: slope)
+                leakyReLUBackward(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: slope)
+            case (.leakyReLU(_, let slope), .reference):
+                leakyReLUForwardReference(input: x, output: y, count: input.count, slope: slope)
+                leakyReLUBackwardReference(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: slope)
+            case (.tanh, .fast), (.tanh, .portable):
+                tanhForward(input: x, output: y, count: input.count)
+                tanhBackward(output: y, gradOutput: dy, gradInput: dx, count: input.count)
+            case (.tanh, .reference):
+                tanhForwardReference(input: x, output: y, count: input.count)
+                tanhBackwardReference(input: x, gradOutput: dy, gradInput: dx, count: input.count)
             }
         }}}}}}}}
         if gradWeight != nil { gradWeight = gradWeightBuffer }
@@ -83,6 +110,36 @@ extension OpCase {
         return OpCaseResult(name: name, output: output, outputShape: Array(geometry.outputShape.dropFirst(dropBatch)),
                             gradInput: gradInput, inputShape: Array(geometry.inputShape.dropFirst(dropBatch)),
                             gradWeight: gradWeight,
-                            weightShape: geometry.weightShape, gradBias: gradBias)
+                            weightShape: geometry.weightShape, gradBias: gradBias,
+                            runningMean: statistics?.mean, runningVar: statistics?.variance)
+    }
+
+    /// Batch norm forward and backward as the layer runs them: in training with the batch's
+    /// statistics, then the running ones moved by momentum; in eval with the running ones.
+    /// Returns the running statistics after the call.
+    private func evaluateBatchNorm(_ settings: BatchNormSettings, path: KernelPath, input x: UnsafePointer<Float>,
+                                   weight w: UnsafePointer<Float>?, bias b: UnsafePointer<Float>?,
+                                   gradOutput dy: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>,
+                                   gradInput dx: UnsafeMutablePointer<Float>, gradWeight dw: UnsafeMutablePointer<Float>?,
+                                   gradBias db: UnsafeMutablePointer<Float>?) -> (mean: [Float], variance: [Float]) {
+        let s = settings.shape
+        let reference = path == .reference
+        var runningMean = self.runningMean ?? [Float](repeating: 0, count: s.channels)
+        var runningVar = self.runningVar ?? [Float](repeating: 1, count: s.channels)
+        var mean = [Float](repeating: 0, count: s.channels), invStd = mean, variance = mean
+        if settings.training {
+            (reference ? batchNorm2dForwardTrainingReference : batchNorm2dForwardTraining)(
+                s, x, w, b, settings.eps, y, &mean, &invStd, &variance)
+            (reference ? batchNorm2dUpdateRunningStatisticsReference : batchNorm2dUpdateRunningStatistics)(
+                s, mean, variance, settings.momentum, &runningMean, &runningVar)
+        } else {
+            (reference ? batchNorm2dForwardEvalReference : batchNorm2dForwardEval)(
+                s, x, w, b, runningMean, runningVar, settings.eps, y)
+            mean = runningMean
+            invStd = runningVar.map { Float(1 / (Double($0) + Double(settings.eps)).squareRoot()) }
+        }
+        (reference ? batchNorm2dBackwardReference : batchNorm2dBackward)(
+            s, x, dy, w, mean, invStd, settings.training, dx, dw, db)
+        return (runningMean, runningVar)
     }
 }

@@ -73,6 +73,20 @@ struct ParamReader {
         }
     }
 
+    /// A finite number (eps, momentum, negative_slope); `valid` says which values PyTorch accepts.
+    func number(_ name: String, default fallback: Double, valid: (Double) -> Bool = { _ in true },
+                rule: String = "") throws(ShapeError) -> Double {
+        switch fields[name] {
+        case nil, .null?: return fallback
+        case .number(let value)?:
+            guard value.isFinite, valid(value) else {
+                throw ShapeError(field: "params.\(name)", reason: "must be \(rule.isEmpty ? "a finite number" : rule), got \(value)")
+            }
+            return value
+        case let other?: throw ShapeError(field: "params.\(name)", reason: "must be a number, got \(other.kind)")
+        }
+    }
+
     func bool(_ name: String, default fallback: Bool) throws(ShapeError) -> Bool {
         switch fields[name] {
         case nil, .null?: return fallback

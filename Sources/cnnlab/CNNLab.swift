@@ -12,7 +12,7 @@ struct CNNLab: ParsableCommand {
             """,
         subcommands: [
             Doctor.self, Eval.self, Explore.self, LessonsList.self, LessonOpen.self,
-            Train.self, Evaluate.self, DataCommand.self, Bench.self,
+            Train.self, Evaluate.self, Inspect.self, DataCommand.self, Bench.self,
         ]
     )
 

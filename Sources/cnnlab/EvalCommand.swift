@@ -3,17 +3,20 @@ import Foundation
 import Kernels
 import OpCases
 
-/// `cnnlab eval FILE.json [--reference]`: runs conv2d / conv_transpose2d / max_pool2d cases given
-/// in the golden file's schema and prints the outputs and gradients as JSON.
+/// `cnnlab eval FILE.json [--reference]`: runs conv2d / conv_transpose2d / max_pool2d (ops.json)
+/// and avg_pool2d / batch_norm2d / leaky_relu / tanh (layers.json) cases given in the golden
+/// files' schema and prints the outputs and gradients as JSON.
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate layer cases from JSON (the golden ops.json schema).",
         discussion: """
             FILE holds one case or {"cases": [...]}; a case has "name", "op" (conv2d, \
-            conv_transpose2d, max_pool2d), "params", "input" (N x C x H x W lists), "weight", \
-            "bias" (or null) and "grad_output". Prints {"cases": [{"name", "output", "grad_input", \
-            "grad_weight", "grad_bias"}]}. Expected values in the file are ignored. A case that \
+            conv_transpose2d, max_pool2d, avg_pool2d, batch_norm2d, leaky_relu, tanh), "params", \
+            "input" (N x C x H x W lists), "weight", "bias" (or null), batch_norm2d's "running_mean" \
+            and "running_var", and "grad_output". Prints {"cases": [{"name", "output", "grad_input", \
+            "grad_weight", "grad_bias"}]}, with batch_norm2d's "running_mean" and "running_var" after \
+            the call. Expected values in the file are ignored. A case that \
             cannot be evaluated gets one line on stderr naming the case, the field and the reason; \
             the others are still evaluated, and the exit status is then 2. Use - to read stdin.
             """)

@@ -44,12 +44,16 @@ struct GoldenCaseTests {
         return out
     }
 
-    @Test("the file holds 60 cases of the three ops, all valid")
+    @Test("ops.json holds 60 cases of convolution and max pooling, layers.json 44 of the other layers; together every op")
     func fileIsComplete() throws {
-        let golden = try Self.load()
+        let golden = try Self.load(), layers = try Self.load("layers")
         #expect(golden.cases.count == 60)
-        let ops = Set(golden.cases.map { $0.opCase.op })
-        #expect(ops == Set(OpCase.Op.allCases))
+        #expect(layers.cases.count == 44)
+        #expect(Set(golden.cases.map { $0.opCase.op }) == [.conv2d, .convTranspose2d, .maxPool2d])
+        #expect(Set(layers.cases.map { $0.opCase.op }) == [.avgPool2d, .batchNorm2d, .leakyReLU, .tanh])
+        #expect(Set(golden.cases.map { $0.opCase.op } + layers.cases.map { $0.opCase.op }) == Set(OpCase.Op.allCases))
+        let evalMode = layers.cases.filter { if case .batchNorm2d(let s) = $0.opCase.geometry { !s.training } else { false } }
+        #expect(evalMode.count >= 4, "batch norm in eval mode, with running statistics")
     }
 
     @Test("every case matches PyTorch within the file's tolerance", arguments: KernelPath.allCases)
@@ -57,11 +61,20 @@ struct GoldenCaseTests {
         try Self.expectMatches(try Self.load(), path: path)
     }
 
+    @Test("every layers.json case (avg_pool2d, batch_norm2d in training and eval, leaky_relu, tanh) matches PyTorch",
+          arguments: KernelPath.allCases)
+    func layersMatchPyTorch(path: KernelPath) throws {
+        try Self.expectMatches(try Self.load("layers"), path: path)
+    }
+
     static func expectMatches(_ golden: Golden, path: KernelPath) throws {
         for (opCase, expected) in golden.cases {
             let result = opCase.evaluate(path)
-            let pairs: [(String, [Float]?)] = [("output", result.output), ("grad_input", result.gradInput),
+            var pairs: [(String, [Float]?)] = [("output", result.output), ("grad_input", result.gradInput),
                                                ("grad_weight", result.gradWeight), ("grad_bias", result.gradBias)]
+            if expected["running_mean"] != nil || result.runningMean != nil {
+                pairs += [("running_mean", result.runningMean), ("running_var", result.runningVar)]
+            }
             for (field, actual) in pairs {
                 let want = Self.flat(expected[field])
                 #expect((actual == nil) == (want == nil), "\(opCase.name) \(field): presence differs")

@@ -1,0 +1,110 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Training
+
+/// Which network to inspect.
+public enum InspectedNetwork: Sendable, Equatable {
+    /// One of the course networks (`--model cnn|autoencoder`).
+    case course(CourseModelKind)
+
+    /// The network with fresh weights (the checkpoint replaces them).
+    func build() -> Sequential {
+        switch self {
+        case .course(.cnn): return CourseModels.cnn(seed: 0)
+        case .course(.autoencoder): return CourseModels.autoencoder(seed: 0)
+        }
+    }
+
+    /// The input shape of one image.
+    var inputShape: [Int] {
+        switch self {
+        case .course: return CourseModels.cnnImageShape
+        }
+    }
+
+    /// The file name Home's Train and the lessons save this network's weights under.
+    var checkpointName: String {
+        switch self {
+        case .course(let kind): return kind.rawValue + ".safetensors"
+        }
+    }
+
+    /// A short name for titles.
+    public var displayName: String {
+        switch self {
+        case .course(let kind): return kind.displayName
+        }
+    }
+}
+
+/// A trained network with its test images: everything the inspector screen and `--json` need.
+public struct InspectionSetup: @unchecked Sendable {
+    public let network: InspectedNetwork
+    public let inspector: NetworkInspector
+    /// The checkpoint the weights came from.
+    public let checkpoint: String
+    /// The test set in the network's input shape (adapted like training does), nil without one.
+    public let test: ImageDataset?
+    /// Why there are no test images, or a note on them (synthetic shapes, adapted size).
+    public let testNote: String?
+    public let classNames: [String]
+
+    /// Builds the network, loads `checkpoint` (or the last one saved in `modelsDirectory`) and the
+    /// test set from `data`. Throws a message naming what is missing or does not fit.
+    public static func open(network: InspectedNetwork, checkpoint: String?, modelsDirectory: String,
+                            data: DatasetSpec = .automatic, catalog: DatasetCatalog = DatasetCatalog()) throws(InspectionError) -> InspectionSetup {
+        let path = checkpoint ?? (modelsDirectory + "/" + network.checkpointName)
+        if checkpoint == nil && !FileManager.default.fileExists(atPath: path) {
+            throw InspectionError("no trained \(network.displayName) yet: nothing saved at \(path). "
+                + "Train one first (the home screen's Train, lesson 6, or `cnnlab train --model \(network.checkpointName.replacingOccurrences(of: ".safetensors", with: "")) --save FILE`), "
+                + "or pass --load FILE")
+        }
+        let model = network.build()
+        try InspectionCheckpoint.load(path, into: model)
+        let inspector = try NetworkInspector(network: model, inputShape: network.inputShape)
+        var test: ImageDataset? = nil
+        var note: String? = nil
+        do {
+            let split = try catalog.load(data)
+            let shape = network.inputShape
+            if let adapted = split.test.adapted(channels: shape[0], height: shape[1], width: shape[2]) {
+                test = adapted
+                if split.isSynthetic { note = "synthetic shapes, not real photos (no CIFAR-10 found)" }
+                if (split.test.channels, split.test.height, split.test.width) != (shape[0], shape[1], shape[2]) {
+                    note = "\(split.test.name) adapted from \(split.test.channels)x\(split.test.height)x\(split.test.width)"
+                }
+            } else {
+                note = "the test images (\(split.test.channels) channels) do not fit a \(shape[0])-channel network"
+            }
+        } catch {
+            note = "no test images: \(error)"
+        }
+        let names = test?.classNames ?? (0..<10).map { "class \($0)" }
+        return InspectionSetup(network: network, inspector: inspector, checkpoint: path, test: test, testNote: note, classNames: names)
+    }
+
+    /// Test image `index` as the network's input, or a message giving the valid range.
+    public func testImage(_ index: Int) throws(InspectionError) -> (values: [Float], label: Int) {
+        guard let test else { throw InspectionError(testNote ?? "no test images") }
+        guard index >= 0 && index < test.count else {
+            throw InspectionError("image \(index) is out of range: the test set (\(test.name)) has images 0 to \(test.count - 1)")
+        }
+        var values = [Float](repeating: 0, count: test.imageSize)
+        values.withUnsafeMutableBufferPointer { test.fillBatch(indices: [index], into: $0.baseAddress!) }
+        return (values, test.label(at: index))
+    }
+
+    /// An image file decoded and resized to the network's input; `note` says what was done.
+    public func fileImage(_ path: String) throws(InspectionError) -> (values: [Float], original: DecodedImage, resized: DecodedImage, note: String?) {
+        let shape = inspector.inputShape
+        guard shape.count == 3, shape[0] == 1 || shape[0] == 3 else {
+            throw InspectionError("this network takes \(shape) inputs, not 1- or 3-channel pictures")
+        }
+        let original = try DecodedImage.read(path, channels: shape[0])
+        let resized = original.resized(width: shape[2], height: shape[1])
+        let note = resized == original ? nil
+            : "\(path) is \(original.width)x\(original.height): resized to \(shape[2])x\(shape[1]) for the network"
+        return (resized.channelMajorFloats, original, resized, note)
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Inspection
+import Lessons
+import Screens
+import Terminal
+import Training
+
+/// `cnnlab inspect`: every layer's output for one image of a trained network, and why each
+/// value is what it is.
+///
+///     cnnlab inspect --model cnn --image 3 --json
+///     cnnlab inspect --model autoencoder --load ae.safetensors
+///     cnnlab inspect --image photo.png --print --width 120 --height 40
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Look inside a trained network: every layer's output for one image.",
+        discussion: """
+            The weights come from --load FILE, or by default from the last ones saved by the home
+            screen's Train or the lessons ($XDG_STATE_HOME/cnnlab/models/<model>.safetensors).
+            --image K picks record K of the test set (file order); --image photo.png inspects a
+            picture of your own (PNG, JPEG or BMP), resized to the network's input.
+
+            --json prints one object: {"image", "label", "predicted", "probabilities", "layers":
+            [{"index", "layer", "shape", "values"}, ...]}, one entry per module, values in eval
+            mode (predicted and probabilities only for classifiers).
+
+            Keys: ← → image, c then 0-9 jump to a class, m next misclassified, ↑ ↓ layer,
+            Enter explain (arrows move the cell, [ ] the channel), s saliency, g gallery,
+            i interpolation (autoencoder), ? help, q quit.
+            """)
+
+    @Option(help: "cnn or autoencoder.")
+    var model: String = "cnn"
+
+    @Option(help: "The safetensors checkpoint (default: the last one Train or the lessons saved).")
+    var load: String?
+
+    @Option(help: "A test-set index K, or an image file (PNG, JPEG, BMP).")
+    var image: String = "0"
+
+    @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory.")
+    var data: String = "auto"
+
+    @Flag(help: "Print the inspection as one JSON object.")
+    var json = false
+
+    @Flag(name: .customLong("print"), help: "Write the screen as plain text to standard output.")
+    var printFrame = false
+
+    @Flag(help: "Measure redrawing after changing image or layer (one forward pass plus a frame) at --width x --height.")
+    var bench = false
+
+    @Option(help: "Frame width for --print and --bench.")
+    var width: Int = 120
+
+    @Option(help: "Frame height for --print and --bench.")
+    var height: Int = 40
+
+    @Flag(name: .customLong("no-color"), help: "No colours (as NO_COLOR).")
+    var noColor = false
+
+    @Flag(help: "ASCII characters only.")
+    var ascii = false
+
+    mutating func run() throws {
+        ascii = ascii || CommandLine.arguments.contains("--ascii")
+        noColor = noColor || CommandLine.arguments.contains("--no-color")
+        do {
+            try inspect()
+        } catch let failure as InspectionError {
+            FileHandle.standardError.write(Data("cnnlab inspect: \(failure.message)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    private func inspect() throws {
+        guard let kind = CourseModelKind(rawValue: model.lowercased()) ?? (model.lowercased() == "ae" ? .autoencoder : nil) else {
+            throw InspectionError("--model \(model): use cnn or autoencoder")
+        }
+        if json && printFrame { throw InspectionError("choose one of --json and --print") }
+        let spec: DatasetSpec
+        do { spec = try DatasetSpec.parse(data) } catch { throw InspectionError("--data \(data): \(error)") }
+        let models = ProgressStore.stateDirectory(environment: ProcessInfo.processInfo.environment) + "/models"
+        let setup = try InspectionSetup.open(network: .course(kind), checkpoint: load, modelsDirectory: models, data: spec)
+        let choice: InspectorImage
+        if let index = Int(image) {
+            let test = try setup.testImage(index)
+            choice = InspectorImage(reference: .testSet(index), values: test.values, label: test.label)
+        } else {
+            let file = try setup.fileImage(image)
+            if let note = file.note, !json { FileHandle.standardError.write(Data("cnnlab inspect: \(note)\n".utf8)) }
+            choice = InspectorImage(reference: .file(image), values: file.values, label: nil,
+                                    original: file.original, resized: file.resized, note: file.note)
+        }
+        if json {
+            let run = setup.inspector.run(choice.values)
+            print(InspectionJSON.encode(run, image: choice.reference, label: choice.label))
+            return
+        }
+        var screen = InspectorScreen(setup: setup, image: choice)
+        if bench {
+            print(InspectorBenchmark.run(screen, width: width, height: height))
+            return
+        }
+        if printFrame {
+            guard width >= 40, height >= 12 else { throw InspectionError("--width must be at least 40 and --height at least 12") }
+            let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
+            print(renderFrame(screen, width: width, height: height, capabilities: capabilities).text)
+            return
+        }
+        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+        do {
+            if case .interrupted = try runProgram(&screen, capabilities: capabilities) { throw ExitCode(130) }
+        } catch let error as TerminalError {
+            throw InspectionError(error.description)
+        }
+    }
+}

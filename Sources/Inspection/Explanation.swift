@@ -53,6 +53,10 @@ public enum Explanation: Sendable, Equatable {
     case activation(ActivationFunction, input: Float, output: Float, parameter: Float?)
     /// A max pooling window and its winner.
     case maxPool(MaxPoolCell, kernel: Size2D)
+    /// An average pooling window, its sum and divisor.
+    case averagePool(AvgPoolCell, kernel: Size2D)
+    /// Batch normalisation with the channel's running statistics (eval mode).
+    case batchNorm(BatchNormCell)
     /// A fully connected output's largest contributions.
     case linear(LinearExplanation)
     /// Flatten copies the value at (channel, row, column) of its input to this position.
@@ -72,9 +76,9 @@ public struct ValueExplanation: Sendable, Equatable {
 }
 
 extension NetworkInspector {
-    /// Explains the value at `address` of `run` with Kernels' per-cell arithmetic
-    /// (`conv2dCell`, `maxPool2dCell`, `linearCell`, the activation kernels); `topTerms` limits a
-    /// Linear output's listed terms.
+    /// Explains the value at `address` of `run` with Kernels' per-cell arithmetic (`conv2dCell`,
+    /// `convTranspose2dCell`, `maxPool2dCell`, `avgPool2dCell`, `batchNorm2dEvalCell`,
+    /// `linearCell`, the activation kernels); `topTerms` limits a Linear output's listed terms.
     public func explain(_ run: NetworkActivations, at address: CellAddress, topTerms: Int = 8) -> ValueExplanation {
         let output = run.layers[address.layer]
         let shown = output.value(channel: address.channel, row: address.row, column: address.column)
@@ -116,6 +120,12 @@ extension NetworkInspector {
             }
             return .maxPool(cell, kernel: pool.kernelSize)
         }
+        if let pool = layer as? AvgPool2d, let g = try? pool.geometry(for: batchShape) {
+            let cell = input.withUnsafeBufferPointer { x in
+                avgPool2dCell(g, input: x.baseAddress!, plane: a.channel, row: a.row, column: a.column)
+            }
+            return .averagePool(cell, kernel: pool.kernelSize)
+        }
         if let linear = layer as? Linear, let g = try? linear.geometry(for: batchShape) {
             let cell = input.withUnsafeBufferPointer { x in
                 linear.weight.value.scalars.withUnsafeBufferPointer { w in
@@ -135,6 +145,18 @@ extension NetworkInspector {
         let x = input[position]
         if layer is ReLU { return .activation(.relu, input: x, output: applied(x, reluForward), parameter: nil) }
         if layer is Sigmoid { return .activation(.sigmoid, input: x, output: applied(x, sigmoidForward), parameter: nil) }
+        if layer is Tanh { return .activation(.tanh, input: x, output: applied(x, tanhForward), parameter: nil) }
+        if let leaky = layer as? LeakyReLU {
+            let y = applied(x) { leakyReLUForward(input: $0, output: $1, count: $2, slope: leaky.negativeSlope) }
+            return .activation(.leakyReLU, input: x, output: y, parameter: leaky.negativeSlope)
+        }
+        if layer is Dropout { return .activation(.identity, input: x, output: x, parameter: nil) }
+        if let norm = layer as? BatchNorm2d {
+            let c = a.channel
+            return .batchNorm(batchNorm2dEvalCell(input: x, runningMean: norm.runningMean.value.scalars[c],
+                                                  runningVar: norm.runningVar.value.scalars[c], eps: norm.eps,
+                                                  weight: norm.weight?.value.scalars[c], bias: norm.bias?.value.scalars[c]))
+        }
         return .unexplained(layer: layer.description)
     }
 

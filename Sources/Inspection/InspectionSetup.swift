@@ -7,26 +7,32 @@ import Training
 public enum InspectedNetwork: Sendable, Equatable {
     /// One of the course networks (`--model cnn|autoencoder`).
     case course(CourseModelKind)
+    /// A network written as PyTorch layers (`--layers TEXT`).
+    case layers(NetworkText)
 
     /// The network with fresh weights (the checkpoint replaces them).
     func build() -> Sequential {
         switch self {
         case .course(.cnn): return CourseModels.cnn(seed: 0)
         case .course(.autoencoder): return CourseModels.autoencoder(seed: 0)
+        case .layers(let text): return text.makeSequential(seed: 0)
         }
     }
 
-    /// The input shape of one image.
-    var inputShape: [Int] {
+    /// The input shape of one image; nil when the data decides (a network text).
+    var inputShape: [Int]? {
         switch self {
         case .course: return CourseModels.cnnImageShape
+        case .layers: return nil
         }
     }
 
-    /// The file name Home's Train and the lessons save this network's weights under.
-    var checkpointName: String {
+    /// The file Home's Train and the lessons save this network's weights under; nil for a
+    /// network text (the newest checkpoint in the folder is tried).
+    var checkpointName: String? {
         switch self {
         case .course(let kind): return kind.rawValue + ".safetensors"
+        case .layers: return nil
         }
     }
 
@@ -34,6 +40,15 @@ public enum InspectedNetwork: Sendable, Equatable {
     public var displayName: String {
         switch self {
         case .course(let kind): return kind.displayName
+        case .layers(let text): return text.layers.count <= 3 ? text.description : "\(text.layers.count)-layer network"
+        }
+    }
+
+    /// How to train one, for the message when no checkpoint exists.
+    var trainCommand: String {
+        switch self {
+        case .course(let kind): return "cnnlab train --model \(kind.rawValue) --save FILE"
+        case .layers: return "cnnlab train --layers ... --save FILE"
         }
     }
 }
@@ -54,20 +69,17 @@ public struct InspectionSetup: @unchecked Sendable {
     /// test set from `data`. Throws a message naming what is missing or does not fit.
     public static func open(network: InspectedNetwork, checkpoint: String?, modelsDirectory: String,
                             data: DatasetSpec = .automatic, catalog: DatasetCatalog = DatasetCatalog()) throws(InspectionError) -> InspectionSetup {
-        let path = checkpoint ?? (modelsDirectory + "/" + network.checkpointName)
-        if checkpoint == nil && !FileManager.default.fileExists(atPath: path) {
-            throw InspectionError("no trained \(network.displayName) yet: nothing saved at \(path). "
-                + "Train one first (the home screen's Train, lesson 6, or `cnnlab train --model \(network.checkpointName.replacingOccurrences(of: ".safetensors", with: "")) --save FILE`), "
-                + "or pass --load FILE")
-        }
+        let path: String
+        if let checkpoint { path = checkpoint } else { path = try defaultCheckpoint(for: network, in: modelsDirectory) }
+        var split: DatasetSplit? = nil
+        var note: String? = nil
+        do { split = try catalog.load(data) } catch { note = "no test images: \(error)" }
+        let shape = network.inputShape ?? split.map { [$0.test.channels, $0.test.height, $0.test.width] } ?? CourseModels.cnnImageShape
         let model = network.build()
         try InspectionCheckpoint.load(path, into: model)
-        let inspector = try NetworkInspector(network: model, inputShape: network.inputShape)
+        let inspector = try NetworkInspector(network: model, inputShape: shape)
         var test: ImageDataset? = nil
-        var note: String? = nil
-        do {
-            let split = try catalog.load(data)
-            let shape = network.inputShape
+        if let split {
             if let adapted = split.test.adapted(channels: shape[0], height: shape[1], width: shape[2]) {
                 test = adapted
                 if split.isSynthetic { note = "synthetic shapes, not real photos (no CIFAR-10 found)" }
@@ -77,11 +89,26 @@ public struct InspectionSetup: @unchecked Sendable {
             } else {
                 note = "the test images (\(split.test.channels) channels) do not fit a \(shape[0])-channel network"
             }
-        } catch {
-            note = "no test images: \(error)"
         }
         let names = test?.classNames ?? (0..<10).map { "class \($0)" }
         return InspectionSetup(network: network, inspector: inspector, checkpoint: path, test: test, testNote: note, classNames: names)
+    }
+
+    /// The checkpoint Home's Train or the lessons saved for `network`: <models>/<model>.safetensors,
+    /// or for a network text the newest checkpoint in the folder. Throws saying how to train one.
+    static func defaultCheckpoint(for network: InspectedNetwork, in folder: String) throws(InspectionError) -> String {
+        let manager = FileManager.default
+        if let name = network.checkpointName, manager.fileExists(atPath: folder + "/" + name) { return folder + "/" + name }
+        if network.checkpointName == nil {
+            let files = ((try? manager.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".safetensors") }
+            let dated = files.map { name -> (String, Date) in
+                let date = (try? manager.attributesOfItem(atPath: folder + "/" + name)[.modificationDate] as? Date) ?? .distantPast
+                return (folder + "/" + name, date)
+            }
+            if let newest = dated.max(by: { $0.1 < $1.1 }) { return newest.0 }
+        }
+        throw InspectionError("no trained \(network.displayName) yet: nothing saved at \(folder + "/" + (network.checkpointName ?? "*.safetensors")). "
+            + "Train one first (the home screen's Train, lesson 6, or `\(network.trainCommand)`), or pass --load FILE")
     }
 
     /// Test image `index` as the network's input, or a message giving the valid range.

@@ -13,8 +13,9 @@ public enum NetworkHead: Sendable, Equatable {
 /// Runs a trained `Sequential` on one image module by module and keeps every output.
 ///
 /// Each module runs on its own (no fusion: a ReLU that training runs inside the max pooling after
-/// it still gets its own output), on a batch of one, in eval mode. The network's parameters are
-/// not changed; `saliency` adds to their gradients and zeroes them again.
+/// it still gets its own output), on a batch of one, in eval mode (the network is switched to it,
+/// as `model.eval()`). The parameters are not changed; `saliency` adds to their gradients and
+/// zeroes them again.
 ///
 ///     let inspector = try NetworkInspector(network: CourseModels.cnn(seed: 0), inputShape: [3, 32, 32])
 ///     let run = inspector.run(image)           // image: 3 * 32 * 32 floats in [0, 1]
@@ -32,6 +33,8 @@ public final class NetworkInspector: @unchecked Sendable {
     public init(network: Sequential, inputShape: [Int]) throws(InspectionError) {
         self.network = network
         self.inputShape = inputShape
+        // As model.eval(): batch norm uses its running statistics, dropout passes values through.
+        network.setMode(.evaluation)
         do {
             outputShapes = try network.outputShapes(for: [1] + inputShape).map { Array($0.dropFirst()) }
         } catch {

@@ -73,6 +73,22 @@ extension InspectorScreen {
             } else {
                 line("the window holds only padding")
             }
+        case .averagePool(let cell, let kernel):
+            line("the mean of a \(kernel.height)x\(kernel.width) window of \(source), same channel:", .dim)
+            let columns = Set(cell.taps.map(\.inputColumn)).count
+            let rows = max(1, cell.taps.count / max(1, columns))
+            y = drawGrids([("window", cell.taps.map(\.value))], rows: rows, columns: columns, into: &buffer,
+                          area: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y), context: context)
+            line("sum \(num(cell.sum, 4)) / \(cell.divisor)\(cell.divisor != cell.taps.count ? " (the window's size, padding counted)" : "") = \(num(cell.value, 4))", .accent)
+        case .batchNorm(let cell):
+            line("batch norm in eval mode, with channel \(channel)'s running statistics:", .dim)
+            line("x = \(num(cell.input, 4)) (from \(source))")
+            line("running mean \(num(cell.runningMean, 4)), running var \(num(cell.runningVar, 4)), eps \(num(cell.eps, 6))")
+            line("(x \(minus) mean) / sqrt(var + eps) = (\(num(cell.input, 4)) \(minus) \(num(cell.runningMean, 4))) \(times) \(num(cell.inverseStd, 4)) = \(num(cell.normalised, 4))")
+            if let weight = cell.weight, let bias = cell.bias {
+                line("\(times) weight \(num(weight, 4)) + bias \(num(bias, 4))")
+            }
+            y = drawTotal(bias: nil, value: cell.value, shown: explained.shown, y: y, area: area, into: &buffer, context: context)
         case .linear(let terms):
             line("a dot product of \(source) (\(terms.top.count + terms.restCount) values) with row \(channel) of the weights:", .dim)
             line("  input  value \(times) weight = product  (largest first)", .dim)

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Inspection
 import Lessons
+import NeuralNet
 import Screens
 import Terminal
 import Training
@@ -18,7 +19,8 @@ struct Inspect: ParsableCommand {
         commandName: "inspect", abstract: "Look inside a trained network: every layer's output for one image.",
         discussion: """
             The weights come from --load FILE, or by default from the last ones saved by the home
-            screen's Train or the lessons ($XDG_STATE_HOME/cnnlab/models/<model>.safetensors).
+            screen's Train or the lessons ($XDG_STATE_HOME/cnnlab/models/<model>.safetensors; for
+            --layers, the newest checkpoint there).
             --image K picks record K of the test set (file order); --image photo.png inspects a
             picture of your own (PNG, JPEG or BMP), resized to the network's input.
 
@@ -33,6 +35,9 @@ struct Inspect: ParsableCommand {
 
     @Option(help: "cnn or autoencoder.")
     var model: String = "cnn"
+
+    @Option(help: "A network written as PyTorch layers, e.g. \"Conv2d(3, 8, 5), ReLU(), Flatten(), Linear(4704, 10)\", or @FILE (one layer a line).")
+    var layers: String?
 
     @Option(help: "The safetensors checkpoint (default: the last one Train or the lessons saved).")
     var load: String?
@@ -76,14 +81,20 @@ struct Inspect: ParsableCommand {
     }
 
     private func inspect() throws {
-        guard let kind = CourseModelKind(rawValue: model.lowercased()) ?? (model.lowercased() == "ae" ? .autoencoder : nil) else {
-            throw InspectionError("--model \(model): use cnn or autoencoder")
+        let network: InspectedNetwork
+        if let layers {
+            do { network = .layers(try NetworkText.read(argument: layers)) } catch { throw InspectionError("--layers: \(error)") }
+        } else {
+            guard let kind = CourseModelKind(rawValue: model.lowercased()) ?? (model.lowercased() == "ae" ? .autoencoder : nil) else {
+                throw InspectionError("--model \(model): use cnn or autoencoder")
+            }
+            network = .course(kind)
         }
         if json && printFrame { throw InspectionError("choose one of --json and --print") }
         let spec: DatasetSpec
         do { spec = try DatasetSpec.parse(data) } catch { throw InspectionError("--data \(data): \(error)") }
         let models = ProgressStore.stateDirectory(environment: ProcessInfo.processInfo.environment) + "/models"
-        let setup = try InspectionSetup.open(network: .course(kind), checkpoint: load, modelsDirectory: models, data: spec)
+        let setup = try InspectionSetup.open(network: network, checkpoint: load, modelsDirectory: models, data: spec)
         let choice: InspectorImage
         if let index = Int(image) {
             let test = try setup.testImage(index)

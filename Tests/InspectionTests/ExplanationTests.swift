@@ -88,4 +88,34 @@ import Testing
         #expect(x == run.layers[9].value(channel: 1, row: 20, column: 9))
         #expect(Self.close(y, 1 / (1 + exp(-x))) && Self.close(y, sigmoid.shown))
     }
+
+    @Test func batchNormAveragePoolingAndNewActivations() throws {
+        let fixture = try InspectFixture.load("batchnorm")
+        let (inspector, run) = try Self.trained("batchnorm", try NetworkText.parse(fixture.layersText).makeSequential(seed: 3))
+        let norm = inspector.explain(run, at: CellAddress(layer: 5, channel: 3, row: 6, column: 2))
+        guard case .batchNorm(let cell) = norm.explanation else { Issue.record("not BatchNorm2d: \(norm.explanation)"); return }
+        let layer = inspector.network.layers[5] as! BatchNorm2d
+        #expect(cell.runningMean == layer.runningMean.value.scalars[3] && cell.runningVar == layer.runningVar.value.scalars[3])
+        #expect(cell.runningVar != 1, "the fixture's running statistics were loaded")
+        #expect(cell.input == run.layers[4].value(channel: 3, row: 6, column: 2))
+        #expect(Self.close(cell.value, norm.shown))
+
+        let leaky = inspector.explain(run, at: CellAddress(layer: 6, channel: 3, row: 6, column: 2))
+        guard case .activation(.leakyReLU, let x, let y, let slope) = leaky.explanation else { Issue.record("not LeakyReLU"); return }
+        #expect(slope == 0.1 && y == (x > 0 ? x : 0.1 * x) && y == leaky.shown)
+
+        let pool = inspector.explain(run, at: CellAddress(layer: 7, channel: 9, row: 3, column: 5))
+        guard case .averagePool(let window, _) = pool.explanation else { Issue.record("not AvgPool2d"); return }
+        #expect(window.taps.count == 4 && window.divisor == 4)
+        #expect(window.taps.allSatisfy { $0.value == run.layers[6].value(channel: 9, row: $0.inputRow, column: $0.inputColumn) })
+        #expect(Self.close(window.value, pool.shown))
+
+        let tanh = inspector.explain(run, at: CellAddress(layer: 9, channel: 2, row: 1, column: 1))
+        guard case .activation(.tanh, let t, let ty, _) = tanh.explanation else { Issue.record("not Tanh"); return }
+        #expect(Self.close(ty, Foundation.tanh(t)) && ty == tanh.shown)
+
+        let dropout = inspector.explain(run, at: CellAddress(layer: 11, channel: 40))
+        guard case .activation(.identity, let d, let dy, _) = dropout.explanation else { Issue.record("not Dropout"); return }
+        #expect(d == dy && dy == dropout.shown, "eval mode: dropout passes values unchanged")
+    }
 }

@@ -47,4 +47,10 @@ import Testing
     @Test func courseAutoencoder() throws {
         try Self.check("autoencoder", network: CourseModels.autoencoder(seed: 7))
     }
+
+    /// BatchNorm2d with running statistics (eval mode), AvgPool2d, LeakyReLU, Tanh, Dropout (off in eval).
+    @Test func networkWithBatchNorm() throws {
+        let fixture = try InspectFixture.load("batchnorm")
+        try Self.check("batchnorm", network: try NetworkText.parse(fixture.layersText).makeSequential(seed: 3))
+    }
 }

@@ -158,3 +158,56 @@ public func linearCell(_ g: LinearGeometry, input: UnsafePointer<Float>, weight:
     for i in 0..<g.inFeatures { sum += Double(inputs[i]) * Double(weights[i]) }
     return LinearCell(inputs: inputs, weights: weights, bias: bias.map { $0[o] }, value: Float(sum))
 }
+
+/// One output cell of average pooling: the input values in the window, their sum and the divisor.
+public struct AvgPoolCell: Sendable, Equatable {
+    /// The window's input positions (inside the input) and values, row by row.
+    public let taps: [PoolWindowTap]
+    public let sum: Float
+    /// The window's size counting padding (`count_include_pad`), else the number of taps.
+    public let divisor: Int
+    public let value: Float
+}
+
+/// Output [plane, oy, ox] of average pooling, with the window and divisor of `AvgPool2dGeometry.window`.
+public func avgPool2dCell(_ g: AvgPool2dGeometry, input: UnsafePointer<Float>, plane: Int, row oy: Int, column ox: Int) -> AvgPoolCell {
+    let planeInput = input + plane * g.input.area
+    let window = g.window(oy: oy, ox: ox)
+    var taps: [PoolWindowTap] = []
+    var sum = 0.0
+    for y in window.rows {
+        for x in window.columns {
+            let value = planeInput[y * g.input.width + x]
+            taps.append(PoolWindowTap(inputRow: y, inputColumn: x, value: value))
+            sum += Double(value)
+        }
+    }
+    return AvgPoolCell(taps: taps, sum: Float(sum), divisor: window.divisor,
+                       value: window.divisor == 0 ? 0 : Float(sum / Double(window.divisor)))
+}
+
+/// One output of batch normalisation in eval mode: (x − mean) / sqrt(var + eps) · weight + bias
+/// with the channel's running statistics, in Double as the reference op.
+public struct BatchNormCell: Sendable, Equatable {
+    public let input: Float
+    public let runningMean: Float
+    public let runningVar: Float
+    public let eps: Float
+    /// 1 / sqrt(var + eps).
+    public let inverseStd: Float
+    /// (x − mean) · inverseStd.
+    public let normalised: Float
+    public let weight: Float?
+    public let bias: Float?
+    public let value: Float
+}
+
+/// Output of channel `c` for input value `x` of `batchNorm2dForwardEvalReference`.
+public func batchNorm2dEvalCell(input x: Float, runningMean: Float, runningVar: Float, eps: Float,
+                                weight: Float?, bias: Float?) -> BatchNormCell {
+    let invStd = 1 / (Double(runningVar) + Double(eps)).squareRoot()
+    let normalised = (Double(x) - Double(runningMean)) * invStd
+    let value = normalised * Double(weight ?? 1) + Double(bias ?? 0)
+    return BatchNormCell(input: x, runningMean: runningMean, runningVar: runningVar, eps: eps, inverseStd: Float(invStd),
+                         normalised: Float(normalised), weight: weight, bias: bias, value: Float(value))
+}

@@ -46,7 +46,8 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
 
     public var description: String {
         "BatchNorm2d(\(numFeatures), eps=\(PythonFloat.text(eps)), momentum=\(PythonFloat.text(momentum)), "
-            + "affine=\(weight == nil ? "False" : "True"), track_running_stats=True)"
+            // PyTorch 2.15 prints its keyword-only `bias` too; here it follows `affine`.
+            + "affine=\(weight == nil ? "False" : "True"), bias=\(bias == nil ? "False" : "True"), track_running_stats=True)"
     }
 
     public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {

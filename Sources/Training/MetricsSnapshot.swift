@@ -84,11 +84,16 @@ public enum RunState: Equatable, Sendable {
     case finished
     /// Stopped early on request (q, Ctrl-C).
     case stopped
-    /// Could not run; the notice says why.
-    case failed
+    /// Could not run; `failure` says why.
+    case failed(reason: String)
 
     /// True once the session will do no more work.
-    public var isOver: Bool { self == .finished || self == .stopped || self == .failed }
+    public var isOver: Bool {
+        switch self {
+        case .finished, .stopped, .failed: true
+        case .preparing, .running, .paused: false
+        }
+    }
 }
 
 /// Everything the dashboard and the headless reporter show, copied out of a running session.
@@ -104,10 +109,15 @@ public struct MetricsSnapshot: Equatable, Sendable {
     public var testCount: Int
 
     public var state: RunState = .preparing
-    /// A message for the student: a save, a pause because of NaN, a failure.
-    public var notice: String?
-    /// Set when the loss stopped being finite: "The loss became NaN at step 3 with learning rate 0.5".
-    public var divergence: String?
+    /// The session's latest event for the student (a save, a pause because of NaN, ...);
+    /// the views word it.
+    public var event: TrainingEvent?
+    /// Set when the loss stopped being finite (cleared by nothing: the headless runner reads it).
+    public var divergence: Divergence?
+    /// Set when a save failed (and kept, so a later event does not hide it from the CLI);
+    /// cleared by a later save that succeeds. The file on disk, if any, still holds the
+    /// previous checkpoint (saves are atomic).
+    public var saveFailure: TrainingEvent?
 
     /// 1-based epoch in progress (or last finished).
     public var epoch: Int = 0
@@ -140,9 +150,6 @@ public struct MetricsSnapshot: Equatable, Sendable {
     public var filters: [PixelImage] = []
     /// The last checkpoint written, if any.
     public var lastCheckpoint: String?
-    /// Why the latest save failed ("Could not save PATH: reason"), nil once a save succeeds.
-    /// The file on disk, if any, still holds the previous checkpoint (saves are atomic).
-    public var saveError: String?
 
     public init(model: CourseModelKind, datasetName: String, datasetIsSynthetic: Bool, classNames: [String],
                 trainCount: Int, testCount: Int, totalEpochs: Int, stepsPerEpoch: Int,

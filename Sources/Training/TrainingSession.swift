@@ -58,9 +58,6 @@ public final class TrainingSession: @unchecked Sendable {
         self.options = options
         self.data = data
         self.onEpoch = onEpoch
-        if let path = options.savePath, let problem = AtomicFile.problemWriting(to: path) {
-            throw TrainingError("--save \(path): \(problem)")
-        }
         network = try CourseNetwork(recipe: recipe)
         if let resume = options.resumePath { try network.loadCheckpoint(from: resume) }
         csv = try options.metricsPath.map { try MetricsCSVWriter(path: $0) }
@@ -74,7 +71,7 @@ public final class TrainingSession: @unchecked Sendable {
             stepsPerEpoch: order.batchCount, learningRate: recipe.learningRate, batchSize: recipe.batchSize)
         initial.samples = SampleStrip.make(from: data.test)
         initial.filters = network.firstLayerFilters()
-        if let resume = options.resumePath { initial.notice = "Resumed from \(resume)" }
+        if let resume = options.resumePath { initial.event = .resumed(from: resume) }
         store = MetricsStore(initial)
     }
 
@@ -194,12 +191,12 @@ public final class TrainingSession: @unchecked Sendable {
                     learningRate *= pending.learningRateFactor
                     session.network.setLearningRate(learningRate)
                     let rate = learningRate
-                    session.store.update { $0.learningRate = rate; $0.notice = "Learning rate now \(HeadlessFormat.lr(rate))" }
+                    session.store.update { $0.learningRate = rate; $0.event = .learningRateChanged(to: rate) }
                 }
-                if pending.save { saveCheckpoint(reason: "Saved") }
+                if pending.save { saveCheckpoint(.onRequest) }
                 if pending.stop { return .stop }
                 if !pending.paused {
-                    session.store.update { if $0.state == .paused { $0.state = .running; $0.notice = nil } }
+                    session.store.update { if $0.state == .paused { $0.state = .running; $0.event = nil } }
                     return .proceed
                 }
                 session.store.update { $0.state = .paused }
@@ -211,14 +208,12 @@ public final class TrainingSession: @unchecked Sendable {
 
         mutating func pauseForNonFiniteLoss(_ loss: Float, epoch: Int) {
             session.controls.setPaused(true)
-            let rate = learningRate
-            let what = loss.isNaN ? "NaN" : "infinite"
-            let divergence = "The loss became \(what) at step \(step + 1) with learning rate \(HeadlessFormat.lr(rate))"
+            let divergence = Divergence(value: loss.isNaN ? .nan : .infinite, step: step + 1,
+                                        learningRate: learningRate, epoch: epoch)
             session.store.update {
                 $0.state = .paused
                 $0.divergence = divergence
-                $0.notice = divergence + ": paused, weights put back to the start of epoch \(epoch). "
-                    + "Lower the learning rate (−) and resume (p)."
+                $0.event = .diverged(divergence)
             }
         }
 
@@ -257,7 +252,7 @@ public final class TrainingSession: @unchecked Sendable {
                 $0.filters = filters
             }
             do { try session.csv?.append(metrics, step: step, learningRate: rate) } catch {
-                session.store.update { $0.notice = "\(error)" }
+                session.store.update { $0.event = .metricsNotWritten(reason: "\(error)") }
             }
             session.onEpoch?(metrics)
         }
@@ -280,17 +275,17 @@ public final class TrainingSession: @unchecked Sendable {
             }
         }
 
-        mutating func saveCheckpoint(reason: String) {
+        mutating func saveCheckpoint(_ moment: TrainingEvent.SaveMoment) {
             guard let path = session.options.savePath else {
-                session.store.update { $0.notice = "No --save FILE given: nothing saved" }
+                session.store.update { $0.event = .noSavePath }
                 return
             }
             do {
                 try session.network.saveCheckpoint(to: path)
-                session.store.update { $0.notice = "\(reason) \(path)"; $0.lastCheckpoint = path; $0.saveError = nil }
+                session.store.update { $0.event = .saved(path: path, moment: moment); $0.lastCheckpoint = path; $0.saveFailure = nil }
             } catch {
-                let message = "Could not save \(path): \(error)"
-                session.store.update { $0.notice = message; $0.saveError = message }
+                let failure = TrainingEvent.saveFailed(path: path, reason: "\(error)")
+                session.store.update { $0.event = failure; $0.saveFailure = failure }
             }
         }
 
@@ -300,9 +295,9 @@ public final class TrainingSession: @unchecked Sendable {
 
         mutating func finish(state: RunState) {
             if session.options.savePath != nil {
-                saveCheckpoint(reason: state == .stopped ? "Stopped; saved" : "Finished; saved")
+                saveCheckpoint(state == .stopped ? .stopped : .finished)
             } else {
-                session.store.update { $0.notice = state == .stopped ? "Stopped" : "Finished" }
+                session.store.update { $0.event = .ended(state == .stopped ? .stopped : .finished) }
             }
             // Once training is over, the speed shown is the whole run's.
             let average = Double(trainedImages) / max(1e-9, trainedSeconds)

@@ -129,12 +129,12 @@ struct Train: ParsableCommand {
         case .finished, .stopped:
             if let path = final.lastCheckpoint { output.message("saved \(path)") }
             if case .stopped = outcome { output.message("stopped at step \(final.step) of \(final.totalSteps)") }
-        case .diverged(let message):
-            throw CLIFailure(message)
+        case .diverged(let divergence, let savedTo):
+            throw CLIFailure(HeadlessFormat.divergenceStop(divergence, savedTo: savedTo))
         case .failed(let message):
             throw CLIFailure(message)
         }
-        if let failure = final.saveError { throw CLIFailure(failure) }
+        if let failure = final.saveFailure { throw CLIFailure(HeadlessFormat.text(for: failure)) }
         // Saved: now tell scripts the run was cut short (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
         if let signalNumber = interrupt.receivedSignal { throw ExitCode(128 + signalNumber) }
     }
@@ -145,7 +145,7 @@ struct Train: ParsableCommand {
             throw CLIFailure("\(error)")
         }
         // The summary above names the failure; the status tells scripts the weights are not on disk.
-        if session.store.snapshot().saveError != nil { throw ExitCode(1) }
+        if session.store.snapshot().saveFailure != nil { throw ExitCode(1) }
     }
 }
 

@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb"]),
         .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
         .target(name: "FuzzTargets", dependencies: ["Lessons", "Stepper", "Kernels", "OpCases", "Datasets", "Training"]),
-        .executableTarget(name: "cnnlab-fuzz", dependencies: ["FuzzTargets"]),
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "cnnlab-fuzz", dependencies: ["FuzzTargets", "CFuzzDriver"]),
         .executableTarget(name: "cnnlab", dependencies: [
             "Screens", "Kernels", "OpCases", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal", "Inspection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,12 +1,13 @@
+import CFuzzDriver
 import Foundation
 import FuzzTargets
 
 // `cnnlab-fuzz`: one fuzz target, chosen by CNNLAB_FUZZ_TARGET (lesson, matrix, settings,
 // eval-json, safetensors, cifar10, idx).
 //
-// Built by scripts/fuzz.sh with `-sanitize=fuzzer,address -DCNNLAB_LIBFUZZER`, libFuzzer
-// supplies `main` and calls `LLVMFuzzerTestOneInput` with coverage-guided inputs. In an
-// ordinary build it is the seeded Swift mutator instead:
+// Built by scripts/fuzz.sh with `-sanitize=fuzzer,address -DCNNLAB_LIBFUZZER`, it runs
+// libFuzzer's driver on coverage-guided inputs. In an ordinary build it is the seeded Swift
+// mutator instead:
 //
 //     cnnlab-fuzz TARGET [--seconds N] [--seed S] [CORPUS_DIR ...]
 //
@@ -16,15 +17,25 @@ import FuzzTargets
 let selectedTarget: FuzzTarget? = ProcessInfo.processInfo.environment["CNNLAB_FUZZ_TARGET"].flatMap(FuzzTarget.init)
 
 #if CNNLAB_LIBFUZZER
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    guard let target = selectedTarget else {
+// SwiftPM links executables with `main` renamed to `cnnlab_fuzz_main`: define that, and hand
+// control to libFuzzer's driver.
+@_cdecl("cnnlab_fuzz_main")
+public func libFuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    guard selectedTarget != nil else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
         FileHandle.standardError.write(Data("set CNNLAB_FUZZ_TARGET to one of: \(names)\n".utf8))
-        exit(2)
+        return 2
     }
+    var count = argc
+    var arguments = argv
+    return cnn_fuzz_run_driver(&count, &arguments) { data, size in fuzzOneInput(data, Int(size)) }
+}
+
+/// libFuzzer's own `main` (linked in, though never called) refers to this name too.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    target.run(bytes)
+    selectedTarget?.run(bytes)
     return 0
 }
 #else

@@ -100,6 +100,8 @@ public enum RunState: Equatable, Sendable {
 /// A value: reading it never blocks training for longer than a copy.
 public struct MetricsSnapshot: Equatable, Sendable {
     public var model: CourseModelKind
+    /// The network trained (a course network or the student's own): name, one-line text, layers.
+    public var network = NetworkSummary(name: "", text: "", isClassifier: true, inputShape: [], rows: [])
     /// Where the images come from, in words ("CIFAR-10 at /path", "synthetic shapes").
     public var datasetName: String
     /// True when training on the built-in synthetic shapes rather than real images.

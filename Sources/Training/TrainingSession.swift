@@ -37,7 +37,7 @@ public final class TrainingSession: @unchecked Sendable {
     public let controls = TrainingControls()
 
     private let data: DatasetSplit
-    private let network: CourseNetwork
+    private let network: SessionNetwork
     private let csv: MetricsCSVWriter?
     private let onEpoch: (@Sendable (EpochMetrics) -> Void)?
     private let finished = DispatchSemaphore(value: 0)
@@ -50,15 +50,12 @@ public final class TrainingSession: @unchecked Sendable {
         if let problem = recipe.problem { throw TrainingError(problem) }
         guard data.train.count > 0 else { throw TrainingError("the training set \(data.train.name) has no images") }
         guard data.test.count > 0 else { throw TrainingError("the test set \(data.test.name) has no images") }
-        guard data.train.channels == 3, data.train.height == 32, data.train.width == 32 else {
-            throw TrainingError("the course networks take 3x32x32 colour images; \(data.train.name) has "
-                                + "\(data.train.channels)x\(data.train.height)x\(data.train.width)")
-        }
+        let data = try Self.fit(data, to: recipe)
         self.recipe = recipe
         self.options = options
         self.data = data
         self.onEpoch = onEpoch
-        network = try CourseNetwork(recipe: recipe)
+        network = try SessionNetwork(recipe: recipe)
         if let resume = options.resumePath { try network.loadCheckpoint(from: resume) }
         csv = try options.metricsPath.map { try MetricsCSVWriter(path: $0) }
 
@@ -69,6 +66,7 @@ public final class TrainingSession: @unchecked Sendable {
             datasetIsSynthetic: data.isSynthetic, classNames: data.classNames,
             trainCount: data.train.count, testCount: data.test.count, totalEpochs: recipe.epochs,
             stepsPerEpoch: order.batchCount, learningRate: recipe.learningRate, batchSize: recipe.batchSize)
+        initial.network = NetworkSummary(recipe: recipe, inputShape: [data.train.channels, data.train.height, data.train.width])
         initial.samples = SampleStrip.make(from: data.test)
         initial.filters = network.firstLayerFilters()
         if let resume = options.resumePath { initial.event = .resumed(from: resume) }
@@ -173,8 +171,8 @@ public final class TrainingSession: @unchecked Sendable {
                 let metrics = EpochMetrics(
                     epoch: epoch + 1, trainLoss: Float(lossSum / Double(max(1, lossCount))),
                     testLoss: evaluation.loss,
-                    testAccuracy: recipe.model.isClassifier ? evaluation.accuracy : nil,
-                    trainAccuracy: recipe.model.isClassifier ? Float(correct) / Float(max(1, seen)) : nil,
+                    testAccuracy: recipe.isClassifier ? evaluation.accuracy : nil,
+                    trainAccuracy: recipe.isClassifier ? Float(correct) / Float(max(1, seen)) : nil,
                     imagesPerSecond: Double(seen) / max(1e-9, epochTrainSeconds), seconds: epochClock.seconds)
                 publishEpoch(metrics, evaluation: evaluation)
             }
@@ -242,7 +240,7 @@ public final class TrainingSession: @unchecked Sendable {
             }
         }
 
-        mutating func publishEpoch(_ metrics: EpochMetrics, evaluation: CourseNetwork.Evaluation) {
+        mutating func publishEpoch(_ metrics: EpochMetrics, evaluation: SessionNetwork.Evaluation) {
             let filters = session.network.firstLayerFilters()
             let step = self.step, rate = learningRate
             session.store.update {
@@ -268,7 +266,7 @@ public final class TrainingSession: @unchecked Sendable {
             }
         }
 
-        static func apply(_ outputs: [CourseNetwork.SampleOutput], to samples: inout [SampleImage]) {
+        static func apply(_ outputs: [SessionNetwork.SampleOutput], to samples: inout [SampleImage]) {
             for (index, output) in outputs.enumerated() where index < samples.count {
                 samples[index].predictedLabel = output.predictedLabel
                 samples[index].reconstruction = output.reconstruction

@@ -149,8 +149,8 @@ struct BlockFields {
             problem(key, "'\(key)' must be a number, got \(Self.quote(node))")
             return nil
         }
-        guard value.isFinite, abs(value) <= Self.largestValue else {
-            problem(key, "'\(key)' is \(scalar.string), beyond what cnnlab shows (numbers up to ±1e6)")
+        guard Self.isFiniteFloat32(value) else {
+            problem(key, "'\(key)' is \(Self.quote(node)), not a finite float32 number (magnitudes up to about 3.4e38)")
             return nil
         }
         return value
@@ -206,9 +206,8 @@ struct BlockFields {
         let rows: [[Double]]
         switch node {
         case .scalar(let scalar):
-            guard let parsed = MatrixText.parse(scalar.string),
-                  parsed.allSatisfy({ $0.allSatisfy { $0.isFinite && abs($0) <= Self.largestValue } }) else {
-                problem(key, "'\(key)' is not a matrix of numbers from -1e6 to 1e6: write rows like \"1 2; 3 4\" or [[1, 2], [3, 4]]")
+            guard let parsed = MatrixText.parse(scalar.string) else {
+                problem(key, "'\(key)' is not a matrix: write rows like \"1 2; 3 4\" or [[1, 2], [3, 4]]")
                 return nil
             }
             rows = parsed
@@ -222,9 +221,9 @@ struct BlockFields {
                 }
                 var row: [Double] = []
                 for cell in cells {
-                    guard let value = cell.scalar.flatMap({ Double($0.string) }), value.isFinite, abs(value) <= Self.largestValue else {
+                    guard let value = cell.scalar.flatMap({ Double($0.string) }) else {
                         problems.append(LessonProblem(line: line(of: cell),
-                                                      message: "'\(key)' holds \(Self.quote(cell)), which is not a number from -1e6 to 1e6"))
+                                                      message: "'\(key)' holds \(Self.quote(cell)), which is not a number"))
                         return nil
                     }
                     row.append(value)
@@ -240,6 +239,12 @@ struct BlockFields {
             problem(key, "'\(key)' is empty")
             return nil
         }
+        for (index, row) in rows.enumerated() {
+            if let bad = row.first(where: { !Self.isFiniteFloat32($0) }) {
+                problem(key, "'\(key)' row \(index + 1) holds \(bad), not a finite float32 number (magnitudes up to about 3.4e38)")
+                return nil
+            }
+        }
         if let bad = rows.firstIndex(where: { $0.count != rows[0].count }) {
             problem(key, "'\(key)' row \(bad + 1) has \(rows[bad].count) values but row 1 has \(rows[0].count)")
             return nil
@@ -247,9 +252,9 @@ struct BlockFields {
         return rows
     }
 
-    /// The largest magnitude of a number in a block (matrices, bias): the explorer writes
-    /// every value out, and sums of larger ones lose the digits a student checks.
-    static let largestValue = 1e6
+    /// True when `value` survives the explorer's conversion to Float: not NaN, not infinite,
+    /// not past float32's range (1e39 is a finite Double but an infinite Float).
+    static func isFiniteFloat32(_ value: Double) -> Bool { value.isFinite && Float(value).isFinite }
 
     /// The raw node, for blocks with their own structure (model layers).
     func node(_ key: String) -> Node? { values[key] }

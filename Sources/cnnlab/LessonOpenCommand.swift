@@ -28,11 +28,7 @@ struct LessonOpen: ParsableCommand {
     @Flag(name: .long, help: "Reload the lesson whenever its file changes (for authors).")
     var watch = false
 
-    @Flag(name: .long, help: "Draw with ASCII characters only.")
-    var ascii = false
-
-    @Flag(name: .long, help: "Draw without colours (as NO_COLOR does).")
-    var noColor = false
+    @OptionGroup var display: DisplayOptions
 
     @Flag(name: .long, help: "Print each step's first frame as plain text instead of opening the player.")
     var print = false
@@ -67,10 +63,10 @@ struct LessonOpen: ParsableCommand {
             guard parts.count == 2, parts[0] >= 20, parts[1] >= 5 else {
                 throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 80x24")
             }
-            HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: ascii)
+            HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: display.ascii)
             return
         }
-        try HomeLauncher.openLesson(entry, ascii: ascii, noColor: noColor, watch: watch)
+        try HomeLauncher.openLesson(entry, display: display, watch: watch)
     }
 }
 

@@ -23,7 +23,9 @@ enum LessonPaneView {
         table.render(into: &buffer, area: top.rest, context: context)
         let shown = min(table.size.height, top.rest.height)
         let y = area.y + shown
-        let total = hidden.contains(.parameters) ? "? (answer the quiz first)" : grouped(block.totalParameters)
+        // A layer's hidden count would follow from the total and the others: hide the total too.
+        let hidesCount = hidden.contains { if case .layerParameters = $0 { return true } else { return $0 == .parameters } }
+        let total = hidesCount ? "? (answer the quiz first)" : grouped(block.totalParameters)
         buffer.write("total parameters: \(total)", x: area.x, y: y, role: .accent, context: context, clip: area)
     }
 

@@ -33,6 +33,10 @@ struct LessonAuthoringTests {
         lesson.press(.enter)
         text = lesson.frame(80, 24).text
         #expect(text.contains("total parameters: 40"), "\(text)")
+        // One layer's count asked: the total would give it away, so it waits too.
+        let layer = player("# T\n\n## S\n\n```model\ninput: [1, 6, 6]\nlayers:\n  - Conv2d(1, 4, 3)\n  - Conv2d(4, 2, 1)\n```\n\n"
+            + "```quiz\nquestion: Layer 1?\nanswer: 10\ncomputed: parameters[1]\n```\n").frame(80, 24).text
+        #expect(layer.contains("total parameters: ?") && !layer.contains("50"), "\(layer)")
     }
 
     @Test("an explorer quiz on output_height hides the output's size; output[r][c] pins its step")

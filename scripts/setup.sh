@@ -10,6 +10,7 @@ fi
 
 required=(pkg-config libncurses-dev libopenblas-dev libstb-dev zlib1g-dev)
 optional=(dataset-fashion-mnist)   # real Fashion-MNIST for the training screens; not needed to build
+optional+=(libc6-dev-arm64-cross)  # aarch64 C headers: scripts/check_arm64.sh compiles the C kernels for arm64
 
 missing=()
 for pkg in "${required[@]}"; do

@@ -99,7 +99,7 @@ struct HomeScreenTests {
     }
 
     @Test func quittingAsksOnceAndUnknownKeysDoNothing() {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var screen = home(state)
         let before = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text

@@ -85,4 +85,13 @@ public struct HomeScreen {
         if case .lesson(let player)? = child { return player }
         return nil
     }
+
+    /// Opens the library's lesson called `name` (as Enter on it would, running the effect);
+    /// false when the library has no such lesson. For `cnnlab lesson N`, so q comes back here.
+    public mutating func open(lessonNamed name: String) -> Bool {
+        guard let index = lessons.firstIndex(where: { $0.entry.name == name }) else { return false }
+        selection = index
+        run(.perform(.openLesson(index: index)))
+        return openLesson != nil
+    }
 }

@@ -15,7 +15,17 @@ enum HomeLauncher {
         if case .interrupted = outcome { throw ExitCode(130) }
     }
 
+    /// Opens the lesson on top of the home screen, so q returns to the lessons list as the
+    /// lesson's status line says; a lesson file outside the library opens alone.
     static func openLesson(_ entry: LessonLibrary.Entry, display: DisplayOptions) throws {
+        var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: terminalSize() ?? (80, 24))
+        home.asciiNotation = !display.capabilities.unicode
+        if home.open(lessonNamed: entry.name) {
+            let outcome = try run(&home, display: display)
+            home.stopBackgroundWork()
+            if case .interrupted = outcome { throw ExitCode(130) }
+            return
+        }
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: .standard(),
                                   screenSize: terminalSize() ?? (80, 24), asciiNotation: !display.capabilities.unicode)
         let outcome = try run(&player, display: display)

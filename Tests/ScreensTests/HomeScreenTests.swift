@@ -123,7 +123,7 @@ struct HomeScreenTests {
     }
 
     @Test func aLessonOpenedFromTheShellReturnsToTheListOnQ() {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var screen = home(state)
         let opened = screen.open(lessonNamed: "03-max-pooling")

@@ -52,19 +52,22 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // What the test targets share: the temporary folder, the snapshot harness, the paths of
+        // the golden cases and of ../shared.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "OpCases"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OpCasesTests", dependencies: ["OpCases", "Kernels"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
-        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "NeuralNet", "Formatting"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels", "TestSupport"]),
+        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets", "TestSupport"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "NeuralNet", "Formatting", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
-        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting"],
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting", "TestSupport"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "NeuralNet", "Training", "Datasets"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
+        .testTarget(name: "CLITests", dependencies: ["cnnlab", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
     ]
 )

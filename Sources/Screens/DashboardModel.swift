@@ -36,6 +36,9 @@ public enum DashboardCommand: Equatable, Sendable {
 public struct DashboardModel: Sendable {
     public var snapshot: MetricsSnapshot
     public var panel: DashboardPanel = .samples
+    /// A notice the dashboard made itself ("Already saved ..."), shown instead of the session's
+    /// latest event until the next key.
+    public var ownNotice: TrainingEvent?
     /// True while "Stop training? y/n" is showing.
     public var confirmingQuit = false
     /// The learning-rate factor + and − apply.
@@ -46,6 +49,7 @@ public struct DashboardModel: Sendable {
     /// Handles one event; returns the command for the session, if any.
     public mutating func update(_ event: Event) -> DashboardCommand? {
         guard case .key(let key) = event else { return nil }
+        ownNotice = nil
         if confirmingQuit {
             confirmingQuit = false
             switch key {

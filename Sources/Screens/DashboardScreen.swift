@@ -2,13 +2,27 @@ import Foundation
 import Terminal
 import Training
 
-/// The dashboard as a full-screen program: reads the session's snapshot on every tick and
-/// turns keys into requests to the session.
+/// The dashboard as a full-screen program: asks for the session's snapshot on every tick and
+/// turns keys into requests to the session. `update` only returns effects; the run loop
+/// performs them (`perform` talks to the session), so the keys can be tested without a thread.
 public struct DashboardProgram: TerminalProgram {
+    /// What the dashboard asks the run loop to do with the session.
+    public enum Effect: Equatable, Sendable {
+        /// Copy the session's latest metrics.
+        case readSnapshot
+        /// Pass a request (pause, save, learning rate, stop) to the training thread.
+        case control(DashboardCommand)
+    }
+
+    /// What comes back: the session's metrics after the effect.
+    public enum Message: Sendable {
+        case snapshot(MetricsSnapshot)
+    }
+
     public private(set) var model: DashboardModel
     private let session: TrainingSession
     /// Set once the student confirmed q: leave as soon as the session has stopped (and saved).
-    private var leaveWhenOver = false
+    public private(set) var leaveWhenOver = false
 
     public init(session: TrainingSession) {
         self.session = session
@@ -18,29 +32,43 @@ public struct DashboardProgram: TerminalProgram {
     /// Redraws four times a second: the snapshot copy is cheap and training never waits for it.
     public var tickInterval: Double? { 0.25 }
 
-    public mutating func update(_ event: Event) -> ProgramCommand {
-        if event == .tick {
-            model.snapshot = session.store.snapshot()
-            return leaveWhenOver && model.snapshot.state.isOver ? .quit : .none
-        }
+    public mutating func update(_ event: Event) -> ProgramCommand<Effect> {
+        if event == .tick { return .perform(.readSnapshot) }
         guard let command = model.update(event) else { return .none }
-        let controls = session.controls
         switch command {
-        case .togglePause: controls.togglePause()
+        case .togglePause, .scaleLearningRate:
+            return .perform(.control(command))
         case .save:
-            if model.snapshot.state.isOver {
-                model.snapshot.notice = model.snapshot.lastCheckpoint.map { "Already saved \($0)" }
-                    ?? "Training is over; run again with --save FILE to keep the weights"
-            } else {
-                controls.requestSave()
-            }
-        case .scaleLearningRate(let factor): controls.scaleLearningRate(by: factor)
+            guard model.snapshot.state.isOver else { return .perform(.control(.save)) }
+            model.ownNotice = model.snapshot.lastCheckpoint.map { .alreadySaved(path: $0) } ?? .overWithoutSavePath
+            return .none
         case .stop:
-            controls.requestStop()
             leaveWhenOver = true
-        case .exit: return .quit
+            return .perform(.control(.stop))
+        case .exit:
+            return .quit
         }
-        return .none
+    }
+
+    public func perform(_ effect: Effect) -> Message? {
+        let controls = session.controls
+        switch effect {
+        case .readSnapshot: break
+        case .control(.togglePause): controls.togglePause()
+        case .control(.save): controls.requestSave()
+        case .control(.scaleLearningRate(let factor)): controls.scaleLearningRate(by: factor)
+        case .control(.stop): controls.requestStop()
+        case .control(.exit): break
+        }
+        return .snapshot(session.store.snapshot())
+    }
+
+    public mutating func receive(_ message: Message) -> ProgramCommand<Effect> {
+        switch message {
+        case .snapshot(let snapshot):
+            model.snapshot = snapshot
+            return leaveWhenOver && snapshot.state.isOver ? .quit : .none
+        }
     }
 
     public func view(into buffer: inout Buffer, context: RenderContext) {

@@ -20,7 +20,7 @@ public enum DashboardView {
         var (body, statusRow) = buffer.area.splitBottom(1)
         header(snapshot, row: body.splitTop(1).top, into: &buffer, context: context)
         body = body.inset(top: 1)
-        for message in messages(snapshot) {
+        for message in messages(snapshot, ownNotice: model.ownNotice) {
             let (row, rest) = body.splitTop(1)
             buffer.write(message.text.truncated(to: row.width, ellipsis: context.glyphs.ellipsis), x: row.x, y: row.y,
                          style: context.style(message.role), clip: row)
@@ -60,14 +60,25 @@ public enum DashboardView {
     }
 
     /// Lines above the charts: the synthetic-data warning, then the session's latest notice.
-    static func messages(_ snapshot: MetricsSnapshot) -> [(text: String, role: Role)] {
+    static func messages(_ snapshot: MetricsSnapshot, ownNotice: TrainingEvent? = nil) -> [(text: String, role: Role)] {
         var lines: [(String, Role)] = []
         if snapshot.datasetIsSynthetic { lines.append((DatasetSplit.syntheticNotice, .accent)) }
-        if let notice = snapshot.notice {
-            let bad = notice.contains("NaN") || notice.contains("infinite") || notice.hasPrefix("Could not")
-            lines.append((notice, bad ? .error : .normal))
+        if let event = ownNotice ?? snapshot.event {
+            lines.append((text(for: event), event.isProblem ? .error : .normal))
         }
         return lines
+    }
+
+    /// The dashboard's words for a session event (the keys it names are the dashboard's).
+    static func text(for event: TrainingEvent) -> String {
+        switch event {
+        case .diverged(let facts):
+            HeadlessFormat.divergence(facts) + ": paused, weights put back to the start of epoch \(facts.epoch). "
+                + "Lower the learning rate (−) and resume (p)."
+        case .resumed, .learningRateChanged, .saved, .saveFailed, .noSavePath, .alreadySaved, .overWithoutSavePath,
+             .ended, .metricsNotWritten:
+            HeadlessFormat.text(for: event)
+        }
     }
 
     private static func statusLine(_ model: DashboardModel) -> StatusLine {

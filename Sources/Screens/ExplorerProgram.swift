@@ -7,7 +7,7 @@ public struct ExplorerProgram: TerminalProgram {
 
     public init(model: ExplorerModel) { self.model = model }
 
-    public mutating func update(_ event: Event) -> ProgramCommand { model.update(event) }
+    public mutating func update(_ event: Event) -> ProgramCommand<Never> { model.update(event) }
 
     public func view(into buffer: inout Buffer, context: RenderContext) {
         model.view(into: &buffer, rect: buffer.area, context: context)

@@ -4,7 +4,7 @@ import Terminal
 
 extension ExplorerModel {
     /// Reacts to a key, a resize or a tick. Returns `.quit` on q (the host decides what that means).
-    public mutating func update(_ event: Event) -> ProgramCommand {
+    public mutating func update(_ event: Event) -> ProgramCommand<Never> {
         switch event {
         case .tick:
             advancePlayback()
@@ -17,7 +17,7 @@ extension ExplorerModel {
     }
 
     /// One key, as `update(.key(key))`.
-    public mutating func handle(_ key: Key) -> ProgramCommand {
+    public mutating func handle(_ key: Key) -> ProgramCommand<Never> {
         if var editing = editor {
             let outcome = editing.handle(key)
             editor = editing

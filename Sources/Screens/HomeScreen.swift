@@ -83,11 +83,4 @@ public struct HomeScreen {
         if case .lesson(let player)? = child { return player }
         return nil
     }
-
-    /// Rereads a lesson's progress after the player closed.
-    mutating func refreshProgress(_ index: Int) {
-        guard lessons.indices.contains(index) else { return }
-        let row = lessons[index]
-        lessons[index].progress = store?.load(row.entry.name).progress.summary(for: row.lesson) ?? ""
-    }
 }

@@ -2,35 +2,46 @@ import Lessons
 import Terminal
 
 extension HomeScreen {
-    /// Reacts to keys; a lesson being played gets every event until it closes.
-    public mutating func update(_ event: Event) -> ProgramCommand {
+    /// Work the home screen (or the screen it has open) asks the run loop to do.
+    public enum Effect {
+        /// Read the lesson's saved progress and open it in the player.
+        case openLesson(index: Int)
+        /// Load the data and start a training thread under the dashboard.
+        case startTraining(TrainBlock, savePath: String?)
+        /// Stop the dashboard's training and wait for its thread (saving, if it has a path).
+        case stopTraining(LessonDashboard)
+        /// An effect of the open lesson.
+        case lesson(LessonPlayer.Effect)
+        /// An effect of the open dashboard.
+        case dashboard(DashboardProgram.Effect)
+    }
+
+    /// What the effects' results come back as.
+    public enum Message {
+        case lessonOpened(LessonPlayer)
+        case trainingStarted(Result<LessonDashboard, LessonDashboardError>)
+        /// Training is over; the weights are in `savedTo`, if anywhere.
+        case trainingStopped(savedTo: String?)
+        case lesson(LessonPlayer.Message)
+        case dashboard(DashboardProgram.Message)
+    }
+
+    /// Reacts to keys; a screen opened from here gets every event until it closes. Pure: what
+    /// touches disks or threads is returned as an effect.
+    public mutating func update(_ event: Event) -> ProgramCommand<Effect> {
         if case .resize(let width, let height) = event { screenSize = (width, height) }
         if case .explorer(var explorer)? = child {
-            child = explorer.update(event) == .quit ? nil : .explorer(explorer)
+            child = explorer.update(event).quits ? nil : .explorer(explorer)
             return .none
         }
         if case .dashboard(var dashboard)? = child {
-            child = dashboard.update(event) ? .dashboard(dashboard) : nil
-            if child == nil {
-                message = dashboard.session.store.snapshot().lastCheckpoint.map { "training stopped; weights saved to \($0)" }
-                    ?? "training stopped"
-            }
-            return .none
+            let command = dashboard.update(event)
+            return closeIfDone(dashboard, command)
         }
         if case .lesson(var player)? = child {
-            _ = player.update(event)
-            if player.isClosed {
-                child = nil
-                if let index = lessons.firstIndex(where: { $0.entry.name == player.name }) {
-                    refreshProgress(index)
-                    // A finished lesson hands the selection to the next one.
-                    if lessons[index].progress == "done" && index + 1 < lessons.count { selection = index + 1 }
-                }
-                message = "progress saved: \(player.progress.summary(for: player.lesson))"
-            } else {
-                child = .lesson(player)
-            }
-            return .none
+            let command = player.update(event)
+            child = .lesson(player)
+            return lessonCommand(command)
         }
         guard case .key(let key) = event else { return .none }
         if showHelp {
@@ -49,19 +60,19 @@ extension HomeScreen {
         case .end:
             selection = items.count - 1
         case .enter, .right, .character(" "):
-            open(items[selection])
+            return open(items[selection])
         case .character("e"):
-            open(.explore)
+            return open(.explore)
         case .character("t"):
-            open(.train)
+            return open(.train)
         case .character("?"):
-            open(.help)
+            return open(.help)
         case .character("q"), .escape:
             return .quit
         case .character(let character):
             if let number = character.wholeNumberValue, number >= 1, number <= lessons.count {
                 selection = number - 1
-                open(.lesson(index: number - 1))
+                return open(.lesson(index: number - 1))
             } else {
                 message = "↑ ↓ to choose, Enter to open, q to quit"
             }
@@ -71,12 +82,10 @@ extension HomeScreen {
         return .none
     }
 
-    mutating func open(_ item: Item) {
+    mutating func open(_ item: Item) -> ProgramCommand<Effect> {
         switch item {
         case .lesson(let index):
-            let row = lessons[index]
-            child = .lesson(LessonPlayer(lesson: row.lesson, name: row.entry.name, store: store, screenSize: screenSize,
-                                         asciiNotation: asciiNotation))
+            return .perform(.openLesson(index: index))
         case .explore:
             // The course's worked example; `cnnlab explore` takes other settings.
             let setup = LessonExplorePane.setup(for: ExploreBlock(operation: .conv))
@@ -90,15 +99,93 @@ extension HomeScreen {
             }
         case .train:
             // Saved where lesson 6 saves it, so the weights trained here are not lost.
-            switch LessonDashboard.start(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)) {
-            case .success(let dashboard):
-                child = .dashboard(dashboard)
-            case .failure(let error):
-                message = error.message
-                messageIsError = true
-            }
+            return .perform(.startTraining(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)))
         case .help:
             showHelp = true
+        }
+        return .none
+    }
+
+    /// The open dashboard's command, with its effects wrapped; once the student leaves it, the
+    /// training is stopped (an effect) and the home screen shows again.
+    mutating func closeIfDone(_ dashboard: LessonDashboard, _ command: ProgramCommand<DashboardProgram.Effect>)
+        -> ProgramCommand<Effect> {
+        let wrapped = command.map(keepQuit: false) { Effect.dashboard($0) }
+        guard command.quits else {
+            child = .dashboard(dashboard)
+            return wrapped
+        }
+        child = nil
+        return .batch([wrapped, .perform(.stopTraining(dashboard))])
+    }
+
+    /// The open lesson's command, with its effects wrapped; when the lesson closed, the menu
+    /// shows its progress (the player has it in memory: nothing to read).
+    mutating func lessonCommand(_ command: ProgramCommand<LessonPlayer.Effect>) -> ProgramCommand<Effect> {
+        let wrapped = command.map(keepQuit: false) { Effect.lesson($0) }
+        guard case .lesson(let player)? = child, player.isClosed else { return wrapped }
+        child = nil
+        if let index = lessons.firstIndex(where: { $0.entry.name == player.name }) {
+            lessons[index].progress = player.progress.summary(for: player.lesson)
+            // A finished lesson hands the selection to the next one.
+            if lessons[index].progress == "done" && index + 1 < lessons.count { selection = index + 1 }
+        }
+        message = "progress saved: \(player.progress.summary(for: player.lesson))"
+        return wrapped
+    }
+
+    /// Runs an effect (called by the run loop, never by `update`).
+    public func perform(_ effect: Effect) -> Message? {
+        switch effect {
+        case .openLesson(let index):
+            guard lessons.indices.contains(index) else { return nil }
+            let row = lessons[index]
+            return .lessonOpened(LessonPlayer(lesson: row.lesson, name: row.entry.name, store: store,
+                                              screenSize: screenSize, asciiNotation: asciiNotation))
+        case .startTraining(let block, let savePath):
+            return .trainingStarted(LessonDashboard.start(block, savePath: savePath))
+        case .stopTraining(let dashboard):
+            dashboard.stop()
+            return .trainingStopped(savedTo: dashboard.session.store.snapshot().lastCheckpoint)
+        case .lesson(let inner):
+            // A lesson that just closed still has its last progress save to run.
+            guard case .lesson(let player)? = child else { return LessonPlayer.perform(inner, dashboard: nil).map { .lesson($0) } }
+            return player.perform(inner).map { .lesson($0) }
+        case .dashboard(let inner):
+            guard case .dashboard(let dashboard)? = child else { return nil }
+            return dashboard.perform(inner).map { .dashboard($0) }
+        }
+    }
+
+    /// Takes an effect's result. Pure, like `update`.
+    public mutating func receive(_ result: Message) -> ProgramCommand<Effect> {
+        switch result {
+        case .lessonOpened(let player):
+            child = .lesson(player)
+            return .none
+        case .trainingStarted(.success(let dashboard)):
+            child = .dashboard(dashboard)
+            return .none
+        case .trainingStarted(.failure(let error)):
+            message = error.message
+            messageIsError = true
+            return .none
+        case .trainingStopped(let path):
+            message = path.map { "training stopped; weights saved to \($0)" } ?? "training stopped"
+            return .none
+        case .lesson(.progressNotSaved(let why)) where openLesson == nil:
+            message = why
+            messageIsError = true
+            return .none
+        case .lesson(let inner):
+            guard case .lesson(var player)? = child else { return .none }
+            let command = player.receive(inner)
+            child = .lesson(player)
+            return lessonCommand(command)
+        case .dashboard(let inner):
+            guard case .dashboard(var dashboard)? = child else { return .none }
+            let command = dashboard.receive(inner)
+            return closeIfDone(dashboard, command)
         }
     }
 }

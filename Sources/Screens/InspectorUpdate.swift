@@ -4,7 +4,7 @@ import Terminal
 
 extension InspectorScreen {
     /// Reacts to a key. Returns `.quit` on q or Esc from the network pane.
-    public mutating func update(_ event: Event) -> ProgramCommand {
+    public mutating func update(_ event: Event) -> ProgramCommand<Never> {
         guard case .key(let key) = event else { return .none }
         message = nil
         if awaitingClass {

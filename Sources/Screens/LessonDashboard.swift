@@ -5,8 +5,9 @@ import Terminal
 import Training
 
 /// The training dashboard opened from a lesson's ```train block (or the home screen's Train):
-/// a running session and the dashboard program that shows it.
-struct LessonDashboard {
+/// a running session and the dashboard program that shows it. `start` and `stop` have side
+/// effects (data on disk, a thread): only the hosts' `perform` calls them.
+public struct LessonDashboard {
     private(set) var program: DashboardProgram
     let session: TrainingSession
     /// Said once, when the lesson asked for CIFAR-10 and it was not found.
@@ -48,12 +49,20 @@ struct LessonDashboard {
         }
     }
 
-    /// Passes an event on; returns false once the student has left the dashboard (training
-    /// is then stopped and finished).
-    mutating func update(_ event: Event) -> Bool {
-        guard program.update(event) == .quit else { return true }
-        stop()
-        return false
+    /// Passes an event on; the command `quits` once the student has left the dashboard (the
+    /// host then asks for `stop` as an effect of its own).
+    mutating func update(_ event: Event) -> ProgramCommand<DashboardProgram.Effect> {
+        program.update(event)
+    }
+
+    /// Runs one of the dashboard's effects (for the host's `perform`).
+    func perform(_ effect: DashboardProgram.Effect) -> DashboardProgram.Message? {
+        program.perform(effect)
+    }
+
+    /// Takes an effect's result (for the host's `receive`).
+    mutating func receive(_ message: DashboardProgram.Message) -> ProgramCommand<DashboardProgram.Effect> {
+        program.receive(message)
     }
 
     /// Stops training and waits for its thread (also on Ctrl-C).
@@ -64,6 +73,6 @@ struct LessonDashboard {
 }
 
 /// Why the dashboard could not be opened.
-struct LessonDashboardError: Error {
+public struct LessonDashboardError: Error, Sendable {
     var message: String
 }

@@ -8,7 +8,7 @@ import Training
 
 /// Lesson 8's latent interpolation: two test images are encoded by the autoencoder trained in
 /// the lesson, their codes mixed as (1 − t)·z_a + t·z_b, and each mixture decoded.
-struct LessonInterpolation {
+public struct LessonInterpolation {
     /// The mixing weights shown, left to right.
     static let steps: [Float] = [0, 0.25, 0.5, 0.75, 1]
 

@@ -53,6 +53,9 @@ public struct LessonPlayer {
     /// The training dashboard opened from a train block; it has every key while open.
     var dashboard: LessonDashboard?
 
+    /// Effects asked for since the last `update` returned (a progress save, a training start).
+    var pendingEffects: [Effect] = []
+
     /// The latent interpolation view (lesson 8), opened from an autoencoder's train block.
     var interpolation: LessonInterpolation?
 
@@ -147,15 +150,11 @@ public struct LessonPlayer {
         explorers[key] = explorer
     }
 
-    /// Writes the progress; a failure becomes a status message, never a crash.
+    /// Asks for the progress to be written (an effect `update` returns); a failure comes back
+    /// as a status message, never a crash.
     mutating func save() {
         guard let store else { return }
-        do {
-            try store.save(progress, for: name)
-        } catch {
-            message = "progress not saved: \(error)"
-            messageIsError = true
-        }
+        pendingEffects.append(.saveProgress(progress, lesson: name, store: store))
     }
 }
 

@@ -3,8 +3,16 @@ import Lessons
 import Terminal
 
 extension LessonPlayer {
-    /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson.
-    public mutating func update(_ event: Event) -> ProgramCommand {
+    /// Reacts to a key or a resize; returns `.quit` when the student leaves the lesson, and the
+    /// effects (saving progress, starting training) for the run loop. Pure.
+    public mutating func update(_ event: Event) -> ProgramCommand<Effect> {
+        let command = react(to: event)
+        let pending = pendingEffects
+        pendingEffects = []
+        return pending.isEmpty ? command : .batch(pending.map { .perform($0) } + [command])
+    }
+
+    mutating func react(to event: Event) -> ProgramCommand<Effect> {
         if var view = interpolation {
             if case .resize(let width, let height) = event { screenSize = (width, height) }
             if case .key(let key) = event, !view.handle(key) {
@@ -16,13 +24,8 @@ extension LessonPlayer {
         }
         if var open = dashboard {
             if case .resize(let width, let height) = event { screenSize = (width, height) }
-            if open.update(event) {
-                dashboard = open
-            } else {
-                dashboard = nil
-                message = "training stopped: back to the lesson"
-            }
-            return .none
+            let command = open.update(event)
+            return closeIfDone(open, command)
         }
         switch event {
         case .resize(let width, let height):
@@ -106,22 +109,11 @@ extension LessonPlayer {
                     messageIsError = true
                     return
                 }
-                switch LessonInterpolation.open(checkpoint: path) {
-                case .success(let view): interpolation = view
-                case .failure(let error):
-                    message = error.message
-                    messageIsError = true
-                }
+                pendingEffects.append(.openInterpolation(checkpoint: path))
                 return
             }
             if pressed == .enter {
-                switch LessonDashboard.start(block, savePath: checkpointPath(for: block.model)) {
-                case .success(let opened):
-                    dashboard = opened
-                case .failure(let error):
-                    message = error.message
-                    messageIsError = true
-                }
+                pendingEffects.append(.startTraining(block, savePath: checkpointPath(for: block.model)))
                 return
             }
         default:

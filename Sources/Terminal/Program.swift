@@ -1,19 +1,66 @@
 import Foundation
 
-/// What `update` asks the run loop to do next.
-public enum ProgramCommand: Equatable, Sendable {
+/// What `update` asks the run loop to do next, as Bubble Tea's `Cmd`: nothing, leave, or run
+/// some work with side effects (start a training thread, read or save a file). The loop runs
+/// the effect with the program's `perform` and hands the result back through `receive`, so
+/// `update` itself stays a pure function that tests can call without threads or files.
+public indirect enum ProgramCommand<Effect> {
     /// Keep going (redraw).
     case none
     /// Close the screen and return from `runProgram`.
     case quit
+    /// Run this effect (`TerminalProgram.perform`), then give its message to `receive`.
+    case perform(Effect)
+    /// Several commands, in order.
+    case batch([ProgramCommand<Effect>])
+
+    /// The effects this command asks for, in order.
+    public var effects: [Effect] {
+        switch self {
+        case .none, .quit: []
+        case .perform(let effect): [effect]
+        case .batch(let commands): commands.flatMap(\.effects)
+        }
+    }
+
+    /// True when the command (or one in its batch) asks to leave.
+    public var quits: Bool {
+        switch self {
+        case .quit: true
+        case .none, .perform: false
+        case .batch(let commands): commands.contains { $0.quits }
+        }
+    }
+
+    /// The same command with each effect wrapped by `transform` (a parent screen wrapping its
+    /// child's effects in its own effect type). `.quit` becomes `.none` when `keepQuit` is false,
+    /// since a child leaving usually means the parent shows itself again.
+    public func map<Other>(keepQuit: Bool = true, _ transform: (Effect) -> Other) -> ProgramCommand<Other> {
+        switch self {
+        case .none: .none
+        case .quit: keepQuit ? .quit : .none
+        case .perform(let effect): .perform(transform(effect))
+        case .batch(let commands): .batch(commands.map { $0.map(keepQuit: keepQuit, transform) })
+        }
+    }
+
+    /// A batch of `.perform` for each effect (`.none` when there is none).
+    public static func performing(_ effects: [Effect]) -> ProgramCommand<Effect> {
+        effects.isEmpty ? .none : effects.count == 1 ? .perform(effects[0]) : .batch(effects.map { .perform($0) })
+    }
 }
 
+extension ProgramCommand: Equatable where Effect: Equatable {}
+extension ProgramCommand: Sendable where Effect: Sendable {}
+
 /// A full-screen program in the Elm style: a model that reacts to events (`update`) and
-/// draws itself (`view`) as a pure function into a `Buffer`.
+/// draws itself (`view`) as a pure function into a `Buffer`. Side effects are values
+/// (`Effect`) that `update` returns; the run loop calls `perform` for each, off `update`, and
+/// feeds the `Message` it returns to `receive`.
 ///
 ///     struct Counter: TerminalProgram {
 ///         var count = 0
-///         mutating func update(_ event: Event) -> ProgramCommand {
+///         mutating func update(_ event: Event) -> ProgramCommand<Never> {
 ///             if event == .key(.character("q")) { return .quit }
 ///             if event == .key(.right) { count += 1 }
 ///             return .none
@@ -25,8 +72,18 @@ public enum ProgramCommand: Equatable, Sendable {
 ///     var counter = Counter()
 ///     try runProgram(&counter, capabilities: .detect())
 public protocol TerminalProgram {
-    /// Reacts to a key, a resize or a tick.
-    mutating func update(_ event: Event) -> ProgramCommand
+    /// Work with side effects the program asks for (Never: none). Effects run on the loop's
+    /// thread, so they need not be Sendable.
+    associatedtype Effect = Never
+    /// What an effect's result comes back as (Never: none).
+    associatedtype Message = Never
+    /// Reacts to a key, a resize or a tick. Pure: no threads, files or clocks.
+    mutating func update(_ event: Event) -> ProgramCommand<Effect>
+    /// Does the work `effect` describes (called by the run loop, never by `update`) and
+    /// returns the message for `receive`, if any.
+    func perform(_ effect: Effect) -> Message?
+    /// Takes the result of an effect. Pure, like `update`.
+    mutating func receive(_ message: Message) -> ProgramCommand<Effect>
     /// Draws the whole screen; `buffer` is blank and has the terminal's size.
     func view(into buffer: inout Buffer, context: RenderContext)
     /// Seconds between `.tick` events (nil: no ticks). The dashboard uses about 0.2.
@@ -35,6 +92,35 @@ public protocol TerminalProgram {
 
 extension TerminalProgram {
     public var tickInterval: Double? { nil }
+}
+
+extension TerminalProgram where Effect == Never {
+    public func perform(_ effect: Never) -> Message? {}
+}
+
+extension TerminalProgram where Message == Never {
+    public mutating func receive(_ message: Never) -> ProgramCommand<Effect> {}
+}
+
+extension TerminalProgram {
+    /// Runs `command` as the run loop does: performs each effect in order, gives each result to
+    /// `receive` and runs what that returns too. Returns true when something asked to quit.
+    /// Tests that want the whole round trip (a real file, a real thread) call this.
+    @discardableResult
+    public mutating func run(_ command: ProgramCommand<Effect>) -> Bool {
+        var queue = [command]
+        var quit = false
+        while !queue.isEmpty {
+            switch queue.removeFirst() {
+            case .none: break
+            case .quit: quit = true
+            case .perform(let effect):
+                if let message = perform(effect) { queue.append(receive(message)) }
+            case .batch(let commands): queue.insert(contentsOf: commands, at: 0)
+            }
+        }
+        return quit
+    }
 }
 
 /// How `runProgram` ended.
@@ -134,7 +220,7 @@ public func runProgram<P: TerminalProgram>(_ program: inout P, capabilities: Ter
             events.append(.tick)
         }
         for event in events {
-            if program.update(event) == .quit { return .quit }
+            if program.run(program.update(event)) { return .quit }
             needsDraw = true
         }
         if nextTick == nil, let interval = program.tickInterval {

@@ -14,6 +14,9 @@ public struct CheckpointMatch: Sendable, Equatable {
     public let extra: [TensorSpec]
     /// Tensors present under the right name with another shape.
     public let misshapen: [(name: String, expected: [Int], found: [Int])]
+    /// The missing and misshapen tensors' problems in the model's (state_dict) order, so the
+    /// first one named is the first tensor that differs.
+    private let orderedProblems: [String]
 
     public init(found: [NamedTensor], expected: [TensorSpec]) {
         self.init(foundSpecs: found.map { TensorSpec(name: $0.name, shape: $0.shape) }, expected: expected)
@@ -28,16 +31,22 @@ public struct CheckpointMatch: Sendable, Equatable {
             guard let shape = foundByName[spec.name], shape != spec.shape else { return nil }
             return (spec.name, spec.shape, shape)
         }
+        orderedProblems = expected.compactMap { spec in
+            guard let shape = foundByName[spec.name] else { return "missing \(spec)" }
+            guard shape == spec.shape else {
+                return "\(spec.name) has shape \(TensorSpec.format(shape)), expected \(TensorSpec.format(spec.shape))"
+            }
+            return nil
+        }
     }
 
     /// True when names and shapes agree exactly.
     public var isExact: Bool { missing.isEmpty && extra.isEmpty && misshapen.isEmpty }
 
-    /// One phrase per problem, e.g. "missing 3.weight [16, 8, 5, 5]".
+    /// One phrase per problem, e.g. "missing 3.weight [16, 8, 5, 5]": first the model's tensors
+    /// in state_dict order (the first named is the first that differs), then the file's extras.
     public var problems: [String] {
-        missing.map { "missing \($0)" }
-            + misshapen.map { "\($0.name) has shape \(TensorSpec.format($0.found)), expected \(TensorSpec.format($0.expected))" }
-            + extra.map { "unexpected \($0)" }
+        orderedProblems + extra.map { "unexpected \($0)" }
     }
 
     /// Throws `SafetensorsError.mismatch` listing every problem unless the match is exact.

@@ -7,8 +7,8 @@ public struct HeadlessRunner {
         case finished
         /// Stopped on request (Ctrl-C).
         case stopped
-        /// The loss stopped being finite; the message says what to do.
-        case diverged(String)
+        /// The loss stopped being finite; `savedTo` holds the weights from the start of `divergence.epoch`.
+        case diverged(Divergence, savedTo: String?)
         case failed(String)
     }
 
@@ -34,9 +34,9 @@ public struct HeadlessRunner {
                 output.clearProgress()
                 session.controls.requestStop()
                 session.waitUntilDone()
-                let saved = session.options.savePath.map { " (\($0) holds the weights from the start of epoch \(snapshot.epoch))" } ?? ""
-                return .diverged((snapshot.divergence ?? "The loss stopped being finite")
-                                 + ": training stopped\(saved). Try a lower --lr.")
+                let divergence = snapshot.divergence
+                    ?? Divergence(value: .nan, step: snapshot.step, learningRate: snapshot.learningRate, epoch: snapshot.epoch)
+                return .diverged(divergence, savedTo: session.options.savePath)
             }
             if snapshot.state == .running { output.showProgress(HeadlessFormat.progressLine(snapshot)) }
         }
@@ -44,8 +44,8 @@ public struct HeadlessRunner {
         let final = session.store.snapshot()
         switch final.state {
         case .stopped: return .stopped
-        case .failed: return .failed(final.notice ?? "training failed")
-        default: return .finished
+        case .failed(let reason): return .failed(reason)
+        case .finished, .preparing, .running, .paused: return .finished
         }
     }
 }

@@ -84,17 +84,24 @@ public enum RunState: Equatable, Sendable {
     case finished
     /// Stopped early on request (q, Ctrl-C).
     case stopped
-    /// Could not run; the notice says why.
-    case failed
+    /// Could not run; `failure` says why.
+    case failed(reason: String)
 
     /// True once the session will do no more work.
-    public var isOver: Bool { self == .finished || self == .stopped || self == .failed }
+    public var isOver: Bool {
+        switch self {
+        case .finished, .stopped, .failed: true
+        case .preparing, .running, .paused: false
+        }
+    }
 }
 
 /// Everything the dashboard and the headless reporter show, copied out of a running session.
 /// A value: reading it never blocks training for longer than a copy.
 public struct MetricsSnapshot: Equatable, Sendable {
     public var model: CourseModelKind
+    /// The network trained (a course network or the student's own): name, one-line text, layers.
+    public var network = NetworkSummary(name: "", text: "", isClassifier: true, inputShape: [], rows: [])
     /// Where the images come from, in words ("CIFAR-10 at /path", "synthetic shapes").
     public var datasetName: String
     /// True when training on the built-in synthetic shapes rather than real images.
@@ -104,10 +111,13 @@ public struct MetricsSnapshot: Equatable, Sendable {
     public var testCount: Int
 
     public var state: RunState = .preparing
-    /// A message for the student: a save, a pause because of NaN, a failure.
-    public var notice: String?
-    /// Set when the loss stopped being finite: "The loss became NaN at step 3 with learning rate 0.5".
-    public var divergence: String?
+    /// The session's latest event for the student (a save, a pause because of NaN, ...);
+    /// the views word it.
+    public var event: TrainingEvent?
+    /// Set when the loss stopped being finite (cleared by nothing: the headless runner reads it).
+    public var divergence: Divergence?
+    /// Set when a save failed (and kept, so a later event does not hide it from the CLI).
+    public var saveFailure: TrainingEvent?
 
     /// 1-based epoch in progress (or last finished).
     public var epoch: Int = 0

@@ -13,13 +13,21 @@ public struct CheckpointEvaluation: Equatable, Sendable {
     /// Throws a `TrainingError` naming any missing, extra or misshapen tensor.
     public static func run(model: CourseModelKind, checkpoint: String, data: DatasetSplit,
                            batchSize: Int = 128) throws -> CheckpointEvaluation {
-        var recipe = TrainingRecipe.course(model)
+        try run(recipe: TrainingRecipe.course(model), checkpoint: checkpoint, data: data, batchSize: batchSize)
+    }
+
+    /// Loads `checkpoint` into a fresh network of `recipe` (a course network or `--layers`) and
+    /// measures it on `data.test` in eval mode, with the recipe's loss.
+    public static func run(recipe: TrainingRecipe, checkpoint: String, data: DatasetSplit,
+                           batchSize: Int = 128) throws -> CheckpointEvaluation {
+        var recipe = recipe
         recipe.batchSize = max(1, batchSize)
-        let network = try CourseNetwork(recipe: recipe)
+        let data = try TrainingSession.fit(data, to: recipe)
+        let network = try SessionNetwork(recipe: recipe)
         try network.loadCheckpoint(from: checkpoint)
         let result = network.evaluate(dataset: data.test, batchSize: recipe.batchSize)
-        return CheckpointEvaluation(model: model, loss: result.loss,
-                                    accuracy: model.isClassifier ? result.accuracy : nil, imageCount: data.test.count)
+        return CheckpointEvaluation(model: recipe.model, loss: result.loss,
+                                    accuracy: recipe.isClassifier ? result.accuracy : nil, imageCount: data.test.count)
     }
 
     /// "test accuracy 0.3760  test loss 1.7421  (1017 images)".

@@ -1,3 +1,5 @@
+import NeuralNet
+
 /// Which of the course's two networks a session trains.
 public enum CourseModelKind: String, CaseIterable, Sendable {
     /// The worksheet CNN classifier (two conv/pool blocks, two linear layers, 10 classes).
@@ -10,6 +12,16 @@ public enum CourseModelKind: String, CaseIterable, Sendable {
 
     /// The name a student sees.
     public var displayName: String { self == .cnn ? "CNN classifier" : "conv autoencoder" }
+}
+
+/// The loss a recipe minimises.
+public enum LossChoice: String, CaseIterable, Sendable {
+    /// Cross-entropy of the logits against the labels, averaged over the batch (a classifier's).
+    case crossEntropy = "cross-entropy"
+    /// The course's reconstruction loss: squared errors summed over each image, averaged over the batch.
+    case sse
+    /// Squared errors averaged over every value (PyTorch's `nn.MSELoss()`).
+    case mse
 }
 
 /// The optimiser a recipe uses, with its settings.
@@ -29,16 +41,33 @@ public struct TrainingRecipe: Equatable, Sendable {
     public var learningRate: Float
     public var optimizer: OptimizerChoice
     public var seed: UInt64
+    /// A student's own network (`--layers`): trained instead of the course network, whose recipe
+    /// (`model`: cnn for a classifier, autoencoder for a reconstruction) gives the defaults.
+    public var layers: NetworkText?
+    public var loss: LossChoice
+    /// L2 penalty added to each gradient (PyTorch's `weight_decay`).
+    public var weightDecay: Float = 0
 
     public init(model: CourseModelKind, epochs: Int, batchSize: Int, learningRate: Float,
-                optimizer: OptimizerChoice, seed: UInt64) {
+                optimizer: OptimizerChoice, seed: UInt64, layers: NetworkText? = nil, loss: LossChoice? = nil) {
         self.model = model
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.optimizer = optimizer
         self.seed = seed
+        self.layers = layers
+        self.loss = loss ?? (model.isClassifier ? .crossEntropy : .sse)
     }
+
+    /// True when the network's output is one value per class (trained with cross-entropy).
+    public var isClassifier: Bool { loss == .crossEntropy }
+
+    /// What the network is called on screen: "CNN classifier", "your network".
+    public var networkName: String { layers == nil ? model.displayName : "your network" }
+
+    /// The network in one line, as PyTorch's nn.Sequential arguments.
+    public var networkText: String { (layers ?? CourseModelKind.text(model)).description }
 
     /// The course's recipe for `model`, with seed 0.
     public static func course(_ model: CourseModelKind) -> TrainingRecipe {
@@ -58,6 +87,12 @@ public struct TrainingRecipe: Equatable, Sendable {
         if batchSize < 1 { return "--batch-size must be at least 1 (got \(batchSize))" }
         if !(learningRate.isFinite && learningRate > 0) {
             return "--lr must be a positive number (got \(learningRate))"
+        }
+        if case .sgd(let momentum) = optimizer, !(momentum >= 0 && momentum < 1) {
+            return "--momentum must be at least 0 and below 1 (got \(momentum))"
+        }
+        if !(weightDecay.isFinite && weightDecay >= 0) {
+            return "--weight-decay must be 0 or more (got \(weightDecay))"
         }
         return nil
     }

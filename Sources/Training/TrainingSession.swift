@@ -37,7 +37,7 @@ public final class TrainingSession: @unchecked Sendable {
     public let controls = TrainingControls()
 
     private let data: DatasetSplit
-    private let network: CourseNetwork
+    private let network: SessionNetwork
     private let csv: MetricsCSVWriter?
     private let onEpoch: (@Sendable (EpochMetrics) -> Void)?
     private let finished = DispatchSemaphore(value: 0)
@@ -50,15 +50,12 @@ public final class TrainingSession: @unchecked Sendable {
         if let problem = recipe.problem { throw TrainingError(problem) }
         guard data.train.count > 0 else { throw TrainingError("the training set \(data.train.name) has no images") }
         guard data.test.count > 0 else { throw TrainingError("the test set \(data.test.name) has no images") }
-        guard data.train.channels == 3, data.train.height == 32, data.train.width == 32 else {
-            throw TrainingError("the course networks take 3x32x32 colour images; \(data.train.name) has "
-                                + "\(data.train.channels)x\(data.train.height)x\(data.train.width)")
-        }
+        let data = try Self.fit(data, to: recipe)
         self.recipe = recipe
         self.options = options
         self.data = data
         self.onEpoch = onEpoch
-        network = try CourseNetwork(recipe: recipe)
+        network = try SessionNetwork(recipe: recipe)
         if let resume = options.resumePath { try network.loadCheckpoint(from: resume) }
         csv = try options.metricsPath.map { try MetricsCSVWriter(path: $0) }
 
@@ -69,9 +66,10 @@ public final class TrainingSession: @unchecked Sendable {
             datasetIsSynthetic: data.isSynthetic, classNames: data.classNames,
             trainCount: data.train.count, testCount: data.test.count, totalEpochs: recipe.epochs,
             stepsPerEpoch: order.batchCount, learningRate: recipe.learningRate, batchSize: recipe.batchSize)
+        initial.network = NetworkSummary(recipe: recipe, inputShape: [data.train.channels, data.train.height, data.train.width])
         initial.samples = SampleStrip.make(from: data.test)
         initial.filters = network.firstLayerFilters()
-        if let resume = options.resumePath { initial.notice = "Resumed from \(resume)" }
+        if let resume = options.resumePath { initial.event = .resumed(from: resume) }
         store = MetricsStore(initial)
     }
 
@@ -173,8 +171,8 @@ public final class TrainingSession: @unchecked Sendable {
                 let metrics = EpochMetrics(
                     epoch: epoch + 1, trainLoss: Float(lossSum / Double(max(1, lossCount))),
                     testLoss: evaluation.loss,
-                    testAccuracy: recipe.model.isClassifier ? evaluation.accuracy : nil,
-                    trainAccuracy: recipe.model.isClassifier ? Float(correct) / Float(max(1, seen)) : nil,
+                    testAccuracy: recipe.isClassifier ? evaluation.accuracy : nil,
+                    trainAccuracy: recipe.isClassifier ? Float(correct) / Float(max(1, seen)) : nil,
                     imagesPerSecond: Double(seen) / max(1e-9, epochTrainSeconds), seconds: epochClock.seconds)
                 publishEpoch(metrics, evaluation: evaluation)
             }
@@ -191,12 +189,12 @@ public final class TrainingSession: @unchecked Sendable {
                     learningRate *= pending.learningRateFactor
                     session.network.setLearningRate(learningRate)
                     let rate = learningRate
-                    session.store.update { $0.learningRate = rate; $0.notice = "Learning rate now \(HeadlessFormat.lr(rate))" }
+                    session.store.update { $0.learningRate = rate; $0.event = .learningRateChanged(to: rate) }
                 }
-                if pending.save { saveCheckpoint(reason: "Saved") }
+                if pending.save { saveCheckpoint(.onRequest) }
                 if pending.stop { return .stop }
                 if !pending.paused {
-                    session.store.update { if $0.state == .paused { $0.state = .running; $0.notice = nil } }
+                    session.store.update { if $0.state == .paused { $0.state = .running; $0.event = nil } }
                     return .proceed
                 }
                 session.store.update { $0.state = .paused }
@@ -208,14 +206,12 @@ public final class TrainingSession: @unchecked Sendable {
 
         mutating func pauseForNonFiniteLoss(_ loss: Float, epoch: Int) {
             session.controls.setPaused(true)
-            let rate = learningRate
-            let what = loss.isNaN ? "NaN" : "infinite"
-            let divergence = "The loss became \(what) at step \(step + 1) with learning rate \(HeadlessFormat.lr(rate))"
+            let divergence = Divergence(value: loss.isNaN ? .nan : .infinite, step: step + 1,
+                                        learningRate: learningRate, epoch: epoch)
             session.store.update {
                 $0.state = .paused
                 $0.divergence = divergence
-                $0.notice = divergence + ": paused, weights put back to the start of epoch \(epoch). "
-                    + "Lower the learning rate (−) and resume (p)."
+                $0.event = .diverged(divergence)
             }
         }
 
@@ -244,7 +240,7 @@ public final class TrainingSession: @unchecked Sendable {
             }
         }
 
-        mutating func publishEpoch(_ metrics: EpochMetrics, evaluation: CourseNetwork.Evaluation) {
+        mutating func publishEpoch(_ metrics: EpochMetrics, evaluation: SessionNetwork.Evaluation) {
             let filters = session.network.firstLayerFilters()
             let step = self.step, rate = learningRate
             session.store.update {
@@ -254,7 +250,7 @@ public final class TrainingSession: @unchecked Sendable {
                 $0.filters = filters
             }
             do { try session.csv?.append(metrics, step: step, learningRate: rate) } catch {
-                session.store.update { $0.notice = "\(error)" }
+                session.store.update { $0.event = .metricsNotWritten(reason: "\(error)") }
             }
             session.onEpoch?(metrics)
         }
@@ -270,23 +266,24 @@ public final class TrainingSession: @unchecked Sendable {
             }
         }
 
-        static func apply(_ outputs: [CourseNetwork.SampleOutput], to samples: inout [SampleImage]) {
+        static func apply(_ outputs: [SessionNetwork.SampleOutput], to samples: inout [SampleImage]) {
             for (index, output) in outputs.enumerated() where index < samples.count {
                 samples[index].predictedLabel = output.predictedLabel
                 samples[index].reconstruction = output.reconstruction
             }
         }
 
-        mutating func saveCheckpoint(reason: String) {
+        mutating func saveCheckpoint(_ moment: TrainingEvent.SaveMoment) {
             guard let path = session.options.savePath else {
-                session.store.update { $0.notice = "No --save FILE given: nothing saved" }
+                session.store.update { $0.event = .noSavePath }
                 return
             }
             do {
                 try session.network.saveCheckpoint(to: path)
-                session.store.update { $0.notice = "\(reason) \(path)"; $0.lastCheckpoint = path }
+                session.store.update { $0.event = .saved(path: path, moment: moment); $0.lastCheckpoint = path }
             } catch {
-                session.store.update { $0.notice = "Could not save \(path): \(error)" }
+                let failure = TrainingEvent.saveFailed(path: path, reason: "\(error)")
+                session.store.update { $0.event = failure; $0.saveFailure = failure }
             }
         }
 
@@ -296,9 +293,9 @@ public final class TrainingSession: @unchecked Sendable {
 
         mutating func finish(state: RunState) {
             if session.options.savePath != nil {
-                saveCheckpoint(reason: state == .stopped ? "Stopped; saved" : "Finished; saved")
+                saveCheckpoint(state == .stopped ? .stopped : .finished)
             } else {
-                session.store.update { $0.notice = state == .stopped ? "Stopped" : "Finished" }
+                session.store.update { $0.event = .ended(state == .stopped ? .stopped : .finished) }
             }
             // Once training is over, the speed shown is the whole run's.
             let average = Double(trainedImages) / max(1e-9, trainedSeconds)

@@ -127,12 +127,12 @@ struct Train: ParsableCommand {
         case .finished, .stopped:
             if let path = final.lastCheckpoint { output.message("saved \(path)") }
             if case .stopped = outcome { output.message("stopped at step \(final.step) of \(final.totalSteps)") }
-        case .diverged(let message):
-            throw CLIFailure(message)
+        case .diverged(let divergence, let savedTo):
+            throw CLIFailure(HeadlessFormat.divergenceStop(divergence, savedTo: savedTo))
         case .failed(let message):
             throw CLIFailure(message)
         }
-        if let notice = final.notice, notice.hasPrefix("Could not save") { throw CLIFailure(notice) }
+        if let failure = final.saveFailure { throw CLIFailure(HeadlessFormat.text(for: failure)) }
     }
 
     private func runDashboard(_ session: TrainingSession) throws {

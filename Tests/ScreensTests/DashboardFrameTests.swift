@@ -128,7 +128,7 @@ struct DashboardFrameTests {
     @Test func pausedAndNaNNoticeShow() {
         var snapshot = DashboardFixtures.snapshot(model: .cnn)
         snapshot.state = .paused
-        snapshot.notice = "The loss became NaN at step 133 with learning rate 10: paused. Lower the learning rate (−) and resume (p)."
+        snapshot.event = .diverged(Divergence(value: .nan, step: 133, learningRate: 10, epoch: 1))
         var buffer = Buffer(width: 80, height: 24)
         DashboardView.render(DashboardModel(snapshot: snapshot), into: &buffer, context: RenderContext(capabilities: .full))
         #expect(buffer.lines[0].hasSuffix("PAUSED"))

@@ -33,39 +33,40 @@ struct HomeScreenTests {
         defer { state.remove() }
         var screen = home(state)
         #expect(screen.selection == 0)
-        _ = screen.update(.key(.down))
-        _ = screen.update(.key(.enter))
+        screen.send(.key(.down))
+        screen.send(.key(.enter))
         let player = try #require(screen.openLesson)
         #expect(player.name == "02-padding-stride-dilation")
         let inLesson = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome)
         #expect(inLesson.lines[0].contains("Padding, stride and dilation"))
         #expect(inLesson.lines[0].hasSuffix("step 1 of 6"))
-        _ = screen.update(.key(.right))
-        _ = screen.update(.key(.character("q")))
+        screen.send(.key(.right))
+        screen.send(.key(.character("q")))
         #expect(screen.openLesson == nil)
         let back = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
         #expect(back.contains("2/6 steps · 0/5 quizzes"), "\(back)")
         // A new home screen reads the same progress from disk.
         let reopened = renderFrame(home(state), width: 80, height: 24, capabilities: .monochrome).text
         #expect(reopened.contains("2/6 steps · 0/5 quizzes"))
-        #expect(screen.update(.key(.character("q"))) == .quit)
+        let quits = screen.send(.key(.character("q")))
+        #expect(quits)
     }
 
     @Test func numbersHelpAndMenuItems() {
         let state = TemporaryState()
         defer { state.remove() }
         var screen = home(state)
-        _ = screen.update(.key(.character("8")))
+        screen.send(.key(.character("8")))
         #expect(screen.openLesson?.name == "08-conv-autoencoder")
-        _ = screen.update(.key(.escape))
-        _ = screen.update(.key(.character("?")))
+        screen.send(.key(.escape))
+        screen.send(.key(.character("?")))
         #expect(renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text.contains("cnnlab lesson --check"))
-        _ = screen.update(.key(.character("x")))
-        _ = screen.update(.key(.up))
+        screen.send(.key(.character("x")))
+        screen.send(.key(.up))
         #expect(screen.items[screen.selection] == .lesson(index: 6))
-        _ = screen.update(.key(.end))
+        screen.send(.key(.end))
         #expect(screen.items[screen.selection] == .help)
-        _ = screen.update(.key(.down))
+        screen.send(.key(.down))
         #expect(screen.selection == 0)
     }
 
@@ -73,17 +74,17 @@ struct HomeScreenTests {
         let state = TemporaryState()
         defer { state.remove() }
         var screen = home(state)
-        _ = screen.update(.key(.character("t")))
+        screen.send(.key(.character("t")))
         #expect(screen.isTraining)
         #expect(screen.tickInterval != nil)
-        _ = screen.update(.tick)
+        screen.send(.tick)
         let frame = renderFrame(screen, width: 120, height: 40, capabilities: .monochrome).text
         #expect(frame.localizedCaseInsensitiveContains("loss"), "\(frame)")
         // q asks to confirm, y confirms; the screen returns home once training has stopped.
-        _ = screen.update(.key(.character("q")))
-        _ = screen.update(.key(.character("y")))
+        screen.send(.key(.character("q")))
+        screen.send(.key(.character("y")))
         for _ in 0..<400 where screen.isTraining {
-            _ = screen.update(.tick)
+            screen.send(.tick)
             Thread.sleep(forTimeInterval: 0.05)
         }
         #expect(!screen.isTraining)
@@ -99,14 +100,14 @@ struct HomeScreenTests {
         let frame = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
         #expect(frame.contains("no lessons found"))
         #expect(frame.contains("Explore"))
-        _ = screen.update(.key(.character("1")))
+        screen.send(.key(.character("1")))
         #expect(screen.openLesson == nil)
         // The first item is then Explore: it opens the explorer on the course example.
-        _ = screen.update(.key(.enter))
+        screen.send(.key(.enter))
         #expect(screen.isExploring)
         let explorer = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
         #expect(explorer.contains("conv2d"), "\(explorer)")
-        _ = screen.update(.key(.character("q")))
+        screen.send(.key(.character("q")))
         #expect(!screen.isExploring)
         #expect(renderFrame(screen, width: 40, height: 10, capabilities: .monochrome).text.contains("terminal too small"))
     }

@@ -54,7 +54,7 @@ struct LessonInterpolationTests {
     /// Wraps the view as a program for `renderFrame`.
     struct Frame: TerminalProgram {
         var view: LessonInterpolation
-        mutating func update(_ event: Event) -> ProgramCommand { .none }
+        mutating func update(_ event: Event) -> ProgramCommand<Never> { .none }
         func view(into buffer: inout Buffer, context: RenderContext) { view.render(into: &buffer, context: context) }
     }
 }

@@ -20,10 +20,17 @@ struct TemporaryState {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
+extension TerminalProgram {
+    /// Sends an event and runs the effects `update` returns, as the program loop does (files
+    /// written, threads started); true when the program asked to quit.
+    @discardableResult
+    mutating func send(_ event: Event) -> Bool { run(update(event)) }
+}
+
 extension LessonPlayer {
-    /// Feeds keys one by one.
-    mutating func press(_ keys: Key...) { for key in keys { _ = update(.key(key)) } }
-    mutating func type(_ text: String) { for character in text { _ = update(.key(.character(character))) } }
+    /// Feeds keys one by one, running their effects.
+    mutating func press(_ keys: Key...) { for key in keys { send(.key(key)) } }
+    mutating func type(_ text: String) { for character in text { send(.key(.character(character))) } }
 
     func frame(_ width: Int, _ height: Int, _ capabilities: TerminalCapabilities = .monochrome) -> Buffer {
         renderFrame(self, width: width, height: height, capabilities: capabilities)

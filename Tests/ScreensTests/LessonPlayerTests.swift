@@ -39,7 +39,7 @@ struct LessonPlayerTests {
         for entry in entries {
             let lesson = Lesson.load(path: entry.path)
             var player = LessonPlayer(lesson: lesson, name: entry.name, store: state.store, screenSize: size)
-            _ = player.update(.resize(width: size.0, height: size.1))
+            player.send(.resize(width: size.0, height: size.1))
             for index in 0..<lesson.steps.count {
                 #expect(player.stepIndex == index)
                 let name = "\(entry.name) step \(index + 1) at \(size.0)x\(size.1)"
@@ -93,7 +93,8 @@ struct LessonPlayerTests {
         player.press(.enter)
         player.press(.right)
         #expect(player.stepIndex == 2)
-        #expect(player.update(.key(.character("q"))) == .quit)
+        let quits = player.send(.key(.character("q")))
+        #expect(quits)
 
         let reopened = LessonPlayer(lesson: lesson, name: entry.name, store: state.store)
         #expect(reopened.stepIndex == 2)
@@ -227,11 +228,11 @@ struct LessonPlayerTests {
         #expect(player.frame(120, 40).text.contains("Tab here, then Enter opens the training dashboard"))
         player.press(.tab, .enter)
         #expect(player.isTraining)
-        _ = player.update(.tick)
+        player.send(.tick)
         #expect(player.frame(120, 40).text.localizedCaseInsensitiveContains("loss"))
         player.press(.character("q"), .character("y"))
         for _ in 0..<400 where player.isTraining {
-            _ = player.update(.tick)
+            player.send(.tick)
             Thread.sleep(forTimeInterval: 0.05)
         }
         #expect(!player.isTraining)
@@ -282,14 +283,15 @@ struct LessonPlayerTests {
         var empty = LessonPlayer(lesson: LessonParser.parse(""), name: "empty", store: nil)
         #expect(empty.frame(80, 24).text.contains("missing title"))
         empty.press(.right, .tab, .enter, .character("3"))
-        #expect(empty.update(.key(.escape)) == .quit)
+        let quits = empty.send(.key(.escape))
+        #expect(quits)
     }
 
     @Test func tooSmallAndResize() throws {
         let entry = try #require(LessonFiles.library.entry(named: "3"))
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil)
         #expect(player.frame(40, 10).text.contains("terminal too small"))
-        _ = player.update(.resize(width: 200, height: 60))
+        player.send(.resize(width: 200, height: 60))
         player.press(.right)
         expectClean(player.frame(200, 60), "200x60")
     }

@@ -52,7 +52,7 @@ import Testing
 
     struct Counter: TerminalProgram {
         var count = 0
-        mutating func update(_ event: Event) -> ProgramCommand {
+        mutating func update(_ event: Event) -> ProgramCommand<Never> {
             switch event {
             case .key(.character("q")): return .quit
             case .key(.right): count += 1

@@ -4,7 +4,7 @@ import Testing
 /// A small explorer-like screen built only from widgets, compared line by line.
 struct SnapshotScreen: TerminalProgram {
     var step = 4
-    mutating func update(_ event: Event) -> ProgramCommand { .none }
+    mutating func update(_ event: Event) -> ProgramCommand<Never> { .none }
 
     func view(into buffer: inout Buffer, context: RenderContext) {
         if TooSmallScreen.drawIfNeeded(into: &buffer, width: 40, height: 12, context: context) { return }

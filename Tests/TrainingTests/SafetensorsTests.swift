@@ -207,6 +207,7 @@ final class SafetensorsScratch {
         #expect(loaded == tensors)
     }
 
+    /// The first problem named is the first tensor that differs in state_dict order, with both shapes.
     @Test func missingExtraAndMisshapenTensorsAreEachNamed() throws {
         let scratch = try SafetensorsScratch()
         let path = scratch.file("c.safetensors")
@@ -214,7 +215,7 @@ final class SafetensorsScratch {
                              NamedTensor(name: "0.bias", shape: [8], values: .init(repeating: 0, count: 8)),
                              NamedTensor(name: "9.weight", shape: [10, 256], values: .init(repeating: 0, count: 2560))], to: path)
         let error = #expect(throws: SafetensorsError.self) { try Checkpoint.load(path, expecting: Self.expected) }
-        #expect(error?.description == "\(path) does not fit this model: missing 7.weight [256, 400]; 0.weight has shape [8, 3, 3, 3], expected [8, 3, 5, 5]; unexpected 9.weight [10, 256]")
+        #expect(error?.description == "\(path) does not fit this model: 0.weight has shape [8, 3, 3, 3], expected [8, 3, 5, 5]; missing 7.weight [256, 400]; unexpected 9.weight [10, 256]")
         let match = CheckpointMatch(found: try Safetensors.read(path).tensors, expected: Self.expected)
         #expect(!match.isExact)
         #expect(match.missing == [Self.expected[2]] && match.extra == [TensorSpec(name: "9.weight", shape: [10, 256])])

@@ -78,7 +78,7 @@ struct SessionTests {
         // tiny equals the checkpoint's.
         let resumed = try TrainingSession(recipe: Self.recipe(model, epochs: 1, lr: 1e-12), data: Self.tinyData,
                                           options: .init(resumePath: checkpoint, previewInterval: 0))
-        #expect(resumed.store.snapshot().notice?.contains("Resumed") == true)
+        #expect(resumed.store.snapshot().event == .resumed(from: checkpoint))
         resumed.run()
         let resumedLoss = try #require(resumed.store.snapshot().epochs.first).testLoss
         #expect(abs(resumedLoss - lastTestLoss) <= 1e-3 * max(1, abs(lastTestLoss)))
@@ -135,7 +135,12 @@ struct SessionTests {
             snapshot = session.store.snapshot()
         }
         #expect(snapshot.state == .paused)
-        #expect(snapshot.notice?.contains("learning rate") == true)
+        guard case .diverged(let facts)? = snapshot.event else {
+            Issue.record("expected a divergence event, got \(String(describing: snapshot.event))")
+            return
+        }
+        #expect(facts.learningRate == 1e8 && facts.step >= 1 && facts.epoch == 1)
+        #expect(HeadlessFormat.divergence(facts).hasPrefix("The loss became"))
         #expect(snapshot.trainLoss.allSatisfy { $0.isFinite })
         // Lower the rate while paused and resume: training goes on from the restored weights.
         session.controls.scaleLearningRate(by: 1e-10) // 1e8 -> 0.01
@@ -161,10 +166,12 @@ struct SessionTests {
                                           options: .init(previewInterval: 0))
         let output = HeadlessOutput(showsProgress: false, writeLine: { _ in }, writeProgress: { _ in })
         let outcome = HeadlessRunner(session: session, output: output).run(progressInterval: 0.02)
-        guard case .diverged(let message) = outcome else {
+        guard case .diverged(let facts, let savedTo) = outcome else {
             Issue.record("expected the run to stop on a non-finite loss, got \(outcome)")
             return
         }
+        #expect(savedTo == nil)
+        let message = HeadlessFormat.divergenceStop(facts, savedTo: savedTo)
         #expect(message.hasPrefix("The loss became"))
         #expect(message.hasSuffix("Try a lower --lr."))
         #expect(session.store.snapshot().state == .stopped)

@@ -1,0 +1,94 @@
+import Lessons
+import Terminal
+
+/// The lesson player's side effects as values: `update` returns them, the run loop (or the
+/// home screen hosting the player) performs them, and their results come back to `receive`.
+extension LessonPlayer {
+    /// Work the player asks for.
+    public enum Effect {
+        /// Write the lesson's progress (atomically) into `store`.
+        case saveProgress(LessonProgress, lesson: String, store: ProgressStore)
+        /// Load the data and start a training thread under the dashboard.
+        case startTraining(TrainBlock, savePath: String?)
+        /// Stop the dashboard's training and wait for its thread (saving the weights).
+        case stopTraining(LessonDashboard)
+        /// Load the trained autoencoder and the test images for the interpolation view.
+        case openInterpolation(checkpoint: String)
+        /// An effect of the open dashboard.
+        case dashboard(DashboardProgram.Effect)
+    }
+
+    /// What the effects' results come back as.
+    public enum Message {
+        /// Saving the progress failed: why.
+        case progressNotSaved(String)
+        case trainingStarted(Result<LessonDashboard, LessonDashboardError>)
+        case trainingStopped
+        case interpolationOpened(Result<LessonInterpolation, LessonDashboardError>)
+        case dashboard(DashboardProgram.Message)
+    }
+
+    /// Runs an effect (the run loop or the host calls this, never `update`).
+    public func perform(_ effect: Effect) -> Message? {
+        Self.perform(effect, dashboard: dashboard)
+    }
+
+    /// Runs an effect with the dashboard it may need; the home screen calls this for a lesson
+    /// that has already closed (its last progress save).
+    static func perform(_ effect: Effect, dashboard: LessonDashboard?) -> Message? {
+        switch effect {
+        case .saveProgress(let progress, let lesson, let store):
+            do {
+                try store.save(progress, for: lesson)
+                return nil
+            } catch {
+                return .progressNotSaved("progress not saved: \(error)")
+            }
+        case .startTraining(let block, let savePath):
+            return .trainingStarted(LessonDashboard.start(block, savePath: savePath))
+        case .stopTraining(let stopping):
+            stopping.stop()
+            return .trainingStopped
+        case .openInterpolation(let path):
+            return .interpolationOpened(LessonInterpolation.open(checkpoint: path))
+        case .dashboard(let inner):
+            return dashboard?.perform(inner).map { .dashboard($0) }
+        }
+    }
+
+    /// Takes an effect's result. Pure, like `update`.
+    public mutating func receive(_ result: Message) -> ProgramCommand<Effect> {
+        switch result {
+        case .progressNotSaved(let why):
+            message = why
+            messageIsError = true
+        case .trainingStarted(.success(let opened)):
+            dashboard = opened
+        case .trainingStarted(.failure(let error)), .interpolationOpened(.failure(let error)):
+            message = error.message
+            messageIsError = true
+        case .trainingStopped:
+            message = "training stopped: back to the lesson"
+        case .interpolationOpened(.success(let view)):
+            interpolation = view
+        case .dashboard(let inner):
+            guard var open = dashboard else { return .none }
+            let command = open.receive(inner)
+            return closeIfDone(open, command)
+        }
+        return .none
+    }
+
+    /// The dashboard's command with its effects wrapped; once the student leaves it, training
+    /// is stopped (an effect) and the lesson shows again.
+    mutating func closeIfDone(_ open: LessonDashboard, _ command: ProgramCommand<DashboardProgram.Effect>)
+        -> ProgramCommand<Effect> {
+        let wrapped = command.map(keepQuit: false) { Effect.dashboard($0) }
+        guard command.quits else {
+            dashboard = open
+            return wrapped
+        }
+        dashboard = nil
+        return .batch([wrapped, .perform(.stopTraining(open))])
+    }
+}

@@ -50,7 +50,7 @@ extension InspectorScreen {
     func drawProbabilities(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         guard let probabilities = run.probabilities, area.height >= 2 else { return }
         buffer.write("class probabilities (softmax of layer \(run.layers.count - 1))", x: area.x, y: area.y, role: .title, context: context)
-        let nameWidth = min(10, classNames.map(\.count).max() ?? 5)
+        let nameWidth = min(12, classNames.map(\.count).max() ?? 5)
         let barWidth = max(4, area.width - nameWidth - 14)
         let predicted = run.predicted
         for (index, p) in probabilities.enumerated() where area.y + 1 + index < area.maxY {
@@ -156,7 +156,7 @@ extension InspectorScreen {
         let limit = max(abs(low), abs(high))
         if output.values.count <= area.height {
             let labelled = output.values.count == classNames.count && output.index == run.layers.count - 1
-            let nameWidth = labelled ? min(10, classNames.map(\.count).max() ?? 5) : 4
+            let nameWidth = labelled ? min(12, classNames.map(\.count).max() ?? 5) : 4
             let half = max(2, (area.width - nameWidth - 12) / 2)
             for (i, value) in output.values.enumerated() {
                 let (left, right) = InspectorPictures.bar(value, limit: limit, half: half, unicode: context.capabilities.unicode)

@@ -65,16 +65,10 @@ struct Explore: ParsableCommand {
     var width: Int = 100
     @Option(help: "Frame height for --print.")
     var height: Int = 30
-    @Flag(name: .customLong("no-color"), help: "No colours (as NO_COLOR).")
-    var noColor = false
-    @Flag(help: "ASCII characters only.")
-    var ascii = false
+    @OptionGroup var display: DisplayOptions
 
     mutating func run() throws {
-        // The root command declares --ascii and --no-color too, and ArgumentParser hands them
-        // to it even after `explore`: read them from the arguments as well.
-        ascii = ascii || CommandLine.arguments.contains("--ascii")
-        noColor = noColor || CommandLine.arguments.contains("--no-color")
+        let ascii = display.ascii
         let exploration: Exploration
         do {
             exploration = try request().resolve()
@@ -106,7 +100,7 @@ struct Explore: ParsableCommand {
             }
             return
         }
-        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+        let capabilities = display.capabilities
         model.asciiNotation = !capabilities.unicode
         var program = ExplorerProgram(model: model)
         do {

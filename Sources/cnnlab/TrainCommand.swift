@@ -21,8 +21,8 @@ struct Train: ParsableCommand {
             Dashboard keys: p pause/resume, s save, + and - learning rate, Tab panels, q stop.
             """)
 
-    @Option(help: "cnn or autoencoder.")
-    var model: String = "cnn"
+    @Option(help: "The network to train.")
+    var model: CourseModelKind = .cnn
 
     @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory.")
     var data: String = "auto"
@@ -54,11 +54,7 @@ struct Train: ParsableCommand {
     @Option(help: "Threads the kernels split each batch across (default: one per core).")
     var threads: Int?
 
-    @Flag(help: "Dashboard without colour (as NO_COLOR does): images drawn with an ASCII ramp.")
-    var noColor = false
-
-    @Flag(help: "Dashboard with ASCII characters only.")
-    var ascii = false
+    @OptionGroup var display: DisplayOptions
 
     mutating func run() throws {
         let recipe = try makeRecipe()
@@ -92,10 +88,7 @@ struct Train: ParsableCommand {
     }
 
     private func makeRecipe() throws -> TrainingRecipe {
-        guard let kind = CourseModelKind(rawValue: model.lowercased()) ?? (model.lowercased() == "ae" ? .autoencoder : nil) else {
-            throw CLIFailure("--model \(model): use cnn or autoencoder")
-        }
-        var recipe = TrainingRecipe.course(kind)
+        var recipe = TrainingRecipe.course(model)
         recipe.epochs = epochs
         recipe.batchSize = batchSize
         recipe.seed = seed
@@ -136,8 +129,7 @@ struct Train: ParsableCommand {
     }
 
     private func runDashboard(_ session: TrainingSession) throws {
-        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
-        do { print(try DashboardScreen.run(session: session, capabilities: capabilities)) } catch {
+        do { print(try DashboardScreen.run(session: session, capabilities: display.capabilities)) } catch {
             throw CLIFailure("\(error)")
         }
     }

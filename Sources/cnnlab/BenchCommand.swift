@@ -25,19 +25,19 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "The network to time (ae is short for autoencoder).")
     var model: BenchModelChoice = .cnn
 
-    @Option(name: .long, help: "Threads the kernels use.")
+    @Option(name: .long, parsing: .unconditional, help: "Threads the kernels use.")
     var threads: Int = 2
 
-    @Option(name: .long, help: "Timed training steps (default: 3 epochs of the training set).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed training steps (default: 3 epochs of the training set).")
     var steps: Int?
 
-    @Option(name: .long, help: "Timed epochs of the training set (instead of --steps).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed epochs of the training set (instead of --steps).")
     var epochs: Int?
 
-    @Option(name: .long, help: "Untimed warm-up steps.")
+    @Option(name: .long, parsing: .unconditional, help: "Untimed warm-up steps.")
     var warmUp: Int = BenchRunner.defaultWarmUp
 
-    @Option(name: .customLong("batch-size"), help: "Images per training step.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per training step.")
     var batchSize: Int = 128
 
     @Option(name: .long, help: "A CIFAR-10 binary folder (data_batch_1.bin ...).")

@@ -19,10 +19,10 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory.")
     var data: String = "auto"
 
-    @Option(help: "Images per forward pass.")
+    @Option(parsing: .unconditional, help: "Images per forward pass.")
     var batchSize: Int = 128
 
-    @Option(help: "Threads the kernels split each batch across.")
+    @Option(parsing: .unconditional, help: "Threads the kernels split each batch across.")
     var threads: Int?
 
     mutating func run() throws {

@@ -57,6 +57,14 @@ extension HomeScreen {
             showHelp = false
             return .none
         }
+        if confirmingQuit {
+            // Asked once: y or q again quits, anything else stays.
+            confirmingQuit = false
+            switch key {
+            case .character("y"), .character("Y"), .character("q"), .enter: return .quit
+            default: return .none
+            }
+        }
         message = nil
         messageIsError = false
         switch key {
@@ -78,15 +86,13 @@ extension HomeScreen {
             return open(.inspect)
         case .character("?"):
             return open(.help)
-        case .character("q"), .escape:
-            return .quit
+        case .character("q"):
+            confirmingQuit = true
         case .character(let character):
             if let number = character.wholeNumberValue, number >= 1, number <= lessons.count {
                 selection = number - 1
                 return open(.lesson(index: number - 1))
-            } else {
-                message = "↑ ↓ to choose, Enter to open, q to quit"
-            }
+            }   // other keys do nothing here
         default:
             break
         }

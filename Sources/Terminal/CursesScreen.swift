@@ -223,7 +223,22 @@ final class CursesScreen {
         var character: wint_t = 0
         let status = wget_wch(window, &character)
         if status == cnn_err() { return nil }
-        return KeyDecoder.decode(code: UInt32(character), isFunctionKey: status == cnn_key_code_yes())
+        let decoded = KeyDecoder.decode(code: UInt32(character), isFunctionKey: status == cnn_key_code_yes())
+        guard decoded == .key(.escape) else { return decoded }
+        // The rest of an escape sequence ncurses did not recognise arrives in the same burst.
+        var tail: [Character] = []
+        wtimeout(window, 5)
+        while tail.count < 8 {
+            var next: wint_t = 0
+            let nextStatus = wget_wch(window, &next)
+            guard nextStatus != cnn_err(), nextStatus != cnn_key_code_yes(),
+                  let scalar = Unicode.Scalar(UInt32(next)) else { break }
+            tail.append(Character(scalar))
+            if KeyDecoder.endsSequence(tail.last!, length: tail.count) || (tail.count == 1 && tail[0] != "[" && tail[0] != "O") {
+                break
+            }
+        }
+        return KeyDecoder.decodeEscapeSequence(tail)
     }
 
     /// Restores the terminal. Safe to call more than once.

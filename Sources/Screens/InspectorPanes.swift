@@ -7,7 +7,9 @@ extension InspectorScreen {
 
     func drawNetwork(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         var y = area.y
-        let headRows = isClassifier ? min(classNames.count, 10) + 1 : (isReconstruction ? 10 : 0)
+        // The head below the list: one bar a class, or the reconstruction and its error (full size when tall).
+        let headRows = isClassifier ? min(classNames.count, 10) + 1
+            : (isReconstruction ? min(17, max(9, area.height - run.layers.count - 8)) : 0)
         y = drawLayerList(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: area.height), context: context)
         // Room left between the list and the head: the selected layer's channels.
         let spare = area.maxY - y - headRows

@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Kernels", "CZlib"]),
         .target(name: "Stepper", dependencies: ["Kernels", "OpCases", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
-        .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", "Datasets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
         .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb"]),
         .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
@@ -52,19 +52,22 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // What the test targets share: the temporary folder, the snapshot harness, the paths of
+        // the golden cases and of ../shared.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "OpCases"], resources: [.copy("Fixtures")]),
         .testTarget(name: "OpCasesTests", dependencies: ["OpCases", "Kernels"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels"]),
-        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "NeuralNet", "Formatting"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels", "TestSupport"]),
+        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets", "TestSupport"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "NeuralNet", "Formatting", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
-        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting", "Inspection", "Training", "NeuralNet", "Datasets"],
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting", "TestSupport", "Inspection", "Training", "NeuralNet", "Datasets"],
                     exclude: ["Snapshots", "__Snapshots__"]),  // read through #filePath
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "NeuralNet", "Training", "Datasets"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
+        .testTarget(name: "CLITests", dependencies: ["cnnlab", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
     ]
 )

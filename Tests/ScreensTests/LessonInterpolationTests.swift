@@ -1,7 +1,9 @@
+import Datasets
 import Foundation
 import Lessons
 import NeuralNet
 import Terminal
+import TestSupport
 import Testing
 import Training
 @testable import Screens
@@ -10,7 +12,7 @@ import Training
 @Suite("Lesson latent interpolation")
 struct LessonInterpolationTests {
     @Test func decodesMixturesOfTwoCodes() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         // Weights of a (seeded, untrained) autoencoder, saved under PyTorch's names.
         let source = CourseModels.autoencoder(seed: 7)
@@ -20,7 +22,9 @@ struct LessonInterpolationTests {
             NamedTensor(name: $0.name, shape: $0.parameter.value.shape, values: $0.parameter.value.scalars)
         }, to: path)
 
-        var view = try LessonInterpolation.open(checkpoint: path).get()
+        // The data of the block the weights came from (here the synthetic shapes), not whatever is found.
+        var view = try LessonInterpolation.open(checkpoint: path, data: LessonDataChoice.choose(.synthetic())).get()
+        #expect(view.test.name == (try Datasets.DatasetCatalog().load(.synthetic()).test.name))
         #expect(view.decoded.count == 5)
         #expect(view.decoded.allSatisfy { $0.pixels.count == 3 * 32 * 32 && $0.pixels.allSatisfy { $0 >= 0 && $0 <= 1 } })
         // t = 0 is image a's own reconstruction; t = 1 is b's; the middle is neither.
@@ -38,12 +42,13 @@ struct LessonInterpolationTests {
     }
 
     @Test func withoutTrainedWeightsItSaysWhatToDo() throws {
-        guard case .failure(let error) = LessonInterpolation.open(checkpoint: "/nowhere/autoencoder.safetensors") else {
+        guard case .failure(let error) = LessonInterpolation.open(checkpoint: "/nowhere/autoencoder.safetensors",
+                                                                 data: LessonDataChoice.choose(.synthetic())) else {
             Issue.record("a missing checkpoint must be a message"); return
         }
         #expect(error.message.contains("no trained autoencoder yet"))
         let entry = try #require(LessonFiles.library.entry(named: "8"))
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: state.store)
         player.press(.right, .right, .tab, .character("i"))

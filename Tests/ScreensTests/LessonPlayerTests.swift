@@ -3,6 +3,7 @@ import Foundation
 import Lessons
 import Stepper
 import Terminal
+import TestSupport
 import Testing
 @testable import Screens
 
@@ -32,7 +33,7 @@ struct LessonPlayerTests {
 
     @Test(arguments: [(80, 24), (120, 40)])
     func everyStepOfEveryLessonWithEveryQuizWrongThenRight(size: (Int, Int)) throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entries = LessonFiles.library.entries
         #expect(entries.count == 8)
@@ -81,7 +82,7 @@ struct LessonPlayerTests {
     }
 
     @Test func progressIsSavedAndResumed() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entry = try #require(LessonFiles.library.entry(named: "1"))
         let lesson = Lesson.load(path: entry.path)
@@ -99,7 +100,7 @@ struct LessonPlayerTests {
         let reopened = LessonPlayer(lesson: lesson, name: entry.name, store: state.store)
         #expect(reopened.stepIndex == 2)
         #expect(reopened.message?.contains("resuming at step 3") == true)
-        let record = try #require(reopened.progress.quizzes["1.0"])
+        let record = try #require(reopened.progress.quizzes[lesson.steps[1].quizzes[0].key])
         #expect(record.solved && record.attempts == 2)
         #expect(reopened.progress.visited == [0, 1, 2])
         #expect(reopened.progress.summary(for: lesson) == "3/5 steps · 1/5 quizzes")
@@ -110,7 +111,7 @@ struct LessonPlayerTests {
     }
 
     @Test func corruptProgressStartsFreshWithANote() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entry = try #require(LessonFiles.library.entry(named: "2"))
         try FileManager.default.createDirectory(atPath: state.store.directory, withIntermediateDirectories: true)
@@ -259,7 +260,7 @@ struct LessonPlayerTests {
         player.type("7")
         player.press(.enter)
         player.press(.character("s"))
-        let record = try #require(player.progress.quizzes["0.0"])
+        let record = try #require(player.progress.quizzes[player.lesson.steps[0].quizzes[0].key])
         #expect(record.revealed && record.solved && record.attempts == 1 && record.hintsShown == 1)
         #expect(player.frame(80, 24).text.contains("Answer: 9 (shown after 1 attempt)"))
         // With nothing left to answer, Enter moves on.

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Lessons
 import Terminal
+import TestSupport
 import Testing
 import Training
 @testable import Screens
@@ -11,7 +12,7 @@ import Training
 @Suite("Pure update")
 struct PureUpdateTests {
     @Test func homeAsksToOpenALessonAndToTrainWithoutDoingIt() {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var home = HomeScreen(library: .success(LessonFiles.library), store: state.store)
         let open = home.update(.key(.character("2")))
@@ -33,7 +34,7 @@ struct PureUpdateTests {
     }
 
     @Test func aLessonStepAsksToSaveProgressWithoutWriting() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entry = try #require(LessonFiles.library.entry(named: "1"))
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: state.store)
@@ -56,11 +57,14 @@ struct PureUpdateTests {
                                   screenSize: (120, 40))
         _ = player.update(.key(.tab))
         let command = player.update(.key(.enter))
-        guard command.effects.count == 1, case .startTraining(let block, nil)? = command.effects.first else {
+        guard command.effects.count == 1, case .startTraining(let block, let data, nil)? = command.effects.first else {
             Issue.record("expected an effect starting training, got \(command)")
             return
         }
         #expect(block.data == "cifar10")
+        // The data the pane announced before Enter is the data the run uses.
+        #expect(data.requested == .cifar10(directory: nil))
+        #expect(player.frame(120, 40).text.contains("data: CIFAR-10"))
         #expect(!player.isTraining)
         // A failure to start comes back as a message and shows on the status line.
         _ = player.receive(.trainingStarted(.failure(LessonDashboardError(message: "cannot load the data"))))

@@ -8,7 +8,7 @@ public struct HomeScreen {
     /// One row of the menu.
     public enum Item: Equatable, Sendable {
         case lesson(index: Int)
-        case explore, train, help
+        case explore, train, inspect, help
     }
 
     /// A lesson of the library, with what the home screen shows of it.
@@ -23,6 +23,7 @@ public struct HomeScreen {
         case lesson(LessonPlayer)
         case explorer(ExplorerProgram)
         case dashboard(LessonDashboard)
+        case inspector(InspectorScreen)
     }
 
     var lessons: [LessonRow]
@@ -41,7 +42,7 @@ public struct HomeScreen {
     public var asciiNotation = false
 
     /// The menu, lessons first.
-    public var items: [Item] { lessons.indices.map { Item.lesson(index: $0) } + [.explore, .train, .help] }
+    public var items: [Item] { lessons.indices.map { Item.lesson(index: $0) } + [.explore, .train, .inspect, .help] }
 
     /// A home screen over `library` (or the message why there is none), with progress from `store`.
     public init(library: Result<LessonLibrary, LibraryError>, store: ProgressStore?,
@@ -76,6 +77,9 @@ public struct HomeScreen {
 
     /// Whether the explorer is open (for tests).
     public var isExploring: Bool { if case .explorer? = child { return true } else { return false } }
+
+    /// Whether the inspector is open (for tests).
+    public var isInspecting: Bool { if case .inspector? = child { return true } else { return false } }
 
     /// Whether the training dashboard is open (for tests).
     public var isTraining: Bool { if case .dashboard? = child { return true } else { return false } }

@@ -1,3 +1,5 @@
+import Foundation
+import Inspection
 import Lessons
 import Terminal
 
@@ -14,6 +16,8 @@ extension HomeScreen {
         case lesson(LessonPlayer.Effect)
         /// An effect of the open dashboard.
         case dashboard(DashboardProgram.Effect)
+        /// Load the last trained CNN and the test images, and open the inspector on them.
+        case openInspector(checkpoint: String?)
     }
 
     /// What the effects' results come back as.
@@ -24,6 +28,7 @@ extension HomeScreen {
         case trainingStopped(savedTo: String?)
         case lesson(LessonPlayer.Message)
         case dashboard(DashboardProgram.Message)
+        case inspectorOpened(Result<InspectorScreen, InspectionError>)
     }
 
     /// Reacts to keys; a screen opened from here gets every event until it closes. Pure: what
@@ -42,6 +47,10 @@ extension HomeScreen {
             let command = player.update(event)
             child = .lesson(player)
             return lessonCommand(command)
+        }
+        if case .inspector(var inspector)? = child {
+            child = inspector.update(event).quits ? nil : .inspector(inspector)
+            return .none
         }
         guard case .key(let key) = event else { return .none }
         if showHelp {
@@ -73,6 +82,8 @@ extension HomeScreen {
             return open(.explore)
         case .character("t"):
             return open(.train)
+        case .character("i"):
+            return open(.inspect)
         case .character("?"):
             return open(.help)
         case .character("q"):
@@ -106,6 +117,9 @@ extension HomeScreen {
         case .train:
             // Saved where lesson 6 saves it, so the weights trained here are not lost.
             return .perform(.startTraining(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)))
+        case .inspect:
+            // The weights Train (above) and lesson 6 save.
+            return .perform(.openInspector(checkpoint: store?.checkpointPath(for: .cnn)))
         case .help:
             showHelp = true
         }
@@ -160,6 +174,8 @@ extension HomeScreen {
         case .dashboard(let inner):
             guard case .dashboard(let dashboard)? = child else { return nil }
             return dashboard.perform(inner).map { .dashboard($0) }
+        case .openInspector(let checkpoint):
+            return .inspectorOpened(Self.openInspector(checkpoint: checkpoint))
         }
     }
 
@@ -192,6 +208,29 @@ extension HomeScreen {
             guard case .dashboard(var dashboard)? = child else { return .none }
             let command = dashboard.receive(inner)
             return closeIfDone(dashboard, command)
+        case .inspectorOpened(.success(var inspector)):
+            inspector.embedded = true
+            child = .inspector(inspector)
+            return .none
+        case .inspectorOpened(.failure(let error)):
+            message = error.message.hasPrefix("no trained") ? "no trained CNN yet: press t to train one (its weights are saved when you stop)" : error.message
+            messageIsError = true
+            return .none
+        }
+    }
+}
+
+extension HomeScreen {
+    /// The inspector on the CNN saved at `checkpoint` (Train's and lesson 6's file) and the test
+    /// images found as training finds them; the reason when there is no such file.
+    static func openInspector(checkpoint: String?) -> Result<InspectorScreen, InspectionError> {
+        guard let checkpoint else { return .failure(InspectionError("no trained CNN yet (no place to keep progress)")) }
+        do {
+            let setup = try InspectionSetup.open(network: .course(.cnn), checkpoint: nil,
+                                                 modelsDirectory: (checkpoint as NSString).deletingLastPathComponent)
+            return InspectorScreen.open(setup: setup, testImage: 0)
+        } catch {
+            return .failure(error)
         }
     }
 }

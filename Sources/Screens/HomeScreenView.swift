@@ -10,6 +10,7 @@ extension HomeScreen: TerminalProgram {
         case .lesson(let player)?: return player.tickInterval
         case .explorer(let explorer)?: return explorer.tickInterval
         case .dashboard(let dashboard)?: return dashboard.program.tickInterval
+        case .inspector(let inspector)?: return inspector.tickInterval
         case nil: return nil
         }
     }
@@ -24,6 +25,9 @@ extension HomeScreen: TerminalProgram {
             return
         case .dashboard(let dashboard)?:
             dashboard.program.view(into: &buffer, context: context)
+            return
+        case .inspector(let inspector)?:
+            inspector.view(into: &buffer, context: context)
             return
         case nil:
             break
@@ -64,6 +68,7 @@ extension HomeScreen: TerminalProgram {
                 if progress == "done" { progress = "\(g.check) done" }
             case .explore: label = "Explore   step through the course's convolution"
             case .train: label = "Train     the course CNN on CIFAR-10 (live)"
+            case .inspect: label = "Inspect   look inside the CNN you trained"
             case .help: label = "Help      keys and commands"
             }
             let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)

@@ -1,3 +1,4 @@
+import Foundation
 import Formatting
 import Inspection
 import Kernels
@@ -9,7 +10,9 @@ extension InspectorScreen {
         let explained = explanation
         let source = layer == 0 ? "the image" : "layer \(layer - 1)'s output"
         let at = selectedOutput.isMap ? "channel \(channel) at (\(row), \(column))" : "output \(channel)"
-        buffer.write("Why \(layer) \(shortName(explained.layer)) \(at) = \(num(explained.shown, 4))".truncated(to: area.width),
+        let heading = "Why \(at) = \(num(explained.shown, 4))"
+        let withLayer = "Why \(layer) \(shortName(explained.layer)) \(at) = \(num(explained.shown, 4))"
+        buffer.write((withLayer.count <= area.width ? withLayer : heading).truncated(to: area.width),
                      x: area.x, y: area.y, role: .title, context: context)
         var y = area.y + 1
         func line(_ text: String, _ role: Role = .normal) {
@@ -24,8 +27,8 @@ extension InspectorScreen {
         case .convolution(let cell, let kernel):
             let channels = cell.channelSums.count
             let shown = min(inputChannel, channels - 1)
-            line("= bias + \(sigma) over \(channels) input channel\(channels == 1 ? "" : "s") of \(sigma)(window \(times) weights)", .dim)
-            line("input channel \(shown) of \(channels)\(channels > 1 ? " (< > for the others)" : ""): window of \(source)", .accent)
+            line("= bias + \(sigma) over \(channels) input channel\(channels == 1 ? "" : "s") of \(sigma) window \(times) weights", .dim)
+            line("input channel \(shown) of \(channels)\(channels > 1 ? " (< >)" : ""): window of \(source)", .accent)
             let terms = cell.terms(channel: shown)
             let window = terms.map { $0.isPadding ? nil : $0.input }
             let weights = terms.map { Optional($0.weight) }
@@ -162,11 +165,16 @@ extension InspectorScreen {
 
     /// A number in at most `width` characters, with as many decimals as fit (up to 3).
     func fit(_ value: Float, width: Int) -> String {
-        for decimals in stride(from: 3, through: 0, by: -1) {
-            let text = NumberText.compact(value, maxDecimals: decimals)
+        for decimals in stride(from: 3, through: 1, by: -1) {
+            var text = NumberText.compact(value, maxDecimals: decimals)
+            if text.contains("e") { continue }
+            if text.count > width, text.hasPrefix("0.") || text.hasPrefix("-0.") {
+                text = text.replacingOccurrences(of: "0.", with: ".")   // -0.003 -> -.003
+            }
             if text.count <= width { return text }
         }
-        return String(format: "%.0e", Double(value))
+        let whole = NumberText.compact(value, maxDecimals: 0)
+        return whole.count <= width ? whole : String(format: "%.0e", Double(value))
     }
 
     func num(_ value: Float, _ decimals: Int) -> String { NumberText.compact(value, maxDecimals: decimals) }

@@ -7,7 +7,9 @@ extension InspectorScreen {
 
     func drawNetwork(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         var y = area.y
-        let headRows = isClassifier ? min(classNames.count, 10) + 1 : (isReconstruction ? 10 : 0)
+        // The head below the list: one bar a class, or the reconstruction and its error (full size when tall).
+        let headRows = isClassifier ? min(classNames.count, 10) + 1
+            : (isReconstruction ? min(17, max(9, area.height - run.layers.count - 8)) : 0)
         y = drawLayerList(into: &buffer, area: Rect(x: area.x, y: y, width: area.width, height: area.height), context: context)
         // Room left between the list and the head: the selected layer's channels.
         let spare = area.maxY - y - headRows
@@ -50,7 +52,7 @@ extension InspectorScreen {
     func drawProbabilities(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         guard let probabilities = run.probabilities, area.height >= 2 else { return }
         buffer.write("class probabilities (softmax of layer \(run.layers.count - 1))", x: area.x, y: area.y, role: .title, context: context)
-        let nameWidth = min(10, classNames.map(\.count).max() ?? 5)
+        let nameWidth = min(12, classNames.map(\.count).max() ?? 5)
         let barWidth = max(4, area.width - nameWidth - 14)
         let predicted = run.predicted
         for (index, p) in probabilities.enumerated() where area.y + 1 + index < area.maxY {
@@ -156,7 +158,7 @@ extension InspectorScreen {
         let limit = max(abs(low), abs(high))
         if output.values.count <= area.height {
             let labelled = output.values.count == classNames.count && output.index == run.layers.count - 1
-            let nameWidth = labelled ? min(10, classNames.map(\.count).max() ?? 5) : 4
+            let nameWidth = labelled ? min(12, classNames.map(\.count).max() ?? 5) : 4
             let half = max(2, (area.width - nameWidth - 12) / 2)
             for (i, value) in output.values.enumerated() {
                 let (left, right) = InspectorPictures.bar(value, limit: limit, half: half, unicode: context.capabilities.unicode)

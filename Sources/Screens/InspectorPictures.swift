@@ -7,7 +7,7 @@ enum InspectorPictures {
     /// Characters for |value| / largest in (0, 1], weakest first, above and below zero.
     static let positiveRamp: [Character] = [".", ":", "+", "#", "@"]
     static let negativeRamp: [Character] = [",", "-", "~", "=", "%"]
-    static let monoLegend = "@#+:. above 0, %=~-, below 0"
+    static let monoLegend = "@#+:. >0  %=~-, <0"
 
     /// The cells a map of `width` x `height` values takes at `zoom` (2 = each value 2x2 pixels,
     /// -2 = 2x2 values averaged into one pixel); half-blocks stack two pixel rows in a cell.

@@ -139,6 +139,20 @@ extension InspectorScreen {
                 y += 1
             }
         }
+        // On a tall screen: the selected channel of the selected layer, large.
+        let output = selectedOutput
+        if output.isMap && area.maxY - y >= 10 {
+            let values = output.channel(channel)
+            let (low, high) = InspectorPictures.range(values)
+            buffer.write("\(layer) \(shortName(output.layer)) ch \(channel)".truncated(to: area.width - 1), x: area.x, y: y + 1, role: .title, context: context)
+            let box = Rect(x: area.x, y: y + 2, width: area.width - 1, height: area.maxY - y - 3)
+            let zoom = InspectorPictures.zoom(fitting: box.width, box.height, mapWidth: output.width, mapHeight: output.height)
+            InspectorPictures.drawMap(values, width: output.width, height: output.height, zoom: zoom, limit: max(abs(low), abs(high)),
+                                      into: &buffer, at: (box.x, box.y), context: context, clip: box)
+            let used = InspectorPictures.cellSize(width: output.width, height: output.height, zoom: zoom).height
+            buffer.write("\(InspectorPictures.number(low)) to \(InspectorPictures.number(high))", x: area.x, y: min(area.maxY - 1, box.y + used),
+                         role: .dim, context: context)
+        }
     }
 
     func drawInputImage(into buffer: inout Buffer, at origin: (x: Int, y: Int), clip: Rect, context: RenderContext) {

@@ -22,6 +22,8 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CStb", pkgConfig: "stb", providers: [.apt(["libstb-dev"])]),
 
         // AVX-512 convolution loops, chosen at run time; optimised in debug builds too, so the
@@ -33,7 +35,7 @@ let package = Package(
         // column errors, booleans kept apart from numbers); used by eval, the explorer and the tests.
         .target(name: "OpCases", dependencies: ["Kernels"]),
         .target(name: "NeuralNet", dependencies: ["Kernels"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["Kernels"]),
+        .target(name: "Datasets", dependencies: ["Kernels", "CZlib"]),
         .target(name: "Stepper", dependencies: ["Kernels", "OpCases", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
         .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", .product(name: "Yams", package: "Yams")]),

@@ -8,8 +8,9 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 
-required=(pkg-config libncurses-dev libopenblas-dev libstb-dev)
+required=(pkg-config libncurses-dev libopenblas-dev libstb-dev zlib1g-dev)
 optional=(dataset-fashion-mnist)   # real Fashion-MNIST for the training screens; not needed to build
+optional+=(libc6-dev-arm64-cross)  # aarch64 C headers: scripts/check_arm64.sh compiles the C kernels for arm64
 
 missing=()
 for pkg in "${required[@]}"; do
@@ -21,7 +22,7 @@ for pkg in "${optional[@]}"; do
 done
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  echo "Not a Debian-like system: install pkg-config, ncursesw, OpenBLAS and stb (stb_image) development files yourself." >&2
+  echo "Not a Debian-like system: install pkg-config, ncursesw, OpenBLAS, stb (stb_image) and zlib development files yourself." >&2
   exit 0
 fi
 

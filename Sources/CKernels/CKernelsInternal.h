@@ -1,12 +1,16 @@
-// Shared by the AVX-512 C files of this target (not part of the public header): the target
-// attribute every AVX-512 function carries, forced unrolling, lane masks and an 8 x 8 transpose.
+// Shared by the C files of this target (not part of the public header): the target attributes
+// of the AVX-512 and AVX2 functions, forced unrolling, lane masks, an 8 x 8 transpose, and the
+// AVX2 forms of the kernels that the public entry points dispatch to.
 #ifndef CKERNELS_INTERNAL_H
 #define CKERNELS_INTERNAL_H
+
+#include "CKernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
 #define CK_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
+#define CK_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define CK_INLINE static inline __attribute__((always_inline))
 // Register blocks only stay in registers when their loops are unrolled completely.
 #define CK_UNROLL _Pragma("clang loop unroll(full)")
@@ -14,8 +18,14 @@
 CK_INLINE __mmask16 mask16(int n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
 CK_INLINE __mmask8 mask8(int n) { return n >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << n) - 1); }
 
-// Rows of 8 floats become columns: r[i][j] <-> r[j][i].
-CK_TARGET CK_INLINE void transpose8x8(__m256 r[8]) {
+// AVX2 has no mask registers: a lane takes part when its 32-bit integer is negative.
+// lanes8(n): the first n lanes (n <= 0: none, n >= 8: all).
+CK_TARGET_AVX2 CK_INLINE __m256i lanes8(int n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// Rows of 8 floats become columns: r[i][j] <-> r[j][i]. (AVX only, so both forms inline it.)
+CK_TARGET_AVX2 CK_INLINE void transpose8x8(__m256 r[8]) {
     __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
     __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
     __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
@@ -29,6 +39,19 @@ CK_TARGET CK_INLINE void transpose8x8(__m256 r[8]) {
     r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
     r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
+
+// The AVX2 forms (files *AVX2.c), called by the public entry points for CK_ISA_AVX2.
+void ck_gather_avx2(const ck_gather_args *a);
+void ck_gather_rows_avx2(const ck_gather_rows_args *a);
+void ck_weight_grad_avx2(const ck_weight_grad_args *a);
+void ck_interleave_column_pairs_avx2(const float *src, int channels, int stride_rows, int rows, int cols,
+                                     float *dst, int height, int width);
+void ck_copy_into_planes_avx2(const float *src, int channels, int height, int width,
+                              float *dst, long dst_plane, long dst_row_stride);
+void ck_planes_to_channels_last_avx2(const float *src, int channels, int height, int width,
+                                     float *dst, long dst_row_stride, long dst_col_stride);
+void ck_channels_last_to_planes_avx2(const float *src, long src_row_stride, long src_col_stride,
+                                     int channels, int height, int width, float *dst);
 
 #endif
 #endif

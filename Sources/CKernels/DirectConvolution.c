@@ -10,11 +10,15 @@
 
 #if defined(__x86_64__)
 
-int ck_direct_available(void) {
+ck_isa ck_best_isa(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
-        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return CK_ISA_NONE;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw")) return CK_ISA_AVX512;
+    return CK_ISA_AVX2;
 }
+
+int ck_direct_available(void) { return ck_best_isa() == CK_ISA_AVX512; }
 
 // ---------------------------------------------------------------------------------------------
 // Gather: up to 24 positions x 16 output channels or 12 x 32 (zmm), or 16 positions x 8 (ymm).
@@ -155,6 +159,7 @@ CK_TARGET static void gather_wide_any(const ck_gather_args *a) { gather_wide(a, 
 
 void ck_gather(const ck_gather_args *a) {
     if (a->rows <= 0 || a->cols <= 0 || a->out_channels <= 0) return;
+    if (a->isa != CK_ISA_AVX512) { ck_gather_avx2(a); return; }
     const long cs = a->in_col_stride;
     if (a->out_channels <= 8) {
         if (cs == 1) gather_narrow_1(a); else if (cs == 2) gather_narrow_2(a); else gather_narrow_any(a);
@@ -166,6 +171,7 @@ void ck_gather(const ck_gather_args *a) {
 
 #else  // not x86-64: the Swift drivers never call these (ck_direct_available() is 0)
 
+ck_isa ck_best_isa(void) { return CK_ISA_NONE; }
 int ck_direct_available(void) { return 0; }
 void ck_gather(const ck_gather_args *a) { (void)a; }
 

@@ -56,18 +56,18 @@ CK_TARGET CK_INLINE void change_layout(float *planes, float *rows, long row_stri
     }
 }
 
-CK_TARGET void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
-                                          float *dst, long dst_row_stride, long dst_col_stride) {
+CK_TARGET static void planes_to_channels_last_512(const float *src, int channels, int height, int width,
+                                                  float *dst, long dst_row_stride, long dst_col_stride) {
     change_layout((float *)src, dst, dst_row_stride, dst_col_stride, channels, height, width, 0);
 }
 
-CK_TARGET void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
-                                          int channels, int height, int width, float *dst) {
+CK_TARGET static void channels_last_to_planes_512(const float *src, long src_row_stride, long src_col_stride,
+                                                  int channels, int height, int width, float *dst) {
     change_layout(dst, (float *)src, src_row_stride, src_col_stride, channels, height, width, 1);
 }
 
-CK_TARGET void ck_copy_into_planes(const float *src, int channels, int height, int width,
-                                   float *dst, long dst_plane, long dst_row_stride) {
+CK_TARGET static void copy_into_planes_512(const float *src, int channels, int height, int width,
+                                           float *dst, long dst_plane, long dst_row_stride) {
     const __mmask16 tail = mask16(width & 15);
     for (int c = 0; c < channels; c++) {
         for (int y = 0; y < height; y++) {
@@ -80,18 +80,38 @@ CK_TARGET void ck_copy_into_planes(const float *src, int channels, int height, i
     }
 }
 
+void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int height, int width,
+                                float *dst, long dst_row_stride, long dst_col_stride) {
+    if (isa == CK_ISA_AVX512) planes_to_channels_last_512(src, channels, height, width, dst, dst_row_stride, dst_col_stride);
+    else ck_planes_to_channels_last_avx2(src, channels, height, width, dst, dst_row_stride, dst_col_stride);
+}
+
+void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_stride, long src_col_stride,
+                                int channels, int height, int width, float *dst) {
+    if (isa == CK_ISA_AVX512) channels_last_to_planes_512(src, src_row_stride, src_col_stride, channels, height, width, dst);
+    else ck_channels_last_to_planes_avx2(src, src_row_stride, src_col_stride, channels, height, width, dst);
+}
+
+void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height, int width,
+                         float *dst, long dst_plane, long dst_row_stride) {
+    if (isa == CK_ISA_AVX512) copy_into_planes_512(src, channels, height, width, dst, dst_plane, dst_row_stride);
+    else ck_copy_into_planes_avx2(src, channels, height, width, dst, dst_plane, dst_row_stride);
+}
+
 
 #else  // not x86-64: the Swift drivers never call these (ck_direct_available() is 0)
 
-void ck_copy_into_planes(const float *src, int channels, int height, int width,
+void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height, int width,
                          float *dst, long dst_plane, long dst_row_stride) {
+    (void)isa;
     for (int c = 0; c < channels; c++)
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
                 dst[c * dst_plane + y * dst_row_stride + x] = src[((long)c * height + y) * width + x];
 }
-void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
+void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int height, int width,
                                 float *dst, long dst_row_stride, long dst_col_stride) {
+    (void)isa;
     for (int y = 0; y < height; y++) {
         float *row = dst + y * dst_row_stride;
         for (int x = 0; x < width; x++) {
@@ -101,8 +121,9 @@ void ck_planes_to_channels_last(const float *src, int channels, int height, int 
         }
     }
 }
-void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
+void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_stride, long src_col_stride,
                                 int channels, int height, int width, float *dst) {
+    (void)isa;
     const long plane = (long)height * width;
     for (int c = 0; c < channels; c++) {
         float *d = dst + c * plane;

@@ -71,6 +71,7 @@ CK_TARGET static void rows_4(const ck_gather_rows_args *a) { rows_all(a, 4); }
 
 void ck_gather_rows(const ck_gather_rows_args *a) {
     if (a->rows <= 0 || a->cols <= 0) return;
+    if (a->isa != CK_ISA_AVX512) { ck_gather_rows_avx2(a); return; }
     switch (a->out_channels) {
         case 1: rows_1(a); break;
         case 2: rows_2(a); break;
@@ -80,8 +81,8 @@ void ck_gather_rows(const ck_gather_rows_args *a) {
     }
 }
 
-CK_TARGET void ck_interleave_column_pairs(const float *src, int channels, int stride_rows, int rows, int cols,
-                                          float *dst, int height, int width) {
+CK_TARGET static void interleave_column_pairs_512(const float *src, int channels, int stride_rows, int rows, int cols,
+                                                  float *dst, int height, int width) {
     const long phase = (long)rows * cols;
     const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
@@ -103,12 +104,19 @@ CK_TARGET void ck_interleave_column_pairs(const float *src, int channels, int st
 }
 
 
+void ck_interleave_column_pairs(ck_isa isa, const float *src, int channels, int stride_rows, int rows, int cols,
+                                float *dst, int height, int width) {
+    if (isa == CK_ISA_AVX512) interleave_column_pairs_512(src, channels, stride_rows, rows, cols, dst, height, width);
+    else ck_interleave_column_pairs_avx2(src, channels, stride_rows, rows, cols, dst, height, width);
+}
+
+
 #else  // not x86-64: the Swift drivers never call these (ck_direct_available() is 0)
 
 void ck_gather_rows(const ck_gather_rows_args *a) { (void)a; }
-void ck_interleave_column_pairs(const float *src, int channels, int stride_rows, int rows, int cols,
+void ck_interleave_column_pairs(ck_isa isa, const float *src, int channels, int stride_rows, int rows, int cols,
                                 float *dst, int height, int width) {
-    (void)src; (void)channels; (void)stride_rows; (void)rows; (void)cols; (void)dst; (void)height; (void)width;
+    (void)isa; (void)src; (void)channels; (void)stride_rows; (void)rows; (void)cols; (void)dst; (void)height; (void)width;
 }
 
 #endif

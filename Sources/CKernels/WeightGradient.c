@@ -155,6 +155,7 @@ CK_TARGET static void wgrad_wide_any(const ck_weight_grad_args *a) { wgrad_wide(
 
 void ck_weight_grad(const ck_weight_grad_args *a) {
     if (a->rows <= 0 || a->cols <= 0 || a->pairs <= 0 || a->vec_channels <= 0) return;
+    if (a->isa != CK_ISA_AVX512) { ck_weight_grad_avx2(a); return; }
     const long cs = a->in_col_stride;
     if (a->vec_channels <= 8) {
         if (cs == 1) wgrad_narrow_1(a); else if (cs == 2) wgrad_narrow_2(a); else wgrad_narrow_any(a);

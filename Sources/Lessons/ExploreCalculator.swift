@@ -1,6 +1,9 @@
-/// A small, direct calculation of an explore block's result, used to check "predict, then
+import Kernels
+
+/// An explore block's result computed by Kernels' reference ops, used to check "predict, then
 /// see" answers and to describe the block when no explorer can be shown. Single channel,
-/// PyTorch semantics (max pooling ties go to the first maximum in row-major order).
+/// PyTorch semantics (max pooling ties go to the first maximum in row-major order), in Float
+/// like the explorer, so a lesson's answer is checked against the number the explorer shows.
 extension ExploreBlock {
     /// The window of output step `index` (0-based, row-major): the input cells it reads
     /// (padding cells excluded) and, for pooling, the winner.
@@ -20,69 +23,86 @@ extension ExploreBlock {
         }
     }
 
-    /// The window computed at output cell (row, column) of a convolution or pooling.
+    /// The window computed at output cell (row, column) of a convolution or pooling: its
+    /// positions from Kernels' `WindowAxis`, its value from the reference op, its winner from
+    /// the reference max pooling.
     public func window(row: Int, column: Int) -> Window {
+        let (rows, columns) = windowAxes
         var taps: [(Int, Int)] = []
-        var sum = bias
-        var best = -Double.infinity
-        var argmax: (Int, Int)?
         for kernelRow in 0..<kernelSize.0 {
             for kernelColumn in 0..<kernelSize.1 {
-                let inputRow = row * stride.0 - padding.0 + kernelRow * dilation.0
-                let inputColumn = column * stride.1 - padding.1 + kernelColumn * dilation.1
+                let inputRow = rows.position(row, tap: kernelRow)
+                let inputColumn = columns.position(column, tap: kernelColumn)
                 guard inputRow >= 0, inputRow < inputSize.0, inputColumn >= 0, inputColumn < inputSize.1 else { continue }
                 taps.append((inputRow, inputColumn))
-                let value = input[inputRow][inputColumn]
-                sum += value * kernel[kernelRow][kernelColumn]
-                if value > best { best = value; argmax = (inputRow, inputColumn) }
             }
         }
-        return Window(outputRow: row, outputColumn: column, taps: taps,
-                      value: operation == .pool ? best : sum, argmax: operation == .pool ? argmax : nil)
+        let output = forwardOutput()
+        let value = row >= 0 && row < output.count && column >= 0 && column < output[row].count ? output[row][column] : .nan
+        let winner = operation == .pool
+            ? poolGeometry?.winnerReference(input: inputValues, plane: 0, row: row, column: column) : nil
+        return Window(outputRow: row, outputColumn: column, taps: taps, value: value,
+                      argmax: winner.map { ($0.row, $0.column) })
     }
 
-    /// The forward output (conv, pool: by windows; convT: by scattering each input value).
+    /// The forward output, from the Kernels reference op of the block's operation (one sample,
+    /// one channel); empty when the settings are impossible.
     public func forwardOutput() -> [[Double]] {
-        let size = outputSize
-        guard size.0 > 0, size.1 > 0 else { return [] }
+        let flat: [Float]?
+        let bias = [Float(self.bias)]
         switch operation {
-        case .conv, .pool:
-            return (0..<size.0).map { row in (0..<size.1).map { column in window(row: row, column: column).value } }
-        case .convT:
-            var output = Array(repeating: Array(repeating: bias, count: size.1), count: size.0)
-            for inputRow in 0..<inputSize.0 {
-                for inputColumn in 0..<inputSize.1 {
-                    for kernelRow in 0..<kernelSize.0 {
-                        for kernelColumn in 0..<kernelSize.1 {
-                            let row = inputRow * stride.0 - padding.0 + kernelRow * dilation.0
-                            let column = inputColumn * stride.1 - padding.1 + kernelColumn * dilation.1
-                            guard row >= 0, row < size.0, column >= 0, column < size.1 else { continue }
-                            output[row][column] += input[inputRow][inputColumn] * kernel[kernelRow][kernelColumn]
-                        }
-                    }
-                }
-            }
-            return output
+        case .conv: flat = convGeometry?.forwardReference(input: inputValues, weight: kernelValues, bias: bias)
+        case .pool: flat = poolGeometry?.forwardReference(input: inputValues)
+        case .convT: flat = convTransposeGeometry?.forwardReference(input: inputValues, weight: kernelValues, bias: bias)
         }
+        return flat.map { Self.rows($0, columns: outputSize.1) } ?? []
     }
 
-    /// Max pooling backward: each upstream value routed to its window's winner, summed where
-    /// windows overlap; zeros elsewhere.
+    /// Max pooling backward (the reference op): each upstream value routed to its window's
+    /// winner, summed where windows overlap; zeros elsewhere.
     public func poolGradient() -> [[Double]] {
+        let zeros = Array(repeating: Array(repeating: 0.0, count: inputSize.1), count: inputSize.0)
+        guard let geometry = poolGeometry else { return zeros }
         let size = outputSize
-        var gradient = Array(repeating: Array(repeating: 0.0, count: inputSize.1), count: inputSize.0)
-        guard size.0 > 0, size.1 > 0 else { return gradient }
         let upstream = self.upstream ?? Array(repeating: Array(repeating: 1.0, count: size.1), count: size.0)
-        for row in 0..<size.0 {
-            for column in 0..<size.1 {
-                // An upstream of the wrong shape (not possible from a checked block) counts as zeros.
-                guard row < upstream.count, column < upstream[row].count else { continue }
-                if let winner = window(row: row, column: column).argmax {
-                    gradient[winner.0][winner.1] += upstream[row][column]
-                }
-            }
-        }
-        return gradient
+        // An upstream of the wrong shape (not possible from a checked block) gets no gradient through.
+        guard upstream.count == size.0, upstream.allSatisfy({ $0.count == size.1 }) else { return zeros }
+        let gradient = geometry.backwardReference(input: inputValues, gradOutput: upstream.joined().map(Float.init))
+        return Self.rows(gradient, columns: inputSize.1)
+    }
+
+    /// Window positions per axis (rows, columns).
+    private var windowAxes: (WindowAxis, WindowAxis) {
+        (WindowAxis(stride: stride.0, padding: padding.0, dilation: dilation.0),
+         WindowAxis(stride: stride.1, padding: padding.1, dilation: dilation.1))
+    }
+
+    private var inputValues: [Float] { input.joined().map(Float.init) }
+    private var kernelValues: [Float] { kernel.joined().map(Float.init) }
+
+    /// The Kernels geometries of the block (batch 1, one channel), nil when the settings are impossible.
+    private var convGeometry: Conv2dGeometry? {
+        try? Conv2dGeometry(batch: 1, inChannels: 1, outChannels: 1, input: size(inputSize), kernel: size(kernelSize),
+                            stride: size(stride), padding: size(padding), dilation: size(dilation))
+    }
+
+    private var poolGeometry: MaxPool2dGeometry? {
+        try? MaxPool2dGeometry(batch: 1, channels: 1, input: size(inputSize), kernel: size(kernelSize),
+                               stride: size(stride), padding: size(padding), dilation: size(dilation))
+    }
+
+    private var convTransposeGeometry: ConvTranspose2dGeometry? {
+        try? ConvTranspose2dGeometry(batch: 1, inChannels: 1, outChannels: 1, input: size(inputSize),
+                                     kernel: size(kernelSize), stride: size(stride), padding: size(padding),
+                                     outputPadding: size(outputPadding), dilation: size(dilation))
+    }
+
+    private func size(_ pair: (Int, Int)) -> Size2D { Size2D(pair.0, pair.1) }
+
+    /// Flat row-major values as rows of `columns` values.
+    private static func rows(_ flat: [Float], columns: Int) -> [[Double]] {
+        guard columns > 0 else { return [] }
+        return Swift.stride(from: 0, to: flat.count, by: columns).map { flat[$0..<($0 + columns)].map(Double.init) }
     }
 
     /// The value a "predict" quiz asks for at step `step` (1-based): the output cell that

@@ -2,7 +2,12 @@
 /// Every problem is recorded with its line; parsing itself never fails.
 public enum LessonParser {
     /// The info strings of fenced blocks the player understands.
-    public static let blockKinds = ["explore", "quiz", "model", "train", "pytorch", "text"]
+    /// The kinds of fenced block a lesson may hold, by the fence's info string.
+    public enum BlockKind: String, CaseIterable, Sendable {
+        case explore, quiz, model, train, pytorch, text
+    }
+
+    public static let blockKinds = BlockKind.allCases.map(\.rawValue)
 
     public static func parse(_ source: String) -> Lesson {
         var builder = Builder()
@@ -97,31 +102,35 @@ public enum LessonParser {
             }
             let stepIndex = steps.count - 1
             let item: StepItem
-            switch kind {
-            case "", "text":
+            // No info string is a plain text block; an unknown one is named in the problem.
+            guard let known = kind.isEmpty ? .text : LessonParser.BlockKind(rawValue: kind) else {
+                problems.append(LessonProblem(line: line, message: "unknown block '\(kind)' (expected "
+                                              + Self.kindList + ")"))
+                steps[stepIndex].items.append(.broken(kind: kind, line: line))
+                return
+            }
+            switch known {
+            case .text:
                 item = .preformatted(body, line: line)
-            case "pytorch":
+            case .pytorch:
                 item = .pytorch(CodeBlock(code: body, line: line))
-            case "explore", "quiz", "model", "train":
+            case .explore, .quiz, .model, .train:
                 var fields = BlockFields(kind: kind, body: body, fenceLine: line)
                 var parsed: StepItem?
                 if fields.problems.isEmpty {
-                    switch kind {
-                    case "explore": parsed = ExploreBlock.read(&fields).map(StepItem.explore)
-                    case "quiz":
+                    switch known {
+                    case .explore: parsed = ExploreBlock.read(&fields).map(StepItem.explore)
+                    case .quiz:
                         parsed = Quiz.read(&fields, explore: steps[stepIndex].explore,
                                            key: "\(stepIndex).\(quizCount)").map(StepItem.quiz)
-                    case "model": parsed = ModelBlock.read(&fields).map(StepItem.model)
-                    default: parsed = TrainBlock.read(&fields).map(StepItem.train)
+                    case .model: parsed = ModelBlock.read(&fields).map(StepItem.model)
+                    case .train: parsed = TrainBlock.read(&fields).map(StepItem.train)
+                    case .text, .pytorch: parsed = nil   // handled above
                     }
                 }
-                if kind == "quiz" { quizCount += 1 }
+                if known == .quiz { quizCount += 1 }
                 problems += fields.problems
                 item = parsed ?? .broken(kind: kind, line: line)
-            default:
-                problems.append(LessonProblem(line: line, message: "unknown block '\(kind)' (expected "
-                                              + Self.kindList + ")"))
-                item = .broken(kind: kind, line: line)
             }
             steps[stepIndex].items.append(item)
         }

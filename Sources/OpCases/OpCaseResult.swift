@@ -2,13 +2,26 @@ import Kernels
 
 /// Which implementation evaluates a case.
 public enum KernelPath: Sendable, CaseIterable {
-    /// The kernels training uses: the direct AVX-512 convolutions where the CPU has them
-    /// (`DirectConvolution`), otherwise the same as `portable`.
+    /// The kernels training uses (`DirectConvolution.active`): the direct convolutions in their
+    /// best form for this CPU (or the one `CNNLAB_KERNELS` names), otherwise the same as `portable`.
     case fast
+    /// The direct convolutions in AVX2 + FMA form, as on a CPU without AVX-512 (on a CPU without
+    /// AVX2 + FMA, the same as `portable`).
+    case avx2
     /// im2col + OpenBLAS convolutions, which run on any CPU.
     case portable
     /// The plain loops, summing in Double.
     case reference
+
+    /// The convolution kernels of the path; nil for the reference loops.
+    public var convolutionKernels: ConvolutionKernels? {
+        switch self {
+        case .fast: DirectConvolution.active
+        case .avx2: ConvolutionKernels.avx2.runs(on: DirectConvolution.best) ? .avx2 : .portable
+        case .portable: .portable
+        case .reference: nil
+        }
+    }
 }
 
 /// What `cnnlab eval` prints for one case: the forward output and the gradients of the inputs
@@ -51,38 +64,38 @@ extension OpCase {
                                           dx.baseAddress!, dw.baseAddress!)
             let bias = hasBias ? b.baseAddress! : nil
             let gradBias = hasBias ? db.baseAddress! : nil
-            switch (geometry, path) {
-            case (.conv2d(let g), .fast), (.conv2d(let g), .portable):
-                let workspace = Conv2dWorkspace(g, direct: path == .fast)
+            switch (geometry, path.convolutionKernels) {
+            case (.conv2d(let g), .some(let kernels)):
+                let workspace = Conv2dWorkspace(g, kernels: kernels)
                 conv2dForward(g, input: x, weight: w, bias: bias, output: y, workspace: workspace)
                 conv2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw, gradBias: gradBias,
                                workspace: workspace)
-            case (.conv2d(let g), .reference):
+            case (.conv2d(let g), .none):
                 conv2dForwardReference(g, input: x, weight: w, bias: bias, output: y)
                 conv2dBackwardReference(g, input: x, weight: w, gradOutput: dy, gradInput: dx, gradWeight: dw,
                                         gradBias: gradBias)
-            case (.convTranspose2d(let g), .fast), (.convTranspose2d(let g), .portable):
-                let workspace = ConvTranspose2dWorkspace(g, direct: path == .fast)
+            case (.convTranspose2d(let g), .some(let kernels)):
+                let workspace = ConvTranspose2dWorkspace(g, kernels: kernels)
                 convTranspose2dForward(g, input: x, weight: w, bias: bias, output: y, workspace: workspace)
                 convTranspose2dBackward(g, gradOutput: dy, weight: w, gradInput: dx, gradWeight: dw,
                                         gradBias: gradBias, workspace: workspace)
-            case (.convTranspose2d(let g), .reference):
+            case (.convTranspose2d(let g), .none):
                 convTranspose2dForwardReference(g, input: x, weight: w, bias: bias, output: y)
                 convTranspose2dBackwardReference(g, input: x, weight: w, gradOutput: dy, gradInput: dx,
                                                  gradWeight: dw, gradBias: gradBias)
-            case (.maxPool2d(let g), .fast), (.maxPool2d(let g), .portable):
+            case (.maxPool2d(let g), .some):
                 var argmax = [Int32](repeating: -1, count: g.outputCount)
                 argmax.withUnsafeMutableBufferPointer { a in
                     maxPool2dForward(g, input: x, output: y, argmax: a.baseAddress!)
                     maxPool2dBackward(g, gradOutput: dy, argmax: a.baseAddress!, gradInput: dx)
                 }
-            case (.maxPool2d(let g), .reference):
+            case (.maxPool2d(let g), .none):
                 maxPool2dForwardReference(g, input: x, output: y)
                 maxPool2dBackwardReference(g, input: x, gradOutput: dy, gradInput: dx)
-            case (.avgPool2d(let g), .fast), (.avgPool2d(let g), .portable):
+            case (.avgPool2d(let g), .some):
                 avgPool2dForward(g, input: x, output: y)
                 avgPool2dBackward(g, gradOutput: dy, gradInput: dx)
-            case (.avgPool2d(let g), .reference):
+            case (.avgPool2d(let g), .none):
                 avgPool2dForwardReference(g, input: x, output: y)
                 avgPool2dBackwardReference(g, gradOutput: dy, gradInput: dx)
             case (.batchNorm2d(let settings), _):
@@ -90,16 +103,16 @@ extension OpCase {
                 statistics = evaluateBatchNorm(settings, path: path, input: x, weight: affine ? w : nil, bias: affine ? b.baseAddress! : nil,
                                                gradOutput: dy, output: y, gradInput: dx,
                                                gradWeight: affine ? dw : nil, gradBias: affine ? db.baseAddress! : nil)
-            case (.leakyReLU(_, let slope), .fast), (.leakyReLU(_, let slope), .portable):
+            case (.leakyReLU(_, let slope), .some):
                 leakyReLUForward(input: x, output: y, count: input.count, slope: slope)
                 leakyReLUBackward(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: slope)
-            case (.leakyReLU(_, let slope), .reference):
+            case (.leakyReLU(_, let slope), .none):
                 leakyReLUForwardReference(input: x, output: y, count: input.count, slope: slope)
                 leakyReLUBackwardReference(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: slope)
-            case (.tanh, .fast), (.tanh, .portable):
+            case (.tanh, .some):
                 tanhForward(input: x, output: y, count: input.count)
                 tanhBackward(output: y, gradOutput: dy, gradInput: dx, count: input.count)
-            case (.tanh, .reference):
+            case (.tanh, .none):
                 tanhForwardReference(input: x, output: y, count: input.count)
                 tanhBackwardReference(input: x, gradOutput: dy, gradInput: dx, count: input.count)
             }

@@ -228,7 +228,7 @@ extension LessonExplorePane {
                 values.enumerated().map { column, value in row * block.inputSize.1 + column < done ? value : 0 }
             }
             return MatrixGrid(values: partial.forwardOutput())
-        default:
+        case (.conv, _), (.pool, .forward):
             let output = block.forwardOutput()
             let columns = block.outputSize.1
             let text = output.enumerated().map { row, values in

@@ -116,8 +116,8 @@ extension LessonPlayer {
                 pendingEffects.append(.startTraining(block, savePath: checkpointPath(for: block.model)))
                 return
             }
-        default:
-            break
+        case .model, .pytorch, .text, .preformatted, .quiz, .broken:
+            break   // no keys of their own: the common keys below
         }
         switch pressed {
         case .escape, .character("q"):

@@ -103,7 +103,7 @@ extension LessonPlayer: TerminalProgram {
         case .model(let block): return block.rows.count + 6
         case .train(let block): return block.model == .autoencoder ? 15 : 12
         case .pytorch(let code): return code.code.count + 2
-        default: return 4
+        case .text, .preformatted, .quiz, .broken: return 4
         }
     }
 
@@ -175,8 +175,8 @@ extension LessonPlayer: TerminalProgram {
                                        savePath: checkpointPath(for: block.model))
         case .pytorch(let code):
             LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
-        default:
-            break
+        case .text, .preformatted, .quiz, .broken:
+            break   // not shown in the pane
         }
     }
 

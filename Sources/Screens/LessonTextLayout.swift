@@ -70,7 +70,7 @@ struct LessonTextLayout {
         case .model(let block): return "model" + (block.title.map { ": " + $0 } ?? "")
         case .train(let block): return "train: " + block.model.rawValue
         case .pytorch: return "PyTorch"
-        default: return ""
+        case .text, .preformatted, .quiz, .broken: return ""
         }
     }
 

@@ -1,3 +1,5 @@
+import Kernels
+
 /// The numbers that decide the output size along one axis (height or width), with the
 /// formula written out for a student and the input positions no window reaches.
 public struct AxisGeometry: Equatable, Sendable {
@@ -20,32 +22,35 @@ public struct AxisGeometry: Equatable, Sendable {
     }
 
     /// How many input positions one window spans: D(K − 1) + 1.
-    public var span: Int { dilation * (kernel - 1) + 1 }
+    public var span: Int { OutputSize.effectiveKernel(kernel, dilation: dilation) }
 
     /// I + 2P − D(K − 1) − 1: the room the window has to move in.
-    public var room: Int { input + 2 * padding - dilation * (kernel - 1) - 1 }
+    public var room: Int { OutputSize.reach(input: input, kernel: kernel, padding: padding, dilation: dilation) }
 
-    /// The output length, 0 or less when the settings leave no output.
+    /// Where the taps of each window fall (Kernels' one definition).
+    public var window: WindowAxis { WindowAxis(stride: stride, padding: padding, dilation: dilation) }
+
+    /// The output length (Kernels' formulas), 0 or less when the settings leave no output.
     public var output: Int {
         switch kind {
-        case .convolution, .pooling(ceilMode: false):
-            return room < 0 ? 0 : room / stride + 1
-        case .pooling(ceilMode: true):
-            guard room >= 0 else { return 0 }
-            var length = (room + stride - 1) / stride + 1
-            // PyTorch: the last window must start inside the input or its left padding.
-            if (length - 1) * stride >= input + padding { length -= 1 }
-            return length
+        case .convolution:
+            return room < 0 ? 0 : OutputSize.convolution(input: input, kernel: kernel, stride: stride,
+                                                          padding: padding, dilation: dilation)
+        case .pooling(let ceilMode):
+            return room < 0 ? 0 : OutputSize.pooling(input: input, kernel: kernel, stride: stride, padding: padding,
+                                                      dilation: dilation, ceilMode: ceilMode)
         case .transposed:
-            return (input - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1
+            return OutputSize.transposedConvolution(input: input, kernel: kernel, stride: stride, padding: padding,
+                                                    dilation: dilation, outputPadding: outputPadding)
         }
     }
 
     /// Positions of the padded input (0 = first padding cell) that some tap of some window touches.
     public var touchedPaddedPositions: Set<Int> {
         guard kind != .transposed else { return [] }
+        let window = self.window
         var touched = Set<Int>()
-        for o in 0..<max(0, output) { for k in 0..<kernel { touched.insert(o * stride + k * dilation) } }
+        for o in 0..<max(0, output) { for k in 0..<kernel { touched.insert(window.position(o, tap: k) + padding) } }
         return touched
     }
 
@@ -87,7 +92,7 @@ public struct AxisGeometry: Equatable, Sendable {
     /// Real input positions after the last window's last tap: what the floor cuts off.
     public var droppedByFloor: [Int] {
         guard kind != .transposed, output > 0 else { return [] }
-        let lastTouched = (output - 1) * stride + dilation * (kernel - 1)
+        let lastTouched = window.position(output - 1, tap: kernel - 1) + padding
         return unreachedInputPositions.filter { $0 + padding > lastTouched }
     }
 

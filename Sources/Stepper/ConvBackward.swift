@@ -48,22 +48,12 @@ public struct ConvBackward: Equatable, Sendable {
         }
         self.forward = forward
         self.upstream = up
-        var gradInput = Tensor4(batch: forward.input.batch, channels: forward.input.channels,
-                                height: forward.input.height, width: forward.input.width)
-        var gradWeight = Tensor4(batch: forward.weight.batch, channels: forward.weight.channels,
-                                 height: forward.weight.height, width: forward.weight.width)
-        var gradBias = forward.bias.map { Array(repeating: Float(0), count: $0.count) }
-        for step in forward.steps {
-            let g = up[step.sample, step.filter, step.outputRow, step.outputColumn]
-            for tap in step.taps {
-                gradWeight[step.filter, tap.channel, tap.weightRow, tap.weightColumn] += tap.inputValue * g
-                if !tap.isPadding { gradInput[step.sample, tap.channel, tap.inputRow, tap.inputColumn] += tap.weight * g }
-            }
-            gradBias?[step.filter] += g
-        }
-        self.gradInput = gradInput
-        self.gradWeight = gradWeight
-        self.gradBias = gradBias
+        // The gradients are the reference op's; the steps below only show them arriving.
+        let gradients = forward.geometry.backwardReference(input: forward.input.values, weight: forward.weight.values,
+                                                           gradOutput: up.values, hasBias: forward.bias != nil)
+        self.gradInput = Tensor4(shape: forward.input.shape, values: gradients.gradInput)
+        self.gradWeight = Tensor4(shape: forward.weight.shape, values: gradients.gradWeight)
+        self.gradBias = gradients.gradBias
     }
 
     /// The upstream gradient of the output a step computed.

@@ -1,3 +1,5 @@
+import Kernels
+
 /// One multiplication of a convolution step: an input value (or a padding zero) times a weight.
 public struct ConvTap: Equatable, Sendable {
     /// Input channel.
@@ -50,6 +52,8 @@ public struct ConvTrace: Equatable, Sendable {
     /// Steps ordered by sample, filter, output row, output column.
     public let steps: [ConvStep]
     public let output: Tensor4
+    /// The Kernels geometry: output size, window positions, and the reference op's values.
+    public let geometry: Conv2dGeometry
 
     /// Checks the shapes and settings, then computes every step.
     public init(input: Tensor4, weight: Tensor4, bias: [Float]?, settings: ConvSettings) throws(ExploreError) {
@@ -72,54 +76,53 @@ public struct ConvTrace: Equatable, Sendable {
         try SettingsCheck.windowFits(height)
         try SettingsCheck.windowFits(width)
 
+        let geometry = try EngineGeometry.conv(input, weight, settings)
         self.input = input; self.weight = weight; self.bias = bias; self.settings = settings
         self.height = height; self.width = width
-        var output = Tensor4(batch: input.batch, channels: weight.batch, height: height.output, width: width.output)
+        // The values are the reference op's; the trace only adds the order of visits and the taps.
+        let output = Tensor4(shape: geometry.outputShape,
+                             values: geometry.forwardReference(input: input.values, weight: weight.values, bias: bias))
         var steps: [ConvStep] = []
         steps.reserveCapacity(output.count)
         for n in 0..<input.batch {
             for f in 0..<weight.batch {
-                for oy in 0..<height.output {
-                    for ox in 0..<width.output {
-                        let step = Self.step(n, f, oy, ox, input, weight, bias, settings)
-                        output[n, f, oy, ox] = step.value
-                        steps.append(step)
+                for oy in 0..<geometry.output.height {
+                    for ox in 0..<geometry.output.width {
+                        steps.append(Self.step(n, f, oy, ox, geometry, input, weight, bias, value: output[n, f, oy, ox]))
                     }
                 }
             }
         }
         self.steps = steps
         self.output = output
+        self.geometry = geometry
     }
 
-    private static func step(_ n: Int, _ f: Int, _ oy: Int, _ ox: Int, _ input: Tensor4, _ weight: Tensor4,
-                             _ bias: [Float]?, _ s: ConvSettings) -> ConvStep {
-        let top = oy * s.stride.height - s.padding.height
-        let left = ox * s.stride.width - s.padding.width
+    private static func step(_ n: Int, _ f: Int, _ oy: Int, _ ox: Int, _ g: Conv2dGeometry, _ input: Tensor4,
+                             _ weight: Tensor4, _ bias: [Float]?, value: Float) -> ConvStep {
+        let (rows, columns) = (g.rows, g.columns)
         var taps: [ConvTap] = []
         var channelSums: [Float] = []
         for c in 0..<input.channels {
             var sum: Float = 0
             for ky in 0..<weight.height {
                 for kx in 0..<weight.width {
-                    let row = top + ky * s.dilation.height
-                    let column = left + kx * s.dilation.width
+                    let row = rows.position(oy, tap: ky)
+                    let column = columns.position(ox, tap: kx)
                     let inside = row >= 0 && row < input.height && column >= 0 && column < input.width
-                    let value: Float = inside ? input[n, c, row, column] : 0
+                    let x: Float = inside ? input[n, c, row, column] : 0
                     let w = weight[f, c, ky, kx]
-                    let product = value * w
+                    let product = x * w
                     sum += product
                     taps.append(ConvTap(channel: c, inputRow: row, inputColumn: column, isPadding: !inside,
-                                        weightRow: ky, weightColumn: kx, inputValue: value, weight: w,
+                                        weightRow: ky, weightColumn: kx, inputValue: x, weight: w,
                                         product: product))
                 }
             }
             channelSums.append(sum)
         }
-        let b = bias?[f]
-        let value = channelSums.reduce(0, +) + (b ?? 0)
-        return ConvStep(sample: n, filter: f, outputRow: oy, outputColumn: ox, windowRow: top, windowColumn: left,
-                        taps: taps, channelSums: channelSums, bias: b, value: value)
+        return ConvStep(sample: n, filter: f, outputRow: oy, outputColumn: ox, windowRow: rows.start(oy),
+                        windowColumn: columns.start(ox), taps: taps, channelSums: channelSums, bias: bias?[f], value: value)
     }
 
     /// Indices into `steps` for one sample and filter, in output order.

@@ -1,3 +1,5 @@
+import Kernels
+
 /// One kernel tap of a transposed-convolution scatter: input value × weight added into one
 /// output cell.
 public struct ScatterContribution: Equatable, Sendable {
@@ -78,12 +80,15 @@ public struct ConvTransposeTrace: Equatable, Sendable {
             throw ExploreError("these settings leave an empty output (\(axis.axisName)_out = \(axis.output)): "
                 + "use less padding, or a larger stride or kernel")
         }
+        let geometry = try EngineGeometry.convTranspose(input, weight, settings)
         self.input = input; self.weight = weight; self.bias = bias; self.settings = settings
         self.height = height; self.width = width
-
-        var output = Tensor4(batch: input.batch, channels: weight.channels, height: height.output, width: width.output)
+        // The output is the reference op's; the steps show the scatter arriving in their order.
+        output = Tensor4(shape: geometry.outputShape,
+                         values: geometry.forwardReference(input: input.values, weight: weight.values, bias: bias))
+        let (rows, columns) = (geometry.rows, geometry.columns)
+        var partial = Tensor4(shape: geometry.outputShape, values: Array(repeating: 0, count: geometry.outputCount))
         var steps: [ScatterStep] = []
-        let s = settings
         for n in 0..<input.batch {
             for f in 0..<weight.channels {
                 for c in 0..<input.channels {
@@ -93,13 +98,13 @@ public struct ConvTransposeTrace: Equatable, Sendable {
                             var contributions: [ScatterContribution] = []
                             for ky in 0..<weight.height {
                                 for kx in 0..<weight.width {
-                                    let oy = iy * s.stride.height - s.padding.height + ky * s.dilation.height
-                                    let ox = ix * s.stride.width - s.padding.width + kx * s.dilation.width
+                                    let oy = rows.position(iy, tap: ky)
+                                    let ox = columns.position(ix, tap: kx)
                                     let w = weight[c, f, ky, kx]
-                                    let cropped = oy < 0 || ox < 0 || oy >= height.output || ox >= width.output
-                                    let before = cropped ? 0 : output[n, f, oy, ox]
+                                    let cropped = oy < 0 || ox < 0 || oy >= geometry.output.height || ox >= geometry.output.width
+                                    let before = cropped ? 0 : partial[n, f, oy, ox]
                                     let after = cropped ? 0 : before + x * w
-                                    if !cropped { output[n, f, oy, ox] = after }
+                                    if !cropped { partial[n, f, oy, ox] = after }
                                     contributions.append(ScatterContribution(
                                         weightRow: ky, weightColumn: kx, weight: w, outputRow: oy, outputColumn: ox,
                                         isCropped: cropped, amount: x * w, before: before, after: after))
@@ -112,10 +117,10 @@ public struct ConvTransposeTrace: Equatable, Sendable {
                 }
                 if let b = bias?[f] {
                     var contributions: [ScatterContribution] = []
-                    for oy in 0..<height.output {
-                        for ox in 0..<width.output {
-                            let before = output[n, f, oy, ox]
-                            output[n, f, oy, ox] = before + b
+                    for oy in 0..<geometry.output.height {
+                        for ox in 0..<geometry.output.width {
+                            let before = partial[n, f, oy, ox]
+                            partial[n, f, oy, ox] = before + b
                             contributions.append(ScatterContribution(
                                 weightRow: 0, weightColumn: 0, weight: 1, outputRow: oy, outputColumn: ox,
                                 isCropped: false, amount: b, before: before, after: before + b))
@@ -127,7 +132,6 @@ public struct ConvTransposeTrace: Equatable, Sendable {
             }
         }
         self.steps = steps
-        self.output = output
     }
 
     /// Indices into `steps` for one sample and output channel.

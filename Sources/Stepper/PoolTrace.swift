@@ -1,4 +1,5 @@
 import Formatting
+import Kernels
 
 /// One cell of a pooling window.
 public struct PoolTap: Equatable, Sendable {
@@ -71,46 +72,51 @@ public struct PoolTrace: Equatable, Sendable {
             throw ExploreError("the upstream gradient must have the output's shape "
                 + "\([outShape.0, outShape.1, outShape.2, outShape.3]) (got \(up.shape))")
         }
+        let geometry = try EngineGeometry.pool(input, settings)
         self.input = input; self.settings = settings; self.height = height; self.width = width; self.upstream = up
-
-        var output = Tensor4(batch: outShape.0, channels: outShape.1, height: outShape.2, width: outShape.3)
+        // Output, winners and routed gradient are the reference op's; the steps show them in order.
+        output = Tensor4(shape: geometry.outputShape, values: geometry.forwardReference(input: input.values))
+        gradInput = Tensor4(shape: input.shape, values: geometry.backwardReference(input: input.values, gradOutput: up.values))
+        let (rows, columns) = (geometry.rows, geometry.columns)
         var grad = Tensor4(batch: input.batch, channels: input.channels, height: input.height, width: input.width)
         var steps: [PoolStep] = []
         for n in 0..<input.batch {
             for c in 0..<input.channels {
-                for oy in 0..<height.output {
-                    for ox in 0..<width.output {
-                        let top = oy * settings.stride.height - settings.padding.height
-                        let left = ox * settings.stride.width - settings.padding.width
+                for oy in 0..<geometry.output.height {
+                    for ox in 0..<geometry.output.width {
                         var taps: [PoolTap] = []
                         for ky in 0..<settings.kernel.height {
                             for kx in 0..<settings.kernel.width {
-                                let row = top + ky * settings.dilation.height
-                                let column = left + kx * settings.dilation.width
+                                let row = rows.position(oy, tap: ky)
+                                let column = columns.position(ox, tap: kx)
                                 let inside = row >= 0 && row < input.height && column >= 0 && column < input.width
                                 taps.append(PoolTap(row: row, column: column, isPadding: !inside,
                                                     value: inside ? input[n, c, row, column] : -.infinity))
                             }
                         }
-                        // PyTorch keeps the first maximum: a later equal value does not replace it.
-                        var winner = 0
-                        for index in taps.indices where taps[index].value > taps[winner].value { winner = index }
+                        // With a large dilation every tap of a window can land on padding (PyTorch
+                        // then outputs -inf and routes no gradient): refuse that case plainly.
+                        guard let cell = geometry.winnerReference(input: input.values, plane: n * input.channels + c,
+                                                                  row: oy, column: ox),
+                              let winner = taps.firstIndex(where: { !$0.isPadding && $0.row == cell.row && $0.column == cell.column })
+                        else {
+                            throw ExploreError("window (\(oy),\(ox)) covers only padding (dilation \(settings.dilation), "
+                                + "padding \(settings.padding)): use less padding or a smaller dilation")
+                        }
                         let best = taps[winner]
                         let tied = taps.indices.filter { $0 != winner && !taps[$0].isPadding && taps[$0].value == best.value }
                         let g = up[n, c, oy, ox]
                         let before = grad[n, c, best.row, best.column]
                         grad[n, c, best.row, best.column] = before + g
-                        output[n, c, oy, ox] = best.value
-                        steps.append(PoolStep(sample: n, channel: c, outputRow: oy, outputColumn: ox, windowRow: top,
-                                              windowColumn: left, taps: taps, winner: winner, tiedTaps: tied,
-                                              upstream: g, gradientBefore: before, gradientAfter: before + g))
+                        steps.append(PoolStep(sample: n, channel: c, outputRow: oy, outputColumn: ox,
+                                              windowRow: rows.start(oy), windowColumn: columns.start(ox), taps: taps,
+                                              winner: winner, tiedTaps: tied, upstream: g, gradientBefore: before,
+                                              gradientAfter: before + g))
                     }
                 }
             }
         }
         self.steps = steps
-        self.output = output
-        self.gradInput = grad
     }
 
     /// Indices into `steps` for one sample and channel, in output order.

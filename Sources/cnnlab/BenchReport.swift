@@ -10,6 +10,7 @@ enum BenchReport {
                      + "\(r.threads) thread\(r.threads == 1 ? "" : "s"), \(kernels), BLAS \(BLASRuntime.coreName))")
         lines.append("  CPU time: \(format(r.cpuSeconds * 1000 / Double(r.steps), 2)) ms/step over all threads")
         lines.append("  data: \(r.dataset)")
+        if let problem = DirectConvolution.problem { lines.append("  note: \(problem)") }
         if let peak = r.peakResidentMB { lines.append("  peak resident memory: \(format(peak, 1)) MB") }
         lines.append("  final loss: \(r.finalLoss)")
         let nameWidth = max(20, r.layers.map(\.name.count).max() ?? 0)
@@ -30,7 +31,7 @@ enum BenchReport {
     }
 
     /// Which convolution kernels ran (see `DirectConvolution`).
-    static var kernels: String { DirectConvolution.isAvailable ? "direct AVX-512 convolutions" : "im2col convolutions" }
+    static var kernels: String { DirectConvolution.active.summary }
 
     static func text(_ frame: BenchFrame.Result) -> String {
         "frame: \(frame.summary)"
@@ -39,7 +40,7 @@ enum BenchReport {
     static func json(_ results: [BenchResult], frame: BenchFrame.Result?) -> String {
         var root: [String: Any] = [
             "blas_core": BLASRuntime.coreName,
-            "convolution_kernels": DirectConvolution.isAvailable ? "direct-avx512" : "im2col-openblas",
+            "convolution_kernels": DirectConvolution.active.jsonName,
             "results": results.map { r -> [String: Any] in
                 var entry: [String: Any] = [
                     "model": r.model, "dataset": r.dataset, "batch_size": r.batchSize, "threads": r.threads,

@@ -1,3 +1,4 @@
+import Kernels
 import Datasets
 import Foundation
 import Testing
@@ -45,7 +46,8 @@ struct BenchCommandTests {
             #expect(text.contains("Conv2d"))
             #expect(text.contains(BenchReport.kernels))
             let json = BenchReport.json([result], frame: nil)
-            #expect(json.contains("\"convolution_kernels\""))
+            #expect(json.contains("\"convolution_kernels\":\"\(DirectConvolution.active.jsonName)\"")
+                    || json.contains("\"convolution_kernels\" : \"\(DirectConvolution.active.jsonName)\""))
         }
     }
 

@@ -13,7 +13,13 @@ struct DoctorReportTests {
             #expect(keys.contains(key), "missing line \(key)")
         }
         let convolutions = report.lines.first { $0.0 == "convolutions" }?.1 ?? ""
-        #expect(convolutions.hasPrefix(DirectConvolution.isAvailable ? "direct AVX-512" : "im2col + OpenBLAS"))
+        let expected = switch DirectConvolution.active {
+        case .avx512: "direct AVX-512"
+        case .avx2: "direct AVX2"
+        case .portable: "im2col + OpenBLAS"
+        }
+        #expect(convolutions.hasPrefix(expected))
+        #expect(convolutions.contains("fastest on this CPU: \(DirectConvolution.best.rawValue)"))
         #expect(report.text.contains("convolutions  "))
     }
 }

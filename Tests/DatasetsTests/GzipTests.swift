@@ -37,6 +37,13 @@ import Testing
         #expect(try #require(error).description == "bad.gz: gzip CRC-32 check failed: the data is damaged")
     }
 
+    @Test func aDamagedDeflateStreamIsNamedWithZlibsReason() throws {
+        var bytes = [UInt8](try #require(Data(base64Encoded: Self.fixedBlock)))
+        bytes[10] = 0x07   // the first block's header: final, type 3 (reserved, invalid)
+        let error = #expect(throws: DatasetError.self) { try Gzip.decompress(bytes, path: "bad.gz") }
+        #expect(try #require(error).description == "bad.gz: damaged gzip data (invalid block type)")
+    }
+
     @Test func aFileWithoutTheMagicNumberIsRejected() throws {
         let error = #expect(throws: DatasetError.self) { try Gzip.decompress(Array("plain text here...".utf8), path: "p.gz") }
         #expect(try #require(error).description.contains("p.gz: not a gzip file"))

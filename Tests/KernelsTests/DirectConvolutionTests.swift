@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import CKernels
 @testable import Kernels
 @testable import OpCases
 
-/// The direct AVX-512 convolutions (`CKernels`) take several routes by shape: narrow (<= 8) and
-/// wide output channels, more than 32 channels, column strides 1, 2 and others, padded or not,
-/// stride phases written as planes or channels-last, row-vectorised outputs of 1 to 4 channels.
-/// Each shape here takes one of them; all must give the reference loops' numbers, and so must the
-/// portable im2col + OpenBLAS path on the same cases.
+/// The direct convolutions (`CKernels`, AVX-512 and AVX2 forms) take several routes by shape:
+/// narrow (<= 8) and wide output channels, more than 32 channels, column strides 1, 2 and others,
+/// padded or not, stride phases written as planes or channels-last, row-vectorised outputs of 1
+/// to 4 channels. Each shape here takes one of them; all must give the reference loops' numbers in
+/// both forms, and so must the portable im2col + OpenBLAS path on the same cases.
 @Suite("Direct convolution kernels")
 struct DirectConvolutionTests {
     static func geometries() throws -> [OpCase.Geometry] {
@@ -53,21 +54,59 @@ struct DirectConvolutionTests {
         for (i, g) in try Self.geometries().enumerated() {
             let opCase = OpCase.random(g, rng: &rng, hasBias: i % 3 != 1) { $0.floats($1) }
             FastMatchesReferenceTests.compare(opCase, label: "direct #\(i) \(g)", path: .fast)
+            FastMatchesReferenceTests.compare(opCase, label: "AVX2 #\(i) \(g)", path: .avx2)
             FastMatchesReferenceTests.compare(opCase, label: "portable #\(i) \(g)", path: .portable)
         }
     }
 
-    @Test("the direct kernels are chosen exactly when the CPU has AVX-512 (F, VL, DQ, BW)")
+    @Test("the AVX2 form gives the AVX-512 form's bits (same order of sums)",
+          .enabled(if: DirectConvolution.active == .avx512, "the AVX-512 kernels are not running (CPU or CNNLAB_KERNELS)"))
+    func avx2MatchesAVX512() throws {
+        var rng = TestRandom(seed: 33)
+        for (i, g) in try Self.geometries().enumerated() {
+            let opCase = OpCase.random(g, rng: &rng, hasBias: i % 3 != 1) { $0.floats($1) }
+            let wide = opCase.evaluate(.fast), narrow = opCase.evaluate(.avx2)
+            #expect(wide.output == narrow.output, "#\(i) \(g) output")
+            #expect(wide.gradInput == narrow.gradInput, "#\(i) \(g) input gradient")
+            #expect(wide.gradWeight == narrow.gradWeight, "#\(i) \(g) weight gradient")
+            #expect(wide.gradBias == narrow.gradBias, "#\(i) \(g) bias gradient")
+        }
+    }
+
+    @Test("CNNLAB_KERNELS picks a form the CPU runs, and names the problem otherwise")
+    func kernelChoice() {
+        #expect(ConvolutionKernels.choose(nil, best: .avx512) == (.avx512, nil))
+        #expect(ConvolutionKernels.choose("", best: .avx2) == (.avx2, nil))
+        #expect(ConvolutionKernels.choose("avx2", best: .avx512) == (.avx2, nil))
+        #expect(ConvolutionKernels.choose("AVX2", best: .avx512) == (.avx2, nil))
+        #expect(ConvolutionKernels.choose("portable", best: .avx2) == (.portable, nil))
+        #expect(ConvolutionKernels.choose("avx512", best: .avx512) == (.avx512, nil))
+        let (onAVX2, problem) = ConvolutionKernels.choose("avx512", best: .avx2)
+        #expect(onAVX2 == .avx2)
+        #expect(problem?.contains("no AVX-512") == true)
+        let (onOld, oldProblem) = ConvolutionKernels.choose("avx2", best: .portable)
+        #expect(onOld == .portable)
+        #expect(oldProblem?.contains("no AVX2") == true)
+        let (unknown, unknownProblem) = ConvolutionKernels.choose("neon", best: .avx2)
+        #expect(unknown == .avx2)
+        #expect(unknownProblem?.contains("CNNLAB_KERNELS=neon is not one of avx512, avx2, portable") == true)
+    }
+
+    @Test("the best form follows the CPU: AVX-512 (F, VL, DQ, BW), else AVX2 + FMA, else portable")
     func availabilityFollowsTheCPU() throws {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         guard let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return }
         let flags = Set(flagsLine.split(separator: " ").map(String.init))
-        let expected = ["avx512f", "avx512vl", "avx512dq", "avx512bw"].allSatisfy(flags.contains)
-            && ProcessInfo.processInfo.environment["CNNLAB_KERNELS"] != "portable"
-        #expect(DirectConvolution.isAvailable == expected)
+        let avx2 = flags.contains("avx2") && flags.contains("fma")
+        let expected: ConvolutionKernels = avx2 && ["avx512f", "avx512vl", "avx512dq", "avx512bw"].allSatisfy(flags.contains)
+            ? .avx512 : avx2 ? .avx2 : .portable
+        #expect(DirectConvolution.best == expected)
+        let choice = ConvolutionKernels.choose(ProcessInfo.processInfo.environment["CNNLAB_KERNELS"], best: expected)
+        #expect(DirectConvolution.active == choice.0)
         let g = try Conv2dGeometry(batch: 1, inChannels: 1, outChannels: 1, input: 4, kernel: 2)
-        #expect((Conv2dWorkspace(g).direct != nil) == expected)
-        #expect(Conv2dWorkspace(g, direct: false).direct == nil)
+        #expect((Conv2dWorkspace(g).direct != nil) == (DirectConvolution.active != .portable))
+        #expect(Conv2dWorkspace(g, kernels: .portable).direct == nil)
+        #expect((Conv2dWorkspace(g, kernels: .avx2).direct?.isa == CK_ISA_AVX2) == (expected != .portable))
     }
 
     @Test("weight gradients summed over a large batch keep their digits (sums restart every few positions)")
@@ -80,8 +119,9 @@ struct DirectConvolutionTests {
             let values = opCase.evaluate(path).gradWeight ?? []
             return zip(values, reference.gradWeight ?? []).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 1
         }
-        let direct = worstError(.fast), portable = worstError(.portable)
+        let direct = worstError(.fast), avx2 = worstError(.avx2), portable = worstError(.portable)
         // Float sums over 31,360 products of values in -1...1: OpenBLAS's blocked sums are the yardstick.
         #expect(direct < max(2 * portable, 1e-5), "worst relative error \(direct), portable path \(portable)")
+        #expect(avx2 < max(2 * portable, 1e-5), "worst relative error \(avx2) (AVX2), portable path \(portable)")
     }
 }

@@ -26,15 +26,16 @@ struct KernelThreadsTests {
         return geometries.map { .random($0, rng: &rng, hasBias: true) { $0.floats($1) } }
     }
 
-    @Test("1 and 2 threads give bit-identical outputs and gradients on the course's layers")
-    func threadCountDoesNotChangeResults() throws {
+    @Test("1 and 2 threads give bit-identical outputs and gradients on the course's layers, on every path",
+          .serialized, arguments: [KernelPath.fast, .avx2, .portable])
+    func threadCountDoesNotChangeResults(path: KernelPath) throws {
         let saved = KernelThreads.count
         defer { KernelThreads.setCount(saved) }
         for (i, opCase) in try Self.courseCases().enumerated() {
             KernelThreads.setCount(1)
-            let one = opCase.evaluate(.fast)
+            let one = opCase.evaluate(path)
             KernelThreads.setCount(2)
-            let two = opCase.evaluate(.fast)
+            let two = opCase.evaluate(path)
             #expect(one.output == two.output, "case \(i) output")
             #expect(one.gradInput == two.gradInput, "case \(i) grad_input")
             #expect(one.gradWeight == two.gradWeight, "case \(i) grad_weight")

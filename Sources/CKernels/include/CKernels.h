@@ -1,4 +1,5 @@
-// Direct convolution kernels in C with AVX-512, for the CPUs that have it (chosen at run time).
+// Direct convolution kernels in C with AVX-512 or AVX2 + FMA, for the CPUs that have them (chosen
+// at run time: every call names the instruction set it runs, `ck_isa`).
 //
 // Swift's SIMD types compile to SSE on a generic x86-64 target, and OpenBLAS spends much of its
 // time packing the small matrices of the course's networks (and im2col copying them); these
@@ -14,7 +15,19 @@
 
 #include <stddef.h>
 
-/// 1 when this CPU runs the AVX-512 kernels below (AVX512F + VL + DQ + BW), else 0.
+/// The instruction set a direct kernel runs. Both forms sum every value in the same order (same
+/// bits); AVX2 holds fewer values per register.
+typedef enum {
+    CK_ISA_NONE = 0,     // no direct kernels (not x86-64, or no AVX2 + FMA): never pass it to a kernel
+    CK_ISA_AVX2 = 1,     // AVX2 + FMA (Haswell and later, Zen)
+    CK_ISA_AVX512 = 2,   // AVX-512 F + VL + DQ + BW (and AVX2 + FMA)
+} ck_isa;
+
+/// The best instruction set this CPU runs the kernels below with.
+ck_isa ck_best_isa(void);
+
+/// 1 when this CPU runs the AVX-512 kernels (AVX512F + VL + DQ + BW), else 0. The element-wise
+/// loops (CElementwise.h) exist in AVX-512 form only.
 int ck_direct_available(void);
 
 /// A "gather" convolution over a grid of output positions:
@@ -40,6 +53,7 @@ typedef struct {
     /// 0: channels-last output as above. Otherwise the output is planar: channel co of position
     /// (row, col) goes to output[co * out_plane + row * out_row_stride + col] (out_col_stride 1).
     long out_plane;
+    ck_isa isa;                          // CK_ISA_AVX2 or CK_ISA_AVX512
 } ck_gather_args;
 
 void ck_gather(const ck_gather_args *args);
@@ -60,6 +74,7 @@ typedef struct {
     long out_row_stride, out_plane;
     const float *bias;
     const int *row_pairs;                // NULL or [rows][2]
+    ck_isa isa;
 } ck_gather_rows_args;
 
 void ck_gather_rows(const ck_gather_rows_args *args);
@@ -68,7 +83,7 @@ void ck_gather_rows(const ck_gather_rows_args *args);
 /// transposed output: the column phases of each row are interleaved into place.
 /// src: [channels][S][2][rows][cols]; dst: [channels][height][width] with height <= S * rows,
 /// width <= 2 * cols (the last row or column phase may be one shorter).
-void ck_interleave_column_pairs(const float *src, int channels, int stride_rows, int rows, int cols,
+void ck_interleave_column_pairs(ck_isa isa, const float *src, int channels, int stride_rows, int rows, int cols,
                                 float *dst, int height, int width);
 
 /// A weight-gradient accumulation over a grid of positions:
@@ -85,21 +100,22 @@ typedef struct {
     int vec_channels;
     int rows, cols;
     float *result;                       // [pairs][vec_channels], accumulated into
+    ck_isa isa;
 } ck_weight_grad_args;
 
 void ck_weight_grad(const ck_weight_grad_args *args);
 
 /// dst[c * dst_plane + y * dst_row_stride + x] = src[(c * height + y) * width + x]: NCHW planes
 /// copied into the interior of zero-bordered planes.
-void ck_copy_into_planes(const float *src, int channels, int height, int width,
+void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height, int width,
                          float *dst, long dst_plane, long dst_row_stride);
 
 /// dst[y * dst_row_stride + x * dst_col_stride + c] = src[(c * height + y) * width + x]
-void ck_planes_to_channels_last(const float *src, int channels, int height, int width,
+void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int height, int width,
                                 float *dst, long dst_row_stride, long dst_col_stride);
 
 /// dst[(c * height + y) * width + x] = src[y * src_row_stride + x * src_col_stride + c]
-void ck_channels_last_to_planes(const float *src, long src_row_stride, long src_col_stride,
+void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_stride, long src_col_stride,
                                 int channels, int height, int width, float *dst);
 
 // Element-wise loops (sigmoid): a separate header, exported through this umbrella header.

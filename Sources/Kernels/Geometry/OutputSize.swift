@@ -9,7 +9,13 @@ public enum OutputSize {
     /// Convolution: O = floor((I + 2P - D(K-1) - 1) / S) + 1.
     /// Meaningful when S >= 1 and the dilated kernel fits the padded input.
     public static func convolution(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> Int {
-        floorDivide(input + 2 * padding - dilation * (kernel - 1) - 1, stride) + 1
+        floorDivide(reach(input: input, kernel: kernel, padding: padding, dilation: dilation), stride) + 1
+    }
+
+    /// I + 2P - D(K-1) - 1: how far the first window can move in the padded input (negative
+    /// when the dilated kernel does not fit). The numerator of the convolution formula.
+    public static func reach(input: Int, kernel: Int, padding: Int, dilation: Int) -> Int {
+        input + 2 * padding - effectiveKernel(kernel, dilation: dilation)
     }
 
     /// Transposed convolution: O = (I - 1)S - 2P + D(K-1) + output_padding + 1.
@@ -21,7 +27,7 @@ public enum OutputSize {
     /// Whether the floor in the convolution formula drops input rows no window reaches
     /// (the lessons point it out: "the last row is never read").
     public static func dropsRows(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> Bool {
-        let reach = input + 2 * padding - dilation * (kernel - 1) - 1
+        let reach = reach(input: input, kernel: kernel, padding: padding, dilation: dilation)
         return reach >= 0 && reach % stride != 0
     }
 
@@ -29,7 +35,7 @@ public enum OutputSize {
     /// that would start beyond the input and its left padding is dropped.
     public static func pooling(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int,
                                ceilMode: Bool) -> Int {
-        let span = input + 2 * padding - dilation * (kernel - 1) - 1
+        let span = reach(input: input, kernel: kernel, padding: padding, dilation: dilation)
         var size = floorDivide(span + (ceilMode ? stride - 1 : 0), stride) + 1
         if ceilMode && (size - 1) * stride >= input + padding {
             size -= 1

@@ -39,7 +39,7 @@ public func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer
 /// scalar path with libm's expf, in the group of eight they belong to. On AVX-512 CPUs the same
 /// steps run sixteen lanes to a register in C (`ck_sigmoid_forward`), with the same results.
 public func sigmoidForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
-    let vectorised = DirectConvolution.isAvailable
+    let vectorised = DirectConvolution.vectorElementwise
     forEachPart(count) { range in
         if vectorised {
             // The same arithmetic in AVX-512 registers (CKernels/Elementwise.c): the same bits.

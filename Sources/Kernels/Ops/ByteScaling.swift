@@ -8,7 +8,7 @@ import CKernels
 /// AVX-512 C where available, `ck_scale_bytes_to_unit`: the same quotients).
 /// Runs on the calling thread: callers split large batches themselves (see `ImageDataset.fillBatch`).
 public func scaleBytesToUnit(_ bytes: UnsafePointer<UInt8>, into output: UnsafeMutablePointer<Float>, count: Int) {
-    if DirectConvolution.isAvailable {
+    if DirectConvolution.vectorElementwise {
         ck_scale_bytes_to_unit(bytes, output, count)
     } else {
         scaleBytesToUnitPortable(bytes, into: output, count: count)

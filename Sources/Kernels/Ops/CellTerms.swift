@@ -38,7 +38,7 @@ extension Conv2dGeometry {
     /// The input row and column that kernel tap (ky, kx) reads for output (oy, ox); may lie in
     /// the padding (outside 0..<input).
     public func inputPosition(outputRow oy: Int, outputColumn ox: Int, kernelRow ky: Int, kernelColumn kx: Int) -> (row: Int, column: Int) {
-        (oy * stride.height - padding.height + ky * dilation.height, ox * stride.width - padding.width + kx * dilation.width)
+        (rows.position(oy, tap: ky), columns.position(ox, tap: kx))
     }
 }
 
@@ -124,13 +124,13 @@ public func maxPool2dCell(_ g: MaxPool2dGeometry, input: UnsafePointer<Float>, p
     var taps: [PoolWindowTap] = []
     for ky in 0..<g.kernel.height {
         for kx in 0..<g.kernel.width {
-            let y = oy * g.stride.height - g.padding.height + ky * g.dilation.height
-            let x = ox * g.stride.width - g.padding.width + kx * g.dilation.width
+            let y = g.rows.position(oy, tap: ky)
+            let x = g.columns.position(ox, tap: kx)
             let inside = y >= 0 && y < g.input.height && x >= 0 && x < g.input.width
             taps.append(PoolWindowTap(inputRow: y, inputColumn: x, value: inside ? planeInput[y * g.input.width + x] : nil))
         }
     }
-    let best = maxPoolWinnerReference(g, plane: planeInput, oy: oy, ox: ox)
+    let best = maxPool2dWinnerReference(g, plane: planeInput, oy: oy, ox: ox)
     let winner = best.flatMap { found in
         taps.firstIndex { $0.value != nil && $0.inputRow * g.input.width + $0.inputColumn == found.index }
     }

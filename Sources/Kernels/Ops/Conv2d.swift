@@ -3,7 +3,7 @@
 /// one single-threaded `cblas_sgemm`. Small chunks keep the im2col matrix in the core's cache:
 /// on the course's first layer a whole-batch GEMM ran at a quarter of the speed of per-image ones.
 /// `Conv2dReference.swift` holds the plain loops these must equal.
-/// On CPUs with AVX-512 the workspace holds a direct plan instead (`DirectConv2d.swift`, `DirectConvolution`),
+/// On CPUs with AVX-512 or AVX2 + FMA the workspace holds a direct plan instead (`DirectConv2d.swift`, `DirectConvolution`),
 /// which these functions hand the work to; the im2col path below is the portable one.
 
 /// Scratch memory for the fast convolution kernels, sized for one geometry and reused across steps.
@@ -24,18 +24,20 @@ public final class Conv2dWorkspace: @unchecked Sendable {
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
 
-    /// The channels-last AVX-512 kernels' plan, when they run (then the im2col buffers are empty).
+    /// The direct kernels' plan (AVX-512 or AVX2), when they run (then the im2col buffers are empty).
     let direct: DirectConv2dPlan?
 
     static let targetColumns = 256
 
     /// `keepsInputCopy: false` saves a copy of the input per step; `conv2dBackward` must then be
-    /// given the forward's input, unchanged. `direct: false` keeps to the im2col + OpenBLAS
-    /// kernels where the AVX-512 ones could run (the tests compare the two).
-    public init(_ geometry: Conv2dGeometry, keepsInputCopy: Bool = true, direct: Bool = DirectConvolution.isAvailable) {
+    /// given the forward's input, unchanged. `kernels` picks the direct
+    /// kernels' form, or `.portable` for im2col + OpenBLAS (the tests compare them); a form this CPU
+    /// lacks runs as `.portable`.
+    public init(_ geometry: Conv2dGeometry, keepsInputCopy: Bool = true, kernels: ConvolutionKernels = DirectConvolution.active) {
         self.geometry = geometry
         self.keepsInputCopy = keepsInputCopy
-        self.direct = direct && DirectConvolution.isAvailable ? DirectConv2dPlan(geometry) : nil
+        self.direct = kernels.runs(on: DirectConvolution.best) && kernels != .portable
+            ? DirectConv2dPlan(geometry, isa: kernels.isa) : nil
         slices = BatchSlices(batch: geometry.batch)
         let positions = geometry.output.area
         let largestSlice = (geometry.batch + slices.count - 1) / slices.count

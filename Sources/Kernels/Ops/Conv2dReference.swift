@@ -5,6 +5,7 @@
 public func conv2dForwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    let (rows, columns) = (g.rows, g.columns)
     for n in 0..<g.batch {
         for co in 0..<g.outChannels {
             for oy in 0..<oh {
@@ -12,10 +13,10 @@ public func conv2dForwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Flo
                     var sum = Double(bias?[co] ?? 0)
                     for ci in 0..<g.inChannels {
                         for ky in 0..<g.kernel.height {
-                            let iy = oy * g.stride.height - g.padding.height + ky * g.dilation.height
+                            let iy = rows.position(oy, tap: ky)
                             if iy < 0 || iy >= h { continue }
                             for kx in 0..<g.kernel.width {
-                                let ix = ox * g.stride.width - g.padding.width + kx * g.dilation.width
+                                let ix = columns.position(ox, tap: kx)
                                 if ix < 0 || ix >= w { continue }
                                 let x = input[((n * g.inChannels + ci) * h + iy) * w + ix]
                                 let k = weight[((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx]
@@ -36,6 +37,7 @@ public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Fl
                                     gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
+    let (rows, columns) = (g.rows, g.columns)
     var dx = [Double](repeating: 0, count: g.inputCount)
     var dw = [Double](repeating: 0, count: g.weightCount)
     var db = [Double](repeating: 0, count: g.outChannels)
@@ -47,10 +49,10 @@ public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Fl
                     db[co] += d
                     for ci in 0..<g.inChannels {
                         for ky in 0..<g.kernel.height {
-                            let iy = oy * g.stride.height - g.padding.height + ky * g.dilation.height
+                            let iy = rows.position(oy, tap: ky)
                             if iy < 0 || iy >= h { continue }
                             for kx in 0..<g.kernel.width {
-                                let ix = ox * g.stride.width - g.padding.width + kx * g.dilation.width
+                                let ix = columns.position(ox, tap: kx)
                                 if ix < 0 || ix >= w { continue }
                                 let xi = ((n * g.inChannels + ci) * h + iy) * w + ix
                                 let ki = ((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx

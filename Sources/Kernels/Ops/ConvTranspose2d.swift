@@ -4,7 +4,7 @@
 /// cut into slices that run on the kernel threads, and each slice works a few images at a time
 /// so that the columns stay in the core's cache.
 /// `ConvTranspose2dReference.swift` holds the plain loops these must equal.
-/// On CPUs with AVX-512 the workspace holds a direct plan instead (`DirectConvTranspose2d.swift`, `DirectConvolution`),
+/// On CPUs with AVX-512 or AVX2 + FMA the workspace holds a direct plan instead (`DirectConvTranspose2d.swift`, `DirectConvolution`),
 /// which these functions hand the work to; the im2col path below is the portable one.
 
 /// Scratch memory for the fast transposed-convolution kernels, sized for one geometry.
@@ -27,17 +27,19 @@ public final class ConvTranspose2dWorkspace: @unchecked Sendable {
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
 
-    /// The channels-last AVX-512 kernels' plan, when they run (then the im2col buffers are empty).
+    /// The direct kernels' plan (AVX-512 or AVX2), when they run (then the im2col buffers are empty).
     let direct: DirectConvTranspose2dPlan?
 
     /// `keepsInputCopy: false` saves a copy of the input per step; `convTranspose2dBackward` must
-    /// then be given the forward's input, unchanged. `direct: false` keeps to the im2col + OpenBLAS
-    /// kernels where the AVX-512 ones could run (the tests compare the two).
+    /// then be given the forward's input, unchanged. `kernels` picks the direct
+    /// kernels' form, or `.portable` for im2col + OpenBLAS (the tests compare them); a form this CPU
+    /// lacks runs as `.portable`.
     public init(_ geometry: ConvTranspose2dGeometry, keepsInputCopy: Bool = true,
-                direct: Bool = DirectConvolution.isAvailable) {
+                kernels: ConvolutionKernels = DirectConvolution.active) {
         self.geometry = geometry
         self.keepsInputCopy = keepsInputCopy
-        self.direct = direct && DirectConvolution.isAvailable ? DirectConvTranspose2dPlan(geometry) : nil
+        self.direct = kernels.runs(on: DirectConvolution.best) && kernels != .portable
+            ? DirectConvTranspose2dPlan(geometry, isa: kernels.isa) : nil
         slices = BatchSlices(batch: geometry.batch)
         let positions = geometry.input.area
         let largestSlice = (geometry.batch + slices.count - 1) / slices.count

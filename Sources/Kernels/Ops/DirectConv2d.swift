@@ -1,6 +1,6 @@
 import CKernels
 
-/// 2-D convolution on the AVX-512 kernels of `CKernels`, one image at a time. Each output
+/// 2-D convolution on the direct kernels of `CKernels` (AVX-512 or AVX2), one image at a time. Each output
 /// position gathers its window straight from the NCHW planes (a zero-bordered copy when the
 /// convolution pads) into registers holding all its output channels, which are then turned back
 /// into planes. No im2col matrix and no GEMM packing: on the course's small layers these copies
@@ -9,6 +9,8 @@ import CKernels
 /// Buffers and window tables of the direct convolution for one geometry.
 final class DirectConv2dPlan: @unchecked Sendable {
     let geometry: Conv2dGeometry
+    /// AVX-512 or AVX2.
+    let isa: ck_isa
     let slices: BatchSlices
     /// Input windows of each output position (forward and weight gradient).
     let windows: DenseWindows
@@ -28,8 +30,9 @@ final class DirectConv2dPlan: @unchecked Sendable {
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
 
-    init(_ g: Conv2dGeometry) {
+    init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
+        self.isa = isa
         slices = BatchSlices(batch: g.batch)
         let relation = WindowRelation(big: g.input, small: g.output, kernel: g.kernel, stride: g.stride,
                                       padding: g.padding, dilation: g.dilation)
@@ -55,8 +58,8 @@ final class DirectConv2dPlan: @unchecked Sendable {
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
             for n in slices.images(s) {
-                let source = windows.image.source(padded, planes: input + n * inImage)
-                directGather(input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
+                directGather(isa: isa, input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
                              pairOffsets: windows.pairOffsets, weights: weightForward.pointer, outs: cout,
                              rows: g.output.height, cols: g.output.width, output: output + n * outImage,
                              outputRowStride: g.output.width, outputColumnStride: 1, bias: bias,
@@ -87,14 +90,14 @@ final class DirectConv2dPlan: @unchecked Sendable {
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
                 addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
-                let source = windows.image.source(padded, planes: input + n * inImage)
-                ck_planes_to_channels_last(dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),
+                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
+                ck_planes_to_channels_last(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),
                                            gradValues, gradRowStride, cout)
-                directWeightGradient(input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                directWeightGradient(isa: isa, input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
                                      pairOffsets: windows.pairOffsets, grad: gradValues, gradRowStride: gradRowStride,
                                      gradColumnStride: cout, channels: cout, grid: g.output, result: partialW)
                 guard let gradInput else { continue }
-                phases.gatherAll(source: phases.image.source(paddedGrad, planes: dy), weights: weightBackward.pointer,
+                phases.gatherAll(isa: isa, source: phases.image.source(paddedGrad, planes: dy, isa: isa), weights: weightBackward.pointer,
                                  outs: cin, big: g.input, output: gradInput + n * inImage, scratch: values, bias: nil)
             }
         }

@@ -1,6 +1,6 @@
 import CKernels
 
-/// 2-D transposed convolution on the AVX-512 kernels of `CKernels`, one image at a time. It is
+/// 2-D transposed convolution on the direct kernels of `CKernels` (AVX-512 or AVX2), one image at a time. It is
 /// the convolution's plan turned round: the forward pass gathers each output position from the
 /// input by stride phase (`PhaseWindows`), and the input gradient gathers windows of the output
 /// gradient (`DenseWindows`), as a convolution's forward pass does.
@@ -8,6 +8,8 @@ import CKernels
 /// Buffers and window tables of the direct transposed convolution for one geometry.
 final class DirectConvTranspose2dPlan: @unchecked Sendable {
     let geometry: ConvTranspose2dGeometry
+    /// AVX-512 or AVX2.
+    let isa: ck_isa
     let slices: BatchSlices
     /// Input windows of each output position, by stride phase (forward).
     let phases: PhaseWindows
@@ -33,8 +35,9 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
     let phaseRows: Int, phaseCols: Int
     let phaseMajor: FloatBuffer
 
-    init(_ g: ConvTranspose2dGeometry) {
+    init(_ g: ConvTranspose2dGeometry, isa: ck_isa) {
         geometry = g
+        self.isa = isa
         slices = BatchSlices(batch: g.batch)
         let relation = WindowRelation(big: g.output, small: g.input, kernel: g.kernel, stride: g.stride,
                                       padding: g.padding, dilation: g.dilation)
@@ -66,23 +69,23 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
             let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
-                let source = phases.image.source(padded, planes: input + n * inImage)
+                let source = phases.image.source(padded, planes: input + n * inImage, isa: isa)
                 if rowVectorised {
                     let major = phaseMajor.pointer + s * (phaseMajor.count / slices.count)
                     let phaseSize = phaseRows * phaseCols, channelSize = 2 * g.stride.height * phaseSize
                     for (index, phase) in phases.phases.enumerated() {
-                        directGatherRows(input: source, rowStride: phases.rowStride, pairOffsets: phase.pairOffsets,
+                        directGatherRows(isa: isa, input: source, rowStride: phases.rowStride, pairOffsets: phase.pairOffsets,
                                          weights: weightForward.pointer + phase.weightOffset, outs: cout,
                                          rows: phase.rows, cols: phase.cols, output: major + index * phaseSize,
                                          outputRowStride: phaseCols, outputPlane: channelSize, bias: bias,
                                          rowPairs: phase.rowPairs)
                     }
-                    ck_interleave_column_pairs(major, Int32(cout), Int32(g.stride.height), Int32(phaseRows),
+                    ck_interleave_column_pairs(isa, major, Int32(cout), Int32(g.stride.height), Int32(phaseRows),
                                                Int32(phaseCols), output + n * outImage, Int32(g.output.height),
                                                Int32(g.output.width))
                     continue
                 }
-                phases.gatherAll(source: source, weights: weightForward.pointer, outs: cout, big: g.output,
+                phases.gatherAll(isa: isa, source: source, weights: weightForward.pointer, outs: cout, big: g.output,
                                  output: output + n * outImage, scratch: values, bias: bias)
             }
         }
@@ -107,14 +110,14 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
                 addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
-                let gradSource = windows.image.source(paddedGrad, planes: dy)
-                ck_planes_to_channels_last(input + n * inImage, Int32(cin), Int32(g.input.height),
+                let gradSource = windows.image.source(paddedGrad, planes: dy, isa: isa)
+                ck_planes_to_channels_last(isa, input + n * inImage, Int32(cin), Int32(g.input.height),
                                            Int32(g.input.width), x, inputRowStride, cin)
-                directWeightGradient(input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                directWeightGradient(isa: isa, input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
                                      pairOffsets: windows.pairOffsets, grad: x, gradRowStride: inputRowStride,
                                      gradColumnStride: cin, channels: cin, grid: g.input, result: partialW)
                 guard let gradInput else { continue }
-                directGather(input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                directGather(isa: isa, input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
                              pairOffsets: windows.pairOffsets, weights: weightBackward.pointer, outs: cin,
                              rows: g.input.height, cols: g.input.width, output: gradInput + n * inImage,
                              outputRowStride: g.input.width, outputColumnStride: 1, bias: nil,

@@ -1,29 +1,104 @@
 import CKernels
 import Foundation
 
-/// Whether the direct AVX-512 convolution kernels (`CKernels`) run on this machine.
-///
-/// They do when the CPU has AVX-512 (F, VL, DQ, BW) and `CNNLAB_KERNELS` is not `portable`;
-/// elsewhere the im2col + OpenBLAS kernels run. Both agree with the plain reference loops
-/// (the kernel tests run each on the same cases).
+/// Which convolution kernels run: the direct loops of `CKernels` in AVX-512 or AVX2 (+ FMA) form,
+/// or im2col + OpenBLAS (any CPU). The direct forms sum in the same order (same bits); all of them
+/// agree with the plain reference loops (the kernel tests run each on the same cases).
+public enum ConvolutionKernels: String, Sendable, CaseIterable {
+    case avx512
+    case avx2
+    case portable
+
+    /// What `cnnlab doctor` and `cnnlab bench` call it.
+    public var summary: String {
+        switch self {
+        case .avx512: "direct AVX-512 convolutions"
+        case .avx2: "direct AVX2 convolutions"
+        case .portable: "im2col convolutions"
+        }
+    }
+
+    /// The name in `cnnlab bench --json`.
+    public var jsonName: String {
+        switch self {
+        case .avx512: "direct-avx512"
+        case .avx2: "direct-avx2"
+        case .portable: "im2col-openblas"
+        }
+    }
+
+    /// The instruction set handed to the C kernels (`CK_ISA_NONE` for the portable path: never passed).
+    var isa: ck_isa {
+        switch self {
+        case .avx512: CK_ISA_AVX512
+        case .avx2: CK_ISA_AVX2
+        case .portable: CK_ISA_NONE
+        }
+    }
+
+    /// The kernels a CPU whose best instruction set is `isa` runs fastest.
+    init(best isa: ck_isa) {
+        self = isa == CK_ISA_AVX512 ? .avx512 : isa == CK_ISA_AVX2 ? .avx2 : .portable
+    }
+
+    /// Whether a CPU whose best form is `best` runs these (AVX-512 CPUs run the AVX2 form too).
+    public func runs(on best: ConvolutionKernels) -> Bool {
+        switch self {
+        case .avx512: best == .avx512
+        case .avx2: best != .portable
+        case .portable: true
+        }
+    }
+
+    /// The kernels to run for a `CNNLAB_KERNELS` value (nil: not set) on a CPU whose best form is
+    /// `best`, and what is wrong with the value when it cannot be followed (then `best` runs).
+    public static func choose(_ value: String?, best: ConvolutionKernels) -> (ConvolutionKernels, problem: String?) {
+        guard let value, !value.isEmpty else { return (best, nil) }
+        guard let wanted = ConvolutionKernels(rawValue: value.lowercased()) else {
+            let names = allCases.map(\.rawValue).joined(separator: ", ")
+            return (best, "CNNLAB_KERNELS=\(value) is not one of \(names); running \(best.rawValue)")
+        }
+        guard wanted.runs(on: best) else {
+            return (best, "CNNLAB_KERNELS=\(value): this CPU has no \(wanted == .avx512 ? "AVX-512 (F, VL, DQ, BW)" : "AVX2 + FMA"); running \(best.rawValue)")
+        }
+        return (wanted, nil)
+    }
+}
+
+/// The convolution kernels of this process.
 public enum DirectConvolution {
-    /// Decided once per process.
-    public static let isAvailable: Bool = {
-        if let choice = getenv("CNNLAB_KERNELS"), String(cString: choice) == "portable" { return false }
-        return ck_direct_available() != 0
-    }()
+    /// The fastest form this CPU runs.
+    public static let best = ConvolutionKernels(best: ck_best_isa())
+
+    /// What runs: `best`, or the form `CNNLAB_KERNELS` names (avx512, avx2 or portable) when this CPU
+    /// runs it. Decided once per process.
+    public static let active: ConvolutionKernels = choice.0
+
+    /// Why `CNNLAB_KERNELS` was not followed, or nil.
+    public static let problem: String? = choice.problem
+
+    private static let choice = ConvolutionKernels.choose(getenv("CNNLAB_KERNELS").map { String(cString: $0) }, best: best)
+
+    /// Whether direct kernels of either form run.
+    public static var isAvailable: Bool { active != .portable }
+
+    /// Whether the AVX-512 element-wise loops run (sigmoid, 2x2 pooling, byte scaling); with the
+    /// AVX2 or portable kernels the Swift loops beside them run (the same bits).
+    public static var vectorElementwise: Bool { active == .avx512 }
 
     /// A short description for `cnnlab doctor`.
     public static var summary: String {
-        isAvailable ? "direct AVX-512 convolutions (CNNLAB_KERNELS=portable for im2col + OpenBLAS); OpenBLAS for linear layers"
-                    : "im2col + OpenBLAS" + (ck_direct_available() != 0 ? " (CNNLAB_KERNELS=portable)" : "")
+        var text = active == .portable ? "im2col + OpenBLAS" : active.summary + "; OpenBLAS for linear layers"
+        text += " (CNNLAB_KERNELS=avx512|avx2|portable; fastest on this CPU: \(best.rawValue))"
+        if let problem { text += "; \(problem)" }
+        return text
     }
 }
 
 /// Runs `ck_gather` over a grid of positions. weights: [pairs][outs]. With `outputPlane` > 0 the
 /// output is written as NCHW planes of that size (positions of a row must be adjacent there).
 @inline(__always)
-func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
+func directGather(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
                   weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
                   output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputColumnStride: Int,
                   bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil, outputPlane: Int = 0) {
@@ -34,7 +109,7 @@ func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int
                 pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, weights: weights,
                 out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
                 out_row_stride: outputRowStride, out_col_stride: outputColumnStride, bias: bias, row_pairs: rowPairs,
-                out_plane: outputPlane)
+                out_plane: outputPlane, isa: isa)
             ck_gather(&args)
         }
     }
@@ -42,7 +117,7 @@ func directGather(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int
 
 /// Runs `ck_gather_rows`: a gather for 1 to 4 output channels, vectorised along rows, writing planes.
 @inline(__always)
-func directGatherRows(input: UnsafePointer<Float>, rowStride: Int, pairOffsets: [Int], weights: UnsafePointer<Float>,
+func directGatherRows(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, pairOffsets: [Int], weights: UnsafePointer<Float>,
                       outs: Int, rows: Int, cols: Int, output: UnsafeMutablePointer<Float>, outputRowStride: Int,
                       outputPlane: Int, bias: UnsafePointer<Float>?, rowPairs: [Int32]?) {
     pairOffsets.withUnsafeBufferPointer { offsets in
@@ -50,7 +125,7 @@ func directGatherRows(input: UnsafePointer<Float>, rowStride: Int, pairOffsets: 
             var args = ck_gather_rows_args(
                 input: input, in_row_stride: rowStride, pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress,
                 weights: weights, out_channels: Int32(outs), rows: Int32(rows), cols: Int32(cols), output: output,
-                out_row_stride: outputRowStride, out_plane: outputPlane, bias: bias, row_pairs: rowPairs)
+                out_row_stride: outputRowStride, out_plane: outputPlane, bias: bias, row_pairs: rowPairs, isa: isa)
             ck_gather_rows(&args)
         }
     }
@@ -64,7 +139,7 @@ private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<In
 
 /// Runs `ck_weight_grad`: result[pair][k] += sum over grid positions of input[pair] * grad[k].
 @inline(__always)
-func directWeightGradient(input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
+func directWeightGradient(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
                           grad: UnsafePointer<Float>, gradRowStride: Int, gradColumnStride: Int, channels: Int,
                           grid: Size2D, result: UnsafeMutablePointer<Float>) {
     pairOffsets.withUnsafeBufferPointer { offsets in
@@ -72,7 +147,7 @@ func directWeightGradient(input: UnsafePointer<Float>, rowStride: Int, columnStr
             input: input, in_row_stride: rowStride, in_col_stride: columnStride,
             pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, grad: grad,
             grad_row_stride: gradRowStride, grad_col_stride: gradColumnStride, vec_channels: Int32(channels),
-            rows: Int32(grid.height), cols: Int32(grid.width), result: result)
+            rows: Int32(grid.height), cols: Int32(grid.width), result: result, isa: isa)
         ck_weight_grad(&args)
     }
 }

@@ -28,15 +28,15 @@ struct PaddedImage {
     var isUnpadded: Bool { padded == image }
 
     /// Copies an NCHW image into the interior of `buffer` (the border stays as it is: zero).
-    func fill(_ buffer: UnsafeMutablePointer<Float>, fromPlanes planes: UnsafePointer<Float>) {
-        ck_copy_into_planes(planes, Int32(channels), Int32(image.height), Int32(image.width),
+    func fill(_ buffer: UnsafeMutablePointer<Float>, fromPlanes planes: UnsafePointer<Float>, isa: ck_isa) {
+        ck_copy_into_planes(isa, planes, Int32(channels), Int32(image.height), Int32(image.width),
                             buffer + interiorOffset, plane, padded.width)
     }
 
     /// The image to read: `planes` themselves when there is no border, else `buffer` filled from them.
-    func source(_ buffer: UnsafeMutablePointer<Float>, planes: UnsafePointer<Float>) -> UnsafePointer<Float> {
+    func source(_ buffer: UnsafeMutablePointer<Float>, planes: UnsafePointer<Float>, isa: ck_isa) -> UnsafePointer<Float> {
         if isUnpadded { return planes }
-        fill(buffer, fromPlanes: planes)
+        fill(buffer, fromPlanes: planes, isa: isa)
         return UnsafePointer(buffer)
     }
 
@@ -179,12 +179,12 @@ extension PhaseWindows {
     /// `output`, NCHW planes of `outs` channels and `bigArea` positions: straight into the planes
     /// when a phase's positions in a row are adjacent, else channels-last into `scratch` first.
     /// weights: phase-ordered (`arrangeWeights`).
-    func gatherAll(source: UnsafePointer<Float>, weights: UnsafePointer<Float>, outs: Int, big: Size2D,
+    func gatherAll(isa: ck_isa, source: UnsafePointer<Float>, weights: UnsafePointer<Float>, outs: Int, big: Size2D,
                    output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                    bias: UnsafePointer<Float>?) {
         for phase in phases {
             let planar = writesPlanes
-            directGather(input: source, rowStride: rowStride, columnStride: columnStride,
+            directGather(isa: isa, input: source, rowStride: rowStride, columnStride: columnStride,
                          pairOffsets: phase.pairOffsets, weights: weights + phase.weightOffset, outs: outs,
                          rows: phase.rows, cols: phase.cols,
                          output: planar ? output + phase.planarOffset : scratch + phase.outputOffset,
@@ -193,7 +193,7 @@ extension PhaseWindows {
                          rowPairs: phase.rowPairs, outputPlane: planar ? big.area : 0)
         }
         if !writesPlanes {
-            ck_channels_last_to_planes(scratch, big.width * outs, outs, Int32(outs), Int32(big.height),
+            ck_channels_last_to_planes(isa, scratch, big.width * outs, outs, Int32(outs), Int32(big.height),
                                        Int32(big.width), output)
         }
     }

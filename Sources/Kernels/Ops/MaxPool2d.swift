@@ -17,7 +17,7 @@ public func maxPool2dForward(_ g: MaxPool2dGeometry, input: UnsafePointer<Float>
                              output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
                              applyingReLU: Bool = false) {
     let slices = BatchSlices(batch: g.batch)
-    let vectorised = DirectConvolution.isAvailable
+    let vectorised = DirectConvolution.vectorElementwise
     KernelThreads.forEachSlice(slices.count) { s in
         let images = slices.images(s)
         let planes = (images.lowerBound * g.channels)..<(images.upperBound * g.channels)

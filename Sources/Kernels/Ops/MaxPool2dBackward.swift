@@ -22,7 +22,7 @@ public func maxPool2dBackward(_ g: MaxPool2dGeometry, gradOutput: UnsafePointer<
     let planeIn = g.input.area, planeOut = g.output.area
     let mask = reluFused ? output : nil
     // Windows that tile the input: each writes its four gradients directly, in AVX-512 registers.
-    let direct = DirectConvolution.isAvailable && g.isPlainTwoByTwo
+    let direct = DirectConvolution.vectorElementwise && g.isPlainTwoByTwo
         && 2 * g.output.height == g.input.height && 2 * g.output.width == g.input.width
     KernelThreads.forEachSlice(slices.count) { s in
         let images = slices.images(s)

@@ -38,10 +38,18 @@ struct LessonOpen: ParsableCommand {
     mutating func run() throws {
         if check {
             guard !targets.isEmpty else { throw ValidationError("--check needs at least one lesson file") }
-            let report = LessonValidator.check(paths: targets)
+            // A folder stands for its .md files (README.md aside), in name order.
+            let files = targets.flatMap { target -> [String] in
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue,
+                      let names = try? FileManager.default.contentsOfDirectory(atPath: target) else { return [target] }
+                let folder = target.hasSuffix("/") ? String(target.dropLast()) : target
+                return names.filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted().map { folder + "/" + $0 }
+            }
+            let report = LessonValidator.check(paths: files)
             for line in report { Swift.print(line) }
             if !report.isEmpty { throw ExitCode(1) }
-            Swift.print("\(targets.count) lesson file\(targets.count == 1 ? "" : "s") checked: no problems")
+            Swift.print("\(files.count) lesson file\(files.count == 1 ? "" : "s") checked: no problems")
             return
         }
         guard targets.count == 1 else {

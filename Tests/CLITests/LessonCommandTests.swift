@@ -44,11 +44,15 @@ struct LessonCommandTests {
     func checkShippedLessons() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.repository + "/lessons")
             .filter { $0.hasSuffix(".md") }.sorted().map { "lessons/" + $0 }
-        #expect(files.count == 9)
+        #expect(files.count == 10)
         let (status, out, err) = try Self.run(["lesson", "--check"] + files)
         #expect(status == 0)
         #expect(err.isEmpty)
-        #expect(out == "9 lesson files checked: no problems\n")
+        #expect(out == "10 lesson files checked: no problems\n")
+        // A folder stands for its lesson files.
+        let folder = try Self.run(["lesson", "--check", "lessons/"])
+        #expect(folder.0 == 0)
+        #expect(folder.1 == "10 lesson files checked: no problems\n")
     }
 
     @Test("--check prints file:line: message for each problem and exits 1")

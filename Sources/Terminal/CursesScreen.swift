@@ -65,6 +65,7 @@ final class CursesScreen {
         }
         var caps = requested
         if cnn_locale_is_utf8() == 0 { caps.unicode = false }
+        cnn_prepare_crash_restore()
         self.init(screen: screen, capabilities: caps, nullFiles: nil)
     }
 

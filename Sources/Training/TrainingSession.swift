@@ -280,7 +280,7 @@ public final class TrainingSession: @unchecked Sendable {
             }
             do {
                 try session.network.saveCheckpoint(to: path)
-                session.store.update { $0.event = .saved(path: path, moment: moment); $0.lastCheckpoint = path }
+                session.store.update { $0.event = .saved(path: path, moment: moment); $0.lastCheckpoint = path; $0.saveFailure = nil }
             } catch {
                 let failure = TrainingEvent.saveFailed(path: path, reason: "\(error)")
                 session.store.update { $0.event = failure; $0.saveFailure = failure }

@@ -58,13 +58,13 @@ struct OptimizerOptions: ParsableArguments {
     @Option(help: "sgd or adam (default: the recipe's: SGD for a classifier, Adam for a reconstruction).")
     var optimizer: Name?
 
-    @Option(help: "Learning rate (default: the recipe's: 0.01 with SGD, 0.001 with Adam).")
+    @Option(parsing: .unconditional, help: "Learning rate (default: the recipe's: 0.01 with SGD, 0.001 with Adam).")
     var lr: Float?
 
-    @Option(help: "SGD momentum (default 0.9, the course's).")
+    @Option(parsing: .unconditional, help: "SGD momentum (default 0.9, the course's).")
     var momentum: Float?
 
-    @Option(help: "L2 weight decay added to each gradient (default 0).")
+    @Option(parsing: .unconditional, help: "L2 weight decay added to each gradient (default 0).")
     var weightDecay: Float?
 
     /// Applies the options; switching optimiser brings that optimiser's course defaults.

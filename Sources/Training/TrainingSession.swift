@@ -55,6 +55,11 @@ public final class TrainingSession: @unchecked Sendable {
         self.options = options
         self.data = data
         self.onEpoch = onEpoch
+        // Before the first step, as --metrics is: a missing folder, a read-only place or a
+        // directory found after an hour of training would lose the hour.
+        if let path = options.savePath, let problem = AtomicFile.problemWriting(to: path) {
+            throw TrainingError("--save \(path): \(problem)")
+        }
         network = try SessionNetwork(recipe: recipe)
         if let resume = options.resumePath { try network.loadCheckpoint(from: resume) }
         csv = try options.metricsPath.map { try MetricsCSVWriter(path: $0) }

@@ -107,6 +107,9 @@ struct Explore: ParsableCommand {
             if case .interrupted = try runProgram(&program, capabilities: capabilities) { throw ExitCode(130) }
         } catch let error as ExitCode {
             throw error
+        } catch let error as TerminalError {
+            FileHandle.standardError.write(Data("cnnlab explore: \(error.suggesting("use --print for plain text frames, or --json").description)\n".utf8))
+            throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("cnnlab explore: \(error)\n".utf8))
             throw ExitCode(2)

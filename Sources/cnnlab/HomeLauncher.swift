@@ -35,13 +35,16 @@ enum HomeLauncher {
         }
     }
 
+    /// What the home screen and the lesson player offer without a full screen: flags they have.
+    static let plainTextHint = "without a full screen: cnnlab lessons, cnnlab lesson NAME --print, cnnlab lesson --check FILE"
+
     /// Runs a program full screen with the detected capabilities; a terminal error becomes
     /// a one-line message.
     static func run<P: TerminalProgram>(_ program: inout P, display: DisplayOptions) throws -> RunOutcome {
         do {
             return try runProgram(&program, capabilities: display.capabilities)
         } catch let error as TerminalError {
-            throw LessonFailure(error.description)
+            throw LessonFailure(error.suggesting(plainTextHint).description)
         }
     }
 

@@ -121,7 +121,7 @@ struct Inspect: ParsableCommand {
         do {
             if case .interrupted = try runProgram(&screen, capabilities: capabilities) { throw ExitCode(130) }
         } catch let error as TerminalError {
-            throw InspectionError(error.description)
+            throw InspectionError(error.suggesting("use --print for plain text or --json").description)
         }
     }
 }

@@ -146,7 +146,9 @@ struct Train: ParsableCommand {
     }
 
     private func runDashboard(_ session: TrainingSession) throws {
-        do { print(try DashboardScreen.run(session: session, capabilities: display.capabilities)) } catch {
+        do { print(try DashboardScreen.run(session: session, capabilities: display.capabilities)) } catch let error as TerminalError {
+            throw CLIFailure(error.suggesting("add --headless to train without the dashboard").description)
+        } catch {
             throw CLIFailure("\(error)")
         }
         // The summary above names the failure; the status tells scripts the weights are not on disk.

@@ -40,12 +40,21 @@ struct LessonTextLayout {
             case .text(let text, _):
                 for part in LessonMarkdown.parts(text) {
                     switch part {
-                    case .text(let paragraph): add(Self.paragraphs(paragraph))
+                    case .text(let paragraph):
+                        let joined = Self.paragraphs(paragraph)
+                        if joined.isEmpty { continue }
+                        add(joined)
                     case .heading(let heading): add(heading, role: .title)
                     case .table(let rows):
                         let table = LessonMarkdown.tableLines(rows, width: self.width)
                         for (index, line) in table.lines.enumerated() {
-                            add(line, role: table.header && index == 0 ? .title : .normal, markup: !table.header)
+                            if table.header {
+                                // Aligned columns keep their spaces (wrapping would fold them).
+                                let shown = unicode ? line : LessonASCII.transliterate(line)
+                                lines.append([WrappedText.Span(shown, role: index == 0 ? .title : .normal)])
+                            } else {
+                                add(line)
+                            }
                         }
                     }
                     add("")

@@ -162,6 +162,22 @@ struct DashboardFrameTests {
         #expect(buffer.lines.last?.contains("p resume") == true)
     }
 
+    @Test func aFailedFinalSaveStaysOnScreenAndInTheSummary() {
+        var snapshot = DashboardFixtures.snapshot(model: .cnn)
+        snapshot.state = .finished
+        let failure = TrainingEvent.saveFailed(path: "/gone/cnn.safetensors", reason: "the folder /gone does not exist")
+        snapshot.event = failure
+        snapshot.saveFailure = failure
+        snapshot.lastCheckpoint = "/gone/cnn.safetensors"
+        var buffer = Buffer(width: 80, height: 24)
+        DashboardView.render(DashboardModel(snapshot: snapshot), into: &buffer, context: RenderContext(capabilities: .full))
+        #expect(buffer.lines.last?.contains("the weights were NOT saved") == true)
+        #expect(buffer.lines.contains { $0.contains("/gone/cnn.safetensors") })
+        let summary = DashboardScreen.summary(snapshot)
+        #expect(summary.contains("/gone/cnn.safetensors still holds the checkpoint saved before"))
+        #expect(!summary.contains("Saved /gone"))
+    }
+
     @Test func keysBecomeCommandsAndQuitAsksFirst() {
         var model = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn))
         #expect(model.update(.key(.character("p"))) == .togglePause)

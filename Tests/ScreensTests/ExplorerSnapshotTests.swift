@@ -80,13 +80,13 @@ struct ExplorerSnapshotTests {
     func monochromeMarkers() throws {
         let tie = try Self.frame(Self.scenes[3], width: 80, height: 24, capabilities: .monochrome).text
         // Bottom-left window [[-5, 2], [2, 0]]: the 2 at (2,1) wins the tie against (3,0).
-        #expect(tie.contains("[-5]* 2*"))
+        #expect(tie.contains("[-5]{ 2}"))
         #expect(tie.contains("[ 2][ 0]"))
         #expect(tie.contains(">2<"))
         #expect(tie.contains("tie: 2 also at (3,0); PyTorch keeps the first in row-major order, (2,1)"))
         let backward = try Self.frame(Self.scenes[4], width: 80, height: 24, capabilities: .monochrome).text
         #expect(backward.contains("grad(3,3) 0 +1 → 1"))
-        for row in ["0  0  0  0", "0  2  4  0", "0  2  0  0", "0  0  0 *1*"] { #expect(backward.contains(row)) }
+        for row in ["0  0  0  0", "0  2  4  0", "0  2  0  0", "0  0  0 {1}"] { #expect(backward.contains(row)) }
     }
 
     @Test("two channels: both drawn, each channel's sum, and the sum across channels with the bias")
@@ -109,6 +109,6 @@ struct ExplorerSnapshotTests {
         #expect(count(.winner) >= 1)
         #expect(count(.current) >= 1)
         // Colour needs no markers: the text shows plain values.
-        #expect(!buffer.text.contains("* 2*"))
+        #expect(!buffer.text.contains("{ 2}"))
     }
 }

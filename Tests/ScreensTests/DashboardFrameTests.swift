@@ -1,6 +1,7 @@
 import Foundation
 import Terminal
 import NeuralNet
+import TestSupport
 import Testing
 import Training
 @testable import Screens
@@ -24,17 +25,8 @@ struct DashboardFrameTests {
     }
 
     /// Compares `text` with the stored frame (or records it when asked to).
-    static func assertMatchesSnapshot(_ text: String, name: String) throws {
-        let path = snapshotPath(name)
-        if ProcessInfo.processInfo.environment["CNNLAB_RECORD_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            return
-        }
-        let stored = try #require(try? String(contentsOfFile: path, encoding: .utf8),
-                                  "no snapshot \(name); run with CNNLAB_RECORD_SNAPSHOTS=1 to record it")
-        #expect(stored == text, "frame \(name) changed")
+    static func assertMatchesSnapshot(_ text: String, name: String) {
+        for difference in Snapshot.differences(text, path: snapshotPath(name)) { Issue.record(Comment(rawValue: difference)) }
     }
 
     /// The frame's text plus, for colour frames, a map of which cells are half-block pixels.
@@ -49,7 +41,7 @@ struct DashboardFrameTests {
             let buffer = Self.render(DashboardModel(snapshot: snapshot), width: width, height: height,
                                      capabilities: colour ? .full : .monochrome)
             let name = "\(model.rawValue)-\(width)x\(height)-\(colour ? "colour" : "mono")"
-            try Self.assertMatchesSnapshot(Self.describe(buffer), name: name)
+            Self.assertMatchesSnapshot(Self.describe(buffer), name: name)
 
             let text = buffer.text
             #expect(text.contains("RUNNING"))

@@ -2,10 +2,11 @@ import Foundation
 import Screens
 import Stepper
 import Terminal
+import TestSupport
 import Testing
 
 /// Frames of the worked example at its key steps, compared line by line with the committed
-/// text files in Snapshots/. Run with SNAPSHOT_RECORD=1 to write them after a deliberate change.
+/// text files in Snapshots/. Run with CNNLAB_RECORD_SNAPSHOTS=1 to write them after a deliberate change.
 @Suite("Explorer snapshots")
 struct ExplorerSnapshotTests {
     struct Scene: Sendable, CustomStringConvertible {
@@ -47,19 +48,7 @@ struct ExplorerSnapshotTests {
                 let buffer = try Self.frame(scene, width: width, height: height, capabilities: capabilities)
                 let file = Self.directory.appendingPathComponent("explorer-\(scene.name)-\(width)x\(height)-\(mode).txt")
                 let text = buffer.text + "\n"
-                if ProcessInfo.processInfo.environment["SNAPSHOT_RECORD"] == "1" {
-                    try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
-                    try text.write(to: file, atomically: true, encoding: .utf8)
-                    continue
-                }
-                let expected = try #require(try? String(contentsOf: file, encoding: .utf8),
-                                            "missing snapshot \(file.lastPathComponent): run with SNAPSHOT_RECORD=1")
-                let actualLines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-                #expect(actualLines.count == expectedLines.count, "\(file.lastPathComponent): line count")
-                for (index, (a, e)) in zip(actualLines, expectedLines).enumerated() where a != e {
-                    Issue.record("\(file.lastPathComponent) line \(index + 1):\n  got      \(a)\n  expected \(e)")
-                }
+                for difference in Snapshot.differences(text, path: file.path) { Issue.record(Comment(rawValue: difference)) }
             }
         }
     }

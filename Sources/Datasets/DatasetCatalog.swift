@@ -103,13 +103,13 @@ public struct DatasetCatalog: Sendable {
         let cifar = locateCIFAR10()
         let fashion = locateFashionMNIST()
         return [
-            DiscoveredDataset(name: "cifar10", location: cifar,
+            DiscoveredDataset(name: "cifar10", location: cifar, imageShape: [3, 32, 32],
                               summary: cifar.map { "found in \($0)" }
                                 ?? "not found in \(searchRoots.joined(separator: ", ")); run `cnnlab data get cifar10`"),
-            DiscoveredDataset(name: "fashion-mnist", location: fashion,
+            DiscoveredDataset(name: "fashion-mnist", location: fashion, imageShape: [1, 28, 28],
                               summary: fashion.map { "found in \($0)" }
                                 ?? "not found; install Debian's dataset-fashion-mnist or pass --data DIR"),
-            DiscoveredDataset(name: "synthetic", location: "built in",
+            DiscoveredDataset(name: "synthetic", location: "built in", imageShape: [3, 32, 32],
                               summary: "built in: 32x32 shapes, 10 classes, generated from a seed"),
         ]
     }
@@ -127,6 +127,8 @@ public struct DiscoveredDataset: Sendable, Equatable {
     public let name: String
     /// Where the files are (or "built in"); nil when not found.
     public let location: String?
+    /// One image's shape [channels, height, width]: the input a `--layers` network must take.
+    public let imageShape: [Int]
     /// One line for a person: "found in ..." or why not and how to get it.
     public let summary: String
 }

@@ -1,11 +1,13 @@
 import Formatting
 import Datasets
 import Foundation
+import NeuralNet
 
-/// A ```train block: a course model, a dataset and the hyperparameters; the player opens
-/// the training dashboard with them.
+/// A ```train block: a course model or the lesson's own `layers`, a dataset and the
+/// hyperparameters; the player opens the training dashboard with them.
 public struct TrainBlock: Equatable, Sendable {
-    public enum Model: String, Equatable, Sendable, CaseIterable { case cnn, autoencoder }
+    /// The course CNN, the course autoencoder, or the block's own `layers` (`own`).
+    public enum Model: String, Equatable, Sendable, CaseIterable { case cnn, autoencoder, own }
     public enum Optimizer: String, Equatable, Sendable, CaseIterable { case sgd, adam }
 
     public var model: Model
@@ -24,6 +26,8 @@ public struct TrainBlock: Equatable, Sendable {
     public var learningRate: Double
     public var momentum: Double
     public var seed: Int
+    /// The network of a `layers:` list, one PyTorch constructor each (model `own`).
+    public var layers: [String] = []
     public var line: Int
     /// The file line of each key written in the block (1-based), e.g. keyLines["answer"].
     public var keyLines: [String: Int] = [:]
@@ -38,16 +42,42 @@ public struct TrainBlock: Equatable, Sendable {
         case .autoencoder:
             return TrainBlock(model: .autoencoder, data: "cifar10", epochs: 10, batchSize: 128, optimizer: .adam,
                               learningRate: 0.001, momentum: 0, seed: 0, line: line)
+        case .own:
+            // The task (and so the recipe) follows the network's output: see `writtenOptimizerKeys`.
+            return TrainBlock(model: .own, data: "cifar10", epochs: 10, batchSize: 128, optimizer: .sgd,
+                              learningRate: 0.01, momentum: 0.9, seed: 0, line: line)
+        }
+    }
+
+    /// The network text of an `own` block, as `cnnlab train --layers` takes it.
+    public var layersText: String { layers.joined(separator: ", ") }
+
+    /// The keys of the optimiser the block wrote itself; for `own` blocks the others follow the
+    /// task (a classifier: SGD lr 0.01 momentum 0.9; a reconstruction: Adam lr 0.001).
+    public var writtenOptimizerKeys: Set<String> { Set(["optimizer", "lr", "momentum"]).intersection(keyLines.keys) }
+
+    /// The image shape of one sample of `data` ([C, H, W]), when known from its name.
+    static func imageShape(data: String) -> [Int]? {
+        let name = data.split(separator: ":").first.map(String.init) ?? data
+        switch name {
+        case "cifar10", "synthetic", "auto": return [3, 32, 32]
+        case "fashion-mnist": return [1, 28, 28]
+        default: return nil
         }
     }
 
     /// The headless command that runs the same training.
     public var command: String {
-        "cnnlab train --model \(model.rawValue) --data \(dataSpec.description) --epochs \(epochs) --batch-size \(batchSize) "
-            + "--lr \(NumberText.plain(learningRate)) --seed \(seed)"
+        let network = model == .own ? "--layers \"\(layersText)\"" : "--model \(model.rawValue)"
+        var text = "cnnlab train \(network) --data \(dataSpec.description) --epochs \(epochs) --batch-size \(batchSize)"
+        if model != .own || !writtenOptimizerKeys.isEmpty {
+            if model == .own && keyLines["optimizer"] != nil { text += " --optimizer \(optimizer.rawValue)" }
+            text += " --lr \(NumberText.plain(learningRate))"
+        }
+        return text + " --seed \(seed)"
     }
 
-    static let keys = ["model", "data", "epochs", "batch_size", "optimizer", "lr", "momentum", "seed", "id"]
+    static let keys = ["model", "layers", "data", "epochs", "batch_size", "optimizer", "lr", "momentum", "seed", "id"]
 
     /// The largest epochs and batch_size a lesson may ask for (more is a typo, not a lesson).
     public static let maximumEpochs = 1_000
@@ -58,17 +88,39 @@ public struct TrainBlock: Equatable, Sendable {
     static func read(_ fields: inout BlockFields, directory: String?, ordinal: Int) -> TrainBlock? {
         fields.rejectUnknownKeys(allowed: keys)
         let before = fields.problems.count
-        guard let modelText = fields.string("model") else {
-            if !fields.has("model") {
-                fields.problems.append(LessonProblem(line: fields.fenceLine, message: "the train block needs 'model: cnn' or 'model: autoencoder'"))
+        let model: Model
+        var layers: [String] = []
+        var layerLines: [Int] = []
+        if fields.has("layers") {
+            if fields.has("model") { fields.problem("layers", "write either 'model' or 'layers', not both") }
+            guard case .sequence(let items)? = fields.node("layers"), !items.isEmpty else {
+                fields.problem("layers", "'layers' must be a list of layers like - Conv2d(3, 8, 5)")
+                return nil
             }
-            return nil
-        }
-        guard let model = Model(rawValue: modelText) else {
-            fields.problem("model", "unknown model '\(modelText)' (expected cnn or autoencoder)")
-            return nil
+            for item in items {
+                guard case .scalar(let scalar) = item else {
+                    fields.problems.append(LessonProblem(line: fields.line(of: item), message: "each layer must be one line like Conv2d(3, 8, 5)"))
+                    return nil
+                }
+                layers.append(scalar.string)
+                layerLines.append(fields.line(of: item))
+            }
+            model = .own
+        } else {
+            guard let modelText = fields.string("model") else {
+                if !fields.has("model") {
+                    fields.problems.append(LessonProblem(line: fields.fenceLine, message: "the train block needs 'model: cnn', 'model: autoencoder' or a 'layers' list"))
+                }
+                return nil
+            }
+            guard let named = Model(rawValue: modelText), named != .own else {
+                fields.problem("model", "unknown model '\(modelText)' (expected cnn or autoencoder, or a 'layers' list)")
+                return nil
+            }
+            model = named
         }
         var block = recipe(for: model, line: fields.fenceLine)
+        block.layers = layers
         block.keyLines = fields.keyLines
         if let id = fields.string("id")?.trimmingSpaces {
             if id.isEmpty || id.contains("/") || id.hasPrefix(".") {
@@ -114,6 +166,7 @@ public struct TrainBlock: Equatable, Sendable {
             block.seed = seed
             if seed < 0 { fields.problem("seed", "seed must be 0 or more") }
         }
+        if model == .own { checkLayers(layers, lines: layerLines, data: block.data, fields: &fields) }
         return fields.problems.count == before ? block : nil
     }
 }
@@ -160,6 +213,34 @@ extension TrainBlock {
         case .cifar10(let path?): return folder(path) { .cifar10(directory: $0) }
         case .fashionMNIST(let path?): return folder(path) { .fashionMNIST(directory: $0) }
         case .automatic, .cifar10(nil), .fashionMNIST(nil), .synthetic: return .success(spec)
+        }
+    }
+}
+
+extension TrainBlock {
+    /// Reads an own network's layers with NeuralNet's reader and, when the data's image shape is
+    /// known, checks that every layer fits and that the output is one value per class (10) or
+    /// the input's shape: each problem on the line of the layer at fault.
+    static func checkLayers(_ layers: [String], lines: [Int], data: String, fields: inout BlockFields) {
+        var specs: [LayerSpec] = []
+        for (index, text) in layers.enumerated() {
+            do { specs.append(try LayerSpec.parse(text)) } catch {
+                fields.problems.append(LessonProblem(line: lines[index], message: "\(text.trimmingSpaces): \(error.message)"))
+                return
+            }
+        }
+        guard let input = imageShape(data: data) else { return }
+        let output: [Int]
+        do { output = try NetworkText(layers: specs).outputShape(input: input) } catch {
+            let index = error.position ?? 0
+            fields.problems.append(LessonProblem(line: lines[index], message: "\(specs[index].text) \(error.message)"))
+            return
+        }
+        if output != [10] && output != input {
+            fields.problems.append(LessonProblem(
+                line: lines.last ?? fields.fenceLine,
+                message: "the network's output is \(LayerSpec.shapeText(output)) per image: a classifier needs 10 values "
+                    + "(one per class), a reconstruction \(LayerSpec.shapeText(input)) (the input's shape)"))
         }
     }
 }

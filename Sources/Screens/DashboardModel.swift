@@ -9,12 +9,16 @@ public enum DashboardPanel: CaseIterable, Sendable {
     case confusion
     /// Classifier only: train and test accuracy per epoch (on wide screens it sits beside the loss).
     case accuracy
-    /// The first layer's filters as small images.
+    /// The first layer's filters as small images (when layer 0 is a Conv2d).
     case filters
+    /// The whole network: each layer as written, its output shape and parameters (also on `?`).
+    case network
 
-    /// The panels that make sense for `model`, in Tab order.
-    public static func available(for model: CourseModelKind) -> [DashboardPanel] {
-        model.isClassifier ? [.samples, .confusion, .accuracy, .filters] : [.samples, .filters]
+    /// The panels that make sense for `snapshot`'s network, in Tab order: the confusion matrix
+    /// and accuracy for a classifier, filters when layer 0 is a Conv2d, the layer table always.
+    public static func available(for snapshot: MetricsSnapshot) -> [DashboardPanel] {
+        (snapshot.model.isClassifier ? [.samples, .confusion, .accuracy] : [.samples])
+            + (snapshot.filters.isEmpty ? [] : [.filters]) + [.network]
     }
 }
 
@@ -66,6 +70,9 @@ public struct DashboardModel: Sendable {
             return snapshot.state.isOver ? nil : .scaleLearningRate(Self.learningRateStep)
         case .character("-"), .character("_"), .character("−"):
             return snapshot.state.isOver ? nil : .scaleLearningRate(1 / Self.learningRateStep)
+        case .character("?"):
+            // The whole layer table, and back.
+            panel = panel == .network ? .samples : .network
         case .tab:
             cyclePanel(by: 1)
         case .backTab:
@@ -80,7 +87,7 @@ public struct DashboardModel: Sendable {
     }
 
     private mutating func cyclePanel(by step: Int) {
-        let panels = DashboardPanel.available(for: snapshot.model)
+        let panels = DashboardPanel.available(for: snapshot)
         let index = panels.firstIndex(of: panel) ?? 0
         panel = panels[(index + step + panels.count) % panels.count]
     }

@@ -43,7 +43,9 @@ public enum DashboardView {
     // MARK: - Rows
 
     private static func header(_ snapshot: MetricsSnapshot, row: Rect, into buffer: inout Buffer, context: RenderContext) {
-        let title = "cnnlab train \(context.glyphs.middleDot) \(snapshot.model.displayName) \(context.glyphs.middleDot) "
+        // A student's network is named by its layers, in one line (the whole table: ? or Tab).
+        let network = snapshot.network.name == "your network" ? snapshot.network.text : snapshot.model.displayName
+        let title = "cnnlab train \(context.glyphs.middleDot) \(network) \(context.glyphs.middleDot) "
             + snapshot.datasetName
         let state = stateLabel(snapshot.state)
         buffer.write(title.truncated(to: max(1, row.width - state.text.count - 2), ellipsis: context.glyphs.ellipsis),
@@ -93,12 +95,12 @@ public enum DashboardView {
             if model.snapshot.saveFailure != nil {
                 return StatusLine(left: "the weights were NOT saved (see above)  q quit", right: "training is over", role: .error)
             }
-            return StatusLine(left: "q quit  Tab panels  s save", right: "training is over")
+            return StatusLine(left: "q quit  Tab panels  ? layers  s save", right: "training is over")
         }
         let pause = model.snapshot.state == .paused ? "p resume" : "p pause"
-        let panels = DashboardPanel.available(for: model.snapshot.model)
+        let panels = DashboardPanel.available(for: model.snapshot)
         let position = (panels.firstIndex(of: model.panel) ?? 0) + 1
-        return StatusLine(left: "\(pause)  s save  + - learning rate  Tab panels  q stop",
+        return StatusLine(left: "\(pause)  s save  + - learning rate  Tab panels  ? layers  q stop",
                           right: "panel \(position)/\(panels.count)")
     }
 
@@ -139,7 +141,7 @@ public enum DashboardView {
 
     private static func drawBottom(_ model: DashboardModel, area: Rect, wide: Bool, into buffer: inout Buffer,
                                    context: RenderContext) {
-        var panels = DashboardPanel.available(for: model.snapshot.model)
+        var panels = DashboardPanel.available(for: model.snapshot)
         if wide { panels.removeAll { $0 == .accuracy } } // already beside the loss chart
         let first = panels.contains(model.panel) ? model.panel : panels[0]
         guard wide, panels.count > 1 else {
@@ -166,6 +168,7 @@ public enum DashboardView {
         case .samples: DashboardPanels.samples(snapshot, area: inner, into: &buffer, context: context)
         case .confusion: DashboardPanels.confusion(snapshot, area: inner, into: &buffer, context: context)
         case .filters: DashboardPanels.filters(snapshot, area: inner, into: &buffer, context: context)
+        case .network: DashboardPanels.network(snapshot, area: inner, into: &buffer, context: context)
         case .accuracy:
             if snapshot.epochs.isEmpty {
                 buffer.write("Accuracy per epoch appears after the first epoch.", x: inner.x, y: inner.y,
@@ -184,6 +187,7 @@ public enum DashboardView {
         case .confusion: return "Confusion matrix (test)"
         case .accuracy: return "Accuracy"
         case .filters: return "First-layer filters"
+        case .network: return "Network (\(snapshot.network.rows.count) layers, \(HeadlessFormat.grouped(snapshot.network.parameterCount)) parameters)"
         }
     }
 }

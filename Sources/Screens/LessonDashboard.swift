@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Lessons
+import NeuralNet
 import Terminal
 import Training
 
@@ -26,10 +27,11 @@ public struct LessonDashboard {
         }
         let note = choice.isSubstitute
             ? "CIFAR-10 not found: training on synthetic shapes (cnnlab data get cifar10 fetches it)" : nil
-        let optimizer: OptimizerChoice = block.optimizer == .sgd ? .sgd(momentum: Float(block.momentum)) : .adam
-        let recipe = TrainingRecipe(model: block.model == .cnn ? .cnn : .autoencoder, epochs: block.epochs,
-                                    batchSize: block.batchSize, learningRate: Float(block.learningRate),
-                                    optimizer: optimizer, seed: UInt64(max(0, block.seed)))
+        let recipe: TrainingRecipe
+        switch recipeFor(block, split: split) {
+        case .success(let made): recipe = made
+        case .failure(let error): return .failure(error)
+        }
         do {
             if let savePath {
                 try FileManager.default.createDirectory(atPath: (savePath as NSString).deletingLastPathComponent,
@@ -42,6 +44,40 @@ public struct LessonDashboard {
         } catch {
             return .failure(LessonDashboardError(message: "cannot start training: \(error)"))
         }
+    }
+
+    /// The block's recipe: a course model's with the block's settings, or, for its own `layers`,
+    /// the recipe the network's output calls for (TrainingRecipe.forNetwork) with the optimiser
+    /// settings the block wrote.
+    static func recipeFor(_ block: TrainBlock, split: DatasetSplit) -> Result<TrainingRecipe, LessonDashboardError> {
+        let optimizer: OptimizerChoice = block.optimizer == .sgd ? .sgd(momentum: Float(block.momentum)) : .adam
+        var recipe: TrainingRecipe
+        switch block.model {
+        case .cnn, .autoencoder:
+            recipe = TrainingRecipe(model: block.model == .cnn ? .cnn : .autoencoder, epochs: block.epochs,
+                                    batchSize: block.batchSize, learningRate: Float(block.learningRate),
+                                    optimizer: optimizer, seed: UInt64(max(0, block.seed)))
+        case .own:
+            do {
+                let network = try NetworkText(layers: block.layers.map { try LayerSpec.parse($0) })
+                recipe = try TrainingRecipe.forNetwork(network, input: [split.train.channels, split.train.height, split.train.width],
+                                                       classCount: max(1, split.classNames.count), datasetName: split.train.name)
+            } catch {
+                return .failure(LessonDashboardError(message: "cannot train these layers on \(split.train.name): \(error)"))
+            }
+            recipe.epochs = block.epochs
+            recipe.batchSize = block.batchSize
+            recipe.seed = UInt64(max(0, block.seed))
+            let written = block.writtenOptimizerKeys
+            if written.contains("optimizer") {
+                recipe.optimizer = optimizer
+                if !written.contains("lr") { recipe.learningRate = block.optimizer == .sgd ? 0.01 : 0.001 }
+            } else if written.contains("momentum"), case .sgd = recipe.optimizer {
+                recipe.optimizer = .sgd(momentum: Float(block.momentum))
+            }
+            if written.contains("lr") { recipe.learningRate = Float(block.learningRate) }
+        }
+        return .success(recipe)
     }
 
     /// Passes an event on; the command `quits` once the student has left the dashboard (the

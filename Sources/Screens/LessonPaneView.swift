@@ -31,13 +31,19 @@ enum LessonPaneView {
 
     static func renderTrain(_ block: TrainBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,
                             focused: Bool, savePath: String?, data: LessonDataChoice?) {
-        var recipe = [
-            "model: \(block.model == .cnn ? "the course CNN" : "the course autoencoder")",
-        ]
+        let model: String
+        switch block.model {
+        case .cnn: model = "the course CNN"
+        case .autoencoder: model = "the course autoencoder"
+        case .own: model = "your network, \(block.layers.count) layers: \(block.layersText)"
+        }
+        var recipe = ["model: \(model)"]
         recipe += data?.lines ?? ["data: \(block.data)"]
         recipe += [
-            "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(NumberText.plain(block.learningRate))"
-                + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(NumberText.plain(block.momentum))" : ""),
+            block.model == .own && block.writtenOptimizerKeys.isEmpty
+                ? "optimizer: the course recipe for the task (SGD lr 0.01 momentum 0.9 for a classifier, Adam lr 0.001 for a reconstruction)"
+                : "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(NumberText.plain(block.learningRate))"
+                    + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(NumberText.plain(block.momentum))" : ""),
             "batch size: \(block.batchSize), epochs: \(block.epochs), seed: \(block.seed)",
             "",
             focused ? "Press Enter to open the training dashboard." : "Tab here, then Enter opens the training dashboard.",

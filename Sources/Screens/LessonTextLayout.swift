@@ -85,7 +85,7 @@ struct LessonTextLayout {
         switch item {
         case .explore(let block): return "explore: " + block.operation.rawValue + (block.pass == .backward ? " backward" : "")
         case .model(let block): return "model" + (block.title.map { ": " + $0 } ?? "")
-        case .train(let block): return "train: " + block.model.rawValue
+        case .train(let block): return "train: " + (block.model == .own ? "your network" : block.model.rawValue)
         case .pytorch: return "PyTorch"
         case .text, .preformatted, .quiz, .broken: return ""
         }

@@ -25,6 +25,11 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "The network to time (ae is short for autoencoder).")
     var model: BenchModelChoice = .cnn
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Your own network (nn.Sequential's arguments, or @FILE), trained as ../shared/bench/pytorch_best.py trains it.",
+        valueName: "TEXT|@FILE"))
+    var layers: String?
+
     @Option(name: .long, parsing: .unconditional, help: "Threads the kernels use.")
     var threads: Int = 2
 
@@ -65,8 +70,19 @@ struct Bench: ParsableCommand {
         Compute.setThreadCount(threads)
         let (images, datasetName) = try BenchData.load(directory: data, random: random)
         var results: [BenchResult] = []
-        for kind in model.kinds {
-            let workload = BenchWorkload(kind: kind, images: images, batchSize: batchSize)
+        var workloads: [BenchWorkload] = []
+        if let layers {
+            do {
+                let network = try NetworkText.read(argument: layers)
+                workloads = [try BenchWorkload(layers: network, images: images, batchSize: batchSize)]
+                if !json { print("layers: \(network)") }
+            } catch {
+                throw CLIFailure("--layers: \(error)")
+            }
+        } else {
+            workloads = model.kinds.map { BenchWorkload(kind: $0, images: images, batchSize: batchSize) }
+        }
+        for workload in workloads {
             let batchesPerEpoch = (images.count + batchSize - 1) / batchSize
             let stepCount = steps ?? (epochs ?? 3) * batchesPerEpoch
             let result = BenchRunner.run(workload, steps: stepCount, warmUp: warmUp, datasetName: datasetName)

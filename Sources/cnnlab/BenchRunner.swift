@@ -79,7 +79,7 @@ enum BenchRunner {
         let loading = inputTime * 1000 / Double(steps)
         breakdown.insert(BenchResult.LayerTime(name: "batch loading", forward: loading, backward: 0,
                                                forwardCPU: loading, backwardCPU: 0), at: 0)
-        var result = BenchResult(model: workload.kind.rawValue, dataset: datasetName, batchSize: workload.batchSize,
+        var result = BenchResult(model: workload.name, dataset: datasetName, batchSize: workload.batchSize,
                                  threads: Compute.threadCount, steps: steps, images: images, seconds: seconds,
                                  cpuSeconds: cpuSeconds, layers: breakdown, peakResidentMB: ResidentMemory.peakMB(),
                                  finalLoss: loss)

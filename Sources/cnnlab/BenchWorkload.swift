@@ -4,8 +4,10 @@ import NeuralNet
 
 /// What `cnnlab bench` trains: one course model with the course's recipe, the same as
 /// ../shared/bench/pytorch_peer.py runs (CNN: cross-entropy, SGD lr 0.01 momentum 0.9;
-/// autoencoder: summed squared error over the batch size, Adam lr 1e-3), on the CIFAR-10 images
-/// when found, otherwise on seeded random CIFAR-shaped data.
+/// autoencoder: summed squared error over the batch size, Adam lr 1e-3), or a `--layers` network
+/// as ../shared/bench/pytorch_best.py trains it (the autoencoder's recipe when the output has the
+/// input's shape, else the CNN's), on the CIFAR-10 images when found, otherwise on seeded random
+/// CIFAR-shaped data.
 final class BenchWorkload {
     enum Kind: String, CaseIterable {
         case cnn, autoencoder
@@ -14,7 +16,10 @@ final class BenchWorkload {
         var peerName: String { self == .cnn ? "cnn" : "ae" }
     }
 
-    let kind: Kind
+    /// "cnn", "autoencoder" or "layers".
+    let name: String
+    /// True when the loss compares the output with the input (the autoencoder's recipe).
+    let reconstructs: Bool
     let model: Sequential
     let batchSize: Int
     private let optimizer: any Optimizer
@@ -31,17 +36,32 @@ final class BenchWorkload {
     private var nextBatch = 0
     private let seed: UInt64 = 0
 
-    init(kind: Kind, images: ImageDataset, batchSize: Int) {
-        self.kind = kind
+    convenience init(kind: Kind, images: ImageDataset, batchSize: Int) {
+        let model = kind == .cnn ? CourseModels.cnn(seed: 0) : CourseModels.autoencoder(seed: 0)
+        self.init(name: kind.rawValue, model: model, reconstructs: kind == .autoencoder, images: images, batchSize: batchSize)
+    }
+
+    /// A `--layers` network; nil (with the reason) when it does not fit the images.
+    convenience init(layers: NetworkText, images: ImageDataset, batchSize: Int) throws(LayerTextError) {
+        let input = [images.channels, images.height, images.width]
+        let output = try layers.outputShape(input: input)
+        self.init(name: "layers", model: layers.makeSequential(seed: 0), reconstructs: output == input,
+                  images: images, batchSize: batchSize)
+    }
+
+    init(name: String, model: Sequential, reconstructs: Bool, images: ImageDataset, batchSize: Int) {
+        self.name = name
+        self.model = model
+        self.reconstructs = reconstructs
         self.images = images
         self.batchSize = batchSize
-        model = kind == .cnn ? CourseModels.cnn(seed: seed) : CourseModels.autoencoder(seed: seed)
-        optimizer = kind == .cnn
-            ? SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
-            : Adam(parameters: model.parameters, learningRate: 1e-3)
-        full = Tensor(zeros: [batchSize] + CourseModels.cnnImageShape)
+        optimizer = reconstructs
+            ? Adam(parameters: model.parameters, learningRate: 1e-3)
+            : SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
+        let shape = [images.channels, images.height, images.width]
+        full = Tensor(zeros: [batchSize] + shape)
         let remainder = images.count % batchSize
-        partial = Tensor(zeros: [max(remainder, 1)] + CourseModels.cnnImageShape)
+        partial = Tensor(zeros: [max(remainder, 1)] + shape)
         labels = [Int](repeating: 0, count: batchSize)
         partialLabels = [Int](repeating: 0, count: max(remainder, 1))
         order = BatchOrder(count: images.count, batchSize: batchSize, seed: seed, epoch: 0)
@@ -121,10 +141,8 @@ final class BenchWorkload {
     }
 
     private func loss(_ output: Tensor, _ input: Tensor) -> (value: Float, gradient: Tensor) {
-        switch kind {
-        case .cnn: crossEntropy(output, labels: input.shape[0] == batchSize ? labels : partialLabels)
-        case .autoencoder: squaredError(output, target: input)
-        }
+        reconstructs ? squaredError(output, target: input)
+            : crossEntropy(output, labels: input.shape[0] == batchSize ? labels : partialLabels)
     }
 }
 

@@ -21,13 +21,15 @@ struct DataCommand: ParsableCommand {
 
     /// `cnnlab data list`: which datasets were found, and where.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show which datasets were found and where.")
+        static let configuration = CommandConfiguration(abstract: "Show which datasets were found, where, and each one's image shape (C x H x W).")
 
         mutating func run() throws {
             let entries = DatasetCatalog.discover()
             let width = entries.map(\.name.count).max() ?? 0
             for entry in entries {
-                print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.summary)
+                let shape = entry.imageShape.map(String.init).joined(separator: "x")
+                print(entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                      + shape.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + entry.summary)
             }
         }
     }

@@ -3,15 +3,18 @@ import Datasets
 import NeuralNet
 import Training
 
-/// `cnnlab evaluate`: measures a saved checkpoint on a test set.
+/// `cnnlab evaluate`: measures a saved checkpoint on a test set, in eval mode.
 ///
 ///     cnnlab evaluate --model cnn --load cnn.safetensors --data ../shared/data/cifar10-sample
+///     cnnlab evaluate --layers @mynet.txt --load mynet.safetensors
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evaluate", abstract: "Print a checkpoint's test accuracy (cnn) or test loss (autoencoder).")
+        commandName: "evaluate", abstract: "Print a checkpoint's test accuracy (classifiers) or test loss (reconstructions), in eval mode.")
 
     @Option(help: "The network the checkpoint holds.")
     var model: CourseModelKind = .cnn
+
+    @OptionGroup var network: NetworkOptions
 
     @Option(help: "The safetensors checkpoint (from cnnlab train --save, or PyTorch's state_dict).")
     var load: String
@@ -31,8 +34,9 @@ struct Evaluate: ParsableCommand {
         if let threads { Compute.setThreadCount(max(1, threads)) }
         do {
             let split = try DatasetCatalog().load(try DatasetSpec.parse(data))
-            let result = try CheckpointEvaluation.run(model: kind, checkpoint: load, data: split, batchSize: batchSize)
-            print("\(kind.displayName) \(load) on \(split.test.name): \(result.line)")
+            let recipe = try network.recipe(course: kind, split: split, checkpoint: load)
+            let result = try CheckpointEvaluation.run(recipe: recipe, checkpoint: load, data: split, batchSize: batchSize)
+            print("\(recipe.networkName) \(load) on \(split.test.name): \(result.line)")
         } catch let failure as CLIFailure {
             throw failure
         } catch {

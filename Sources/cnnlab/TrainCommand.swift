@@ -6,16 +6,23 @@ import Screens
 import Terminal
 import Training
 
-/// `cnnlab train`: trains the course CNN or autoencoder, with the live dashboard or headless.
+/// `cnnlab train`: trains the course CNN or autoencoder, or a network of the student's own
+/// (`--layers`), with the live dashboard or headless.
 ///
 ///     cnnlab train --model cnn --data ../shared/data/cifar10-sample --epochs 10 --headless \
 ///         --metrics cnn.csv --save cnn.safetensors
+///     cnnlab train --layers "Conv2d(3, 16, 3, padding=1), BatchNorm2d(16), ReLU(), MaxPool2d(2), Flatten(), Linear(4096, 10)"
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "train", abstract: "Train a course network (live dashboard, or --headless).",
+        commandName: "train", abstract: "Train a course network or your own (live dashboard, or --headless).",
         discussion: """
             Recipes (the course's): cnn = cross-entropy, SGD lr 0.01 momentum 0.9, batch 128;
             autoencoder = summed squared error / batch, Adam lr 0.001, batch 128. 10 epochs.
+            --layers trains your own network on the dataset's images (CIFAR-10 and the shapes
+            3x32x32, Fashion-MNIST 1x28x28): an output of one value per class trains a
+            classifier with the cnn recipe, an output of the input's shape a reconstruction
+            with the autoencoder's; --loss, --optimizer, --lr, --momentum, --weight-decay
+            change them. Test figures are taken in eval mode (model.eval()).
             Checkpoints are safetensors with PyTorch state_dict names, so
             model.load_state_dict(safetensors.torch.load_file(path)) loads them.
             Dashboard keys: p pause/resume, s save, + and - learning rate, Tab panels, q stop.
@@ -33,8 +40,9 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
 
-    @Option(parsing: .unconditional, help: "Learning rate (default: the recipe's, 0.01 for cnn, 0.001 for autoencoder).")
-    var lr: Float?
+    @OptionGroup var network: NetworkOptions
+
+    @OptionGroup var optimizerOptions: OptimizerOptions
 
     @Option(parsing: .unconditional, help: "Seed for the initial weights and the shuffling.")
     var seed: UInt64 = 0
@@ -57,7 +65,6 @@ struct Train: ParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     mutating func run() throws {
-        let recipe = try makeRecipe()
         if let threads {
             guard threads >= 1 else { throw CLIFailure("--threads must be at least 1 (got \(threads))") }
             Compute.setThreadCount(threads)
@@ -66,6 +73,7 @@ struct Train: ParsableCommand {
         do { split = try DatasetCatalog().load(try DatasetSpec.parse(data)) } catch {
             throw CLIFailure("\(error)")
         }
+        let recipe = try makeRecipe(split: split)
         let output = HeadlessOutput.standard()
         let totalEpochs = recipe.epochs
         let printEpoch: @Sendable (EpochMetrics) -> Void = { metrics in
@@ -87,12 +95,12 @@ struct Train: ParsableCommand {
         }
     }
 
-    private func makeRecipe() throws -> TrainingRecipe {
-        var recipe = TrainingRecipe.course(model)
+    private func makeRecipe(split: DatasetSplit) throws -> TrainingRecipe {
+        var recipe = try network.recipe(course: model, split: split, checkpoint: resume)
         recipe.epochs = epochs
         recipe.batchSize = batchSize
         recipe.seed = seed
-        if let lr { recipe.learningRate = lr }
+        try optimizerOptions.apply(to: &recipe)
         if let problem = recipe.problem { throw CLIFailure(problem) }
         return recipe
     }
@@ -104,9 +112,14 @@ struct Train: ParsableCommand {
         case .sgd(let momentum): optimizer = "SGD lr \(HeadlessFormat.lr(recipe.learningRate)) momentum \(momentum)"
         case .adam: optimizer = "Adam lr \(HeadlessFormat.lr(recipe.learningRate))"
         }
-        output.line("\(recipe.model.displayName) on \(split.train.name) (\(split.location)): "
+        let decay = recipe.weightDecay > 0 ? " weight decay \(HeadlessFormat.lr(recipe.weightDecay))" : ""
+        if let layers = recipe.layers {
+            output.line("your network: \(layers)")
+            output.line("  \(session.store.snapshot().network.parameterCount) parameters, \(recipe.loss.rawValue) loss")
+        }
+        output.line("\(recipe.networkName) on \(split.train.name) (\(split.location)): "
                     + "\(split.train.count) train / \(split.test.count) test images, \(recipe.epochs) epochs, "
-                    + "batch \(recipe.batchSize), \(optimizer), seed \(recipe.seed), threads \(Compute.threadCount)")
+                    + "batch \(recipe.batchSize), \(optimizer)\(decay), seed \(recipe.seed), threads \(Compute.threadCount)")
         if split.isSynthetic { output.message(DatasetSplit.syntheticNotice) }
         if let resume { output.message("resuming from \(resume)") }
         let interrupt = InterruptHandler { signalNumber in

@@ -101,6 +101,24 @@ struct LessonValidatorTests {
                   line: 8, containing: "unknown layer 'Conv3d'")
     }
 
+    /// A train block's own layers: read by NeuralNet's reader, shapes checked on the dataset's images.
+    @Test func trainBlockWithLayers() throws {
+        let good = "```train\nlayers:\n  - Conv2d(3, 8, 3, padding=1)\n  - BatchNorm2d(8)\n  - ReLU()\n  - AvgPool2d(2)\n  - Flatten()\n  - Linear(2048, 10)\nepochs: 2\n```"
+        #expect(problems(lessonWithBlock(good)) == [])
+        let block = try #require(LessonParser.parse(lessonWithBlock(good)).steps.first?.items.compactMap {
+            if case .train(let train) = $0 { train } else { nil } }.first)
+        #expect(block.model == .own && block.layers.count == 6)
+        #expect(block.command.hasPrefix("cnnlab train --layers \"Conv2d(3, 8, 3, padding=1), BatchNorm2d(8)"))
+        expectOne(lessonWithBlock("```train\nlayers:\n  - Conv2d(3, 8, 3)\n  - Flatten()\n  - Linear(2048, 10)\n```"),
+                  line: 9, containing: "Linear(2048, 10) expects 2048 features, gets 7200 (8x30x30)")
+        expectOne(lessonWithBlock("```train\nlayers:\n  - Conv2d(3, 8, 3)\n```"),
+                  line: 7, containing: "the network's output is 8x30x30 per image")
+        expectOne(lessonWithBlock("```train\nmodel: cnn\nlayers:\n  - ReLU()\n```"),
+                  line: 7, containing: "write either 'model' or 'layers'")
+        expectOne(lessonWithBlock("```train\ndata: fashion-mnist\nlayers:\n  - Conv2d(3, 8, 3)\n```"),
+                  line: 8, containing: "expects 3 input channels, gets 1 (1x28x28)")
+    }
+
     @Test func trainBlock() {
         #expect(problems(lessonWithBlock("```train\nmodel: cnn\n```")) == [])
         expectOne(lessonWithBlock("```train\nmodel: cnn\nlr: -1\n```"), line: 7, containing: "lr must be greater than 0")

@@ -2,17 +2,18 @@ import Foundation
 import Testing
 @testable import Lessons
 
-/// The course's eight lessons: valid, in order, each with at least two quizzes.
+/// The course's nine lessons: valid, in order, each with at least two quizzes.
 @Suite("Shipped lessons")
 struct ShippedLessonsTests {
     let library = LessonLibrary(directory: Repository.lessons)
 
-    @Test func eightLessonsInCourseOrder() {
+    @Test func nineLessonsInCourseOrder() {
         let titles = library.entries.map { Lesson.load(path: $0.path).title }
         #expect(titles == [
             "Convolution by hand", "Padding, stride and dilation", "Max pooling",
             "Backpropagation through max pooling", "Channels, filters and parameters",
             "Training the course CNN on CIFAR-10", "Transposed convolution", "The convolutional autoencoder",
+            "Build your own network",
         ])
     }
 

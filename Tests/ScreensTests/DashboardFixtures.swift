@@ -26,6 +26,7 @@ enum DashboardFixtures {
             model: model, datasetName: synthetic ? "synthetic shapes" : "CIFAR-10 train (/data/cifar10-sample)",
             datasetIsSynthetic: synthetic, classNames: classNames, trainCount: 5085, testCount: 1017,
             totalEpochs: 10, stepsPerEpoch: 40, learningRate: model.isClassifier ? 0.01 : 0.001, batchSize: 128)
+        snapshot.network = NetworkSummary(recipe: .course(model), inputShape: [3, 32, 32])
         snapshot.state = .running
         snapshot.epoch = 4
         snapshot.stepInEpoch = 12

@@ -1,5 +1,6 @@
 import Foundation
 import Terminal
+import NeuralNet
 import TestSupport
 import Testing
 import Training
@@ -88,19 +89,43 @@ struct DashboardFrameTests {
     @Test func tabCyclesThePanelsAt80x24() {
         var model = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn))
         var titles: [String] = []
-        for _ in 0..<4 {
+        let panels = ["prediction (right/wrong)", "Confusion matrix", "Accuracy ", "First-layer filters", "Network (10 layers"]
+        for _ in 0..<5 {
             let text = Self.render(model, width: 80, height: 24, capabilities: .full).text
-            titles.append(["prediction (right/wrong)", "Confusion matrix", "Accuracy ", "First-layer filters"]
-                .first { text.contains($0) } ?? "?")
+            titles.append(panels.first { text.contains($0) } ?? "?")
             #expect(model.update(.key(.tab)) == nil)
         }
-        #expect(titles == ["prediction (right/wrong)", "Confusion matrix", "Accuracy ", "First-layer filters"])
+        #expect(titles == panels)
         #expect(model.panel == .samples) // back to the start
         var ae = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .autoencoder))
         _ = ae.update(.key(.tab))
         #expect(ae.panel == .filters)
         let filtersText = Self.render(ae, width: 80, height: 24, capabilities: .monochrome).text
         #expect(filtersText.contains("layer 0: 8 filters 3x4x4"))
+    }
+
+    /// A student's network: its layers in one line in the title, the whole table on `?`, no
+    /// filters panel when layer 0 is not a Conv2d.
+    @Test func ownNetworkTitleAndLayerTable() throws {
+        var snapshot = DashboardFixtures.snapshot(model: .cnn)
+        let text = "AvgPool2d(2), Conv2d(3, 16, 3, padding=1), BatchNorm2d(16), ReLU(), Flatten(), Linear(4096, 10)"
+        var recipe = TrainingRecipe.course(.cnn)
+        recipe.layers = try NetworkText.parse(text)
+        snapshot.network = NetworkSummary(recipe: recipe, inputShape: [3, 32, 32])
+        snapshot.filters = []
+        var model = DashboardModel(snapshot: snapshot)
+        let wide = Self.render(model, width: 200, height: 60, capabilities: .full)
+        #expect(wide.lines[0].contains("cnnlab train · " + text + " · CIFAR-10"))
+        #expect(!DashboardPanel.available(for: snapshot).contains(.filters))
+        let narrow = Self.render(model, width: 80, height: 24, capabilities: .monochrome)
+        #expect(narrow.lines[0].contains("AvgPool2d(2), Conv2d"), "the title is cut, not dropped")
+        _ = model.update(.key(.character("?")))
+        #expect(model.panel == .network)
+        let table = Self.render(model, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(table.contains("Network (6 layers, 41,450 parameters)"))
+        #expect(table.contains("BatchNorm2d(16)") && table.contains("16x16x16") && table.contains("40,970"))
+        _ = model.update(.key(.character("?")))
+        #expect(model.panel == .samples)
     }
 
     @Test func syntheticDataSaysSoAndHowToGetCIFAR() {

@@ -36,7 +36,7 @@ struct LessonPlayerTests {
         let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entries = LessonFiles.library.entries
-        #expect(entries.count == 8)
+        #expect(entries.count == 9)
         for entry in entries {
             let lesson = Lesson.load(path: entry.path)
             var player = LessonPlayer(lesson: lesson, name: entry.name, store: state.store, screenSize: size)

@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "cnnlab", targets: ["cnnlab"]),
+        // Fuzzing: scripts/fuzz.sh builds this with libFuzzer; otherwise a seeded Swift mutator.
+        .executable(name: "cnnlab-fuzz", targets: ["cnnlab-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +44,9 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
         .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb"]),
         .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
+        .target(name: "FuzzTargets", dependencies: ["Lessons", "Stepper", "Kernels", "OpCases", "Datasets", "Training"]),
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "cnnlab-fuzz", dependencies: ["FuzzTargets", "CFuzzDriver"]),
         .executableTarget(name: "cnnlab", dependencies: [
             "Screens", "Kernels", "OpCases", "NeuralNet", "Training", "Datasets", "Lessons", "Stepper", "Terminal", "Inspection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,5 +65,6 @@ let package = Package(
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "NeuralNet", "Training", "Datasets"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["cnnlab"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
     ]
 )

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <ncursesw/curses.h>
 
@@ -114,15 +115,52 @@ static inline struct sigaction *cnn_saved_action(int sig) {
     return &saved[sig > 0 && sig < 65 ? sig : 0];
 }
 
+/// What a crash handler needs to put the terminal back without calling ncurses (endwin is
+/// not async-signal-safe): the terminal modes from before ncurses, and the bytes that leave
+/// the alternate screen, show the cursor and reset attributes, both prepared in advance.
+struct cnn_crash_restore {
+    struct termios modes;
+    int has_modes;
+    char sequence[192];
+    int length;
+};
+static inline struct cnn_crash_restore *cnn_crash_restore_slot(void) {
+    static struct cnn_crash_restore restore;
+    return &restore;
+}
+
+static inline void cnn_append_capability(struct cnn_crash_restore *r, const char *name, const char *fallback) {
+    const char *text = tigetstr(name);
+    if (text == 0 || text == (char *)-1) text = fallback;
+    size_t length = strlen(text);
+    if (r->length + length < sizeof r->sequence) { memcpy(r->sequence + r->length, text, length); r->length += (int)length; }
+}
+
+/// Prepares the restore bytes from the terminal's own terminfo entry (call after newterm).
+static inline void cnn_prepare_crash_restore(void) {
+    struct cnn_crash_restore *r = cnn_crash_restore_slot();
+    r->length = 0;
+    cnn_append_capability(r, "sgr0", "\033[0m");
+    cnn_append_capability(r, "cnorm", "\033[?25h");
+    cnn_append_capability(r, "rmcup", "\033[?1049l");
+    cnn_append_capability(r, "rmkx", "");
+    if (r->length + 2 < (int)sizeof r->sequence) { r->sequence[r->length++] = '\r'; r->sequence[r->length++] = '\n'; }
+}
+
 static void cnn_on_stop_signal(int sig) { *cnn_pending_signal_slot() = sig; }
 
+/// SIGSEGV, SIGBUS, SIGILL (a Swift trap), SIGTRAP, SIGABRT, SIGFPE while the screen is open:
+/// only async-signal-safe calls (write, tcsetattr, signal, raise), then die of the same signal.
 static void cnn_on_crash_signal(int sig) {
     if (*cnn_curses_active_slot()) {
-        // The runtime's own message went to the screen that endwin hides: say something.
-        static const char note[] = "\ncnnlab stopped on an internal error; the terminal has been restored.\n";
+        // The runtime's own message went to the screen being left: say something.
+        static const char note[] = "cnnlab stopped on an internal error; the terminal has been restored.\n";
+        struct cnn_crash_restore *r = cnn_crash_restore_slot();
         *cnn_curses_active_slot() = 0;
-        endwin();
-        ssize_t ignored = write(2, note, sizeof note - 1);
+        ssize_t ignored = 0;
+        if (r->length > 0) ignored = write(1, r->sequence, (size_t)r->length);
+        if (r->has_modes) tcsetattr(0, TCSANOW, &r->modes);
+        ignored = write(2, note, sizeof note - 1);
         (void)ignored;
     }
     signal(sig, SIG_DFL);
@@ -140,6 +178,8 @@ static inline void cnn_install_signal_handlers(void) {
     static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE };
     if (!atexit_done) { atexit(cnn_restore_at_exit); atexit_done = 1; }
     *cnn_pending_signal_slot() = 0;
+    struct cnn_crash_restore *r = cnn_crash_restore_slot();
+    r->has_modes = tcgetattr(0, &r->modes) == 0;
     struct sigaction action;
     memset(&action, 0, sizeof action);
     sigemptyset(&action.sa_mask);

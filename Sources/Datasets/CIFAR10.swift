@@ -59,7 +59,11 @@ public enum CIFAR10 {
 
     /// Appends the records of one batch file, after checking its size and every label.
     static func readBatchFile(_ path: String, pixels: inout [UInt8], labels: inout [UInt8]) throws {
-        let bytes = try FileBytes.read(path)
+        try readBatch(try FileBytes.read(path), path: path, pixels: &pixels, labels: &labels)
+    }
+
+    /// Appends the records of one batch file's `bytes` (read from `path`, for messages).
+    @_spi(Fuzzing) public static func readBatch(_ bytes: [UInt8], path: String, pixels: inout [UInt8], labels: inout [UInt8]) throws {
         let (records, leftover) = bytes.count.quotientAndRemainder(dividingBy: recordSize)
         if bytes.isEmpty {
             throw DatasetError.corruptFile(path: path, reason: "the file is empty (a CIFAR-10 batch holds 3073-byte records)")

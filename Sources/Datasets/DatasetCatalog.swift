@@ -91,6 +91,11 @@ public struct DatasetCatalog: Sendable {
         guard FileBytes.isDirectory(path) else {
             throw DatasetError.missingFile(path: path, hint: FileBytes.exists(path) ? "It is a file; --data needs a directory." : "No such directory.")
         }
+        // Without read and search permission every file inside looks absent: say so, rather
+        // than "no dataset files here".
+        if access(path, R_OK | X_OK) != 0 {
+            throw DatasetError.unreadable(path: path, reason: "permission denied: this user cannot list the folder (try chmod u+rx \(path))")
+        }
     }
 
     /// What `cnnlab doctor` and `cnnlab data list` show: each dataset, and where it was found or why not.

@@ -60,6 +60,13 @@ public enum FashionMNIST {
                             pixels: Array(images.values), labels: Array(labels.values))
     }
 
+    /// The dimensions of an IDX file's `bytes` (gunzipped first when they start with the gzip
+    /// magic number), or the error naming what is wrong. The fuzz targets' way in.
+    @_spi(Fuzzing) public static func decodeIDX(_ bytes: [UInt8], path: String, dimensionCount: Int) throws -> [Int] {
+        let plain = Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, path: path) : bytes
+        return try IDXFile(bytes: plain, path: path, expectedDimensionCount: dimensionCount).dimensions
+    }
+
     /// The file's bytes, gunzipped when they start with the gzip magic number.
     static func readMaybeGzipped(_ path: String) throws -> [UInt8] {
         let bytes = try FileBytes.read(path)

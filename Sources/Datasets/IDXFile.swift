@@ -1,3 +1,5 @@
+import Kernels
+
 /// The IDX format of MNIST and Fashion-MNIST: a big-endian magic number (0x0000 08 NN:
 /// unsigned bytes, NN dimensions), NN big-endian 32-bit sizes, then the bytes.
 struct IDXFile {
@@ -17,12 +19,16 @@ struct IDXFile {
         let headerSize = 4 + 4 * expectedDimensionCount
         guard bytes.count >= headerSize else { throw corrupt("truncated IDX header (\(bytes.count) bytes)") }
         let dimensions = (0 ..< expectedDimensionCount).map { Int(IDXFile.bigEndian32(bytes, at: 4 + 4 * $0)) }
-        let (expectedBytes, overflow) = dimensions.reduce((1, false)) { partial, size in
-            let (product, didOverflow) = partial.0.multipliedReportingOverflow(by: size)
-            return (product, partial.1 || didOverflow)
+        let shape = dimensions.map(String.init).joined(separator: " x ")
+        if let zero = dimensions.firstIndex(of: 0) {
+            throw corrupt("header dimension \(zero + 1) is 0 (\(shape)): the file holds no data")
         }
-        guard !overflow, headerSize + expectedBytes == bytes.count else {
-            let shape = dimensions.map(String.init).joined(separator: " x ")
+        // Checked: four sizes of up to 2^32 - 1 multiply far past Int.max.
+        let expectedBytes: Int
+        do { expectedBytes = try SizeLimits.product(dimensions, field: "header dimensions") } catch {
+            throw corrupt("header dimensions \(shape) are too large: more than \(SizeLimits.elementCount) bytes (damaged, or not an IDX file)")
+        }
+        guard expectedBytes == bytes.count - headerSize else {
             throw corrupt("header announces \(shape) = \(expectedBytes) data bytes but the file holds \(bytes.count - headerSize): truncated or damaged")
         }
         self.dimensions = dimensions

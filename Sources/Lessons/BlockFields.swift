@@ -97,6 +97,10 @@ struct BlockFields {
             problem(key, "'\(key)' must be a number, got \(Self.quote(node))")
             return nil
         }
+        guard Self.isFiniteFloat32(value) else {
+            problem(key, "'\(key)' is \(Self.quote(node)), not a finite float32 number (magnitudes up to about 3.4e38)")
+            return nil
+        }
         return value
     }
 
@@ -183,12 +187,22 @@ struct BlockFields {
             problem(key, "'\(key)' is empty")
             return nil
         }
+        for (index, row) in rows.enumerated() {
+            if let bad = row.first(where: { !Self.isFiniteFloat32($0) }) {
+                problem(key, "'\(key)' row \(index + 1) holds \(bad), not a finite float32 number (magnitudes up to about 3.4e38)")
+                return nil
+            }
+        }
         if let bad = rows.firstIndex(where: { $0.count != rows[0].count }) {
             problem(key, "'\(key)' row \(bad + 1) has \(rows[bad].count) values but row 1 has \(rows[0].count)")
             return nil
         }
         return rows
     }
+
+    /// True when `value` survives the explorer's conversion to Float: not NaN, not infinite,
+    /// not past float32's range (1e39 is a finite Double but an infinite Float).
+    static func isFiniteFloat32(_ value: Double) -> Bool { value.isFinite && Float(value).isFinite }
 
     /// The raw node, for blocks with their own structure (model layers).
     func node(_ key: String) -> Node? { values[key] }

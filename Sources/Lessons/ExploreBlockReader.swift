@@ -1,3 +1,5 @@
+import Kernels
+
 extension ExploreBlock {
     static let keys = ["op", "pass", "view", "input", "kernel", "kernel_size", "stride", "padding", "dilation",
                        "output_padding", "bias", "upstream"]
@@ -47,6 +49,8 @@ extension ExploreBlock {
             let size = fields.pair("kernel_size") ?? (2, 2)
             if size.0 < 1 || size.1 < 1 {
                 fields.problem("kernel_size", "kernel_size must be at least 1")
+            } else if let tooLarge = [size.0, size.1].first(where: { $0 > SizeLimits.explorerSide.maximum }) {
+                fields.problem("kernel_size", "kernel_size must be at most \(SizeLimits.explorerSide), got \(tooLarge)")
             } else {
                 block.kernel = Array(repeating: Array(repeating: 0, count: size.1), count: size.0)
             }
@@ -83,6 +87,10 @@ extension ExploreBlock {
         }
         if fields.problems.count > before { return nil }
 
+        if let (key, message) = block.sizeProblem() {
+            fields.problem(key, message)
+            return nil
+        }
         if let message = block.impossibility() {
             fields.problems.append(LessonProblem(line: fields.fenceLine, message: message))
             return nil
@@ -100,6 +108,50 @@ extension ExploreBlock {
             block.upstream = upstream
         }
         return block
+    }
+
+    /// The key and message of the first size or setting past the explorer's bounds
+    /// (`SizeLimits`, the same ones `cnnlab explore` applies), or nil. Checked before any
+    /// output size is computed, so no number in a lesson can overflow or ask for gigabytes.
+    func sizeProblem() -> (key: String, message: String)? {
+        let kernelKey = operation == .pool ? "kernel_size" : "kernel"
+        let bounds: [(String, (Int, Int), Int, SizeLimits.Limit)] = [
+            ("input", inputSize, 1, SizeLimits.explorerSide), (kernelKey, kernelSize, 1, SizeLimits.explorerSide),
+            ("stride", stride, 1, SizeLimits.explorerSetting), ("padding", padding, 0, SizeLimits.explorerSetting),
+            ("dilation", dilation, 1, SizeLimits.explorerSetting),
+            ("output_padding", outputPadding, 0, SizeLimits.explorerSetting),
+        ]
+        for (key, pair, minimum, limit) in bounds {
+            for value in [pair.0, pair.1] {
+                do { try SizeLimits.check(value, field: key, minimum: minimum, in: limit) } catch {
+                    let what = key == "input" || key == "kernel" ? "'\(key)' rows and columns" : "'\(key)'"
+                    return (key, "\(what) \(error.reason)")
+                }
+            }
+        }
+        do {
+            var padded: [Int] = [], output: [Int] = [], expanded: [Int] = []
+            for (i, k, s, p, d, op) in [(inputSize.0, kernelSize.0, stride.0, padding.0, dilation.0, outputPadding.0),
+                                        (inputSize.1, kernelSize.1, stride.1, padding.1, dilation.1, outputPadding.1)] {
+                let axis = try SizeLimits.explorerAxis(input: i, kernel: k, stride: s, padding: p, dilation: d,
+                                                       outputPadding: op, transposed: operation == .convT,
+                                                       fields: .lessonKeys)
+                padded.append(axis.padded)
+                output.append(max(0, axis.output))
+                expanded.append(max(0, (i - 1) * s + 1 + 2 * (d * (k - 1) - p) + op))
+            }
+            let taps = kernelSize.0 * kernelSize.1
+            _ = try SizeLimits.product(padded, field: "the padded input", in: SizeLimits.explorerCells)
+            _ = try SizeLimits.product(output, field: "the output", in: SizeLimits.explorerCells)
+            _ = try SizeLimits.product([2, taps] + output, field: "the trace", in: SizeLimits.explorerTaps)
+            if operation == .convT {
+                _ = try SizeLimits.product(expanded, field: "the zero-inserted input", in: SizeLimits.explorerCells)
+                _ = try SizeLimits.product([2, taps, inputSize.0, inputSize.1], field: "the trace", in: SizeLimits.explorerTaps)
+            }
+        } catch {
+            return ("stride", "these settings are too large to show: \(error.field) is \(error.reason)")
+        }
+        return nil
     }
 
     /// Why these settings cannot be computed, in one line, or nil when they can.

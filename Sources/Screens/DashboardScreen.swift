@@ -67,7 +67,9 @@ public struct DashboardProgram: TerminalProgram {
         switch message {
         case .snapshot(let snapshot):
             model.snapshot = snapshot
-            return leaveWhenOver && snapshot.state.isOver ? .quit : .none
+            // A failed final save stays on screen (the event, in red) until the student presses
+            // q again: leaving at once would hide that the weights were not kept.
+            return leaveWhenOver && snapshot.state.isOver && snapshot.saveFailure == nil ? .quit : .none
         }
     }
 
@@ -109,7 +111,12 @@ public enum DashboardScreen {
         if let last = snapshot.epochs.last {
             lines.append(HeadlessFormat.epochLine(last, totalEpochs: snapshot.totalEpochs))
         }
-        if let path = snapshot.lastCheckpoint { lines.append("Saved \(path)") }
+        if let failure = snapshot.saveFailure {
+            lines.append(HeadlessFormat.text(for: failure)
+                         + (snapshot.lastCheckpoint.map { " (\($0) still holds the checkpoint saved before)" } ?? ""))
+        } else if let path = snapshot.lastCheckpoint {
+            lines.append("Saved \(path)")
+        }
         if snapshot.datasetIsSynthetic { lines.append("Trained on synthetic shapes; for CIFAR-10 run `cnnlab data get cifar10`.") }
         return lines.joined(separator: "\n")
     }

@@ -87,6 +87,9 @@ public enum DashboardView {
                               + ", any other key: carry on", role: .error)
         }
         if model.snapshot.state.isOver {
+            if model.snapshot.saveFailure != nil {
+                return StatusLine(left: "the weights were NOT saved (see above)  q quit", right: "training is over", role: .error)
+            }
             return StatusLine(left: "q quit  Tab panels  s save", right: "training is over")
         }
         let pause = model.snapshot.state == .paused ? "p resume" : "p pause"

@@ -54,18 +54,6 @@ enum ExplorerLayout {
         return y + rowHeight
     }
 
-    /// The height `flow` would use for `panels` in a row `width` wide.
-    static func flowHeight(_ panels: [ExplorerPanel], width: Int) -> Int {
-        var x = 0, total = 0, rowHeight = 0
-        for panel in panels {
-            if x > 0 && x + panel.width > width { total += rowHeight; x = 0; rowHeight = 0 }
-            x += panel.width + 1
-            rowHeight = max(rowHeight, panel.height)
-            if panel.breakAfter { x = width }
-        }
-        return total + rowHeight
-    }
-
     /// Writes lines wrapped to the area's width from row `top`; returns the next free row.
     @discardableResult
     static func write(_ lines: [ExplorerLine], in area: Rect, from top: Int, into buffer: inout Buffer,

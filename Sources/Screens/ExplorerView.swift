@@ -173,16 +173,7 @@ extension ExplorerModel {
     }
 
     func drawHelp(into buffer: inout Buffer, area: Rect, context: RenderContext) {
-        let helpLines = self.helpLines
-        let keyWidth = helpLines.map(\.0.count).max() ?? 10
-        let width = min(area.width - 2, keyWidth + 3 + (helpLines.map(\.1.count).max() ?? 40) + 2)
-        let box = area.centered(width: width, height: min(area.height - 2, helpLines.count + 3))
-        buffer.fill(box)
-        let inner = Box(title: "keys (any key closes)", focused: true).render(into: &buffer, area: box, context: context)
-        for (index, (key, what)) in helpLines.prefix(inner.height).enumerated() {
-            let keyText = context.glyphs.unicode ? key : key.replacingOccurrences(of: "→", with: "->").replacingOccurrences(of: "←", with: "<-")
-            buffer.write(keyText, x: inner.x + 1, y: inner.y + index, role: .accent, context: context, clip: inner)
-            buffer.write(what, x: inner.x + keyWidth + 3, y: inner.y + index, role: .normal, context: context, clip: inner)
-        }
+        KeyHelp(title: "keys", entries: helpLines.map { (keys: $0.0, action: $0.1) })
+            .render(into: &buffer, area: area, context: context)
     }
 }

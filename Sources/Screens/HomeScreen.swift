@@ -32,6 +32,8 @@ public struct HomeScreen {
     public internal(set) var selection = 0
     var child: Child?
     var showHelp = false
+    /// True while "Quit cnnlab?" is showing.
+    public internal(set) var confirmingQuit = false
     public internal(set) var message: String?
     var messageIsError = false
     var screenSize: (width: Int, height: Int)

@@ -48,6 +48,14 @@ extension HomeScreen {
             showHelp = false
             return .none
         }
+        if confirmingQuit {
+            // Asked once: y or q again quits, anything else stays.
+            confirmingQuit = false
+            switch key {
+            case .character("y"), .character("Y"), .character("q"), .enter: return .quit
+            default: return .none
+            }
+        }
         message = nil
         messageIsError = false
         switch key {
@@ -67,15 +75,13 @@ extension HomeScreen {
             return open(.train)
         case .character("?"):
             return open(.help)
-        case .character("q"), .escape:
-            return .quit
+        case .character("q"):
+            confirmingQuit = true
         case .character(let character):
             if let number = character.wholeNumberValue, number >= 1, number <= lessons.count {
                 selection = number - 1
                 return open(.lesson(index: number - 1))
-            } else {
-                message = "↑ ↓ to choose, Enter to open, q to quit"
-            }
+            }   // other keys do nothing here
         default:
             break
         }

@@ -100,30 +100,27 @@ extension HomeScreen: TerminalProgram {
         StatusLine(left: message ?? keys, role: messageIsError ? .error : .status)
             .render(into: &buffer, area: status, context: context)
         if showHelp { renderHelp(into: &buffer, context: context) }
+        if confirmingQuit {
+            Dialog(title: "Quit cnnlab?", message: "Your progress is saved.", hint: "y or q: quit   any other key: stay")
+                .render(into: &buffer, area: buffer.area, context: context)
+        }
     }
 
+    /// The keys of this screen and of a lesson, then the shell commands.
+    static let helpEntries: [(keys: String, action: String)] = [
+        ("↑ ↓", "choose"), ("Enter", "open"), ("1-8", "open that lesson"), ("e t", "explore, train"),
+        ("q", "quit (asks first)"),
+        ("← → n p", "in a lesson: change step"), ("↑ ↓", "in a lesson: scroll the text"),
+        ("Tab", "in a lesson: the explorer or other pane"), ("h", "in a lesson: a hint"),
+        ("q", "in a lesson: back here (progress is saved as you go)"),
+        ("cnnlab lessons", "list the lessons and your progress"),
+        ("cnnlab lesson 3", "open lesson 3 (or its name, or a file)"),
+        ("cnnlab lesson --check F", "check a lesson file you wrote"),
+        ("cnnlab explore conv", "step through a convolution"),
+        ("cnnlab train --help", "train the course networks"),
+    ]
+
     func renderHelp(into buffer: inout Buffer, context: RenderContext) {
-        let lines = [
-            "On this screen: ↑ ↓ choose, Enter opens, 1-8 open a lesson, q quits.",
-            "In a lesson: ← → (or n p) change step, ↑ ↓ scroll, Tab moves into",
-            "the explorer or other pane, h shows a hint, q comes back here.",
-            "Progress is saved as you go and a lesson resumes where you left it.",
-            "",
-            "From a shell:",
-            "  cnnlab lessons            list the lessons and your progress",
-            "  cnnlab lesson 3           open lesson 3 (or its name, or a file)",
-            "  cnnlab lesson --check F   check a lesson file you wrote",
-            "  cnnlab explore conv       step through a convolution",
-            "  cnnlab train --help       train the course networks",
-            "",
-            "Press any key to close this help.",
-        ].map { context.glyphs.unicode ? $0 : LessonASCII.transliterate($0) }
-        let width = min(buffer.width - 2, (lines.map(\.count).max() ?? 0) + 4)
-        let box = buffer.area.centered(width: width, height: min(buffer.height - 2, lines.count + 2))
-        buffer.fill(box)
-        let inner = Box(title: "Help", focused: true).render(into: &buffer, area: box, context: context)
-        for (offset, line) in lines.prefix(inner.height).enumerated() {
-            buffer.write(" " + line, x: inner.x, y: inner.y + offset, role: .normal, context: context, clip: inner)
-        }
+        KeyHelp(title: "Help", entries: Self.helpEntries).render(into: &buffer, area: buffer.area, context: context)
     }
 }

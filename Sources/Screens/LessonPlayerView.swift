@@ -200,29 +200,15 @@ extension LessonPlayer: TerminalProgram {
         return parts.joined(separator: " \(g.middleDot) ")
     }
 
+    static let helpEntries: [(keys: String, action: String)] = [
+        ("← → n p", "previous / next step"), ("↑ ↓ PgUp PgDn", "scroll the text"),
+        ("Tab", "move between the text and the pane (an explorer's own keys work while it has focus: → ← step, Home End first and last step)"),
+        ("0-9 - .", "type an answer, Enter checks it"), ("a b c ...", "choose an answer"),
+        ("h", "show a hint"), ("s", "show the answer (after a wrong attempt)"),
+        ("Enter", "next step when there is nothing to answer"), ("q Esc", "back (your progress is saved)"),
+    ]
+
     func renderHelp(into buffer: inout Buffer, context: RenderContext) {
-        let lines = [
-            "← → or n p    previous / next step",
-            "↑ ↓ PgUp PgDn  scroll the text",
-            "Tab           move between the text and the pane",
-            "              (an explorer's own keys work while it has focus:",
-            "               → ← step, Home End first and last step)",
-            "0-9 - .       type an answer, Enter checks it",
-            "a b c ...     choose an answer",
-            "h             show a hint",
-            "s             show the answer (after a wrong attempt)",
-            "Enter         next step when there is nothing to answer",
-            "q or Esc      back (your progress is saved)",
-            "",
-            "Press any key to close this help.",
-        ].map { context.glyphs.unicode ? $0 : $0.replacingOccurrences(of: "←", with: "<-").replacingOccurrences(of: "→", with: "->")
-            .replacingOccurrences(of: "↑", with: "^").replacingOccurrences(of: "↓", with: "v") }
-        let width = min(buffer.width - 2, (lines.map(\.count).max() ?? 0) + 4)
-        let box = buffer.area.centered(width: width, height: min(buffer.height - 2, lines.count + 2))
-        buffer.fill(box)
-        let inner = Box(title: "Lesson keys", focused: true).render(into: &buffer, area: box, context: context)
-        for (offset, line) in lines.prefix(inner.height).enumerated() {
-            buffer.write(" " + line, x: inner.x, y: inner.y + offset, role: .normal, context: context, clip: inner)
-        }
+        KeyHelp(title: "Lesson keys", entries: Self.helpEntries).render(into: &buffer, area: buffer.area, context: context)
     }
 }

@@ -152,6 +152,9 @@ public struct ExploreRequest: Equatable, Sendable {
             throw ExploreError("--bias must be numbers like 0.5 or \"1, -1\" (got '\(bias)')")
         }
         let numbers = values.compactMap { $0 }
+        if let bad = numbers.first(where: { !$0.isFinite }) {
+            throw ExploreError("--bias \(bad) is not a finite float32 number (float32 holds magnitudes up to about 3.4e38)")
+        }
         if numbers.count == 1 { return Array(repeating: numbers[0], count: count) }
         guard numbers.count == count else {
             throw ExploreError("--bias has \(numbers.count) values but there are \(count) filters: give one per filter (or one for all)")

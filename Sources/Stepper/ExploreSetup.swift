@@ -1,3 +1,5 @@
+import Kernels
+
 /// The values and settings of an exploration after parsing: what the explorer screen edits
 /// (stride keys, matrix editing, new random values) before it builds the traces again.
 public struct ExploreSetup: Equatable, Sendable {
@@ -22,15 +24,11 @@ public struct ExploreSetup: Equatable, Sendable {
 
     /// The most multiplications a trace may hold: every one is kept for display, so a huge
     /// case would exhaust memory instead of teaching anything.
-    public static let maximumTaps = 2_000_000
+    public static var maximumTaps: Int { SizeLimits.explorerTaps.maximum }
 
     /// Checks the settings and computes the traces, or says what is wrong.
     public func build() throws(ExploreError) -> Exploration {
-        let taps = estimatedTaps
-        if taps > Self.maximumTaps {
-            throw ExploreError("this case has \(taps) multiplications to show; the explorer keeps at most "
-                + "\(Self.maximumTaps): use a smaller input, kernel, or fewer channels or filters")
-        }
+        try checkSizes()
         switch operation {
         case .pool:
             let probe = try PoolTrace(input: input, settings: pool)
@@ -51,21 +49,61 @@ public struct ExploreSetup: Equatable, Sendable {
         }
     }
 
-    /// Roughly how many taps the traces will hold (an upper bound from the shapes).
-    var estimatedTaps: Int {
-        let k = kernelSize
-        let s = operation == .pool ? pool.stride : conv.stride
-        let p = operation == .pool ? pool.padding : conv.padding
-        // Upper bound on output positions: every stride position over the padded input.
-        let positions = ((input.height + 2 * p.height) / max(1, s.height) + 1) * ((input.width + 2 * p.width) / max(1, s.width) + 1)
+    /// Every size, setting and count against `SizeLimits`' explorer bounds, before any trace is
+    /// allocated: a padding of 2^63 - 1 or a dilation of 4000 is refused here, naming the field
+    /// and the limit, instead of trapping on overflow or building gigabytes of trace.
+    func checkSizes() throws(ExploreError) {
+        let settings: (kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, outputPadding: Pair)
         switch operation {
-        case .pool: return input.batch * input.channels * positions * k.height * k.width
-        case .conv: return input.batch * (weight?.batch ?? 1) * input.channels * positions * k.height * k.width
-        case .convT:
-            // The scatter touches every input value times the kernel; the direct view about as many taps again.
-            let outChannels = weight?.channels ?? 1
-            let scatter = input.batch * outChannels * input.channels * input.height * input.width * k.height * k.width
-            return scatter * (1 + conv.stride.height * conv.stride.width)
+        case .pool: settings = (pool.kernel, pool.stride, pool.padding, pool.dilation, Pair(0))
+        case .conv, .convT: settings = (kernelSize, conv.stride, conv.padding, conv.dilation, conv.outputPadding)
+        }
+        // The lower bounds first, in the words the traces use.
+        if operation == .pool { try SettingsCheck.positive(settings.kernel, "kernel size") }
+        try SettingsCheck.positive(settings.stride, "stride")
+        try SettingsCheck.positive(settings.dilation, "dilation")
+        try SettingsCheck.nonNegative(settings.padding, "padding")
+        try SettingsCheck.nonNegative(settings.outputPadding, "output padding")
+        do {
+            try SizeLimits.check(input.batch, field: "input (samples)", minimum: 1, in: SizeLimits.explorerChannels)
+            try SizeLimits.check(input.channels, field: "input (channels)", minimum: 1, in: SizeLimits.explorerChannels)
+            let filters = operation == .convT ? (weight?.channels ?? 1) : (weight?.batch ?? 1)
+            try SizeLimits.check(filters, field: "kernel (filters)", minimum: 1, in: SizeLimits.explorerChannels)
+            let fields = SizeLimits.AxisFields(input: "input (rows or columns)", kernel: "kernel (rows or columns)",
+                                               stride: "stride", padding: "padding", dilation: "dilation",
+                                               outputPadding: "output padding")
+            var padded: [Int] = [], output: [Int] = [], expanded: [Int] = []
+            for (i, k, s, p, d, op) in [
+                (input.height, settings.kernel.height, settings.stride.height, settings.padding.height,
+                 settings.dilation.height, settings.outputPadding.height),
+                (input.width, settings.kernel.width, settings.stride.width, settings.padding.width,
+                 settings.dilation.width, settings.outputPadding.width)] {
+                let axis = try SizeLimits.explorerAxis(input: i, kernel: k, stride: s, padding: p, dilation: d,
+                                                       outputPadding: op, transposed: operation == .convT, fields: fields)
+                padded.append(axis.padded)
+                output.append(max(0, axis.output))
+                // convT's direct view: S - 1 zeros between values, D(K - 1) - P on each side.
+                expanded.append(max(0, (i - 1) * s + 1 + 2 * (d * (k - 1) - p) + op))
+            }
+            let channels = input.batch * input.channels
+            let taps = settings.kernel.height * settings.kernel.width
+            _ = try SizeLimits.product([channels] + padded, field: "padded input", in: SizeLimits.explorerCells)
+            _ = try SizeLimits.product([input.batch, filters] + output, field: "output", in: SizeLimits.explorerCells)
+            switch operation {
+            case .pool:
+                _ = try SizeLimits.product([channels, taps] + output, field: "trace", in: SizeLimits.explorerTaps)
+            case .conv:
+                // Forward and backward traces: every output cell reads every tap of every channel.
+                _ = try SizeLimits.product([2, channels, filters, taps] + output, field: "trace", in: SizeLimits.explorerTaps)
+            case .convT:
+                _ = try SizeLimits.product([channels] + expanded, field: "zero-inserted input", in: SizeLimits.explorerCells)
+                let scatter = try SizeLimits.product([channels, filters, taps, input.height, input.width],
+                                                     field: "trace", in: SizeLimits.explorerTaps)
+                let direct = try SizeLimits.product([channels, filters, taps] + output, field: "trace", in: SizeLimits.explorerTaps)
+                _ = try SizeLimits.sum([scatter, direct], field: "trace", in: SizeLimits.explorerTaps)
+            }
+        } catch {
+            throw ExploreError(error)
         }
     }
 

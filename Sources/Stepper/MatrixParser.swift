@@ -40,9 +40,13 @@ public enum MatrixParser {
             var values: [Float] = []
             for token in row.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
                 let spelled = token.replacingOccurrences(of: "−", with: "-")
-                guard let value = Float(spelled), value.isFinite else {
+                guard let value = Float(spelled) else {
                     throw ExploreError("malformed matrix in \(name): '\(token)' in row \(index + 1) is not a number "
                         + "(write rows like \"2 3 5 0; 1 5 7 -9\")")
+                }
+                guard value.isFinite else {
+                    throw ExploreError("\(name): '\(token)' in row \(index + 1) is not a finite float32 number "
+                        + "(float32 holds magnitudes up to about 3.4e38)")
                 }
                 values.append(value)
             }

@@ -84,13 +84,30 @@ public enum TraceExport {
         }
     }
 
-    /// The exploration's trace as pretty-printed JSON with sorted keys.
+    /// The exploration's trace as pretty-printed JSON with sorted keys. A value that overflowed
+    /// float32 is written as `cnnlab eval` and Python's json module write it: bare `NaN`,
+    /// `Infinity`, `-Infinity` (never an empty document).
     public static func json(_ exploration: Exploration) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let data = try? encoder.encode(document(exploration)) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: nonFiniteMark + "Infinity", negativeInfinity: nonFiniteMark + "-Infinity",
+            nan: nonFiniteMark + "NaN")
+        let text: String
+        do { text = String(decoding: try encoder.encode(document(exploration)), as: UTF8.self) } catch {
+            // Not expected (every value encodes); say so rather than print an empty object.
+            return "{\"error\": \"the trace could not be written as JSON: \(String(describing: error).replacingOccurrences(of: "\"", with: "'"))\"}"
+        }
+        guard text.contains(nonFiniteMark) else { return text }
+        var result = text
+        for word in ["Infinity", "-Infinity", "NaN"] {
+            result = result.replacingOccurrences(of: "\"" + nonFiniteMark + word + "\"", with: word)
+        }
+        return result
     }
+
+    /// Marks the strings that stand for non-finite numbers until they are written bare.
+    private static let nonFiniteMark = "@@cnnlab-non-finite@@"
 
     static func document(_ e: Exploration) -> Document {
         if let t = e.conv { return conv(t, e.convBackward) }

@@ -1,10 +1,23 @@
 import CNCurses
 import Foundation
 
-/// Why the terminal could not be opened.
+/// Why the terminal could not be opened: the problem, and the way around it that the
+/// command offers (each command names a flag it really has: `suggesting(_:)`).
 public struct TerminalError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+    /// What is wrong, without advice: "cannot open the screen: TERM=dumb cannot move the cursor".
+    public let problem: String
+    /// The way around it, e.g. "use --print for plain text"; nil when there is none to give.
+    public let hint: String?
+
+    public init(_ problem: String, hint: String? = nil) {
+        self.problem = problem
+        self.hint = hint
+    }
+
+    /// The same problem with the calling command's own way around it.
+    public func suggesting(_ hint: String) -> TerminalError { TerminalError(problem, hint: hint) }
+
+    public var description: String { hint.map { "\(problem) (\($0))" } ?? problem }
 }
 
 /// The ncurses backend: opens the terminal, draws `Buffer`s (only the cells that changed
@@ -40,7 +53,7 @@ final class CursesScreen {
     /// Opens the real terminal on standard input and output.
     convenience init(capabilities requested: TerminalCapabilities) throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
-            throw TerminalError("standard input and output must be a terminal for this screen (try --print for plain text)")
+            throw TerminalError("standard input and output must be a terminal for this screen", hint: "try --print for plain text")
         }
         try CursesScreen.claim()
         setlocale(LC_ALL, "")
@@ -49,22 +62,23 @@ final class CursesScreen {
         guard !term.isEmpty else {
             cnn_restore_signal_handlers()
             CursesScreen.release()
-            throw TerminalError("cannot open the screen: TERM is not set (try TERM=xterm-256color, or --print for plain text)")
+            throw TerminalError("cannot open the screen: TERM is not set", hint: "try TERM=xterm-256color, or --print for plain text")
         }
         guard let screen = newterm(nil, cnn_stdout(), cnn_stdin()) else {
             cnn_restore_signal_handlers()
             CursesScreen.release()
-            throw TerminalError("cannot open the screen: ncurses does not know TERM=\(term) (try TERM=xterm-256color, or --print)")
+            throw TerminalError("cannot open the screen: ncurses does not know TERM=\(term)", hint: "try TERM=xterm-256color, or --print")
         }
         guard cnn_can_address_cursor() != 0 else {
             endwin()
             delscreen(screen)
             cnn_restore_signal_handlers()
             CursesScreen.release()
-            throw TerminalError("cannot open the screen: TERM=\(term) cannot move the cursor (use --print for plain text)")
+            throw TerminalError("cannot open the screen: TERM=\(term) cannot move the cursor", hint: "use --print for plain text")
         }
         var caps = requested
         if cnn_locale_is_utf8() == 0 { caps.unicode = false }
+        cnn_prepare_crash_restore()
         self.init(screen: screen, capabilities: caps, nullFiles: nil)
     }
 
@@ -209,7 +223,22 @@ final class CursesScreen {
         var character: wint_t = 0
         let status = wget_wch(window, &character)
         if status == cnn_err() { return nil }
-        return KeyDecoder.decode(code: UInt32(character), isFunctionKey: status == cnn_key_code_yes())
+        let decoded = KeyDecoder.decode(code: UInt32(character), isFunctionKey: status == cnn_key_code_yes())
+        guard decoded == .key(.escape) else { return decoded }
+        // The rest of an escape sequence ncurses did not recognise arrives in the same burst.
+        var tail: [Character] = []
+        wtimeout(window, 5)
+        while tail.count < 8 {
+            var next: wint_t = 0
+            let nextStatus = wget_wch(window, &next)
+            guard nextStatus != cnn_err(), nextStatus != cnn_key_code_yes(),
+                  let scalar = Unicode.Scalar(UInt32(next)) else { break }
+            tail.append(Character(scalar))
+            if KeyDecoder.endsSequence(tail.last!, length: tail.count) || (tail.count == 1 && tail[0] != "[" && tail[0] != "O") {
+                break
+            }
+        }
+        return KeyDecoder.decodeEscapeSequence(tail)
     }
 
     /// Restores the terminal. Safe to call more than once.

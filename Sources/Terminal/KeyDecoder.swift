@@ -41,4 +41,42 @@ enum KeyDecoder {
             return .key(.character(Character(scalar)))
         }
     }
+
+    /// Decodes the characters that followed an Escape in one read: the cursor and editing
+    /// keys' sequences that ncurses did not know because TERM names another terminal (xterm's
+    /// `ESC O H` for Home under TERM=screen, `ESC [ 1 ~` under TERM=xterm-256color in tmux).
+    /// An empty tail is the Escape key itself; an unknown sequence is ignored, never Escape
+    /// followed by stray characters (which used to quit the home screen or open a lesson).
+    static func decodeEscapeSequence(_ tail: [Character]) -> DecodedInput {
+        guard let first = tail.first else { return .key(.escape) }
+        guard first == "[" || first == "O", let final = tail.last, tail.count >= 2 else {
+            // Alt+key arrives as Escape then the key: nothing here uses Alt.
+            return .ignored
+        }
+        let parameters = String(tail.dropFirst().dropLast())
+        switch final {
+        case "A": return .key(.up)
+        case "B": return .key(.down)
+        case "C": return .key(.right)
+        case "D": return .key(.left)
+        case "H": return .key(.home)
+        case "F": return .key(.end)
+        case "Z": return .key(.backTab)
+        case "~":
+            switch parameters.split(separator: ";").first.map(String.init) ?? "" {
+            case "1", "7": return .key(.home)
+            case "4", "8": return .key(.end)
+            case "3": return .key(.delete)
+            case "5": return .key(.pageUp)
+            case "6": return .key(.pageDown)
+            default: return .ignored
+            }
+        default: return .ignored
+        }
+    }
+
+    /// True for the character that ends an escape sequence (a letter or `~` after the prefix).
+    static func endsSequence(_ character: Character, length: Int) -> Bool {
+        length >= 2 && (character.isLetter || character == "~")
+    }
 }

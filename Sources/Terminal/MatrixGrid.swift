@@ -95,12 +95,6 @@ public struct MatrixGrid: Sendable {
         }
     }
 
-    /// Marks one cell as padding (or not).
-    public mutating func setPadding(_ isPadding: Bool = true, row: Int, column: Int) {
-        guard row >= 0, row < rows, column >= 0, column < columns, row * columns + column < padding.count else { return }
-        padding[row * columns + column] = isPadding
-    }
-
     /// Colours cells by `intensity` (0...1, row-major) on a 256-colour heat ramp: for a
     /// confusion matrix. Roles still decide the look in 8 colours and monochrome.
     public mutating func setHeat(_ intensity: [Double]) {

@@ -9,6 +9,32 @@ import Foundation
 /// are flushed with fsync, and only then renamed over the target (rename is atomic within a
 /// file system). A crash, a full disk or any error leaves the previous file as it was.
 enum AtomicFile {
+    /// Why `path` cannot be written atomically, or nil: checked before training starts so a
+    /// missing folder, a read-only place or a directory is found before the first step, not
+    /// after an hour of work. Creates and removes a temporary file beside the target, as
+    /// `write` will; an existing file at `path` is left untouched.
+    static func problemWriting(to path: String) -> String? {
+        let target = URL(fileURLWithPath: path)
+        let directory = target.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            return "\(path) is a directory: give a file name such as \(path.hasSuffix("/") ? path : path + "/")model.safetensors"
+        }
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            return "the folder \(directory) does not exist (create it first)"
+        }
+        guard isDirectory.boolValue else { return "\(directory) is not a folder" }
+        let probe = directory + "/." + target.lastPathComponent + ".probe-\(getpid())"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return "cannot create a file in \(directory) (\(errorText()))" }
+        close(descriptor)
+        unlink(probe)
+        if FileManager.default.fileExists(atPath: path) && access(path, W_OK) != 0 && access(directory, W_OK) != 0 {
+            return "\(path) cannot be replaced (\(errorText()))"
+        }
+        return nil
+    }
+
     /// Writes `bytes` to `path` atomically.
     /// - Parameter failAfterBytes: for tests only: behave as a disk that fills after this many bytes.
     static func write(_ bytes: [UInt8], to path: String, failAfterBytes: Int? = nil) throws {

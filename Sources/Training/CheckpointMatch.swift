@@ -64,7 +64,12 @@ public enum Checkpoint {
     public static func load(_ path: String, expecting expected: [TensorSpec]) throws -> [NamedTensor] {
         let contents = try Safetensors.read(path)
         try CheckpointMatch(found: contents.tensors, expected: expected).requireExact(path: path)
-        return expected.map { contents[$0.name]! }  // present: the match is exact
+        let tensors = expected.map { contents[$0.name]! }  // present: the match is exact
+        for tensor in tensors {
+            let bad = tensor.values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            if bad > 0 { throw SafetensorsError.nonFinite(path: path, tensor: tensor.name, count: bad, total: tensor.values.count) }
+        }
+        return tensors
     }
 
     /// Writes `tensors` atomically to `path` (the previous file survives any failure).

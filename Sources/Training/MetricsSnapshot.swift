@@ -116,7 +116,9 @@ public struct MetricsSnapshot: Equatable, Sendable {
     public var event: TrainingEvent?
     /// Set when the loss stopped being finite (cleared by nothing: the headless runner reads it).
     public var divergence: Divergence?
-    /// Set when a save failed (and kept, so a later event does not hide it from the CLI).
+    /// Set when a save failed (and kept, so a later event does not hide it from the CLI);
+    /// cleared by a later save that succeeds. The file on disk, if any, still holds the
+    /// previous checkpoint (saves are atomic).
     public var saveFailure: TrainingEvent?
 
     /// 1-based epoch in progress (or last finished).

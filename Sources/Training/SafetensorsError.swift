@@ -8,6 +8,8 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case io(path: String, reason: String)
     /// The file is a valid safetensors file but does not fit the model: each problem named.
     case mismatch(path: String, problems: [String])
+    /// A tensor holds NaN or infinite values: the weights of a run whose loss diverged.
+    case nonFinite(path: String, tensor: String, count: Int, total: Int)
 
     public var description: String {
         switch self {
@@ -16,6 +18,9 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .io(path, reason): return "\(path): \(reason)"
         case let .mismatch(path, problems):
             return "\(path) does not fit this model: " + problems.joined(separator: "; ")
+        case let .nonFinite(path, tensor, count, total):
+            return "\(path): tensor '\(tensor)' holds \(count) NaN or infinite value\(count == 1 ? "" : "s") (of \(total)): "
+                + "these weights come from a run whose loss diverged and cannot be used; train again (a lower --lr helps)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Kernels
 import Foundation
 
 /// The safetensors format (huggingface/safetensors), for float32 and int64 tensors:
@@ -154,7 +155,11 @@ public enum Safetensors {
             let (product, didOverflow) = partial.0.multipliedReportingOverflow(by: size)
             return (product, partial.1 || didOverflow)
         }
-        guard !overflow, elements * type.size == offsets[1] - offsets[0] else {
+        // elements * size could overflow too: sizes past SizeLimits.elementCount are refused by name.
+        guard !overflow, elements <= SizeLimits.elementCount.maximum else {
+            throw invalid("tensor '\(name)' has shape \(TensorSpec.format(shape)), more than \(SizeLimits.elementCount) values")
+        }
+        guard elements * type.size == offsets[1] - offsets[0] else {
             throw invalid("tensor '\(name)' has shape \(TensorSpec.format(shape)) but \(offsets[1] - offsets[0]) bytes of data (expected \(type.size) per element)")
         }
         return (TensorSpec(name: name, shape: shape), type, offsets[0], offsets[1])

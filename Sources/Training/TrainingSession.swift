@@ -55,6 +55,11 @@ public final class TrainingSession: @unchecked Sendable {
         self.options = options
         self.data = data
         self.onEpoch = onEpoch
+        // Before the first step, as --metrics is: a missing folder, a read-only place or a
+        // directory found after an hour of training would lose the hour.
+        if let path = options.savePath, let problem = AtomicFile.problemWriting(to: path) {
+            throw TrainingError("--save \(path): \(problem)")
+        }
         network = try SessionNetwork(recipe: recipe)
         if let resume = options.resumePath { try network.loadCheckpoint(from: resume) }
         csv = try options.metricsPath.map { try MetricsCSVWriter(path: $0) }
@@ -280,7 +285,7 @@ public final class TrainingSession: @unchecked Sendable {
             }
             do {
                 try session.network.saveCheckpoint(to: path)
-                session.store.update { $0.event = .saved(path: path, moment: moment); $0.lastCheckpoint = path }
+                session.store.update { $0.event = .saved(path: path, moment: moment); $0.lastCheckpoint = path; $0.saveFailure = nil }
             } catch {
                 let failure = TrainingEvent.saveFailed(path: path, reason: "\(error)")
                 session.store.update { $0.event = failure; $0.saveFailure = failure }

@@ -22,22 +22,22 @@ struct Bench: ParsableCommand {
             scripts/bench_vs_pytorch.sh compares it with PyTorch.
             """)
 
-    @Option(name: .long, help: "cnn, autoencoder (or ae), or all.")
-    var model: String = "cnn"
+    @Option(name: .long, help: "The network to time (ae is short for autoencoder).")
+    var model: BenchModelChoice = .cnn
 
-    @Option(name: .long, help: "Threads the kernels use.")
+    @Option(name: .long, parsing: .unconditional, help: "Threads the kernels use.")
     var threads: Int = 2
 
-    @Option(name: .long, help: "Timed training steps (default: 3 epochs of the training set).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed training steps (default: 3 epochs of the training set).")
     var steps: Int?
 
-    @Option(name: .long, help: "Timed epochs of the training set (instead of --steps).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed epochs of the training set (instead of --steps).")
     var epochs: Int?
 
-    @Option(name: .long, help: "Untimed warm-up steps.")
+    @Option(name: .long, parsing: .unconditional, help: "Untimed warm-up steps.")
     var warmUp: Int = BenchRunner.defaultWarmUp
 
-    @Option(name: .customLong("batch-size"), help: "Images per training step.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per training step.")
     var batchSize: Int = 128
 
     @Option(name: .long, help: "A CIFAR-10 binary folder (data_batch_1.bin ...).")
@@ -53,9 +53,6 @@ struct Bench: ParsableCommand {
     var frame = false
 
     func validate() throws {
-        guard Self.kinds(model) != nil else {
-            throw ValidationError("--model must be cnn, autoencoder (ae) or all, not '\(model)'")
-        }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard warmUp >= 0 else { throw ValidationError("--warm-up must not be negative") }
@@ -68,7 +65,7 @@ struct Bench: ParsableCommand {
         Compute.setThreadCount(threads)
         let (images, datasetName) = try BenchData.load(directory: data, random: random)
         var results: [BenchResult] = []
-        for kind in Self.kinds(model) ?? [] {
+        for kind in model.kinds {
             let workload = BenchWorkload(kind: kind, images: images, batchSize: batchSize)
             let batchesPerEpoch = (images.count + batchSize - 1) / batchSize
             let stepCount = steps ?? (epochs ?? 3) * batchesPerEpoch
@@ -81,15 +78,6 @@ struct Bench: ParsableCommand {
             print(BenchReport.json(results, frame: frameResult))
         } else if let frameResult {
             print(BenchReport.text(frameResult))
-        }
-    }
-
-    static func kinds(_ name: String) -> [BenchWorkload.Kind]? {
-        switch name.lowercased() {
-        case "cnn": [.cnn]
-        case "autoencoder", "ae": [.autoencoder]
-        case "all": BenchWorkload.Kind.allCases
-        default: nil
         }
     }
 }

@@ -19,17 +19,13 @@ struct CNNLab: ParsableCommand {
     @Flag(name: .long, help: "Print the version and the environment report, then exit.")
     var version = false
 
-    @Flag(name: .long, help: "Draw the home screen with ASCII characters only.")
-    var ascii = false
-
-    @Flag(name: .long, help: "Draw the home screen without colours (as NO_COLOR does).")
-    var noColor = false
+    @OptionGroup var display: DisplayOptions
 
     mutating func run() throws {
         if version {
             print(EnvironmentReport.collect().text)
             return
         }
-        try HomeLauncher.open(ascii: ascii, noColor: noColor)
+        try HomeLauncher.open(display: display)
     }
 }

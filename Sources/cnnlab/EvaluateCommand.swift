@@ -10,8 +10,8 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Print a checkpoint's test accuracy (cnn) or test loss (autoencoder).")
 
-    @Option(help: "cnn or autoencoder.")
-    var model: String = "cnn"
+    @Option(help: "The network the checkpoint holds.")
+    var model: CourseModelKind = .cnn
 
     @Option(help: "The safetensors checkpoint (from cnnlab train --save, or PyTorch's state_dict).")
     var load: String
@@ -19,16 +19,14 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory.")
     var data: String = "auto"
 
-    @Option(help: "Images per forward pass.")
+    @Option(parsing: .unconditional, help: "Images per forward pass.")
     var batchSize: Int = 128
 
-    @Option(help: "Threads the kernels split each batch across.")
+    @Option(parsing: .unconditional, help: "Threads the kernels split each batch across.")
     var threads: Int?
 
     mutating func run() throws {
-        guard let kind = CourseModelKind(rawValue: model.lowercased()) ?? (model.lowercased() == "ae" ? .autoencoder : nil) else {
-            throw CLIFailure("--model \(model): use cnn or autoencoder")
-        }
+        let kind = model
         guard batchSize >= 1 else { throw CLIFailure("--batch-size must be at least 1 (got \(batchSize))") }
         if let threads { Compute.setThreadCount(max(1, threads)) }
         do {

@@ -27,29 +27,29 @@ struct Explore: ParsableCommand {
     @Argument(help: "conv, pool or convT.")
     var operation: String = "conv"
 
-    @Option(help: "The input matrix (or channels), or @file.json.")
+    @Option(parsing: .unconditional, help: "The input matrix (or channels), or @file.json.")
     var input: String?
-    @Option(help: "conv/convT: kernel values, or a size like 3x3 for random values; pool: the window size (2 or 2x3).")
+    @Option(parsing: .unconditional, help: "conv/convT: kernel values, or a size like 3x3 for random values; pool: the window size (2 or 2x3).")
     var kernel: String?
-    @Option(help: "Stride: 2, or height x width like 2x1.")
+    @Option(parsing: .unconditional, help: "Stride: 2, or height x width like 2x1.")
     var stride: String?
-    @Option(help: "Zero padding on each side: 1, or 1x0.")
+    @Option(parsing: .unconditional, help: "Zero padding on each side: 1, or 1x0.")
     var padding: String?
-    @Option(help: "Dilation: spacing between kernel taps.")
+    @Option(parsing: .unconditional, help: "Dilation: spacing between kernel taps.")
     var dilation: String?
-    @Option(name: .customLong("output-padding"), help: "convT only: extra rows/columns at the bottom/right.")
+    @Option(name: .customLong("output-padding"), parsing: .unconditional, help: "convT only: extra rows/columns at the bottom/right.")
     var outputPadding: String?
-    @Option(help: "Bias: one value per filter, or one for all.")
+    @Option(parsing: .unconditional, help: "Bias: one value per filter, or one for all.")
     var bias: String?
-    @Option(help: "The upstream gradient for --backward (default: ones).")
+    @Option(parsing: .unconditional, help: "The upstream gradient for --backward (default: ones).")
     var upstream: String?
-    @Option(help: "Input channels (random values unless --input gives them).")
+    @Option(parsing: .unconditional, help: "Input channels (random values unless --input gives them).")
     var channels: Int?
-    @Option(help: "Filters (output channels).")
+    @Option(parsing: .unconditional, help: "Filters (output channels).")
     var filters: Int?
-    @Option(help: "Random whole numbers for an input of this size, like 5x5.")
+    @Option(parsing: .unconditional, help: "Random whole numbers for an input of this size, like 5x5.")
     var random: String?
-    @Option(help: "Seed for random values.")
+    @Option(parsing: .unconditional, help: "Seed for random values.")
     var seed: UInt64 = 1
     @Flag(help: "Open the backward view (conv: input and weight gradients; pool: gradient routing).")
     var backward = false
@@ -61,20 +61,14 @@ struct Explore: ParsableCommand {
     var json = false
     @Flag(help: "Measure drawing every step's frame at --width x --height (no terminal) and print the time per frame.")
     var bench = false
-    @Option(help: "Frame width for --print.")
+    @Option(parsing: .unconditional, help: "Frame width for --print.")
     var width: Int = 100
-    @Option(help: "Frame height for --print.")
+    @Option(parsing: .unconditional, help: "Frame height for --print.")
     var height: Int = 30
-    @Flag(name: .customLong("no-color"), help: "No colours (as NO_COLOR).")
-    var noColor = false
-    @Flag(help: "ASCII characters only.")
-    var ascii = false
+    @OptionGroup var display: DisplayOptions
 
     mutating func run() throws {
-        // The root command declares --ascii and --no-color too, and ArgumentParser hands them
-        // to it even after `explore`: read them from the arguments as well.
-        ascii = ascii || CommandLine.arguments.contains("--ascii")
-        noColor = noColor || CommandLine.arguments.contains("--no-color")
+        let ascii = display.ascii
         let exploration: Exploration
         do {
             exploration = try request().resolve()
@@ -106,13 +100,16 @@ struct Explore: ParsableCommand {
             }
             return
         }
-        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+        let capabilities = display.capabilities
         model.asciiNotation = !capabilities.unicode
         var program = ExplorerProgram(model: model)
         do {
             if case .interrupted = try runProgram(&program, capabilities: capabilities) { throw ExitCode(130) }
         } catch let error as ExitCode {
             throw error
+        } catch let error as TerminalError {
+            FileHandle.standardError.write(Data("cnnlab explore: \(error.suggesting("use --print for plain text frames, or --json").description)\n".utf8))
+            throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("cnnlab explore: \(error)\n".utf8))
             throw ExitCode(2)

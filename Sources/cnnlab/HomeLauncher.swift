@@ -7,19 +7,18 @@ import Terminal
 /// Opens the home screen (`cnnlab` alone) and the lesson player (`cnnlab lesson NAME`) on
 /// the terminal, and prints lesson frames headless (`cnnlab lesson NAME --print`).
 enum HomeLauncher {
-    static func open(ascii: Bool = false, noColor: Bool = false) throws {
+    static func open(display: DisplayOptions) throws {
         var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: terminalSize() ?? (80, 24))
-        home.asciiNotation = !TerminalCapabilities.detect(noColor: noColor, ascii: ascii).unicode
-        let outcome = try run(&home, ascii: ascii, noColor: noColor)
+        home.asciiNotation = !display.capabilities.unicode
+        let outcome = try run(&home, display: display)
         home.stopBackgroundWork()
         if case .interrupted = outcome { throw ExitCode(130) }
     }
 
-    static func openLesson(_ entry: LessonLibrary.Entry, ascii: Bool, noColor: Bool) throws {
+    static func openLesson(_ entry: LessonLibrary.Entry, display: DisplayOptions) throws {
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: .standard(),
-                                  screenSize: terminalSize() ?? (80, 24),
-                                  asciiNotation: !TerminalCapabilities.detect(noColor: noColor, ascii: ascii).unicode)
-        let outcome = try run(&player, ascii: ascii, noColor: noColor)
+                                  screenSize: terminalSize() ?? (80, 24), asciiNotation: !display.capabilities.unicode)
+        let outcome = try run(&player, display: display)
         player.stopBackgroundWork()
         if case .interrupted = outcome { throw ExitCode(130) }
     }
@@ -36,14 +35,16 @@ enum HomeLauncher {
         }
     }
 
+    /// What the home screen and the lesson player offer without a full screen: flags they have.
+    static let plainTextHint = "without a full screen: cnnlab lessons, cnnlab lesson NAME --print, cnnlab lesson --check FILE"
+
     /// Runs a program full screen with the detected capabilities; a terminal error becomes
     /// a one-line message.
-    static func run<P: TerminalProgram>(_ program: inout P, ascii: Bool, noColor: Bool) throws -> RunOutcome {
-        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
+    static func run<P: TerminalProgram>(_ program: inout P, display: DisplayOptions) throws -> RunOutcome {
         do {
-            return try runProgram(&program, capabilities: capabilities)
+            return try runProgram(&program, capabilities: display.capabilities)
         } catch let error as TerminalError {
-            throw LessonFailure(error.description)
+            throw LessonFailure(error.suggesting(plainTextHint).description)
         }
     }
 

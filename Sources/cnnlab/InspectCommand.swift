@@ -63,15 +63,11 @@ struct Inspect: ParsableCommand {
     @Option(help: "Frame height for --print and --bench.")
     var height: Int = 40
 
-    @Flag(name: .customLong("no-color"), help: "No colours (as NO_COLOR).")
-    var noColor = false
-
-    @Flag(help: "ASCII characters only.")
-    var ascii = false
+    @OptionGroup var display: DisplayOptions
+    var ascii: Bool { display.ascii }
+    var noColor: Bool { display.noColor }
 
     mutating func run() throws {
-        ascii = ascii || CommandLine.arguments.contains("--ascii")
-        noColor = noColor || CommandLine.arguments.contains("--no-color")
         do {
             try inspect()
         } catch let failure as InspectionError {
@@ -125,7 +121,7 @@ struct Inspect: ParsableCommand {
         do {
             if case .interrupted = try runProgram(&screen, capabilities: capabilities) { throw ExitCode(130) }
         } catch let error as TerminalError {
-            throw InspectionError(error.description)
+            throw InspectionError(error.suggesting("use --print for plain text or --json").description)
         }
     }
 }

@@ -20,11 +20,7 @@ struct LessonOpen: ParsableCommand {
     @Flag(name: .long, help: "Check lesson files and print every problem as file:line: message.")
     var check = false
 
-    @Flag(name: .long, help: "Draw with ASCII characters only.")
-    var ascii = false
-
-    @Flag(name: .long, help: "Draw without colours (as NO_COLOR does).")
-    var noColor = false
+    @OptionGroup var display: DisplayOptions
 
     @Flag(name: .long, help: "Print each step's first frame as plain text instead of opening the player.")
     var print = false
@@ -54,10 +50,10 @@ struct LessonOpen: ParsableCommand {
             guard parts.count == 2, parts[0] >= 20, parts[1] >= 5 else {
                 throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 80x24")
             }
-            HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: ascii)
+            HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: display.ascii)
             return
         }
-        try HomeLauncher.openLesson(entry, ascii: ascii, noColor: noColor)
+        try HomeLauncher.openLesson(entry, display: display)
     }
 }
 

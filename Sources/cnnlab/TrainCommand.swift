@@ -21,22 +21,22 @@ struct Train: ParsableCommand {
             Dashboard keys: p pause/resume, s save, + and - learning rate, Tab panels, q stop.
             """)
 
-    @Option(help: "cnn or autoencoder.")
-    var model: String = "cnn"
+    @Option(help: "The network to train.")
+    var model: CourseModelKind = .cnn
 
     @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory.")
     var data: String = "auto"
 
-    @Option(help: "Passes over the training set.")
+    @Option(parsing: .unconditional, help: "Passes over the training set.")
     var epochs: Int = 10
 
-    @Option(help: "Images per step.")
+    @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
 
-    @Option(help: "Learning rate (default: the recipe's, 0.01 for cnn, 0.001 for autoencoder).")
+    @Option(parsing: .unconditional, help: "Learning rate (default: the recipe's, 0.01 for cnn, 0.001 for autoencoder).")
     var lr: Float?
 
-    @Option(help: "Seed for the initial weights and the shuffling.")
+    @Option(parsing: .unconditional, help: "Seed for the initial weights and the shuffling.")
     var seed: UInt64 = 0
 
     @Flag(help: "Train without the dashboard: one line per epoch.")
@@ -51,14 +51,10 @@ struct Train: ParsableCommand {
     @Option(help: "Start from the weights in this safetensors file.")
     var resume: String?
 
-    @Option(help: "Threads the kernels split each batch across (default: one per core).")
+    @Option(parsing: .unconditional, help: "Threads the kernels split each batch across (default: one per core).")
     var threads: Int?
 
-    @Flag(help: "Dashboard without colour (as NO_COLOR does): images drawn with an ASCII ramp.")
-    var noColor = false
-
-    @Flag(help: "Dashboard with ASCII characters only.")
-    var ascii = false
+    @OptionGroup var display: DisplayOptions
 
     mutating func run() throws {
         let recipe = try makeRecipe()
@@ -92,10 +88,7 @@ struct Train: ParsableCommand {
     }
 
     private func makeRecipe() throws -> TrainingRecipe {
-        guard let kind = CourseModelKind(rawValue: model.lowercased()) ?? (model.lowercased() == "ae" ? .autoencoder : nil) else {
-            throw CLIFailure("--model \(model): use cnn or autoencoder")
-        }
-        var recipe = TrainingRecipe.course(kind)
+        var recipe = TrainingRecipe.course(model)
         recipe.epochs = epochs
         recipe.batchSize = batchSize
         recipe.seed = seed
@@ -116,8 +109,10 @@ struct Train: ParsableCommand {
                     + "batch \(recipe.batchSize), \(optimizer), seed \(recipe.seed), threads \(Compute.threadCount)")
         if split.isSynthetic { output.message(DatasetSplit.syntheticNotice) }
         if let resume { output.message("resuming from \(resume)") }
-        let interrupt = InterruptHandler {
-            output.message("stopping after this step" + (save.map { " and saving \($0)" } ?? "") + " (Ctrl-C again to quit now)")
+        let interrupt = InterruptHandler { signalNumber in
+            let name = signalNumber == SIGHUP ? "the terminal closed (SIGHUP)" : signalNumber == SIGTERM ? "SIGTERM" : "Ctrl-C"
+            output.message("\(name): stopping after this step" + (save.map { " and saving \($0)" } ?? "")
+                           + " (a second signal quits at once)")
             session.controls.requestStop()
         }
         defer { interrupt.cancel() }
@@ -133,13 +128,18 @@ struct Train: ParsableCommand {
             throw CLIFailure(message)
         }
         if let failure = final.saveFailure { throw CLIFailure(HeadlessFormat.text(for: failure)) }
+        // Saved: now tell scripts the run was cut short (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+        if let signalNumber = interrupt.receivedSignal { throw ExitCode(128 + signalNumber) }
     }
 
     private func runDashboard(_ session: TrainingSession) throws {
-        let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
-        do { print(try DashboardScreen.run(session: session, capabilities: capabilities)) } catch {
+        do { print(try DashboardScreen.run(session: session, capabilities: display.capabilities)) } catch let error as TerminalError {
+            throw CLIFailure(error.suggesting("add --headless to train without the dashboard").description)
+        } catch {
             throw CLIFailure("\(error)")
         }
+        // The summary above names the failure; the status tells scripts the weights are not on disk.
+        if session.store.snapshot().saveFailure != nil { throw ExitCode(1) }
     }
 }
 

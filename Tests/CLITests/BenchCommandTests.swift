@@ -9,10 +9,10 @@ import Testing
 struct BenchCommandTests {
     @Test("--model takes cnn, autoencoder, ae and all, and refuses anything else")
     func modelNames() throws {
-        #expect(Bench.kinds("cnn") == [.cnn])
-        #expect(Bench.kinds("AE") == [.autoencoder])
-        #expect(Bench.kinds("all") == [.cnn, .autoencoder])
-        #expect(Bench.kinds("resnet") == nil)
+        #expect(BenchModelChoice(argument: "cnn")?.kinds == [.cnn])
+        #expect(BenchModelChoice(argument: "AE")?.kinds == [.autoencoder])
+        #expect(BenchModelChoice(argument: "all")?.kinds == [.cnn, .autoencoder])
+        #expect(BenchModelChoice(argument: "resnet") == nil)
         #expect(throws: (any Error).self) { try Bench.parse(["--model", "resnet"]) }
         #expect(throws: (any Error).self) { try Bench.parse(["--threads", "0"]) }
         #expect(throws: (any Error).self) { try Bench.parse(["--steps", "3", "--epochs", "1"]) }

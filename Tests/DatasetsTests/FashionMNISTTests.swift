@@ -86,3 +86,26 @@ import Testing
         #expect(counts == [Int](repeating: 1000, count: 10))
     }
 }
+
+/// IDX headers whose dimensions multiply past Int.max (a trap before) or are zero.
+@Suite struct IDXHeaderLimitTests {
+    static func header(_ dimensions: [UInt32]) -> [UInt8] {
+        var bytes: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
+        for d in dimensions { bytes += [UInt8(d >> 24), UInt8(d >> 16 & 0xFF), UInt8(d >> 8 & 0xFF), UInt8(d & 0xFF)] }
+        return bytes + [1, 2, 3, 4]
+    }
+
+    @Test func overflowingDimensionsAreRefusedWithTheLimit() throws {
+        let bytes = Self.header([0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF])
+        let error = #expect(throws: DatasetError.self) { try IDXFile(bytes: bytes, path: "x-idx3-ubyte", expectedDimensionCount: 3) }
+        #expect(try #require(error).description == "x-idx3-ubyte: header dimensions 4294967295 x 4294967295 x 4294967295 are too large: "
+            + "more than 1073741824 (cnnlab's largest tensor) bytes (damaged, or not an IDX file)")
+    }
+
+    @Test func aZeroDimensionIsNamed() throws {
+        let error = #expect(throws: DatasetError.self) {
+            try IDXFile(bytes: Self.header([2, 0, 2]), path: "x-idx3-ubyte", expectedDimensionCount: 3)
+        }
+        #expect(try #require(error).description == "x-idx3-ubyte: header dimension 2 is 0 (2 x 0 x 2): the file holds no data")
+    }
+}

@@ -157,7 +157,7 @@ struct ExplorerKeyTests {
         var m = try model(ExploreRequest(operation: .conv, kernel: "3x3", channels: 2, filters: 2))
         press(&m, [.character("?")])
         #expect(m.showHelp)
-        #expect(frame(m).contains { $0.contains("keys (any key closes)") })
+        #expect(frame(m).contains { $0.contains("any key closes") })
         press(&m, [.character("x")])
         #expect(!m.showHelp)
         press(&m, [.character("f")])

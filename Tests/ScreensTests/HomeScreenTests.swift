@@ -48,7 +48,9 @@ struct HomeScreenTests {
         // A new home screen reads the same progress from disk.
         let reopened = renderFrame(home(state), width: 80, height: 24, capabilities: .monochrome).text
         #expect(reopened.contains("2/6 steps · 0/5 quizzes"))
-        let quits = screen.send(.key(.character("q")))
+        let quitsAtOnce = screen.send(.key(.character("q")))
+        #expect(!quitsAtOnce)                      // asks first
+        let quits = screen.send(.key(.character("y")))
         #expect(quits)
     }
 
@@ -93,6 +95,30 @@ struct HomeScreenTests {
         #expect(FileManager.default.fileExists(atPath: saved), "nothing saved at \(saved)")
         let home = renderFrame(screen, width: 200, height: 40, capabilities: .monochrome).text
         #expect(home.contains("weights saved to"), "\(home)")
+    }
+
+    @Test func quittingAsksOnceAndUnknownKeysDoNothing() {
+        let state = TemporaryState()
+        defer { state.remove() }
+        var screen = home(state)
+        let before = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        for key: Key in [.escape, .character("x"), .character("["), .character("~"), .function(5)] {
+            let quit = screen.send(.key(key))
+            #expect(!quit, "\(key)")
+            #expect(screen.openLesson == nil && !screen.isExploring && !screen.isTraining)
+        }
+        #expect(renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text == before)
+        let quitAtOnce = screen.send(.key(.character("q")))
+        #expect(!quitAtOnce)
+        let asking = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(asking.contains("Quit cnnlab?"), "\(asking)")
+        #expect(asking.contains("y or q: quit"))
+        let escapeQuits = screen.send(.key(.escape))
+        #expect(!escapeQuits)                     // Esc stays
+        #expect(!screen.confirmingQuit)
+        _ = screen.send(.key(.character("q")))
+        let secondQ = screen.send(.key(.character("q")))
+        #expect(secondQ)
     }
 
     @Test func noLessonsFolderIsAMessageNotACrash() {

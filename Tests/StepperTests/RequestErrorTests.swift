@@ -58,8 +58,54 @@ struct RequestErrorTests {
     @Test("a case too large to show is refused before any trace is built")
     func tooLarge() {
         let text = message(ExploreRequest(operation: .conv, kernel: "7x7", channels: 16, filters: 16, random: "64x64"))
-        #expect(text?.hasPrefix("this case has ") == true)
-        #expect(text?.hasSuffix("use a smaller input, kernel, or fewer channels or filters") == true)
+        #expect(text == "trace too large: 2 x 16 x 16 x 49 x 58 x 58 exceeds 2000000 (the explorer's most multiplications): "
+            + "use a smaller input, kernel, stride or dilation, less padding, or fewer channels or filters")
+    }
+
+    @Test("sizes that overflowed (SIGILL) are refused naming the field and the limit",
+          arguments: [
+            (ExploreRequest(operation: .conv, padding: "9223372036854775807"),
+             "padding must be at most 64 (the explorer's largest setting), got 9223372036854775807"),
+            (ExploreRequest(operation: .conv, dilation: "9223372036854775807"),
+             "dilation must be at most 64 (the explorer's largest setting), got 9223372036854775807"),
+            (ExploreRequest(operation: .pool, kernel: "4294967296"),
+             "kernel (rows or columns) must be at most 64 (the explorer's largest matrix side), got 4294967296"),
+            (ExploreRequest(operation: .convT, input: "1", kernel: "2x2", stride: "3037000500"),
+             "stride must be at most 64 (the explorer's largest setting), got 3037000500"),
+            (ExploreRequest(operation: .pool, padding: "-9223372036854775808"),
+             "padding must be 0 or more (got -9223372036854775808)"),
+          ])
+    func overflowingSizes(request: ExploreRequest, expected: String) {
+        #expect(message(request) == expected)
+    }
+
+    @Test("convT with a large dilation is refused before its 7.7 GB trace is built")
+    func convTDilation() {
+        // Dilation 4000 was accepted and built 7.7 GB over 22 s; 64 is allowed and its grid fits.
+        #expect(message(ExploreRequest(operation: .convT, input: "1 2", kernel: "2x2", dilation: "4000"))
+            == "dilation must be at most 64 (the explorer's largest setting), got 4000")
+        #expect(message(ExploreRequest(operation: .convT, kernel: "64x64", stride: "64", dilation: "64", random: "64x64"))?
+            .hasPrefix("output too large: 1 x 1 x 8065 x 8065 exceeds 1048576 (the explorer's largest grid)") == true)
+        #expect(message(ExploreRequest(operation: .convT, input: "1 2", kernel: "2x2", dilation: "64")) == nil)
+    }
+
+    @Test("values that are not finite float32 are refused, naming them")
+    func nonFinite() {
+        #expect(message(ExploreRequest(operation: .conv, input: "[[1e39, 1], [2, 3]]"))
+            == "malformed matrix: --input[0][0] 1e+39 does not fit a 32-bit float")
+        #expect(message(ExploreRequest(operation: .conv, input: "1 nan; 2 3"))
+            == "--input: 'nan' in row 1 is not a finite float32 number (float32 holds magnitudes up to about 3.4e38)")
+        #expect(message(ExploreRequest(operation: .conv, bias: "nan"))
+            == "--bias nan is not a finite float32 number (float32 holds magnitudes up to about 3.4e38)")
+    }
+
+    @Test("an output that overflows float32 is written as Infinity in JSON, never as {}")
+    func overflowingOutputJSON() throws {
+        let exploration = try ExploreRequest(operation: .conv, input: "3e38 3e38; 3e38 3e38", kernel: "2 2; 2 2").resolve()
+        let text = TraceExport.json(exploration)
+        #expect(text != "{}")
+        #expect(text.contains("\"sum\" : Infinity"))
+        #expect(!text.contains("@@"))
     }
 
     @Test("@file.json and inline JSON lists")

@@ -38,6 +38,24 @@ import Testing
         #expect(KeyDecoder.decode(code: 0o777, isFunctionKey: true) == .ignored)
     }
 
+    @Test func escapeSequencesNcursesDidNotKnowBecomeKeysNotEscape() {
+        func decode(_ text: String) -> DecodedInput { KeyDecoder.decodeEscapeSequence(Array(text)) }
+        #expect(decode("") == .key(.escape))
+        #expect(decode("OH") == .key(.home))      // xterm's Home under TERM=screen
+        #expect(decode("OF") == .key(.end))
+        #expect(decode("[1~") == .key(.home))     // Home under TERM=xterm-256color in tmux
+        #expect(decode("[4~") == .key(.end))
+        #expect(decode("[H") == .key(.home))
+        #expect(decode("[5~") == .key(.pageUp))
+        #expect(decode("[6~") == .key(.pageDown))
+        #expect(decode("[1;5C") == .key(.right))
+        #expect(decode("[Z") == .key(.backTab))
+        #expect(decode("[200~") == .ignored)      // unknown: nothing, not Escape
+        #expect(decode("x") == .ignored)          // Alt+x
+        #expect(KeyDecoder.endsSequence("~", length: 3))
+        #expect(!KeyDecoder.endsSequence("O", length: 1))
+    }
+
     @Test func coloursReduceToWhatTheTerminalHas() {
         #expect(ColorPairs.reduce(.indexed(196), mode: .none, colorCount: 256) == -1)
         #expect(ColorPairs.reduce(.none, mode: .xterm256, colorCount: 256) == -1)

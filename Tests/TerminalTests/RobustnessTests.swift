@@ -45,7 +45,6 @@ import Testing
             StatusLine(left: "left text", right: "right").render(into: &buffer, area: area, context: context)
             Dialog(title: "T", message: "m", hint: "h").render(into: &buffer, area: area, context: context)
             KeyHelp(entries: [("k", "v")]).render(into: &buffer, area: area, context: context)
-            TabBar(titles: ["a", "b"], selected: 3).render(into: &buffer, area: area, context: context)
             buffer.fill(area, with: Cell("x"))
             buffer.setStyle(.plain, in: area)
             #expect(buffer.lines.count == 6)

@@ -179,10 +179,23 @@ import Testing
         #expect(buffer.text.contains("any key closes"))
     }
 
-    @Test func tabBarBracketsTheSelectionInMonochrome() {
-        var buffer = Buffer(width: 30, height: 1)
-        TabBar(titles: ["Conv", "Pool"], selected: 1).render(into: &buffer, area: buffer.area, context: context)
-        #expect(buffer.lines == [" Conv  [Pool]"])
+    @Test func keyHelpThatDoesNotFitSaysHowManyMore() {
+        var buffer = Buffer(width: 40, height: 7)
+        let entries = (1...6).map { ("k\($0)", "action \($0)") }
+        KeyHelp(entries: entries).render(into: &buffer, area: buffer.area, context: context)
+        #expect(buffer.text.contains("k1"))
+        #expect(buffer.text.contains("k2"))
+        #expect(!buffer.text.contains("k3"))
+        #expect(buffer.text.contains("4 more"))
+        #expect(buffer.text.contains("any key closes"))
+    }
+
+    @Test func keyHelpWrapsLongActionsInsteadOfCuttingThem() {
+        var buffer = Buffer(width: 30, height: 10)
+        KeyHelp(entries: [("e", "edit the focused matrix (arrows, digits, Enter keeps)")])
+            .render(into: &buffer, area: buffer.area, context: context)
+        let text = buffer.text.replacingOccurrences(of: "#", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("edit the focused matrix (arrows, digits, Enter keeps)"), "\(buffer.text)")
     }
 }
 

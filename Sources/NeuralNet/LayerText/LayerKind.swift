@@ -115,13 +115,19 @@ enum LayerParameterType: Sendable {
         switch self {
         case .count:
             if case .integer(let n) = value {
-                return n >= 1 ? .success(value) : .failure("must be at least 1, got \(n)")
+                // At most SizeLimits.dimension, so parameter counts (in x out x kernel) cannot overflow.
+                do { try SizeLimits.check(n, field: "", minimum: 1) } catch { return .failure(LayerTextProblem(error.reason)) }
+                return .success(value)
             }
             return .failure("must be a whole number, got \(value)")
         case .size:
             switch value {
-            case .integer(let n): return n >= 0 ? .success(.pair(n, n)) : .failure("must not be negative, got \(n)")
-            case .pair(let h, let w): return h >= 0 && w >= 0 ? .success(value) : .failure("must not be negative, got \(value)")
+            case .integer(let n):
+                do { try SizeLimits.check(n, field: "") } catch { return .failure(LayerTextProblem(error.reason)) }
+                return .success(.pair(n, n))
+            case .pair(let h, let w):
+                do { for v in [h, w] { try SizeLimits.check(v, field: "") } } catch { return .failure(LayerTextProblem(error.reason)) }
+                return .success(value)
             case .number, .boolean, .pythonNone, .string: return .failure("must be a whole number or a pair like (3, 3), got \(value)")
             }
         case .optionalSize:

@@ -16,20 +16,25 @@ struct BlockFields {
     private(set) var keys: [String] = []
     var problems: [LessonProblem] = []
 
-    /// Reads `body` as YAML. A YAML error becomes one problem at its file line.
+    /// Reads `body` as YAML. A YAML error becomes one problem at its file line, in words a
+    /// teacher reads (YAMLExplainer.swift).
     init(kind: String, body: [String], fenceLine: Int) {
         self.kind = kind
         self.fenceLine = fenceLine
+        if let (offset, message) = YAMLExplainer.layoutProblem(in: body) {
+            problems.append(LessonProblem(line: fenceLine + 1 + offset, message: "in the \(kind) block: \(message)"))
+            return
+        }
         let text = body.joined(separator: "\n")
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            let (line, message) = Self.describe(error)
-            problems.append(LessonProblem(line: fenceLine + line, message: "YAML error in the \(kind) block: \(message)"))
+            let (line, message) = YAMLExplainer.explain(error, body: body)
+            problems.append(LessonProblem(line: fenceLine + line, message: "in the \(kind) block: \(message)"))
             return
         } catch {
-            problems.append(LessonProblem(line: fenceLine + 1, message: "YAML error in the \(kind) block: \(error)"))
+            problems.append(LessonProblem(line: fenceLine + 1, message: "in the \(kind) block: YAML cannot read it (\(error))"))
             return
         }
         guard let root else {
@@ -67,13 +72,60 @@ struct BlockFields {
 
     func has(_ key: String) -> Bool { values[key] != nil }
 
-    /// Records one problem for each key not in `allowed`.
+    /// Whether an unknown key was met whose intent could not be guessed: checks that depend
+    /// on this block (a quiz's computed answer) are then skipped rather than risk calling a
+    /// right answer wrong.
+    private(set) var hasUncertainKeys = false
+
+    /// Records one problem for each key not in `allowed`. A key that is a likely typo of a
+    /// known one that is not written (`kernal` for `kernel`) is read as that key, so the rest
+    /// of the block is checked as the author meant it.
     mutating func rejectUnknownKeys(allowed: [String]) {
         for key in keys where !allowed.contains(key) {
-            problems.append(LessonProblem(
-                line: line(of: key),
-                message: "unknown key '\(key)' in the \(kind) block (known: \(allowed.joined(separator: ", ")))"))
+            let known = "known: \(allowed.joined(separator: ", "))"
+            if let meant = Self.likelyMeant(key, among: allowed), values[meant] == nil {
+                problems.append(LessonProblem(line: line(of: key), message: "unknown key '\(key)' in the \(kind) block: "
+                    + "did you mean '\(meant)'? (read as '\(meant)' to check the rest; \(known))"))
+                values[meant] = values[key]
+                keyLines[meant] = keyLines[key]
+            } else {
+                problems.append(LessonProblem(line: line(of: key),
+                                              message: "unknown key '\(key)' in the \(kind) block (\(known))"))
+                hasUncertainKeys = true
+            }
+            values[key] = nil
         }
+        keys = keys.filter { values[$0] != nil } + allowed.filter { values[$0] != nil && !keys.contains($0) }
+    }
+
+    /// The known key `key` most likely stands for: the same letters in another case or with
+    /// `-` for `_`, or one at most two edits away (and closer than any other).
+    static func likelyMeant(_ key: String, among allowed: [String]) -> String? {
+        let normal = key.lowercased().replacingAll("-", with: "_")
+        if let same = allowed.first(where: { $0.lowercased() == normal }) { return same }
+        let scored = allowed.map { ($0, editDistance(normal, $0.lowercased())) }.filter { $0.1 <= 2 }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        return scored.filter({ $0.1 == best.1 }).count == 1 ? best.0 : nil
+    }
+
+    /// Levenshtein distance with adjacent swaps counted as one edit.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var table = Array(repeating: Array(repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { table[i][0] = i }
+        for j in 0...y.count { table[0][j] = j }
+        for i in 1...x.count {
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return table[x.count][y.count]
     }
 
     mutating func problem(_ key: String, _ message: String) {
@@ -220,21 +272,6 @@ struct BlockFields {
         case .scalar(let scalar): return "'\(scalar.string)'"
         case .sequence: return "a list"
         case .mapping: return "a mapping"
-        }
-    }
-
-    /// The body line (1-based) and a readable message of a Yams error.
-    static func describe(_ error: YamlError) -> (Int, String) {
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let text = context.map { "\(problem) (\($0.text))" } ?? problem
-            return (mark.line, text)
-        case .reader(let problem, _, _, _):
-            return (1, problem)
-        default:
-            return (1, "\(error)")
         }
     }
 }

@@ -13,13 +13,23 @@ public struct Lesson: Equatable, Sendable {
     public var steps: [Step]
     /// Every problem found in the file, in line order.
     public var problems: [LessonProblem]
+    /// Things that work but will not look or teach as the author expects (Markdown the player
+    /// shows as written, a quiz whose answer is printed just above it), in line order.
+    /// `--check` prints them without failing; the player does not show them to students.
+    public var warnings: [LessonProblem] = []
+    /// The folder of the lesson file, against which `data:` folders are resolved (nil when
+    /// the lesson was parsed from text alone).
+    public var directory: String?
 
-    public init(title: String, titleLine: Int, summary: [String], steps: [Step], problems: [LessonProblem]) {
+    public init(title: String, titleLine: Int, summary: [String], steps: [Step], problems: [LessonProblem],
+                warnings: [LessonProblem] = [], directory: String? = nil) {
         self.title = title
         self.titleLine = titleLine
         self.summary = summary
         self.steps = steps
         self.problems = problems
+        self.warnings = warnings
+        self.directory = directory
     }
 
     /// All quizzes of the lesson with their step index, in reading order.

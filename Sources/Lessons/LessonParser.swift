@@ -1,48 +1,112 @@
 /// Turns a lesson file's text into a `Lesson`: `# ` title, `## ` steps, fenced blocks.
 /// Every problem is recorded with its line; parsing itself never fails.
 public enum LessonParser {
-    /// The info strings of fenced blocks the player understands.
     /// The kinds of fenced block a lesson may hold, by the fence's info string.
     public enum BlockKind: String, CaseIterable, Sendable {
         case explore, quiz, model, train, pytorch, text
     }
 
+    /// The info strings of fenced blocks the player understands.
     public static let blockKinds = BlockKind.allCases.map(\.rawValue)
 
-    public static func parse(_ source: String) -> Lesson {
+    /// Parses `source`. `directory` is the lesson file's folder: `data:` folders of train
+    /// blocks are resolved against it (nil: against the current folder).
+    public static func parse(_ source: String, directory: String? = nil) -> Lesson {
         var builder = Builder()
+        builder.directory = directory
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
-        var fence: (kind: String, line: Int, body: [String])?
+        var fence: OpenFence?
         for (offset, line) in lines.enumerated() {
             let number = offset + 1
             let trimmed = line.trimmingSpaces
             if var open = fence {
-                if trimmed == "```" {
+                if open.isClosed(by: trimmed) {
                     builder.addBlock(kind: open.kind, line: open.line, body: open.body)
                     fence = nil
+                } else if let interruption = open.interruption(by: line, trimmed: trimmed) {
+                    // A new block (or step) begins inside this one: its closing line is missing.
+                    builder.problems.append(LessonProblem(line: open.line, message: "the \(open.opening) block opened here "
+                        + "is never closed (\(interruption) at line \(number) comes first); end it with a \(open.closing) line"))
+                    builder.addBroken(kind: open.kind, line: open.line)
+                    fence = nil
+                    if let opening = FenceMark(trimmed) {
+                        fence = OpenFence(mark: opening, line: number)
+                    } else {
+                        builder.addLine(line, number: number)
+                    }
                 } else {
                     open.body.append(line)
                     fence = open
                 }
-            } else if trimmed.hasPrefix("```") {
-                let info = trimmed.dropFirst(3).split(separator: " ").first.map(String.init) ?? ""
-                fence = (info, number, [])
-            } else if line.hasPrefix("# ") {
-                builder.setTitle(String(line.dropFirst(2)).trimmingSpaces, line: number)
-            } else if line.hasPrefix("## ") {
-                builder.startStep(String(line.dropFirst(3)).trimmingSpaces, line: number)
+            } else if let opening = FenceMark(trimmed) {
+                fence = OpenFence(mark: opening, line: number)
             } else {
-                builder.addText(line, line: number)
+                builder.addLine(line, number: number)
             }
         }
         if let open = fence {
-            builder.problems.append(LessonProblem(line: open.line, message: "the ```\(open.kind) block opened here is never closed"))
-            builder.addBlock(kind: open.kind, line: open.line, body: open.body)
+            builder.problems.append(LessonProblem(line: open.line, message: "the \(open.opening) block opened here is never "
+                + "closed: the file ends inside it; end it with a \(open.closing) line"))
+            builder.addBroken(kind: open.kind, line: open.line)
         }
         return builder.finish()
     }
+
+    /// A fence line: three or more backticks (or tildes) and an optional info string.
+    struct FenceMark {
+        var character: Character
+        var length: Int
+        var info: String
+
+        init?(_ trimmed: String) {
+            guard let first = trimmed.first, first == "`" || first == "~" else { return nil }
+            let run = trimmed.prefix { $0 == first }.count
+            guard run >= 3 else { return nil }
+            let rest = trimmed.dropFirst(run)
+            // As in CommonMark, a backtick fence's info string has no backtick (```a``` is code).
+            if first == "`" && rest.contains("`") { return nil }
+            character = first
+            length = run
+            info = rest.split(separator: " ").first.map(String.init) ?? ""
+        }
+    }
+
+    /// A fenced block being read.
+    struct OpenFence {
+        var mark: FenceMark
+        var line: Int
+        var body: [String] = []
+
+        var kind: String { mark.info }
+        /// How the author wrote the opening, for messages ("```pytorch", "``` (plain)").
+        var opening: String {
+            String(repeating: mark.character, count: mark.length) + (kind.isEmpty ? " (plain text)" : kind)
+        }
+        var closing: String { String(repeating: mark.character, count: mark.length) }
+
+        func isClosed(by trimmed: String) -> Bool {
+            !trimmed.isEmpty && trimmed.allSatisfy { $0 == mark.character } && trimmed.count >= mark.length
+        }
+
+        /// What shows that the closing line was forgotten: another fence with an info string
+        /// (a closing fence never has one), or a step heading inside a YAML block. Nil when
+        /// `line` is ordinary content.
+        func interruption(by line: String, trimmed: String) -> String? {
+            if let inner = FenceMark(trimmed), inner.character == mark.character, inner.length >= mark.length,
+               !inner.info.isEmpty {
+                return "the " + String(repeating: inner.character, count: inner.length) + inner.info + " block"
+            }
+            if LessonParser.yamlKinds.contains(kind) && line.hasPrefix("## ") {
+                return "the step heading '\(line.trimmingSpaces)'"
+            }
+            return nil
+        }
+    }
+
+    /// Block kinds whose body is YAML.
+    static let yamlKinds: Set<String> = ["explore", "quiz", "model", "train"]
 
     /// Accumulates steps and items while the lines go by.
     struct Builder {
@@ -51,9 +115,30 @@ public enum LessonParser {
         var summary: [String] = []
         var steps: [Step] = []
         var problems: [LessonProblem] = []
+        var warnings: [LessonProblem] = []
         var pendingText: [String] = []
         var pendingLine = 0
-        var quizCount = 0
+        var directory: String?
+        /// Lines of blocks whose meaning is uncertain (unknown keys with no likely intent):
+        /// quizzes about them are not checked, so no follow-up error calls a right answer wrong.
+        var uncertainBlocks: Set<Int> = []
+        /// The line of the first quiz with each identity, to report two quizzes sharing one.
+        var quizIdentities: [String: Int] = [:]
+        var trainBlockCount = 0
+
+        /// Text lines outside fenced blocks, for the Markdown warnings.
+        var textLines: [(number: Int, text: String)] = []
+
+        mutating func addLine(_ line: String, number: Int) {
+            textLines.append((number, line))
+            if line.hasPrefix("# ") {
+                setTitle(String(line.dropFirst(2)).trimmingSpaces, line: number)
+            } else if line.hasPrefix("## ") {
+                startStep(String(line.dropFirst(3)).trimmingSpaces, line: number)
+            } else {
+                addText(line, line: number)
+            }
+        }
 
         mutating func setTitle(_ text: String, line: Int) {
             if title != nil {
@@ -72,7 +157,6 @@ public enum LessonParser {
             flushText()
             if heading.isEmpty { problems.append(LessonProblem(line: line, message: "the '## ' step heading is empty")) }
             steps.append(Step(heading: heading, line: line, items: []))
-            quizCount = 0
         }
 
         mutating func addText(_ line: String, line number: Int) {
@@ -94,6 +178,13 @@ public enum LessonParser {
             }
         }
 
+        /// A block that cannot be read (its problem is already recorded).
+        mutating func addBroken(kind: String, line: Int) {
+            flushText()
+            guard !steps.isEmpty else { return }
+            steps[steps.count - 1].items.append(.broken(kind: kind, line: line))
+        }
+
         mutating func addBlock(kind: String, line: Int, body: [String]) {
             flushText()
             guard !steps.isEmpty else {
@@ -104,7 +195,8 @@ public enum LessonParser {
             let item: StepItem
             // No info string is a plain text block; an unknown one is named in the problem.
             guard let known = kind.isEmpty ? .text : LessonParser.BlockKind(rawValue: kind) else {
-                problems.append(LessonProblem(line: line, message: "unknown block '\(kind)' (expected "
+                let guess = BlockFields.likelyMeant(kind, among: LessonParser.blockKinds).map { ": did you mean '\($0)'?" } ?? ""
+                problems.append(LessonProblem(line: line, message: "unknown block '\(kind)'\(guess) (expected "
                                               + Self.kindList + ")"))
                 steps[stepIndex].items.append(.broken(kind: kind, line: line))
                 return
@@ -121,18 +213,50 @@ public enum LessonParser {
                     switch known {
                     case .explore: parsed = ExploreBlock.read(&fields).map(StepItem.explore)
                     case .quiz:
-                        parsed = Quiz.read(&fields, explore: steps[stepIndex].explore,
-                                           key: "\(stepIndex).\(quizCount)").map(StepItem.quiz)
+                        parsed = Quiz.read(&fields, context: quizContext(step: steps[stepIndex])).map(StepItem.quiz)
                     case .model: parsed = ModelBlock.read(&fields).map(StepItem.model)
-                    case .train: parsed = TrainBlock.read(&fields).map(StepItem.train)
+                    case .train:
+                        trainBlockCount += 1
+                        parsed = TrainBlock.read(&fields, directory: directory, ordinal: trainBlockCount).map(StepItem.train)
                     case .text, .pytorch: parsed = nil   // handled above
                     }
                 }
-                if known == .quiz { quizCount += 1 }
+                if fields.hasUncertainKeys { uncertainBlocks.insert(line) }
                 problems += fields.problems
+                if case .quiz(let quiz)? = parsed {
+                    if let first = quizIdentities[quiz.key] {
+                        let what = quiz.id != nil ? "id '\(quiz.key)'" : "question"
+                        problems.append(LessonProblem(line: line, message: "this quiz has the same \(what) as the quiz at line "
+                            + "\(first); give one of them an 'id:' so that each keeps its own progress"))
+                    } else {
+                        quizIdentities[quiz.key] = line
+                    }
+                }
                 item = parsed ?? .broken(kind: kind, line: line)
             }
             steps[stepIndex].items.append(item)
+        }
+
+        /// What a quiz in `step` may ask about: the explorer a `predict` stops (the step's
+        /// first explore block) and the nearest explore or model block above (for `computed`).
+        func quizContext(step: Step) -> Quiz.Context {
+            var context = Quiz.Context()
+            for item in step.items {
+                switch item {
+                case .explore(let block):
+                    let target: Quiz.Target = uncertainBlocks.contains(block.line) ? .unchecked : .explore(block)
+                    if case .none = context.predict { context.predict = target }
+                    context.computed = target
+                case .model(let block):
+                    context.computed = uncertainBlocks.contains(block.line) ? .unchecked : .model(block)
+                case .broken(let kind, _) where kind == "explore" || kind == "model":
+                    if kind == "explore", case .none = context.predict { context.predict = .unchecked }
+                    context.computed = .unchecked
+                case .text, .preformatted, .quiz, .train, .pytorch, .broken:
+                    break
+                }
+            }
+            return context
         }
 
         static var kindList: String { LessonParser.blockKinds.joined(separator: ", ") }
@@ -145,9 +269,12 @@ public enum LessonParser {
             if steps.isEmpty {
                 problems.append(LessonProblem(line: titleLine, message: "no steps: each '## ' heading starts a step"))
             }
-            let sorted = problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+            warnings += AnswerLeakWarnings.scan(steps: steps) + MarkdownWarnings.scan(textLines)
+            func sorted(_ list: [LessonProblem]) -> [LessonProblem] {
+                list.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+            }
             return Lesson(title: title ?? "Untitled lesson", titleLine: titleLine, summary: summary,
-                          steps: steps, problems: sorted)
+                          steps: steps, problems: sorted(problems), warnings: sorted(warnings), directory: directory)
         }
     }
 }

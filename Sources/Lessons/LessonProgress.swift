@@ -16,10 +16,24 @@ public struct LessonProgress: Codable, Equatable, Sendable {
     public var step: Int = 0
     /// Steps seen so far (0-based).
     public var visited: Set<Int> = []
-    /// Quiz records by `Quiz.key`.
+    /// Quiz records by `Quiz.key` (the quiz's `id:` or question text).
     public var quizzes: [String: QuizRecord] = [:]
 
     public init() {}
+
+    /// Progress saved before quizzes had identities named them by position ("2.1": step 3's
+    /// second quiz). Moves each such record to the quiz now at that position, once, so a
+    /// student's solved marks survive the change of key.
+    public mutating func adoptPositionalKeys(for lesson: Lesson) {
+        for (stepIndex, step) in lesson.steps.enumerated() {
+            for (quizIndex, quiz) in step.quizzes.enumerated() {
+                let old = "\(stepIndex).\(quizIndex)"
+                guard let record = quizzes[old], quiz.key != old else { continue }
+                quizzes[old] = nil
+                if quizzes[quiz.key] == nil { quizzes[quiz.key] = record }
+            }
+        }
+    }
 
     /// "3/7 steps · 1/2 quizzes", or "done" when every step was seen and every quiz solved.
     public func summary(for lesson: Lesson) -> String {

@@ -1,6 +1,11 @@
 extension ModelBlock {
     static let keys = ["title", "course", "input", "layers"]
 
+    /// The largest height or width of a model block's input, and its largest channel or
+    /// feature count: beyond these no lesson network exists.
+    public static let maximumSide = 4_096
+    public static let maximumWidth = 65_536
+
     /// Reads a model block: either `course: cnn | mlp | autoencoder`, or `input` and `layers`.
     static func read(_ fields: inout BlockFields) -> ModelBlock? {
         fields.rejectUnknownKeys(allowed: keys)
@@ -42,6 +47,11 @@ extension ModelBlock {
                case let values = items.compactMap({ $0.scalar.flatMap { Int($0.string) } }),
                values.count == items.count, values.allSatisfy({ $0 > 0 }), values.count == 1 || values.count == 3 {
                 input = values
+                if values.count == 3 && (values[0] > maximumWidth || max(values[1], values[2]) > maximumSide)
+                    || values.count == 1 && values[0] > maximumWidth {
+                    fields.problem("input", "'input' \(values) is more than a lesson model takes (at most "
+                                   + "\(maximumWidth) channels or features, sides of at most \(maximumSide))")
+                }
             } else {
                 fields.problem("input", "'input' must be [channels, height, width] or [features], e.g. [3, 32, 32]")
             }

@@ -1,4 +1,6 @@
 import Formatting
+import Datasets
+import Foundation
 
 /// A ```train block: a course model, a dataset and the hyperparameters; the player opens
 /// the training dashboard with them.
@@ -7,8 +9,15 @@ public struct TrainBlock: Equatable, Sendable {
     public enum Optimizer: String, Equatable, Sendable, CaseIterable { case sgd, adam }
 
     public var model: Model
-    /// The dataset as `cnnlab train --data` takes it: cifar10, synthetic, or a folder.
+    /// The dataset as written (as `cnnlab train --data` takes it: cifar10, synthetic, or a folder).
     public var data: String
+    /// The dataset it names, folders resolved against the lesson file's folder.
+    public var dataSpec: DatasetSpec = .cifar10(directory: nil)
+    /// The author's `id:`, if any.
+    public var id: String?
+    /// Names this block's saved weights among the lesson's train blocks: its `id:`, else
+    /// "train-N" for the N-th train block of the lesson.
+    public var checkpointName: String = "train-1"
     public var epochs: Int
     public var batchSize: Int
     public var optimizer: Optimizer
@@ -34,13 +43,19 @@ public struct TrainBlock: Equatable, Sendable {
 
     /// The headless command that runs the same training.
     public var command: String {
-        "cnnlab train --model \(model.rawValue) --data \(data) --epochs \(epochs) --batch-size \(batchSize) "
+        "cnnlab train --model \(model.rawValue) --data \(dataSpec.description) --epochs \(epochs) --batch-size \(batchSize) "
             + "--lr \(NumberText.plain(learningRate)) --seed \(seed)"
     }
 
-    static let keys = ["model", "data", "epochs", "batch_size", "optimizer", "lr", "momentum", "seed"]
+    static let keys = ["model", "data", "epochs", "batch_size", "optimizer", "lr", "momentum", "seed", "id"]
 
-    static func read(_ fields: inout BlockFields) -> TrainBlock? {
+    /// The largest epochs and batch_size a lesson may ask for (more is a typo, not a lesson).
+    public static let maximumEpochs = 1_000
+    public static let maximumBatchSize = 50_000
+
+    /// Reads a train block. `directory` is the lesson file's folder (for `data:` folders);
+    /// `ordinal` counts the lesson's train blocks from 1 (for the checkpoint's name).
+    static func read(_ fields: inout BlockFields, directory: String?, ordinal: Int) -> TrainBlock? {
         fields.rejectUnknownKeys(allowed: keys)
         let before = fields.problems.count
         guard let modelText = fields.string("model") else {
@@ -55,14 +70,32 @@ public struct TrainBlock: Equatable, Sendable {
         }
         var block = recipe(for: model, line: fields.fenceLine)
         block.keyLines = fields.keyLines
-        if let data = fields.string("data") { block.data = data }
+        if let id = fields.string("id")?.trimmingSpaces {
+            if id.isEmpty || id.contains("/") || id.hasPrefix(".") {
+                fields.problem("id", "'id' names the saved weights: use letters, digits and '-' (no '/', not starting with '.')")
+            } else {
+                block.id = id
+            }
+        }
+        block.checkpointName = block.id ?? "train-\(ordinal)"
+        if let data = fields.string("data") {
+            block.data = data
+            switch resolveData(data, directory: directory) {
+            case .success(let spec): block.dataSpec = spec
+            case .failure(let problem): fields.problem("data", problem.text)
+            }
+        }
         if let epochs = fields.integer("epochs") {
             block.epochs = epochs
-            if epochs < 1 { fields.problem("epochs", "epochs must be at least 1") }
+            if epochs < 1 || epochs > maximumEpochs {
+                fields.problem("epochs", "epochs must be from 1 to \(maximumEpochs) (got \(epochs))")
+            }
         }
         if let batch = fields.integer("batch_size") {
             block.batchSize = batch
-            if batch < 1 { fields.problem("batch_size", "batch_size must be at least 1") }
+            if batch < 1 || batch > maximumBatchSize {
+                fields.problem("batch_size", "batch_size must be from 1 to \(maximumBatchSize) (got \(batch))")
+            }
         }
         if let text = fields.string("optimizer") {
             if let optimizer = Optimizer(rawValue: text) { block.optimizer = optimizer } else {
@@ -71,13 +104,62 @@ public struct TrainBlock: Equatable, Sendable {
         }
         if let rate = fields.number("lr") {
             block.learningRate = rate
-            if !(rate > 0) { fields.problem("lr", "lr must be greater than 0") }
+            if !(rate > 0) || !rate.isFinite || rate > 10 { fields.problem("lr", "lr must be greater than 0 and at most 10") }
         }
         if let momentum = fields.number("momentum") {
             block.momentum = momentum
             if momentum < 0 || momentum >= 1 { fields.problem("momentum", "momentum must be in [0, 1)") }
         }
-        if let seed = fields.integer("seed") { block.seed = seed }
+        if let seed = fields.integer("seed") {
+            block.seed = seed
+            if seed < 0 { fields.problem("seed", "seed must be 0 or more") }
+        }
         return fields.problems.count == before ? block : nil
+    }
+}
+
+extension TrainBlock {
+    /// The dataset `data` names: a dataset name of `cnnlab train --data`, or a folder, which
+    /// is resolved against the lesson file's `directory` and must exist.
+    static func resolveData(_ data: String, directory: String?) -> Result<DatasetSpec, ComputedProblem> {
+        let text = data.trimmingSpaces
+        func resolved(_ path: String) -> String {
+            let expanded = (path as NSString).expandingTildeInPath
+            guard !expanded.hasPrefix("/"), let directory else { return expanded }
+            return ((directory as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+        }
+        func folder(_ path: String, wrap: (String) -> DatasetSpec) -> Result<DatasetSpec, ComputedProblem> {
+            let full = resolved(path)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) else {
+                let looked = full != path ? " (looked for \(full))" : ""
+                return .failure("the data folder '\(path)' does not exist\(looked); folders are relative to the lesson file's folder")
+            }
+            guard isFolder.boolValue else { return .failure("'\(path)' is a file, not a data folder (\(full))") }
+            return .success(wrap(full))
+        }
+        // A word that is no dataset name but a folder beside the lesson is that folder.
+        if !text.contains(":"), !text.hasPrefix("/"), directory != nil {
+            let named = (try? DatasetSpec.parse(text)).map { spec -> Bool in
+                if case .directory = spec { return false } else { return true }
+            } ?? false
+            var isFolder: ObjCBool = false
+            if !named, FileManager.default.fileExists(atPath: resolved(text), isDirectory: &isFolder), isFolder.boolValue {
+                return .success(.directory(resolved(text)))
+            }
+        }
+        let spec: DatasetSpec
+        do {
+            spec = try DatasetSpec.parse(text)
+        } catch {
+            let names = "auto, cifar10, fashion-mnist, synthetic, synthetic:N, or a folder (relative to the lesson file)"
+            return .failure("unknown data '\(text)' (expected \(names))")
+        }
+        switch spec {
+        case .directory(let path): return folder(path) { .directory($0) }
+        case .cifar10(let path?): return folder(path) { .cifar10(directory: $0) }
+        case .fashionMNIST(let path?): return folder(path) { .fashionMNIST(directory: $0) }
+        case .automatic, .cifar10(nil), .fashionMNIST(nil), .synthetic: return .success(spec)
+        }
     }
 }

@@ -82,8 +82,9 @@ public struct DashboardProgram: TerminalProgram {
 public enum DashboardScreen {
     /// Starts `session`, shows the dashboard until the student quits (or presses Ctrl-C), makes
     /// sure training has stopped (and saved, with --save) and returns a summary to print once the
-    /// terminal is restored. Throws when there is no terminal to draw on.
-    public static func run(session: TrainingSession, capabilities: TerminalCapabilities) throws -> String {
+    /// terminal is restored, with the signal that ended it (SIGINT, SIGTERM, SIGHUP), if one did:
+    /// the caller exits 128 + it once the weights are saved. Throws when there is no terminal.
+    public static func run(session: TrainingSession, capabilities: TerminalCapabilities) throws -> (summary: String, signal: Int32?) {
         guard isatty(0) == 1 && isatty(1) == 1 else {
             throw TrainingError("the dashboard needs a terminal; add --headless to train without it")
         }
@@ -100,7 +101,9 @@ public enum DashboardScreen {
         if case .interrupted = outcome { session.controls.requestStop() }
         if !session.store.snapshot().state.isOver { session.controls.requestStop() }
         session.waitUntilDone()
-        return summary(session.store.snapshot())
+        var signal: Int32?
+        if case .interrupted(let number) = outcome { signal = number }
+        return (summary(session.store.snapshot()), signal)
     }
 
     /// What the run reached, in a few lines for the shell after the dashboard closes.

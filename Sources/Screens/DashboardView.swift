@@ -20,11 +20,14 @@ public enum DashboardView {
         var (body, statusRow) = buffer.area.splitBottom(1)
         header(snapshot, row: body.splitTop(1).top, into: &buffer, context: context)
         body = body.inset(top: 1)
+        // Messages wrap (at most two rows each) rather than being cut: "For CIFAR-10 run ..." is advice.
         for message in messages(snapshot, ownNotice: model.ownNotice) {
-            let (row, rest) = body.splitTop(1)
-            buffer.write(message.text.truncated(to: row.width, ellipsis: context.glyphs.ellipsis), x: row.x, y: row.y,
-                         style: context.style(message.role), clip: row)
-            body = rest
+            let lines = WrappedText(message.text, role: message.role, markup: false).plainLines(width: body.width)
+            for line in lines.prefix(2) {
+                let (row, rest) = body.splitTop(1)
+                buffer.write(line, x: row.x, y: row.y, style: context.style(message.role), clip: row)
+                body = rest
+            }
         }
         let wide = buffer.width >= 110 && buffer.height >= 34
         // Narrow: the lower panel takes what it needs (the confusion matrix 13 rows, images 12),

@@ -65,6 +65,9 @@ public struct ExplorerModel: Sendable {
     public private(set) var showHelp = false
     /// Hides the result of the step shown (its sum and output cell) for a quiz.
     public var concealCurrentResult = false
+    /// Hides the output's size for a quiz that asks it: the output grid, the size formula's
+    /// result, the step count and the PyTorch result.
+    public var concealOutput = false
     /// Seed for `r` (new random values); advanced on each press.
     var randomSeed: UInt64 = 1
     /// ASCII notation for sums and formulas (`--ascii` or a non-UTF-8 locale).

@@ -50,6 +50,13 @@ extension ExplorerModel {
     func drawBody(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         let inner = area.inset(left: 1, right: 1)
         var (panels, lines) = content(width: inner.width, height: inner.height)
+        if concealOutput {
+            // A quiz asks the output's size: its grid would show it.
+            panels = panels.map { panel in
+                guard panel.title.hasPrefix("output") else { return panel }
+                return ExplorerPanel(title: "output ?x?", grid: MatrixGrid(text: [["?"]]))
+            }
+        }
         if let editor, let index = panels.firstIndex(where: \.focused) { panels[index] = editingPanel(editor, title: panels[index].title) }
         // Wide screens label rows and columns with their indices, as the text refers to them.
         if inner.width >= 110 { panels = panels.map { $0.labelled() } }
@@ -62,14 +69,16 @@ extension ExplorerModel {
         let panelArea = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - reserved)
         var y = min(ExplorerLayout.flow(panels, in: panelArea, into: &buffer, context: context), panelArea.maxY)
         y = ExplorerLayout.write(lines, in: inner, from: y, into: &buffer, context: context)
-        let formula = formulaLines(geometry.0, geometry.1, screenWidth: inner.width)
+        let formula = concealOutput
+            ? [ExplorerLine("output size: hidden until you answer the quiz (work it out from the formula)", .accent)]
+            : formulaLines(geometry.0, geometry.1, screenWidth: inner.width)
         let legend = [ExplorerLine(legendText(context), .dim)]
         let formulaHeight = ExplorerLayout.height(of: formula + legend, width: inner.width)
         if y + formulaHeight <= inner.maxY {
             y = ExplorerLayout.write(formula + legend, in: inner, from: y, into: &buffer, context: context)
         }
         // The PyTorch panel joins the view when the screen has room: all of it, or just the result.
-        guard !concealCurrentResult else { return }
+        guard !concealCurrentResult && !concealOutput else { return }
         let torch = pyTorchLines(width: inner.width)
         let rest = Rect(x: area.x, y: y, width: area.width, height: inner.maxY - y)
         if rest.height >= torch.count + 2 {
@@ -101,7 +110,11 @@ extension ExplorerModel {
     }
 
     func pyTorchLines(width: Int, ellipsis: Character = "…") -> [ExplorerLine] {
-        let text = view == .backward ? pyTorch.backward : pyTorch.forward
+        var text = view == .backward ? pyTorch.backward : pyTorch.forward
+        if concealCurrentResult || concealOutput {
+            // The printed result would answer the quiz: the code stays, the result waits.
+            text = text.filter { $0.role == .normal } + [ExplorerLine("# the result is hidden until you answer the quiz", .dim)]
+        }
         return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2), ellipsis: ellipsis), $0.role) }
     }
 
@@ -129,7 +142,8 @@ extension ExplorerModel {
         let title = "\(operation.pytorchFunction) \(context.glyphs.middleDot) \(view.title)"
         buffer.fill(row, with: Cell(" ", style: context.style(.title)))
         let after = buffer.write(title, x: row.x, y: row.y, role: .title, context: context, clip: row)
-        let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(stepCount)" + (playing ? " \(context.glyphs.arrowRight)" : "")
+        let total = concealOutput && operation != .convT ? "?" : "\(stepCount)"
+        let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(total)" + (playing ? " \(context.glyphs.arrowRight)" : "")
         buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
         let room = row.maxX - stepText.count - 2 - (after + 2)
         if room > 10 { buffer.write(settings.truncated(to: room, ellipsis: context.glyphs.ellipsis), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }

@@ -54,7 +54,7 @@ public struct HomeScreen {
             lessons = found.entries.map { entry in
                 let lesson = Lesson.load(path: entry.path)
                 return LessonRow(entry: entry, lesson: lesson,
-                                 progress: store?.load(entry.name).progress.summary(for: lesson) ?? "")
+                                 progress: store?.load(entry.progressName).progress.summary(for: lesson) ?? "")
             }
             if lessons.isEmpty { message = "no lessons in \(found.directory)" }
         case .failure(let error):
@@ -84,5 +84,14 @@ public struct HomeScreen {
     public var openLesson: LessonPlayer? {
         if case .lesson(let player)? = child { return player }
         return nil
+    }
+
+    /// Opens the library's lesson whose progress name is `name` (as Enter on it would, running the effect);
+    /// false when the library has no such lesson. For `cnnlab lesson N`, so q comes back here.
+    public mutating func open(lessonNamed name: String) -> Bool {
+        guard let index = lessons.firstIndex(where: { $0.entry.progressName == name }) else { return false }
+        selection = index
+        run(.perform(.openLesson(index: index)))
+        return openLesson != nil
     }
 }

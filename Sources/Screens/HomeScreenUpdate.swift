@@ -131,7 +131,7 @@ extension HomeScreen {
         let wrapped = command.map(keepQuit: false) { Effect.lesson($0) }
         guard case .lesson(let player)? = child, player.isClosed else { return wrapped }
         child = nil
-        if let index = lessons.firstIndex(where: { $0.entry.name == player.name }) {
+        if let index = lessons.firstIndex(where: { $0.entry.progressName == player.name }) {
             lessons[index].progress = player.progress.summary(for: player.lesson)
             // A finished lesson hands the selection to the next one.
             if lessons[index].progress == "done" && index + 1 < lessons.count { selection = index + 1 }
@@ -146,8 +146,8 @@ extension HomeScreen {
         case .openLesson(let index):
             guard lessons.indices.contains(index) else { return nil }
             let row = lessons[index]
-            return .lessonOpened(LessonPlayer(lesson: row.lesson, name: row.entry.name, store: store,
-                                              screenSize: screenSize, asciiNotation: asciiNotation))
+            return .lessonOpened(LessonPlayer(lesson: row.lesson, name: row.entry.progressName, store: store,
+                                              screenSize: screenSize, asciiNotation: asciiNotation, path: row.entry.path))
         case .startTraining(let block, let savePath):
             return .trainingStarted(LessonDashboard.start(block, savePath: savePath))
         case .stopTraining(let dashboard):

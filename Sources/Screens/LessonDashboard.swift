@@ -13,24 +13,19 @@ public struct LessonDashboard {
     /// Said once, when the lesson asked for CIFAR-10 and it was not found.
     let note: String?
 
-    /// Loads the data and starts training; a one-line message when that cannot be done.
-    /// With `savePath`, the weights are saved there when training stops or finishes.
-    static func start(_ block: TrainBlock, savePath: String? = nil) -> Result<LessonDashboard, LessonDashboardError> {
-        var note: String?
+    /// Loads the data `choice` names and starts training; a one-line message when that cannot
+    /// be done. With `savePath`, the weights are saved there when training stops or finishes.
+    static func start(_ block: TrainBlock, data choice: LessonDataChoice? = nil,
+                      savePath: String? = nil) -> Result<LessonDashboard, LessonDashboardError> {
+        let choice = choice ?? LessonDataChoice.choose(block.dataSpec)
         let split: DatasetSplit
         do {
-            let spec = try DatasetSpec.parse(block.data)
-            do {
-                split = try DatasetCatalog().load(spec)
-            } catch let error as DatasetError {
-                // A lesson that asks for CIFAR-10 still runs without it, on the synthetic shapes.
-                guard case .cifar10(nil) = spec, case .notFound = error else { throw error }
-                split = try DatasetCatalog().load(.automatic)
-                note = "CIFAR-10 not found: training on synthetic shapes (cnnlab data get cifar10 fetches it)"
-            }
+            split = try DatasetCatalog().load(choice.used)
         } catch {
             return .failure(LessonDashboardError(message: "cannot load the data '\(block.data)': \(error)"))
         }
+        let note = choice.isSubstitute
+            ? "CIFAR-10 not found: training on synthetic shapes (cnnlab data get cifar10 fetches it)" : nil
         let optimizer: OptimizerChoice = block.optimizer == .sgd ? .sgd(momentum: Float(block.momentum)) : .adam
         let recipe = TrainingRecipe(model: block.model == .cnn ? .cnn : .autoencoder, epochs: block.epochs,
                                     batchSize: block.batchSize, learningRate: Float(block.learningRate),

@@ -64,6 +64,15 @@ struct LessonExplorePane: Sendable {
         explorer?.concealCurrentResult = true
     }
 
+    /// Whether the output's size is hidden (a quiz of the step asks it).
+    private(set) var outputHidden = false
+
+    /// Hides or shows the output's size, for a quiz that asks it.
+    mutating func hideOutput(_ hide: Bool) {
+        outputHidden = hide
+        explorer?.concealOutput = hide
+    }
+
     /// Releases a pin: the quiz was answered, so the step it stopped at is played.
     mutating func unpin() {
         if let pinned = pinnedStep { explorer?.go(to: pinned - 1) }

@@ -33,7 +33,11 @@ extension LessonExplorePane {
         let minus = context.glyphs.unicode ? "−" : "-"
         let times = context.glyphs.unicode ? "×" : "x"
         line(settingsText, .dim)
-        for formula in formulaLines(times: times, minus: minus) { line(formula, .dim) }
+        if outputHidden {
+            line("output size: hidden until you answer the quiz", .accent)
+        } else {
+            for formula in formulaLines(times: times, minus: minus) { line(formula, .dim) }
+        }
         y += 1
 
         let step = stepDetails()
@@ -48,7 +52,7 @@ extension LessonExplorePane {
         case .pool: break
         }
         grids.append((block.pass == .backward ? "gradient for the input" : "output",
-                      resultGrid(step: step, dot: String(context.glyphs.middleDot))))
+                      outputHidden ? MatrixGrid(text: [["?"]]) : resultGrid(step: step, dot: String(context.glyphs.middleDot))))
         // Side by side when they fit, else stacked.
         let widths = grids.map { max($0.1.size.width, $0.0.count) }
         if widths.reduce(0, +) + 2 * (grids.count - 1) <= area.width {
@@ -72,7 +76,8 @@ extension LessonExplorePane {
             line(text, isHidingValue ? .accent : .normal)
         }
         if let buildProblem { line(buildProblem, .error) }
-        line("step \(shownStep) of \(stepCount)" + (pinnedStep != nil ? "  (waiting for your answer)" : "")
+        line("step \(shownStep) of \(outputHidden && block.operation != .convT ? "?" : String(stepCount))"
+             + (pinnedStep != nil || outputHidden ? "  (waiting for your answer)" : "")
              + "  \(context.glyphs.middleDot) Tab: the full explorer", .dim)
     }
 

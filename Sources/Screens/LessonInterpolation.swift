@@ -21,8 +21,9 @@ public struct LessonInterpolation {
     private(set) var originals: [PixelImage] = []
     private(set) var decoded: [PixelImage] = []
 
-    /// Loads the trained weights and the test images; a one-line message when it cannot.
-    static func open(checkpoint: String) -> Result<LessonInterpolation, LessonDashboardError> {
+    /// Loads the weights trained by a train block and the test images of the data it trained
+    /// on; a one-line message when it cannot.
+    static func open(checkpoint: String, data: LessonDataChoice) -> Result<LessonInterpolation, LessonDashboardError> {
         guard FileManager.default.fileExists(atPath: checkpoint) else {
             return .failure(LessonDashboardError(message:
                 "no trained autoencoder yet: Enter trains one (its weights are saved when training stops)"))
@@ -34,7 +35,7 @@ public struct LessonInterpolation {
                 TensorSpec(name: $0.name, shape: $0.parameter.value.shape)
             })
             for ((_, parameter), tensor) in zip(named, tensors) { parameter.value.scalars = tensor.values }
-            let test = try DatasetCatalog().load(.automatic).test
+            let test = try DatasetCatalog().load(data.used).test
             guard test.count >= 2, test.channels == 3, test.height == 32, test.width == 32 else {
                 return .failure(LessonDashboardError(message: "the test set has no 3x32x32 images to interpolate"))
             }

@@ -5,46 +5,52 @@ import Terminal
 
 /// Draws the non-explore pane blocks: a model's layer table, a training recipe, PyTorch code.
 enum LessonPaneView {
-    static func renderModel(_ block: ModelBlock, into buffer: inout Buffer, area: Rect, context: RenderContext) {
-        var rows = [["input", ModelBlock.shapeText(block.inputShape), ""]]
-        rows += block.rows.map { [$0.layer, ModelBlock.shapeText($0.outputShape), $0.parameters == 0 ? "0" : grouped($0.parameters)] }
+    /// The layer table; values in `hidden` (asked by an unanswered quiz) show as "?".
+    static func renderModel(_ block: ModelBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,
+                            hidden: Set<ComputedValue> = []) {
+        var rows = [["", "input", ModelBlock.shapeText(block.inputShape), ""]]
+        rows += block.rows.enumerated().map { index, row in
+            let shape = hidden.contains(.features(index)) ? "?" : ModelBlock.shapeText(row.outputShape)
+            let parameters = hidden.contains(.layerParameters(index)) || (hidden.contains(.parameters) && row.parameters > 0)
+                ? "?" : grouped(row.parameters)
+            return ["\(index)", row.layer, shape, parameters]
+        }
         if !context.glyphs.unicode { rows = rows.map { $0.map(LessonASCII.transliterate) } }
-        var table = Table(columns: [.init("layer"), .init("output", alignment: .right), .init("params", alignment: .right)],
-                          rows: rows)
+        var table = Table(columns: [.init("#", alignment: .right), .init("layer"), .init("output", alignment: .right),
+                                    .init("params", alignment: .right)], rows: rows)
         table.gap = 2
         let top = area.splitBottom(1)
         table.render(into: &buffer, area: top.rest, context: context)
         let shown = min(table.size.height, top.rest.height)
         let y = area.y + shown
-        buffer.write("total parameters: \(grouped(block.totalParameters))", x: area.x, y: y,
-                     role: .accent, context: context, clip: area)
+        let total = hidden.contains(.parameters) ? "? (answer the quiz first)" : grouped(block.totalParameters)
+        buffer.write("total parameters: \(total)", x: area.x, y: y, role: .accent, context: context, clip: area)
     }
 
     static func renderTrain(_ block: TrainBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,
-                            focused: Bool, savePath: String?) {
+                            focused: Bool, savePath: String?, data: LessonDataChoice?) {
         var recipe = [
             "model: \(block.model == .cnn ? "the course CNN" : "the course autoencoder")",
-            "data: \(block.data)",
+        ]
+        recipe += data?.lines ?? ["data: \(block.data)"]
+        recipe += [
             "optimizer: \(block.optimizer == .sgd ? "SGD" : "Adam"), lr \(NumberText.plain(block.learningRate))"
                 + (block.optimizer == .sgd && block.momentum > 0 ? ", momentum \(NumberText.plain(block.momentum))" : ""),
             "batch size: \(block.batchSize), epochs: \(block.epochs), seed: \(block.seed)",
             "",
             focused ? "Press Enter to open the training dashboard." : "Tab here, then Enter opens the training dashboard.",
-            "(CIFAR-10 when it is found, otherwise synthetic shapes.)",
-            "Or, in a shell:",
-            "  " + block.command + " --headless",
         ]
-        if let savePath {
-            recipe.insert("The weights are saved when training stops: \(savePath)", at: 7)
-        }
         if block.model == .autoencoder {
-            recipe.insert((focused ? "Press i" : "Then i") + " to interpolate between two test images with those weights.", at: 7)
+            recipe.append((focused ? "Press i" : "Then i") + " to interpolate between two test images with those weights.")
         }
+        if let savePath { recipe.append("The weights are saved when training stops: \(savePath)") }
+        recipe += ["Or, in a shell:", "  " + block.command + " --headless"]
         var y = area.y
         for line in recipe {
+            let warning = line.contains("NOT on this machine")
             for wrapped in WrappedText(line, markup: false).plainLines(width: area.width) {
                 guard y < area.maxY else { return }
-                buffer.write(wrapped, x: area.x, y: y, role: line.hasPrefix("Press") ? .accent : .normal,
+                buffer.write(wrapped, x: area.x, y: y, role: warning ? .error : line.hasPrefix("Press") ? .accent : .normal,
                              context: context, clip: area)
                 y += 1
             }
@@ -52,11 +58,32 @@ enum LessonPaneView {
     }
 
     static func renderCode(_ block: CodeBlock, into buffer: inout Buffer, area: Rect, context: RenderContext) {
-        for (offset, line) in block.code.prefix(area.height).enumerated() {
-            let shown = context.glyphs.unicode ? line : LessonASCII.transliterate(line)
-            buffer.write(shown.truncated(to: area.width, ellipsis: context.glyphs.ellipsis), x: area.x, y: area.y + offset,
-                         role: line.trimmingCharacters(in: .whitespaces).hasPrefix("#") ? .dim : .normal,
-                         context: context, clip: area)
+        var y = area.y
+        let mark = LessonTextLayout.continuationMark(context.glyphs)
+        for line in block.code {
+            let shown = Array(context.glyphs.unicode ? line : LessonASCII.transliterate(line))
+            let role: Role = line.trimmingCharacters(in: .whitespaces).hasPrefix("#") ? .dim : .normal
+            // A line wider than the pane goes on under a visible mark; nothing is cut.
+            var start = 0
+            repeat {
+                guard y < area.maxY else { return }
+                let room = start == 0 ? area.width : max(1, area.width - 2)
+                let end = min(shown.count, start + room)
+                var x = area.x
+                if start > 0 { x = buffer.write(mark + " ", x: x, y: y, role: .dim, context: context, clip: area) }
+                buffer.write(String(shown[start..<end]), x: x, y: y, role: role, context: context, clip: area)
+                start = end
+                y += 1
+            } while start < shown.count
+        }
+    }
+
+    /// The rows `block` takes in a pane `width` wide (wide lines continue on more rows).
+    static func codeHeight(_ block: CodeBlock, width: Int) -> Int {
+        block.code.reduce(0) { total, line in
+            let count = line.count
+            guard width > 2, count > width else { return total + 1 }
+            return total + 1 + (count - width + width - 3) / (width - 2)
         }
     }
 

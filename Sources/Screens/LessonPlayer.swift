@@ -25,9 +25,18 @@ public struct LessonPlayer {
         var correct: Bool
     }
 
-    public let lesson: Lesson
-    /// The lesson's file name without `.md`; names its progress file.
+    public internal(set) var lesson: Lesson
+    /// Names the lesson's progress file (`LessonLibrary.Entry.progressName`).
     public let name: String
+    /// The lesson file, for reloading with `r` (and `--watch`); nil for a lesson from text.
+    public let path: String?
+    /// Whether the file is polled and reloaded when it changes (`cnnlab lesson FILE --watch`).
+    public let watching: Bool
+    /// The file's modification time when last read, to notice a save.
+    var loadedModification: Date?
+    /// What each train block of the step will train on, found when the step is shown (a
+    /// look on disk), so the pane says it before Enter.
+    var dataChoices: [PaneKey: LessonDataChoice] = [:]
     let store: ProgressStore?
     public internal(set) var progress: LessonProgress
     public internal(set) var stepIndex: Int
@@ -62,10 +71,11 @@ public struct LessonPlayer {
     /// Whether the interpolation view is open over the lesson.
     public var isInterpolating: Bool { interpolation != nil }
 
-    /// Where weights trained from a train block are kept: beside the progress folder
-    /// ($XDG_STATE_HOME/cnnlab/models/<model>.safetensors); nil without a store.
-    func checkpointPath(for model: TrainBlock.Model) -> String? {
-        store?.checkpointPath(for: model)
+    /// Where the weights trained by `block` are kept: one file per lesson and block,
+    /// beside the progress folder ($XDG_STATE_HOME/cnnlab/models/<lesson>/<block>-<model>.safetensors),
+    /// so a later block never overwrites an earlier one's; nil without a store.
+    func checkpointPath(for block: TrainBlock) -> String? {
+        store?.checkpointPath(lesson: name, block: block)
     }
 
     /// Whether the training dashboard is open over the lesson.
@@ -81,14 +91,18 @@ public struct LessonPlayer {
 
     /// Opens `lesson`, resuming the progress saved under `name` in `store` (nil: no saving).
     public init(lesson: Lesson, name: String, store: ProgressStore?, screenSize: (width: Int, height: Int) = (80, 24),
-                asciiNotation: Bool = false) {
+                asciiNotation: Bool = false, path: String? = nil, watch: Bool = false) {
         self.lesson = lesson
         self.asciiNotation = asciiNotation
         self.name = name
         self.store = store
         self.screenSize = screenSize
+        self.path = path
+        self.watching = watch && path != nil
+        loadedModification = path.flatMap(Self.modification)
         let loaded: (progress: LessonProgress, note: String?) = store?.load(name) ?? (LessonProgress(), nil)
         progress = loaded.progress
+        progress.adoptPositionalKeys(for: lesson)
         stepIndex = min(max(0, loaded.progress.step), max(0, lesson.steps.count - 1))
         if let note = loaded.note {
             message = note
@@ -97,6 +111,12 @@ public struct LessonPlayer {
             message = "welcome back: resuming at step \(stepIndex + 1) of \(lesson.steps.count)"
         }
         enterStep(stepIndex)
+        // Opening a lesson is already a side effect's work: the first step's data is looked up now.
+        pendingEffects = pendingEffects.filter { effect in
+            guard case .findData(let step, let pane, let spec) = effect else { return true }
+            dataChoices[PaneKey(step: step, pane: pane)] = LessonDataChoice.choose(spec)
+            return false
+        }
     }
 
     public var step: Step? { lesson.steps.indices.contains(stepIndex) ? lesson.steps[stepIndex] : nil }
@@ -125,29 +145,64 @@ public struct LessonPlayer {
         progress.step = index
         progress.visited.insert(index)
         for (pane, item) in paneBlocks.enumerated() {
-            guard case .explore(let block) = item else { continue }
             let key = PaneKey(step: index, pane: pane)
-            if explorers[key] == nil { explorers[key] = LessonExplorePane(block: block, asciiNotation: asciiNotation) }
+            switch item {
+            case .explore(let block):
+                if explorers[key] == nil { explorers[key] = LessonExplorePane(block: block, asciiNotation: asciiNotation) }
+            case .train(let block):
+                // A look on disk: an effect, run by the loop; the pane says "looking" until then.
+                if dataChoices[key] == nil {
+                    pendingEffects.append(.findData(step: index, pane: pane, block.dataSpec))
+                }
+            case .text, .preformatted, .quiz, .model, .pytorch, .broken:
+                break
+            }
         }
         applyPredictStops()
         save()
     }
 
-    /// Pins each explorer of the step before the step a "predict, then see" quiz asks
-    /// about, until that quiz is answered; then lets it play that step.
+    /// Hides, in each explorer of the step, what an unanswered quiz asks: a "predict" quiz
+    /// or `computed: output[r][c]` pins the explorer before the step that computes that value
+    /// (its sum and cell hidden); `computed: output_height` (width, count) hides the output's
+    /// size. Answered quizzes release them.
     mutating func applyPredictStops() {
         guard let step else { return }
-        guard let explorePane = paneBlocks.firstIndex(where: { if case .explore = $0 { return true } else { return false } })
-        else { return }
-        let key = PaneKey(step: stepIndex, pane: explorePane)
-        guard var explorer = explorers[key] else { return }
-        if let pending = step.quizzes.first(where: { $0.predictStep != nil && record($0).solved != true }),
-           let stop = pending.predictStep {
-            explorer.pin(beforeStep: stop)
-        } else {
-            explorer.unpin()
+        let pending = step.quizzes.filter { record($0).solved != true }
+        let firstExplore = paneBlocks.firstIndex { if case .explore = $0 { return true } else { return false } }
+        for (pane, item) in paneBlocks.enumerated() {
+            guard case .explore(let block) = item else { continue }
+            let key = PaneKey(step: stepIndex, pane: pane)
+            guard var explorer = explorers[key] else { continue }
+            var stop: Int?
+            var hideSize = false
+            for quiz in pending {
+                if let predict = quiz.predictStep, pane == firstExplore, stop == nil { stop = predict }
+                guard quiz.computedBlockLine == block.line, let computed = quiz.computed else { continue }
+                switch computed {
+                case .output(let row, let column):
+                    if block.operation != .convT && block.pass == .forward {
+                        if stop == nil { stop = row * block.outputSize.1 + column + 1 }
+                    } else {
+                        hideSize = true      // a scatter has no step for one output cell: hide the output
+                    }
+                case .outputHeight, .outputWidth, .outputCount:
+                    hideSize = true
+                case .parameters, .layerParameters, .features:
+                    break
+                }
+            }
+            if let stop { explorer.pin(beforeStep: stop) } else { explorer.unpin() }
+            explorer.hideOutput(hideSize)
+            explorers[key] = explorer
         }
-        explorers[key] = explorer
+    }
+
+    /// What the model pane must hide while quizzes of the step about `block` are unanswered.
+    func hiddenModelValues(_ block: ModelBlock) -> Set<ComputedValue> {
+        guard let step else { return [] }
+        return Set(step.quizzes.filter { record($0).solved != true && $0.computedBlockLine == block.line }
+            .compactMap(\.computed))
     }
 
     /// Asks for the progress to be written (an effect `update` returns); a failure comes back
@@ -159,9 +214,42 @@ public struct LessonPlayer {
 }
 
 extension ProgressStore {
-    /// Where a network trained from the lessons or the home screen is saved: beside the progress
-    /// files ($XDG_STATE_HOME/cnnlab/models/cnn.safetensors), so a later lesson can load it.
+    /// Where a network trained from the home screen is saved: beside the progress files
+    /// ($XDG_STATE_HOME/cnnlab/models/cnn.safetensors).
     func checkpointPath(for model: TrainBlock.Model) -> String {
         (directory as NSString).deletingLastPathComponent + "/models/\(model.rawValue).safetensors"
+    }
+
+    /// Where a lesson's train block saves its network: one file per lesson and block
+    /// ($XDG_STATE_HOME/cnnlab/models/<lesson>/<block>-<model>.safetensors).
+    func checkpointPath(lesson: String, block: TrainBlock) -> String {
+        (directory as NSString).deletingLastPathComponent
+            + "/models/\(lesson)/\(block.checkpointName)-\(block.model.rawValue).safetensors"
+    }
+}
+
+extension LessonPlayer {
+    /// A file's modification time, or nil when it cannot be read.
+    static func modification(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// Takes a lesson read again from its file (after `r`, or a save seen by `--watch`),
+    /// keeping the step, the scroll and the student's progress; says what changed.
+    mutating func reload(_ fresh: Lesson, modification: Date?) {
+        lesson = fresh
+        loadedModification = modification
+        explorers = [:]
+        dataChoices = [:]
+        feedback = [:]
+        progress.adoptPositionalKeys(for: lesson)
+        let keepScroll = scroll
+        enterStep(min(stepIndex, max(0, lesson.steps.count - 1)))
+        scroll = keepScroll
+        clampScroll()
+        let problems = lesson.problems.count
+        message = "reloaded \(((path ?? "") as NSString).lastPathComponent)" + (problems == 0 ? ""
+            : ": \(problems) problem\(problems == 1 ? "" : "s") (shown on their steps)")
+        messageIsError = problems > 0
     }
 }

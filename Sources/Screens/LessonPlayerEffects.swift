@@ -1,3 +1,5 @@
+import Datasets
+import Foundation
 import Lessons
 import Terminal
 
@@ -9,11 +11,17 @@ extension LessonPlayer {
         /// Write the lesson's progress (atomically) into `store`.
         case saveProgress(LessonProgress, lesson: String, store: ProgressStore)
         /// Load the data and start a training thread under the dashboard.
-        case startTraining(TrainBlock, savePath: String?)
+        case startTraining(TrainBlock, data: LessonDataChoice, savePath: String?)
         /// Stop the dashboard's training and wait for its thread (saving the weights).
         case stopTraining(LessonDashboard)
         /// Load the trained autoencoder and the test images for the interpolation view.
-        case openInterpolation(checkpoint: String)
+        case openInterpolation(checkpoint: String, data: LessonDataChoice)
+        /// Find on disk the data a train block names (step, pane index, what it asks for).
+        case findData(step: Int, pane: Int, DatasetSpec)
+        /// Read the lesson file again (`r`).
+        case reload(String)
+        /// Read the lesson file's modification time (`--watch`, each tick).
+        case checkFile(String)
         /// An effect of the open dashboard.
         case dashboard(DashboardProgram.Effect)
     }
@@ -25,6 +33,9 @@ extension LessonPlayer {
         case trainingStarted(Result<LessonDashboard, LessonDashboardError>)
         case trainingStopped
         case interpolationOpened(Result<LessonInterpolation, LessonDashboardError>)
+        case dataFound(step: Int, pane: Int, LessonDataChoice)
+        case reloaded(Lesson, modification: Date?)
+        case fileChecked(modification: Date?)
         case dashboard(DashboardProgram.Message)
     }
 
@@ -44,13 +55,19 @@ extension LessonPlayer {
             } catch {
                 return .progressNotSaved("progress not saved: \(error)")
             }
-        case .startTraining(let block, let savePath):
-            return .trainingStarted(LessonDashboard.start(block, savePath: savePath))
+        case .startTraining(let block, let data, let savePath):
+            return .trainingStarted(LessonDashboard.start(block, data: data, savePath: savePath))
         case .stopTraining(let stopping):
             stopping.stop()
             return .trainingStopped
-        case .openInterpolation(let path):
-            return .interpolationOpened(LessonInterpolation.open(checkpoint: path))
+        case .openInterpolation(let path, let data):
+            return .interpolationOpened(LessonInterpolation.open(checkpoint: path, data: data))
+        case .findData(let step, let pane, let request):
+            return .dataFound(step: step, pane: pane, LessonDataChoice.choose(request))
+        case .reload(let path):
+            return .reloaded(Lesson.load(path: path), modification: LessonPlayer.modification(path))
+        case .checkFile(let path):
+            return .fileChecked(modification: LessonPlayer.modification(path))
         case .dashboard(let inner):
             return dashboard?.perform(inner).map { .dashboard($0) }
         }
@@ -71,6 +88,15 @@ extension LessonPlayer {
             message = "training stopped: back to the lesson"
         case .interpolationOpened(.success(let view)):
             interpolation = view
+        case .dataFound(let step, let pane, let choice):
+            dataChoices[PaneKey(step: step, pane: pane)] = choice
+        case .reloaded(let lesson, let modification):
+            reload(lesson, modification: modification)
+        case .fileChecked(let modification):
+            if watching, modification != nil, modification != loadedModification, let path {
+                loadedModification = modification
+                return .perform(.reload(path))
+            }
         case .dashboard(let inner):
             guard var open = dashboard else { return .none }
             let command = open.receive(inner)
@@ -92,3 +118,4 @@ extension LessonPlayer {
         return .batch([wrapped, .perform(.stopTraining(open))])
     }
 }
+

@@ -33,6 +33,7 @@ extension LessonPlayer {
             clampScroll()
             return .none
         case .tick:
+            if watching, let path { pendingEffects.append(.checkFile(path)) }
             for (key, var explorer) in explorers where key.step == stepIndex && explorer.isPlaying {
                 _ = explorer.handle(.tick)
                 explorers[key] = explorer
@@ -103,17 +104,22 @@ extension LessonPlayer {
             }
             return
         case .train(let block):
+            guard let data = dataChoices[key] else {
+                message = "looking for the data of this block; try again in a moment"
+                return
+            }
             if pressed == .character("i") && block.model == .autoencoder {
-                guard let path = checkpointPath(for: .autoencoder) else {
+                guard let path = checkpointPath(for: block) else {
                     message = "interpolation needs saved weights, and this lesson has no state folder"
                     messageIsError = true
                     return
                 }
-                pendingEffects.append(.openInterpolation(checkpoint: path))
+                // The weights this block trained, on the data it trained on.
+                pendingEffects.append(.openInterpolation(checkpoint: path, data: data))
                 return
             }
             if pressed == .enter {
-                pendingEffects.append(.startTraining(block, savePath: checkpointPath(for: block.model)))
+                pendingEffects.append(.startTraining(block, data: data, savePath: checkpointPath(for: block)))
                 return
             }
         case .model, .pytorch, .text, .preformatted, .quiz, .broken:
@@ -155,6 +161,12 @@ extension LessonPlayer {
         case .escape, .character("q"):
             save()
             isClosed = true
+        case .character("r"):
+            if let path {
+                pendingEffects.append(.reload(path))
+            } else {
+                message = "this lesson has no file to reload"
+            }
         case .character("?"):
             showHelp = true
         case .character("h"):
@@ -274,8 +286,8 @@ extension LessonPlayer {
     /// Stores the record, lets a predict explorer play its step, saves, keeps the quiz in view.
     mutating func finish(_ quiz: Quiz, record: LessonProgress.QuizRecord) {
         progress.quizzes[quiz.key] = record
+        if record.solved { applyPredictStops() }
         if record.solved && quiz.predictStep != nil {
-            applyPredictStops()
             if let explorePane = paneBlocks.firstIndex(where: { if case .explore = $0 { return true } else { return false } }) {
                 paneIndex = explorePane
                 message = "the explorer plays step \(quiz.predictStep!): see the value it computes"

@@ -91,7 +91,8 @@ extension LessonPlayer: TerminalProgram {
     /// Ticks while an explorer of this step is playing.
     public var tickInterval: Double? {
         if let dashboard { return dashboard.program.tickInterval }
-        return explorers.contains { $0.key.step == stepIndex && $0.value.isPlaying } ? ExplorerModel.tick : nil
+        if explorers.contains(where: { $0.key.step == stepIndex && $0.value.isPlaying }) { return ExplorerModel.tick }
+        return watching ? 0.5 : nil       // --watch polls the file twice a second
     }
 
     /// The rows the pane's current block needs, borders included.
@@ -101,8 +102,8 @@ extension LessonPlayer: TerminalProgram {
         case .explore:
             return (explorers[PaneKey(step: stepIndex, pane: paneIndex)]?.contentHeight(width: width - 3) ?? 10) + 2
         case .model(let block): return block.rows.count + 6
-        case .train(let block): return block.model == .autoencoder ? 15 : 12
-        case .pytorch(let code): return code.code.count + 2
+        case .train(let block): return block.model == .autoencoder ? 17 : 14
+        case .pytorch(let code): return LessonPaneView.codeHeight(code, width: width - 3) + 2
         case .text, .preformatted, .quiz, .broken: return 4
         }
     }
@@ -169,10 +170,11 @@ extension LessonPlayer: TerminalProgram {
                 explorer.render(into: &buffer, area: area, context: context)
             }
         case .model(let block):
-            LessonPaneView.renderModel(block, into: &buffer, area: area, context: context)
+            LessonPaneView.renderModel(block, into: &buffer, area: area, context: context, hidden: hiddenModelValues(block))
         case .train(let block):
             LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context, focused: focus == .pane,
-                                       savePath: checkpointPath(for: block.model))
+                                       savePath: checkpointPath(for: block),
+                                       data: dataChoices[PaneKey(step: stepIndex, pane: paneIndex)])
         case .pytorch(let code):
             LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
         case .text, .preformatted, .quiz, .broken:
@@ -205,7 +207,8 @@ extension LessonPlayer: TerminalProgram {
         ("Tab", "move between the text and the pane (an explorer's own keys work while it has focus: → ← step, Home End first and last step)"),
         ("0-9 - .", "type an answer, Enter checks it"), ("a b c ...", "choose an answer"),
         ("h", "show a hint"), ("s", "show the answer (after a wrong attempt)"),
-        ("Enter", "next step when there is nothing to answer"), ("q Esc", "back (your progress is saved)"),
+        ("Enter", "next step when there is nothing to answer"), ("r", "reload the lesson file (for authors)"),
+        ("q Esc", "back (your progress is saved)"),
     ]
 
     func renderHelp(into buffer: inout Buffer, context: RenderContext) {

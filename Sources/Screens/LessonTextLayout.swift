@@ -38,12 +38,29 @@ struct LessonTextLayout {
         for item in step.items {
             switch item {
             case .text(let text, _):
-                add(Self.paragraphs(text))
-                add("")
-            case .preformatted(let text, _):
-                for line in text {
-                    lines.append([WrappedText.Span("  " + (unicode ? line : LessonASCII.transliterate(line)), role: .normal)])
+                for part in LessonMarkdown.parts(text) {
+                    switch part {
+                    case .text(let paragraph):
+                        let joined = Self.paragraphs(paragraph)
+                        if joined.isEmpty { continue }
+                        add(joined)
+                    case .heading(let heading): add(heading, role: .title)
+                    case .table(let rows):
+                        let table = LessonMarkdown.tableLines(rows, width: self.width)
+                        for (index, line) in table.lines.enumerated() {
+                            if table.header {
+                                // Aligned columns keep their spaces (wrapping would fold them).
+                                let shown = unicode ? line : LessonASCII.transliterate(line)
+                                lines.append([WrappedText.Span(shown, role: index == 0 ? .title : .normal)])
+                            } else {
+                                add(line)
+                            }
+                        }
+                    }
+                    add("")
                 }
+            case .preformatted(let text, _):
+                for line in text { addPreformatted(line, glyphs: glyphs) }
                 add("")
             case .quiz(let quiz):
                 let start = lines.count
@@ -97,6 +114,28 @@ struct LessonTextLayout {
         while result.last == "" { result.removeLast() }
         return result.joined(separator: "\n")
     }
+
+    /// A line of a plain block, as written; a line wider than the column continues on the
+    /// next, after a visible mark, rather than being cut.
+    private mutating func addPreformatted(_ line: String, glyphs: Glyphs) {
+        let shown = Array(unicode ? line : LessonASCII.transliterate(line))
+        let room = max(1, width - 2)
+        let mark = LessonTextLayout.continuationMark(glyphs)
+        var start = 0
+        repeat {
+            let end = min(shown.count, start + (start == 0 ? room : max(1, room - 2)))
+            let piece = String(shown[start..<end])
+            if start == 0 {
+                lines.append([WrappedText.Span("  " + piece, role: .normal)])
+            } else {
+                lines.append([WrappedText.Span("  " + mark + " ", role: .dim), WrappedText.Span(piece, role: .normal)])
+            }
+            start = end
+        } while start < shown.count
+    }
+
+    /// The mark that starts the continuation of a line too wide to show in one.
+    static func continuationMark(_ glyphs: Glyphs) -> String { glyphs.unicode ? "↪" : ">" }
 
     private mutating func add(_ text: String, role: Role = .normal, markup: Bool = true) {
         lines += WrappedText(unicode ? text : LessonASCII.transliterate(text), role: role, markup: markup).lines(width: width)

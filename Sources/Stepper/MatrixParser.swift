@@ -132,9 +132,10 @@ public enum MatrixParser {
         return size
     }
 
-    /// True for "3x3"-like text: a kernel size rather than kernel values.
+    /// True for "3x3"-like text or a bare "3" (3x3, as pooling reads it): a kernel size
+    /// rather than kernel values (values are given as a matrix, "[[3]]" for a 1x1 kernel of 3).
     public static func isSize(_ text: String) -> Bool {
         let parts = text.split(separator: "x", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+        return (parts.count == 1 || parts.count == 2) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 }

@@ -29,7 +29,7 @@ struct Explore: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "The input matrix (or channels), or @file.json.")
     var input: String?
-    @Option(parsing: .unconditional, help: "conv/convT: kernel values, or a size like 3x3 for random values; pool: the window size (2 or 2x3).")
+    @Option(parsing: .unconditional, help: "Kernel size (3 means 3x3, or 3x2) for random values, or the kernel values as a matrix; pool: the window size.")
     var kernel: String?
     @Option(parsing: .unconditional, help: "Stride: 2, or height x width like 2x1.")
     var stride: String?

@@ -15,9 +15,20 @@ enum HomeLauncher {
         if case .interrupted = outcome { throw ExitCode(130) }
     }
 
-    static func openLesson(_ entry: LessonLibrary.Entry, display: DisplayOptions) throws {
-        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: .standard(),
-                                  screenSize: terminalSize() ?? (80, 24), asciiNotation: !display.capabilities.unicode)
+    /// Opens the lesson on top of the home screen, so q returns to the lessons list as the
+    /// lesson's status line says; a lesson file outside the library (or `--watch`) opens alone.
+    static func openLesson(_ entry: LessonLibrary.Entry, display: DisplayOptions, watch: Bool = false) throws {
+        var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: terminalSize() ?? (80, 24))
+        home.asciiNotation = !display.capabilities.unicode
+        if !watch && home.open(lessonNamed: entry.progressName) {
+            let outcome = try run(&home, display: display)
+            home.stopBackgroundWork()
+            if case .interrupted = outcome { throw ExitCode(130) }
+            return
+        }
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.progressName, store: .standard(),
+                                  screenSize: terminalSize() ?? (80, 24), asciiNotation: !display.capabilities.unicode,
+                                  path: entry.path, watch: watch)
         let outcome = try run(&player, display: display)
         player.stopBackgroundWork()
         if case .interrupted = outcome { throw ExitCode(130) }
@@ -25,7 +36,7 @@ enum HomeLauncher {
 
     /// Every step's first frame as plain text, for authors and documents.
     static func printLesson(_ entry: LessonLibrary.Entry, width: Int, height: Int, ascii: Bool) {
-        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
+        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.progressName, store: nil,
                                   screenSize: (width, height), asciiNotation: ascii)
         let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
         for index in 0..<max(1, player.stepCount) {

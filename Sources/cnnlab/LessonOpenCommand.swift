@@ -13,12 +13,20 @@ struct LessonOpen: ParsableCommand {
             (01-convolution-by-hand) or that name without the number (convolution-by-hand). \
             FILE is a path to a lesson file. The format is described in lessons/FORMAT.md.
 
-            With --check, every problem of every FILE is printed as file:line: message, and \
-            the exit status is 1 if there is any.
+            With --check, every problem of every FILE (or of every lesson in a FOLDER) is \
+            printed as file:line: message, and the exit status is 1 if there is any. Warnings \
+            (Markdown the player shows as written, a quiz whose answer the text above states) \
+            are printed as file:line: warning: ... and do not change the exit status.
+
+            With --watch, the player reloads the lesson whenever its file is saved (checked \
+            twice a second); r reloads it by hand in any case.
             """)
 
-    @Flag(name: .long, help: "Check lesson files and print every problem as file:line: message.")
+    @Flag(name: .long, help: "Check lesson files or folders and print every problem as file:line: message.")
     var check = false
+
+    @Flag(name: .long, help: "Reload the lesson whenever its file changes (for authors).")
+    var watch = false
 
     @OptionGroup var display: DisplayOptions
 
@@ -33,11 +41,16 @@ struct LessonOpen: ParsableCommand {
 
     mutating func run() throws {
         if check {
-            guard !targets.isEmpty else { throw ValidationError("--check needs at least one lesson file") }
-            let report = LessonValidator.check(paths: targets)
-            for line in report { Swift.print(line) }
-            if !report.isEmpty { throw ExitCode(1) }
-            Swift.print("\(targets.count) lesson file\(targets.count == 1 ? "" : "s") checked: no problems")
+            guard !targets.isEmpty else { throw ValidationError("--check needs at least one lesson file or folder") }
+            let report = LessonValidator.report(paths: targets)
+            for line in report.problems + report.warnings { Swift.print(line) }
+            let files = "\(report.files.count) lesson file\(report.files.count == 1 ? "" : "s")"
+            let warned = report.warnings.isEmpty ? "" : ", \(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s")"
+            if !report.problems.isEmpty {
+                Swift.print("\(files) checked: \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")\(warned)")
+                throw ExitCode(1)
+            }
+            Swift.print("\(files) checked: no problems\(warned)")
             return
         }
         guard targets.count == 1 else {
@@ -53,7 +66,7 @@ struct LessonOpen: ParsableCommand {
             HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: display.ascii)
             return
         }
-        try HomeLauncher.openLesson(entry, display: display)
+        try HomeLauncher.openLesson(entry, display: display, watch: watch)
     }
 }
 
@@ -66,7 +79,9 @@ enum LessonLocator {
                 throw LessonFailure("no lesson file at \(target)")
             }
             let name = ((target as NSString).lastPathComponent as NSString).deletingPathExtension
-            return LessonLibrary.Entry(name: name, path: target)
+            let shipped = (try? library())?.shippedDirectory
+            return LessonLibrary.Entry(name: name, path: target,
+                                       progressName: LessonLibrary.progressName(name: name, path: target, shippedDirectory: shipped))
         }
         let library = try library()
         guard let entry = library.entry(named: target) else {

@@ -133,13 +133,20 @@ struct Train: ParsableCommand {
     }
 
     private func runDashboard(_ session: TrainingSession) throws {
-        do { print(try DashboardScreen.run(session: session, capabilities: display.capabilities)) } catch let error as TerminalError {
+        let signal: Int32?
+        do {
+            let ended = try DashboardScreen.run(session: session, capabilities: display.capabilities)
+            print(ended.summary)
+            signal = ended.signal
+        } catch let error as TerminalError {
             throw CLIFailure(error.suggesting("add --headless to train without the dashboard").description)
         } catch {
             throw CLIFailure("\(error)")
         }
         // The summary above names the failure; the status tells scripts the weights are not on disk.
         if session.store.snapshot().saveFailure != nil { throw ExitCode(1) }
+        // Saved: tell scripts a signal cut the run short (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+        if let signal { throw ExitCode(128 + signal) }
     }
 }
 

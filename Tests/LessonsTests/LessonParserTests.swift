@@ -65,10 +65,10 @@ struct LessonParserTests {
         #expect(quiz.answer == .numeric(value: 4, tolerance: 0))
         #expect(quiz.hints == ["one", "two"])
         #expect(quiz.explanation == "Because.")
-        #expect(quiz.key == "0.0")
+        #expect(quiz.key == "How much?")
         let choice = try #require(lesson.steps[1].quizzes.first)
         #expect(choice.answer == .choice(choices: ["a thing", "b thing"], correct: 1))
-        #expect(choice.key == "1.0")
+        #expect(choice.key == "Which?")
         #expect(lesson.steps[1].items[0] == .preformatted(["plain 1 2"], line: 24))
         #expect(lesson.quizzes.count == 2)
     }

@@ -57,7 +57,7 @@ struct ProgressAndLibraryTests {
         progress.visited = [0]
         #expect(progress.summary(for: lesson) == "1/2 steps · 0/1 quizzes")
         progress.visited = [0, 1]
-        progress.quizzes["0.0"] = { var r = LessonProgress.QuizRecord(); r.solved = true; return r }()
+        progress.quizzes["q"] = { var r = LessonProgress.QuizRecord(); r.solved = true; return r }()
         #expect(progress.summary(for: lesson) == "done")
     }
 

@@ -121,6 +121,22 @@ struct HomeScreenTests {
         #expect(secondQ)
     }
 
+    @Test func aLessonOpenedFromTheShellReturnsToTheListOnQ() {
+        let state = TemporaryState()
+        defer { state.remove() }
+        var screen = home(state)
+        let opened = screen.open(lessonNamed: "03-max-pooling")
+        #expect(opened)
+        #expect(screen.openLesson?.name == "03-max-pooling")
+        let left = screen.send(.key(.character("q")))
+        #expect(!left)                               // not to the shell
+        #expect(screen.openLesson == nil)
+        let list = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(list.contains("Max pooling") && list.contains("Explore"), "\(list)")
+        let missing = screen.open(lessonNamed: "no-such-lesson")
+        #expect(!missing)
+    }
+
     @Test func noLessonsFolderIsAMessageNotACrash() {
         var screen = HomeScreen(library: .failure(LibraryError(message: "no lessons found (looked in ./lessons)")), store: nil)
         let frame = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text

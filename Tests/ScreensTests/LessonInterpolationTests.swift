@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Lessons
 import NeuralNet
@@ -20,7 +21,9 @@ struct LessonInterpolationTests {
             NamedTensor(name: $0.name, shape: $0.parameter.value.shape, values: $0.parameter.value.scalars)
         }, to: path)
 
-        var view = try LessonInterpolation.open(checkpoint: path).get()
+        // The data of the block the weights came from (here the synthetic shapes), not whatever is found.
+        var view = try LessonInterpolation.open(checkpoint: path, data: LessonDataChoice.choose(.synthetic())).get()
+        #expect(view.test.name == (try Datasets.DatasetCatalog().load(.synthetic()).test.name))
         #expect(view.decoded.count == 5)
         #expect(view.decoded.allSatisfy { $0.pixels.count == 3 * 32 * 32 && $0.pixels.allSatisfy { $0 >= 0 && $0 <= 1 } })
         // t = 0 is image a's own reconstruction; t = 1 is b's; the middle is neither.
@@ -38,7 +41,8 @@ struct LessonInterpolationTests {
     }
 
     @Test func withoutTrainedWeightsItSaysWhatToDo() throws {
-        guard case .failure(let error) = LessonInterpolation.open(checkpoint: "/nowhere/autoencoder.safetensors") else {
+        guard case .failure(let error) = LessonInterpolation.open(checkpoint: "/nowhere/autoencoder.safetensors",
+                                                                 data: LessonDataChoice.choose(.synthetic())) else {
             Issue.record("a missing checkpoint must be a message"); return
         }
         #expect(error.message.contains("no trained autoencoder yet"))

@@ -99,7 +99,7 @@ struct LessonPlayerTests {
         let reopened = LessonPlayer(lesson: lesson, name: entry.name, store: state.store)
         #expect(reopened.stepIndex == 2)
         #expect(reopened.message?.contains("resuming at step 3") == true)
-        let record = try #require(reopened.progress.quizzes["1.0"])
+        let record = try #require(reopened.progress.quizzes[lesson.steps[1].quizzes[0].key])
         #expect(record.solved && record.attempts == 2)
         #expect(reopened.progress.visited == [0, 1, 2])
         #expect(reopened.progress.summary(for: lesson) == "3/5 steps · 1/5 quizzes")
@@ -259,7 +259,7 @@ struct LessonPlayerTests {
         player.type("7")
         player.press(.enter)
         player.press(.character("s"))
-        let record = try #require(player.progress.quizzes["0.0"])
+        let record = try #require(player.progress.quizzes[player.lesson.steps[0].quizzes[0].key])
         #expect(record.revealed && record.solved && record.attempts == 1 && record.hintsShown == 1)
         #expect(player.frame(80, 24).text.contains("Answer: 9 (shown after 1 attempt)"))
         // With nothing left to answer, Enter moves on.

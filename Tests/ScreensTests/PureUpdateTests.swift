@@ -56,11 +56,14 @@ struct PureUpdateTests {
                                   screenSize: (120, 40))
         _ = player.update(.key(.tab))
         let command = player.update(.key(.enter))
-        guard command.effects.count == 1, case .startTraining(let block, nil)? = command.effects.first else {
+        guard command.effects.count == 1, case .startTraining(let block, let data, nil)? = command.effects.first else {
             Issue.record("expected an effect starting training, got \(command)")
             return
         }
         #expect(block.data == "cifar10")
+        // The data the pane announced before Enter is the data the run uses.
+        #expect(data.requested == .cifar10(directory: nil))
+        #expect(player.frame(120, 40).text.contains("data: CIFAR-10"))
         #expect(!player.isTraining)
         // A failure to start comes back as a message and shows on the status line.
         _ = player.receive(.trainingStarted(.failure(LessonDashboardError(message: "cannot load the data"))))

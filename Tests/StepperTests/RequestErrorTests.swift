@@ -51,7 +51,7 @@ struct RequestErrorTests {
     func channels() {
         #expect(message(ExploreRequest(operation: .conv, input: "1 2; 3 4", channels: 2))
             == "--channels is 2 but --input has 1 channel(s): separate channels with '|'")
-        #expect(message(ExploreRequest(operation: .conv, input: "1 2; 3 4 | 5 6; 7 8", kernel: "1"))
+        #expect(message(ExploreRequest(operation: .conv, input: "1 2; 3 4 | 5 6; 7 8", kernel: "[[1]]"))
             == "the kernel has 1 channel(s) but the input has 2: give one kernel slice per input channel, separated by '|'")
     }
 
@@ -147,5 +147,16 @@ struct RequestErrorTests {
         let multi = try ExploreRequest(operation: .conv, kernel: "3x3", channels: 3, filters: 2).resolve()
         #expect(multi.conv?.weight.shape == [2, 3, 3, 3])
         #expect(multi.output.shape == [1, 2, 2, 2])
+    }
+
+    @Test("--kernel 3 means a 3x3 kernel for conv and convT, as it does for pool")
+    func bareKernelSize() throws {
+        let conv = try ExploreRequest(operation: .conv, kernel: "3", random: "5x5").resolve()
+        #expect(conv.conv?.weight.height == 3 && conv.conv?.weight.width == 3)
+        let convT = try ExploreRequest(operation: .convT, input: "1 2; 3 4", kernel: "3").resolve()
+        #expect(convT.convT?.weight.height == 3 && convT.convT?.weight.width == 3)
+        // Values are a matrix: a 1x1 kernel holding 3.
+        let one = try ExploreRequest(operation: .conv, input: "1 2; 3 4", kernel: "[[3]]").resolve()
+        #expect(one.conv?.weight.height == 1 && one.conv?.output.height == 2)
     }
 }

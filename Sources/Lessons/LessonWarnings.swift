@@ -1,0 +1,154 @@
+import Formatting
+/// Warnings for Markdown the player shows as written rather than as the author expects:
+/// images, TeX, and tables too wide for the text column. They do not fail `--check`.
+enum MarkdownWarnings {
+    /// The text column's width beside a pane at 120 columns (tables wider than this wrap).
+    static let narrowColumn = 44
+
+    /// `lines` are the lesson's text lines outside fenced blocks, with their file lines.
+    static func scan(_ lines: [(number: Int, text: String)]) -> [LessonProblem] {
+        var warnings: [LessonProblem] = []
+        var table: (start: Int, width: Int)?
+        func closeTable() {
+            if let open = table, open.width > narrowColumn {
+                warnings.append(LessonProblem(line: open.start, message: "warning: this table is \(open.width) characters "
+                    + "wide; the player draws tables as aligned text, and beside a pane the text column holds about "
+                    + "\(narrowColumn), so its rows will wrap: use fewer or shorter columns, or a list"))
+            }
+            table = nil
+        }
+        for (number, text) in lines {
+            let trimmed = text.trimmingSpaces
+            if trimmed.hasPrefix("|") {
+                let cells = TableText.cells(of: trimmed)
+                let width = cells.reduce(0) { $0 + $1.count + 3 }
+                if var open = table { open.width = max(open.width, width); table = open } else { table = (number, width) }
+            } else {
+                closeTable()
+            }
+            if trimmed.contains("![") && trimmed.contains("](") {
+                warnings.append(LessonProblem(line: number, message: "warning: the player cannot show images; it shows "
+                    + "the image's text in brackets instead: describe what matters in words"))
+            }
+            if looksLikeTeX(trimmed) {
+                warnings.append(LessonProblem(line: number, message: "warning: TeX is shown as written in the terminal "
+                    + "(the player does not typeset it): write the formula in plain text, e.g. O = (I + 2P − K)/S + 1"))
+            }
+        }
+        closeTable()
+        return warnings
+    }
+
+    /// `$$`, `\(`, `\frac{`, or `$...$` holding a backslash, `^{` or `_{`.
+    static func looksLikeTeX(_ text: String) -> Bool {
+        if text.contains("$$") || text.contains("\\(") || text.contains("\\[") { return true }
+        for command in ["\\frac", "\\sum", "\\cdot", "\\times", "\\lfloor", "\\left", "\\sqrt", "\\mathbf", "\\text{"]
+            where text.contains(command) { return true }
+        let parts = text.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return false }
+        return stride(from: 1, to: parts.count - 1, by: 2).contains { index in
+            let inside = parts[index]
+            return inside.contains("\\") || inside.contains("^{") || inside.contains("_{")
+        }
+    }
+}
+
+/// Markdown table rows: "| a | b |" to ["a", "b"]; the rule row "|---|:--:|" is a rule.
+public enum TableText {
+    public static func cells(of row: String) -> [String] {
+        var text = Substring(row.trimmingSpaces)
+        if text.hasPrefix("|") { text = text.dropFirst() }
+        if text.hasSuffix("|") { text = text.dropLast() }
+        return text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+    }
+
+    /// Whether a row is the header rule (only '-', ':' and spaces in its cells).
+    public static func isRule(_ row: String) -> Bool {
+        let cells = cells(of: row)
+        return !cells.isEmpty && cells.allSatisfy { !$0.isEmpty && $0.allSatisfy { "-: ".contains($0) } }
+    }
+}
+
+/// Warnings for a quiz whose answer the text just above it already states ("... = 400"),
+/// so a student reads it before answering.
+enum AnswerLeakWarnings {
+    /// Words after which a number is a statement of a result.
+    static let statingWords: Set<String> = ["=", "→", "->", "is", "gives", "give", "are", "makes", "equals", "("]
+
+    static func scan(steps: [Step]) -> [LessonProblem] {
+        var warnings: [LessonProblem] = []
+        for step in steps {
+            var above: [StepItem] = []
+            for item in step.items {
+                guard case .quiz(let quiz) = item else {
+                    above.append(item)
+                    continue
+                }
+                defer { above = [] }
+                guard case .numeric(let value, _) = quiz.answer else { continue }
+                let asksOutput = quiz.predictStep != nil
+                    || { if case .output? = quiz.computed { return true } else { return false } }()
+                for earlier in above {
+                    switch earlier {
+                    case .text(let lines, let start):
+                        for (offset, line) in lines.enumerated() where states(value, in: line) {
+                            warnings.append(leak(quiz, value: value, line: start + offset))
+                        }
+                    case .preformatted(let lines, let start) where asksOutput:
+                        for (offset, line) in lines.enumerated() where tokens(line).contains(where: { matches($0, value) }) {
+                            warnings.append(leak(quiz, value: value, line: start + 1 + offset))
+                            break
+                        }
+                    case .preformatted, .explore, .quiz, .model, .train, .pytorch, .broken:
+                        break
+                    }
+                }
+            }
+        }
+        return warnings
+    }
+
+    static func leak(_ quiz: Quiz, value: Double, line: Int) -> LessonProblem {
+        LessonProblem(line: line, message: "warning: this line states \(NumberText.plain(value)), the answer of the quiz at "
+            + "line \(quiz.line), before the student answers it: move it into the quiz's explanation")
+    }
+
+    /// Whether `line` states `value` as a result: the number right after "=", "is", "(", ...
+    static func states(_ value: Double, in line: String) -> Bool {
+        let words = tokens(line)
+        for (index, word) in words.enumerated() where index > 0 && matches(word, value) {
+            if statingWords.contains(words[index - 1].lowercased()) { return true }
+        }
+        return false
+    }
+
+    /// Words and signs of a line; "(4)" gives "(", "4"; "−3" gives "-3".
+    static func tokens(_ line: String) -> [String] {
+        var spaced = ""
+        for character in line.replacingAll("−", with: "-") {
+            if "()=,;:".contains(character) && character != "," {
+                spaced += " \(character) "
+            } else {
+                spaced.append(character)
+            }
+        }
+        return spaced.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
+            String($0).trimmingCharacters(in: ".,;:!?*`")
+        }.filter { !$0.isEmpty }
+    }
+
+    static func matches(_ word: String, _ value: Double) -> Bool {
+        guard word.first?.isNumber == true || (word.hasPrefix("-") && word.dropFirst().first?.isNumber == true),
+              let number = Quiz.number(from: word) else { return false }
+        return number == value
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text.removeFirst() }
+        while let last = text.last, set.contains(last) { text.removeLast() }
+        return String(text)
+    }
+}

@@ -104,7 +104,7 @@ extension ExplorerModel {
         let marks = context.isMonochrome || context.capabilities.colorMode == .none
         let g = context.glyphs
         var parts = [marks ? "[v] window" : "window: highlighted", marks ? ">v< current" : "current output: green"]
-        if operation == .pool || view == .backward { parts.append(marks ? "*v* winner/chosen" : "winner/chosen: amber") }
+        if operation == .pool || view == .backward { parts.append(marks ? "{v} winner/chosen" : "winner/chosen: amber") }
         parts.append("\(g.middleDot) padding")
         return parts.joined(separator: ",  ")
     }

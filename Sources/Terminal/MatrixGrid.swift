@@ -4,7 +4,7 @@ import Formatting
 /// column labels and a role per cell (window, current, winner, padding, ...).
 ///
 /// Every cell is `valueWidth + 2` columns wide: one slot on each side of the value holds
-/// a marker when colours are off ("[5]" window, ">5<" current, "*5*" winner), so the
+/// a marker when colours are off ("[5]" window, ">5<" current, "{5}" winner), so the
 /// layout is the same in colour and in monochrome.
 ///
 ///     var grid = MatrixGrid(values: [[2, 3], [1, 5]])
@@ -197,7 +197,7 @@ public struct MatrixGrid: Sendable {
         switch role {
         case .window: ("[", "]")
         case .current: (">", "<")
-        case .winner: ("*", "*")
+        case .winner: ("{", "}")   // braces: they never read as part of a window's [ ]
         case .selection: ("(", ")")
         default: (" ", " ")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `cnnlab lesson` and `cnnlab lessons` end to end: the built binary's output and exit status.
@@ -34,12 +35,6 @@ struct LessonCommandTests {
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
-    static func temporaryFolder() -> String {
-        let path = NSTemporaryDirectory() + "cnnlab-cli-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     @Test("--check passes on the shipped lessons and FORMAT.md")
     func checkShippedLessons() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.repository + "/lessons")
@@ -60,7 +55,7 @@ struct LessonCommandTests {
 
     @Test("--check prints file:line: message for each problem and exits 1")
     func checkBrokenFile() throws {
-        let folder = Self.temporaryFolder()
+        let scratch = TemporaryFolder("cli"), folder = scratch.path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let file = folder + "/broken.md"
         let text = "# Broken\n\n## One\n\n```quiz\nquestion: q\nanswer: [1]\n```\n\n```explore\nop: conv\nstride: 0\n```\n"
@@ -76,7 +71,7 @@ struct LessonCommandTests {
 
     @Test("lessons are found beside the executable from any directory, and listed with progress")
     func listFromElsewhere() throws {
-        let state = Self.temporaryFolder()
+        let scratch = TemporaryFolder("cli"), state = scratch.path
         defer { try? FileManager.default.removeItem(atPath: state) }
         let (status, out, err) = try Self.run(["lessons"], in: NSTemporaryDirectory(),
                                               environment: ["XDG_STATE_HOME": state])

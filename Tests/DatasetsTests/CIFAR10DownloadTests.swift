@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Datasets
 
@@ -29,11 +30,9 @@ import Testing
         #expect(MD5.hex(data) != MD5.hex(data.dropLast()))
     }
 
-    @Test func theCourseSampleFilesHaveTheirPublishedDigests() throws {
-        guard let sample = Fixtures.cifarSample else {
-            print("note: ../shared/data/cifar10-sample not found; sample MD5 check skipped")
-            return
-        }
+    @Test(.enabled(if: SharedFiles.cifarSample != nil, "needs ../shared/data/cifar10-sample"))
+    func theCourseSampleFilesHaveTheirPublishedDigests() throws {
+        let sample = try #require(SharedFiles.cifarSample)
         let bytes = try FileBytes.read(sample + "/data_batch_1.bin")
         #expect(MD5.hex(bytes) == "62f96788be656b9613f40150fe2dda66")
     }
@@ -49,7 +48,7 @@ import Testing
 
 @Suite(.serialized) struct CIFAR10DownloadTests {
     /// A cifar-10-binary.tar.gz look-alike holding tiny batch files, made with the system's tar.
-    private func fakeArchive(in scratch: TemporaryDirectory) throws -> (path: String, md5: String) {
+    private func fakeArchive(in scratch: TemporaryFolder) throws -> (path: String, md5: String) {
         try Fixtures.writeCIFAR(in: scratch, subfolder: "src/" + CIFAR10.archiveFolder, meta: CIFAR10.standardClassNames.joined(separator: "\n"))
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/bin/tar")
@@ -66,7 +65,7 @@ import Testing
     }
 
     @Test func installsFromAFileURLAndTheLoaderFindsIt() throws {
-        let scratch = try TemporaryDirectory(), destination = try TemporaryDirectory()
+        let scratch = TemporaryFolder("datasets"), destination = TemporaryFolder("datasets")
         let archive = try fakeArchive(in: scratch)
         let download = CIFAR10Download(destination: destination.path, url: URL(fileURLWithPath: archive.path), expectedMD5: archive.md5)
         let folder = try download.run { _, _ in }
@@ -77,7 +76,7 @@ import Testing
     }
 
     @Test func downloadsOverLoopbackHTTPWithProgress() throws {
-        let scratch = try TemporaryDirectory(), destination = try TemporaryDirectory()
+        let scratch = TemporaryFolder("datasets"), destination = TemporaryFolder("datasets")
         let archive = try fakeArchive(in: scratch)
         let server = try LoopbackHTTPServer(body: try FileBytes.read(archive.path))
         defer { server.stop() }
@@ -91,7 +90,7 @@ import Testing
     }
 
     @Test func anMD5MismatchKeepsNothingAndSaysWhy() throws {
-        let scratch = try TemporaryDirectory(), destination = try TemporaryDirectory()
+        let scratch = TemporaryFolder("datasets"), destination = TemporaryFolder("datasets")
         let archive = try fakeArchive(in: scratch)
         let server = try LoopbackHTTPServer(body: try FileBytes.read(archive.path))
         defer { server.stop() }
@@ -104,7 +103,7 @@ import Testing
     }
 
     @Test func aDroppedConnectionAndAnHTTPErrorKeepNothing() throws {
-        let scratch = try TemporaryDirectory(), destination = try TemporaryDirectory()
+        let scratch = TemporaryFolder("datasets"), destination = TemporaryFolder("datasets")
         let archive = try fakeArchive(in: scratch)
         let bytes = try FileBytes.read(archive.path)
         let dropping = try LoopbackHTTPServer(body: bytes, truncateAt: bytes.count / 2)
@@ -125,7 +124,7 @@ import Testing
     }
 
     @Test func anArchiveWithoutTheBatchFilesIsNotInstalled() throws {
-        let scratch = try TemporaryDirectory(), destination = try TemporaryDirectory()
+        let scratch = TemporaryFolder("datasets"), destination = TemporaryFolder("datasets")
         try scratch.write("src/other/readme.txt", Array("hi".utf8))
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/bin/tar")

@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Datasets
 
 @Suite struct CIFAR10Tests {
     @Test func loadsTinyFilesWithRecordCountsFromSizes() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: directory)
         let split = try CIFAR10.load(from: directory.path)
         #expect(split.train.count == 10)
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func fillBatchScalesBytesToUnitRangeInIndexOrder() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: directory)
         let test = try CIFAR10.load(from: directory.path).test
         var buffer = [Float](repeating: -1, count: 2 * 3072)
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func readsClassNamesFromMetaFileAndFindsTheArchiveSubfolder() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         let names = (0 ..< 10).map { "class\($0)" }
         try Fixtures.writeCIFAR(in: directory, subfolder: CIFAR10.archiveFolder, meta: names.joined(separator: "\n") + "\n\n")
         let split = try CIFAR10.load(from: directory.path)
@@ -42,13 +43,13 @@ import Testing
     }
 
     @Test func aMetaFileWithoutTenNamesFallsBackToTheStandardNames() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: directory, meta: "only\nthree\nnames\n")
         #expect(try CIFAR10.load(from: directory.path).classNames == CIFAR10.standardClassNames)
     }
 
     @Test func aFileThatIsNotWholeRecordsIsRejectedByName() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: directory)
         try directory.write("data_batch_3.bin", Array(Fixtures.cifarBatch(labels: [1, 2]).dropLast(100)))
         let error = #expect(throws: DatasetError.self) { try CIFAR10.load(from: directory.path) }
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func aLabelAboveNineIsRejectedByFileAndRecord() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: directory)
         try directory.write("test_batch.bin", Fixtures.cifarBatch(labels: [0, 1, 2, 12]))
         let error = #expect(throws: DatasetError.self) { try CIFAR10.load(from: directory.path) }
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func emptyAndMissingFilesAreNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: directory)
         try directory.write("data_batch_5.bin", [])
         let empty = #expect(throws: DatasetError.self) { try CIFAR10.load(from: directory.path) }
@@ -78,11 +79,9 @@ import Testing
         #expect(try #require(missing).description.contains("data_batch_5.bin: file not found"))
     }
 
-    @Test func theCourseSampleLoadsWithItsKnownFirstTestImages() throws {
-        guard let sample = Fixtures.cifarSample else {
-            print("note: ../shared/data/cifar10-sample not found from \(Fixtures.packageRoot); sample test skipped")
-            return
-        }
+    @Test(.enabled(if: SharedFiles.cifarSample != nil, "needs ../shared/data/cifar10-sample"))
+    func theCourseSampleLoadsWithItsKnownFirstTestImages() throws {
+        let sample = try #require(SharedFiles.cifarSample)
         let split = try CIFAR10.load(from: sample)
         #expect(split.train.count == 5 * 1017)
         #expect(split.test.count == 1017)

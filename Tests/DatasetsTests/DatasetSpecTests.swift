@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Datasets
 
@@ -29,7 +30,7 @@ import Testing
 
 @Suite struct DatasetCatalogTests {
     @Test func findsCIFARThroughTheVariableThenTheCache() throws {
-        let variableRoot = try TemporaryDirectory(), home = try TemporaryDirectory()
+        let variableRoot = TemporaryFolder("datasets"), home = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: home, subfolder: ".cache/cnnlab/" + CIFAR10.archiveFolder)
         var catalog = DatasetCatalog(environment: [:], homeDirectory: home.path)
         #expect(catalog.locateCIFAR10() == home.path + "/.cache/cnnlab/cifar-10-batches-bin")
@@ -42,7 +43,7 @@ import Testing
     }
 
     @Test func missingCIFARSaysWhereItLookedAndHowToGetIt() throws {
-        let home = try TemporaryDirectory()
+        let home = TemporaryFolder("datasets")
         let catalog = DatasetCatalog(environment: [:], homeDirectory: home.path)
         let error = #expect(throws: DatasetError.self) { try catalog.load(.cifar10(directory: nil)) }
         let message = try #require(error).description
@@ -53,14 +54,14 @@ import Testing
     }
 
     @Test func autoFallsBackToSyntheticWithoutCIFAR() throws {
-        let home = try TemporaryDirectory()
+        let home = TemporaryFolder("datasets")
         let split = try DatasetCatalog(environment: [:], homeDirectory: home.path).load(.automatic)
         #expect(split.isSynthetic)
         #expect(split.train.count == SyntheticShapes.defaultTrainCount)
     }
 
     @Test func aDirectoryIsRecognisedByItsFiles() throws {
-        let cifar = try TemporaryDirectory(), fashion = try TemporaryDirectory(), empty = try TemporaryDirectory()
+        let cifar = TemporaryFolder("datasets"), fashion = TemporaryFolder("datasets"), empty = TemporaryFolder("datasets")
         try Fixtures.writeCIFAR(in: cifar)
         try fashion.write("train-images-idx3-ubyte", Fixtures.idxImages(count: 1))
         try fashion.write("train-labels-idx1-ubyte", Fixtures.idxLabels([4]))

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Datasets
 
 @Suite struct FashionMNISTTests {
-    private func writeSet(in directory: TemporaryDirectory, gzipped: Bool,
+    private func writeSet(in directory: TemporaryFolder, gzipped: Bool,
                           trainImages: [UInt8] = Fixtures.idxImages(count: 5),
                           trainLabels: [UInt8] = Fixtures.idxLabels([0, 1, 2, 3, 9]),
                           testImages: [UInt8] = Fixtures.idxImages(count: 2),
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test(arguments: [false, true]) func loadsTinyIDXFiles(gzipped: Bool) throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try writeSet(in: directory, gzipped: gzipped)
         let split = try FashionMNIST.load(from: directory.path)
         #expect(split.train.count == 5 && split.test.count == 2)
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func wrongMagicIsNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         var images = Fixtures.idxImages(count: 5)
         images[3] = 1
         try writeSet(in: directory, gzipped: false, trainImages: images)
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func aShortImageFileIsNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try writeSet(in: directory, gzipped: false, testImages: Array(Fixtures.idxImages(count: 2).dropLast(10)))
         let error = #expect(throws: DatasetError.self) { try FashionMNIST.load(from: directory.path) }
         let message = try #require(error).description
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func mismatchedCountsAndBadLabelsAreNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try writeSet(in: directory, gzipped: false, trainLabels: Fixtures.idxLabels([0, 1, 2, 3]))
         let counts = #expect(throws: DatasetError.self) { try FashionMNIST.load(from: directory.path) }
         #expect(try #require(counts).description.contains("train-labels-idx1-ubyte: holds 4 labels but"))
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func aTruncatedGzipIsNamed() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryFolder("datasets")
         try writeSet(in: directory, gzipped: true)
         let path = directory.path + "/train-images-idx3-ubyte.gz"
         let whole = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))

@@ -1,27 +1,6 @@
 import Foundation
+import TestSupport
 @testable import Datasets
-
-/// A temporary directory removed when the test ends.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "cnnlab-datasets-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func url(_ name: String) -> URL { URL(fileURLWithPath: path + "/" + name) }
-
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let url = url(name)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url)
-        return url.path
-    }
-}
 
 /// Builders for small dataset files with known contents.
 enum Fixtures {
@@ -38,7 +17,7 @@ enum Fixtures {
     }
 
     /// Writes the six CIFAR-10 files (train files with 2 records each, test with 3) into `subfolder` of `directory`.
-    static func writeCIFAR(in directory: TemporaryDirectory, subfolder: String = "", meta: String? = nil) throws {
+    static func writeCIFAR(in directory: TemporaryFolder, subfolder: String = "", meta: String? = nil) throws {
         let prefix = subfolder.isEmpty ? "" : subfolder + "/"
         for n in 1 ... 5 {
             try directory.write(prefix + "data_batch_\(n).bin", cifarBatch(labels: [UInt8(n), UInt8(n + 1)]))
@@ -70,16 +49,5 @@ enum Fixtures {
         let compressed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return [UInt8](compressed)
-    }
-
-    /// The package root, found from this file's path (Tests/DatasetsTests/TestFiles.swift).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    /// ../shared/data/cifar10-sample seen from the package root (the checkout may sit one level deeper, in wt/NAME).
-    static var cifarSample: String? {
-        ["/../shared/data/cifar10-sample", "/../../shared/data/cifar10-sample"]
-            .map { URL(fileURLWithPath: packageRoot + $0).standardized.path }
-            .first { FileManager.default.fileExists(atPath: $0 + "/test_batch.bin") }
     }
 }

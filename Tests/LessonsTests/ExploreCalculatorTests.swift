@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Lessons
 
@@ -32,7 +33,7 @@ struct ExploreCalculatorTests {
     }
 
     @Test func agreesWithPyTorchOnTheGoldenCases() throws {
-        let data = try #require(FileManager.default.contents(atPath: Repository.goldenOps))
+        let data = try #require(FileManager.default.contents(atPath: SharedFiles.goldenOps))
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let cases = try #require(root["cases"] as? [[String: Any]])
         var checked = 0

@@ -9,22 +9,6 @@ enum Repository {
         return url.path
     }()
     static var lessons: String { root + "/lessons" }
-    static var goldenOps: String { root + "/Tests/KernelsTests/Fixtures/ops.json" }
-}
-
-/// A fresh temporary folder, removed by the caller with `remove`.
-struct TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "cnnlab-lessons-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    func write(_ name: String, _ text: String) -> String {
-        let file = path + "/" + name
-        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
-        return file
-    }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A lesson with a title and one step holding `body`, so block lines are easy to count:

@@ -1,5 +1,6 @@
 import Foundation
 import Terminal
+import TestSupport
 import Testing
 import Training
 @testable import Screens
@@ -23,17 +24,8 @@ struct DashboardFrameTests {
     }
 
     /// Compares `text` with the stored frame (or records it when asked to).
-    static func assertMatchesSnapshot(_ text: String, name: String) throws {
-        let path = snapshotPath(name)
-        if ProcessInfo.processInfo.environment["CNNLAB_RECORD_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            return
-        }
-        let stored = try #require(try? String(contentsOfFile: path, encoding: .utf8),
-                                  "no snapshot \(name); run with CNNLAB_RECORD_SNAPSHOTS=1 to record it")
-        #expect(stored == text, "frame \(name) changed")
+    static func assertMatchesSnapshot(_ text: String, name: String) {
+        for difference in Snapshot.differences(text, path: snapshotPath(name)) { Issue.record(Comment(rawValue: difference)) }
     }
 
     /// The frame's text plus, for colour frames, a map of which cells are half-block pixels.
@@ -48,7 +40,7 @@ struct DashboardFrameTests {
             let buffer = Self.render(DashboardModel(snapshot: snapshot), width: width, height: height,
                                      capabilities: colour ? .full : .monochrome)
             let name = "\(model.rawValue)-\(width)x\(height)-\(colour ? "colour" : "mono")"
-            try Self.assertMatchesSnapshot(Self.describe(buffer), name: name)
+            Self.assertMatchesSnapshot(Self.describe(buffer), name: name)
 
             let text = buffer.text
             #expect(text.contains("RUNNING"))
@@ -135,6 +127,22 @@ struct DashboardFrameTests {
         #expect(buffer.lines[1].hasPrefix("The loss became NaN"))
         #expect(buffer[0, 1].style == RenderContext(capabilities: .full).style(.error))
         #expect(buffer.lines.last?.contains("p resume") == true)
+    }
+
+    @Test func aFailedFinalSaveStaysOnScreenAndInTheSummary() {
+        var snapshot = DashboardFixtures.snapshot(model: .cnn)
+        snapshot.state = .finished
+        let failure = TrainingEvent.saveFailed(path: "/gone/cnn.safetensors", reason: "the folder /gone does not exist")
+        snapshot.event = failure
+        snapshot.saveFailure = failure
+        snapshot.lastCheckpoint = "/gone/cnn.safetensors"
+        var buffer = Buffer(width: 80, height: 24)
+        DashboardView.render(DashboardModel(snapshot: snapshot), into: &buffer, context: RenderContext(capabilities: .full))
+        #expect(buffer.lines.last?.contains("the weights were NOT saved") == true)
+        #expect(buffer.lines.contains { $0.contains("/gone/cnn.safetensors") })
+        let summary = DashboardScreen.summary(snapshot)
+        #expect(summary.contains("/gone/cnn.safetensors still holds the checkpoint saved before"))
+        #expect(!summary.contains("Saved /gone"))
     }
 
     @Test func keysBecomeCommandsAndQuitAsksFirst() {

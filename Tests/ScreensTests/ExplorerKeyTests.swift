@@ -57,7 +57,7 @@ struct ExplorerKeyTests {
         #expect(m.view == .backward)
         press(&m, [.end])
         let text = frame(m).joined(separator: "\n")
-        for row in ["0  0  0  0", "0  2  4  0", "0  2  0  0", "0  0  0 *1*"] { #expect(text.contains(row)) }
+        for row in ["0  0  0  0", "0  2  4  0", "0  2  0  0", "0  0  0 {1}"] { #expect(text.contains(row)) }
         #expect(m.exploration.pool!.gradInput.values == [0, 0, 0, 0, 0, 2, 4, 0, 0, 2, 0, 0, 0, 0, 0, 1])
     }
 

@@ -2,10 +2,11 @@ import Foundation
 import Screens
 import Stepper
 import Terminal
+import TestSupport
 import Testing
 
 /// Frames of the worked example at its key steps, compared line by line with the committed
-/// text files in Snapshots/. Run with SNAPSHOT_RECORD=1 to write them after a deliberate change.
+/// text files in Snapshots/. Run with CNNLAB_RECORD_SNAPSHOTS=1 to write them after a deliberate change.
 @Suite("Explorer snapshots")
 struct ExplorerSnapshotTests {
     struct Scene: Sendable, CustomStringConvertible {
@@ -47,19 +48,7 @@ struct ExplorerSnapshotTests {
                 let buffer = try Self.frame(scene, width: width, height: height, capabilities: capabilities)
                 let file = Self.directory.appendingPathComponent("explorer-\(scene.name)-\(width)x\(height)-\(mode).txt")
                 let text = buffer.text + "\n"
-                if ProcessInfo.processInfo.environment["SNAPSHOT_RECORD"] == "1" {
-                    try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
-                    try text.write(to: file, atomically: true, encoding: .utf8)
-                    continue
-                }
-                let expected = try #require(try? String(contentsOf: file, encoding: .utf8),
-                                            "missing snapshot \(file.lastPathComponent): run with SNAPSHOT_RECORD=1")
-                let actualLines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-                #expect(actualLines.count == expectedLines.count, "\(file.lastPathComponent): line count")
-                for (index, (a, e)) in zip(actualLines, expectedLines).enumerated() where a != e {
-                    Issue.record("\(file.lastPathComponent) line \(index + 1):\n  got      \(a)\n  expected \(e)")
-                }
+                for difference in Snapshot.differences(text, path: file.path) { Issue.record(Comment(rawValue: difference)) }
             }
         }
     }
@@ -80,13 +69,13 @@ struct ExplorerSnapshotTests {
     func monochromeMarkers() throws {
         let tie = try Self.frame(Self.scenes[3], width: 80, height: 24, capabilities: .monochrome).text
         // Bottom-left window [[-5, 2], [2, 0]]: the 2 at (2,1) wins the tie against (3,0).
-        #expect(tie.contains("[-5]* 2*"))
+        #expect(tie.contains("[-5]{ 2}"))
         #expect(tie.contains("[ 2][ 0]"))
         #expect(tie.contains(">2<"))
         #expect(tie.contains("tie: 2 also at (3,0); PyTorch keeps the first in row-major order, (2,1)"))
         let backward = try Self.frame(Self.scenes[4], width: 80, height: 24, capabilities: .monochrome).text
         #expect(backward.contains("grad(3,3) 0 +1 → 1"))
-        for row in ["0  0  0  0", "0  2  4  0", "0  2  0  0", "0  0  0 *1*"] { #expect(backward.contains(row)) }
+        for row in ["0  0  0  0", "0  2  4  0", "0  2  0  0", "0  0  0 {1}"] { #expect(backward.contains(row)) }
     }
 
     @Test("two channels: both drawn, each channel's sum, and the sum across channels with the bias")
@@ -109,6 +98,6 @@ struct ExplorerSnapshotTests {
         #expect(count(.winner) >= 1)
         #expect(count(.current) >= 1)
         // Colour needs no markers: the text shows plain values.
-        #expect(!buffer.text.contains("* 2*"))
+        #expect(!buffer.text.contains("{ 2}"))
     }
 }

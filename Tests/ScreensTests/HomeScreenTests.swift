@@ -1,18 +1,19 @@
 import Foundation
 import Lessons
 import Terminal
+import TestSupport
 import Testing
 @testable import Screens
 
 @Suite("Home screen")
 struct HomeScreenTests {
-    func home(_ state: TemporaryState) -> HomeScreen {
+    func home(_ state: TemporaryFolder) -> HomeScreen {
         HomeScreen(library: .success(LessonFiles.library), store: state.store)
     }
 
     @Test(arguments: [(80, 24), (120, 40)])
     func listsTheLessonsThenExploreTrainHelp(size: (Int, Int)) {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let frame = renderFrame(home(state), width: size.0, height: size.1, capabilities: .monochrome).text
         let titles = ["Convolution by hand", "Padding, stride and dilation", "Max pooling",
@@ -29,7 +30,7 @@ struct HomeScreenTests {
     }
 
     @Test func opensALessonAndShowsItsProgressAfterwards() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var screen = home(state)
         #expect(screen.selection == 0)
@@ -55,7 +56,7 @@ struct HomeScreenTests {
     }
 
     @Test func numbersHelpAndMenuItems() {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var screen = home(state)
         screen.send(.key(.character("8")))
@@ -73,7 +74,7 @@ struct HomeScreenTests {
     }
 
     @Test func trainOpensTheDashboardAndQuitStopsTraining() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var screen = home(state)
         screen.send(.key(.character("t")))
@@ -98,7 +99,7 @@ struct HomeScreenTests {
     }
 
     @Test func quittingAsksOnceAndUnknownKeysDoNothing() {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var screen = home(state)
         let before = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
@@ -122,7 +123,7 @@ struct HomeScreenTests {
     }
 
     @Test func aLessonOpenedFromTheShellReturnsToTheListOnQ() {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var screen = home(state)
         let opened = screen.open(lessonNamed: "03-max-pooling")

@@ -1,6 +1,7 @@
 import Foundation
 import Lessons
 import Terminal
+import TestSupport
 import Testing
 @testable import Screens
 
@@ -52,7 +53,7 @@ struct LessonAuthoringTests {
 
     @Test("each train block has its own checkpoint, named by lesson and block")
     func checkpoints() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let lesson = LessonParser.parse("# T\n\n## S\n\n```train\nmodel: cnn\ndata: synthetic\n```\n\n"
             + "```train\nid: second\nmodel: cnn\ndata: synthetic\n```\n")
@@ -78,7 +79,7 @@ struct LessonAuthoringTests {
 
     @Test("r reloads the file, keeping the step and the progress")
     func reload() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let file = state.path + "/l.md"
         try FileManager.default.createDirectory(atPath: state.path, withIntermediateDirectories: true)

@@ -3,6 +3,7 @@ import Foundation
 import Lessons
 import NeuralNet
 import Terminal
+import TestSupport
 import Testing
 import Training
 @testable import Screens
@@ -11,7 +12,7 @@ import Training
 @Suite("Lesson latent interpolation")
 struct LessonInterpolationTests {
     @Test func decodesMixturesOfTwoCodes() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         // Weights of a (seeded, untrained) autoencoder, saved under PyTorch's names.
         let source = CourseModels.autoencoder(seed: 7)
@@ -47,7 +48,7 @@ struct LessonInterpolationTests {
         }
         #expect(error.message.contains("no trained autoencoder yet"))
         let entry = try #require(LessonFiles.library.entry(named: "8"))
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: state.store)
         player.press(.right, .right, .tab, .character("i"))

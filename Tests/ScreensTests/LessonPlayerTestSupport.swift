@@ -2,6 +2,7 @@ import Foundation
 import Lessons
 import Terminal
 @testable import Screens
+import TestSupport
 
 /// Paths of the repository, found from this file's location.
 enum LessonFiles {
@@ -13,11 +14,9 @@ enum LessonFiles {
     static var library: LessonLibrary { LessonLibrary(directory: root + "/lessons") }
 }
 
-/// A temporary state directory for progress files.
-struct TemporaryState {
-    let path = NSTemporaryDirectory() + "cnnlab-screens-\(UUID().uuidString)"
+extension TemporaryFolder {
+    /// A progress store in the folder (a state directory for the lesson screens).
     var store: ProgressStore { ProgressStore(directory: path + "/progress") }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
 extension TerminalProgram {

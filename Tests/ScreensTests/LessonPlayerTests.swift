@@ -3,6 +3,7 @@ import Foundation
 import Lessons
 import Stepper
 import Terminal
+import TestSupport
 import Testing
 @testable import Screens
 
@@ -32,7 +33,7 @@ struct LessonPlayerTests {
 
     @Test(arguments: [(80, 24), (120, 40)])
     func everyStepOfEveryLessonWithEveryQuizWrongThenRight(size: (Int, Int)) throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entries = LessonFiles.library.entries
         #expect(entries.count == 8)
@@ -81,7 +82,7 @@ struct LessonPlayerTests {
     }
 
     @Test func progressIsSavedAndResumed() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entry = try #require(LessonFiles.library.entry(named: "1"))
         let lesson = Lesson.load(path: entry.path)
@@ -110,7 +111,7 @@ struct LessonPlayerTests {
     }
 
     @Test func corruptProgressStartsFreshWithANote() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entry = try #require(LessonFiles.library.entry(named: "2"))
         try FileManager.default.createDirectory(atPath: state.store.directory, withIntermediateDirectories: true)

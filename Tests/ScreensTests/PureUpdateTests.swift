@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Lessons
 import Terminal
+import TestSupport
 import Testing
 import Training
 @testable import Screens
@@ -11,7 +12,7 @@ import Training
 @Suite("Pure update")
 struct PureUpdateTests {
     @Test func homeAsksToOpenALessonAndToTrainWithoutDoingIt() {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var home = HomeScreen(library: .success(LessonFiles.library), store: state.store)
         let open = home.update(.key(.character("2")))
@@ -33,7 +34,7 @@ struct PureUpdateTests {
     }
 
     @Test func aLessonStepAsksToSaveProgressWithoutWriting() throws {
-        let state = TemporaryState()
+        let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         let entry = try #require(LessonFiles.library.entry(named: "1"))
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: state.store)

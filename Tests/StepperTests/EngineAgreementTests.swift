@@ -1,6 +1,7 @@
 import Foundation
 import Kernels
 @testable import OpCases
+import TestSupport
 import Testing
 @testable import Stepper
 
@@ -9,7 +10,7 @@ import Testing
 @Suite("Traces agree with the engine")
 struct EngineAgreementTests {
     static let engineCases: [String: OpCase] = {
-        let url = Bundle.module.url(forResource: "ops", withExtension: "json", subdirectory: "Fixtures")!
+        let url = URL(fileURLWithPath: SharedFiles.goldenOps)
         let document = try! JSONValue.parse(Data(contentsOf: url))
         var cases: [String: OpCase] = [:]
         for result in try! OpCase.parseDocument(document) {

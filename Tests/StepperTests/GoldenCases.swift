@@ -1,5 +1,6 @@
 import Foundation
 import Stepper
+import TestSupport
 
 /// The PyTorch reference cases of ops.json (see /work/shared/golden/README.md).
 struct GoldenCase: Sendable, CustomStringConvertible {
@@ -32,7 +33,7 @@ struct GoldenCase: Sendable, CustomStringConvertible {
     static let tolerance: (abs: Float, rel: Float) = (1e-4, 1e-4)
 
     static let all: [GoldenCase] = {
-        let url = Bundle.module.url(forResource: "ops", withExtension: "json", subdirectory: "Fixtures")!
+        let url = URL(fileURLWithPath: SharedFiles.goldenOps)
         let root = try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         return (root["cases"] as! [[String: Any]]).map(GoldenCase.init)
     }()

@@ -40,7 +40,7 @@ import Testing
         grid.setRole(.current, row: 3, column: 3)
         let mono = render(grid, caps: .monochrome)
         #expect(mono.lines[0] == "[ 2][ 3]  5   0")
-        #expect(mono.lines[1] == "[ 1]* 5*  7  -9")
+        #expect(mono.lines[1] == "[ 1]{ 5}  7  -9")
         #expect(mono.lines[3] == "  2   0  -2 > 4<")
         #expect(mono[1, 0].style.attributes == .underline)
         #expect(mono[5, 1].style.attributes == [.bold, .underline])

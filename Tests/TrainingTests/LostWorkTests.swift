@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Testing
 @testable import Training
 
@@ -23,15 +24,13 @@ struct LostWorkTests {
     }
 
     @Test func aWritableSavePathIsAcceptedAndLeftAlone() throws {
-        let directory = try SessionTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = TemporaryFolder("lost-work"), directory = folder.path
         #expect(AtomicFile.problemWriting(to: directory + "/model.safetensors") == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 
     @Test func aCheckpointWithNaNWeightsNamesTheTensor() throws {
-        let directory = try SessionTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = TemporaryFolder("lost-work"), directory = folder.path
         let path = directory + "/nan.safetensors"
         let specs = [TensorSpec(name: "0.weight", shape: [2, 2]), TensorSpec(name: "0.bias", shape: [2])]
         try Checkpoint.save([NamedTensor(name: "0.weight", shape: [2, 2], values: [1, .nan, 3, .infinity]),

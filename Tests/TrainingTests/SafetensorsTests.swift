@@ -1,21 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Training
-
-/// A temporary directory removed when the test ends.
-final class SafetensorsScratch {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "cnnlab-safetensors-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
-}
 
 @Suite struct SafetensorsFormatTests {
     static let tensors = [
@@ -160,7 +146,7 @@ final class SafetensorsScratch {
 
 @Suite struct SafetensorsWriteTests {
     @Test func writeThenReadRoundTripsWithoutLeavingTemporaryFiles() throws {
-        let scratch = try SafetensorsScratch()
+        let scratch = TemporaryFolder("safetensors")
         let path = scratch.file("model.safetensors")
         let tensors = [NamedTensor(name: "0.weight", shape: [2, 1, 2, 2], values: (0 ..< 8).map { Float($0) * 0.1 - 0.3 }),
                        NamedTensor(name: "0.bias", shape: [2], values: [.pi, -.infinity])]
@@ -172,7 +158,7 @@ final class SafetensorsScratch {
     }
 
     @Test func aFailedWriteLeavesThePreviousFileIntact() throws {
-        let scratch = try SafetensorsScratch()
+        let scratch = TemporaryFolder("safetensors")
         let path = scratch.file("model.safetensors")
         let old = [NamedTensor(name: "w", shape: [1], values: [1])]
         try Safetensors.write(old, to: path)
@@ -198,7 +184,7 @@ final class SafetensorsScratch {
                            TensorSpec(name: "7.weight", shape: [256, 400])]
 
     @Test func anExactMatchLoadsInTheExpectedOrder() throws {
-        let scratch = try SafetensorsScratch()
+        let scratch = TemporaryFolder("safetensors")
         let path = scratch.file("c.safetensors")
         let tensors = Self.expected.map { NamedTensor(name: $0.name, shape: $0.shape, values: .init(repeating: 0.5, count: $0.shape.reduce(1, *))) }
         try Checkpoint.save(tensors.reversed(), to: path)
@@ -209,7 +195,7 @@ final class SafetensorsScratch {
 
     /// The first problem named is the first tensor that differs in state_dict order, with both shapes.
     @Test func missingExtraAndMisshapenTensorsAreEachNamed() throws {
-        let scratch = try SafetensorsScratch()
+        let scratch = TemporaryFolder("safetensors")
         let path = scratch.file("c.safetensors")
         try Checkpoint.save([NamedTensor(name: "0.weight", shape: [8, 3, 3, 3], values: .init(repeating: 0, count: 216)),
                              NamedTensor(name: "0.bias", shape: [8], values: .init(repeating: 0, count: 8)),

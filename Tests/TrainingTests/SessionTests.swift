@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Testing
 @testable import Training
 
@@ -8,12 +9,6 @@ import Testing
 @Suite("Training sessions on tiny data", .serialized)
 struct SessionTests {
     static let tinyData = SyntheticShapes.split(trainCount: 48, testCount: 20, seed: 3)
-
-    static func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "cnnlab-session-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
 
     static func recipe(_ model: CourseModelKind, epochs: Int = 2, lr: Float? = nil) -> TrainingRecipe {
         var recipe = TrainingRecipe.course(model)
@@ -34,7 +29,7 @@ struct SessionTests {
 
     @Test(arguments: CourseModelKind.allCases)
     func headlessRunFinishesWritesCSVAndCheckpointAndResumes(model: CourseModelKind) throws {
-        let directory = try Self.temporaryDirectory()
+        let folder = TemporaryFolder("session"), directory = folder.path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let csvPath = directory + "/metrics.csv", checkpoint = directory + "/model.safetensors"
         let printed = Lines()
@@ -97,7 +92,7 @@ struct SessionTests {
 
     @Test(arguments: CourseModelKind.allCases)
     func checkpointsUsePyTorchStateDictNamesAndShapes(model: CourseModelKind) throws {
-        let directory = try Self.temporaryDirectory()
+        let folder = TemporaryFolder("session"), directory = folder.path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/\(model.rawValue).safetensors"
         let session = try TrainingSession(recipe: Self.recipe(model, epochs: 1), data: Self.tinyData,
@@ -110,7 +105,7 @@ struct SessionTests {
     }
 
     @Test func resumingTheWrongModelNamesTheMismatch() throws {
-        let directory = try Self.temporaryDirectory()
+        let folder = TemporaryFolder("session"), directory = folder.path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let checkpoint = directory + "/cnn.safetensors"
         let session = try TrainingSession(recipe: Self.recipe(.cnn, epochs: 1), data: Self.tinyData,
@@ -178,7 +173,7 @@ struct SessionTests {
     }
 
     @Test func learningRateChangesAndSavesHappenBetweenSteps() throws {
-        let directory = try Self.temporaryDirectory()
+        let folder = TemporaryFolder("session"), directory = folder.path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let checkpoint = directory + "/ae.safetensors"
         let session = try TrainingSession(recipe: Self.recipe(.autoencoder, epochs: 1), data: Self.tinyData,
@@ -203,7 +198,7 @@ struct SessionTests {
     }
 
     @Test func stopRequestEndsAfterTheCurrentStepAndSaves() throws {
-        let directory = try Self.temporaryDirectory()
+        let folder = TemporaryFolder("session"), directory = folder.path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let checkpoint = directory + "/stopped.safetensors"
         let session = try TrainingSession(recipe: Self.recipe(.cnn, epochs: 1000), data: Self.tinyData,

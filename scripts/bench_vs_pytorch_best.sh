@@ -42,8 +42,13 @@ case "$ISA" in
     *) fail "ISA=$ISA is not one of native, avx2, portable" ;;
 esac
 
-swift build -c release --product cnnlab >&2
-CNNLAB="$(swift build -c release --show-bin-path)/cnnlab"
+# CNNLAB_BIN=path: an already built cnnlab (no build).
+if [ -n "${CNNLAB_BIN:-}" ]; then
+    CNNLAB=$CNNLAB_BIN
+else
+    swift build -c release --product cnnlab >&2
+    CNNLAB="$(swift build -c release --show-bin-path)/cnnlab"
+fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 

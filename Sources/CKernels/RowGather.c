@@ -6,11 +6,12 @@
 
 #if defined(__x86_64__)
 
-// Row gather: CO output channels x RB rows x 16 columns per register block.
+// Row gather: CO output channels x RB rows x 16 columns per register block (RB = 8 for up to 4
+// channels, 3 for 5 to 8: CO * RB accumulators, RB inputs and a weight within 32 registers).
 
 CK_TARGET CK_INLINE void rows_block(const ck_gather_rows_args *a, int row0, int col0, __mmask16 cm,
                                     const int CO, const int RB) {
-    __m512 acc[4][8];
+    __m512 acc[8][8];
     CK_UNROLL
     for (int c = 0; c < CO; c++) {
         const __m512 b = a->bias ? _mm512_set1_ps(a->bias[c]) : _mm512_setzero_ps();
@@ -49,7 +50,9 @@ CK_TARGET CK_INLINE void rows_block(const ck_gather_rows_args *a, int row0, int 
     }
 }
 
-#define ROWS_TAIL(CO) switch (a->rows - row) { \
+#define ROWS_TAIL_3(CO) switch (a->rows - row) { \
+    case 1: rows_block(a, row, col, cm, CO, 1); break; default: rows_block(a, row, col, cm, CO, 2); break; }
+#define ROWS_TAIL_8(CO) switch (a->rows - row) { \
     case 1: rows_block(a, row, col, cm, CO, 1); break; case 2: rows_block(a, row, col, cm, CO, 2); break; \
     case 3: rows_block(a, row, col, cm, CO, 3); break; case 4: rows_block(a, row, col, cm, CO, 4); break; \
     case 5: rows_block(a, row, col, cm, CO, 5); break; case 6: rows_block(a, row, col, cm, CO, 6); break; \
@@ -59,8 +62,13 @@ CK_TARGET CK_INLINE void rows_all(const ck_gather_rows_args *a, const int CO) {
     for (int col = 0; col < a->cols; col += 16) {
         const __mmask16 cm = mask16(a->cols - col);
         int row = 0;
-        for (; row + 8 <= a->rows; row += 8) rows_block(a, row, col, cm, CO, 8);
-        if (row < a->rows) { ROWS_TAIL(CO) }
+        if (CO <= 4) {
+            for (; row + 8 <= a->rows; row += 8) rows_block(a, row, col, cm, CO, 8);
+            if (row < a->rows) { ROWS_TAIL_8(CO) }
+        } else {
+            for (; row + 3 <= a->rows; row += 3) rows_block(a, row, col, cm, CO, 3);
+            if (row < a->rows) { ROWS_TAIL_3(CO) }
+        }
     }
 }
 
@@ -68,6 +76,10 @@ CK_TARGET static void rows_1(const ck_gather_rows_args *a) { rows_all(a, 1); }
 CK_TARGET static void rows_2(const ck_gather_rows_args *a) { rows_all(a, 2); }
 CK_TARGET static void rows_3(const ck_gather_rows_args *a) { rows_all(a, 3); }
 CK_TARGET static void rows_4(const ck_gather_rows_args *a) { rows_all(a, 4); }
+CK_TARGET static void rows_5(const ck_gather_rows_args *a) { rows_all(a, 5); }
+CK_TARGET static void rows_6(const ck_gather_rows_args *a) { rows_all(a, 6); }
+CK_TARGET static void rows_7(const ck_gather_rows_args *a) { rows_all(a, 7); }
+CK_TARGET static void rows_8(const ck_gather_rows_args *a) { rows_all(a, 8); }
 
 void ck_gather_rows(const ck_gather_rows_args *a) {
     if (a->rows <= 0 || a->cols <= 0) return;
@@ -77,6 +89,10 @@ void ck_gather_rows(const ck_gather_rows_args *a) {
         case 2: rows_2(a); break;
         case 3: rows_3(a); break;
         case 4: rows_4(a); break;
+        case 5: rows_5(a); break;
+        case 6: rows_6(a); break;
+        case 7: rows_7(a); break;
+        case 8: rows_8(a); break;
         default: break;
     }
 }

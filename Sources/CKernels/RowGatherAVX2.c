@@ -8,7 +8,7 @@
 // CO output channels x RB rows x 8 columns; FULL: all 8 columns (plain loads and stores).
 CK_TARGET_AVX2 CK_INLINE void rows_block(const ck_gather_rows_args *a, int row0, int col0, __m256i cm,
                                          const int CO, const int RB, const int FULL) {
-    __m256 acc[4][8];
+    __m256 acc[8][8];
     CK_UNROLL
     for (int c = 0; c < CO; c++) {
         const __m256 b = a->bias ? _mm256_set1_ps(a->bias[c]) : _mm256_setzero_ps();
@@ -29,7 +29,7 @@ CK_TARGET_AVX2 CK_INLINE void rows_block(const ck_gather_rows_args *a, int row0,
     const float *wp = a->weights + (long)jb * CO;
     for (int j = jb; j < je; j++, wp += CO) {
         const float *ip = base + a->pair_offsets[j];
-        __m256 w[4];
+        __m256 w[8];
         CK_UNROLL
         for (int c = 0; c < CO; c++) w[c] = _mm256_broadcast_ss(wp + c);
         CK_UNROLL
@@ -50,8 +50,9 @@ CK_TARGET_AVX2 CK_INLINE void rows_block(const ck_gather_rows_args *a, int row0,
     }
 }
 
-// Rows per block for CO channels: CO * RB accumulators + CO weights + 1 input within 16 registers.
-#define RB_FOR(CO) ((CO) == 1 ? 8 : (CO) == 2 ? 6 : (CO) == 3 ? 4 : 3)
+// Rows per block for CO channels: CO * RB accumulators + CO weights + 1 input within 16 registers
+// (5 to 8 channels spill a little; the drivers send those to the channel gather on AVX2).
+#define RB_FOR(CO) ((CO) == 1 ? 8 : (CO) == 2 ? 6 : (CO) == 3 ? 4 : (CO) == 4 ? 3 : 1)
 
 #define ROWS_TAIL(CO, FULL) switch (a->rows - row) { \
     case 1: rows_block(a, row, col, cm, CO, 1, FULL); break; case 2: rows_block(a, row, col, cm, CO, 2, FULL); break; \
@@ -78,6 +79,10 @@ CK_TARGET_AVX2 static void rows_1(const ck_gather_rows_args *a) { rows_all(a, 1)
 CK_TARGET_AVX2 static void rows_2(const ck_gather_rows_args *a) { rows_all(a, 2); }
 CK_TARGET_AVX2 static void rows_3(const ck_gather_rows_args *a) { rows_all(a, 3); }
 CK_TARGET_AVX2 static void rows_4(const ck_gather_rows_args *a) { rows_all(a, 4); }
+CK_TARGET_AVX2 static void rows_5(const ck_gather_rows_args *a) { rows_all(a, 5); }
+CK_TARGET_AVX2 static void rows_6(const ck_gather_rows_args *a) { rows_all(a, 6); }
+CK_TARGET_AVX2 static void rows_7(const ck_gather_rows_args *a) { rows_all(a, 7); }
+CK_TARGET_AVX2 static void rows_8(const ck_gather_rows_args *a) { rows_all(a, 8); }
 
 void ck_gather_rows_avx2(const ck_gather_rows_args *a) {
     switch (a->out_channels) {
@@ -85,6 +90,10 @@ void ck_gather_rows_avx2(const ck_gather_rows_args *a) {
         case 2: rows_2(a); break;
         case 3: rows_3(a); break;
         case 4: rows_4(a); break;
+        case 5: rows_5(a); break;
+        case 6: rows_6(a); break;
+        case 7: rows_7(a); break;
+        case 8: rows_8(a); break;
         default: break;
     }
 }

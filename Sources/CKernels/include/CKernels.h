@@ -58,7 +58,7 @@ typedef struct {
 
 void ck_gather(const ck_gather_args *args);
 
-/// A gather for outputs with few channels (1 to 4), vectorised along rows instead of channels:
+/// A gather for outputs with few channels (1 to 8), vectorised along rows instead of channels:
 ///   output[co * out_plane + row * out_row_stride + col] = bias[co] (or 0)
 ///       + sum over j of input[row * in_row_stride + col + pair_offsets[j]] * weights[j][co]
 /// for j in row_pairs' range of that row (or all pairs). Input columns are adjacent (stride 1).
@@ -68,7 +68,7 @@ typedef struct {
     int pairs;
     const long *pair_offsets;
     const float *weights;                // [pairs][out_channels]
-    int out_channels;                    // 1 ... 4
+    int out_channels;                    // 1 ... 8
     int rows, cols;
     float *output;
     long out_row_stride, out_plane;

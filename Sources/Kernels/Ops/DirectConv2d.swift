@@ -59,11 +59,11 @@ final class DirectConv2dPlan: @unchecked Sendable {
             let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
             for n in slices.images(s) {
                 let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
-                directGather(isa: isa, input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
-                             pairOffsets: windows.pairOffsets, weights: weightForward.pointer, outs: cout,
-                             rows: g.output.height, cols: g.output.width, output: output + n * outImage,
-                             outputRowStride: g.output.width, outputColumnStride: 1, bias: bias,
-                             outputPlane: g.output.area)
+                directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
+                                   columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
+                                   weights: weightForward.pointer, outs: cout, rows: g.output.height,
+                                   cols: g.output.width, output: output + n * outImage,
+                                   outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias)
             }
         }
     }

@@ -117,11 +117,11 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
                                      pairOffsets: windows.pairOffsets, grad: x, gradRowStride: inputRowStride,
                                      gradColumnStride: cin, channels: cin, grid: g.input, result: partialW)
                 guard let gradInput else { continue }
-                directGather(isa: isa, input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
-                             pairOffsets: windows.pairOffsets, weights: weightBackward.pointer, outs: cin,
-                             rows: g.input.height, cols: g.input.width, output: gradInput + n * inImage,
-                             outputRowStride: g.input.width, outputColumnStride: 1, bias: nil,
-                             outputPlane: g.input.area)
+                directGatherPlanes(isa: isa, input: gradSource, rowStride: windows.rowStride,
+                                   columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
+                                   weights: weightBackward.pointer, outs: cin, rows: g.input.height,
+                                   cols: g.input.width, output: gradInput + n * inImage,
+                                   outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil)
             }
         }
         addTapMajorPartials(partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,

@@ -115,7 +115,30 @@ func directGather(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, colu
     }
 }
 
-/// Runs `ck_gather_rows`: a gather for 1 to 4 output channels, vectorised along rows, writing planes.
+/// A gather that writes NCHW planes (`outputPlane` floats each, rows `outputRowStride` apart),
+/// reading input columns `columnStride` apart. With AVX-512, up to 8 output channels and adjacent
+/// columns it runs vectorised along rows (`ck_gather_rows`: 16 columns to a register) when that
+/// fills more of a register than the output channels would; else along channels (`ck_gather`).
+/// Both sum each value's pairs in the same order: the same bits either way.
+@inline(__always)
+func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
+                        weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
+                        output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputPlane: Int,
+                        bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil) {
+    let columnsFilled = Double(cols) / Double(16 * ((cols + 15) / 16))
+    if isa == CK_ISA_AVX512 && outs <= 8 && columnStride == 1 && columnsFilled > Double(outs) / 16 {
+        directGatherRows(isa: isa, input: input, rowStride: rowStride, pairOffsets: pairOffsets, weights: weights,
+                         outs: outs, rows: rows, cols: cols, output: output, outputRowStride: outputRowStride,
+                         outputPlane: outputPlane, bias: bias, rowPairs: rowPairs)
+    } else {
+        directGather(isa: isa, input: input, rowStride: rowStride, columnStride: columnStride, pairOffsets: pairOffsets,
+                     weights: weights, outs: outs, rows: rows, cols: cols, output: output,
+                     outputRowStride: outputRowStride, outputColumnStride: 1, bias: bias, rowPairs: rowPairs,
+                     outputPlane: outputPlane)
+    }
+}
+
+/// Runs `ck_gather_rows`: a gather for 1 to 8 output channels, vectorised along rows, writing planes.
 @inline(__always)
 func directGatherRows(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, pairOffsets: [Int], weights: UnsafePointer<Float>,
                       outs: Int, rows: Int, cols: Int, output: UnsafeMutablePointer<Float>, outputRowStride: Int,

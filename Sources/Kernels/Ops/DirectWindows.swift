@@ -183,14 +183,19 @@ extension PhaseWindows {
                    output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                    bias: UnsafePointer<Float>?) {
         for phase in phases {
-            let planar = writesPlanes
-            directGather(isa: isa, input: source, rowStride: rowStride, columnStride: columnStride,
-                         pairOffsets: phase.pairOffsets, weights: weights + phase.weightOffset, outs: outs,
-                         rows: phase.rows, cols: phase.cols,
-                         output: planar ? output + phase.planarOffset : scratch + phase.outputOffset,
-                         outputRowStride: planar ? planarRowStride : outputRowStride,
-                         outputColumnStride: planar ? 1 : outputColumnStride, bias: bias,
-                         rowPairs: phase.rowPairs, outputPlane: planar ? big.area : 0)
+            if writesPlanes {
+                directGatherPlanes(isa: isa, input: source, rowStride: rowStride, columnStride: columnStride,
+                                   pairOffsets: phase.pairOffsets, weights: weights + phase.weightOffset, outs: outs,
+                                   rows: phase.rows, cols: phase.cols, output: output + phase.planarOffset,
+                                   outputRowStride: planarRowStride, outputPlane: big.area, bias: bias,
+                                   rowPairs: phase.rowPairs)
+            } else {
+                directGather(isa: isa, input: source, rowStride: rowStride, columnStride: columnStride,
+                             pairOffsets: phase.pairOffsets, weights: weights + phase.weightOffset, outs: outs,
+                             rows: phase.rows, cols: phase.cols, output: scratch + phase.outputOffset,
+                             outputRowStride: outputRowStride, outputColumnStride: outputColumnStride, bias: bias,
+                             rowPairs: phase.rowPairs)
+            }
         }
         if !writesPlanes {
             ck_channels_last_to_planes(isa, scratch, big.width * outs, outs, Int32(outs), Int32(big.height),

@@ -71,8 +71,11 @@ public struct TrainBlock: Equatable, Sendable {
         let network = model == .own ? "--layers \"\(layersText)\"" : "--model \(model.rawValue)"
         var text = "cnnlab train \(network) --data \(dataSpec.description) --epochs \(epochs) --batch-size \(batchSize)"
         if model != .own || !writtenOptimizerKeys.isEmpty {
-            if model == .own && keyLines["optimizer"] != nil { text += " --optimizer \(optimizer.rawValue)" }
+            // The block's own optimiser choice, so the shell command trains what the pane trains
+            // (an Adam block once showed a command that trained with SGD).
+            if keyLines["optimizer"] != nil { text += " --optimizer \(optimizer.rawValue)" }
             text += " --lr \(NumberText.plain(learningRate))"
+            if keyLines["momentum"] != nil && optimizer == .sgd { text += " --momentum \(NumberText.plain(momentum))" }
         }
         return text + " --seed \(seed)"
     }

@@ -101,6 +101,21 @@ struct LessonValidatorTests {
                   line: 8, containing: "unknown layer 'Conv3d'")
     }
 
+    /// The pane's shell command trains what the block trains: a written optimiser (and SGD's
+    /// momentum) reach the command line for the course models too.
+    @Test func trainBlockCommandCarriesItsOptimizer() throws {
+        func command(_ body: String) throws -> String {
+            let block = try #require(LessonParser.parse(lessonWithBlock("```train\n" + body + "```")).steps.first?.items
+                .compactMap { if case .train(let train) = $0 { train } else { nil } }.first)
+            return block.command
+        }
+        let adam = try command("model: cnn\noptimizer: adam\nlr: 0.001\n")
+        #expect(adam.contains(" --optimizer adam --lr 0.001"), "\(adam)")
+        let sgd = try command("model: cnn\noptimizer: sgd\nmomentum: 0.5\n")
+        #expect(sgd.contains(" --optimizer sgd") && sgd.contains(" --momentum 0.5"), "\(sgd)")
+        #expect(try !command("model: cnn\n").contains("--optimizer"))
+    }
+
     /// A train block's own layers: read by NeuralNet's reader, shapes checked on the dataset's images.
     @Test func trainBlockWithLayers() throws {
         let good = "```train\nlayers:\n  - Conv2d(3, 8, 3, padding=1)\n  - BatchNorm2d(8)\n  - ReLU()\n  - AvgPool2d(2)\n  - Flatten()\n  - Linear(2048, 10)\nepochs: 2\n```"

@@ -25,7 +25,11 @@ extension InspectorScreen {
         case .stepper:
             // The explorer draws its own keys on the last row.
             let top = stepperCrop == nil ? 1 : 2
-            if let stepper { stepper.view(into: &buffer, rect: Rect(x: 0, y: top, width: area.width, height: area.height - top), context: context) }
+            if var shown = stepper {
+                // Without Unicode (LANG=C) the sums are written x and -, whoever opened the inspector.
+                if !context.capabilities.unicode { shown.asciiNotation = true }
+                shown.view(into: &buffer, rect: Rect(x: 0, y: top, width: area.width, height: area.height - top), context: context)
+            }
             return
         case .network, .layer, .explain, .gallery:
             let leftWidth = 34
@@ -63,10 +67,12 @@ extension InspectorScreen {
             }
             return
         }
-        var spans: Spans = [("Inspect ", .title), (setup.network.displayName, .accent), ("  ", .normal)]
+        // Under 100 columns the short form, so the prediction is not cut at 80.
+        let narrow = width < 100
+        var spans: Spans = [(narrow ? "" : "Inspect ", .title), (setup.network.displayName, .accent), ("  ", .normal)]
         switch image.reference {
         case .testSet(let index):
-            spans.append(("test image \(index) of \(testCount)", .normal))
+            spans.append((narrow ? "image \(index)/\(testCount)" : "test image \(index) of \(testCount)", .normal))
         case .file(let path):
             spans.append((path.split(separator: "/").last.map(String.init) ?? path, .normal))
         }
@@ -75,7 +81,7 @@ extension InspectorScreen {
             let right = image.label.map { $0 == predicted } ?? true
             spans.append(("  predicted: ", .normal))
             spans.append(("\(className(predicted)) \(NumberText.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
-            if image.label != nil { spans.append((right ? " (right)" : " (wrong)", right ? .success : .error)) }
+            if image.label != nil && !(narrow && right) { spans.append((right ? " (right)" : " (wrong)", right ? .success : .error)) }
         }
         write(spans, into: &buffer, x: 0, y: 0, width: width, context: context)
     }

@@ -67,12 +67,10 @@ extension InspectorScreen {
             }
             return
         }
-        // Under 100 columns the short form, so the prediction is not cut at 80.
-        let narrow = width < 100
-        var spans: Spans = [(narrow ? "" : "Inspect ", .title), (setup.network.displayName, .accent), ("  ", .normal)]
+        var spans: Spans = [("Inspect ", .title), (setup.network.displayName, .accent), ("  ", .normal)]
         switch image.reference {
         case .testSet(let index):
-            spans.append((narrow ? "image \(index)/\(testCount)" : "test image \(index) of \(testCount)", .normal))
+            spans.append(("test image \(index) of \(testCount)", .normal))
         case .file(let path):
             spans.append((path.split(separator: "/").last.map(String.init) ?? path, .normal))
         }
@@ -81,8 +79,13 @@ extension InspectorScreen {
             let right = image.label.map { $0 == predicted } ?? true
             spans.append(("  predicted: ", .normal))
             spans.append(("\(className(predicted)) \(NumberText.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
-            if image.label != nil && !(narrow && right) { spans.append((right ? " (right)" : " (wrong)", right ? .success : .error)) }
+            if image.label != nil { spans.append((right ? " (right)" : " (wrong)", right ? .success : .error)) }
         }
+        // Narrow: the image's number is written short, then "Inspect" goes, then the network's name.
+        func tooWide() -> Bool { spans.map(\.0.count).reduce(0, +) > width }
+        if tooWide(), case .testSet(let index) = image.reference { spans[3].0 = "image \(index)/\(testCount)" }
+        if tooWide() { spans.removeFirst() }
+        if tooWide() { spans.removeFirst(2) }
         write(spans, into: &buffer, x: 0, y: 0, width: width, context: context)
     }
 

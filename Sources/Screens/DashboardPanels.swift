@@ -62,7 +62,9 @@ enum DashboardPanels {
     }
 
     /// The 10x10 confusion matrix (rows true class, columns predicted) with per-class accuracy.
-    static func confusion(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer, context: RenderContext) {
+    /// `selected` (the arrows' cell) is drawn in the selection role, in brackets ‹n› without colour.
+    static func confusion(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer, context: RenderContext,
+                          selected: ConfusionCell? = nil) {
         guard !snapshot.confusion.isEmpty else {
             buffer.write("The confusion matrix appears after the first epoch's test pass.", x: area.x, y: area.y,
                          style: context.style(.dim), clip: area)
@@ -84,10 +86,12 @@ enum DashboardPanels {
             var x = buffer.write(className(row, snapshot).truncated(to: nameWidth).rightPadded(to: nameWidth),
                                  x: area.x, y: y, style: context.style(.normal), clip: area)
             for (column, count) in counts.enumerated() {
-                let role: Role = column == row ? .success : (count == 0 ? .dim : .normal)
+                let isSelected = selected == ConfusionCell(trueClass: row, predicted: column)
+                let role: Role = isSelected ? .selection : column == row ? .success : (count == 0 ? .dim : .normal)
                 var text = String(count)
-                // In monochrome the diagonal is marked so it stands out without colour.
-                if column == row && context.isMonochrome { text = "[" + text + "]" }
+                // In monochrome the diagonal is marked so it stands out without colour, the chosen cell too.
+                if isSelected && context.isMonochrome { text = ">" + text + "<" }
+                else if column == row && context.isMonochrome { text = "[" + text + "]" }
                 x = buffer.write(text.leftPadded(to: cellWidth), x: x, y: y, style: context.style(role), clip: area)
             }
             let accuracy = row < accuracies.count ? accuracies[row] : nil

@@ -78,6 +78,8 @@ public struct InspectorScreen: TerminalProgram {
     public var embedded = false
     /// The step-through explorer opened from the explanation (Enter), while `pane == .stepper`.
     public internal(set) var stepper: ExplorerModel?
+    /// The part of the map the explorer holds (nil: all of it).
+    var stepperCrop: StepperCrop?
     /// ASCII formulas in the step-through explorer (`--ascii`, or a terminal without Unicode).
     public var asciiNotation = false
 

@@ -24,7 +24,8 @@ extension InspectorScreen {
             drawHelp(into: &buffer, area: body, context: context)
         case .stepper:
             // The explorer draws its own keys on the last row.
-            if let stepper { stepper.view(into: &buffer, rect: Rect(x: 0, y: 1, width: area.width, height: area.height - 1), context: context) }
+            let top = stepperCrop == nil ? 1 : 2
+            if let stepper { stepper.view(into: &buffer, rect: Rect(x: 0, y: top, width: area.width, height: area.height - top), context: context) }
             return
         case .network, .layer, .explain, .gallery:
             let leftWidth = 34
@@ -48,10 +49,18 @@ extension InspectorScreen {
 
     func drawTitle(into buffer: inout Buffer, width: Int, context: RenderContext) {
         if pane == .stepper, let stepper {
-            let value = stepper.currentValue.map { " = " + InspectorPictures.number($0, decimals: 4) } ?? ""
-            write([("Step through ", .title), ("\(layer) \(shortName(selectedOutput.layer)) channel \(channel)", .accent),
-                   (" on the real numbers; at (\(row), \(column))\(value) on the map", .normal)],
+            let value = InspectorPictures.number(selectedOutput.value(channel: channel, row: row, column: column), decimals: 4)
+            write([("Step through ", .title), ("\(layer) \(shortName(selectedOutput.layer)) ch \(channel)", .accent),
+                   (" (\(row), \(column)) = \(value) on the real numbers", .normal)],
                   into: &buffer, x: 0, y: 0, width: width, context: context)
+            if let crop = stepperCrop, let position = stepper.outputPosition(ofStep: stepper.stepIndex) {
+                // The explorer counts from the part of the map it holds: say where that is.
+                let previous = layer == 0 ? "the image" : "layer \(layer - 1)"
+                let text = "here output[\(position.row)][\(position.column)] is (\(crop.outputRows.lowerBound + position.row), "
+                    + "\(crop.outputColumns.lowerBound + position.column)); input [0][0] is (\(crop.inputRow), \(crop.inputColumn)) of \(previous)"
+                    + (crop.includesPadding ? "; 0 outside it: padding" : "")
+                write([(text, .dim)], into: &buffer, x: 0, y: 1, width: width, context: context)
+            }
             return
         }
         var spans: Spans = [("Inspect ", .title), (setup.network.displayName, .accent), ("  ", .normal)]

@@ -59,6 +59,10 @@ struct LessonPlayerLayout: Equatable {
 
 extension LessonPlayer: TerminalProgram {
     public func view(into buffer: inout Buffer, context: RenderContext) {
+        if let inspector {
+            inspector.view(into: &buffer, context: context)
+            return
+        }
         if let interpolation {
             interpolation.render(into: &buffer, context: context)
             return
@@ -90,6 +94,7 @@ extension LessonPlayer: TerminalProgram {
 
     /// Ticks while an explorer of this step is playing.
     public var tickInterval: Double? {
+        if let inspector { return inspector.tickInterval }
         if let dashboard { return dashboard.program.tickInterval }
         if explorers.contains(where: { $0.key.step == stepIndex && $0.value.isPlaying }) { return ExplorerModel.tick }
         return watching ? 0.5 : nil       // --watch polls the file twice a second
@@ -103,6 +108,7 @@ extension LessonPlayer: TerminalProgram {
             return (explorers[PaneKey(step: stepIndex, pane: paneIndex)]?.contentHeight(width: width - 3) ?? 10) + 2
         case .model(let block): return block.rows.count + 6
         case .train(let block): return block.model == .autoencoder ? 17 : 14
+        case .inspect: return 10
         case .pytorch(let code): return LessonPaneView.codeHeight(code, width: width - 3) + 2
         case .text, .preformatted, .quiz, .broken: return 4
         }
@@ -175,6 +181,10 @@ extension LessonPlayer: TerminalProgram {
             LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context, focused: focus == .pane,
                                        savePath: checkpointPath(for: block),
                                        data: dataChoices[PaneKey(step: stepIndex, pane: paneIndex)])
+        case .inspect(let block):
+            let trainStep = lesson.steps.firstIndex { $0.items.contains(.train(block.train)) }
+            LessonInspectPane.render(block, into: &buffer, area: area, context: context, focused: focus == .pane,
+                                     checkpoint: checkpointPath(for: block.train), trainStep: trainStep)
         case .pytorch(let code):
             LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
         case .text, .preformatted, .quiz, .broken:
@@ -191,6 +201,7 @@ extension LessonPlayer: TerminalProgram {
             case .explore?: inside = "explorer: \(g.leftArrowText)\(g.rightArrowText) step \(g.middleDot) p play \(g.middleDot) v view"
             case .train(let block)?:
                 inside = "Enter: open the dashboard" + (block.model == .autoencoder ? " \(g.middleDot) i: interpolate" : "")
+            case .inspect?: inside = "Enter: open the inspector"
             default: inside = "pane"
             }
             return inside + " \(g.middleDot) Tab or q: back to the text"

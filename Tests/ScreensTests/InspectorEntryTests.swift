@@ -146,7 +146,8 @@ import Training
         _ = screen.update(.key(.enter))                              // step through
     }
 
-    @Test(arguments: [(0, 5, [Key.up, .left, .left]), (3, 7, [Key.down]), (2, 4, [Key.right])])
+    @Test(arguments: [(0, 5, [Key.up, .left, .left]), (3, 7, [Key.down]), (2, 4, [Key.right]),
+                      (0, 1, Array(repeating: Key.up, count: 20))])      // the top edge: two outputs high
     func theExplorerOpensOnTheCellWithTheMapsValue(layer: Int, channel: Int, moves: [Key]) throws {
         var screen = try Self.screen(.cnn)
         Self.stepInto(&screen, layer: layer, channel: channel, moves: moves)
@@ -155,11 +156,26 @@ import Training
         let shown = screen.run.layers[layer].value(channel: channel, row: screen.row, column: screen.column)
         let value = try #require(explorer.currentValue)
         #expect(abs(value - shown) <= 1e-5 + 1e-5 * abs(shown), "explorer \(value), map \(shown)")
-        // The explorer's step is this cell: its window over the previous layer's real output.
+        // The explorer's step is this cell (counted from the part of the map it holds), its window
+        // over the previous layer's real output: the same window as the explanation's.
         let position = try #require(explorer.outputPosition(ofStep: explorer.stepIndex))
-        #expect(position == (screen.row, screen.column))
-        #expect(explorer.setup.input.values == screen.run.input(of: layer).values
-                || explorer.setup.input.channels == 1, "the previous layer's output (one plane for pooling)")
+        let crop = try #require(screen.stepperCrop)
+        #expect((crop.outputRows.lowerBound + position.row, crop.outputColumns.lowerBound + position.column) == (screen.row, screen.column))
+        #expect(crop.outputRows.count <= 3 && crop.outputColumns.count <= 3)
+        let (shape, previous) = screen.run.input(of: layer)
+        let input = explorer.setup.input
+        for c in 0..<input.channels {
+            for y in 0..<input.height {
+                for x in 0..<input.width {
+                    let (sy, sx) = (crop.inputRow + y, crop.inputColumn + x)
+                    let plane = input.channels == 1 ? channel : c         // pooling holds its own channel
+                    let expected: Float = sy >= 0 && sy < shape[1] && sx >= 0 && sx < shape[2]
+                        ? previous[(plane * shape[1] + sy) * shape[2] + sx] : 0
+                    #expect(input.values[(c * input.height + y) * input.width + x] == expected)
+                }
+            }
+        }
+        #expect(explorer.stepCount == crop.outputRows.count * crop.outputColumns.count)
         let text = renderFrame(screen, width: 80, height: 24, capabilities: .full).text
         #expect(text.contains("Step through"))
         #expect(text.contains("on the real numbers"))

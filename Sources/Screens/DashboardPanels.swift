@@ -72,8 +72,11 @@ enum DashboardPanels {
         }
         let classes = snapshot.confusion.count
         let maxCount = snapshot.confusion.flatMap { $0 }.max() ?? 0
-        // Monochrome marks the diagonal as [n], which needs two more columns.
-        let cellWidth = max(4, String(maxCount).count + (context.isMonochrome ? 3 : 1))
+        // Monochrome marks the diagonal as [n], which needs two more columns; when that does not
+        // fit, the brackets themselves keep the cells apart.
+        let digits = String(maxCount).count
+        var cellWidth = max(4, digits + (context.isMonochrome ? 3 : 1))
+        if 5 + classes * cellWidth + 6 > area.width { cellWidth = max(3, digits + (context.isMonochrome ? 2 : 1)) }
         let nameWidth = min(10, max(5, area.width - classes * cellWidth - 6))
         var header = "true\\pred".truncated(to: nameWidth).rightPadded(to: nameWidth)
         for column in 0..<classes { header += String(className(column, snapshot).prefix(cellWidth - 1)).leftPadded(to: cellWidth) }
@@ -82,7 +85,11 @@ enum DashboardPanels {
         let accuracies = snapshot.perClassAccuracy
         for (row, counts) in snapshot.confusion.enumerated() {
             let y = area.y + 1 + row
-            guard y < area.maxY else { break }
+            guard y < area.maxY else {
+                buffer.noteHidden("\(classes - row) confusion rows from \(className(row, snapshot))", in: area)
+                buffer.writeMoreMark(classes - row, unit: classes - row == 1 ? "class" : "classes", under: area, context: context)
+                break
+            }
             var x = buffer.write(className(row, snapshot).truncated(to: nameWidth).rightPadded(to: nameWidth),
                                  x: area.x, y: y, style: context.style(.normal), clip: area)
             for (column, count) in counts.enumerated() {
@@ -103,8 +110,9 @@ enum DashboardPanels {
     /// The first layer's filters as small images, each scaled to its own min..max.
     static func filters(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer, context: RenderContext) {
         guard let first = snapshot.filters.first, area.height >= 3 else { return }
-        let caption = "layer 0: \(snapshot.filters.count) filters \(first.channels)x\(first.height)x\(first.width), "
-            + "each scaled to its own min..max"
+        let filters = "layer 0: \(snapshot.filters.count) filters \(first.channels)x\(first.height)x\(first.width)"
+        let caption = [filters + ", each scaled to its own min..max", filters + ", each to its min..max", filters]
+            .first { $0.count <= area.width } ?? filters.truncated(to: area.width, ellipsis: context.glyphs.ellipsis)
         buffer.write(caption, x: area.x, y: area.y, style: context.style(.dim), clip: area)
         let room = area.inset(top: 1)
         // The biggest magnification that fits all filters on as few rows as possible.

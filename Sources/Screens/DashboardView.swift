@@ -22,8 +22,15 @@ public enum DashboardView {
         body = body.inset(top: 1)
         // Messages wrap (at most two rows each) rather than being cut: "For CIFAR-10 run ..." is advice.
         for message in messages(snapshot, ownNotice: model.ownNotice, hint: model.hint) {
-            let lines = WrappedText(message.text, role: message.role, markup: false).plainLines(width: body.width)
-            for line in lines.prefix(2) {
+            // The synthetic-data notice in one row where the whole one would take two (the confusion
+            // matrix needs the row at 80x24).
+            let text = message.text == DatasetSplit.syntheticNotice && message.text.count > body.width
+                && shortSyntheticNotice.count <= body.width ? shortSyntheticNotice : message.text
+            var lines = WrappedText(text, role: message.role, markup: false).plainLines(width: body.width)
+            if lines.count > 2 {
+                lines = [lines[0], (lines[1] + " " + lines[2]).truncated(to: body.width, ellipsis: context.glyphs.ellipsis)]
+            }
+            for line in lines {
                 let (row, rest) = body.splitTop(1)
                 buffer.write(line, x: row.x, y: row.y, style: context.style(message.role), clip: row)
                 body = rest
@@ -63,6 +70,9 @@ public enum DashboardView {
         case .failed: return ("FAILED", .error)
         }
     }
+
+    /// `DatasetSplit.syntheticNotice` for a narrow screen.
+    static let shortSyntheticNotice = "Synthetic shapes, not real photos. For CIFAR-10: cnnlab data get cifar10"
 
     /// Lines above the charts: the synthetic-data warning, then the session's latest notice.
     static func messages(_ snapshot: MetricsSnapshot, ownNotice: TrainingEvent? = nil, hint: String? = nil) -> [(text: String, role: Role)] {

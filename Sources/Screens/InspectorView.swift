@@ -77,6 +77,11 @@ extension InspectorScreen {
             spans.append(("\(className(predicted)) \(NumberText.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
             if image.label != nil { spans.append((right ? " (right)" : " (wrong)", right ? .success : .error)) }
         }
+        // Narrow: the image's number is written short, then "Inspect" goes, then the network's name.
+        func tooWide() -> Bool { spans.map(\.0.count).reduce(0, +) > width }
+        if tooWide(), case .testSet(let index) = image.reference { spans[3].0 = "image \(index)/\(testCount)" }
+        if tooWide() { spans.removeFirst() }
+        if tooWide() { spans.removeFirst(2) }
         write(spans, into: &buffer, x: 0, y: 0, width: width, context: context)
     }
 

@@ -25,10 +25,13 @@ extension LessonExplorePane {
     /// The same state drawn small: settings, formula, input, kernel, output, the step's sum.
     func renderCompact(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         var y = area.y
+        // Lines wrap (a formula with its note is wider than 80 columns); rows below the pane are noted.
         func line(_ text: String, _ role: Role = .normal) {
-            guard y < area.maxY else { return }
-            buffer.write(text, x: area.x, y: y, role: role, context: context, clip: area)
-            y += 1
+            for piece in WrappedText(text, markup: false).plainLines(width: max(1, area.width)) {
+                guard y < area.maxY else { buffer.noteHidden(piece, in: area); return }
+                buffer.write(piece, x: area.x, y: y, role: role, context: context, clip: area)
+                y += 1
+            }
         }
         let minus = context.glyphs.unicode ? "−" : "-"
         let times = context.glyphs.unicode ? "×" : "x"

@@ -135,6 +135,9 @@ extension LessonPlayer: TerminalProgram {
                 x = buffer.write(span.text, x: x, y: layout.text.y + offset, role: span.role, context: context, clip: layout.text)
             }
         }
+        if textLayout.lines.count - shownScroll > layout.text.height || shownScroll > 0 {
+            buffer.noteHidden("lesson text beyond the box", in: layout.text)
+        }
         let arrows = context.glyphs
 
         // The pane.
@@ -148,6 +151,7 @@ extension LessonPlayer: TerminalProgram {
 
         // Scroll marks go on the text's top and bottom edges (the pane's top border when unboxed).
         if layout.textBoxed {
+            if shownScroll > 0 || shownScroll < maxScroll { buffer.noteOverflowShown(in: layout.text) }
             if shownScroll > 0 {
                 buffer.write(" \(arrows.arrowUp) more ", x: layout.textBox.maxX - 10, y: layout.textBox.y, role: .dim, context: context)
             }
@@ -158,6 +162,7 @@ extension LessonPlayer: TerminalProgram {
         } else if layout.text.height > 0 && (shownScroll > 0 || shownScroll < maxScroll) {
             // Under a narrow layout both marks share the pane's top border, just below the text.
             let marks = (shownScroll > 0 ? String(arrows.arrowUp) : "") + (shownScroll < maxScroll ? String(arrows.arrowDown) : "")
+            buffer.noteOverflowShown(in: layout.text)
             buffer.write(" \(marks) more ", x: layout.textBox.maxX - 11, y: layout.textBox.maxY,
                          role: shownScroll < maxScroll ? .accent : .dim, context: context)
         }

@@ -172,6 +172,9 @@ extension ExplorerModel {
         let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(total)" + (playing ? " \(context.glyphs.arrowRight)" : "")
         buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
         let room = row.maxX - stepText.count - 2 - (after + 2)
+        // Short of room, settings at their defaults go before anything is cut.
+        if settings.count > room { settings = settings.replacingOccurrences(of: "  padding 0", with: "")
+            .replacingOccurrences(of: "  dilation 1", with: "").replacingOccurrences(of: "  output padding 0", with: "") }
         if room > 10 { buffer.write(settings.truncated(to: room, ellipsis: context.glyphs.ellipsis), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
     }
 

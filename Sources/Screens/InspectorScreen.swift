@@ -107,6 +107,8 @@ public struct InspectorScreen: TerminalProgram {
         switch open(setup: setup, testImage: 0) {
         case .success(var screen):
             screen.showGallery(trueClass: trueClass, predicted: predicted)
+            // The left column shows the gallery's first image, not test image 0.
+            if let first = screen.galleryItems.first { screen.showTestImage(first) }
             return .success(screen)
         case .failure(let error):
             return .failure(error)

@@ -25,7 +25,11 @@ extension InspectorScreen {
         case .stepper:
             // The explorer draws its own keys on the last row.
             let top = stepperCrop == nil ? 1 : 2
-            if let stepper { stepper.view(into: &buffer, rect: Rect(x: 0, y: top, width: area.width, height: area.height - top), context: context) }
+            if var shown = stepper {
+                // Without Unicode (LANG=C) the sums are written x and -, whoever opened the inspector.
+                if !context.capabilities.unicode { shown.asciiNotation = true }
+                shown.view(into: &buffer, rect: Rect(x: 0, y: top, width: area.width, height: area.height - top), context: context)
+            }
             return
         case .network, .layer, .explain, .gallery:
             let leftWidth = 34

@@ -90,7 +90,7 @@ import Training
         let trained = try #require(session.trainedModel())
         #expect(inspector.run.layers.count == trained.network.layers.count)
         let text = renderFrame(program, width: 80, height: 24, capabilities: .full).text
-        #expect(text.contains("Inspect CNN classifier"))
+        #expect(text.contains("image 0/24"))
         #expect(inspector.embedded && inspector.paneKeys.contains("q back"), "embedded: q goes back to the dashboard")
         #expect(!program.update(.key(.character("q"))).quits)
         #expect(program.inspector == nil)
@@ -108,8 +108,12 @@ import Training
         #expect(command == .perform(.openInspector(gallery: cell)))
         program.run(command)
         let inspector = try #require(program.inspector)
-        #expect(inspector.pane == .gallery(trueClass: cell.trueClass, predicted: cell.predicted))
         let count = snapshot.confusion[cell.trueClass][cell.predicted]
+        #expect(inspector.pane == .gallery(trueClass: cell.trueClass, predicted: cell.predicted))
+        if count > 0 {
+            #expect(inspector.image.label == cell.trueClass && inspector.run.predicted == cell.predicted,
+                    "the image shown beside the gallery is its first")
+        }
         let text = renderFrame(program, width: 80, height: 24, capabilities: .full).text
         #expect(text.contains(": \(count) test image"), "the gallery holds the \(count) images the matrix counted: \(text)")
     }
@@ -183,6 +187,15 @@ import Training
         _ = screen.update(.key(.character("q")))
         #expect(screen.pane == .explain)
         #expect(screen.stepper == nil)
+    }
+
+    @Test func withoutUnicodeTheExplorersSumsAreASCII() throws {
+        var screen = try Self.screen(.cnn)
+        Self.stepInto(&screen, layer: 0, channel: 1)
+        let ascii = renderFrame(screen, width: 120, height: 40, capabilities: TerminalCapabilities(colorMode: .none, unicode: false)).text
+        #expect(!ascii.contains("×") && !ascii.contains("−") && !ascii.contains("Σ"), "LANG=C cannot draw them: \(ascii)")
+        #expect(ascii.contains("ch1: "))
+        #expect(renderFrame(screen, width: 120, height: 40, capabilities: .full).text.contains("×"))
     }
 
     @Test func convolutionWeightsAndBiasAreTheLayersOwn() throws {

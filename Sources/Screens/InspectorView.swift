@@ -152,7 +152,7 @@ extension InspectorScreen {
             return
         }
         if let saliency, shape.count == 3 {
-            buffer.write("saliency: pixels that move the score", x: area.x, y: y, role: .title, context: context, clip: area)
+            buffer.write("saliency: what moves the score", x: area.x, y: y, role: .title, context: context, clip: area)
             InspectorPictures.drawMap(saliency[...], width: shape[2], height: shape[1], zoom: 1, limit: 1, into: &buffer,
                                       at: (area.x, y + 1), context: context, clip: area, unsigned: true)
             y += 1 + (shape[1] + 1) / 2

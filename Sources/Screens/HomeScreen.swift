@@ -33,6 +33,8 @@ public struct HomeScreen {
     public internal(set) var selection = 0
     var child: Child?
     var showHelp = false
+    /// Set while the inspector loads (an effect), drawn over the menu; cleared when it arrives.
+    public internal(set) var loadingInspector: InspectorLoading?
     /// True while "Quit cnnlab?" is showing.
     public internal(set) var confirmingQuit = false
     public internal(set) var message: String?

@@ -128,7 +128,7 @@ enum AnswerLeakWarnings {
                             warn(start + 1 + offset, leak(quiz, value: value, line: start + 1 + offset))
                             break
                         }
-                    case .explore, .quiz, .model, .train, .pytorch, .broken:
+                    case .explore, .quiz, .model, .train, .inspect, .pytorch, .broken:
                         break
                     }
                 }

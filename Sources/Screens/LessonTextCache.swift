@@ -68,7 +68,7 @@ final class LessonTextCache: @unchecked Sendable {
             case .quiz: units.append(.quiz(item: item))
             case .text(let lines, _):
                 units += Self.chunks(lines, target: chunkLines).map { Unit.textChunk(item: item, lines: $0) }
-            case .preformatted, .explore, .model, .train, .pytorch, .broken: units.append(.item(item))
+            case .preformatted, .explore, .model, .train, .inspect, .pytorch, .broken: units.append(.item(item))
             }
         }
         lock.withLock { stepUnits[index] = units }

@@ -54,8 +54,10 @@ extension InspectorScreen {
     func drawTitle(into buffer: inout Buffer, width: Int, context: RenderContext) {
         if pane == .stepper, let stepper {
             let value = InspectorPictures.number(selectedOutput.value(channel: channel, row: row, column: column), decimals: 4)
+            let edited = stepperOriginal != nil && stepper.setup != stepperOriginal
             write([("Step through ", .title), ("\(layer) \(shortName(selectedOutput.layer)) ch \(channel)", .accent),
-                   (" (\(row), \(column)) = \(value) on the real numbers", .normal)],
+                   (" (\(row), \(column)) = \(value) ", .normal),
+                   edited ? ("edited: no longer the network's numbers (q, Enter: start again)", .error) : ("on the real numbers", .normal)],
                   into: &buffer, x: 0, y: 0, width: width, context: context)
             if let crop = stepperCrop, let position = stepper.outputPosition(ofStep: stepper.stepIndex) {
                 // The explorer counts from the part of the map it holds: say where that is.

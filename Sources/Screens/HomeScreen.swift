@@ -22,6 +22,8 @@ public struct HomeScreen {
     enum Child {
         case lesson(LessonPlayer)
         case explorer(ExplorerProgram)
+        /// Explore's form (operation, sizes, bias), before and between explorer runs.
+        case explorerSettings(ExplorerSettingsForm)
         case dashboard(LessonDashboard)
         case inspector(InspectorScreen)
     }
@@ -32,6 +34,8 @@ public struct HomeScreen {
     let store: ProgressStore?
     public internal(set) var selection = 0
     var child: Child?
+    /// The explore form's last settings: q in the explorer comes back to them.
+    var exploreForm: ExplorerSettingsForm?
     var showHelp = false
     /// Set while the inspector loads (an effect), drawn over the menu; cleared when it arrives.
     public internal(set) var loadingInspector: InspectorLoading?
@@ -79,6 +83,8 @@ public struct HomeScreen {
 
     /// Whether the explorer is open (for tests).
     public var isExploring: Bool { if case .explorer? = child { return true } else { return false } }
+    /// Whether Explore's settings form is open (for tests).
+    public var isChoosingExploreSettings: Bool { if case .explorerSettings? = child { return true } else { return false } }
 
     /// Whether the inspector is open (for tests).
     public var isInspecting: Bool { if case .inspector? = child { return true } else { return false } }
@@ -90,6 +96,12 @@ public struct HomeScreen {
     public var openLesson: LessonPlayer? {
         if case .lesson(let player)? = child { return player }
         return nil
+    }
+
+    /// Opens `player` over this screen (a lesson file outside the library, or one watched with
+    /// `--watch`), so q comes back to the lessons list as it does for `cnnlab lesson N`.
+    public mutating func show(_ player: LessonPlayer) {
+        child = .lesson(player)
     }
 
     /// Opens the library's lesson whose progress name is `name` (as Enter on it would, running the effect);

@@ -27,7 +27,7 @@ struct BatchNormKernelTests {
                               training ? nil : runningMean, training ? nil : runningVar, activation, 0.1, &y,
                               &mean, &invStd, &variance)
         ck_batch_norm_backward(isa, x, dy, batch, channels, spatial, 0, channels, w, mean, invStd, training ? 1 : 0,
-                               &dx, &dw, &db)
+                               activation, 0.1, y, &dx, &dw, &db)
         return Run(output: y.map(\.bitPattern), mean: mean.map(\.bitPattern), invStd: invStd.map(\.bitPattern),
                    variance: variance.map(\.bitPattern), gradInput: dx.map(\.bitPattern),
                    gradWeight: dw.map(\.bitPattern), gradBias: db.map(\.bitPattern))
@@ -62,5 +62,40 @@ struct BatchNormKernelTests {
         #expect(relu.output == expectedReLU.map(\.bitPattern))
         #expect(leaky.output == expectedLeaky.map(\.bitPattern))
         #expect(y.contains { $0 < 0 }, "the test needs negative values to mean anything")
+    }
+
+    @Test("a fused activation's backward gives the bits of reluBackward / leakyReLUBackward then the batch norm's backward",
+          arguments: [true, false])
+    func fusedBackward(training: Bool) {
+        let (batch, channels, spatial) = (3, 4, 29)
+        let isa = DirectConvolution.active.isa
+        var rng = SplitMix64(seed: 77)
+        let count = batch * channels * spatial
+        let x = (0..<count).map { _ in (rng.unit() - 0.5) * 4 }
+        let dy = (0..<count).map { _ in rng.unit() - 0.5 }
+        let w = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        let runningMean = [Float](repeating: 0.1, count: channels), runningVar = [Float](repeating: 0.9, count: channels)
+        for (activation, slope): (Int32, Float) in [(1, 0), (2, 0.1), (2, 0)] {
+            var z = [Float](repeating: 0, count: count), y = z
+            var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+            ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w, b, 1e-5,
+                                  training ? nil : runningMean, training ? nil : runningVar, 0, 0, &z, &mean, &invStd, &variance)
+            ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w, b, 1e-5,
+                                  training ? nil : runningMean, training ? nil : runningVar, activation, slope, &y,
+                                  &mean, &invStd, &variance)
+            // Separately: the activation's backward into a buffer, then the batch norm's.
+            var g = [Float](repeating: 0, count: count)
+            if activation == 1 { reluBackward(output: y, gradOutput: dy, gradInput: &g, count: count) }
+            else { leakyReLUBackward(input: z, gradOutput: dy, gradInput: &g, count: count, slope: slope) }
+            var dxSeparate = [Float](repeating: 0, count: count), dxFused = dxSeparate
+            var dwSeparate = [Float](repeating: 0, count: channels), dbSeparate = dwSeparate, dwFused = dwSeparate, dbFused = dwSeparate
+            ck_batch_norm_backward(isa, x, g, batch, channels, spatial, 0, channels, w, mean, invStd, training ? 1 : 0,
+                                   0, 0, nil, &dxSeparate, &dwSeparate, &dbSeparate)
+            ck_batch_norm_backward(isa, x, dy, batch, channels, spatial, 0, channels, w, mean, invStd, training ? 1 : 0,
+                                   activation, slope, y, &dxFused, &dwFused, &dbFused)
+            #expect(dxFused.map(\.bitPattern) == dxSeparate.map(\.bitPattern), "activation \(activation) slope \(slope)")
+            #expect(dwFused.map(\.bitPattern) == dwSeparate.map(\.bitPattern))
+            #expect(dbFused.map(\.bitPattern) == dbSeparate.map(\.bitPattern))
+        }
     }
 }

@@ -30,8 +30,12 @@ void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels
 ///   grad_weight[c] += sum_dy_xhat, grad_bias[c] += sum_dy (each may be NULL);
 ///   training: dx = w invstd (dy - sum_dy / M - xhat sum_dy_xhat / M), xhat = (x - mean) invstd;
 ///   eval: dx = w invstd dy. dx may be NULL (no input gradient).
+/// With an activation (as the forward's, slope >= 0 for LeakyReLU), dy is the gradient of the
+/// activation's output y (the forward's output): it is passed back through the activation first,
+/// with the bits of reluBackward / leakyReLUBackward. activation 0: y is not read (may be NULL).
 void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long batch, long channels, long spatial,
                             long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
-                            int training, float *dx, float *grad_weight, float *grad_bias);
+                            int training, int activation, float slope, const float *y,
+                            float *dx, float *grad_weight, float *grad_bias);
 
 #endif

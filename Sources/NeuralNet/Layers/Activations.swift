@@ -19,7 +19,7 @@ public final class ReLU: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it; "
+        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it (or the batch norm before it); "
                      + "back-propagate through both (a Sequential.backward range holding the pair)")
         precondition(gradOutput.shape == output.shape, "ReLU.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         gradInput.resize(to: output.shape)
@@ -67,12 +67,17 @@ public final class LeakyReLU: Layer, @unchecked Sendable {
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
 
+    /// Set when `Sequential` last ran this layer inside the batch norm before it, so its own
+    /// output was never written; cleared by `forward`.
+    var skippedByFusion = false
+
     public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
     public var parameters: [Parameter] { [] }
     public var description: String { "LeakyReLU(negative_slope=\(PythonFloat.text(negativeSlope)))" }
     public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        skippedByFusion = false
         self.input = input
         output.resize(to: input.shape)
         input.withPointer { x in
@@ -83,6 +88,8 @@ public final class LeakyReLU: Layer, @unchecked Sendable {
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let input else { preconditionFailure("LeakyReLU.backward called before forward") }
+        precondition(!skippedByFusion, "LeakyReLU.backward: Sequential ran this LeakyReLU inside the batch norm before it; "
+                     + "back-propagate through both (a Sequential.backward range holding the pair)")
         precondition(gradOutput.shape == input.shape, "LeakyReLU.backward: gradient shape \(gradOutput.shape), expected \(input.shape)")
         gradInput.resize(to: input.shape)
         input.withPointer { x in

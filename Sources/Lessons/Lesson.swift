@@ -69,7 +69,7 @@ public struct Step: Equatable, Sendable {
         items.lazy.compactMap { if case .explore(let block) = $0 { return block } else { return nil } }.first
     }
 
-    /// The blocks shown in the interactive pane (explore, model, train, pytorch), in order.
+    /// The blocks shown in the interactive pane (explore, model, train, inspect, pytorch), in order.
     public var paneBlocks: [StepItem] {
         items.filter(\.belongsInPane)
     }
@@ -85,6 +85,8 @@ public enum StepItem: Equatable, Sendable {
     case quiz(Quiz)
     case model(ModelBlock)
     case train(TrainBlock)
+    /// The inspector over the lesson, on the weights a train block saved.
+    case inspect(InspectBlock)
     case pytorch(CodeBlock)
     /// A block that could not be understood; its problems are in `Lesson.problems`.
     case broken(kind: String, line: Int)
@@ -92,7 +94,7 @@ public enum StepItem: Equatable, Sendable {
     /// Whether the player shows this item in the interactive pane rather than the text.
     public var belongsInPane: Bool {
         switch self {
-        case .explore, .model, .train, .pytorch: return true
+        case .explore, .model, .train, .inspect, .pytorch: return true
         case .text, .preformatted, .quiz, .broken: return false
         }
     }

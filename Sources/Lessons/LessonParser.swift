@@ -3,7 +3,7 @@
 public enum LessonParser {
     /// The kinds of fenced block a lesson may hold, by the fence's info string.
     public enum BlockKind: String, CaseIterable, Sendable {
-        case explore, quiz, model, train, pytorch, text
+        case explore, quiz, model, train, inspect, pytorch, text
     }
 
     /// The info strings of fenced blocks the player understands.
@@ -106,7 +106,7 @@ public enum LessonParser {
     }
 
     /// Block kinds whose body is YAML.
-    static let yamlKinds: Set<String> = ["explore", "quiz", "model", "train"]
+    static let yamlKinds: Set<String> = ["explore", "quiz", "model", "train", "inspect"]
 
     /// Accumulates steps and items while the lines go by.
     struct Builder {
@@ -125,6 +125,8 @@ public enum LessonParser {
         /// The line of the first quiz with each identity, to report two quizzes sharing one.
         var quizIdentities: [String: Int] = [:]
         var trainBlockCount = 0
+        /// The train blocks read so far, in order: what an inspect block may open.
+        var trainBlocks: [TrainBlock] = []
 
         /// Text lines outside fenced blocks, for the Markdown warnings.
         var textLines: [(number: Int, text: String)] = []
@@ -206,7 +208,7 @@ public enum LessonParser {
                 item = .preformatted(body, line: line)
             case .pytorch:
                 item = .pytorch(CodeBlock(code: body, line: line))
-            case .explore, .quiz, .model, .train:
+            case .explore, .quiz, .model, .train, .inspect:
                 var fields = BlockFields(kind: kind, body: body, fenceLine: line)
                 var parsed: StepItem?
                 if fields.problems.isEmpty {
@@ -217,7 +219,10 @@ public enum LessonParser {
                     case .model: parsed = ModelBlock.read(&fields).map(StepItem.model)
                     case .train:
                         trainBlockCount += 1
-                        parsed = TrainBlock.read(&fields, directory: directory, ordinal: trainBlockCount).map(StepItem.train)
+                        let block = TrainBlock.read(&fields, directory: directory, ordinal: trainBlockCount)
+                        if let block { trainBlocks.append(block) }
+                        parsed = block.map(StepItem.train)
+                    case .inspect: parsed = InspectBlock.read(&fields, trainBlocks: trainBlocks).map(StepItem.inspect)
                     case .text, .pytorch: parsed = nil   // handled above
                     }
                 }
@@ -252,7 +257,7 @@ public enum LessonParser {
                 case .broken(let kind, _) where kind == "explore" || kind == "model":
                     if kind == "explore", case .none = context.predict { context.predict = .unchecked }
                     context.computed = .unchecked
-                case .text, .preformatted, .quiz, .train, .pytorch, .broken:
+                case .text, .preformatted, .quiz, .train, .inspect, .pytorch, .broken:
                     break
                 }
             }

@@ -99,7 +99,7 @@ enum AnswerLeakWarnings {
                             warnings.append(leak(quiz, value: value, line: start + 1 + offset))
                             break
                         }
-                    case .preformatted, .explore, .quiz, .model, .train, .pytorch, .broken:
+                    case .preformatted, .explore, .quiz, .model, .train, .inspect, .pytorch, .broken:
                         break
                     }
                 }

@@ -32,6 +32,21 @@ public enum DashboardCommand: Equatable, Sendable {
     case stop
     /// Leave the dashboard (training is over).
     case exit
+    /// Open the inspector on the weights just trained (training is over).
+    case inspect
+    /// Open the inspector's gallery of one confusion cell's test images (training is over).
+    case inspectCell(ConfusionCell)
+}
+
+/// A cell of the confusion matrix: the test images of class `trueClass` predicted as `predicted`.
+public struct ConfusionCell: Equatable, Sendable {
+    public var trueClass: Int
+    public var predicted: Int
+
+    public init(trueClass: Int, predicted: Int) {
+        self.trueClass = trueClass
+        self.predicted = predicted
+    }
 }
 
 /// The dashboard's state: the latest metrics snapshot plus what the student has chosen.
@@ -45,6 +60,11 @@ public struct DashboardModel: Sendable {
     public var ownNotice: TrainingEvent?
     /// True while "Stop training? y/n" is showing.
     public var confirmingQuit = false
+    /// The confusion-matrix cell the arrows chose (nil: the most confused pair, see `selectedCell`).
+    public var confusionCell: ConfusionCell?
+    /// A one-line hint of the dashboard's own ("the inspector opens when training is over"),
+    /// shown until the next key.
+    public var hint: String?
     /// The learning-rate factor + and − apply.
     public static let learningRateStep: Float = 2
 
@@ -54,6 +74,7 @@ public struct DashboardModel: Sendable {
     public mutating func update(_ event: Event) -> DashboardCommand? {
         guard case .key(let key) = event else { return nil }
         ownNotice = nil
+        hint = nil
         if confirmingQuit {
             confirmingQuit = false
             switch key {
@@ -80,10 +101,55 @@ public struct DashboardModel: Sendable {
         case .character("q"), .character("Q"), .escape:
             if snapshot.state.isOver { return .exit }
             confirmingQuit = true
+        case .character("i"), .character("I"):
+            guard snapshot.state.isOver else {
+                hint = "the inspector opens on the trained weights once training is over (q stops it)"
+                return nil
+            }
+            return .inspect
+        case .up, .down, .left, .right:
+            moveConfusionCell(key)
+        case .enter:
+            guard panel == .confusion, let cell = selectedCell else { return nil }
+            guard snapshot.state.isOver else {
+                hint = "a cell's images open in the inspector once training is over (q stops it)"
+                return nil
+            }
+            return .inspectCell(cell)
         default:
             break
         }
         return nil
+    }
+
+    /// The confusion cell shown as chosen: the arrows' choice, else the largest count off the
+    /// diagonal (the pair the network mixes up most); nil before the first test pass.
+    public var selectedCell: ConfusionCell? {
+        let counts = snapshot.confusion
+        guard !counts.isEmpty else { return nil }
+        if let confusionCell, confusionCell.trueClass < counts.count, confusionCell.predicted < counts.count { return confusionCell }
+        var best = ConfusionCell(trueClass: 0, predicted: min(1, counts.count - 1))
+        for (row, line) in counts.enumerated() {
+            for (column, count) in line.enumerated() where row != column
+                && count > counts[best.trueClass][best.predicted] {
+                best = ConfusionCell(trueClass: row, predicted: column)
+            }
+        }
+        return best
+    }
+
+    /// Arrows move the chosen cell while the confusion matrix is the panel shown.
+    private mutating func moveConfusionCell(_ key: Key) {
+        guard panel == .confusion, var cell = selectedCell else { return }
+        let last = snapshot.confusion.count - 1
+        switch key {
+        case .up: cell.trueClass = max(0, cell.trueClass - 1)
+        case .down: cell.trueClass = min(last, cell.trueClass + 1)
+        case .left: cell.predicted = max(0, cell.predicted - 1)
+        case .right: cell.predicted = min(last, cell.predicted + 1)
+        default: return
+        }
+        confusionCell = cell
     }
 
     private mutating func cyclePanel(by step: Int) {

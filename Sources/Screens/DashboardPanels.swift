@@ -62,7 +62,9 @@ enum DashboardPanels {
     }
 
     /// The 10x10 confusion matrix (rows true class, columns predicted) with per-class accuracy.
-    static func confusion(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer, context: RenderContext) {
+    /// `selected` (the arrows' cell) is drawn in the selection role, in brackets ‹n› without colour.
+    static func confusion(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer, context: RenderContext,
+                          selected: ConfusionCell? = nil) {
         guard !snapshot.confusion.isEmpty else {
             buffer.write("The confusion matrix appears after the first epoch's test pass.", x: area.x, y: area.y,
                          style: context.style(.dim), clip: area)
@@ -70,8 +72,11 @@ enum DashboardPanels {
         }
         let classes = snapshot.confusion.count
         let maxCount = snapshot.confusion.flatMap { $0 }.max() ?? 0
-        // Monochrome marks the diagonal as [n], which needs two more columns.
-        let cellWidth = max(4, String(maxCount).count + (context.isMonochrome ? 3 : 1))
+        // Monochrome marks the diagonal as [n], which needs two more columns; when that does not
+        // fit, the brackets themselves keep the cells apart.
+        let digits = String(maxCount).count
+        var cellWidth = max(4, digits + (context.isMonochrome ? 3 : 1))
+        if 5 + classes * cellWidth + 6 > area.width { cellWidth = max(3, digits + (context.isMonochrome ? 2 : 1)) }
         let nameWidth = min(10, max(5, area.width - classes * cellWidth - 6))
         var header = "true\\pred".truncated(to: nameWidth).rightPadded(to: nameWidth)
         for column in 0..<classes { header += String(className(column, snapshot).prefix(cellWidth - 1)).leftPadded(to: cellWidth) }
@@ -80,14 +85,20 @@ enum DashboardPanels {
         let accuracies = snapshot.perClassAccuracy
         for (row, counts) in snapshot.confusion.enumerated() {
             let y = area.y + 1 + row
-            guard y < area.maxY else { break }
+            guard y < area.maxY else {
+                buffer.noteHidden("\(classes - row) confusion rows from \(className(row, snapshot))", in: area)
+                buffer.writeMoreMark(classes - row, unit: classes - row == 1 ? "class" : "classes", under: area, context: context)
+                break
+            }
             var x = buffer.write(className(row, snapshot).truncated(to: nameWidth).rightPadded(to: nameWidth),
                                  x: area.x, y: y, style: context.style(.normal), clip: area)
             for (column, count) in counts.enumerated() {
-                let role: Role = column == row ? .success : (count == 0 ? .dim : .normal)
+                let isSelected = selected == ConfusionCell(trueClass: row, predicted: column)
+                let role: Role = isSelected ? .selection : column == row ? .success : (count == 0 ? .dim : .normal)
                 var text = String(count)
-                // In monochrome the diagonal is marked so it stands out without colour.
-                if column == row && context.isMonochrome { text = "[" + text + "]" }
+                // In monochrome the diagonal is marked so it stands out without colour, the chosen cell too.
+                if isSelected && context.isMonochrome { text = ">" + text + "<" }
+                else if column == row && context.isMonochrome { text = "[" + text + "]" }
                 x = buffer.write(text.leftPadded(to: cellWidth), x: x, y: y, style: context.style(role), clip: area)
             }
             let accuracy = row < accuracies.count ? accuracies[row] : nil
@@ -99,8 +110,9 @@ enum DashboardPanels {
     /// The first layer's filters as small images, each scaled to its own min..max.
     static func filters(_ snapshot: MetricsSnapshot, area: Rect, into buffer: inout Buffer, context: RenderContext) {
         guard let first = snapshot.filters.first, area.height >= 3 else { return }
-        let caption = "layer 0: \(snapshot.filters.count) filters \(first.channels)x\(first.height)x\(first.width), "
-            + "each scaled to its own min..max"
+        let filters = "layer 0: \(snapshot.filters.count) filters \(first.channels)x\(first.height)x\(first.width)"
+        let caption = [filters + ", each scaled to its own min..max", filters + ", each to its min..max", filters]
+            .first { $0.count <= area.width } ?? filters.truncated(to: area.width, ellipsis: context.glyphs.ellipsis)
         buffer.write(caption, x: area.x, y: area.y, style: context.style(.dim), clip: area)
         let room = area.inset(top: 1)
         // The biggest magnification that fits all filters on as few rows as possible.

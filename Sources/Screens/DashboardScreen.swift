@@ -1,4 +1,5 @@
 import Foundation
+import Inspection
 import Terminal
 import Training
 
@@ -12,17 +13,23 @@ public struct DashboardProgram: TerminalProgram {
         case readSnapshot
         /// Pass a request (pause, save, learning rate, stop) to the training thread.
         case control(DashboardCommand)
+        /// Training is over: build the inspector on the trained weights (on a confusion cell's gallery).
+        case openInspector(gallery: ConfusionCell?)
     }
 
-    /// What comes back: the session's metrics after the effect.
-    public enum Message: Sendable {
+    /// What comes back: the session's metrics after the effect, or the inspector (or why not).
+    public enum Message {
         case snapshot(MetricsSnapshot)
+        case inspectorOpened(Result<InspectorScreen, InspectionError>)
     }
 
     public private(set) var model: DashboardModel
     private let session: TrainingSession
     /// Set once the student confirmed q: leave as soon as the session has stopped (and saved).
     public private(set) var leaveWhenOver = false
+    /// The inspector opened on the trained weights (`i`, or Enter on a confusion cell): it has
+    /// every key until its q comes back here.
+    public private(set) var inspector: InspectorScreen?
 
     public init(session: TrainingSession) {
         self.session = session
@@ -30,9 +37,15 @@ public struct DashboardProgram: TerminalProgram {
     }
 
     /// Redraws four times a second: the snapshot copy is cheap and training never waits for it.
-    public var tickInterval: Double? { 0.25 }
+    public var tickInterval: Double? { inspector == nil ? 0.25 : nil }
 
     public mutating func update(_ event: Event) -> ProgramCommand<Effect> {
+        if var open = inspector {
+            // Training is over: nothing to read on ticks while the inspector is open.
+            if event == .tick { return .none }
+            inspector = open.update(event).quits ? nil : open
+            return .none
+        }
         if event == .tick { return .perform(.readSnapshot) }
         guard let command = model.update(event) else { return .none }
         switch command {
@@ -47,6 +60,10 @@ public struct DashboardProgram: TerminalProgram {
             return .perform(.control(.stop))
         case .exit:
             return .quit
+        case .inspect:
+            return .perform(.openInspector(gallery: nil))
+        case .inspectCell(let cell):
+            return .perform(.openInspector(gallery: cell))
         }
     }
 
@@ -58,9 +75,27 @@ public struct DashboardProgram: TerminalProgram {
         case .control(.save): controls.requestSave()
         case .control(.scaleLearningRate(let factor)): controls.scaleLearningRate(by: factor)
         case .control(.stop): controls.requestStop()
-        case .control(.exit): break
+        case .control(.exit), .control(.inspect), .control(.inspectCell): break
+        case .openInspector(let cell): return .inspectorOpened(openInspector(gallery: cell))
         }
         return .snapshot(session.store.snapshot())
+    }
+
+    /// The inspector on the session's trained weights and its test images (the gallery of `cell`
+    /// when given); the reason when training is still running or the network cannot be inspected.
+    func openInspector(gallery cell: ConfusionCell?) -> Result<InspectorScreen, InspectionError> {
+        // The snapshot says "over" just before the thread ends (after its last save): wait for it.
+        if session.store.snapshot().state.isOver { _ = session.waitUntilDone(timeout: 10) }
+        guard let trained = session.trainedModel() else {
+            return .failure(InspectionError("training is still running: the inspector opens once it is over"))
+        }
+        do {
+            let setup = try InspectionSetup.trained(trained, savedAt: session.store.snapshot().lastCheckpoint)
+            guard let cell else { return InspectorScreen.open(setup: setup, testImage: 0) }
+            return InspectorScreen.openGallery(setup: setup, trueClass: cell.trueClass, predicted: cell.predicted)
+        } catch {
+            return .failure(error)
+        }
     }
 
     public mutating func receive(_ message: Message) -> ProgramCommand<Effect> {
@@ -70,10 +105,21 @@ public struct DashboardProgram: TerminalProgram {
             // A failed final save stays on screen (the event, in red) until the student presses
             // q again: leaving at once would hide that the weights were not kept.
             return leaveWhenOver && snapshot.state.isOver && snapshot.saveFailure == nil ? .quit : .none
+        case .inspectorOpened(.success(var screen)):
+            screen.embedded = true
+            inspector = screen
+            return .none
+        case .inspectorOpened(.failure(let error)):
+            model.hint = error.message
+            return .none
         }
     }
 
     public func view(into buffer: inout Buffer, context: RenderContext) {
+        if let inspector {
+            inspector.view(into: &buffer, context: context)
+            return
+        }
         DashboardView.render(model, into: &buffer, context: context)
     }
 }

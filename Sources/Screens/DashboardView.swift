@@ -21,9 +21,16 @@ public enum DashboardView {
         header(snapshot, row: body.splitTop(1).top, into: &buffer, context: context)
         body = body.inset(top: 1)
         // Messages wrap (at most two rows each) rather than being cut: "For CIFAR-10 run ..." is advice.
-        for message in messages(snapshot, ownNotice: model.ownNotice) {
-            let lines = WrappedText(message.text, role: message.role, markup: false).plainLines(width: body.width)
-            for line in lines.prefix(2) {
+        for message in messages(snapshot, ownNotice: model.ownNotice, hint: model.hint) {
+            // The synthetic-data notice in one row where the whole one would take two (the confusion
+            // matrix needs the row at 80x24).
+            let text = message.text == DatasetSplit.syntheticNotice && message.text.count > body.width
+                && shortSyntheticNotice.count <= body.width ? shortSyntheticNotice : message.text
+            var lines = WrappedText(text, role: message.role, markup: false).plainLines(width: body.width)
+            if lines.count > 2 {
+                lines = [lines[0], (lines[1] + " " + lines[2]).truncated(to: body.width, ellipsis: context.glyphs.ellipsis)]
+            }
+            for line in lines {
                 let (row, rest) = body.splitTop(1)
                 buffer.write(line, x: row.x, y: row.y, style: context.style(message.role), clip: row)
                 body = rest
@@ -64,10 +71,14 @@ public enum DashboardView {
         }
     }
 
+    /// `DatasetSplit.syntheticNotice` for a narrow screen.
+    static let shortSyntheticNotice = "Synthetic shapes, not real photos. For CIFAR-10: cnnlab data get cifar10"
+
     /// Lines above the charts: the synthetic-data warning, then the session's latest notice.
-    static func messages(_ snapshot: MetricsSnapshot, ownNotice: TrainingEvent? = nil) -> [(text: String, role: Role)] {
+    static func messages(_ snapshot: MetricsSnapshot, ownNotice: TrainingEvent? = nil, hint: String? = nil) -> [(text: String, role: Role)] {
         var lines: [(String, Role)] = []
         if snapshot.datasetIsSynthetic { lines.append((DatasetSplit.syntheticNotice, .accent)) }
+        if let hint { lines.append((hint, .accent)) }
         if let event = ownNotice ?? snapshot.event {
             lines.append((text(for: event), event.isProblem ? .error : .normal))
         }
@@ -95,7 +106,10 @@ public enum DashboardView {
             if model.snapshot.saveFailure != nil {
                 return StatusLine(left: "the weights were NOT saved (see above)  q quit", right: "training is over", role: .error)
             }
-            return StatusLine(left: "q quit  Tab panels  ? layers  s save", right: "training is over")
+            // On the matrix the arrows choose a cell (drawn highlighted) whose images Enter opens.
+            let keys = model.panel == .confusion && model.selectedCell != nil
+                ? "q quit  i inspect  arrows+Enter: a cell's images  Tab panels" : "q quit  i inspect  Tab panels  ? layers  s save"
+            return StatusLine(left: keys, right: "training is over")
         }
         let pause = model.snapshot.state == .paused ? "p resume" : "p pause"
         let panels = DashboardPanel.available(for: model.snapshot)
@@ -145,7 +159,7 @@ public enum DashboardView {
         if wide { panels.removeAll { $0 == .accuracy } } // already beside the loss chart
         let first = panels.contains(model.panel) ? model.panel : panels[0]
         guard wide, panels.count > 1 else {
-            drawPanel(first, model.snapshot, area: area, focused: true, into: &buffer, context: context)
+            drawPanel(first, model.snapshot, area: area, focused: true, selected: model.selectedCell, into: &buffer, context: context)
             return
         }
         let index = panels.firstIndex(of: first) ?? 0
@@ -157,16 +171,17 @@ public enum DashboardView {
         else { secondWidth = min(area.width / 3, 42) } // the autoencoder's pairs want the room
         
         let (left, right) = area.splitLeft(area.width - secondWidth)
-        drawPanel(first, model.snapshot, area: left, focused: true, into: &buffer, context: context)
+        drawPanel(first, model.snapshot, area: left, focused: true, selected: model.selectedCell, into: &buffer, context: context)
         drawPanel(second, model.snapshot, area: right.inset(left: 1), focused: false, into: &buffer, context: context)
     }
 
     private static func drawPanel(_ panel: DashboardPanel, _ snapshot: MetricsSnapshot, area: Rect, focused: Bool,
-                                  into buffer: inout Buffer, context: RenderContext) {
+                                  selected: ConfusionCell? = nil, into buffer: inout Buffer, context: RenderContext) {
         let inner = Box(title: panelTitle(panel, snapshot), focused: focused).render(into: &buffer, area: area, context: context)
         switch panel {
         case .samples: DashboardPanels.samples(snapshot, area: inner, into: &buffer, context: context)
-        case .confusion: DashboardPanels.confusion(snapshot, area: inner, into: &buffer, context: context)
+        case .confusion:
+            DashboardPanels.confusion(snapshot, area: inner, into: &buffer, context: context, selected: focused ? selected : nil)
         case .filters: DashboardPanels.filters(snapshot, area: inner, into: &buffer, context: context)
         case .network: DashboardPanels.network(snapshot, area: inner, into: &buffer, context: context)
         case .accuracy:

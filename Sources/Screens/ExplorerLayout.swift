@@ -43,10 +43,17 @@ enum ExplorerLayout {
                 y += rowHeight
                 rowHeight = 0
             }
-            guard y < area.maxY else { break }
+            guard y < area.maxY else { buffer.noteHidden("panel \(panel.title)", in: area); break }
             let box = Rect(x: x, y: y, width: min(panel.width, area.maxX - x), height: min(panel.height, area.maxY - y))
             let inner = Box(title: panel.title, focused: panel.focused).render(into: &buffer, area: box, context: context)
             panel.grid.render(into: &buffer, at: (x: inner.x, y: inner.y), context: context, clip: inner)
+            // A panel cut by the screen says how much of it is missing, on its bottom border.
+            let hiddenRows = panel.height - box.height, hiddenColumns = (panel.width - box.width + panel.grid.cellWidth - 1) / max(1, panel.grid.cellWidth)
+            if hiddenRows > 0 {
+                buffer.writeMoreMark(hiddenRows, unit: hiddenRows == 1 ? "row" : "rows", under: inner, context: context)
+            } else if hiddenColumns > 0 && panel.width - box.width > 0 {
+                buffer.writeMoreMark(hiddenColumns, unit: "columns", under: inner, context: context, arrow: context.glyphs.arrowRight)
+            }
             x += panel.width + 1
             rowHeight = max(rowHeight, panel.height)
             if panel.breakAfter { x = area.maxX }
@@ -58,15 +65,11 @@ enum ExplorerLayout {
     @discardableResult
     static func write(_ lines: [ExplorerLine], in area: Rect, from top: Int, into buffer: inout Buffer,
                       context: RenderContext) -> Int {
-        var y = top
-        for line in lines {
-            for piece in WrappedText(line.text, role: line.role, markup: false).plainLines(width: max(1, area.width)) {
-                guard y < area.maxY else { return y }
-                buffer.write(piece, x: area.x, y: y, role: line.role, context: context, clip: area)
-                y += 1
-            }
+        let pieces = lines.flatMap { line in
+            WrappedText(line.text, role: line.role, markup: false).plainLines(width: max(1, area.width)).map { (text: $0, role: line.role) }
         }
-        return y
+        // Lines that do not fit are counted on the last row rather than cut.
+        return buffer.writeLines(pieces, in: Rect(x: area.x, y: top, width: area.width, height: area.maxY - top), context: context)
     }
 
     /// How many rows `lines` take when wrapped to `width`.

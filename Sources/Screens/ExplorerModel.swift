@@ -63,6 +63,8 @@ public struct ExplorerModel: Sendable {
     public internal(set) var status: String?
     public internal(set) var statusIsError = false
     public private(set) var showHelp = false
+    /// The first line shown of the PyTorch view when its code and result do not fit.
+    public private(set) var pyTorchScroll = 0
     /// Hides the result of the step shown (its sum and output cell) for a quiz.
     public var concealCurrentResult = false
     /// Hides the output's size for a quiz that asks it: the output grid, the size formula's
@@ -195,6 +197,11 @@ public struct ExplorerModel: Sendable {
 
     mutating func setSpeed(_ level: Int) { speedLevel = min(max(0, level), Self.speeds.count - 1) }
     mutating func setHelp(_ shown: Bool) { showHelp = shown }
+    /// Scrolls the PyTorch view (the view clamps it to the lines there are).
+    mutating func scrollPyTorch(by lines: Int) {
+        let total = (view == .backward ? pyTorch.backward : pyTorch.forward).count * 4   // wrapped lines, at most
+        pyTorchScroll = min(max(0, pyTorchScroll + lines), total)
+    }
     mutating func setFocus(_ newFocus: ExplorerFocus) { focus = newFocus }
     mutating func selectFilter(_ index: Int) {
         selectedFilter = (index % filterCount + filterCount) % filterCount

@@ -80,6 +80,10 @@ extension ExplorerModel {
             selectChannel(selectedChannel + 1)
             say("input channel \(selectedChannel + 1) of \(exploration.input.channels)")
         case .character("w"): nextWeight()
+        case .down where view == .pytorch: scrollPyTorch(by: 1)
+        case .up where view == .pytorch: scrollPyTorch(by: -1)
+        case .pageDown where view == .pytorch: scrollPyTorch(by: 10)
+        case .pageUp where view == .pytorch: scrollPyTorch(by: -10)
         case .character("r"): randomize()
         case .character("?"): setHelp(true)
         case .escape: break

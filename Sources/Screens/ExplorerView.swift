@@ -79,16 +79,12 @@ extension ExplorerModel {
         }
         // The PyTorch panel joins the view when the screen has room: all of it, or just the result.
         guard !concealCurrentResult && !concealOutput else { return }
-        let torch = pyTorchLines(width: inner.width)
+        let torch = pyTorchLines(width: area.width)
         let rest = Rect(x: area.x, y: y, width: area.width, height: inner.maxY - y)
-        if rest.height >= torch.count + 2 {
-            drawPyTorch(into: &buffer, area: rest, context: context)
-        } else if rest.height >= resultLineCount + 2 {
-            drawPyTorch(into: &buffer, area: rest, context: context, resultOnly: true)
+        if let label = torch.lastIndex(where: { $0.role == .dim }), rest.height >= torch.count - label + 2 {
+            drawPyTorch(into: &buffer, area: rest, context: context, shortened: true)
         }
     }
-
-    var resultLineCount: Int { (view == .backward ? pyTorch.backward : pyTorch.forward).filter { $0.role != .normal }.count }
 
     /// The matrix being edited, its cursor cell selected and showing what has been typed.
     func editingPanel(_ editor: MatrixEditor, title: String) -> ExplorerPanel {
@@ -109,23 +105,53 @@ extension ExplorerModel {
         return parts.joined(separator: ",  ")
     }
 
-    func pyTorchLines(width: Int, ellipsis: Character = "…") -> [ExplorerLine] {
+    /// The PyTorch code and result for a box `width` wide (its borders included): long lines wrap
+    /// (code after a comma, indented, so it stays valid Python); nothing is cut.
+    func pyTorchLines(width: Int) -> [ExplorerLine] {
         var text = view == .backward ? pyTorch.backward : pyTorch.forward
         if concealCurrentResult || concealOutput {
             // The printed result would answer the quiz: the code stays, the result waits.
             text = text.filter { $0.role == .normal } + [ExplorerLine("# the result is hidden until you answer the quiz", .dim)]
         }
-        return text.map { ExplorerLine($0.text.truncated(to: max(1, width - 2), ellipsis: ellipsis), $0.role) }
+        return text.flatMap { line in PyTorchWrap.lines(line.text, width: max(1, width - 2)).map { ExplorerLine($0, line.role) } }
     }
 
-    func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext, resultOnly: Bool = false) {
+    /// The PyTorch box: all of it when it fits. `shortened` (under the panels): the result, and
+    /// the code's first lines as far as they fit, the rest counted. Else (the PyTorch view) from
+    /// `pyTorchScroll`, which ↑ ↓ move, the lines above and below counted on the borders.
+    func drawPyTorch(into buffer: inout Buffer, area: Rect, context: RenderContext, shortened: Bool = false) {
         guard area.height >= 3 else { return }
-        var lines = pyTorchLines(width: area.width - 2, ellipsis: context.glyphs.ellipsis)
-        if resultOnly, let label = lines.lastIndex(where: { $0.role == .dim }) { lines = Array(lines[label...]) }
+        var lines = pyTorchLines(width: area.width)
+        var title = "PyTorch"
+        if shortened, lines.count + 2 > area.height, let label = lines.lastIndex(where: { $0.role == .dim }) {
+            let result = Array(lines[label...])
+            let codeRows = area.height - 2 - result.count - 1
+            let view = hostedInLesson ? "v" : "Tab"
+            if codeRows >= 1 {
+                lines = Array(lines.prefix(codeRows))
+                    + [ExplorerLine("# \(context.glyphs.ellipsis) \(label - codeRows) more lines of code: \(view) shows the PyTorch view", .dim)] + result
+            } else {
+                lines = result
+                title = "PyTorch result (the code: \(view) to the PyTorch view)"
+            }
+            buffer.noteOverflowShown(in: area)
+        }
         let box = Rect(x: area.x, y: area.y, width: area.width, height: min(area.height, lines.count + 2))
-        let inner = Box(title: "PyTorch", borderRole: .border).render(into: &buffer, area: box, context: context)
-        for (index, line) in lines.prefix(inner.height).enumerated() {
+        let inner = Box(title: title, borderRole: .border).render(into: &buffer, area: box, context: context)
+        let first = min(pyTorchScroll, max(0, lines.count - inner.height))
+        for (index, line) in lines.dropFirst(first).prefix(inner.height).enumerated() {
             buffer.write(line.text, x: inner.x, y: inner.y + index, role: line.role, context: context, clip: inner)
+        }
+        let below = lines.count - first - inner.height
+        if below > 0 {
+            buffer.writeMoreMark(below, unit: view == .pytorch ? "lines (\(context.glyphs.arrowDown) scrolls)" : "lines",
+                                 under: inner, context: context)
+        }
+        if first > 0 {
+            let mark = " \(context.glyphs.arrowUp)\(first) more "
+            buffer.write(mark, x: inner.maxX - mark.count, y: box.y, role: .accent, context: context,
+                         clip: Rect(x: inner.x, y: box.y, width: inner.width, height: 1))
+            buffer.noteOverflowShown(in: inner)
         }
     }
 
@@ -146,6 +172,9 @@ extension ExplorerModel {
         let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(total)" + (playing ? " \(context.glyphs.arrowRight)" : "")
         buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
         let room = row.maxX - stepText.count - 2 - (after + 2)
+        // Short of room, settings at their defaults go before anything is cut.
+        if settings.count > room { settings = settings.replacingOccurrences(of: "  padding 0", with: "")
+            .replacingOccurrences(of: "  dilation 1", with: "").replacingOccurrences(of: "  output padding 0", with: "") }
         if room > 10 { buffer.write(settings.truncated(to: room, ellipsis: context.glyphs.ellipsis), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
     }
 
@@ -169,7 +198,8 @@ extension ExplorerModel {
         ("[  ]", "stride down / up"), ("{  }", "padding down / up"), ("d  D", "dilation up / down"),
         ("k  K", "kernel size up / down"), ("o  O", "output padding up / down (convT)"),
         ("f", "next filter (pool: next channel)"), ("c", "next input channel"),
-        ("w", "next weight (conv backward)"), ("r", "new random values"), ("?", "this help"), ("q", "quit"),
+        ("w", "next weight (conv backward)"), ("r", "new random values"),
+        ("↑  ↓  PgUp PgDn", "scroll the PyTorch view"), ("?", "this help"), ("q", "quit"),
     ]
 
     /// The key help as the host maps the keys: a lesson uses v for the view and Tab or q to go

@@ -56,7 +56,7 @@ extension HomeScreen: TerminalProgram {
         let progressWidth = min(28, max(10, lessons.map(\.progress.count).max() ?? 0))
         for (index, item) in items.enumerated() {
             if item == .explore { y += 1 }
-            guard y < inner.maxY else { break }
+            guard y < inner.maxY else { buffer.noteHidden("\(items.count - index) home rows", in: inner); break }
             let selected = index == selection
             let pointer = selected ? (g.unicode ? "▸" : ">") : " "
             let label: String
@@ -95,9 +95,10 @@ extension HomeScreen: TerminalProgram {
                 let detail = Box(title: row.lesson.title).render(into: &buffer, area: area, context: context)
                 WrappedText(text, markup: false).render(into: &buffer, area: detail.inset(left: 1, right: 1), context: context)
             } else if y + 2 < inner.maxY {
-                WrappedText(text, role: .dim, markup: false)
-                    .render(into: &buffer, area: Rect(x: inner.x + 1, y: y + 1, width: inner.width - 2, height: inner.maxY - y - 1),
-                            context: context)
+                // Under the menu the summary gets what is left; the rest is counted, not cut.
+                let lines = WrappedText(text, markup: false).plainLines(width: inner.width - 2).map { (text: $0, role: Role.dim) }
+                buffer.writeLines(lines, in: Rect(x: inner.x + 1, y: y + 1, width: inner.width - 2, height: inner.maxY - y - 1),
+                                  context: context, hint: "a taller window shows the summary")
             }
         }
 

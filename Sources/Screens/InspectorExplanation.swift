@@ -16,7 +16,7 @@ extension InspectorScreen {
                      x: area.x, y: area.y, role: .title, context: context)
         var y = area.y + 1
         func line(_ text: String, _ role: Role = .normal) {
-            guard y < area.maxY else { return }
+            guard y < area.maxY else { buffer.noteHidden(text, in: area); return }
             buffer.write(text.truncated(to: area.width), x: area.x, y: y, role: role, context: context)
             y += 1
         }

@@ -277,18 +277,24 @@ extension InspectorScreen {
             "  Enter or Tab   the layer's channels; Enter again: explain a value",
             "  [ ]            previous / next channel",
             "  in the explanation: arrows move the cell, < > show another input channel,",
-            "                  PgUp PgDn change layer, Esc goes back",
+            "                  PgUp PgDn change layer, n p image, Esc goes back;",
+            "                  Enter (or x) steps through the cell in the explorer, on the",
+            "                  real numbers (Conv2d, ConvTranspose2d, MaxPool2d); q comes back",
             "  s              saliency: which pixels move the predicted class's score",
             "  g              gallery: the test images of this image's confusion cell",
             "  i              interpolation between two images' codes (autoencoder)",
-            "  q or Esc       back, or quit",
+            "                 (↑ ↓ second image, ← → first image)",
+            "  gallery        ← → choose, Enter inspects it, [ ] another predicted class",
+            "  q or Esc       back, or quit\(embedded ? " the inspector" : "")",
             "",
-            "Every value is the network's real output for this image in eval mode; each module",
-            "runs on its own (a ReLU that training fuses into the pooling still has its output).",
+            "Every value is the network's real output for this image in eval mode; each module "
+                + "runs on its own (a ReLU that training fuses into the pooling still has its output).",
         ]
-        for (i, line) in lines.enumerated() where area.y + i < area.maxY {
+        // Wrapped to the width (the note is a paragraph); rows that do not fit are counted.
+        let shown = lines.enumerated().flatMap { i, line in
             let text = context.capabilities.unicode ? line : line.replacingOccurrences(of: "← →", with: "<- ->").replacingOccurrences(of: "↑ ↓", with: "up dn")
-            buffer.write(text.truncated(to: area.width), x: area.x + 1, y: area.y + i, role: i == 0 ? .title : .normal, context: context)
+            return WrappedText(text, markup: false).plainLines(width: max(1, area.width - 1)).map { (text: $0, role: i == 0 ? Role.title : .normal) }
         }
+        buffer.writeLines(shown, in: area.inset(left: 1), context: context)
     }
 }

@@ -1,6 +1,7 @@
 import Datasets
 import Inspection
 import NeuralNet
+import Stepper
 import Terminal
 
 /// The image being inspected: a test-set record or a picture of one's own.
@@ -42,6 +43,8 @@ public struct InspectorScreen: TerminalProgram {
         case gallery(trueClass: Int, predicted: Int)
         /// Autoencoder: decoded mixtures of two images' codes.
         case interpolation
+        /// The step-through explorer on the explained cell's real numbers.
+        case stepper
         case help
     }
 
@@ -73,6 +76,12 @@ public struct InspectorScreen: TerminalProgram {
     public internal(set) var message: String?
     /// Set when the screen was opened inside another one (dashboard, lesson): q goes back.
     public var embedded = false
+    /// The step-through explorer opened from the explanation (Enter), while `pane == .stepper`.
+    public internal(set) var stepper: ExplorerModel?
+    /// The part of the map the explorer holds (nil: all of it).
+    var stepperCrop: StepperCrop?
+    /// ASCII formulas in the step-through explorer (`--ascii`, or a terminal without Unicode).
+    public var asciiNotation = false
 
     /// The inspector on `image` (from `InspectionSetup.testImage` or `.fileImage`).
     public init(setup: InspectionSetup, image: InspectorImage) {
@@ -98,13 +107,16 @@ public struct InspectorScreen: TerminalProgram {
         switch open(setup: setup, testImage: 0) {
         case .success(var screen):
             screen.showGallery(trueClass: trueClass, predicted: predicted)
+            // The left column shows the gallery's first image, not test image 0.
+            if let first = screen.galleryItems.first { screen.showTestImage(first) }
             return .success(screen)
         case .failure(let error):
             return .failure(error)
         }
     }
 
-    public var tickInterval: Double? { nil }
+    /// Ticks only while the step-through explorer plays.
+    public var tickInterval: Double? { stepper?.playing == true && pane == .stepper ? ExplorerModel.tick : nil }
 
     // MARK: - Derived facts
 

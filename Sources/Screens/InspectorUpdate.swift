@@ -5,6 +5,17 @@ import Terminal
 extension InspectorScreen {
     /// Reacts to a key. Returns `.quit` on q or Esc from the network pane.
     public mutating func update(_ event: Event) -> ProgramCommand<Never> {
+        if pane == .stepper {
+            // The step-through explorer has every key (and its playback ticks) until q or Esc.
+            if case .key(let key) = event {
+                message = nil
+                handleStepperKey(key)
+            } else if event == .tick, var model = stepper {
+                _ = model.update(.tick)
+                stepper = model
+            }
+            return .none
+        }
         guard case .key(let key) = event else { return .none }
         message = nil
         if awaitingClass {
@@ -26,7 +37,7 @@ extension InspectorScreen {
             if handleGalleryKey(key) { return .none }
         case .interpolation:
             if handleInterpolationKey(key) { return .none }
-        case .network, .layer:
+        case .network, .layer, .stepper:
             break
         }
         switch key {
@@ -205,8 +216,8 @@ extension InspectorScreen {
             step(by: 1)
         case .character("p"):
             step(by: -1)
-        case .enter, .character(" "):
-            pane = .layer
+        case .enter, .character(" "), .character("x"):
+            openStepper()
         default:
             return false
         }

@@ -22,6 +22,15 @@ extension InspectorScreen {
             drawInterpolation(into: &buffer, area: body, context: context)
         case .help:
             drawHelp(into: &buffer, area: body, context: context)
+        case .stepper:
+            // The explorer draws its own keys on the last row.
+            let top = stepperCrop == nil ? 1 : 2
+            if var shown = stepper {
+                // Without Unicode (LANG=C) the sums are written x and -, whoever opened the inspector.
+                if !context.capabilities.unicode { shown.asciiNotation = true }
+                shown.view(into: &buffer, rect: Rect(x: 0, y: top, width: area.width, height: area.height - top), context: context)
+            }
+            return
         case .network, .layer, .explain, .gallery:
             let leftWidth = 34
             let left = Rect(x: 0, y: body.y, width: leftWidth, height: body.height)
@@ -34,7 +43,7 @@ extension InspectorScreen {
             case .explain: drawExplanation(into: &buffer, area: right, context: context)
             case .gallery(let trueClass, let predicted):
                 drawGallery(into: &buffer, area: right, trueClass: trueClass, predicted: predicted, context: context)
-            case .interpolation, .help: break
+            case .interpolation, .help, .stepper: break
             }
         }
         drawStatus(into: &buffer, y: area.height - 1, width: area.width, context: context)
@@ -43,6 +52,21 @@ extension InspectorScreen {
     // MARK: - Title and status
 
     func drawTitle(into buffer: inout Buffer, width: Int, context: RenderContext) {
+        if pane == .stepper, let stepper {
+            let value = InspectorPictures.number(selectedOutput.value(channel: channel, row: row, column: column), decimals: 4)
+            write([("Step through ", .title), ("\(layer) \(shortName(selectedOutput.layer)) ch \(channel)", .accent),
+                   (" (\(row), \(column)) = \(value) on the real numbers", .normal)],
+                  into: &buffer, x: 0, y: 0, width: width, context: context)
+            if let crop = stepperCrop, let position = stepper.outputPosition(ofStep: stepper.stepIndex) {
+                // The explorer counts from the part of the map it holds: say where that is.
+                let previous = layer == 0 ? "the image" : "layer \(layer - 1)"
+                let text = "here output[\(position.row)][\(position.column)] is (\(crop.outputRows.lowerBound + position.row), "
+                    + "\(crop.outputColumns.lowerBound + position.column)); input [0][0] is (\(crop.inputRow), \(crop.inputColumn)) of \(previous)"
+                    + (crop.includesPadding ? "; 0 outside it: padding" : "")
+                write([(text, .dim)], into: &buffer, x: 0, y: 1, width: width, context: context)
+            }
+            return
+        }
         var spans: Spans = [("Inspect ", .title), (setup.network.displayName, .accent), ("  ", .normal)]
         switch image.reference {
         case .testSet(let index):
@@ -57,22 +81,49 @@ extension InspectorScreen {
             spans.append(("\(className(predicted)) \(NumberText.percent(Double(probabilities[predicted]), decimals: 1))", right ? .success : .error))
             if image.label != nil { spans.append((right ? " (right)" : " (wrong)", right ? .success : .error)) }
         }
+        // Narrow: the image's number is written short, then "Inspect" goes, then the network's name.
+        func tooWide() -> Bool { spans.map(\.0.count).reduce(0, +) > width }
+        if tooWide(), case .testSet(let index) = image.reference { spans[3].0 = "image \(index)/\(testCount)" }
+        if tooWide() { spans.removeFirst() }
+        if tooWide() { spans.removeFirst(2) }
         write(spans, into: &buffer, x: 0, y: 0, width: width, context: context)
     }
 
-    func drawStatus(into buffer: inout Buffer, y: Int, width: Int, context: RenderContext) {
-        let keys: String
+    /// The keys of the pane shown, most useful first; the status line shows as many as fit and
+    /// always ends with "? help", whose page lists every key.
+    var paneKeys: [String] {
+        let back = embedded ? "q back" : "q quit"
         switch pane {
-        case .network: keys = "←→ image  ↑↓ layer  Enter channels  c+digit class  m misclassified  s saliency  g gallery\(isReconstruction ? "  i interpolate" : "")  ? help  q quit"
-        case .layer: keys = "[ ] channel  ↑↓ layer  Enter explain a value  ←→ image  s saliency  Tab/Esc network  ? help"
-        case .explain: keys = "arrows move the cell  [ ] channel  < > input channel  PgUp/PgDn layer  n/p image  Esc back"
-        case .gallery: keys = "←→ choose  Enter inspect it  [ ] other predicted class  Esc back"
-        case .interpolation: keys = "←→ first image  ↑↓ second image  Esc back"
-        case .help: keys = "any key: back"
+        case .network:
+            return ["←→ image", "↑↓ layer", "Enter channels", back, "m misclassified", "s saliency", "g gallery"]
+                + (isReconstruction ? ["i interpolate"] : []) + ["c+digit class"]
+        case .layer: return ["↑↓ layer", "[ ] channel", "Enter explain a value", "←→ image", "s saliency", "Tab/Esc network"]
+        case .explain: return ["arrows move the cell", "Enter step through", "[ ] channel", "< > input channel", "PgUp/PgDn layer", "n/p image", "Esc back"]
+        case .gallery: return ["←→ choose", "Enter inspect it", "[ ] other predicted class", "Esc back"]
+        case .interpolation: return ["↑↓ second image", "←→ first image", "Esc back"]
+        case .help, .stepper: return ["any key: back"]
         }
-        let text = message ?? (awaitingClass ? "class digit?" : keys)
-        let ascii = context.capabilities.unicode ? text : text.replacingOccurrences(of: "←→", with: "<- ->").replacingOccurrences(of: "↑↓", with: "up/down")
-        StatusLine(left: ascii.truncated(to: width - 1, ellipsis: context.glyphs.ellipsis)).render(
+    }
+
+    /// `keys` joined by two spaces, as many as fit in `width` before a closing "? help".
+    static func keyLine(_ keys: [String], width: Int, help: String = "? help") -> String {
+        var line = ""
+        for key in keys {
+            let next = line.isEmpty ? key : line + "  " + key
+            guard next.count + 2 + help.count <= width else { break }
+            line = next
+        }
+        return line.isEmpty ? help : line + "  " + help
+    }
+
+    func drawStatus(into buffer: inout Buffer, y: Int, width: Int, context: RenderContext) {
+        let unicode = context.capabilities.unicode
+        let ascii: (String) -> String = { text in
+            unicode ? text : text.replacingOccurrences(of: "←→", with: "<- ->").replacingOccurrences(of: "↑↓", with: "up/down")
+        }
+        let keys = pane == .help ? "any key: back" : Self.keyLine(paneKeys.map(ascii), width: width - 3)
+        let text = message.map(ascii) ?? (awaitingClass ? "class digit?" : keys)
+        StatusLine(left: text.truncated(to: width - 1, ellipsis: context.glyphs.ellipsis)).render(
             into: &buffer, area: Rect(x: 0, y: y, width: width, height: 1), context: context)
     }
 

@@ -25,10 +25,13 @@ extension LessonExplorePane {
     /// The same state drawn small: settings, formula, input, kernel, output, the step's sum.
     func renderCompact(into buffer: inout Buffer, area: Rect, context: RenderContext) {
         var y = area.y
+        // Lines wrap (a formula with its note is wider than 80 columns); rows below the pane are noted.
         func line(_ text: String, _ role: Role = .normal) {
-            guard y < area.maxY else { return }
-            buffer.write(text, x: area.x, y: y, role: role, context: context, clip: area)
-            y += 1
+            for piece in WrappedText(text, markup: false).plainLines(width: max(1, area.width)) {
+                guard y < area.maxY else { buffer.noteHidden(piece, in: area); return }
+                buffer.write(piece, x: area.x, y: y, role: role, context: context, clip: area)
+                y += 1
+            }
         }
         let minus = context.glyphs.unicode ? "−" : "-"
         let times = context.glyphs.unicode ? "×" : "x"
@@ -40,19 +43,27 @@ extension LessonExplorePane {
         }
         y += 1
 
-        let step = stepDetails()
-        var input = paddedInputGrid()
-        let (top, left) = block.operation == .convT ? (0, 0) : block.padding
-        for tap in step.taps { input.setRole(.window, row: tap.0, column: tap.1) }
-        if let winner = step.winner { input.setRole(.winner, row: winner.0 + top, column: winner.1 + left) }
+        var grids: [(String, MatrixGrid)]
+        let arithmetic: [String]
+        if let zeroInsertion = zeroInsertionContent(dot: String(context.glyphs.middleDot), times: times, minus: minus) {
+            // The zero-insertion view: the direct convolution over the expanded input.
+            (grids, arithmetic) = zeroInsertion
+        } else {
+            let step = stepDetails()
+            var input = paddedInputGrid()
+            let (top, left) = block.operation == .convT ? (0, 0) : block.padding
+            for tap in step.taps { input.setRole(.window, row: tap.0, column: tap.1) }
+            if let winner = step.winner { input.setRole(.winner, row: winner.0 + top, column: winner.1 + left) }
 
-        var grids: [(String, MatrixGrid)] = [("input", input)]
-        switch block.operation {
-        case .conv, .convT: grids.append(("kernel", MatrixGrid(values: block.kernel)))
-        case .pool: break
+            grids = [("input", input)]
+            switch block.operation {
+            case .conv, .convT: grids.append(("kernel", MatrixGrid(values: block.kernel)))
+            case .pool: break
+            }
+            grids.append((block.pass == .backward ? "gradient for the input" : "output",
+                          outputHidden ? MatrixGrid(text: [["?"]]) : resultGrid(step: step, dot: String(context.glyphs.middleDot))))
+            arithmetic = step.arithmetic(times: times, minus: minus, hidden: isHidingValue)
         }
-        grids.append((block.pass == .backward ? "gradient for the input" : "output",
-                      outputHidden ? MatrixGrid(text: [["?"]]) : resultGrid(step: step, dot: String(context.glyphs.middleDot))))
         // Side by side when they fit, else stacked.
         let widths = grids.map { max($0.1.size.width, $0.0.count) }
         if widths.reduce(0, +) + 2 * (grids.count - 1) <= area.width {
@@ -72,7 +83,7 @@ extension LessonExplorePane {
                 y = grid.render(into: &buffer, at: (area.x, y), context: context, clip: area).maxY + 1
             }
         }
-        for text in step.arithmetic(times: times, minus: minus, hidden: isHidingValue) {
+        for text in arithmetic {
             line(text, isHidingValue ? .accent : .normal)
         }
         if let buildProblem { line(buildProblem, .error) }

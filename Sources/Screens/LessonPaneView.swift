@@ -20,6 +20,16 @@ enum LessonPaneView {
                                     .init("params", alignment: .right)], rows: rows)
         table.gap = 2
         let top = area.splitBottom(1)
+        // Short of rows: the rule under the header goes first, then the last layers are counted
+        // on one line (Sigmoid() must not vanish without a word).
+        if table.size.height > top.rest.height { table.headerRule = false }
+        if table.size.height > top.rest.height, top.rest.height >= 3 {
+            let keep = top.rest.height - 2
+            let hidden = table.rows.count - keep
+            table.rows = Array(table.rows.prefix(keep))
+                + [["", "\(context.glyphs.ellipsis) \(hidden) more (a taller terminal shows them)", "", ""]]
+            buffer.noteOverflowShown(in: top.rest)
+        }
         table.render(into: &buffer, area: top.rest, context: context)
         let shown = min(table.size.height, top.rest.height)
         let y = area.y + shown
@@ -53,16 +63,12 @@ enum LessonPaneView {
         }
         if let savePath { recipe.append("The weights are saved when training stops: \(savePath)") }
         recipe += ["Or, in a shell:", "  " + block.command + " --headless"]
-        var y = area.y
-        for line in recipe {
-            let warning = line.contains("NOT on this machine")
-            for wrapped in WrappedText(line, markup: false).plainLines(width: area.width) {
-                guard y < area.maxY else { return }
-                buffer.write(wrapped, x: area.x, y: y, role: warning ? .error : line.hasPrefix("Press") ? .accent : .normal,
-                             context: context, clip: area)
-                y += 1
-            }
+        let lines = recipe.flatMap { line in
+            let role: Role = line.contains("NOT on this machine") ? .error : line.hasPrefix("Press") ? .accent : .normal
+            return WrappedText(line, markup: false).plainLines(width: area.width).map { (text: $0, role: role) }
         }
+        // What does not fit is counted on the last row, not cut.
+        buffer.writeLines(lines, in: area, context: context)
     }
 
     static func renderCode(_ block: CodeBlock, into buffer: inout Buffer, area: Rect, context: RenderContext) {
@@ -74,7 +80,7 @@ enum LessonPaneView {
             // A line wider than the pane goes on under a visible mark; nothing is cut.
             var start = 0
             repeat {
-                guard y < area.maxY else { return }
+                guard y < area.maxY else { buffer.noteHidden(line, in: area); return }
                 let room = start == 0 ? area.width : max(1, area.width - 2)
                 let end = min(shown.count, start + room)
                 var x = area.x

@@ -71,6 +71,9 @@ public struct LessonPlayer {
     /// Whether the interpolation view is open over the lesson.
     public var isInterpolating: Bool { interpolation != nil }
 
+    /// The inspector opened from an inspect block; it has every key until its q comes back.
+    public internal(set) var inspector: InspectorScreen?
+
     /// Where the weights trained by `block` are kept: one file per lesson and block,
     /// beside the progress folder ($XDG_STATE_HOME/cnnlab/models/<lesson>/<block>-<model>.safetensors),
     /// so a later block never overwrites an earlier one's; nil without a store.
@@ -154,7 +157,7 @@ public struct LessonPlayer {
                 if dataChoices[key] == nil {
                     pendingEffects.append(.findData(step: index, pane: pane, block.dataSpec))
                 }
-            case .text, .preformatted, .quiz, .model, .pytorch, .broken:
+            case .text, .preformatted, .quiz, .model, .inspect, .pytorch, .broken:
                 break
             }
         }

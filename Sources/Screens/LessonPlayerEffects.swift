@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Inspection
 import Lessons
 import Terminal
 
@@ -16,6 +17,8 @@ extension LessonPlayer {
         case stopTraining(LessonDashboard)
         /// Load the trained autoencoder and the test images for the interpolation view.
         case openInterpolation(checkpoint: String, data: LessonDataChoice)
+        /// Load the weights an inspect block names and open the inspector where it asks.
+        case openInspector(InspectBlock, checkpoint: String)
         /// Find on disk the data a train block names (step, pane index, what it asks for).
         case findData(step: Int, pane: Int, DatasetSpec)
         /// Read the lesson file again (`r`).
@@ -33,6 +36,7 @@ extension LessonPlayer {
         case trainingStarted(Result<LessonDashboard, LessonDashboardError>)
         case trainingStopped
         case interpolationOpened(Result<LessonInterpolation, LessonDashboardError>)
+        case inspectorOpened(Result<InspectorScreen, InspectionError>)
         case dataFound(step: Int, pane: Int, LessonDataChoice)
         case reloaded(Lesson, modification: Date?)
         case fileChecked(modification: Date?)
@@ -62,6 +66,8 @@ extension LessonPlayer {
             return .trainingStopped
         case .openInterpolation(let path, let data):
             return .interpolationOpened(LessonInterpolation.open(checkpoint: path, data: data))
+        case .openInspector(let block, let checkpoint):
+            return .inspectorOpened(LessonInspectPane.open(block, checkpoint: checkpoint))
         case .findData(let step, let pane, let request):
             return .dataFound(step: step, pane: pane, LessonDataChoice.choose(request))
         case .reload(let path):
@@ -88,6 +94,11 @@ extension LessonPlayer {
             message = "training stopped: back to the lesson"
         case .interpolationOpened(.success(let view)):
             interpolation = view
+        case .inspectorOpened(.success(let screen)):
+            inspector = screen
+        case .inspectorOpened(.failure(let error)):
+            message = error.message
+            messageIsError = true
         case .dataFound(let step, let pane, let choice):
             dataChoices[PaneKey(step: step, pane: pane)] = choice
         case .reloaded(let lesson, let modification):

@@ -13,6 +13,11 @@ extension LessonPlayer {
     }
 
     mutating func react(to event: Event) -> ProgramCommand<Effect> {
+        if var open = inspector {
+            if case .resize(let width, let height) = event { screenSize = (width, height) }
+            inspector = open.update(event).quits ? nil : open
+            return .none
+        }
         if var view = interpolation {
             if case .resize(let width, let height) = event { screenSize = (width, height) }
             if case .key(let key) = event, !view.handle(key) {
@@ -120,6 +125,16 @@ extension LessonPlayer {
             }
             if pressed == .enter {
                 pendingEffects.append(.startTraining(block, data: data, savePath: checkpointPath(for: block)))
+                return
+            }
+        case .inspect(let block):
+            if pressed == .enter {
+                guard let path = checkpointPath(for: block.train) else {
+                    message = "the inspector needs saved weights, and this lesson has no state folder"
+                    messageIsError = true
+                    return
+                }
+                pendingEffects.append(.openInspector(block, checkpoint: path))
                 return
             }
         case .model, .pytorch, .text, .preformatted, .quiz, .broken:

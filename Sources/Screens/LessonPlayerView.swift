@@ -59,6 +59,10 @@ struct LessonPlayerLayout: Equatable {
 
 extension LessonPlayer: TerminalProgram {
     public func view(into buffer: inout Buffer, context: RenderContext) {
+        if let inspector {
+            inspector.view(into: &buffer, context: context)
+            return
+        }
         if let interpolation {
             interpolation.render(into: &buffer, context: context)
             return
@@ -90,6 +94,7 @@ extension LessonPlayer: TerminalProgram {
 
     /// Ticks while an explorer of this step is playing.
     public var tickInterval: Double? {
+        if let inspector { return inspector.tickInterval }
         if let dashboard { return dashboard.program.tickInterval }
         if explorers.contains(where: { $0.key.step == stepIndex && $0.value.isPlaying }) { return ExplorerModel.tick }
         return watching ? 0.5 : nil       // --watch polls the file twice a second
@@ -103,6 +108,7 @@ extension LessonPlayer: TerminalProgram {
             return (explorers[PaneKey(step: stepIndex, pane: paneIndex)]?.contentHeight(width: width - 3) ?? 10) + 2
         case .model(let block): return block.rows.count + 6
         case .train(let block): return block.model == .autoencoder ? 17 : 14
+        case .inspect: return 10
         case .pytorch(let code): return LessonPaneView.codeHeight(code, width: width - 3) + 2
         case .text, .preformatted, .quiz, .broken: return 4
         }
@@ -129,6 +135,9 @@ extension LessonPlayer: TerminalProgram {
                 x = buffer.write(span.text, x: x, y: layout.text.y + offset, role: span.role, context: context, clip: layout.text)
             }
         }
+        if textLayout.lines.count - shownScroll > layout.text.height || shownScroll > 0 {
+            buffer.noteHidden("lesson text beyond the box", in: layout.text)
+        }
         let arrows = context.glyphs
 
         // The pane.
@@ -142,6 +151,7 @@ extension LessonPlayer: TerminalProgram {
 
         // Scroll marks go on the text's top and bottom edges (the pane's top border when unboxed).
         if layout.textBoxed {
+            if shownScroll > 0 || shownScroll < maxScroll { buffer.noteOverflowShown(in: layout.text) }
             if shownScroll > 0 {
                 buffer.write(" \(arrows.arrowUp) more ", x: layout.textBox.maxX - 10, y: layout.textBox.y, role: .dim, context: context)
             }
@@ -152,6 +162,7 @@ extension LessonPlayer: TerminalProgram {
         } else if layout.text.height > 0 && (shownScroll > 0 || shownScroll < maxScroll) {
             // Under a narrow layout both marks share the pane's top border, just below the text.
             let marks = (shownScroll > 0 ? String(arrows.arrowUp) : "") + (shownScroll < maxScroll ? String(arrows.arrowDown) : "")
+            buffer.noteOverflowShown(in: layout.text)
             buffer.write(" \(marks) more ", x: layout.textBox.maxX - 11, y: layout.textBox.maxY,
                          role: shownScroll < maxScroll ? .accent : .dim, context: context)
         }
@@ -175,6 +186,10 @@ extension LessonPlayer: TerminalProgram {
             LessonPaneView.renderTrain(block, into: &buffer, area: area, context: context, focused: focus == .pane,
                                        savePath: checkpointPath(for: block),
                                        data: dataChoices[PaneKey(step: stepIndex, pane: paneIndex)])
+        case .inspect(let block):
+            let trainStep = lesson.steps.firstIndex { $0.items.contains(.train(block.train)) }
+            LessonInspectPane.render(block, into: &buffer, area: area, context: context, focused: focus == .pane,
+                                     checkpoint: checkpointPath(for: block.train), trainStep: trainStep)
         case .pytorch(let code):
             LessonPaneView.renderCode(code, into: &buffer, area: area, context: context)
         case .text, .preformatted, .quiz, .broken:
@@ -191,6 +206,7 @@ extension LessonPlayer: TerminalProgram {
             case .explore?: inside = "explorer: \(g.leftArrowText)\(g.rightArrowText) step \(g.middleDot) p play \(g.middleDot) v view"
             case .train(let block)?:
                 inside = "Enter: open the dashboard" + (block.model == .autoencoder ? " \(g.middleDot) i: interpolate" : "")
+            case .inspect?: inside = "Enter: open the inspector"
             default: inside = "pane"
             }
             return inside + " \(g.middleDot) Tab or q: back to the text"

@@ -71,7 +71,7 @@ struct LessonTextLayout {
                 add("\(glyphs.unicode ? "⚠" : "!") The \(kind) block at line \(line) cannot be shown (see the problem above).",
                     role: .error, markup: false)
                 add("")
-            case .explore, .model, .train, .pytorch:
+            case .explore, .model, .train, .inspect, .pytorch:
                 let index = step.paneBlocks.firstIndex(of: item) ?? 0
                 add("[\(Self.paneTitle(item)) \(glyphs.unicode ? "→" : "->") in the pane\(step.paneBlocks.count > 1 ? " (\(index + 1) of \(step.paneBlocks.count))" : "")]",
                     role: .dim, markup: false)
@@ -86,6 +86,7 @@ struct LessonTextLayout {
         case .explore(let block): return "explore: " + block.operation.rawValue + (block.pass == .backward ? " backward" : "")
         case .model(let block): return "model" + (block.title.map { ": " + $0 } ?? "")
         case .train(let block): return "train: " + (block.model == .own ? "your network" : block.model.rawValue)
+        case .inspect(let block): return "inspect: " + (block.train.model == .own ? "your network" : block.train.model.rawValue)
         case .pytorch: return "PyTorch"
         case .text, .preformatted, .quiz, .broken: return ""
         }

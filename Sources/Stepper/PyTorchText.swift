@@ -85,7 +85,8 @@ public enum PyTorchText {
             args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), dilation=\(s.dilation.pytorch)"
             lines.append("y = F.conv_transpose2d(\(args))")
             lines.append("# as a layer: nn.ConvTranspose2d(\(t.input.channels), \(t.weight.channels), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
-                + "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), bias=\(t.bias == nil ? "False" : "True"))")
+                + "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), "
+                + "bias=\(t.bias == nil ? "False" : "True"), dilation=\(s.dilation.pytorch))")
         }
         if backward {
             lines.append("y.backward(g)  # g: the upstream gradient, e.g. torch.ones_like(y)")

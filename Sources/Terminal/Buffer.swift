@@ -64,6 +64,12 @@ public struct Buffer: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// What this frame could not show (see `ClipLedger`); not part of equality.
+    public internal(set) var clipLedger = ClipLedger()
+
+    public static func == (a: Buffer, b: Buffer) -> Bool {
+        a.width == b.width && a.height == b.height && a.cells == b.cells
+    }
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
@@ -92,6 +98,7 @@ public struct Buffer: Equatable, Sendable {
         let left = max(0, bounds.x), right = min(width, bounds.maxX)
         let rowStart = y * width
         var column = x
+        var lost = false
         // Scalars rather than Characters: grapheme breaking is the slow part of drawing text.
         cells.withUnsafeMutableBufferPointer { cells in
             var lastWritten = -1
@@ -104,16 +111,23 @@ public struct Buffer: Equatable, Sendable {
                     }
                     continue
                 }
-                if column >= bounds.maxX { break }
+                if column >= bounds.maxX {
+                    // Cut at the right edge of the clip: look on for something visible that is lost
+                    // (the column returned stays the edge, as callers place the next text there).
+                    if !Buffer.isFiller(scalar) { lost = true; break }
+                    continue
+                }
                 if rowVisible && column >= left && column < right {
                     cells[rowStart + column] = Cell(Character(scalar), style: style)
                     lastWritten = rowStart + column
                 } else {
+                    if !lost && !Buffer.isFiller(scalar) { lost = true }
                     lastWritten = -1
                 }
                 column += 1
             }
         }
+        if lost { noteClippedWrite(text, x: x, y: y, bounds: bounds) }
         return column
     }
 

@@ -69,6 +69,9 @@ public struct Table: Sendable {
             y += 1
             index += 1
         }
+        if index < rows.count {
+            buffer.noteHidden("\(rows.count - index) table rows from \"\(rows[index].first ?? "")\"", in: area)
+        }
     }
 
     private func drawRow(_ values: [String], y: Int, widths: [Int], style: Style, buffer: inout Buffer, area: Rect) {

@@ -49,6 +49,14 @@ public struct WrappedText: Sendable {
                 x = buffer.write(span.text, x: x, y: area.y + offset, style: context.style(span.role), clip: area)
             }
         }
+        // Lines below the area: the caller shows a "more" marker (and notes it) or they are cut.
+        if all.count - first > area.height, !area.isEmpty {
+            let next = all[first + area.height].map(\.text).joined()
+            buffer.noteHidden("\(all.count - first - area.height) more lines from \"\(next.prefix(30))\"", in: area)
+        }
+        if first > 0, !area.isEmpty {
+            buffer.noteHidden("\(first) lines above", in: Rect(x: area.x, y: area.y, width: area.width, height: 1))
+        }
         return all.count
     }
 

@@ -46,6 +46,19 @@ final class SessionNetwork {
 
     func setLearningRate(_ value: Float) { optimizer.learningRate = value }
 
+    /// A new network of the same layers holding this one's parameters and buffers (running
+    /// statistics included), for looking inside after training.
+    func copyOfModel() -> Sequential {
+        let copy = recipe.layers.map { $0.makeSequential(seed: recipe.seed) }
+            ?? (recipe.model == .cnn ? CourseModels.cnn(seed: recipe.seed) : CourseModels.autoencoder(seed: recipe.seed))
+        for (target, source) in zip(copy.parameters, model.parameters) { target.value.scalars = source.value.scalars }
+        for (target, source) in zip(copy.buffers, model.buffers) {
+            target.value.scalars = source.value.scalars
+            target.integer = source.integer
+        }
+        return copy
+    }
+
     struct StepResult { var loss: Float; var correct: Int }
 
     /// Forward, loss, backward and (when the loss is finite) one optimiser step on a batch.

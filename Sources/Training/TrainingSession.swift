@@ -103,6 +103,15 @@ public final class TrainingSession: @unchecked Sendable {
         return true
     }
 
+    /// A copy of the trained network with the test images it was evaluated on, once the training
+    /// thread has finished (nil while it runs, or before `start`): what the dashboard's inspector
+    /// opens. A copy, so the inspector's eval mode and forward passes never touch the session's model.
+    public func trainedModel() -> TrainedModel? {
+        guard waitUntilDone(timeout: 0) else { return nil }
+        return TrainedModel(network: network.copyOfModel(), recipe: recipe, test: data.test,
+                            isSynthetic: data.isSynthetic)
+    }
+
     // MARK: - The training thread
 
     /// Trains all epochs on the calling thread (what `start` runs).

@@ -25,7 +25,9 @@ struct Train: ParsableCommand {
             change them. Test figures are taken in eval mode (model.eval()).
             Checkpoints are safetensors with PyTorch state_dict names, so
             model.load_state_dict(safetensors.torch.load_file(path)) loads them.
-            Dashboard keys: p pause/resume, s save, + and - learning rate, Tab panels, q stop.
+            Dashboard keys: p pause/resume, s save, + and - learning rate, Tab panels, q stop;
+            once training is over: i inspects the trained network, arrows + Enter on the
+            confusion matrix open that cell's test images in the inspector.
             """)
 
     @Option(help: "The network to train.")

@@ -155,7 +155,7 @@ struct LessonValidatorTests {
         let bad = folder.write("bad.md", lessonWithBlock("```quizz\n```\n\n```quiz\nquestion: q\nanswer: x\n```"))
         #expect(LessonValidator.check(paths: [good]) == [])
         #expect(LessonValidator.check(paths: [good, bad]) == [
-            "\(bad):5: unknown block 'quizz': did you mean 'quiz'? (expected explore, quiz, model, train, pytorch, text)",
+            "\(bad):5: unknown block 'quizz': did you mean 'quiz'? (expected explore, quiz, model, train, inspect, pytorch, text)",
             "\(bad):10: bad answer type: 'x' is not a number; a quiz without 'choices' needs a numeric answer",
         ])
         #expect(LessonValidator.check(paths: [folder.path + "/missing.md"]) == ["\(folder.path)/missing.md: no such file or folder"])

@@ -51,9 +51,14 @@ struct LessonInterpolationTests {
         let state = TemporaryFolder("screens", create: false)
         defer { state.remove() }
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: state.store)
-        player.press(.right, .right, .tab, .character("i"))
+        // The train block of "The loss" (step 2) still offers i.
+        player.press(.right, .tab, .character("i"))
         #expect(!player.isInterpolating)
         #expect(player.message?.contains("no trained autoencoder yet") == true)
+        // Step 3 interpolates in the inspector, on that block's weights: not trained yet either.
+        player.press(.tab, .right, .tab, .enter)
+        #expect(player.inspector == nil)
+        #expect(player.message?.contains("not trained yet") == true, "\(player.message ?? "")")
     }
 
     /// Wraps the view as a program for `renderFrame`.

@@ -39,14 +39,14 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CKernels"]),
         // The JSON case format of `cnnlab eval` and the golden files, and its JSON parser (line and
         // column errors, booleans kept apart from numbers); used by eval, the explorer and the tests.
-        .target(name: "OpCases", dependencies: ["Kernels"]),
+        .target(name: "OpCases", dependencies: ["Kernels", "Formatting"]),
         .target(name: "NeuralNet", dependencies: ["Kernels"]),
         .target(name: "Datasets", dependencies: ["Kernels", "CZlib"]),
         .target(name: "Stepper", dependencies: ["Kernels", "OpCases", "Formatting"]),
-        .target(name: "Training", dependencies: ["NeuralNet", "Datasets"]),
+        .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "Formatting"]),
         .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", "Datasets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
-        .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb"]),
+        .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb", "Formatting"]),
         .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),
         .target(name: "FuzzTargets", dependencies: ["Lessons", "Stepper", "Kernels", "OpCases", "Datasets", "Training"]),
         .target(name: "CFuzzDriver"),
@@ -60,7 +60,7 @@ let package = Package(
         // the golden cases and of ../shared.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "OpCases"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "OpCasesTests", dependencies: ["OpCases", "Kernels"]),
+        .testTarget(name: "OpCasesTests", dependencies: ["OpCases", "Kernels", "Formatting"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels", "TestSupport"]),
         .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases", "TestSupport"]),

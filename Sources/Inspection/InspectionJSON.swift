@@ -1,3 +1,5 @@
+import Formatting
+
 /// The headless output of `cnnlab inspect --json`: one object with the image, its label, the
 /// prediction and class probabilities (classifiers only) and one entry per module:
 ///
@@ -13,7 +15,7 @@ public enum InspectionJSON {
         var out = "{\"image\": "
         switch image {
         case .testSet(let index): out += "\(index)"
-        case .file(let path): out += quoted(path)
+        case .file(let path): out += JSONText.quoted(path)
         }
         if let label { out += ", \"label\": \(label)" }
         if let predicted = run.predicted, let probabilities = run.probabilities {
@@ -23,7 +25,7 @@ public enum InspectionJSON {
         out += ", \"layers\": ["
         for (position, layer) in run.layers.enumerated() {
             if position > 0 { out += ", " }
-            out += "{\"index\": \(layer.index), \"layer\": \(quoted(layer.layer)), \"shape\": ["
+            out += "{\"index\": \(layer.index), \"layer\": \(JSONText.quoted(layer.layer)), \"shape\": ["
             out += layer.shape.map(String.init).joined(separator: ", ") + "], \"values\": "
             appendNested(layer.values[...], shape: layer.shape[...], to: &out)
             out += "}"
@@ -57,22 +59,6 @@ public enum InspectionJSON {
         }
         out += "]"
     }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 { out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// Where the inspected image came from.
@@ -83,6 +69,3 @@ public enum ImageReference: Sendable, Equatable {
     case file(String)
 }
 
-private extension String {
-    func leftPadded(to length: Int) -> String { String(repeating: "0", count: max(0, length - count)) + self }
-}

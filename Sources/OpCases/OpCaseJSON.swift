@@ -1,3 +1,4 @@
+import Formatting
 import Kernels
 
 /// Writes results as JSON: {"cases": [{"name", "output", "grad_input", "grad_weight", "grad_bias"}]},
@@ -11,7 +12,7 @@ public enum OpCaseJSON {
 
     public static func object(_ result: OpCaseResult) -> String {
         var fields: [String] = []
-        fields.append("\"name\": \(string(result.name))")
+        fields.append("\"name\": \(JSONText.quoted(result.name))")
         fields.append("\"output\": \(nested(result.output, shape: result.outputShape))")
         fields.append("\"grad_input\": \(nested(result.gradInput, shape: result.inputShape))")
         if let gradWeight = result.gradWeight, let shape = result.weightShape {
@@ -56,26 +57,5 @@ public enum OpCaseJSON {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         return "\(value)"
-    }
-
-    static func string(_ value: String) -> String {
-        var text = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\t": text += "\\t"
-            case "\r": text += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return text + "\""
     }
 }

@@ -63,7 +63,7 @@ public enum PyTorchText {
             lines.append("x = torch.tensor(\(list(t.input))\(grad))")
             lines.append("w = torch.tensor(\(list(t.weight))\(grad))")
             var args = "x, w"
-            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))])"); args += ", b" }
+            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))]\(grad))"); args += ", b" }
             args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), dilation=\(s.dilation.pytorch)"
             lines.append("y = F.conv2d(\(args))")
             lines.append("# as a layer: nn.Conv2d(\(t.input.channels), \(t.weight.batch), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
@@ -90,7 +90,7 @@ public enum PyTorchText {
         }
         if backward {
             lines.append("y.backward(g)  # g: the upstream gradient, e.g. torch.ones_like(y)")
-            lines.append(e.conv != nil ? "print(x.grad, w.grad)" : "print(x.grad)")
+            lines.append(e.conv == nil ? "print(x.grad)" : e.conv?.bias == nil ? "print(x.grad, w.grad)" : "print(x.grad, w.grad, b.grad)")
         }
         lines.append("print(y)")
         return lines

@@ -1,5 +1,6 @@
 import Kernels
 import Foundation
+import Formatting
 
 /// The safetensors format (huggingface/safetensors), for float32 and int64 tensors:
 /// an 8-byte little-endian header length N, N bytes of JSON
@@ -25,7 +26,7 @@ public enum Safetensors {
         var entries: [String] = []
         if !metadata.isEmpty {
             let pairs = metadata.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                .map { jsonString($0) + ":" + jsonString(metadata[$0]!) }
+                .map { JSONText.quoted($0) + ":" + JSONText.quoted(metadata[$0]!) }
             entries.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var offset = 0
@@ -38,7 +39,7 @@ public enum Safetensors {
                     name: tensor.name, reason: "\(tensor.storedCount) values do not fill shape \(TensorSpec.format(tensor.shape))")
             }
             let end = offset + tensor.dtype.size * tensor.storedCount
-            entries.append(jsonString(tensor.name) + ":{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[" + tensor.shape.map(String.init).joined(separator: ",")
+            entries.append(JSONText.quoted(tensor.name) + ":{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[" + tensor.shape.map(String.init).joined(separator: ",")
                            + "],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
@@ -191,25 +192,5 @@ public enum Safetensors {
             let base = start + 8 * index
             return Int64(bitPattern: bytes[base ..< base + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         }
-    }
-
-    /// A JSON string literal escaped as serde_json does (quotes, backslashes, control characters).
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case _ where scalar.value < 0x20:
-                result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Kernels
 @testable import OpCases
+import Formatting
 
 /// What `cnnlab eval` accepts and refuses: every refusal names the case, the field and the
 /// reason, and never stops the other cases.
@@ -199,6 +200,6 @@ struct EvalCaseParsingTests {
                                                                  .array([.number(11), .number(9)])])])]))
         #expect(OpCaseJSON.number(.infinity) == "Infinity")
         #expect(OpCaseJSON.number(0.1) == "0.1")
-        #expect(OpCaseJSON.string("a\"b\n") == "\"a\\\"b\\n\"")
+        #expect(JSONText.quoted("a\"b\n") == "\"a\\\"b\\n\"")
     }
 }

@@ -198,6 +198,15 @@ import Training
         #expect(renderFrame(screen, width: 120, height: 40, capabilities: .full).text.contains("×"))
     }
 
+    @Test func anEditedExplorerSaysItsNumbersAreNoLongerTheNetworks() throws {
+        var screen = try Self.screen(.cnn)
+        Self.stepInto(&screen, layer: 3, channel: 0)
+        #expect(renderFrame(screen, width: 120, height: 40, capabilities: .full).text.contains("on the real numbers"))
+        _ = screen.update(.key(.character("]")))                   // the explorer's stride + 1
+        let text = renderFrame(screen, width: 120, height: 40, capabilities: .full).text
+        #expect(text.contains("edited: no longer the network's numbers"), "\(text)")
+    }
+
     @Test func convolutionWeightsAndBiasAreTheLayersOwn() throws {
         var screen = try Self.screen(.cnn)
         Self.stepInto(&screen, layer: 3, channel: 2)

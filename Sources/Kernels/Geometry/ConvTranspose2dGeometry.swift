@@ -3,16 +3,11 @@
 /// Shapes: input [batch, inChannels, input.height, input.width],
 /// weight [inChannels, outChannels, kernel.height, kernel.width] (PyTorch's order), bias [outChannels],
 /// output [batch, outChannels, output.height, output.width].
-public struct ConvTranspose2dGeometry: Sendable, Equatable {
-    public let batch: Int
-    public let inChannels: Int
-    public let outChannels: Int
-    public let input: Size2D
-    public let kernel: Size2D
-    public let stride: Size2D
-    public let padding: Size2D
+/// The sizes, shapes and window it shares with the convolution live in `ConvolutionSizes` and
+/// `ConvolutionGeometry`.
+public struct ConvTranspose2dGeometry: ConvolutionGeometry {
+    public let sizes: ConvolutionSizes
     public let outputPadding: Size2D
-    public let dilation: Size2D
     /// O = (I - 1)S - 2P + D(K-1) + output_padding + 1 in each dimension.
     public let output: Size2D
 
@@ -21,14 +16,8 @@ public struct ConvTranspose2dGeometry: Sendable, Equatable {
     public init(batch: Int, inChannels: Int, outChannels: Int, input: Size2D, kernel: Size2D,
                 stride: Size2D = 1, padding: Size2D = 0, outputPadding: Size2D = 0,
                 dilation: Size2D = 1) throws(ShapeError) {
-        try requireAtLeast(1, batch, field: "input (batch size)")
-        try requireAtLeast(1, inChannels, field: "input (channels)")
-        try requireAtLeast(1, input, field: "input (height, width)")
-        try requireAtLeast(1, outChannels, field: "weight (output channels)")
-        try requireAtLeast(1, kernel, field: "weight (kernel height, width)")
-        try requireAtLeast(1, stride, field: "params.stride")
-        try requireAtLeast(0, padding, field: "params.padding")
-        try requireAtLeast(1, dilation, field: "params.dilation")
+        let sizes = try ConvolutionSizes(batch: batch, inChannels: inChannels, outChannels: outChannels, input: input,
+                                         kernel: kernel, stride: stride, padding: padding, dilation: dilation)
         try requireAtLeast(0, outputPadding, field: "params.output_padding")
         for (op, s, d) in [(outputPadding.height, stride.height, dilation.height),
                            (outputPadding.width, stride.width, dilation.width)] where op >= s && op >= d {
@@ -45,33 +34,15 @@ public struct ConvTranspose2dGeometry: Sendable, Equatable {
         if output.height < 1 || output.width < 1 {
             throw ShapeError(field: "params.padding", reason: "leaves an empty output \(output): padding \(padding) removes more than the transposed convolution produces")
         }
-        _ = try checkedElementCount([batch, inChannels, input.height, input.width], field: "input")
-        _ = try checkedElementCount([batch, outChannels, output.height, output.width], field: "output")
-        _ = try checkedElementCount([outChannels, kernel.height, kernel.width, batch, input.height, input.width],
-                                    field: "output")
-        self.batch = batch
-        self.inChannels = inChannels
-        self.outChannels = outChannels
-        self.input = input
-        self.kernel = kernel
-        self.stride = stride
-        self.padding = padding
+        self.sizes = sizes
         self.outputPadding = outputPadding
-        self.dilation = dilation
         self.output = output
+        try checkElementCounts()
     }
 
-    public var inputShape: [Int] { [batch, inChannels, input.height, input.width] }
     public var weightShape: [Int] { [inChannels, outChannels, kernel.height, kernel.width] }
-    public var outputShape: [Int] { [batch, outChannels, output.height, output.width] }
-    public var inputCount: Int { batch * inChannels * input.area }
-    public var weightCount: Int { inChannels * outChannels * kernel.area }
-    public var outputCount: Int { batch * outChannels * output.area }
 
     /// A transposed convolution scatters each input position through the kernel: seen from
     /// the output, it is a convolution whose "image" is the output and whose grid is the input.
-    public var im2col: Im2colLayout {
-        Im2colLayout(batch: batch, channels: outChannels, image: output, grid: input,
-                     kernel: kernel, stride: stride, padding: padding, dilation: dilation)
-    }
+    public var im2col: Im2colLayout { im2col(channels: outChannels, image: output, grid: input) }
 }

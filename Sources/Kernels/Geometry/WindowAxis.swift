@@ -21,24 +21,3 @@ public struct WindowAxis: Sendable, Equatable {
     @inlinable
     public func position(_ index: Int, tap: Int) -> Int { index * stride - padding + tap * dilation }
 }
-
-extension Conv2dGeometry {
-    /// Window positions down the rows (kernel rows over input rows).
-    public var rows: WindowAxis { WindowAxis(stride: stride.height, padding: padding.height, dilation: dilation.height) }
-    /// Window positions across the columns.
-    public var columns: WindowAxis { WindowAxis(stride: stride.width, padding: padding.width, dilation: dilation.width) }
-}
-
-extension ConvTranspose2dGeometry {
-    /// Scatter positions down the rows: input row i, kernel row k -> output row `rows.position(i, tap: k)`.
-    public var rows: WindowAxis { WindowAxis(stride: stride.height, padding: padding.height, dilation: dilation.height) }
-    /// Scatter positions across the columns.
-    public var columns: WindowAxis { WindowAxis(stride: stride.width, padding: padding.width, dilation: dilation.width) }
-}
-
-extension MaxPool2dGeometry {
-    /// Window positions down the rows.
-    public var rows: WindowAxis { WindowAxis(stride: stride.height, padding: padding.height, dilation: dilation.height) }
-    /// Window positions across the columns.
-    public var columns: WindowAxis { WindowAxis(stride: stride.width, padding: padding.width, dilation: dilation.width) }
-}

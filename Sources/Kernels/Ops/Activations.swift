@@ -6,31 +6,14 @@ import Foundation
 
 /// ReLU forward: output = max(input, 0).
 public func reluForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
-    forEachPart(count) { range in
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(output + i).storeBytes(of: x.replacing(with: 0, where: x .< 0), as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound { output[i] = max(input[i], 0); i += 1 }
-    }
+    mapEach(input, into: output, count: count, { x in x.replacing(with: 0, where: x .< 0) }, { x in max(x, 0) })
 }
 
 /// ReLU backward from its output: gradInput = gradOutput where output > 0, else 0 (PyTorch's rule).
 public func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>, count: Int) {
-    forEachPart(count) { range in
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let y = UnsafeRawPointer(output + i).loadUnaligned(as: SIMD8<Float>.self)
-            let dy = UnsafeRawPointer(gradOutput + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(gradInput + i).storeBytes(of: dy.replacing(with: 0, where: .!(y .> 0)),
-                                                              as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound { gradInput[i] = output[i] > 0 ? gradOutput[i] : 0; i += 1 }
-    }
+    mapPairs(output, gradOutput, into: gradInput, count: count,
+             { y, dy in dy.replacing(with: 0, where: .!(y .> 0)) }, { y, dy in y > 0 ? dy : 0 })
 }
 
 /// Sigmoid forward: output = 1 / (1 + exp(-input)), with `exp16` where |input| <= 80 (sixteen at
@@ -125,4 +108,38 @@ func forEachPart(_ count: Int, _ body: (Range<Int>) -> Void) {
     let parts = max(1, min(4, count / minimumPerPart))
     if parts == 1 { body(0..<count); return }
     KernelThreads.forEachSlice(parts) { p in body((p * count / parts)..<((p + 1) * count / parts)) }
+}
+
+/// output[i] = one(input[i]) over the kernel threads, eight values at a time through `eight`
+/// (which must compute `one` lane by lane, so that results do not depend on where a part
+/// starts). The one loop of the element-wise ops that map each value on its own.
+@inline(__always)
+func mapEach(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
+             _ eight: (SIMD8<Float>) -> SIMD8<Float>, _ one: (Float) -> Float) {
+    forEachPart(count) { range in
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(output + i).storeBytes(of: eight(x), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < range.upperBound { output[i] = one(input[i]); i += 1 }
+    }
+}
+
+/// output[i] = one(a[i], b[i]), as `mapEach` for two inputs: the backward passes, which combine
+/// the saved forward value (output or input) with the upstream gradient.
+@inline(__always)
+func mapPairs(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
+              count: Int, _ eight: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ one: (Float, Float) -> Float) {
+    forEachPart(count) { range in
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(output + i).storeBytes(of: eight(x, y), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < range.upperBound { output[i] = one(a[i], b[i]); i += 1 }
+    }
 }

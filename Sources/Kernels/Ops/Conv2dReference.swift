@@ -5,23 +5,16 @@
 public func conv2dForwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
-    let (rows, columns) = (g.rows, g.columns)
     for n in 0..<g.batch {
         for co in 0..<g.outChannels {
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     var sum = Double(bias?[co] ?? 0)
                     for ci in 0..<g.inChannels {
-                        for ky in 0..<g.kernel.height {
-                            let iy = rows.position(oy, tap: ky)
-                            if iy < 0 || iy >= h { continue }
-                            for kx in 0..<g.kernel.width {
-                                let ix = columns.position(ox, tap: kx)
-                                if ix < 0 || ix >= w { continue }
-                                let x = input[((n * g.inChannels + ci) * h + iy) * w + ix]
-                                let k = weight[((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx]
-                                sum += Double(x) * Double(k)
-                            }
+                        g.window.forEachTap(oy, ox, inside: g.input) { ky, kx, iy, ix in
+                            let x = input[((n * g.inChannels + ci) * h + iy) * w + ix]
+                            let k = weight[((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx]
+                            sum += Double(x) * Double(k)
                         }
                     }
                     output[((n * g.outChannels + co) * oh + oy) * ow + ox] = Float(sum)
@@ -37,7 +30,6 @@ public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Fl
                                     gradOutput: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
-    let (rows, columns) = (g.rows, g.columns)
     var dx = [Double](repeating: 0, count: g.inputCount)
     var dw = [Double](repeating: 0, count: g.weightCount)
     var db = [Double](repeating: 0, count: g.outChannels)
@@ -48,17 +40,11 @@ public func conv2dBackwardReference(_ g: Conv2dGeometry, input: UnsafePointer<Fl
                     let d = Double(gradOutput[((n * g.outChannels + co) * oh + oy) * ow + ox])
                     db[co] += d
                     for ci in 0..<g.inChannels {
-                        for ky in 0..<g.kernel.height {
-                            let iy = rows.position(oy, tap: ky)
-                            if iy < 0 || iy >= h { continue }
-                            for kx in 0..<g.kernel.width {
-                                let ix = columns.position(ox, tap: kx)
-                                if ix < 0 || ix >= w { continue }
-                                let xi = ((n * g.inChannels + ci) * h + iy) * w + ix
-                                let ki = ((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx
-                                dw[ki] += Double(input[xi]) * d
-                                dx[xi] += Double(weight[ki]) * d
-                            }
+                        g.window.forEachTap(oy, ox, inside: g.input) { ky, kx, iy, ix in
+                            let xi = ((n * g.inChannels + ci) * h + iy) * w + ix
+                            let ki = ((co * g.inChannels + ci) * g.kernel.height + ky) * g.kernel.width + kx
+                            dw[ki] += Double(input[xi]) * d
+                            dx[xi] += Double(weight[ki]) * d
                         }
                     }
                 }

@@ -6,7 +6,6 @@ public func convTranspose2dForwardReference(_ g: ConvTranspose2dGeometry, input:
                                             weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                             output: UnsafeMutablePointer<Float>) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
-    let (rows, columns) = (g.rows, g.columns)
     var sums = [Double](repeating: 0, count: g.outputCount)
     for n in 0..<g.batch {
         for co in 0..<g.outChannels {
@@ -17,15 +16,9 @@ public func convTranspose2dForwardReference(_ g: ConvTranspose2dGeometry, input:
                 for ix in 0..<w {
                     let x = Double(input[((n * g.inChannels + ci) * h + iy) * w + ix])
                     for co in 0..<g.outChannels {
-                        for ky in 0..<g.kernel.height {
-                            let oy = rows.position(iy, tap: ky)
-                            if oy < 0 || oy >= oh { continue }
-                            for kx in 0..<g.kernel.width {
-                                let ox = columns.position(ix, tap: kx)
-                                if ox < 0 || ox >= ow { continue }
-                                let k = weight[((ci * g.outChannels + co) * g.kernel.height + ky) * g.kernel.width + kx]
-                                sums[((n * g.outChannels + co) * oh + oy) * ow + ox] += x * Double(k)
-                            }
+                        g.window.forEachTap(iy, ix, inside: g.output) { ky, kx, oy, ox in
+                            let k = weight[((ci * g.outChannels + co) * g.kernel.height + ky) * g.kernel.width + kx]
+                            sums[((n * g.outChannels + co) * oh + oy) * ow + ox] += x * Double(k)
                         }
                     }
                 }
@@ -43,7 +36,6 @@ public func convTranspose2dBackwardReference(_ g: ConvTranspose2dGeometry, input
                                              gradWeight: UnsafeMutablePointer<Float>,
                                              gradBias: UnsafeMutablePointer<Float>?) {
     let (h, w, oh, ow) = (g.input.height, g.input.width, g.output.height, g.output.width)
-    let (rows, columns) = (g.rows, g.columns)
     var dw = [Double](repeating: 0, count: g.weightCount)
     if let gradBias {
         for co in 0..<g.outChannels {
@@ -61,17 +53,11 @@ public func convTranspose2dBackwardReference(_ g: ConvTranspose2dGeometry, input
                     let xi = ((n * g.inChannels + ci) * h + iy) * w + ix
                     var sum = 0.0
                     for co in 0..<g.outChannels {
-                        for ky in 0..<g.kernel.height {
-                            let oy = rows.position(iy, tap: ky)
-                            if oy < 0 || oy >= oh { continue }
-                            for kx in 0..<g.kernel.width {
-                                let ox = columns.position(ix, tap: kx)
-                                if ox < 0 || ox >= ow { continue }
-                                let ki = ((ci * g.outChannels + co) * g.kernel.height + ky) * g.kernel.width + kx
-                                let d = Double(gradOutput[((n * g.outChannels + co) * oh + oy) * ow + ox])
-                                dw[ki] += Double(input[xi]) * d
-                                sum += Double(weight[ki]) * d
-                            }
+                        g.window.forEachTap(iy, ix, inside: g.output) { ky, kx, oy, ox in
+                            let ki = ((ci * g.outChannels + co) * g.kernel.height + ky) * g.kernel.width + kx
+                            let d = Double(gradOutput[((n * g.outChannels + co) * oh + oy) * ow + ox])
+                            dw[ki] += Double(input[xi]) * d
+                            sum += Double(weight[ki]) * d
                         }
                     }
                     gradInput?[xi] = Float(sum)

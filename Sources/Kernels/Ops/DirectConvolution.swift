@@ -50,6 +50,10 @@ public enum ConvolutionKernels: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether a workspace built for these kernels runs the direct plan on this CPU (else the
+    /// portable im2col path, also for a form this CPU lacks).
+    var runsDirect: Bool { self != .portable && runs(on: DirectConvolution.best) }
+
     /// The kernels to run for a `CNNLAB_KERNELS` value (nil: not set) on a CPU whose best form is
     /// `best`, and what is wrong with the value when it cannot be followed (then `best` runs).
     public static func choose(_ value: String?, best: ConvolutionKernels) -> (ConvolutionKernels, problem: String?) {

@@ -3,30 +3,14 @@
 
 /// output = input > 0 ? input : slope * input.
 public func leakyReLUForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int, slope: Float) {
-    forEachPart(count) { range in
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(output + i).storeBytes(of: x.replacing(with: x * slope, where: .!(x .> 0)), as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound { output[i] = input[i] > 0 ? input[i] : input[i] * slope; i += 1 }
-    }
+    mapEach(input, into: output, count: count,
+            { x in x.replacing(with: x * slope, where: .!(x .> 0)) }, { x in x > 0 ? x : x * slope })
 }
 
 /// gradInput = input > 0 ? gradOutput : slope * gradOutput (from the forward input, as PyTorch:
 /// a negative slope makes the output's sign useless for this).
 public func leakyReLUBackward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                               gradInput: UnsafeMutablePointer<Float>, count: Int, slope: Float) {
-    forEachPart(count) { range in
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-            let dy = UnsafeRawPointer(gradOutput + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(gradInput + i).storeBytes(of: dy.replacing(with: dy * slope, where: .!(x .> 0)),
-                                                              as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound { gradInput[i] = input[i] > 0 ? gradOutput[i] : gradOutput[i] * slope; i += 1 }
-    }
+    mapPairs(input, gradOutput, into: gradInput, count: count,
+             { x, dy in dy.replacing(with: dy * slope, where: .!(x .> 0)) }, { x, dy in x > 0 ? dy : dy * slope })
 }

@@ -1,132 +1,115 @@
-/// ReLU, as PyTorch's `nn.ReLU`: max(x, 0); the gradient passes where the output is positive.
-public final class ReLU: Layer, @unchecked Sendable {
-    private let output = Tensor(zeros: [0])
-    private let gradInput = Tensor(zeros: [0])
-    /// Set when `Sequential` last ran this layer inside the max pooling after it, so its own
-    /// output was never written; cleared by `forward`.
-    var skippedByFusion = false
+/// What ReLU, Sigmoid, Tanh and LeakyReLU share: no parameters, the output shape of the input,
+/// one element-wise kernel forward and one backward (Kernels/Ops), run over buffers the layer
+/// owns. The backward rule reads the forward's output (ReLU, Sigmoid, Tanh: cheaper, as PyTorch
+/// does) or, where the output's sign says too little (LeakyReLU), its input.
+public class ElementwiseLayer: Layer, @unchecked Sendable {
+    typealias ForwardKernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    /// (saved output or input, upstream gradient, input gradient, count).
+    typealias BackwardKernel = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 
-    public init() {}
-    public var parameters: [Parameter] { [] }
-    public var description: String { "ReLU()" }
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
-
-    public func forward(_ input: Tensor) -> Tensor {
-        skippedByFusion = false
-        output.resize(to: input.shape)
-        input.withPointer { x in output.withMutablePointer { y in reluForward(input: x, output: y, count: input.count) } }
-        return output
-    }
-
-    public func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it (or the batch norm before it); "
-                     + "back-propagate through both (a Sequential.backward range holding the pair)")
-        precondition(gradOutput.shape == output.shape, "ReLU.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
-        gradInput.resize(to: output.shape)
-        output.withPointer { y in
-            gradOutput.withPointer { dy in
-                gradInput.withMutablePointer { dx in reluBackward(output: y, gradOutput: dy, gradInput: dx, count: output.count) }
-            }
-        }
-        return gradInput
-    }
-}
-
-/// Sigmoid, as PyTorch's `nn.Sigmoid`: 1 / (1 + e^-x); the gradient is y(1 - y).
-public final class Sigmoid: Layer, @unchecked Sendable {
-    private let output = Tensor(zeros: [0])
-    private let gradInput = Tensor(zeros: [0])
-
-    public init() {}
-    public var parameters: [Parameter] { [] }
-    public var description: String { "Sigmoid()" }
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
-
-    public func forward(_ input: Tensor) -> Tensor {
-        output.resize(to: input.shape)
-        input.withPointer { x in output.withMutablePointer { y in sigmoidForward(input: x, output: y, count: input.count) } }
-        return output
-    }
-
-    public func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(gradOutput.shape == output.shape, "Sigmoid.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
-        gradInput.resize(to: output.shape)
-        output.withPointer { y in
-            gradOutput.withPointer { dy in
-                gradInput.withMutablePointer { dx in sigmoidBackward(output: y, gradOutput: dy, gradInput: dx, count: output.count) }
-            }
-        }
-        return gradInput
-    }
-}
-
-/// LeakyReLU, as PyTorch's `nn.LeakyReLU`: x where x > 0, else negativeSlope * x.
-public final class LeakyReLU: Layer, @unchecked Sendable {
-    public let negativeSlope: Float
+    /// PyTorch's class name, for `description` and messages.
+    let name: String
+    private let forwardKernel: ForwardKernel
+    private let backwardKernel: BackwardKernel
+    private let backwardReadsInput: Bool
     private var input: Tensor?
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
 
-    /// Set when `Sequential` last ran this layer inside the batch norm before it, so its own
-    /// output was never written; cleared by `forward`.
-    var skippedByFusion = false
+    init(name: String, forward: @escaping ForwardKernel, backward: @escaping BackwardKernel,
+         backwardReadsInput: Bool = false) {
+        self.name = name
+        forwardKernel = forward
+        backwardKernel = backward
+        self.backwardReadsInput = backwardReadsInput
+    }
 
-    public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope }
     public var parameters: [Parameter] { [] }
-    public var description: String { "LeakyReLU(negative_slope=\(PythonFloat.text(negativeSlope)))" }
+    public var description: String { "\(name)()" }
     public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
-        skippedByFusion = false
-        self.input = input
+        if backwardReadsInput { self.input = input }
         output.resize(to: input.shape)
-        input.withPointer { x in
-            output.withMutablePointer { y in leakyReLUForward(input: x, output: y, count: input.count, slope: negativeSlope) }
-        }
+        input.withPointer { x in output.withMutablePointer { y in forwardKernel(x, y, input.count) } }
         return output
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        guard let input else { preconditionFailure("LeakyReLU.backward called before forward") }
-        precondition(!skippedByFusion, "LeakyReLU.backward: Sequential ran this LeakyReLU inside the batch norm before it; "
-                     + "back-propagate through both (a Sequential.backward range holding the pair)")
-        precondition(gradOutput.shape == input.shape, "LeakyReLU.backward: gradient shape \(gradOutput.shape), expected \(input.shape)")
-        gradInput.resize(to: input.shape)
-        input.withPointer { x in
+        let saved: Tensor
+        if backwardReadsInput {
+            guard let input else { preconditionFailure("\(name).backward called before forward") }
+            saved = input
+        } else {
+            saved = output
+        }
+        precondition(gradOutput.shape == saved.shape, "\(name).backward: gradient shape \(gradOutput.shape), expected \(saved.shape)")
+        gradInput.resize(to: saved.shape)
+        saved.withPointer { s in
             gradOutput.withPointer { dy in
-                gradInput.withMutablePointer { dx in
-                    leakyReLUBackward(input: x, gradOutput: dy, gradInput: dx, count: input.count, slope: negativeSlope)
-                }
+                gradInput.withMutablePointer { dx in backwardKernel(s, dy, dx, saved.count) }
             }
         }
         return gradInput
     }
 }
 
-/// Tanh, as PyTorch's `nn.Tanh`; the gradient is 1 - y^2.
-public final class Tanh: Layer, @unchecked Sendable {
-    private let output = Tensor(zeros: [0])
-    private let gradInput = Tensor(zeros: [0])
+/// ReLU, as PyTorch's `nn.ReLU`: max(x, 0); the gradient passes where the output is positive.
+public final class ReLU: ElementwiseLayer, @unchecked Sendable {
+    /// Set when `Sequential` last ran this layer inside the max pooling after it (or the batch
+    /// norm before it), so its own output was never written; cleared by `forward`.
+    var skippedByFusion = false
 
-    public init() {}
-    public var parameters: [Parameter] { [] }
-    public var description: String { "Tanh()" }
-    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+    public init() { super.init(name: "ReLU", forward: reluForward, backward: reluBackward) }
 
-    public func forward(_ input: Tensor) -> Tensor {
-        output.resize(to: input.shape)
-        input.withPointer { x in output.withMutablePointer { y in tanhForward(input: x, output: y, count: input.count) } }
-        return output
+    public override func forward(_ input: Tensor) -> Tensor {
+        skippedByFusion = false
+        return super.forward(input)
     }
 
-    public func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(gradOutput.shape == output.shape, "Tanh.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
-        gradInput.resize(to: output.shape)
-        output.withPointer { y in
-            gradOutput.withPointer { dy in
-                gradInput.withMutablePointer { dx in tanhBackward(output: y, gradOutput: dy, gradInput: dx, count: output.count) }
-            }
-        }
-        return gradInput
+    public override func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it "
+                     + "(or the batch norm before it); "
+                     + "back-propagate through both (a Sequential.backward range holding the pair)")
+        return super.backward(gradOutput)
+    }
+}
+
+/// Sigmoid, as PyTorch's `nn.Sigmoid`: 1 / (1 + e^-x); the gradient is y(1 - y).
+public final class Sigmoid: ElementwiseLayer, @unchecked Sendable {
+    public init() { super.init(name: "Sigmoid", forward: sigmoidForward, backward: sigmoidBackward) }
+}
+
+/// Tanh, as PyTorch's `nn.Tanh`; the gradient is 1 - y^2.
+public final class Tanh: ElementwiseLayer, @unchecked Sendable {
+    public init() { super.init(name: "Tanh", forward: tanhForward, backward: tanhBackward) }
+}
+
+/// LeakyReLU, as PyTorch's `nn.LeakyReLU`: x where x > 0, else negativeSlope * x.
+public final class LeakyReLU: ElementwiseLayer, @unchecked Sendable {
+    public let negativeSlope: Float
+    /// Set when `Sequential` last ran this layer inside the batch norm before it, so its own
+    /// output was never written; cleared by `forward`.
+    var skippedByFusion = false
+
+    public init(negativeSlope: Float = 0.01) {
+        self.negativeSlope = negativeSlope
+        super.init(name: "LeakyReLU",
+                   forward: { leakyReLUForward(input: $0, output: $1, count: $2, slope: negativeSlope) },
+                   backward: { leakyReLUBackward(input: $0, gradOutput: $1, gradInput: $2, count: $3, slope: negativeSlope) },
+                   backwardReadsInput: true)
+    }
+
+    public override var description: String { "LeakyReLU(negative_slope=\(PythonFloat.text(negativeSlope)))" }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        skippedByFusion = false
+        return super.forward(input)
+    }
+
+    public override func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(!skippedByFusion, "LeakyReLU.backward: Sequential ran this LeakyReLU inside the batch norm before it; "
+                     + "back-propagate through both (a Sequential.backward range holding the pair)")
+        return super.backward(gradOutput)
     }
 }

@@ -1,13 +1,16 @@
 import Kernels
 
-/// One kind of convolution's fast kernels, as the layers call them (`Conv2d`, `ConvTranspose2d`).
+/// One kind of convolution's geometry and fast kernels, as `ConvolutionLayer` runs them
+/// (`Conv2d`, `ConvTranspose2d`).
 protocol ConvolutionKind {
-    associatedtype Geometry: Sendable
+    associatedtype Geometry: ConvolutionGeometry
     associatedtype Workspace
     /// The layer's name in messages ("Conv2d").
     static var layerName: String { get }
-    static func inputShape(_ g: Geometry) -> [Int]
-    static func outputShape(_ g: Geometry) -> [Int]
+    /// The weight's shape (the two kinds order its channels differently).
+    static func weightShape(_ s: ConvolutionSettings) -> [Int]
+    /// The validated geometry for an input shape [N, inChannels, H, W].
+    static func geometry(_ s: ConvolutionSettings, inputShape: [Int]) throws(ShapeError) -> Geometry
     /// A workspace for the layer, which keeps its input unchanged until the backward pass.
     static func workspace(_ g: Geometry) -> Workspace
     static func forward(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -19,8 +22,15 @@ protocol ConvolutionKind {
 
 enum Conv2dKind: ConvolutionKind {
     static let layerName = "Conv2d"
-    static func inputShape(_ g: Conv2dGeometry) -> [Int] { g.inputShape }
-    static func outputShape(_ g: Conv2dGeometry) -> [Int] { g.outputShape }
+    static func weightShape(_ s: ConvolutionSettings) -> [Int] {
+        [s.outChannels, s.inChannels, s.kernelSize.height, s.kernelSize.width]
+    }
+    static func geometry(_ s: ConvolutionSettings, inputShape shape: [Int]) throws(ShapeError) -> Conv2dGeometry {
+        try requireImageBatch(shape, channels: s.inChannels, layer: layerName)
+        return try Conv2dGeometry(batch: shape[0], inChannels: s.inChannels, outChannels: s.outChannels,
+                                  input: Size2D(shape[2], shape[3]), kernel: s.kernelSize,
+                                  stride: s.stride, padding: s.padding, dilation: s.dilation)
+    }
     static func workspace(_ g: Conv2dGeometry) -> Conv2dWorkspace { Conv2dWorkspace(g, keepsInputCopy: false) }
     static func forward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Conv2dWorkspace) {
@@ -36,8 +46,16 @@ enum Conv2dKind: ConvolutionKind {
 
 enum ConvTranspose2dKind: ConvolutionKind {
     static let layerName = "ConvTranspose2d"
-    static func inputShape(_ g: ConvTranspose2dGeometry) -> [Int] { g.inputShape }
-    static func outputShape(_ g: ConvTranspose2dGeometry) -> [Int] { g.outputShape }
+    /// PyTorch's order: [inChannels, outChannels, kH, kW].
+    static func weightShape(_ s: ConvolutionSettings) -> [Int] {
+        [s.inChannels, s.outChannels, s.kernelSize.height, s.kernelSize.width]
+    }
+    static func geometry(_ s: ConvolutionSettings, inputShape shape: [Int]) throws(ShapeError) -> ConvTranspose2dGeometry {
+        try requireImageBatch(shape, channels: s.inChannels, layer: layerName)
+        return try ConvTranspose2dGeometry(batch: shape[0], inChannels: s.inChannels, outChannels: s.outChannels,
+                                           input: Size2D(shape[2], shape[3]), kernel: s.kernelSize, stride: s.stride,
+                                           padding: s.padding, outputPadding: s.outputPadding, dilation: s.dilation)
+    }
     static func workspace(_ g: ConvTranspose2dGeometry) -> ConvTranspose2dWorkspace {
         ConvTranspose2dWorkspace(g, keepsInputCopy: false)
     }
@@ -55,11 +73,19 @@ enum ConvTranspose2dKind: ConvolutionKind {
     }
 }
 
+/// The passes of a `ConvolutionLayer`, whatever its kind (a `ConvolutionRunner`).
+protocol ConvolutionPasses: AnyObject {
+    func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
+    func forward(_ input: Tensor, layer: ConvolutionLayer) -> Tensor
+    func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor
+}
+
 /// What a convolution layer keeps between its passes: the workspace and output buffers for the
 /// last input shape (reallocated only when it changes) and the last input itself, which the
 /// backward pass reads again (layers keep their outputs unchanged until their next forward), so
 /// the kernels need not copy it.
-final class ConvolutionRunner<Kind: ConvolutionKind> {
+final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
+    private let settings: ConvolutionSettings
     private var workspace: Kind.Workspace?
     private var geometry: Kind.Geometry?
     private var lastInput: Tensor?
@@ -69,11 +95,18 @@ final class ConvolutionRunner<Kind: ConvolutionKind> {
     /// Returned by a backward pass asked not to compute the input gradient.
     private let noGradient = Tensor(zeros: [0])
 
-    /// Runs the forward pass; `makeGeometry` validates a new input shape (it traps with the
-    /// layer's message on a shape the layer cannot take).
-    func forward(_ input: Tensor, weight: Parameter, bias: Parameter?,
-                 makeGeometry: ([Int]) -> Kind.Geometry) -> Tensor {
-        let (g, ws) = prepare(input.shape, makeGeometry)
+    init(settings: ConvolutionSettings) { self.settings = settings }
+
+    func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try Kind.geometry(settings, inputShape: inputShape).outputShape
+    }
+
+    /// Runs the forward pass (it traps with the layer's message on a shape the layer cannot take).
+    func forward(_ input: Tensor, layer: ConvolutionLayer) -> Tensor {
+        let (weight, bias) = (layer.weight, layer.bias)
+        let (g, ws) = prepare(input.shape) { shape in
+            validated(layer, shape) { (s) throws(ShapeError) in try Kind.geometry(settings, inputShape: s) }
+        }
         lastInput = input
         input.withPointer { x in
             weight.value.withPointer { w in
@@ -87,7 +120,8 @@ final class ConvolutionRunner<Kind: ConvolutionKind> {
         return output
     }
 
-    func backward(_ gradOutput: Tensor, weight: Parameter, bias: Parameter?, needsInputGradient: Bool) -> Tensor {
+    func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor {
+        let (weight, bias) = (layer.weight, layer.bias)
         guard let ws = workspace, let g = geometry, let lastInput else {
             preconditionFailure("\(Kind.layerName).backward called before forward")
         }
@@ -117,8 +151,8 @@ final class ConvolutionRunner<Kind: ConvolutionKind> {
         workspace = fresh
         geometry = g
         lastInputShape = shape
-        output.resize(to: Kind.outputShape(g))
-        gradInput.resize(to: Kind.inputShape(g))
+        output.resize(to: g.outputShape)
+        gradInput.resize(to: g.inputShape)
         return (g, fresh)
     }
 }

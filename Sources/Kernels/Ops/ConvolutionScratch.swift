@@ -1,0 +1,130 @@
+/// What the im2col path of `Conv2d.swift` and `ConvTranspose2d.swift` shares: the batch cut into
+/// slices for the kernel threads, a few images per GEMM (`chunkImages`), the per-slice buffers
+/// and the per-slice partial gradients summed in slice order. Both ops view their weight as a
+/// matrix [gemmChannels, im2col.rows] (gemmChannels: Cout for a convolution, Cin for a transposed
+/// one) and differ only in what they multiply it with.
+struct ConvolutionScratch {
+    let slices: BatchSlices
+    /// Images per GEMM: enough for about `targetColumns` grid positions.
+    let chunkImages: Int
+    /// [N, Cin, H, W]: a copy of the forward input for the weight gradient, unless the caller
+    /// keeps the input unchanged and passes it to the backward pass (then empty).
+    let savedInput: FloatBuffer
+    let keepsInputCopy: Bool
+    /// Per slice: [im2col.rows, chunk * grid positions], the unrolled or scattered columns.
+    let columns: FloatBuffer
+    /// Per slice: [gemmChannels, chunk * grid positions], the GEMM's channel-major side, when a
+    /// chunk holds several images (one image is channel-major already).
+    let channelMajor: FloatBuffer
+    /// Per slice: partial weight and bias [Cout] gradients.
+    let partialWeight: FloatBuffer
+    let partialBias: FloatBuffer
+    /// The whole batch's im2col layout.
+    let layout: Im2colLayout
+    let weightCount: Int
+    let outChannels: Int
+
+    static let targetColumns = 256
+
+    /// `usesIm2col: false` (the direct kernels run instead) leaves the im2col buffers empty.
+    init<G: ConvolutionGeometry>(_ g: G, keepsInputCopy: Bool, usesIm2col: Bool) {
+        layout = g.im2col
+        weightCount = g.weightCount
+        outChannels = g.outChannels
+        self.keepsInputCopy = keepsInputCopy
+        slices = BatchSlices(batch: g.batch)
+        let positions = layout.grid.area
+        let largestSlice = (g.batch + slices.count - 1) / slices.count
+        chunkImages = max(1, min(largestSlice, Self.targetColumns / positions))
+        let chunkColumns = usesIm2col ? chunkImages * positions : 0
+        let gemmChannels = g.weightCount / layout.rows
+        savedInput = FloatBuffer(count: keepsInputCopy ? g.inputCount : 0)
+        columns = FloatBuffer(count: slices.count * layout.rows * chunkColumns)
+        channelMajor = FloatBuffer(count: chunkImages > 1 ? slices.count * gemmChannels * chunkColumns : 0)
+        partialWeight = FloatBuffer(count: slices.count * g.weightCount)
+        partialBias = FloatBuffer(count: slices.count * g.outChannels)
+    }
+
+    /// The im2col layout of `images` consecutive images.
+    func layout(images: Int) -> Im2colLayout {
+        Im2colLayout(batch: images, channels: layout.channels, image: layout.image, grid: layout.grid,
+                     kernel: layout.kernel, stride: layout.stride, padding: layout.padding, dilation: layout.dilation)
+    }
+
+    /// Copies `count` input values starting at `offset` into `savedInput`, when the workspace
+    /// keeps a copy (the forward passes call it for what they read).
+    @inline(__always)
+    func keepInput(_ input: UnsafePointer<Float>, offset: Int, count: Int) {
+        if keepsInputCopy { (savedInput.pointer + offset).update(from: input + offset, count: count) }
+    }
+
+    /// The forward input the backward pass reads: the caller's, or the workspace's copy.
+    func forwardInput(_ input: UnsafePointer<Float>?, op: String) -> UnsafePointer<Float> {
+        precondition(input != nil || keepsInputCopy, "\(op): the workspace keeps no input copy: pass the input")
+        return input ?? UnsafePointer(savedInput.pointer)
+    }
+
+    /// Runs `body(first, count, columns, channelMajor)` for each chunk of `count` images starting
+    /// at image `first`, the slices on the kernel threads, with that slice's buffers;
+    /// `startSlice(s)` runs first on slice s's thread.
+    @inline(__always)
+    func forEachChunk(startSlice: (_ slice: Int) -> Void = { _ in },
+                      _ body: (_ first: Int, _ count: Int, _ columns: UnsafeMutablePointer<Float>,
+                               _ channelMajor: UnsafeMutablePointer<Float>, _ slice: Int) -> Void) {
+        let chunkColumns = chunkImages * layout.grid.area
+        KernelThreads.forEachSlice(slices.count) { s in
+            startSlice(s)
+            let images = slices.images(s)
+            let columns = self.columns.pointer + s * layout.rows * chunkColumns
+            let scratch = channelMajor.pointer + s * (channelMajor.count / slices.count)
+            for first in stride(from: images.lowerBound, to: images.upperBound, by: chunkImages) {
+                body(first, min(chunkImages, images.upperBound - first), columns, scratch, s)
+            }
+        }
+    }
+
+    /// The backward pass's chunks: `forEachChunk` with each slice's partial weight and bias
+    /// gradients zeroed first, then added to `gradWeight` and `gradBias` in slice order (so the
+    /// sums do not depend on which thread ran which slice).
+    @inline(__always)
+    func accumulateGradients(into gradWeight: UnsafeMutablePointer<Float>, _ gradBias: UnsafeMutablePointer<Float>?,
+                             _ body: (_ first: Int, _ count: Int, _ columns: UnsafeMutablePointer<Float>,
+                                      _ channelMajor: UnsafeMutablePointer<Float>,
+                                      _ partialWeight: UnsafeMutablePointer<Float>,
+                                      _ partialBias: UnsafeMutablePointer<Float>) -> Void) {
+        forEachChunk(startSlice: { s in
+            (partialWeight.pointer + s * weightCount).update(repeating: 0, count: weightCount)
+            (partialBias.pointer + s * outChannels).update(repeating: 0, count: outChannels)
+        }) { first, count, columns, channelMajor, s in
+            body(first, count, columns, channelMajor, partialWeight.pointer + s * weightCount,
+                 partialBias.pointer + s * outChannels)
+        }
+        addPartialGradients(partialWeight.pointer, slices: slices.count, count: weightCount, into: gradWeight)
+        if let gradBias {
+            addPartialGradients(partialBias.pointer, slices: slices.count, count: outChannels, into: gradBias)
+        }
+    }
+}
+
+/// gradient += each slice's partial gradient, in slice order (so the sum does not depend on which
+/// thread ran which slice). partials [slices, count].
+func addPartialGradients(_ partials: UnsafePointer<Float>, slices: Int, count: Int,
+                         into gradient: UnsafeMutablePointer<Float>) {
+    for s in 0..<slices {
+        addFloats(partials + s * count, into: gradient, count: count)
+    }
+}
+
+/// The sum of `count` values, eight running sums at a time (then added pairwise).
+@inline(__always)
+func sumFloats(_ values: UnsafePointer<Float>, count: Int) -> Float {
+    var lanes = SIMD8<Float>()
+    var i = 0
+    while i + 8 <= count {
+        lanes += UnsafeRawPointer(values + i).loadUnaligned(as: SIMD8<Float>.self)
+        i += 8
+    }
+    var sum = lanes.sum()
+    while i < count { sum += values[i]; i += 1 }
+    return sum
+}

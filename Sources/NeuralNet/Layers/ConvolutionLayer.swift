@@ -1,0 +1,73 @@
+/// A convolution layer's settings, as PyTorch's constructors take them (groups = 1).
+/// `outputPadding` is the transposed convolution's and stays 0 for `Conv2d`.
+public struct ConvolutionSettings: Sendable, Equatable {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelSize: Size2D
+    public let stride: Size2D
+    public let padding: Size2D
+    public let dilation: Size2D
+    public let outputPadding: Size2D
+}
+
+/// What `Conv2d` and `ConvTranspose2d` share: their settings, a weight and an optional bias
+/// initialised as PyTorch does (uniform in ±1/sqrt(fan-in), the fan-in being the weight's
+/// dimension 1 times the kernel area), PyTorch's description, and the passes, which run through
+/// a `ConvolutionRunner` of the subclass's kind. A subclass adds only its geometry.
+public class ConvolutionLayer: Layer, @unchecked Sendable {
+    public let settings: ConvolutionSettings
+    public let weight: Parameter
+    public let bias: Parameter?
+    /// PyTorch's class name ("Conv2d").
+    let name: String
+    /// Buffers and the last input between the passes.
+    private let passes: any ConvolutionPasses
+
+    init<Kind: ConvolutionKind>(_ kind: Kind.Type, settings s: ConvolutionSettings, bias: Bool, rng: inout SeededRandom) {
+        name = Kind.layerName
+        precondition(s.inChannels >= 1 && s.outChannels >= 1 && s.kernelSize.height >= 1 && s.kernelSize.width >= 1,
+                     "\(Kind.layerName): channels and kernel size must be at least 1")
+        settings = s
+        let weightShape = Kind.weightShape(s)
+        let fanIn = weightShape[1] * s.kernelSize.area
+        weight = Parameter(name: "weight", value: PyTorchInit.uniform(shape: weightShape, fanIn: fanIn, rng: &rng))
+        self.bias = bias ? Parameter(name: "bias", value: PyTorchInit.uniform(shape: [s.outChannels], fanIn: fanIn, rng: &rng)) : nil
+        passes = ConvolutionRunner<Kind>(settings: s)
+    }
+
+    public var inChannels: Int { settings.inChannels }
+    public var outChannels: Int { settings.outChannels }
+    public var kernelSize: Size2D { settings.kernelSize }
+    public var stride: Size2D { settings.stride }
+    public var padding: Size2D { settings.padding }
+    public var dilation: Size2D { settings.dilation }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    /// PyTorch's repr: the settings that differ from the defaults, in PyTorch's order (padding,
+    /// dilation, output_padding).
+    public var description: String {
+        var text = "\(name)(\(inChannels), \(outChannels), kernel_size=\(kernelSize), stride=\(stride)"
+        if padding != 0 { text += ", padding=\(padding)" }
+        if dilation != 1 { text += ", dilation=\(dilation)" }
+        if settings.outputPadding != 0 { text += ", output_padding=\(settings.outputPadding)" }
+        if bias == nil { text += ", bias=False" }
+        return text + ")"
+    }
+
+    public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
+        try passes.outputShape(for: inputShape)
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        passes.forward(input, layer: self)
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        backward(gradOutput, needsInputGradient: true)
+    }
+
+    public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient)
+    }
+}

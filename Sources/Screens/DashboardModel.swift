@@ -30,6 +30,8 @@ public enum DashboardCommand: Equatable, Sendable {
     case scaleLearningRate(Float)
     /// Stop training after the current step (saving if --save was given).
     case stop
+    /// Stop training (saving as `stop` does), then open the inspector on the weights trained so far.
+    case stopAndInspect
     /// Leave the dashboard (training is over).
     case exit
     /// Open the inspector on the weights just trained (training is over).
@@ -79,6 +81,7 @@ public struct DashboardModel: Sendable {
             confirmingQuit = false
             switch key {
             case .character("y"), .character("Y"), .character("q"), .enter: return .stop
+            case .character("i"), .character("I"): return snapshot.state.isOver ? .inspect : .stopAndInspect
             default: return nil
             }
         }

@@ -32,6 +32,8 @@ public struct DashboardProgram: TerminalProgram {
     public private(set) var inspector: InspectorScreen?
     /// Set while the inspector loads (drawn over the dashboard), cleared when it arrives.
     public private(set) var loadingInspector: InspectorLoading?
+    /// Set by "stop and inspect": once the session has stopped (and saved), open the inspector.
+    public private(set) var inspectWhenOver = false
 
     public init(session: TrainingSession) {
         self.session = session
@@ -60,6 +62,10 @@ public struct DashboardProgram: TerminalProgram {
         case .stop:
             leaveWhenOver = true
             return .perform(.control(.stop))
+        case .stopAndInspect:
+            inspectWhenOver = true
+            loadingInspector = .stopping
+            return .perform(.control(.stop))
         case .exit:
             return .quit
         case .inspect:
@@ -80,6 +86,7 @@ public struct DashboardProgram: TerminalProgram {
         case .control(.scaleLearningRate(let factor)): controls.scaleLearningRate(by: factor)
         case .control(.stop): controls.requestStop()
         case .control(.exit), .control(.inspect), .control(.inspectCell): break
+        case .control(.stopAndInspect): controls.requestStop()
         case .openInspector(let cell): return .inspectorOpened(openInspector(gallery: cell))
         }
         return .snapshot(session.store.snapshot())
@@ -106,6 +113,13 @@ public struct DashboardProgram: TerminalProgram {
         switch message {
         case .snapshot(let snapshot):
             model.snapshot = snapshot
+            // Stopped on the student's "i": the weights trained so far (already saved, if the
+            // session saves) open in the inspector; its q comes back to the stopped dashboard.
+            if inspectWhenOver && snapshot.state.isOver {
+                inspectWhenOver = false
+                loadingInspector = .trained
+                return .perform(.openInspector(gallery: nil))
+            }
             // A failed final save stays on screen (the event, in red) until the student presses
             // q again: leaving at once would hide that the weights were not kept.
             return leaveWhenOver && snapshot.state.isOver && snapshot.saveFailure == nil ? .quit : .none

@@ -1,3 +1,4 @@
+import Inspection
 import Lessons
 import Terminal
 
@@ -28,6 +29,8 @@ public struct HomeScreen {
         case dataChoice(TrainingDataChoice)
         case dashboard(LessonDashboard)
         case inspector(InspectorScreen)
+        /// Home's Inspect with several trained networks: which one to open.
+        case checkpoints(CheckpointPicker)
     }
 
     var lessons: [LessonRow]
@@ -91,6 +94,11 @@ public struct HomeScreen {
     public var isChoosingExploreSettings: Bool { if case .explorerSettings? = child { return true } else { return false } }
 
     /// Whether the inspector is open (for tests).
+    /// The checkpoints Home's Inspect lists while the student chooses one (for tests).
+    public var checkpointChoices: [SavedCheckpoint]? {
+        if case .checkpoints(let picker)? = child { return picker.checkpoints } else { return nil }
+    }
+
     public var isInspecting: Bool { if case .inspector? = child { return true } else { return false } }
 
     /// Whether the training dashboard is open (for tests).

@@ -17,8 +17,10 @@ extension HomeScreen {
         case lesson(LessonPlayer.Effect)
         /// An effect of the open dashboard.
         case dashboard(DashboardProgram.Effect)
-        /// Load the last trained CNN and the test images, and open the inspector on them.
-        case openInspector(checkpoint: String?)
+        /// List the checkpoints saved in the models folder (Home's Train, the lessons' train blocks).
+        case findCheckpoints
+        /// Load a saved network and the test images, and open the inspector on them.
+        case openInspector(SavedCheckpoint)
         /// Look for CIFAR-10 before Train starts (on disk, where `cnnlab data` looks).
         case findTrainingData(TrainBlock, savePath: String?)
         /// `cnnlab data get cifar10` on a thread of its own.
@@ -33,6 +35,8 @@ extension HomeScreen {
         case trainingStopped(savedTo: String?)
         case lesson(LessonPlayer.Message)
         case dashboard(DashboardProgram.Message)
+        /// The checkpoints found, newest first (none: nothing trained yet).
+        case checkpointsFound([SavedCheckpoint])
         case inspectorOpened(Result<InspectorScreen, InspectionError>)
         /// Where CIFAR-10 is (nil: not on this machine) for the block Train is about to run.
         case trainingData(TrainBlock, savePath: String?, cifar10: String?)
@@ -97,6 +101,19 @@ extension HomeScreen {
             child = inspector.update(event).quits ? nil : .inspector(inspector)
             return .none
         }
+        if case .checkpoints(var picker)? = child {
+            guard case .key(let key) = event else { return .none }
+            switch picker.update(key) {
+            case .stay:
+                child = .checkpoints(picker)
+            case .close:
+                child = nil
+            case .open(let checkpoint):
+                child = .checkpoints(picker)
+                return openInspector(on: checkpoint)
+            }
+            return .none
+        }
         guard case .key(let key) = event else { return .none }
         if showHelp {
             showHelp = false
@@ -156,13 +173,19 @@ extension HomeScreen {
             // CIFAR-10 is looked for first: without it the student chooses (download or shapes).
             return .perform(.findTrainingData(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)))
         case .inspect:
-            // The weights Train (above) and lesson 6 save.
-            loadingInspector = .checkpoint("the course CNN")
-            return .perform(.openInspector(checkpoint: store?.checkpointPath(for: .cnn)))
+            // The weights Train (above) and the lessons' train blocks saved: a list when several.
+            loadingInspector = .finding
+            return .perform(.findCheckpoints)
         case .help:
             showHelp = true
         }
         return .none
+    }
+
+    /// Shows the loading notice and asks the loop to open the inspector on `checkpoint`.
+    mutating func openInspector(on checkpoint: SavedCheckpoint) -> ProgramCommand<Effect> {
+        loadingInspector = .checkpoint(checkpoint.networkName)
+        return .perform(.openInspector(checkpoint))
     }
 
     /// The open dashboard's command, with its effects wrapped; once the student leaves it, the
@@ -213,8 +236,12 @@ extension HomeScreen {
         case .dashboard(let inner):
             guard case .dashboard(let dashboard)? = child else { return nil }
             return dashboard.perform(inner).map { .dashboard($0) }
+        case .findCheckpoints:
+            guard let store else { return .checkpointsFound([]) }
+            let models = (store.checkpointPath(for: .cnn) as NSString).deletingLastPathComponent
+            return .checkpointsFound(SavedCheckpoints.find(in: models))
         case .openInspector(let checkpoint):
-            return .inspectorOpened(Self.openInspector(checkpoint: checkpoint))
+            return .inspectorOpened(Self.openInspector(checkpoint))
         case .findTrainingData(let block, let savePath):
             return .trainingData(block, savePath: savePath, cifar10: DatasetCatalog().locateCIFAR10())
         case .downloadCIFAR10:
@@ -263,6 +290,19 @@ extension HomeScreen {
             guard case .dashboard(var dashboard)? = child else { return .none }
             let command = dashboard.receive(inner)
             return closeIfDone(dashboard, command)
+        case .checkpointsFound(let found):
+            loadingInspector = nil
+            switch found.count {
+            case 0:
+                message = "no trained network yet: press t to train one (its weights are saved when you stop)"
+                messageIsError = true
+                return .none
+            case 1:
+                return openInspector(on: found[0])
+            default:
+                child = .checkpoints(CheckpointPicker(checkpoints: found))
+                return .none
+            }
         case .inspectorOpened(.success(var inspector)):
             loadingInspector = nil
             inspector.embedded = true
@@ -270,7 +310,8 @@ extension HomeScreen {
             return .none
         case .inspectorOpened(.failure(let error)):
             loadingInspector = nil
-            message = error.message.hasPrefix("no trained") ? "no trained CNN yet: press t to train one (its weights are saved when you stop)" : error.message
+            if case .checkpoints? = child { child = nil }
+            message = error.message
             messageIsError = true
             return .none
         }
@@ -278,13 +319,12 @@ extension HomeScreen {
 }
 
 extension HomeScreen {
-    /// The inspector on the CNN saved at `checkpoint` (Train's and lesson 6's file) and the test
-    /// images found as training finds them; the reason when there is no such file.
-    static func openInspector(checkpoint: String?) -> Result<InspectorScreen, InspectionError> {
-        guard let checkpoint else { return .failure(InspectionError("no trained CNN yet (no place to keep progress)")) }
+    /// The inspector on a saved network and the test images found as training finds them; the
+    /// reason when the file does not fit or cannot be read.
+    static func openInspector(_ checkpoint: SavedCheckpoint) -> Result<InspectorScreen, InspectionError> {
         do {
-            let setup = try InspectionSetup.open(network: .course(.cnn), checkpoint: nil,
-                                                 modelsDirectory: (checkpoint as NSString).deletingLastPathComponent)
+            let setup = try InspectionSetup.open(network: checkpoint.network, checkpoint: checkpoint.path,
+                                                 modelsDirectory: (checkpoint.path as NSString).deletingLastPathComponent)
             return InspectorScreen.open(setup: setup, testImage: 0)
         } catch {
             return .failure(error)

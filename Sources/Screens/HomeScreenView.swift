@@ -13,7 +13,7 @@ extension HomeScreen: TerminalProgram {
         case .dataChoice(let choice)?: return choice.isDownloading ? 0.2 : nil
         case .dashboard(let dashboard)?: return dashboard.program.tickInterval
         case .inspector(let inspector)?: return inspector.tickInterval
-        case nil: return nil
+        case .checkpoints?, nil: return nil
         }
     }
 
@@ -36,6 +36,10 @@ extension HomeScreen: TerminalProgram {
             return
         case .inspector(let inspector)?:
             inspector.view(into: &buffer, context: context)
+            return
+        case .checkpoints(let picker)?:
+            picker.render(into: &buffer, context: context)
+            loadingInspector?.render(into: &buffer, context: context)
             return
         case nil:
             break
@@ -76,7 +80,7 @@ extension HomeScreen: TerminalProgram {
                 if progress == "done" { progress = "\(g.check) done" }
             case .explore: label = "Explore   step through the course's convolution"
             case .train: label = "Train     the course CNN on CIFAR-10 (live)"
-            case .inspect: label = "Inspect   look inside the CNN you trained"
+            case .inspect: label = "Inspect   look inside a network you trained"
             case .help: label = "Help      keys and commands"
             }
             let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)

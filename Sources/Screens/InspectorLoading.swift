@@ -10,6 +10,12 @@ public struct InspectorLoading: Equatable, Sendable {
     /// The notice on the weights in memory (the dashboard's `i`).
     static let trained = InspectorLoading(text: "opening the inspector on the weights just trained")
 
+    /// The notice while training stops before the inspector opens ("stop and inspect").
+    static let stopping = InspectorLoading(text: "stopping the training (its weights are saved as on q), then opening the inspector")
+
+    /// Home's Inspect, while it looks for saved networks (and opens the only one).
+    static let finding = InspectorLoading(text: "looking for the networks you trained")
+
     /// The notice for a checkpoint read from disk with its data's test images.
     static func checkpoint(_ network: String) -> InspectorLoading {
         InspectorLoading(text: "loading \(network)'s weights and the test images")

@@ -7,11 +7,14 @@ import CKernels
 /// were most of the time. Slices of the batch run on the kernel threads as in `Conv2d.swift`.
 
 /// Buffers and window tables of the direct convolution for one geometry.
-final class DirectConv2dPlan: @unchecked Sendable {
+final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     let geometry: Conv2dGeometry
     /// AVX-512 or AVX2.
     let isa: ck_isa
-    let slices: BatchSlices
+    /// The slices of the batch, their bordered input and output gradient, and their partial
+    /// weight gradient [taps][Cin][Cout] and bias gradient.
+    let perSlice: DirectSlices
+    var slices: BatchSlices { perSlice.slices }
     /// Input windows of each output position (forward and weight gradient).
     let windows: DenseWindows
     /// Output-gradient windows of each input position, by stride phase (input gradient).
@@ -20,34 +23,24 @@ final class DirectConv2dPlan: @unchecked Sendable {
     let weightForward: FloatBuffer
     let weightTapMajor: FloatBuffer
     let weightBackward: FloatBuffer
-    /// Per slice: the bordered input and output gradient (when padding is needed), the output
-    /// gradient channels-last, a channels-last input gradient (strided convolutions), partial
-    /// weight gradient [taps][Cin][Cout] and bias gradient.
-    let paddedInput: FloatBuffer
-    let paddedGradient: FloatBuffer
+    /// Per slice: the output gradient channels-last, a channels-last input gradient (strided
+    /// convolutions).
     let gradientChannelsLast: FloatBuffer
     let result: FloatBuffer
-    let partialWeight: FloatBuffer
-    let partialBias: FloatBuffer
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
         self.isa = isa
-        slices = BatchSlices(batch: g.batch)
-        let relation = WindowRelation(big: g.input, small: g.output, kernel: g.kernel, stride: g.stride,
-                                      padding: g.padding, dilation: g.dilation)
+        let relation = g.windowRelation
         windows = DenseWindows(relation, channels: g.inChannels)
         phases = PhaseWindows(relation, channels: g.outChannels, outputChannels: g.inChannels)
         weightForward = FloatBuffer(count: g.weightCount)
         weightTapMajor = FloatBuffer(count: g.weightCount)
         weightBackward = FloatBuffer(count: g.weightCount)
-        let n = slices.count
-        paddedInput = FloatBuffer(count: windows.image.isUnpadded ? 0 : n * windows.image.count)
-        paddedGradient = FloatBuffer(count: phases.image.isUnpadded ? 0 : n * phases.image.count)
+        perSlice = DirectSlices(g, forwardImage: windows.image, backwardImage: phases.image)
+        let n = perSlice.slices.count
         gradientChannelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
         result = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.inChannels * g.input.area)
-        partialWeight = FloatBuffer(count: n * g.weightCount)
-        partialBias = FloatBuffer(count: n * g.outChannels)
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -56,7 +49,7 @@ final class DirectConv2dPlan: @unchecked Sendable {
         weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: weightForward.pointer)
         let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
-            let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
+            let padded = perSlice.share(perSlice.paddedForward, s)
             for n in slices.images(s) {
                 let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
                 directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
@@ -78,15 +71,11 @@ final class DirectConv2dPlan: @unchecked Sendable {
         }
         let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
         let gradRowStride = g.output.width * cout
-        KernelThreads.forEachSlice(slices.count) { s in
-            let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
-            let paddedGrad = paddedGradient.pointer + s * (paddedGradient.count / slices.count)
+        perSlice.backward(gradBias: gradBias) { s, partialW, partialB in
+            let padded = perSlice.share(perSlice.paddedForward, s)
+            let paddedGrad = perSlice.share(perSlice.paddedBackward, s)
             let gradValues = gradientChannelsLast.pointer + s * outImage
-            let values = result.pointer + s * (result.count / slices.count)
-            let partialW = partialWeight.pointer + s * g.weightCount
-            let partialB = partialBias.pointer + s * cout
-            partialW.update(repeating: 0, count: g.weightCount)
-            partialB.update(repeating: 0, count: cout)
+            let values = perSlice.share(result, s)
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
                 addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
@@ -101,10 +90,7 @@ final class DirectConv2dPlan: @unchecked Sendable {
                                  outs: cin, big: g.input, output: gradInput + n * inImage, scratch: values, bias: nil)
             }
         }
-        addTapMajorPartials(partialWeight.pointer, slices: slices.count, a: cout, b: cin, taps: taps,
+        addTapMajorPartials(perSlice.partialWeight.pointer, slices: slices.count, a: cout, b: cin, taps: taps,
                             swapped: true, into: gradWeight)
-        if let gradBias {
-            addPartialGradients(partialBias.pointer, slices: slices.count, count: cout, into: gradBias)
-        }
     }
 }

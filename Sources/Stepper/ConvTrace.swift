@@ -62,9 +62,7 @@ public struct ConvTrace: Equatable, Sendable {
             throw ExploreError("the kernel has \(weight.channels) input channel(s) but the input has "
                 + "\(input.channels): give one kernel slice per input channel")
         }
-        if let bias, bias.count != weight.batch {
-            throw ExploreError("there are \(weight.batch) filter(s) but \(bias.count) bias value(s): give one bias per filter")
-        }
+        try SettingsCheck.bias(bias, count: weight.batch, channels: "filter(s)", hint: ": give one bias per filter")
         let (height, width) = AxisGeometry.axes(.convolution, input: input, kernel: Pair(height: weight.height, width: weight.width),
                                                 stride: settings.stride, padding: settings.padding, dilation: settings.dilation)
         try SettingsCheck.windowFits(height)

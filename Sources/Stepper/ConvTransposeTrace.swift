@@ -68,9 +68,7 @@ public struct ConvTransposeTrace: Equatable, Sendable {
             throw ExploreError("a transposed-convolution kernel has one slice per input channel: the input has "
                 + "\(input.channels) channel(s) but the kernel \(weight.batch)")
         }
-        if let bias, bias.count != weight.channels {
-            throw ExploreError("there are \(weight.channels) output channel(s) but \(bias.count) bias value(s)")
-        }
+        try SettingsCheck.bias(bias, count: weight.channels, channels: "output channel(s)")
         let (height, width) = AxisGeometry.axes(.transposed, input: input, kernel: Pair(height: weight.height, width: weight.width),
                                                 stride: settings.stride, padding: settings.padding,
                                                 dilation: settings.dilation, outputPadding: settings.outputPadding)

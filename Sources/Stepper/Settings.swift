@@ -43,6 +43,14 @@ enum SettingsCheck {
         try nonNegative(padding, "padding")
     }
 
+    /// One bias value per output channel, when there is a bias (`channels` names them:
+    /// "filter(s)", "output channel(s)"; `hint` ends the message).
+    static func bias(_ bias: [Float]?, count: Int, channels: String, hint: String = "") throws(ExploreError) {
+        if let bias, bias.count != count {
+            throw ExploreError("there are \(count) \(channels) but \(bias.count) bias value(s)\(hint)")
+        }
+    }
+
     static func nonNegative(_ value: Pair, _ name: String) throws(ExploreError) {
         for v in [value.height, value.width] where v < 0 {
             throw ExploreError("\(name) must be 0 or more (got \(v))")

@@ -40,7 +40,10 @@ public struct ConvTranspose2dGeometry: ConvolutionGeometry {
         try checkElementCounts()
     }
 
-    public var weightShape: [Int] { [inChannels, outChannels, kernel.height, kernel.width] }
+    /// [inChannels, outChannels, kernel.height, kernel.width] (PyTorch's order).
+    public static func weightShape(inChannels: Int, outChannels: Int, kernel: Size2D) -> [Int] {
+        [inChannels, outChannels, kernel.height, kernel.width]
+    }
 
     /// The transposed convolution as a direct one (Dumoulin & Visin): a stride-1 convolution of
     /// the flipped kernel, with the same dilation, over the input with S − 1 zeros inserted between

@@ -10,18 +10,15 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
     let geometry: ConvTranspose2dGeometry
     /// AVX-512 or AVX2.
     let isa: ck_isa
-    /// The slices of the batch, their bordered input and output gradient, and their partial
-    /// weight gradient [taps][Cout][Cin] and bias gradient.
-    let perSlice: DirectSlices
-    var slices: BatchSlices { perSlice.slices }
+    /// The weight [taps][Cin][Cout] and the same in phase order (forward), [taps][Cout][Cin]
+    /// (input gradient); per slice the bordered input and output gradient, the partial weight
+    /// gradient [taps][Cout][Cin] and bias gradient.
+    let buffers: DirectBuffers
+    var slices: BatchSlices { buffers.slices }
     /// Input windows of each output position, by stride phase (forward).
     let phases: PhaseWindows
     /// Output-gradient windows of each input position (input and weight gradients).
     let windows: DenseWindows
-    /// [taps][Cin][Cout] and the same in phase order (forward); [taps][Cout][Cin] (input gradient).
-    let weightTapMajor: FloatBuffer
-    let weightForward: FloatBuffer
-    let weightBackward: FloatBuffer
     /// Per slice: a channels-last output (strided), the input channels-last.
     let outputChannelsLast: FloatBuffer
     let inputChannelsLast: FloatBuffer
@@ -38,11 +35,8 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
         let relation = g.windowRelation
         phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
         windows = DenseWindows(relation, channels: g.outChannels)
-        weightTapMajor = FloatBuffer(count: g.weightCount)
-        weightForward = FloatBuffer(count: g.weightCount)
-        weightBackward = FloatBuffer(count: g.weightCount)
-        perSlice = DirectSlices(g, forwardImage: phases.image, backwardImage: windows.image)
-        let n = perSlice.slices.count
+        buffers = DirectBuffers(g, forwardImage: phases.image, backwardImage: windows.image)
+        let n = buffers.slices.count
         outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)
         inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
         rowVectorised = g.outChannels <= 4 && g.stride.width == 2 && phases.phases.count == 2 * g.stride.height
@@ -54,20 +48,20 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>) {
         let g = geometry, cin = g.inChannels, cout = g.outChannels
-        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: weightTapMajor.pointer)
-        phases.arrangeWeights(weightTapMajor.pointer, into: weightForward.pointer, block: cin * cout)
+        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: buffers.weightTapMajor.pointer)
+        phases.arrangeWeights(buffers.weightTapMajor.pointer, into: buffers.weightForward.pointer, block: cin * cout)
         let inImage = cin * g.input.area, outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
-            let padded = perSlice.share(perSlice.paddedForward, s)
+            let padded = buffers.share(buffers.paddedForward, s)
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
                 let source = phases.image.source(padded, planes: input + n * inImage, isa: isa)
                 if rowVectorised {
-                    let major = perSlice.share(phaseMajor, s)
+                    let major = buffers.share(phaseMajor, s)
                     let phaseSize = phaseRows * phaseCols, channelSize = 2 * g.stride.height * phaseSize
                     for (index, phase) in phases.phases.enumerated() {
                         directGatherRows(isa: isa, input: source, rowStride: phases.rowStride, pairOffsets: phase.pairOffsets,
-                                         weights: weightForward.pointer + phase.weightOffset, outs: cout,
+                                         weights: buffers.weightForward.pointer + phase.weightOffset, outs: cout,
                                          rows: phase.rows, cols: phase.cols, output: major + index * phaseSize,
                                          outputRowStride: phaseCols, outputPlane: channelSize, bias: bias,
                                          rowPairs: phase.rowPairs)
@@ -77,7 +71,7 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                                                Int32(g.output.width))
                     continue
                 }
-                phases.gatherAll(isa: isa, source: source, weights: weightForward.pointer, outs: cout, big: g.output,
+                phases.gatherAll(isa: isa, source: source, weights: buffers.weightForward.pointer, outs: cout, big: g.output,
                                  output: output + n * outImage, scratch: values, bias: bias)
             }
         }
@@ -88,12 +82,12 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                   gradBias: UnsafeMutablePointer<Float>?) {
         let g = geometry, taps = g.kernel.area, cin = g.inChannels, cout = g.outChannels
         if gradInput != nil {
-            weightsTapMajor(weight, a: cin, b: cout, taps: taps, swapped: true, into: weightBackward.pointer)
+            weightsTapMajor(weight, a: cin, b: cout, taps: taps, swapped: true, into: buffers.weightBackward.pointer)
         }
         let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
         let inputRowStride = g.input.width * cin
-        perSlice.backward(gradBias: gradBias) { s, partialW, partialB in
-            let paddedGrad = perSlice.share(perSlice.paddedBackward, s)
+        buffers.backward(gradBias: gradBias) { s, partialW, partialB in
+            let paddedGrad = buffers.share(buffers.paddedBackward, s)
             let x = inputChannelsLast.pointer + s * inImage
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
@@ -107,12 +101,12 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                 guard let gradInput else { continue }
                 directGatherPlanes(isa: isa, input: gradSource, rowStride: windows.rowStride,
                                    columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
-                                   weights: weightBackward.pointer, outs: cin, rows: g.input.height,
+                                   weights: buffers.weightBackward.pointer, outs: cin, rows: g.input.height,
                                    cols: g.input.width, output: gradInput + n * inImage,
                                    outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil)
             }
         }
-        addTapMajorPartials(perSlice.partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,
+        addTapMajorPartials(buffers.partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,
                             swapped: true, into: gradWeight)
     }
 }

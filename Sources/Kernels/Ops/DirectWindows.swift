@@ -18,12 +18,16 @@ extension ConvolutionGeometry {
     }
 }
 
-/// What the direct plans (`DirectConv2dPlan`, `DirectConvTranspose2dPlan`) keep per slice of
-/// the batch: a zero-bordered copy of the image the forward pass's windows read and of the one
-/// the backward pass's windows read (empty when no border is needed), and the partial weight and
-/// bias gradients, added up in slice order after the backward pass.
-struct DirectSlices {
+/// The buffers both direct plans (`DirectConv2dPlan`, `DirectConvTranspose2dPlan`) keep: the
+/// weight rearranged for the kernels (tap-major, then in the order the forward and the backward
+/// pass read it), and per slice of the batch a zero-bordered copy of the image the forward
+/// pass's windows read and of the one the backward pass's windows read (empty when no border is
+/// needed) and the partial weight and bias gradients, added up in slice order after the backward pass.
+struct DirectBuffers {
     let slices: BatchSlices
+    let weightTapMajor: FloatBuffer
+    let weightForward: FloatBuffer
+    let weightBackward: FloatBuffer
     let paddedForward: FloatBuffer
     let paddedBackward: FloatBuffer
     let partialWeight: FloatBuffer
@@ -33,6 +37,9 @@ struct DirectSlices {
 
     init<G: ConvolutionGeometry>(_ g: G, forwardImage: PaddedImage, backwardImage: PaddedImage) {
         slices = BatchSlices(batch: g.batch)
+        weightTapMajor = FloatBuffer(count: g.weightCount)
+        weightForward = FloatBuffer(count: g.weightCount)
+        weightBackward = FloatBuffer(count: g.weightCount)
         let n = slices.count
         paddedForward = FloatBuffer(count: forwardImage.isUnpadded ? 0 : n * forwardImage.count)
         paddedBackward = FloatBuffer(count: backwardImage.isUnpadded ? 0 : n * backwardImage.count)

@@ -83,8 +83,12 @@ enum DashboardPanels {
         header += "   acc"
         buffer.write(header, x: area.x, y: area.y, style: context.style(.title), clip: area)
         let accuracies = snapshot.perClassAccuracy
-        for (row, counts) in snapshot.confusion.enumerated() {
-            let y = area.y + 1 + row
+        // When not every row fits, the rows scroll so that the chosen cell's row stays in view.
+        let visible = max(1, area.height - 1)
+        let firstRow = selected.map { max(0, min($0.trueClass - visible + 1, classes - visible)) } ?? 0
+        if firstRow > 0 { buffer.noteHidden("\(firstRow) confusion rows above \(className(firstRow, snapshot))", in: area) }
+        for (row, counts) in snapshot.confusion.enumerated() where row >= firstRow {
+            let y = area.y + 1 + row - firstRow
             guard y < area.maxY else {
                 buffer.noteHidden("\(classes - row) confusion rows from \(className(row, snapshot))", in: area)
                 buffer.writeMoreMark(classes - row, unit: classes - row == 1 ? "class" : "classes", under: area, context: context)

@@ -162,11 +162,14 @@ extension ExplorerModel {
         var gradGrid = ExplorerGrids.grid(gradSoFar)
         for tap in step.taps(channel: c) where !tap.isPadding { gradGrid.setRole(.window, row: tap.inputRow, column: tap.inputColumn) }
         let chTitle = trace.input.channels > 1 ? " ch\(c + 1)" : ""
+        // With several filters every panel that belongs to one says which (f shows the next).
+        let filters = trace.weight.batch
+        let fTitle = filters > 1 ? " f\(f + 1)/\(filters)" : ""
         let panels = [
             ExplorerPanel(title: "input\(chTitle)", grid: inputGrid, focused: focus == .input, indexOffset: pad),
-            ExplorerPanel(title: "upstream g", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
-            ExplorerPanel(title: "kernel", grid: kernelGrid, focused: focus == .kernel),
-            ExplorerPanel(title: "dL/dx so far", grid: gradGrid, indexOffset: Pair(0)),
+            ExplorerPanel(title: "upstream g\(fTitle)", grid: upGrid, focused: focus == .upstream, indexOffset: Pair(0)),
+            ExplorerPanel(title: "kernel\(fTitle)\(chTitle)", grid: kernelGrid, focused: focus == .kernel),
+            ExplorerPanel(title: "dL/dx so far\(chTitle)", grid: gradGrid, indexOffset: Pair(0)),
             ExplorerPanel(title: "x met by w[\(chosenWeight.row),\(chosenWeight.column)]", grid: metGrid, indexOffset: pad),
         ]
         let g = backward.upstream(of: step)
@@ -181,7 +184,27 @@ extension ExplorerModel {
                 + "met these inputs; dL/dw = \(n.sigma) x \(n.times) g = " + ConvBackward.weightExpression(terms, n)),
             ExplorerLine("rule: y = \(n.sigma) x\(n.times)w, so dy/dx = w and dy/dw = x (w: next weight)", .dim),
         ]
-        if isAtEnd { lines.append(ExplorerLine("complete: dL/dx as shown, dL/dw[\(chosenWeight.row),\(chosenWeight.column)] = \(n.number(total))", .success)) }
+        if filters > 1 {
+            // dL/dx is one sum over the filters: the ones before this have sent theirs already.
+            let before = f == 0 ? "none yet" : (f == 1 ? "filter 1's is in" : "filters 1 to \(f)'s are in")
+            lines.insert(ExplorerLine("filter \(f + 1) of \(filters) (f: next filter). dL/dx sums every filter's share: "
+                                      + "\(before), filter \(f + 1)'s arrives step by step", .dim), at: 0)
+        }
+        if let gradBias = backward.gradBias, f < gradBias.count {
+            // Each output adds its bias once, so the bias gradient is the sum of the filter's g.
+            let gs = upstream.values.map { n.factor($0) }
+            lines.append(ExplorerLine("bias: dL/db[\(f)] = \(n.sigma) g over filter \(f + 1)'s outputs = "
+                                      + gs.joined(separator: " + ") + " = \(n.number(gradBias[f]))"))
+        }
+        if isAtEnd {
+            let weight = "dL/dw[\(chosenWeight.row),\(chosenWeight.column)] = \(n.number(total))"
+            if f == filters - 1 {
+                lines.append(ExplorerLine("complete: dL/dx as shown (every filter's share), \(weight)", .success))
+            } else {
+                lines.append(ExplorerLine("filter \(f + 1) done: \(weight); dL/dx still lacks filter \(f + 2)"
+                                          + (f + 2 < filters ? " to \(filters)" : "") + "'s share (f: next filter)", .success))
+            }
+        }
         return (panels, lines)
     }
 }

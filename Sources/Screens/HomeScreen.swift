@@ -22,6 +22,8 @@ public struct HomeScreen {
     enum Child {
         case lesson(LessonPlayer)
         case explorer(ExplorerProgram)
+        /// Explore's form (operation, sizes, bias), before and between explorer runs.
+        case explorerSettings(ExplorerSettingsForm)
         case dashboard(LessonDashboard)
         case inspector(InspectorScreen)
     }
@@ -32,6 +34,8 @@ public struct HomeScreen {
     let store: ProgressStore?
     public internal(set) var selection = 0
     var child: Child?
+    /// The explore form's last settings: q in the explorer comes back to them.
+    var exploreForm: ExplorerSettingsForm?
     var showHelp = false
     /// True while "Quit cnnlab?" is showing.
     public internal(set) var confirmingQuit = false
@@ -77,6 +81,8 @@ public struct HomeScreen {
 
     /// Whether the explorer is open (for tests).
     public var isExploring: Bool { if case .explorer? = child { return true } else { return false } }
+    /// Whether Explore's settings form is open (for tests).
+    public var isChoosingExploreSettings: Bool { if case .explorerSettings? = child { return true } else { return false } }
 
     /// Whether the inspector is open (for tests).
     public var isInspecting: Bool { if case .inspector? = child { return true } else { return false } }

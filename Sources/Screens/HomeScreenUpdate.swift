@@ -36,7 +36,29 @@ extension HomeScreen {
     public mutating func update(_ event: Event) -> ProgramCommand<Effect> {
         if case .resize(let width, let height) = event { screenSize = (width, height) }
         if case .explorer(var explorer)? = child {
-            child = explorer.update(event).quits ? nil : .explorer(explorer)
+            // q leaves the explorer for the form it was opened from.
+            child = explorer.update(event).quits ? exploreForm.map(Child.explorerSettings) : .explorer(explorer)
+            return .none
+        }
+        if case .explorerSettings(var form)? = child {
+            guard case .key(let key) = event else { return .none }
+            switch form.update(key) {
+            case .stay:
+                child = .explorerSettings(form)
+            case .close:
+                exploreForm = form
+                child = nil
+            case .open(let request):
+                do {
+                    var model = ExplorerModel(try request.resolve())
+                    model.asciiNotation = asciiNotation
+                    exploreForm = form
+                    child = .explorer(ExplorerProgram(model: model))
+                } catch {
+                    form.problem = error.message
+                    child = .explorerSettings(form)
+                }
+            }
             return .none
         }
         if case .dashboard(var dashboard)? = child {
@@ -104,16 +126,8 @@ extension HomeScreen {
         case .lesson(let index):
             return .perform(.openLesson(index: index))
         case .explore:
-            // The course's worked example; `cnnlab explore` takes other settings.
-            let setup = LessonExplorePane.setup(for: ExploreBlock(operation: .conv))
-            do {
-                var model = try ExplorerModel(setup: setup)
-                model.asciiNotation = asciiNotation
-                child = .explorer(ExplorerProgram(model: model))
-            } catch {
-                message = error.message
-                messageIsError = true
-            }
+            // The form first (the worked example by default), as the student left it last time.
+            child = .explorerSettings(exploreForm ?? ExplorerSettingsForm())
         case .train:
             // Saved where lesson 6 saves it, so the weights trained here are not lost.
             return .perform(.startTraining(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)))

@@ -9,6 +9,7 @@ extension HomeScreen: TerminalProgram {
         switch child {
         case .lesson(let player)?: return player.tickInterval
         case .explorer(let explorer)?: return explorer.tickInterval
+        case .explorerSettings?: return nil
         case .dashboard(let dashboard)?: return dashboard.program.tickInterval
         case .inspector(let inspector)?: return inspector.tickInterval
         case nil: return nil
@@ -22,6 +23,9 @@ extension HomeScreen: TerminalProgram {
             return
         case .explorer(let explorer)?:
             explorer.view(into: &buffer, context: context)
+            return
+        case .explorerSettings(let form)?:
+            form.render(into: &buffer, context: context)
             return
         case .dashboard(let dashboard)?:
             dashboard.program.view(into: &buffer, context: context)

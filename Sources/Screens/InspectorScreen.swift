@@ -80,6 +80,8 @@ public struct InspectorScreen: TerminalProgram {
     public internal(set) var stepper: ExplorerModel?
     /// The part of the map the explorer holds (nil: all of it).
     var stepperCrop: StepperCrop?
+    /// The numbers the explorer opened on: once edited (e, [ ], k ...) it no longer shows the network's.
+    var stepperOriginal: ExploreSetup?
     /// ASCII formulas in the step-through explorer (`--ascii`, or a terminal without Unicode).
     public var asciiNotation = false
 

@@ -92,6 +92,7 @@ extension InspectorScreen {
         case .success(let (model, crop)):
             stepper = model
             stepperCrop = crop
+            stepperOriginal = model.setup
             pane = .stepper
         case .failure(let refusal):
             message = refusal.message
@@ -105,6 +106,7 @@ extension InspectorScreen {
         if (key == .escape && model.editor == nil) || model.update(.key(key)).quits {
             stepper = nil
             stepperCrop = nil
+            stepperOriginal = nil
             pane = .explain
             return
         }

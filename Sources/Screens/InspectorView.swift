@@ -54,8 +54,10 @@ extension InspectorScreen {
     func drawTitle(into buffer: inout Buffer, width: Int, context: RenderContext) {
         if pane == .stepper, let stepper {
             let value = InspectorPictures.number(selectedOutput.value(channel: channel, row: row, column: column), decimals: 4)
+            let edited = stepperOriginal != nil && stepper.setup != stepperOriginal
             write([("Step through ", .title), ("\(layer) \(shortName(selectedOutput.layer)) ch \(channel)", .accent),
-                   (" (\(row), \(column)) = \(value) on the real numbers", .normal)],
+                   (" (\(row), \(column)) = \(value) ", .normal),
+                   edited ? ("edited: no longer the network's numbers (q, Enter: start again)", .error) : ("on the real numbers", .normal)],
                   into: &buffer, x: 0, y: 0, width: width, context: context)
             if let crop = stepperCrop, let position = stepper.outputPosition(ofStep: stepper.stepIndex) {
                 // The explorer counts from the part of the map it holds: say where that is.
@@ -152,7 +154,7 @@ extension InspectorScreen {
             return
         }
         if let saliency, shape.count == 3 {
-            buffer.write("saliency: pixels that move the score", x: area.x, y: y, role: .title, context: context, clip: area)
+            buffer.write("saliency: what moves the score", x: area.x, y: y, role: .title, context: context, clip: area)
             InspectorPictures.drawMap(saliency[...], width: shape[2], height: shape[1], zoom: 1, limit: 1, into: &buffer,
                                       at: (area.x, y + 1), context: context, clip: area, unsigned: true)
             y += 1 + (shape[1] + 1) / 2

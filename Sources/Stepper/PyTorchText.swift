@@ -84,18 +84,19 @@ public enum PyTorchText {
         }
         if backward {
             lines.append("y.backward(g)  # g: the upstream gradient, e.g. torch.ones_like(y)")
-            lines.append(e.conv != nil ? "print(x.grad, w.grad)" : "print(x.grad)")
+            lines.append(e.conv == nil ? "print(x.grad)" : e.conv?.bias == nil ? "print(x.grad, w.grad)" : "print(x.grad, w.grad, b.grad)")
         }
         lines.append("print(y)")
         return lines
     }
 
-    /// x and w (and b) as tensors, then `y = F.<function>(x, w[, b], <settings>)`.
+    /// x and w (and b) as tensors, then `y = F.<function>(x, w[, b], <settings>)`; the weight and
+    /// the bias carry `weightGrad` (", requires_grad=True" when their gradients are shown).
     private static func convolution(_ function: String, input: Tensor4, weight: Tensor4, bias: [Float]?, grad: String,
                                     weightGrad: String, settings: String) -> [String] {
         var lines = ["x = torch.tensor(\(list(input))\(grad))", "w = torch.tensor(\(list(weight))\(weightGrad))"]
         var args = "x, w"
-        if let bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))])"); args += ", b" }
+        if let bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))]\(weightGrad))"); args += ", b" }
         lines.append("y = F.\(function)(\(args), \(settings))")
         return lines
     }

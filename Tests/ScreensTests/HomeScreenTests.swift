@@ -145,13 +145,17 @@ struct HomeScreenTests {
         #expect(frame.contains("Explore"))
         screen.send(.key(.character("1")))
         #expect(screen.openLesson == nil)
-        // The first item is then Explore: it opens the explorer on the course example.
+        // The first item is then Explore: its form, whose Enter opens the course example.
+        screen.send(.key(.enter))
+        #expect(screen.isChoosingExploreSettings)
         screen.send(.key(.enter))
         #expect(screen.isExploring)
         let explorer = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
         #expect(explorer.contains("conv2d"), "\(explorer)")
         screen.send(.key(.character("q")))
-        #expect(!screen.isExploring)
+        #expect(!screen.isExploring && screen.isChoosingExploreSettings)
+        screen.send(.key(.character("q")))
+        #expect(!screen.isChoosingExploreSettings)
         #expect(renderFrame(screen, width: 40, height: 10, capabilities: .monochrome).text.contains("terminal too small"))
     }
 }

@@ -57,6 +57,26 @@ import Training
         #expect(frame.contains("arrows+Enter: a cell's images"))
     }
 
+    @Test func theChosenRowScrollsIntoViewWhenTheMatrixDoesNotFit() {
+        // The synthetic notice and the "saved" line take two rows: at 80x24 the matrix loses its
+        // last row, as in the tmux run.
+        var snapshot = DashboardFixtures.snapshot(model: .cnn, synthetic: true)
+        snapshot.state = .finished
+        snapshot.event = .saved(path: "/tmp/cnn.safetensors", moment: .finished)
+        var model = DashboardModel(snapshot: snapshot)
+        _ = model.update(.key(.tab))
+        var top = Buffer(width: 80, height: 24)
+        DashboardView.render(model, into: &top, context: RenderContext(capabilities: .monochrome))
+        #expect(!top.text.contains("truck"), "at 80x24 the last row does not fit while the chosen cell is above")
+        for _ in 0..<12 { _ = model.update(.key(.down)) }
+        let cell = model.selectedCell!
+        #expect(cell.trueClass == 9)
+        var buffer = Buffer(width: 80, height: 24)
+        DashboardView.render(model, into: &buffer, context: RenderContext(capabilities: .monochrome))
+        let count = model.snapshot.confusion[9][cell.predicted]
+        #expect(buffer.text.contains("truck") && buffer.text.contains(">\(count)<"), "\(buffer.text)")
+    }
+
     @Test func enterOnACellWhileTrainingSaysToWait() {
         var model = DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn))
         _ = model.update(.key(.tab))
@@ -196,6 +216,15 @@ import Training
         #expect(!ascii.contains("×") && !ascii.contains("−") && !ascii.contains("Σ"), "LANG=C cannot draw them: \(ascii)")
         #expect(ascii.contains("ch1: "))
         #expect(renderFrame(screen, width: 120, height: 40, capabilities: .full).text.contains("×"))
+    }
+
+    @Test func anEditedExplorerSaysItsNumbersAreNoLongerTheNetworks() throws {
+        var screen = try Self.screen(.cnn)
+        Self.stepInto(&screen, layer: 3, channel: 0)
+        #expect(renderFrame(screen, width: 120, height: 40, capabilities: .full).text.contains("on the real numbers"))
+        _ = screen.update(.key(.character("]")))                   // the explorer's stride + 1
+        let text = renderFrame(screen, width: 120, height: 40, capabilities: .full).text
+        #expect(text.contains("edited: no longer the network's numbers"), "\(text)")
     }
 
     @Test func convolutionWeightsAndBiasAreTheLayersOwn() throws {

@@ -150,7 +150,7 @@ struct ScreenFitTests {
         }
     }
 
-    @Test("home, its help and quit dialog", arguments: sizes)
+    @Test("home, its help and Explore's form", arguments: sizes)
     func home(size: (Int, Int)) {
         let (width, height) = size
         var home = HomeScreen(library: .success(LessonFiles.library), store: nil)
@@ -158,6 +158,10 @@ struct ScreenFitTests {
         Self.expectFits(renderFrame(home, width: width, height: height, capabilities: .monochrome), "home \(width)x\(height)")
         _ = home.update(.key(.character("?")))
         Self.expectFits(renderFrame(home, width: width, height: height, capabilities: .full), "home help \(width)x\(height)")
+        _ = home.update(.key(.escape))
+        _ = home.update(.key(.character("e")))
+        #expect(home.isChoosingExploreSettings)
+        Self.expectFits(renderFrame(home, width: width, height: height, capabilities: .monochrome), "explore form \(width)x\(height)")
     }
 
     @Test("the inspector's panes", arguments: sizes)

@@ -10,6 +10,15 @@ import PackageDescription
 /// 2,906-3,140 without (medians 2,862 vs 2,934): it does not pay the 3% it would need to be worth
 /// dropping Swift's bounds and overflow checks; the hot loops are C (CKernels) and BLAS anyway.
 
+/// The C kernels' optimisation. Under AddressSanitizer (`CNNLAB_ASAN=1`, see README "Bad input,
+/// signals and fuzzing") the fully unrolled -O2 blocks took over 35 minutes to instrument (clang,
+/// 2026-11-29: DirectConvolution.c alone did not finish in 100 s at -O1 or -O2 with
+/// -fsanitize=address); -O1 without forced unrolling instruments in about 20 s a file and still
+/// checks every load and store. The summation order is the same, so results are unchanged.
+let cKernelsFlags: [String] = Context.environment["CNNLAB_ASAN"] == "1"
+    ? ["-O1", "-fno-unroll-loops", "-DCK_NO_UNROLL"]
+    : ["-O2"]
+
 let package = Package(
     name: "CNNLab",
     platforms: [.macOS(.v13)],
@@ -34,7 +43,7 @@ let package = Package(
 
         // AVX-512 convolution loops, chosen at run time; optimised in debug builds too, so the
         // tests that run them on full-size layers stay quick.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(cKernelsFlags)]),
         .target(name: "Formatting"),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CKernels"]),
         // The JSON case format of `cnnlab eval` and the golden files, and its JSON parser (line and

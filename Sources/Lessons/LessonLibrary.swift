@@ -154,8 +154,10 @@ public struct LibraryError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Lesson {
-    /// The largest lesson file read (a lesson of many steps is a few tens of KB).
-    public static let maximumFileSize = 1 << 20
+    /// The largest lesson file read (a lesson of many steps is a few tens of KB). The player
+    /// stays under 50 ms a key up to this size (a 10 MB lesson measured with
+    /// `cnnlab lesson FILE --bench`, README "Bad input, signals and fuzzing").
+    public static let maximumFileSize = 16 << 20
 
     /// Reads and parses the lesson at `path` (its folder resolves `data:` folders); an
     /// unreadable file becomes a lesson whose only content is the problem.

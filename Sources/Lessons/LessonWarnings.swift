@@ -26,6 +26,10 @@ enum MarkdownWarnings {
             } else {
                 closeTable()
             }
+            // Most lines hold none of the characters the checks below look for: skip them
+            // cheaply (a 10 MB lesson spent seconds in these searches when it was read).
+            guard trimmed.utf8.contains(where: { $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "\\") })
+            else { continue }
             if trimmed.contains("![") && trimmed.contains("](") {
                 warnings.append(LessonProblem(line: number, message: "warning: the player cannot show images; it shows "
                     + "the image's text in brackets instead: describe what matters in words"))
@@ -69,39 +73,71 @@ public enum TableText {
     }
 }
 
-/// Warnings for a quiz whose answer the text just above it already states ("... = 400"),
-/// so a student reads it before answering.
+/// Warnings for a quiz whose answer the step's text already states ("... = 400"), so a student
+/// reads it before answering. The player shows the whole step at once, so text below the quiz
+/// counts too, and so does an earlier quiz's explanation (shown once that quiz is answered,
+/// before this one is).
 enum AnswerLeakWarnings {
     /// Words after which a number is a statement of a result.
-    static let statingWords: Set<String> = ["=", "→", "->", "is", "gives", "give", "are", "makes", "equals", "("]
+    static let statingWords: Set<String> = ["=", "→", "->", "is", "gives", "give", "are", "makes", "equals", "(",
+                                            "has", "have", "holds", "hold", "outputs", "returns", "produces", "becomes"]
+    /// Nouns after which a number is a count a quiz may ask ("400 values", "608 parameters").
+    static let countedWords: Set<String> = ["values", "outputs", "parameters", "weights", "features", "numbers"]
+    /// Settings a lesson states as givens ("the stride is 2"): not a result, even when the
+    /// number happens to be some quiz's answer.
+    static let settingWords: Set<String> = ["stride", "padding", "dilation", "kernel", "kernel_size", "lr", "epochs",
+                                            "seed", "batch_size", "momentum"]
+    /// Numbers written as words ("has nine values").
+    static let numberWords: [String: Double] = {
+        let small = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                     "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        var words: [String: Double] = [:]
+        // Not "zero" and "one": "is one of", "has one bias per filter" are rarely a result.
+        for (value, word) in small.enumerated() where value >= 2 { words[word] = Double(value) }
+        for (index, word) in ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"].enumerated() {
+            words[word] = Double(30 + 10 * index)
+        }
+        words["hundred"] = 100
+        return words
+    }()
 
     static func scan(steps: [Step]) -> [LessonProblem] {
         var warnings: [LessonProblem] = []
         for step in steps {
-            var above: [StepItem] = []
+            var earlierQuizzes: [Quiz] = []
             for item in step.items {
-                guard case .quiz(let quiz) = item else {
-                    above.append(item)
-                    continue
-                }
-                defer { above = [] }
+                guard case .quiz(let quiz) = item else { continue }
+                defer { earlierQuizzes.append(quiz) }
                 guard case .numeric(let value, _) = quiz.answer else { continue }
                 let asksOutput = quiz.predictStep != nil
                     || { if case .output? = quiz.computed { return true } else { return false } }()
-                for earlier in above {
-                    switch earlier {
+                var warned: Set<Int> = []
+                func warn(_ line: Int, _ problem: LessonProblem) {
+                    if warned.insert(line).inserted { warnings.append(problem) }
+                }
+                for other in step.items {
+                    switch other {
                     case .text(let lines, let start):
                         for (offset, line) in lines.enumerated() where states(value, in: line) {
-                            warnings.append(leak(quiz, value: value, line: start + offset))
+                            warn(start + offset, leak(quiz, value: value, line: start + offset))
                         }
-                    case .preformatted(let lines, let start) where asksOutput:
-                        for (offset, line) in lines.enumerated() where tokens(line).contains(where: { matches($0, value) }) {
-                            warnings.append(leak(quiz, value: value, line: start + 1 + offset))
+                    case .preformatted(let lines, let start):
+                        // A plain block of numbers (a grid) gives an asked cell away wherever it sits.
+                        for (offset, line) in lines.enumerated()
+                        where asksOutput ? tokens(line).contains(where: { matches($0, value) }) : states(value, in: line) {
+                            warn(start + 1 + offset, leak(quiz, value: value, line: start + 1 + offset))
                             break
                         }
-                    case .preformatted, .explore, .quiz, .model, .train, .inspect, .pytorch, .broken:
+                    case .explore, .quiz, .model, .train, .inspect, .pytorch, .broken:
                         break
                     }
+                }
+                for earlier in earlierQuizzes {
+                    // Only "= 4", "is 4", ...: an explanation names many counts of other things ("4 weights").
+                    guard let explanation = earlier.explanation, states(value, in: explanation, countedNouns: false) else { continue }
+                    warn(earlier.line, LessonProblem(line: earlier.line, message: "warning: the explanation of this quiz "
+                        + "states \(NumberText.plain(value)), the answer of the quiz at line \(quiz.line), which the student "
+                        + "reads first: move it into that quiz's explanation"))
                 }
             }
         }
@@ -113,11 +149,16 @@ enum AnswerLeakWarnings {
             + "line \(quiz.line), before the student answers it: move it into the quiz's explanation")
     }
 
-    /// Whether `line` states `value` as a result: the number right after "=", "is", "(", ...
-    static func states(_ value: Double, in line: String) -> Bool {
+    /// Whether `line` states `value` as a result: the number right after "=", "is", "(", ...,
+    /// unless it is a setting ("the stride is 2").
+    static func states(_ value: Double, in line: String, countedNouns: Bool = true) -> Bool {
         let words = tokens(line)
-        for (index, word) in words.enumerated() where index > 0 && matches(word, value) {
-            if statingWords.contains(words[index - 1].lowercased()) { return true }
+        for (index, word) in words.enumerated() where matches(word, value) {
+            // "... lays out 400 values": a count of what a quiz asks about.
+            if countedNouns && index + 1 < words.count && countedWords.contains(words[index + 1].lowercased()) { return true }
+            guard index > 0, statingWords.contains(words[index - 1].lowercased()) else { continue }
+            if index >= 2 && words[index - 1] != "(" && settingWords.contains(words[index - 2].lowercased()) { continue }
+            return true
         }
         return false
     }
@@ -138,6 +179,7 @@ enum AnswerLeakWarnings {
     }
 
     static func matches(_ word: String, _ value: Double) -> Bool {
+        if let spelled = numberWords[word.lowercased()] { return spelled == value }
         guard word.first?.isNumber == true || (word.hasPrefix("-") && word.dropFirst().first?.isNumber == true),
               let number = Quiz.number(from: word) else { return false }
         return number == value

@@ -96,6 +96,12 @@ public struct HomeScreen {
         return nil
     }
 
+    /// Opens `player` over this screen (a lesson file outside the library, or one watched with
+    /// `--watch`), so q comes back to the lessons list as it does for `cnnlab lesson N`.
+    public mutating func show(_ player: LessonPlayer) {
+        child = .lesson(player)
+    }
+
     /// Opens the library's lesson whose progress name is `name` (as Enter on it would, running the effect);
     /// false when the library has no such lesson. For `cnnlab lesson N`, so q comes back here.
     public mutating func open(lessonNamed name: String) -> Bool {

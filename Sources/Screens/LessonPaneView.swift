@@ -8,12 +8,22 @@ enum LessonPaneView {
     /// The layer table; values in `hidden` (asked by an unanswered quiz) show as "?".
     static func renderModel(_ block: ModelBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,
                             hidden: Set<ComputedValue> = []) {
-        var rows = [["", "input", ModelBlock.shapeText(block.inputShape), ""]]
+        // An asked feature count shows through every shape that holds as many values: the layer
+        // after it that keeps the shape (ReLU after a conv), the one before it, a Flatten.
+        let hiddenCounts = Set(hidden.compactMap { value -> Int? in
+            guard case .features(let index) = value, block.rows.indices.contains(index) else { return nil }
+            return block.rows[index].outputShape.reduce(1, *)
+        })
+        let shapeShown = { (index: Int?, shape: [Int]) -> String in
+            let asked = index.map { hidden.contains(.features($0)) } ?? false
+            return asked || hiddenCounts.contains(shape.reduce(1, *)) ? "?" : ModelBlock.shapeText(shape)
+        }
+        var rows = [["", "input", shapeShown(nil, block.inputShape), ""]]
         rows += block.rows.enumerated().map { index, row in
-            let shape = hidden.contains(.features(index)) ? "?" : ModelBlock.shapeText(row.outputShape)
+            let shape = shapeShown(index, row.outputShape)
             let parameters = hidden.contains(.layerParameters(index)) || (hidden.contains(.parameters) && row.parameters > 0)
                 ? "?" : grouped(row.parameters)
-            return ["\(index)", row.layer, shape, parameters]
+            return ["\(index)", hidingCounts(hiddenCounts, in: row.layer), shape, parameters]
         }
         if !context.glyphs.unicode { rows = rows.map { $0.map(LessonASCII.transliterate) } }
         var table = Table(columns: [.init("#", alignment: .right), .init("layer"), .init("output", alignment: .right),
@@ -37,6 +47,28 @@ enum LessonPaneView {
         let hidesCount = hidden.contains { if case .layerParameters = $0 { return true } else { return $0 == .parameters } }
         let total = hidesCount ? "? (answer the quiz first)" : grouped(block.totalParameters)
         buffer.write("total parameters: \(total)", x: area.x, y: y, role: .accent, context: context, clip: area)
+    }
+
+    /// A Linear layer's text states the feature count it takes and gives ("Linear(400, 256)"):
+    /// an asked count in it becomes "?". Other layers' numbers (channels, kernel sizes) are not
+    /// counts of values.
+    static func hidingCounts(_ counts: Set<Int>, in layer: String) -> String {
+        guard !counts.isEmpty, layer.hasPrefix("Linear(") else { return layer }
+        var result = "", digits = ""
+        func flush() {
+            result += Int(digits).map { counts.contains($0) } == true ? "?" : digits
+            digits = ""
+        }
+        for character in layer {
+            if character.isASCII && character.isNumber {
+                digits.append(character)
+            } else {
+                flush()
+                result.append(character)
+            }
+        }
+        flush()
+        return result
     }
 
     static func renderTrain(_ block: TrainBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,

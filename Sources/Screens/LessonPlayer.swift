@@ -25,7 +25,11 @@ public struct LessonPlayer {
         var correct: Bool
     }
 
-    public internal(set) var lesson: Lesson
+    public internal(set) var lesson: Lesson {
+        didSet { textCache = LessonTextCache() }
+    }
+    /// The text column's wrapped lines, kept between frames (LessonTextCache.swift).
+    var textCache = LessonTextCache()
     /// Names the lesson's progress file (`LessonLibrary.Entry.progressName`).
     public let name: String
     /// The lesson file, for reloading with `r` (and `--watch`); nil for a lesson from text.

@@ -315,7 +315,7 @@ extension LessonPlayer {
     /// Scrolls so that the whole quiz is visible (its end first, then its start).
     mutating func revealQuiz(_ quiz: Quiz) {
         let text = layout.text
-        let lines = LessonTextLayout(player: self, width: text.width, glyphs: .utf8)
+        let lines = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, needed: 0, untilQuiz: quiz.key)
         guard let range = lines.quizLines[quiz.key] else { return }
         if range.upperBound > scroll + text.height { scroll = range.upperBound - text.height }
         if range.lowerBound < scroll { scroll = range.lowerBound }
@@ -324,7 +324,10 @@ extension LessonPlayer {
 
     mutating func clampScroll() {
         let text = layout.text
-        let total = LessonTextLayout(player: self, width: text.width, glyphs: .utf8).lines.count
-        scroll = min(max(0, scroll), max(0, total - text.height))
+        // Laid out only as far as the scroll asks (all of it for End): a long step stays quick.
+        let wanted = scroll > Int.max / 4 ? Int.max : max(0, scroll) + text.height
+        let shown = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, needed: wanted)
+        if shown.complete { scroll = min(max(0, scroll), max(0, shown.lines.count - text.height)) }
+        scroll = max(0, scroll)
     }
 }

@@ -123,8 +123,10 @@ extension LessonPlayer: TerminalProgram {
             .render(into: &buffer, area: layout.header, context: context)
 
         // The text column.
-        let textLayout = LessonTextLayout(player: self, width: layout.text.width, glyphs: context.glyphs)
-        let maxScroll = max(0, textLayout.lines.count - layout.text.height)
+        // Only as far down as the screen shows (LessonTextLayout): a long step draws quickly.
+        let textLayout = LessonTextLayout(player: self, width: layout.text.width, glyphs: context.glyphs,
+                                          needed: scroll + layout.text.height)
+        let maxScroll = textLayout.complete ? max(0, textLayout.lines.count - layout.text.height) : Int.max
         let shownScroll = min(scroll, maxScroll)
         if layout.textBoxed {
             Box(title: nil, focused: focus == .text && !paneBlocks.isEmpty).render(into: &buffer, area: layout.textBox, context: context)

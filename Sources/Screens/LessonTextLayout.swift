@@ -4,18 +4,24 @@ import Terminal
 
 /// The text column of a step, wrapped to a width: the step's problems, its text, its
 /// quizzes with their state, and where each quiz sits (to keep the active one in view).
+///
+/// Laid out from the top only as far as asked (`needed` lines, or down to a quiz): a step of a
+/// megabyte of text costs what the screen shows. `complete` says whether `lines` holds all of it.
 struct LessonTextLayout {
     typealias Line = [WrappedText.Span]
 
     private(set) var lines: [Line] = []
-    /// The lines of each quiz, by `Quiz.key`.
+    /// The lines of each quiz laid out, by `Quiz.key`.
     private(set) var quizLines: [String: Range<Int>] = [:]
+    /// Whether `lines` is the whole step (else there is more below).
+    private(set) var complete = true
     let width: Int
     let unicode: Bool
 
-    init(player: LessonPlayer, width: Int, glyphs: Glyphs) {
-        self.width = max(1, width)
-        unicode = glyphs.unicode
+    /// `needed`: lay out at least this many lines from the top (all by default); `untilQuiz`:
+    /// or as far as that quiz's last line.
+    init(player: LessonPlayer, width: Int, glyphs: Glyphs, needed: Int = .max, untilQuiz: String? = nil) {
+        self.init(width: width, unicode: glyphs.unicode)
         guard let step = player.step else {
             for problem in player.lesson.problems {
                 add("line \(problem.line): \(problem.message)", role: .error)
@@ -23,6 +29,54 @@ struct LessonTextLayout {
             if player.lesson.problems.isEmpty { add("This lesson has no steps.", role: .error) }
             return
         }
+        // The fixed parts come from the player's cache; only quizzes are laid out each time.
+        let cache = player.textCache
+        let stepIndex = player.stepIndex, width = self.width, unicode = self.unicode
+        func cached(_ unit: LessonTextCache.Unit, _ make: (inout LessonTextLayout) -> Void) -> [Line] {
+            cache.lines(LessonTextCache.Key(step: stepIndex, unit: unit, width: width, unicode: unicode)) {
+                var part = LessonTextLayout(width: width, unicode: unicode)
+                make(&part)
+                return part.lines
+            }
+        }
+        let quizzes = step.quizzes
+        let units = cache.units(step: stepIndex, step)
+        for (position, unit) in units.enumerated() {
+            switch unit {
+            case .top:
+                lines += cached(unit) { part in part.addTop(player: player, step: step, glyphs: glyphs) }
+            case .item(let index):
+                lines += cached(unit) { part in part.addFixed(step.items[index], step: step, glyphs: glyphs) }
+            case .textChunk(let index, let range):
+                guard case .text(let source, let line) = step.items[index] else { continue }
+                lines += cached(unit) { part in
+                    part.addFixed(.text(Array(source[range]), line: line + range.lowerBound), step: step, glyphs: glyphs)
+                }
+            case .quiz(let index):
+                guard case .quiz(let quiz) = step.items[index] else { continue }
+                let start = lines.count
+                addQuiz(quiz, number: (quizzes.firstIndex(of: quiz) ?? 0) + 1, of: quizzes.count, player: player, glyphs: glyphs)
+                quizLines[quiz.key] = start..<lines.count
+                add("")
+            }
+            // Enough for the screen (one line past it says there is more below) and down to
+            // the quiz asked for: the rest waits until it is scrolled to.
+            let reachedQuiz = untilQuiz.map { quizLines[$0] != nil } ?? true
+            if position + 1 < units.count && lines.count > needed && reachedQuiz {
+                complete = false
+                return
+            }
+        }
+        while lines.last?.isEmpty == true || lines.last?.allSatisfy({ $0.text.isEmpty }) == true { lines.removeLast() }
+    }
+
+    private init(width: Int, unicode: Bool) {
+        self.width = max(1, width)
+        self.unicode = unicode
+    }
+
+    /// The heading, the step's problems and (on the first step) the lesson's summary.
+    private mutating func addTop(player: LessonPlayer, step: Step, glyphs: Glyphs) {
         add(step.heading, role: .title, markup: false)
         add("")
         let problems = player.lesson.problems(forStep: player.stepIndex)
@@ -34,51 +88,48 @@ struct LessonTextLayout {
             add(Self.paragraphs(player.lesson.summary), role: .dim)
             add("")
         }
-        let quizzes = step.quizzes
-        for item in step.items {
-            switch item {
-            case .text(let text, _):
-                for part in LessonMarkdown.parts(text) {
-                    switch part {
-                    case .text(let paragraph):
-                        let joined = Self.paragraphs(paragraph)
-                        if joined.isEmpty { continue }
-                        add(joined)
-                    case .heading(let heading): add(heading, role: .title)
-                    case .table(let rows):
-                        let table = LessonMarkdown.tableLines(rows, width: self.width)
-                        for (index, line) in table.lines.enumerated() {
-                            if table.header {
-                                // Aligned columns keep their spaces (wrapping would fold them).
-                                let shown = unicode ? line : LessonASCII.transliterate(line)
-                                lines.append([WrappedText.Span(shown, role: index == 0 ? .title : .normal)])
-                            } else {
-                                add(line)
-                            }
+    }
+
+    /// An item other than a quiz: its lines depend on the lesson and the width only.
+    private mutating func addFixed(_ item: StepItem, step: Step, glyphs: Glyphs) {
+        switch item {
+        case .text(let text, _):
+            for part in LessonMarkdown.parts(text) {
+                switch part {
+                case .text(let paragraph):
+                    let joined = Self.paragraphs(paragraph)
+                    if joined.isEmpty { continue }
+                    add(joined)
+                case .heading(let heading): add(heading, role: .title)
+                case .table(let rows):
+                    let table = LessonMarkdown.tableLines(rows, width: self.width)
+                    for (index, line) in table.lines.enumerated() {
+                        if table.header {
+                            // Aligned columns keep their spaces (wrapping would fold them).
+                            let shown = unicode ? line : LessonASCII.transliterate(line)
+                            lines.append([WrappedText.Span(shown, role: index == 0 ? .title : .normal)])
+                        } else {
+                            add(line)
                         }
                     }
-                    add("")
                 }
-            case .preformatted(let text, _):
-                for line in text { addPreformatted(line, glyphs: glyphs) }
-                add("")
-            case .quiz(let quiz):
-                let start = lines.count
-                addQuiz(quiz, number: (quizzes.firstIndex(of: quiz) ?? 0) + 1, of: quizzes.count, player: player, glyphs: glyphs)
-                quizLines[quiz.key] = start..<lines.count
-                add("")
-            case .broken(let kind, let line):
-                add("\(glyphs.unicode ? "⚠" : "!") The \(kind) block at line \(line) cannot be shown (see the problem above).",
-                    role: .error, markup: false)
-                add("")
-            case .explore, .model, .train, .inspect, .pytorch:
-                let index = step.paneBlocks.firstIndex(of: item) ?? 0
-                add("[\(Self.paneTitle(item)) \(glyphs.unicode ? "→" : "->") in the pane\(step.paneBlocks.count > 1 ? " (\(index + 1) of \(step.paneBlocks.count))" : "")]",
-                    role: .dim, markup: false)
                 add("")
             }
+        case .preformatted(let text, _):
+            for line in text { addPreformatted(line, glyphs: glyphs) }
+            add("")
+        case .quiz:
+            break   // laid out on every frame (its state changes with each key)
+        case .broken(let kind, let line):
+            add("\(glyphs.unicode ? "⚠" : "!") The \(kind) block at line \(line) cannot be shown (see the problem above).",
+                role: .error, markup: false)
+            add("")
+        case .explore, .model, .train, .inspect, .pytorch:
+            let index = step.paneBlocks.firstIndex(of: item) ?? 0
+            add("[\(Self.paneTitle(item)) \(glyphs.unicode ? "→" : "->") in the pane\(step.paneBlocks.count > 1 ? " (\(index + 1) of \(step.paneBlocks.count))" : "")]",
+                role: .dim, markup: false)
+            add("")
         }
-        while lines.last?.isEmpty == true || lines.last?.allSatisfy({ $0.text.isEmpty }) == true { lines.removeLast() }
     }
 
     static func paneTitle(_ item: StepItem) -> String {

@@ -104,7 +104,7 @@ struct Explore: ParsableCommand {
         model.asciiNotation = !capabilities.unicode
         var program = ExplorerProgram(model: model)
         do {
-            if case .interrupted = try runProgram(&program, capabilities: capabilities) { throw ExitCode(130) }
+            if case .interrupted(let signal) = try runProgram(&program, capabilities: capabilities) { throw ExitCode(128 + signal) }
         } catch let error as ExitCode {
             throw error
         } catch let error as TerminalError {

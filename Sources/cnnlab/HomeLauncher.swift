@@ -12,26 +12,23 @@ enum HomeLauncher {
         home.asciiNotation = !display.capabilities.unicode
         let outcome = try run(&home, display: display)
         home.stopBackgroundWork()
-        if case .interrupted = outcome { throw ExitCode(130) }
+        if case .interrupted(let signal) = outcome { throw ExitCode(128 + signal) }
     }
 
     /// Opens the lesson on top of the home screen, so q returns to the lessons list as the
-    /// lesson's status line says; a lesson file outside the library (or `--watch`) opens alone.
+    /// lesson's status line says; also a lesson file outside the library, and `--watch`.
     static func openLesson(_ entry: LessonLibrary.Entry, display: DisplayOptions, watch: Bool = false) throws {
-        var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: terminalSize() ?? (80, 24))
+        let size = terminalSize() ?? (80, 24)
+        var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: size)
         home.asciiNotation = !display.capabilities.unicode
-        if !watch && home.open(lessonNamed: entry.progressName) {
-            let outcome = try run(&home, display: display)
-            home.stopBackgroundWork()
-            if case .interrupted = outcome { throw ExitCode(130) }
-            return
+        if watch || !home.open(lessonNamed: entry.progressName) {
+            home.show(LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.progressName, store: .standard(),
+                                   screenSize: size, asciiNotation: !display.capabilities.unicode,
+                                   path: entry.path, watch: watch))
         }
-        var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.progressName, store: .standard(),
-                                  screenSize: terminalSize() ?? (80, 24), asciiNotation: !display.capabilities.unicode,
-                                  path: entry.path, watch: watch)
-        let outcome = try run(&player, display: display)
-        player.stopBackgroundWork()
-        if case .interrupted = outcome { throw ExitCode(130) }
+        let outcome = try run(&home, display: display)
+        home.stopBackgroundWork()
+        if case .interrupted(let signal) = outcome { throw ExitCode(128 + signal) }
     }
 
     /// Every step's first frame as plain text, for authors and documents.

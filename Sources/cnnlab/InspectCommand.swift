@@ -119,7 +119,7 @@ struct Inspect: ParsableCommand {
         }
         let capabilities = TerminalCapabilities.detect(noColor: noColor, ascii: ascii)
         do {
-            if case .interrupted = try runProgram(&screen, capabilities: capabilities) { throw ExitCode(130) }
+            if case .interrupted(let signal) = try runProgram(&screen, capabilities: capabilities) { throw ExitCode(128 + signal) }
         } catch let error as TerminalError {
             throw InspectionError(error.suggesting("use --print for plain text or --json").description)
         }

@@ -33,8 +33,11 @@ struct LessonOpen: ParsableCommand {
     @Flag(name: .long, help: "Print each step's first frame as plain text instead of opening the player.")
     var print = false
 
-    @Option(name: .long, help: "With --print: the frame size, WIDTHxHEIGHT.")
+    @Option(name: .long, help: "With --print or --bench: the frame size, WIDTHxHEIGHT.")
     var size = "80x24"
+
+    @Flag(name: .long, help: "Time the player per key (scrolling, typing, each step) and print the figures.")
+    var bench = false
 
     @Argument(help: "A lesson name or number, or a lesson file (with --check: one or more files).")
     var targets: [String] = []
@@ -58,12 +61,16 @@ struct LessonOpen: ParsableCommand {
                                                   : "open one lesson at a time")
         }
         let entry = try LessonLocator.entry(for: targets[0])
-        if print {
+        if print || bench {
             let parts = size.split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] >= 20, parts[1] >= 5 else {
-                throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 80x24")
+            guard parts.count == 2, parts[0] >= 20, parts[1] >= 5, parts[0] <= 1000, parts[1] <= 1000 else {
+                throw ValidationError("--size must be WIDTHxHEIGHT, each from 20x5 to 1000x1000, e.g. 80x24")
             }
-            HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: display.ascii)
+            if bench {
+                Swift.print(LessonBenchmark.run(entry, width: parts[0], height: parts[1]))
+            } else {
+                HomeLauncher.printLesson(entry, width: parts[0], height: parts[1], ascii: display.ascii)
+            }
             return
         }
         try HomeLauncher.openLesson(entry, display: display, watch: watch)

@@ -141,6 +141,25 @@ struct AuthoringMistakesTests {
         #expect(LessonParser.parse("# T\n\n## S\n\nA 4x4 input.\n\n```quiz\nquestion: q\nanswer: 16\n```\n").warnings.isEmpty)
     }
 
+    @Test("the answer-leak warning: words, text below the quiz, an earlier explanation; settings and other counts pass")
+    func answerLeakHeuristic() {
+        func warnedLines(_ body: String) -> [Int] { LessonParser.parse("# T\n\n## S\n\n" + body).warnings.map(\.line) }
+        let quiz9 = "```quiz\nquestion: How many values?\nanswer: 9\n```\n"
+        // Leaks: a number word, a count before its noun, text under the quiz (the step shows it all).
+        #expect(warnedLines("The output has nine values.\n\n" + quiz9) == [5])
+        #expect(warnedLines("Flatten() lays out 9 values.\n\n" + quiz9) == [5])
+        #expect(warnedLines(quiz9 + "\nSo the output is 9 values.\n") == [10])
+        // An earlier quiz's explanation, seen before the next quiz is answered.
+        #expect(warnedLines("```quiz\nquestion: a?\nanswer: 4\nexplanation: 4, and the next one is 9.\n```\n\n" + quiz9) == [5])
+        // Not leaks: a setting stated as given, a count of something else in an explanation,
+        // numbers that are not stated as a result.
+        #expect(warnedLines("The stride is 9 and the padding is 1.\n\n" + quiz9).isEmpty)
+        #expect(warnedLines("```quiz\nquestion: a?\nanswer: 4\nexplanation: The kernel has 9 weights.\n```\n\n" + quiz9).isEmpty)
+        #expect(warnedLines("A 9x9 input and 9 filters.\n\n" + quiz9).isEmpty)
+        // A later step is another page: its text does not count.
+        #expect(warnedLines(quiz9 + "\n## Next\n\nIt has 9 values.\n").isEmpty)
+    }
+
     @Test("--check takes folders, and warnings do not fail it")
     func folders() {
         let folder = TemporaryFolder()

@@ -55,6 +55,25 @@ struct LessonAuthoringTests {
         #expect(cell.progress.quizzes["output[1][0]?"]?.solved == true)
     }
 
+    @Test("an asked feature count is hidden in every row that shows it: same-shape layers, Flatten, Linear's text")
+    func featuresHiddenThroughSameShapeLayers() {
+        var lesson = player("# T\n\n## S\n\n```model\ninput: [1, 6, 6]\nlayers:\n  - Conv2d(1, 4, 3)\n  - ReLU()\n"
+            + "  - Flatten()\n  - Linear(64, 10)\n```\n\n"
+            + "```quiz\nquestion: How many values does the ReLU give?\nanswer: 64\ncomputed: features[1]\n```\n")
+        var text = lesson.frame(120, 40).text
+        // The conv before it, the ReLU asked, the Flatten after it and Linear's in_features.
+        #expect(!text.contains("4×4×4") && !text.contains("64"), "\(text)")
+        #expect(text.contains("Linear(?, 10)") && text.contains("1×6×6") && text.contains("10"), "\(text)")
+        lesson.type("64")
+        lesson.press(.enter)
+        text = lesson.frame(120, 40).text
+        #expect(text.contains("4×4×4") && text.contains("Linear(64, 10)"), "\(text)")
+        // Only Linear's feature counts are hidden in layer text: a conv's numbers are not counts.
+        #expect(LessonPaneView.hidingCounts([16], in: "Conv2d(16, 16, 5)") == "Conv2d(16, 16, 5)")
+        #expect(LessonPaneView.hidingCounts([400], in: "Linear(in_features=400, out_features=256)")
+                == "Linear(in_features=?, out_features=256)")
+    }
+
     @Test("each train block has its own checkpoint, named by lesson and block")
     func checkpoints() throws {
         let state = TemporaryFolder("screens", create: false)

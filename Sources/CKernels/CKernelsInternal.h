@@ -1,6 +1,6 @@
 // Shared by the C files of this target (not part of the public header): the target attributes
-// of the AVX-512 and AVX2 functions, forced unrolling, lane masks, an 8 x 8 transpose, and the
-// AVX2 forms of the kernels that the public entry points dispatch to.
+// of the AVX-512 and AVX2 functions, forced unrolling, lane masks and an 8 x 8 transpose. Each
+// kernel is written once (a *Body.h file) and included once per form (Form*.h, FormEnd.h).
 #ifndef CKERNELS_INTERNAL_H
 #define CKERNELS_INTERNAL_H
 
@@ -45,19 +45,6 @@ CK_TARGET_AVX2 CK_INLINE void transpose8x8(__m256 r[8]) {
     r[4] = _mm256_permute2f128_ps(s0, s4, 0x31); r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
     r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
-
-// The AVX2 forms (files *AVX2.c), called by the public entry points for CK_ISA_AVX2.
-void ck_gather_avx2(const ck_gather_args *a);
-void ck_gather_rows_avx2(const ck_gather_rows_args *a);
-void ck_weight_grad_avx2(const ck_weight_grad_args *a);
-void ck_interleave_column_pairs_avx2(const float *src, int channels, int stride_rows, int rows, int cols,
-                                     float *dst, int height, int width);
-void ck_copy_into_planes_avx2(const float *src, int channels, int height, int width,
-                              float *dst, long dst_plane, long dst_row_stride);
-void ck_planes_to_channels_last_avx2(const float *src, int channels, int height, int width,
-                                     float *dst, long dst_row_stride, long dst_col_stride);
-void ck_channels_last_to_planes_avx2(const float *src, long src_row_stride, long src_col_stride,
-                                     int channels, int height, int width, float *dst);
 
 #endif
 #endif

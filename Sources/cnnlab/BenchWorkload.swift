@@ -103,8 +103,9 @@ final class BenchWorkload {
     }
 
     /// The same step layer by layer, adding each layer's forward and backward seconds to `times`.
-    /// Layers that `Sequential` runs as one pass (a ReLU and the max pooling after it) are timed
-    /// together and reported under the last of them; the ReLU's row then stays at zero.
+    /// Layers that `Sequential` runs as one pass (a ReLU and the max pooling after it, a batch norm
+    /// and the ReLU or LeakyReLU after it) are timed together and reported under the last of them;
+    /// the first one's row then stays at zero.
     @discardableResult
     /// The loss and the optimiser (zeroing the gradients, then the update) go to `lossTime` and
     /// `optimizerTime` (forward column).

@@ -64,4 +64,42 @@ struct FusedSequentialTests {
         let autoencoder = CourseModels.autoencoder(seed: 0)
         #expect(autoencoder.layers.indices.allSatisfy { autoencoder.fusedLength(at: $0) == 1 })
     }
+
+    /// Conv, BatchNorm2d + ReLU, conv, BatchNorm2d + LeakyReLU, BatchNorm2d + ReLU + max pooling
+    /// (that ReLU stays with the pooling), BatchNorm2d + LeakyReLU with a negative slope (not fused).
+    static func normalisedNetwork(seed: UInt64) -> Sequential {
+        var rng = SeededRandom(seed: seed)
+        return Sequential([
+            Conv2d(3, 4, kernelSize: 3, padding: 1, rng: &rng), BatchNorm2d(4), ReLU(),
+            Conv2d(4, 6, kernelSize: 3, stride: 2, padding: 1, rng: &rng), BatchNorm2d(6), LeakyReLU(negativeSlope: 0.1),
+            BatchNorm2d(6), ReLU(), MaxPool2d(kernelSize: 2),
+            BatchNorm2d(6), LeakyReLU(negativeSlope: -0.5),
+        ])
+    }
+
+    @Test("batch norm + ReLU / LeakyReLU run fused: the same bits as layer by layer, in training and eval")
+    func batchNormActivationMatchesLayerByLayer() {
+        let fused = Self.normalisedNetwork(seed: 6), separate = Self.normalisedNetwork(seed: 6)
+        #expect(fused.layers.indices.map { fused.fusedLength(at: $0) } == [1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1])
+        let input = Self.images(batch: 5)
+        for (step, mode) in [LayerMode.training, .training, .evaluation].enumerated() {
+            fused.setMode(mode); separate.setMode(mode)
+            let y = fused.forward(input)
+            var x = input
+            for layer in separate.layers { x = layer.forward(x) }
+            #expect(y.scalars.map(\.bitPattern) == x.scalars.map(\.bitPattern), "step \(step) output")
+            var rng = SplitMix64(seed: UInt64(step))
+            let dy = Tensor(shape: y.shape, scalars: (0..<y.count).map { _ in rng.unit() - 0.5 })
+            let dxFused = fused.backward(dy).copy()
+            var g = dy
+            for layer in separate.layers.reversed() { g = layer.backward(g) }
+            #expect(dxFused.scalars.map(\.bitPattern) == g.scalars.map(\.bitPattern), "step \(step) input gradient")
+            for (a, b) in zip(fused.parameters, separate.parameters) {
+                #expect(a.gradient.scalars.map(\.bitPattern) == b.gradient.scalars.map(\.bitPattern), "step \(step) \(a.name)")
+            }
+            for (a, b) in zip(fused.buffers, separate.buffers) {
+                #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "step \(step) \(a.name)")
+            }
+        }
+    }
 }

@@ -1,10 +1,12 @@
+import CKernels
 import Foundation
 
 /// Fast 2-D batch normalisation, as PyTorch's `batch_norm` over [N, C, H, W]: each channel's
 /// values are normalised with a mean and variance, then scaled by `weight` and shifted by `bias`
 /// (both optional: `affine=False`). Channels are split across the kernel threads, each channel's
 /// sums taken whole by one thread (same bits on 1 thread or 2); sums are Float eight lanes wide
-/// within a plane and Double across planes. `BatchNorm2dReference.swift` holds the plain loops.
+/// within a plane and Double across planes. The loops are C (CKernels/BatchNorm.c: AVX2 where
+/// the CPU has it, the same bits on any CPU). `BatchNorm2dReference.swift` holds the plain loops.
 ///
 /// Training uses the batch's mean and biased variance and returns them (for backward and for the
 /// running statistics); eval uses the running statistics.
@@ -32,26 +34,45 @@ public struct BatchNorm2dShape: Sendable, Equatable {
     public var count: Int { batch * channels * spatial }
 }
 
+/// What a fused batch norm applies to its output.
+public enum BatchNormActivation: Sendable {
+    case none
+    /// As `reluForward`.
+    case relu
+    /// As `leakyReLUForward` with the slope passed beside it.
+    case leakyReLU
+
+    var code: Int32 {
+        switch self {
+        case .none: 0
+        case .relu: 1
+        case .leakyReLU: 2
+        }
+    }
+}
+
 /// Training forward. Writes output [N, C, H, W], and per channel the batch mean and
 /// 1 / sqrt(biased variance + eps) (`saveInvStd`, kept for backward) and the biased variance.
 public func batchNorm2dForwardTraining(_ s: BatchNorm2dShape, input: UnsafePointer<Float>,
                                        weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
                                        output: UnsafeMutablePointer<Float>, saveMean: UnsafeMutablePointer<Float>,
                                        saveInvStd: UnsafeMutablePointer<Float>, batchVariance: UnsafeMutablePointer<Float>) {
-    forEachChannelPart(s) { c in
-        let mean = channelSum(s, input, c) / Double(s.perChannel)
-        let meanF = Float(mean)
-        var squares = 0.0
-        for n in 0..<s.batch {
-            let plane = input + (n * s.channels + c) * s.spatial
-            squares += Double(sumOfSquaredDifferences(plane, s.spatial, meanF))
-        }
-        let variance = squares / Double(s.perChannel)
-        let invStd = Float(1 / (variance + Double(eps)).squareRoot())
-        saveMean[c] = meanF
-        saveInvStd[c] = invStd
-        batchVariance[c] = Float(variance)
-        normalise(s, input, output, c, mean: meanF, invStd: invStd, weight: weight?[c] ?? 1, bias: bias?[c] ?? 0)
+    batchNorm2dForwardTraining(s, input: input, weight: weight, bias: bias, eps: eps, output: output, saveMean: saveMean,
+                               saveInvStd: saveInvStd, batchVariance: batchVariance, activation: .none, slope: 0)
+}
+
+/// `batchNorm2dForwardTraining` with an activation applied to the output in the same pass (a fused
+/// BatchNorm2d + ReLU or LeakyReLU of `slope`), the same bits as the two layers one after the other.
+public func batchNorm2dForwardTraining(_ s: BatchNorm2dShape, input: UnsafePointer<Float>,
+                                       weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
+                                       output: UnsafeMutablePointer<Float>, saveMean: UnsafeMutablePointer<Float>,
+                                       saveInvStd: UnsafeMutablePointer<Float>, batchVariance: UnsafeMutablePointer<Float>,
+                                       activation: BatchNormActivation, slope: Float) {
+    let isa = DirectConvolution.active.isa
+    forEachChannelRange(s) { channels in
+        ck_batch_norm_forward(isa, input, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
+                              weight, bias, eps, nil, nil, activation.code, slope, output,
+                              saveMean, saveInvStd, batchVariance)
     }
 }
 
@@ -60,9 +81,25 @@ public func batchNorm2dForwardEval(_ s: BatchNorm2dShape, input: UnsafePointer<F
                                    weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
                                    runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>, eps: Float,
                                    output: UnsafeMutablePointer<Float>) {
-    forEachChannelPart(s) { c in
-        let invStd = Float(1 / (Double(runningVar[c]) + Double(eps)).squareRoot())
-        normalise(s, input, output, c, mean: runningMean[c], invStd: invStd, weight: weight?[c] ?? 1, bias: bias?[c] ?? 0)
+    batchNorm2dForwardEval(s, input: input, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                           eps: eps, output: output, activation: .none, slope: 0)
+}
+
+/// `batchNorm2dForwardEval` with an activation in the same pass (as the training form).
+public func batchNorm2dForwardEval(_ s: BatchNorm2dShape, input: UnsafePointer<Float>,
+                                   weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                                   runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>, eps: Float,
+                                   output: UnsafeMutablePointer<Float>, activation: BatchNormActivation, slope: Float) {
+    let isa = DirectConvolution.active.isa
+    // The statistics the C loop reports are not needed here (the layer keeps its own).
+    var scratch = [Float](repeating: 0, count: 2 * s.channels)
+    scratch.withUnsafeMutableBufferPointer { statistics in
+        let mean = statistics.baseAddress!, invStd = mean + s.channels
+        forEachChannelRange(s) { channels in
+            ck_batch_norm_forward(isa, input, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
+                                  weight, bias, eps, runningMean, runningVar, activation.code, slope, output,
+                                  mean, invStd, nil)
+        }
     }
 }
 
@@ -88,106 +125,36 @@ public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Floa
                                 weight: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                 training: Bool, gradInput: UnsafeMutablePointer<Float>?,
                                 gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
-    forEachChannelPart(s) { c in
-        let mu = mean[c], inv = invStd[c]
-        var sumDy = 0.0, sumDyXhat = 0.0
-        for n in 0..<s.batch {
-            let offset = (n * s.channels + c) * s.spatial
-            let (a, b) = gradientSums(input + offset, gradOutput + offset, s.spatial, mean: mu)
-            sumDy += Double(a)
-            sumDyXhat += Double(b)
-        }
-        sumDyXhat *= Double(inv)
-        gradWeight?[c] += Float(sumDyXhat)
-        gradBias?[c] += Float(sumDy)
-        guard let gradInput else { return }
-        let w = weight?[c] ?? 1
-        let scale = w * inv
-        let meanDy = Float(sumDy / Double(s.perChannel)), meanDyXhat = Float(sumDyXhat / Double(s.perChannel))
-        for n in 0..<s.batch {
-            let offset = (n * s.channels + c) * s.spatial
-            let x = input + offset, dy = gradOutput + offset, dx = gradInput + offset
-            if training {
-                for i in 0..<s.spatial {
-                    let xhat = (x[i] - mu) * inv
-                    dx[i] = scale * (dy[i] - meanDy - xhat * meanDyXhat)
-                }
-            } else {
-                for i in 0..<s.spatial { dx[i] = scale * dy[i] }
-            }
-        }
+    batchNorm2dBackward(s, input: input, gradOutput: gradOutput, weight: weight, mean: mean, invStd: invStd,
+                        training: training, activation: .none, slope: 0, output: nil,
+                        gradInput: gradInput, gradWeight: gradWeight, gradBias: gradBias)
+}
+
+/// The backward pass of a fused batch norm + activation (`batchNorm2dForwardTraining(...,
+/// activation:slope:)`): `gradOutput` is the gradient of the activation's output, `output` the
+/// fused forward's output; the same bits as the activation's backward followed by
+/// `batchNorm2dBackward`. LeakyReLU needs slope >= 0 (then output > 0 exactly where its input was).
+public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                weight: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                training: Bool, activation: BatchNormActivation, slope: Float, output: UnsafePointer<Float>?,
+                                gradInput: UnsafeMutablePointer<Float>?,
+                                gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
+    precondition(activation == .none || output != nil, "batchNorm2dBackward: a fused activation needs the forward's output")
+    let isa = DirectConvolution.active.isa
+    forEachChannelRange(s) { channels in
+        ck_batch_norm_backward(isa, input, gradOutput, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
+                               weight, mean, invStd, training ? 1 : 0, activation.code, slope, output,
+                               gradInput, gradWeight, gradBias)
     }
 }
 
 // MARK: - Pieces
 
-/// Runs `body(channel)` for every channel, channels split across the kernel threads when the
-/// tensor is large enough to pay for waking them.
+/// Runs `body(channels)` for parts of the channels, split across the kernel threads when the
+/// tensor is large enough to pay for waking them (each channel's sums are taken whole by one
+/// thread: the same bits on 1 thread or 2).
 @inline(__always)
-private func forEachChannelPart(_ s: BatchNorm2dShape, _ body: (Int) -> Void) {
+private func forEachChannelRange(_ s: BatchNorm2dShape, _ body: (Range<Int>) -> Void) {
     let parts = s.count >= 65_536 ? FixedParts(total: s.channels, minimumPartSize: 1) : FixedParts(total: s.channels, minimumPartSize: s.channels)
-    KernelThreads.forEachPart(parts) { _, channels in for c in channels { body(c) } }
-}
-
-/// The sum of channel c over the batch, Float within a plane, Double across planes.
-private func channelSum(_ s: BatchNorm2dShape, _ input: UnsafePointer<Float>, _ c: Int) -> Double {
-    var total = 0.0
-    for n in 0..<s.batch {
-        let x = input + (n * s.channels + c) * s.spatial
-        var lanes = SIMD8<Float>()
-        var i = 0
-        while i + 8 <= s.spatial { lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self); i += 8 }
-        var sum = lanes.sum()
-        while i < s.spatial { sum += x[i]; i += 1 }
-        total += Double(sum)
-    }
-    return total
-}
-
-private func sumOfSquaredDifferences(_ x: UnsafePointer<Float>, _ count: Int, _ mean: Float) -> Float {
-    var lanes = SIMD8<Float>()
-    var i = 0
-    while i + 8 <= count {
-        let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - mean
-        lanes += d * d
-        i += 8
-    }
-    var sum = lanes.sum()
-    while i < count { let d = x[i] - mean; sum += d * d; i += 1 }
-    return sum
-}
-
-/// sum dy and sum dy * (x - mean) over one plane.
-private func gradientSums(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ count: Int, mean: Float) -> (Float, Float) {
-    var a = SIMD8<Float>(), b = SIMD8<Float>()
-    var i = 0
-    while i + 8 <= count {
-        let g = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
-        let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - mean
-        a += g
-        b += g * d
-        i += 8
-    }
-    var sumA = a.sum(), sumB = b.sum()
-    while i < count { sumA += dy[i]; sumB += dy[i] * (x[i] - mean); i += 1 }
-    return (sumA, sumB)
-}
-
-/// y = (x - mean) * invStd * weight + bias over channel c of every image.
-@inline(__always)
-private func normalise(_ s: BatchNorm2dShape, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ c: Int,
-                       mean: Float, invStd: Float, weight: Float, bias: Float) {
-    let scale = invStd * weight
-    let shift = bias - mean * scale
-    for n in 0..<s.batch {
-        let offset = (n * s.channels + c) * s.spatial
-        let x = input + offset, y = output + offset
-        var i = 0
-        while i + 8 <= s.spatial {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: v * scale + shift, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < s.spatial { y[i] = x[i] * scale + shift; i += 1 }
-    }
+    KernelThreads.forEachPart(parts) { _, channels in body(channels) }
 }

@@ -56,8 +56,8 @@ public class ElementwiseLayer: Layer, @unchecked Sendable {
 
 /// ReLU, as PyTorch's `nn.ReLU`: max(x, 0); the gradient passes where the output is positive.
 public final class ReLU: ElementwiseLayer, @unchecked Sendable {
-    /// Set when `Sequential` last ran this layer inside the max pooling after it, so its own
-    /// output was never written; cleared by `forward`.
+    /// Set when `Sequential` last ran this layer inside the max pooling after it (or the batch
+    /// norm before it), so its own output was never written; cleared by `forward`.
     var skippedByFusion = false
 
     public init() { super.init(name: "ReLU", forward: reluForward, backward: reluBackward) }
@@ -68,7 +68,8 @@ public final class ReLU: ElementwiseLayer, @unchecked Sendable {
     }
 
     public override func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it; "
+        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it "
+                     + "(or the batch norm before it); "
                      + "back-propagate through both (a Sequential.backward range holding the pair)")
         return super.backward(gradOutput)
     }
@@ -87,6 +88,9 @@ public final class Tanh: ElementwiseLayer, @unchecked Sendable {
 /// LeakyReLU, as PyTorch's `nn.LeakyReLU`: x where x > 0, else negativeSlope * x.
 public final class LeakyReLU: ElementwiseLayer, @unchecked Sendable {
     public let negativeSlope: Float
+    /// Set when `Sequential` last ran this layer inside the batch norm before it, so its own
+    /// output was never written; cleared by `forward`.
+    var skippedByFusion = false
 
     public init(negativeSlope: Float = 0.01) {
         self.negativeSlope = negativeSlope
@@ -97,4 +101,15 @@ public final class LeakyReLU: ElementwiseLayer, @unchecked Sendable {
     }
 
     public override var description: String { "LeakyReLU(negative_slope=\(PythonFloat.text(negativeSlope)))" }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        skippedByFusion = false
+        return super.forward(input)
+    }
+
+    public override func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(!skippedByFusion, "LeakyReLU.backward: Sequential ran this LeakyReLU inside the batch norm before it; "
+                     + "back-propagate through both (a Sequential.backward range holding the pair)")
+        return super.backward(gradOutput)
+    }
 }

@@ -24,6 +24,9 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     private var savedMean: [Float]
     private var savedInvStd: [Float]
     private var batchVariance: [Float]
+    /// The activation the last forward pass applied to its output (`forwardApplying`), and its slope.
+    private(set) var appliedActivation: BatchNormActivation = .none
+    private var appliedSlope: Float = 0
 
     public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = true) {
         precondition(numFeatures >= 1, "BatchNorm2d: num_features must be at least 1")
@@ -59,19 +62,30 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
+        forwardApplying(.none, slope: 0, input)
+    }
+
+    /// The forward pass followed by ReLU or LeakyReLU of `slope` (>= 0) in the same pass over the
+    /// output, as Sequential runs a batch norm and the activation after it: the same bits as the two
+    /// layers, and the activation's output is never written separately. `backwardThroughActivation`
+    /// is its backward pass.
+    func forwardApplying(_ activation: BatchNormActivation, slope: Float, _ input: Tensor) -> Tensor {
         precondition(input.rank == 4 && input.shape[1] == numFeatures,
                      "\(description) cannot take input shape \(input.shape)")
         let s = BatchNorm2dShape(input.shape)
         output.resize(to: input.shape)
         self.input = input
         modeOfLastForward = mode
+        appliedActivation = activation
+        appliedSlope = slope
         withAffine { w, b in
             input.withPointer { x in
                 output.withMutablePointer { y in
                     switch mode {
                     case .training:
                         batchNorm2dForwardTraining(s, input: x, weight: w, bias: b, eps: eps, output: y,
-                                                   saveMean: &savedMean, saveInvStd: &savedInvStd, batchVariance: &batchVariance)
+                                                   saveMean: &savedMean, saveInvStd: &savedInvStd, batchVariance: &batchVariance,
+                                                   activation: activation, slope: slope)
                         runningMean.value.withMutablePointer { rm in
                             runningVar.value.withMutablePointer { rv in
                                 batchNorm2dUpdateRunningStatistics(s, batchMean: savedMean, batchVariance: batchVariance,
@@ -83,7 +97,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                         runningMean.value.withPointer { rm in
                             runningVar.value.withPointer { rv in
                                 batchNorm2dForwardEval(s, input: x, weight: w, bias: b, runningMean: rm, runningVar: rv,
-                                                       eps: eps, output: y)
+                                                       eps: eps, output: y, activation: activation, slope: slope)
                                 for c in 0..<numFeatures {
                                     savedMean[c] = rm[c]
                                     savedInvStd[c] = Float(1 / (Double(rv[c]) + Double(eps)).squareRoot())
@@ -102,6 +116,14 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        precondition(appliedActivation == .none, "BatchNorm2d.backward: the last forward pass applied an activation; "
+                     + "use backwardThroughActivation")
+        return backwardThroughActivation(gradOutput, needsInputGradient: needsInputGradient)
+    }
+
+    /// The backward pass of `forwardApplying` (of `forward` when it applied none): `gradOutput` is
+    /// the gradient of the activation's output.
+    func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let input else { preconditionFailure("BatchNorm2d.backward called before forward") }
         precondition(gradOutput.shape == input.shape, "BatchNorm2d.backward: gradient shape \(gradOutput.shape), expected \(input.shape)")
         let s = BatchNorm2dShape(input.shape)
@@ -112,9 +134,12 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                 input.withPointer { x in
                     gradOutput.withPointer { dy in
                         gradInput.withMutablePointer { dx in
-                            batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: savedMean, invStd: savedInvStd,
-                                                training: training, gradInput: needsInputGradient ? dx : nil,
-                                                gradWeight: dw, gradBias: db)
+                            output.withPointer { y in
+                                batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: savedMean, invStd: savedInvStd,
+                                                    training: training, activation: appliedActivation, slope: appliedSlope,
+                                                    output: y, gradInput: needsInputGradient ? dx : nil,
+                                                    gradWeight: dw, gradBias: db)
+                            }
                         }
                     }
                 }

@@ -14,6 +14,10 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// For a `ReLU` at index i followed by a `MaxPool2d`: the pair, which runs as one pass of the
     /// pooling layer (`MaxPool2d.forwardApplyingReLU`); nil elsewhere.
     private let fusedPairs: [(relu: ReLU, pool: MaxPool2d)?]
+    /// For a `BatchNorm2d` at index i followed by a ReLU (not itself fused with pooling) or a
+    /// LeakyReLU with a slope >= 0: the batch norm and what it applies, which run as one pass of
+    /// the batch norm (`BatchNorm2d.forwardApplying`); nil elsewhere.
+    private let fusedNorms: [(norm: BatchNorm2d, activation: BatchNormActivation, slope: Float)?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
@@ -22,6 +26,12 @@ public final class Sequential: Layer, @unchecked Sendable {
             guard i + 1 < layers.count, let relu = layers[i] as? ReLU, let pool = layers[i + 1] as? MaxPool2d else { return nil }
             return (relu, pool)
         }
+        fusedNorms = layers.indices.map { [fusedPairs] i in
+            guard i + 1 < layers.count, let norm = layers[i] as? BatchNorm2d else { return nil }
+            if layers[i + 1] is ReLU && (i + 2 >= layers.count || fusedPairs[i + 1] == nil) { return (norm, .relu, 0) }
+            if let leaky = layers[i + 1] as? LeakyReLU, leaky.negativeSlope >= 0 { return (norm, .leakyReLU, leaky.negativeSlope) }
+            return nil
+        }
     }
 
     public convenience init(_ layers: any Layer...) {
@@ -29,9 +39,10 @@ public final class Sequential: Layer, @unchecked Sendable {
     }
 
     /// The number of layers that `forward(_:range:)` runs as one step from `index`: 2 for a ReLU
-    /// followed by max pooling (one pass of the pooling layer), else 1. For timing layer by layer.
+    /// followed by max pooling (one pass of the pooling layer) and for a batch norm followed by its
+    /// activation (one pass of the batch norm), else 1. For timing layer by layer.
     public func fusedLength(at index: Int) -> Int {
-        index + 1 < layers.count && fusedPairs[index] != nil ? 2 : 1
+        index + 1 < layers.count && (fusedPairs[index] != nil || fusedNorms[index] != nil) ? 2 : 1
     }
 
     public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
@@ -102,6 +113,7 @@ public final class Sequential: Layer, @unchecked Sendable {
     ///
     /// A ReLU followed by max pooling runs as one pass of the pooling layer (same bits; ReLU's own
     /// output buffer is then not written): its output is large and only the pooling reads it.
+    /// Likewise a batch norm followed by ReLU or LeakyReLU runs as one pass of the batch norm.
     public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
         var x = input
         var index = range.lowerBound
@@ -109,6 +121,11 @@ public final class Sequential: Layer, @unchecked Sendable {
             if index + 1 < range.upperBound, let pair = fusedPairs[index] {
                 pair.relu.skippedByFusion = true
                 x = pair.pool.forwardApplyingReLU(x)
+                index += 2
+            } else if index + 1 < range.upperBound, let fused = fusedNorms[index] {
+                (layers[index + 1] as? ReLU)?.skippedByFusion = true
+                (layers[index + 1] as? LeakyReLU)?.skippedByFusion = true
+                x = fused.norm.forwardApplying(fused.activation, slope: fused.slope, x)
                 index += 2
             } else {
                 x = layers[index].forward(x)
@@ -142,6 +159,10 @@ public final class Sequential: Layer, @unchecked Sendable {
             if index > range.lowerBound, let pair = fusedPairs[index - 1], pair.pool.appliedReLU {
                 // The pair ran fused (see forward): the pooling layer's backward covers the ReLU too.
                 gradient = pair.pool.backwardThroughReLU(gradient)
+                index -= 2
+            } else if index > range.lowerBound, let fused = fusedNorms[index - 1], fused.norm.appliedActivation != .none {
+                // The batch norm ran with this activation (see forward): its backward covers both.
+                gradient = fused.norm.backwardThroughActivation(gradient, needsInputGradient: needsInputGradient || index - 1 > firstTrainable)
                 index -= 2
             } else {
                 gradient = layers[index].backward(gradient, needsInputGradient: needsInputGradient || index > firstTrainable)

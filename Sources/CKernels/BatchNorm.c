@@ -1,0 +1,78 @@
+// ck_batch_norm_forward and ck_batch_norm_backward (see include/CBatchNorm.h). The loops
+// (BatchNormBody.h) are built twice: for AVX2 + FMA CPUs (both direct paths: these loops are
+// bound by memory, 8-float registers do as well as 16 here) and for any CPU.
+//
+// Contraction into fused multiply-adds is off: a fused a * b + c rounds once, so an AVX2 build
+// would differ from the portable one.
+#pragma clang fp contract(off)
+
+#include "CBatchNorm.h"
+#include "CKernelsInternal.h"
+#include <math.h>
+#include <string.h>
+
+typedef float bn_v8 __attribute__((vector_size(32)));
+typedef int bn_vi8 __attribute__((vector_size(32)));
+#define BN_ZERO ((bn_v8){0, 0, 0, 0, 0, 0, 0, 0})
+#define BN_SPLAT(s) ((bn_v8){(s), (s), (s), (s), (s), (s), (s), (s)})
+#define BN_LOAD(p) ({ bn_v8 v_; memcpy(&v_, (p), sizeof v_); v_; })
+#define BN_STORE(p, v) do { const bn_v8 s_ = (v); memcpy((p), &s_, sizeof s_); } while (0)
+// dy passed back through the activation of the output y (read at p): 0 none; 1 ReLU (dy where
+// y > 0, else +0, as reluBackward); 2 LeakyReLU with slope >= 0 (dy where y > 0, else dy * slope,
+// as leakyReLUBackward: with slope >= 0, y > 0 exactly where its input was).
+#define BN_GATE(g, p, activation, sl) ({ bn_v8 g_ = (g); \
+    if ((activation) != 0) { const bn_vi8 up_ = BN_LOAD(p) > BN_ZERO; \
+        g_ = (activation) == 1 ? (bn_v8)((bn_vi8)g_ & up_) : (bn_v8)(((bn_vi8)g_ & up_) | ((bn_vi8)(g_ * (sl)) & ~up_)); } \
+    g_; })
+static inline float bn_gate1(float g, float y, int activation, float slope) {
+    return activation == 0 || y > 0 ? g : activation == 1 ? 0.0f : g * slope;
+}
+#define BN_BLOCK 64
+#define BN_SUM8(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
+
+#define F_TARGET
+#define F(name) name##_portable
+#include "BatchNormBody.h"
+#undef F_TARGET
+#undef F
+
+#if defined(__x86_64__)
+#define F_TARGET CK_TARGET_AVX2
+#define F(name) name##_avx2
+#include "BatchNormBody.h"
+#undef F_TARGET
+#undef F
+#endif
+
+void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels, long spatial,
+                           long c_begin, long c_end, const float *weight, const float *bias, float eps,
+                           const float *running_mean, const float *running_var,
+                           int activation, float slope, float *y,
+                           float *save_mean, float *save_invstd, float *batch_variance) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        forward_avx2(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
+                     activation, slope, y, save_mean, save_invstd, batch_variance);
+        return;
+    }
+#endif
+    (void)isa;
+    forward_portable(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
+                     activation, slope, y, save_mean, save_invstd, batch_variance);
+}
+
+void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long batch, long channels, long spatial,
+                            long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
+                            int training, int activation, float slope, const float *y,
+                            float *dx, float *grad_weight, float *grad_bias) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        backward_avx2(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training, activation, slope, dx,
+                      grad_weight, grad_bias);
+        return;
+    }
+#endif
+    (void)isa;
+    backward_portable(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training, activation, slope, dx,
+                      grad_weight, grad_bias);
+}

@@ -1,0 +1,205 @@
+// The loops of BatchNorm.c, included once per build (F_TARGET, F(name): see BatchNorm.c).
+// Every plane is walked 16 values at a time in two 8-lane accumulators, then 8, then one by one;
+// the lanes are summed in a fixed tree, so the bits do not depend on the build.
+
+F_TARGET static float F(plane_sum)(const float *p, long n) {
+    bn_v8 a0 = BN_ZERO, a1 = BN_ZERO;
+    long i = 0;
+    for (; i + 16 <= n; i += 16) { a0 += BN_LOAD(p + i); a1 += BN_LOAD(p + i + 8); }
+    if (i + 8 <= n) { a0 += BN_LOAD(p + i); i += 8; }
+    a0 += a1;
+    float s = BN_SUM8(a0);
+    for (; i < n; i++) s += p[i];
+    return s;
+}
+
+F_TARGET static float F(plane_squared_differences)(const float *p, long n, float mean) {
+    bn_v8 a0 = BN_ZERO, a1 = BN_ZERO;
+    const bn_v8 m = BN_SPLAT(mean);
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const bn_v8 d0 = BN_LOAD(p + i) - m, d1 = BN_LOAD(p + i + 8) - m;
+        a0 += d0 * d0; a1 += d1 * d1;
+    }
+    if (i + 8 <= n) { const bn_v8 d = BN_LOAD(p + i) - m; a0 += d * d; i += 8; }
+    a0 += a1;
+    float s = BN_SUM8(a0);
+    for (; i < n; i++) { const float d = p[i] - mean; s += d * d; }
+    return s;
+}
+
+// sum g and sum g * (x - mean) over one plane, g = dy passed back through the activation of the
+// output y (BN_GATE; activation 0: g = dy, y unused).
+F_TARGET static void F(plane_gradient_sums)(const float *x, const float *dy, const float *y, long n, float mean,
+                                            const int activation, float slope, float *sum_dy, float *sum_dyd) {
+    bn_v8 a0 = BN_ZERO, a1 = BN_ZERO, b0 = BN_ZERO, b1 = BN_ZERO;
+    const bn_v8 m = BN_SPLAT(mean), sl = BN_SPLAT(slope);
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const bn_v8 g0 = BN_GATE(BN_LOAD(dy + i), y + i, activation, sl);
+        const bn_v8 g1 = BN_GATE(BN_LOAD(dy + i + 8), y + i + 8, activation, sl);
+        a0 += g0; a1 += g1;
+        b0 += g0 * (BN_LOAD(x + i) - m); b1 += g1 * (BN_LOAD(x + i + 8) - m);
+    }
+    if (i + 8 <= n) {
+        const bn_v8 g = BN_GATE(BN_LOAD(dy + i), y + i, activation, sl);
+        a0 += g; b0 += g * (BN_LOAD(x + i) - m); i += 8;
+    }
+    a0 += a1; b0 += b1;
+    float sa = BN_SUM8(a0), sb = BN_SUM8(b0);
+    for (; i < n; i++) {
+        const float g = bn_gate1(dy[i], y ? y[i] : 0, activation, slope);
+        sa += g; sb += g * (x[i] - mean);
+    }
+    *sum_dy = sa; *sum_dyd = sb;
+}
+
+// y = x * scale + shift, then activation 1 (ReLU): y < 0 -> +0; 2 (LeakyReLU): y > 0 ? y : y * slope.
+F_TARGET static void F(plane_affine)(const float *x, float *y, long n, float scale, float shift,
+                                     const int activation, float slope) {
+    const bn_v8 sc = BN_SPLAT(scale), sh = BN_SPLAT(shift), sl = BN_SPLAT(slope), zero = BN_ZERO;
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        bn_v8 v = BN_LOAD(x + i) * sc + sh;
+        if (activation == 1) {
+            v = (bn_v8)((bn_vi8)v & ~(v < zero));
+        } else if (activation == 2) {
+            const bn_vi8 positive = v > zero;   // all bits set where v > 0
+            v = (bn_v8)(((bn_vi8)v & positive) | ((bn_vi8)(v * sl) & ~positive));
+        }
+        BN_STORE(y + i, v);
+    }
+    for (; i < n; i++) {
+        float v = x[i] * scale + shift;
+        if (activation == 1) v = v < 0 ? 0 : v;
+        else if (activation == 2) v = v > 0 ? v : v * slope;
+        y[i] = v;
+    }
+}
+
+// dx = scale * (g - mean_dy - (x - mean) * invstd * mean_dy_xhat)  (training), g as above.
+F_TARGET static void F(plane_dx_training)(const float *x, const float *dy, const float *y, float *dx, long n, float mean,
+                                          float invstd, float scale, float mean_dy, float mean_dy_xhat,
+                                          const int activation, float slope) {
+    const bn_v8 m = BN_SPLAT(mean), inv = BN_SPLAT(invstd), sc = BN_SPLAT(scale), sl = BN_SPLAT(slope);
+    const bn_v8 mdy = BN_SPLAT(mean_dy), mdx = BN_SPLAT(mean_dy_xhat);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const bn_v8 xhat = (BN_LOAD(x + i) - m) * inv;
+        const bn_v8 g = BN_GATE(BN_LOAD(dy + i), y + i, activation, sl);
+        BN_STORE(dx + i, sc * (g - mdy - xhat * mdx));
+    }
+    for (; i < n; i++) {
+        const float xhat = (x[i] - mean) * invstd;
+        dx[i] = scale * (bn_gate1(dy[i], y ? y[i] : 0, activation, slope) - mean_dy - xhat * mean_dy_xhat);
+    }
+}
+
+// dx = scale * g  (eval).
+F_TARGET static void F(plane_scale)(const float *dy, const float *y, float *dx, long n, float scale,
+                                    const int activation, float slope) {
+    const bn_v8 sc = BN_SPLAT(scale), sl = BN_SPLAT(slope);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) BN_STORE(dx + i, sc * BN_GATE(BN_LOAD(dy + i), y + i, activation, sl));
+    for (; i < n; i++) dx[i] = scale * bn_gate1(dy[i], y ? y[i] : 0, activation, slope);
+}
+
+// Channels BN_BLOCK at a time; within a block every pass walks the images in order, so memory is
+// read in long runs (a channel's planes alone are a page each, too short for the prefetchers).
+F_TARGET static void F(forward)(const float *x, long batch, long channels, long spatial, long c_begin, long c_end,
+                                const float *weight, const float *bias, float eps,
+                                const float *running_mean, const float *running_var, int activation, float slope,
+                                float *y, float *save_mean, float *save_invstd, float *batch_variance) {
+    const double m = (double)batch * (double)spatial;
+    for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
+        const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
+        float scale[BN_BLOCK], shift[BN_BLOCK];
+        if (running_mean) {
+            for (long c = c0; c < c1; c++) {
+                save_mean[c] = running_mean[c];
+                save_invstd[c] = (float)(1.0 / sqrt((double)running_var[c] + (double)eps));
+            }
+        } else {
+            double total[BN_BLOCK] = {0}, squares[BN_BLOCK] = {0};
+            for (long n = 0; n < batch; n++)
+                for (long c = c0; c < c1; c++) total[c - c0] += (double)F(plane_sum)(x + (n * channels + c) * spatial, spatial);
+            for (long c = c0; c < c1; c++) save_mean[c] = (float)(total[c - c0] / m);
+            for (long n = 0; n < batch; n++)
+                for (long c = c0; c < c1; c++)
+                    squares[c - c0] += (double)F(plane_squared_differences)(x + (n * channels + c) * spatial, spatial, save_mean[c]);
+            for (long c = c0; c < c1; c++) {
+                const double variance = squares[c - c0] / m;
+                save_invstd[c] = (float)(1.0 / sqrt(variance + (double)eps));
+                batch_variance[c] = (float)variance;
+            }
+        }
+        for (long c = c0; c < c1; c++) {
+            scale[c - c0] = save_invstd[c] * (weight ? weight[c] : 1.0f);
+            shift[c - c0] = (bias ? bias[c] : 0.0f) - save_mean[c] * scale[c - c0];
+        }
+        for (long n = 0; n < batch; n++) {
+            for (long c = c0; c < c1; c++) {
+                const long offset = (n * channels + c) * spatial;
+                switch (activation) {
+                    case 1: F(plane_affine)(x + offset, y + offset, spatial, scale[c - c0], shift[c - c0], 1, slope); break;
+                    case 2: F(plane_affine)(x + offset, y + offset, spatial, scale[c - c0], shift[c - c0], 2, slope); break;
+                    default: F(plane_affine)(x + offset, y + offset, spatial, scale[c - c0], shift[c - c0], 0, slope); break;
+                }
+            }
+        }
+    }
+}
+
+F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(const float *x, const float *dy, const float *y, long batch, long channels,
+                                            long spatial, long c_begin, long c_end, const float *weight, const float *mean,
+                                            const float *invstd, int training, const int activation, float slope,
+                                            float *dx, float *grad_weight, float *grad_bias) {
+    const double m = (double)batch * (double)spatial;
+    for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
+        const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
+        double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
+        for (long n = 0; n < batch; n++) {
+            for (long c = c0; c < c1; c++) {
+                const long offset = (n * channels + c) * spatial;
+                float a, b;
+                F(plane_gradient_sums)(x + offset, dy + offset, y ? y + offset : 0, spatial, mean[c], activation, slope, &a, &b);
+                sum_dy[c - c0] += (double)a;
+                sum_dy_xhat[c - c0] += (double)b;
+            }
+        }
+        float scale[BN_BLOCK], mean_dy[BN_BLOCK], mean_dy_xhat[BN_BLOCK];
+        for (long c = c0; c < c1; c++) {
+            const long k = c - c0;
+            sum_dy_xhat[k] *= (double)invstd[c];
+            if (grad_weight) grad_weight[c] += (float)sum_dy_xhat[k];
+            if (grad_bias) grad_bias[c] += (float)sum_dy[k];
+            scale[k] = (weight ? weight[c] : 1.0f) * invstd[c];
+            mean_dy[k] = (float)(sum_dy[k] / m);
+            mean_dy_xhat[k] = (float)(sum_dy_xhat[k] / m);
+        }
+        if (!dx) continue;
+        for (long n = 0; n < batch; n++) {
+            for (long c = c0; c < c1; c++) {
+                const long offset = (n * channels + c) * spatial, k = c - c0;
+                const float *yo = y ? y + offset : 0;
+                if (training) F(plane_dx_training)(x + offset, dy + offset, yo, dx + offset, spatial, mean[c], invstd[c],
+                                                   scale[k], mean_dy[k], mean_dy_xhat[k], activation, slope);
+                else F(plane_scale)(dy + offset, yo, dx + offset, spatial, scale[k], activation, slope);
+            }
+        }
+    }
+}
+
+// One copy of the loops per activation (a constant inside them).
+F_TARGET static void F(backward)(const float *x, const float *dy, const float *y, long batch, long channels, long spatial,
+                                 long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
+                                 int training, int activation, float slope, float *dx, float *grad_weight, float *grad_bias) {
+    switch (activation) {
+        case 1: F(backward_channels)(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
+                                     1, slope, dx, grad_weight, grad_bias); break;
+        case 2: F(backward_channels)(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
+                                     2, slope, dx, grad_weight, grad_bias); break;
+        default: F(backward_channels)(x, dy, 0, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
+                                      0, slope, dx, grad_weight, grad_bias); break;
+    }
+}

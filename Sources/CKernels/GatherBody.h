@@ -1,0 +1,123 @@
+// ck_gather (DirectConvolution.c), written once for every form (FormEnd.h). The includer defines
+// GATHER_ONE and GATHER_TWO: positions per register block with one vector of output channels
+// (VW channels) and with two (2 * VW); accumulators, weights and an input within F_REGISTERS.
+// CS is the input column stride when known at compile time (1 or 2: the stride of the
+// convolution on NCHW planes), so each position's read is a constant displacement; 0 = any.
+
+// Stores R positions' vectors of m channels (m <= 8) as m planes: out[c * plane + r].
+F_TARGET CK_INLINE void F(store_planar)(const __m256 *positions, const int R, int m, float *out, long plane) {
+    CK_UNROLL
+    for (int g = 0; g < R; g += 8) {
+        __m256 t[8];
+        CK_UNROLL
+        for (int i = 0; i < 8; i++) t[i] = g + i < R ? positions[g + i] : _mm256_setzero_ps();
+        transpose8x8(t);
+        const F_MASK8 kept = M8(R - g);
+        for (int c = 0; c < m; c++) STORE8M(out + c * plane + g, kept, t[c]);
+    }
+}
+
+// R positions x V vectors of VW output channels from co0; the last vector holds the lanes of m1
+// (or m0 when V is 1), all of them unless PARTIAL.
+F_TARGET CK_INLINE void F(gather_block)(const ck_gather_args *a, const float *in, float *out, int co0, int jb, int je,
+                                        const int V, const int PARTIAL, F_MASK m0, F_MASK m1, const int R,
+                                        const long CS) {
+    F_VEC acc0[24], acc1[24];
+    const int partial0 = V == 1 && PARTIAL, partial1 = V == 2 && PARTIAL;
+    F_VEC b0 = V_ZERO(), b1 = V_ZERO();
+    if (a->bias) {
+        b0 = V_LOADP(a->bias + co0, m0, partial0);
+        if (V > 1) b1 = V_LOADP(a->bias + co0 + VW, m1, partial1);
+    }
+    CK_UNROLL
+    for (int r = 0; r < R; r++) { acc0[r] = b0; acc1[r] = b1; }
+    const long cs = CS > 0 ? CS : a->in_col_stride;
+    const int outs = a->out_channels;
+    const float *wp = a->weights + (long)jb * outs + co0;
+    for (int j = jb; j < je; j++, wp += outs) {
+        const float *ip = in + a->pair_offsets[j];
+        const F_VEC w0 = V_LOADP(wp, m0, partial0);
+        F_VEC w1 = V_ZERO();
+        if (V > 1) w1 = V_LOADP(wp + VW, m1, partial1);
+        CK_UNROLL
+        for (int r = 0; r < R; r++) {
+            const F_VEC x = V_BROADCAST(ip + r * cs);
+            acc0[r] = V_FMA(x, w0, acc0[r]);
+            if (V > 1) acc1[r] = V_FMA(x, w1, acc1[r]);
+        }
+    }
+    if (a->out_plane) {
+        // Planar output: 8 channels x 8 positions at a time through a register transpose.
+        for (int h = 0; h < V * VW / 8; h++) {
+            const int m = a->out_channels - co0 - 8 * h < 8 ? a->out_channels - co0 - 8 * h : 8;
+            if (m <= 0) break;
+            __m256 eight[24];
+            CK_UNROLL
+            for (int r = 0; r < R; r++) eight[r] = V_EIGHT(h < VW / 8 ? acc0[r] : acc1[r], h % (VW / 8));
+            F(store_planar)(eight, R, m, out + (long)(co0 + 8 * h) * a->out_plane, a->out_plane);
+        }
+        return;
+    }
+    const long os = a->out_col_stride;
+    CK_UNROLL
+    for (int r = 0; r < R; r++) {
+        V_STOREP(out + r * os + co0, m0, partial0, acc0[r]);
+        if (V > 1) V_STOREP(out + r * os + co0 + VW, m1, partial1, acc1[r]);
+    }
+}
+
+// One row's blocks of BLOCK positions; the last block is shorter.
+#define GT(CALL, BLOCK, K) case K: if (K < BLOCK) CALL(K); break;
+#define GATHER_ROW(BLOCK, CALL) \
+    const int jb = a->row_pairs ? a->row_pairs[2 * row] : 0; \
+    const int je = a->row_pairs ? a->row_pairs[2 * row + 1] : a->pairs; \
+    for (int col = 0; col < a->cols; col += BLOCK) { \
+        const int R = a->cols - col < BLOCK ? a->cols - col : BLOCK; \
+        const float *in = a->input + row * a->in_row_stride + col * a->in_col_stride; \
+        float *out = a->output + row * a->out_row_stride + col * a->out_col_stride; \
+        if (R == BLOCK) { CALL(BLOCK); } else { switch (R) { \
+            GT(CALL, BLOCK, 1) GT(CALL, BLOCK, 2) GT(CALL, BLOCK, 3) GT(CALL, BLOCK, 4) GT(CALL, BLOCK, 5) \
+            GT(CALL, BLOCK, 6) GT(CALL, BLOCK, 7) GT(CALL, BLOCK, 8) GT(CALL, BLOCK, 9) GT(CALL, BLOCK, 10) \
+            GT(CALL, BLOCK, 11) GT(CALL, BLOCK, 12) GT(CALL, BLOCK, 13) GT(CALL, BLOCK, 14) GT(CALL, BLOCK, 15) \
+            GT(CALL, BLOCK, 16) GT(CALL, BLOCK, 17) GT(CALL, BLOCK, 18) GT(CALL, BLOCK, 19) GT(CALL, BLOCK, 20) \
+            GT(CALL, BLOCK, 21) GT(CALL, BLOCK, 22) GT(CALL, BLOCK, 23) default: break; } } \
+    }
+
+#define ONE_FULL(R) F(gather_block)(a, in, out, co0, jb, je, 1, 0, m0, m1, R, CS)
+#define ONE_PARTIAL(R) F(gather_block)(a, in, out, co0, jb, je, 1, 1, m0, m1, R, CS)
+#define TWO_FULL(R) F(gather_block)(a, in, out, co0, jb, je, 2, 0, m0, m1, R, CS)
+#define TWO_PARTIAL(R) F(gather_block)(a, in, out, co0, jb, je, 2, 1, m0, m1, R, CS)
+
+// Output channels 2 * VW at a time. Forms with mask registers take every vector as partial
+// (a masked load costs no more there), so they build one block for each V.
+F_TARGET CK_INLINE void F(gather_all)(const ck_gather_args *a, const long CS) {
+    for (int co0 = 0; co0 < a->out_channels; co0 += 2 * VW) {
+        const int left = a->out_channels - co0;
+        const F_MASK m0 = V_MASK(left), m1 = V_MASK(left - VW);
+        if (left > VW) {
+            if (!F_MASKED && left >= 2 * VW) { for (int row = 0; row < a->rows; row++) { GATHER_ROW(GATHER_TWO, TWO_FULL) } }
+            else { for (int row = 0; row < a->rows; row++) { GATHER_ROW(GATHER_TWO, TWO_PARTIAL) } }
+        } else {
+            if (!F_MASKED && left == VW) { for (int row = 0; row < a->rows; row++) { GATHER_ROW(GATHER_ONE, ONE_FULL) } }
+            else { for (int row = 0; row < a->rows; row++) { GATHER_ROW(GATHER_ONE, ONE_PARTIAL) } }
+        }
+    }
+}
+#undef ONE_FULL
+#undef ONE_PARTIAL
+#undef TWO_FULL
+#undef TWO_PARTIAL
+#undef GATHER_ROW
+#undef GT
+
+F_TARGET static void F(gather_1)(const ck_gather_args *a) { F(gather_all)(a, 1); }
+F_TARGET static void F(gather_2)(const ck_gather_args *a) { F(gather_all)(a, 2); }
+F_TARGET static void F(gather_any)(const ck_gather_args *a) { F(gather_all)(a, 0); }
+
+static void F(gather)(const ck_gather_args *a) {
+    const long cs = a->in_col_stride;
+    if (cs == 1) F(gather_1)(a); else if (cs == 2) F(gather_2)(a); else F(gather_any)(a);
+}
+
+#undef GATHER_ONE
+#undef GATHER_TWO

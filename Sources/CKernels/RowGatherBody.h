@@ -1,0 +1,139 @@
+// ck_gather_rows and ck_interleave_column_pairs (RowGather.c), written once for every form
+// (FormEnd.h). The includer defines ROWS_PER_BLOCK(CO): rows of VW columns per register block for
+// CO output channels (CO * rows accumulators plus inputs and weights within F_REGISTERS).
+
+// CO output channels x RB rows x VW columns from (row0, col0); PARTIAL: only the columns of cm.
+F_TARGET CK_INLINE void F(rows_block)(const ck_gather_rows_args *a, int row0, int col0, F_MASK cm,
+                                      const int CO, const int RB, const int PARTIAL) {
+    F_VEC acc[8][8];
+    CK_UNROLL
+    for (int c = 0; c < CO; c++) {
+        const F_VEC b = a->bias ? V_BROADCAST(a->bias + c) : V_ZERO();
+        CK_UNROLL
+        for (int r = 0; r < RB; r++) acc[c][r] = b;
+    }
+    // The union of the block's rows' pair ranges: the extra pairs read only zero padding.
+    int jb = 0, je = a->pairs;
+    if (a->row_pairs) {
+        jb = a->row_pairs[2 * row0]; je = a->row_pairs[2 * row0 + 1];
+        for (int r = 1; r < RB; r++) {
+            const int b = a->row_pairs[2 * (row0 + r)], e = a->row_pairs[2 * (row0 + r) + 1];
+            if (e > b) { if (je <= jb) { jb = b; je = e; } else { jb = b < jb ? b : jb; je = e > je ? e : je; } }
+        }
+    }
+    const float *base = a->input + row0 * a->in_row_stride + col0;
+    const long rs = a->in_row_stride;
+    const float *wp = a->weights + (long)jb * CO;
+    for (int j = jb; j < je; j++, wp += CO) {
+        const float *ip = base + a->pair_offsets[j];
+        // Every accumulator gets one FMA per pair either way; the order of the loops only decides
+        // which values stay in registers: the RB inputs (32 registers) or the CO weights (16).
+        if (F_REGISTERS >= 32) {
+            F_VEC x[8];
+            CK_UNROLL
+            for (int r = 0; r < RB; r++) x[r] = V_LOADP(ip + r * rs, cm, PARTIAL);
+            CK_UNROLL
+            for (int c = 0; c < CO; c++) {
+                const F_VEC w = V_BROADCAST(wp + c);
+                CK_UNROLL
+                for (int r = 0; r < RB; r++) acc[c][r] = V_FMA(x[r], w, acc[c][r]);
+            }
+        } else {
+            F_VEC w[8];
+            CK_UNROLL
+            for (int c = 0; c < CO; c++) w[c] = V_BROADCAST(wp + c);
+            CK_UNROLL
+            for (int r = 0; r < RB; r++) {
+                const F_VEC x = V_LOADP(ip + r * rs, cm, PARTIAL);
+                CK_UNROLL
+                for (int c = 0; c < CO; c++) acc[c][r] = V_FMA(x, w[c], acc[c][r]);
+            }
+        }
+    }
+    float *out = a->output + row0 * a->out_row_stride + col0;
+    CK_UNROLL
+    for (int c = 0; c < CO; c++) {
+        CK_UNROLL
+        for (int r = 0; r < RB; r++) V_STOREP(out + c * a->out_plane + r * a->out_row_stride, cm, PARTIAL, acc[c][r]);
+    }
+}
+
+// The last rows of a column strip (fewer than a block): a block of exactly that many rows.
+#define ROWS_TAIL_CASE(K) case K: if (K < ROWS_PER_BLOCK(CO)) F(rows_block)(a, row, col, cm, CO, K, PARTIAL); break;
+#define ROWS_TAIL switch (a->rows - row) { ROWS_TAIL_CASE(1) ROWS_TAIL_CASE(2) ROWS_TAIL_CASE(3) \
+    ROWS_TAIL_CASE(4) ROWS_TAIL_CASE(5) ROWS_TAIL_CASE(6) ROWS_TAIL_CASE(7) default: break; }
+
+F_TARGET CK_INLINE void F(rows_strip)(const ck_gather_rows_args *a, int col, F_MASK cm, const int CO, const int PARTIAL) {
+    int row = 0;
+    for (; row + ROWS_PER_BLOCK(CO) <= a->rows; row += ROWS_PER_BLOCK(CO))
+        F(rows_block)(a, row, col, cm, CO, ROWS_PER_BLOCK(CO), PARTIAL);
+    if (row < a->rows) { ROWS_TAIL }
+}
+#undef ROWS_TAIL
+#undef ROWS_TAIL_CASE
+
+F_TARGET CK_INLINE void F(rows_all)(const ck_gather_rows_args *a, const int CO) {
+    for (int col = 0; col < a->cols; col += VW) {
+        const F_MASK cm = V_MASK(a->cols - col);
+        if (a->cols - col >= VW) F(rows_strip)(a, col, cm, CO, 0); else F(rows_strip)(a, col, cm, CO, 1);
+    }
+}
+
+F_TARGET static void F(rows_1)(const ck_gather_rows_args *a) { F(rows_all)(a, 1); }
+F_TARGET static void F(rows_2)(const ck_gather_rows_args *a) { F(rows_all)(a, 2); }
+F_TARGET static void F(rows_3)(const ck_gather_rows_args *a) { F(rows_all)(a, 3); }
+F_TARGET static void F(rows_4)(const ck_gather_rows_args *a) { F(rows_all)(a, 4); }
+F_TARGET static void F(rows_5)(const ck_gather_rows_args *a) { F(rows_all)(a, 5); }
+F_TARGET static void F(rows_6)(const ck_gather_rows_args *a) { F(rows_all)(a, 6); }
+F_TARGET static void F(rows_7)(const ck_gather_rows_args *a) { F(rows_all)(a, 7); }
+F_TARGET static void F(rows_8)(const ck_gather_rows_args *a) { F(rows_all)(a, 8); }
+
+static void F(gather_rows)(const ck_gather_rows_args *a) {
+    switch (a->out_channels) {
+        case 1: F(rows_1)(a); break;
+        case 2: F(rows_2)(a); break;
+        case 3: F(rows_3)(a); break;
+        case 4: F(rows_4)(a); break;
+        case 5: F(rows_5)(a); break;
+        case 6: F(rows_6)(a); break;
+        case 7: F(rows_7)(a); break;
+        case 8: F(rows_8)(a); break;
+        default: break;
+    }
+}
+
+// even e0 e1 ... and odd o0 o1 ... become e0 o0 e1 o1 ... in *low (the first VW) and *high.
+F_TARGET CK_INLINE void F(interleave)(F_VEC e, F_VEC o, F_VEC *low, F_VEC *high) {
+#if VW == 16
+    *low = _mm512_permutex2var_ps(e, _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0), o);
+    *high = _mm512_permutex2var_ps(e, _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8), o);
+#else
+    // pairs within 128-bit lanes: e0 o0 e1 o1 | e4 o4 e5 o5 and e2 o2 e3 o3 | e6 o6 e7 o7
+    const __m256 l = _mm256_unpacklo_ps(e, o), h = _mm256_unpackhi_ps(e, o);
+    *low = _mm256_permute2f128_ps(l, h, 0x20);
+    *high = _mm256_permute2f128_ps(l, h, 0x31);
+#endif
+}
+
+F_TARGET static void F(interleave_column_pairs)(const float *src, int channels, int stride_rows, int rows, int cols,
+                                                float *dst, int height, int width) {
+    const long phase = (long)rows * cols;
+    for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < height; y++) {
+            const int p = y % stride_rows, j = y / stride_rows;
+            const float *even = src + (((long)c * stride_rows + p) * 2) * phase + (long)j * cols;
+            const float *odd = even + phase;
+            float *d = dst + ((long)c * height + y) * width;
+            int x = 0;
+            for (int i = 0; i + VW <= cols && 2 * i + 2 * VW <= width; i += VW, x += 2 * VW) {
+                F_VEC low, high;
+                F(interleave)(V_LOAD(even + i), V_LOAD(odd + i), &low, &high);
+                V_STORE(d + x, low);
+                V_STORE(d + x + VW, high);
+            }
+            for (; x < width; x++) d[x] = (x & 1) ? odd[x >> 1] : even[x >> 1];
+        }
+    }
+}
+
+#undef ROWS_PER_BLOCK

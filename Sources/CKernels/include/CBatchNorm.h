@@ -1,0 +1,41 @@
+// Batch normalisation over NCHW tensors in C (Kernels' batchNorm2d* call it on every path):
+// x [batch][channels][spatial]; each channel's values are normalised with a mean and an inverse
+// standard deviation. Vectors of 8 floats written with the compiler's vector extension, built
+// for AVX2 + FMA and for any CPU (isa CK_ISA_NONE, and arm64): no fused multiply-adds and a
+// fixed order of every sum, so all builds give the same bits, and a channel's sums never
+// depend on the channel range a thread gets.
+#ifndef CBATCHNORM_H
+#define CBATCHNORM_H
+
+#include "CKernels.h"
+
+/// Normalises the channels [c_begin, c_end):
+///   y = (x - mean) * (invstd * weight) + (bias - mean * invstd * weight)
+/// then activation 0: none; 1: ReLU as Kernels' reluForward (y < 0 -> +0); 2: LeakyReLU as
+/// leakyReLUForward (y > 0 ? y : y * slope).
+/// Training (running_mean NULL): mean = sum / M (sums in floats within a plane, doubles across
+/// planes; M = batch * spatial), biased variance = sum of (x - mean)^2 / M (two passes),
+/// invstd = 1 / sqrt(variance + eps) in double; writes save_mean, save_invstd, batch_variance.
+/// Eval: mean = running_mean, invstd = 1 / sqrt(running_var + eps); save_mean and save_invstd
+/// get them (for backward); batch_variance is not written (may be NULL).
+/// weight and bias: NULL for affine=False (1 and 0).
+void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels, long spatial,
+                           long c_begin, long c_end, const float *weight, const float *bias, float eps,
+                           const float *running_mean, const float *running_var,
+                           int activation, float slope, float *y,
+                           float *save_mean, float *save_invstd, float *batch_variance);
+
+/// The backward pass over the channels [c_begin, c_end), with the mean and invstd the forward used:
+///   sum_dy = sum dy, sum_dy_xhat = invstd * sum dy (x - mean)  (float within a plane, double across);
+///   grad_weight[c] += sum_dy_xhat, grad_bias[c] += sum_dy (each may be NULL);
+///   training: dx = w invstd (dy - sum_dy / M - xhat sum_dy_xhat / M), xhat = (x - mean) invstd;
+///   eval: dx = w invstd dy. dx may be NULL (no input gradient).
+/// With an activation (as the forward's, slope >= 0 for LeakyReLU), dy is the gradient of the
+/// activation's output y (the forward's output): it is passed back through the activation first,
+/// with the bits of reluBackward / leakyReLUBackward. activation 0: y is not read (may be NULL).
+void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long batch, long channels, long spatial,
+                            long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
+                            int training, int activation, float slope, const float *y,
+                            float *dx, float *grad_weight, float *grad_bias);
+
+#endif

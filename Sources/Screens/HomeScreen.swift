@@ -24,6 +24,8 @@ public struct HomeScreen {
         case explorer(ExplorerProgram)
         /// Explore's form (operation, sizes, bias), before and between explorer runs.
         case explorerSettings(ExplorerSettingsForm)
+        /// Train's question when CIFAR-10 is missing (and the download it may start).
+        case dataChoice(TrainingDataChoice)
         case dashboard(LessonDashboard)
         case inspector(InspectorScreen)
     }
@@ -81,6 +83,8 @@ public struct HomeScreen {
 
     /// Whether the explorer is open (for tests).
     public var isExploring: Bool { if case .explorer? = child { return true } else { return false } }
+    /// Whether Train is asking which data to use (for tests).
+    public var isChoosingTrainingData: Bool { if case .dataChoice? = child { return true } else { return false } }
     /// Whether Explore's settings form is open (for tests).
     public var isChoosingExploreSettings: Bool { if case .explorerSettings? = child { return true } else { return false } }
 

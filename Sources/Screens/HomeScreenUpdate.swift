@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Inspection
 import Lessons
@@ -18,6 +19,10 @@ extension HomeScreen {
         case dashboard(DashboardProgram.Effect)
         /// Load the last trained CNN and the test images, and open the inspector on them.
         case openInspector(checkpoint: String?)
+        /// Look for CIFAR-10 before Train starts (on disk, where `cnnlab data` looks).
+        case findTrainingData(TrainBlock, savePath: String?)
+        /// `cnnlab data get cifar10` on a thread of its own.
+        case downloadCIFAR10
     }
 
     /// What the effects' results come back as.
@@ -29,6 +34,9 @@ extension HomeScreen {
         case lesson(LessonPlayer.Message)
         case dashboard(DashboardProgram.Message)
         case inspectorOpened(Result<InspectorScreen, InspectionError>)
+        /// Where CIFAR-10 is (nil: not on this machine) for the block Train is about to run.
+        case trainingData(TrainBlock, savePath: String?, cifar10: String?)
+        case downloadStarted(CIFAR10DownloadJob)
     }
 
     /// Reacts to keys; a screen opened from here gets every event until it closes. Pure: what
@@ -38,6 +46,21 @@ extension HomeScreen {
         if case .explorer(var explorer)? = child {
             // q leaves the explorer for the form it was opened from.
             child = explorer.update(event).quits ? exploreForm.map(Child.explorerSettings) : .explorer(explorer)
+            return .none
+        }
+        if case .dataChoice(var choice)? = child {
+            switch choice.update(event) {
+            case .stay:
+                child = .dataChoice(choice)
+            case .back:
+                child = nil
+            case .download:
+                child = .dataChoice(choice)
+                return .perform(.downloadCIFAR10)
+            case .train(let block):
+                child = nil
+                return .perform(.startTraining(block, savePath: choice.savePath))
+            }
             return .none
         }
         if case .explorerSettings(var form)? = child {
@@ -130,7 +153,8 @@ extension HomeScreen {
             child = .explorerSettings(exploreForm ?? ExplorerSettingsForm())
         case .train:
             // Saved where lesson 6 saves it, so the weights trained here are not lost.
-            return .perform(.startTraining(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)))
+            // CIFAR-10 is looked for first: without it the student chooses (download or shapes).
+            return .perform(.findTrainingData(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)))
         case .inspect:
             // The weights Train (above) and lesson 6 save.
             return .perform(.openInspector(checkpoint: store?.checkpointPath(for: .cnn)))
@@ -190,6 +214,10 @@ extension HomeScreen {
             return dashboard.perform(inner).map { .dashboard($0) }
         case .openInspector(let checkpoint):
             return .inspectorOpened(Self.openInspector(checkpoint: checkpoint))
+        case .findTrainingData(let block, let savePath):
+            return .trainingData(block, savePath: savePath, cifar10: DatasetCatalog().locateCIFAR10())
+        case .downloadCIFAR10:
+            return .downloadStarted(CIFAR10DownloadJob.start())
         }
     }
 
@@ -198,6 +226,18 @@ extension HomeScreen {
         switch result {
         case .lessonOpened(let player):
             child = .lesson(player)
+            return .none
+        case .trainingData(var block, let savePath, let folder):
+            guard let folder else {
+                child = .dataChoice(TrainingDataChoice(block: block, savePath: savePath))
+                return .none
+            }
+            block.dataSpec = .cifar10(directory: folder)
+            return .perform(.startTraining(block, savePath: savePath))
+        case .downloadStarted(let job):
+            guard case .dataChoice(var choice)? = child else { return .none }
+            choice.phase = .downloading(job)
+            child = .dataChoice(choice)
             return .none
         case .trainingStarted(.success(let dashboard)):
             child = .dashboard(dashboard)

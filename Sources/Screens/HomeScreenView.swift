@@ -10,6 +10,7 @@ extension HomeScreen: TerminalProgram {
         case .lesson(let player)?: return player.tickInterval
         case .explorer(let explorer)?: return explorer.tickInterval
         case .explorerSettings?: return nil
+        case .dataChoice(let choice)?: return choice.isDownloading ? 0.2 : nil
         case .dashboard(let dashboard)?: return dashboard.program.tickInterval
         case .inspector(let inspector)?: return inspector.tickInterval
         case nil: return nil
@@ -26,6 +27,9 @@ extension HomeScreen: TerminalProgram {
             return
         case .explorerSettings(let form)?:
             form.render(into: &buffer, context: context)
+            return
+        case .dataChoice(let choice)?:
+            choice.render(into: &buffer, context: context)
             return
         case .dashboard(let dashboard)?:
             dashboard.program.view(into: &buffer, context: context)

@@ -256,7 +256,7 @@ extension LessonPlayer {
         clampScroll()
         let problems = lesson.problems.count
         message = "reloaded \(((path ?? "") as NSString).lastPathComponent)" + (problems == 0 ? ""
-            : ": \(problems) problem\(problems == 1 ? "" : "s") (shown on their steps)")
+            : ": \(problems) problem\(problems == 1 ? " (shown on its step)" : "s (shown on their steps)")")
         messageIsError = problems > 0
     }
 }

@@ -117,7 +117,7 @@ struct ComputedAndProgressTests {
     @Test("the teacher's example lessons pass --check without warnings")
     func examples() {
         let report = LessonValidator.report(paths: [Repository.root + "/examples/lessons"])
-        #expect(report.files.count == 3)
+        #expect(report.files.count == 4)
         #expect(report.problems.isEmpty, "\(report.problems)")
         #expect(report.warnings.isEmpty, "\(report.warnings)")
     }

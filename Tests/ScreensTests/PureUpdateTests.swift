@@ -23,8 +23,8 @@ struct PureUpdateTests {
         #expect(home.openLesson == nil)     // nothing read yet: the loop has not run the effect
 
         let train = home.update(.key(.character("t")))
-        guard case .perform(.startTraining(let block, let savePath)) = train else {
-            Issue.record("expected an effect starting training, got \(train)")
+        guard case .perform(.findTrainingData(let block, let savePath)) = train else {
+            Issue.record("expected an effect looking for the data before training, got \(train)")
             return
         }
         #expect(block.model == .cnn)

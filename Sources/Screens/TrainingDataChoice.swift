@@ -1,0 +1,118 @@
+import Datasets
+import Foundation
+import Lessons
+import Terminal
+
+/// Asked before Home's Train starts when CIFAR-10 is not on this machine: download it now
+/// (`cnnlab data get cifar10`, its progress on this screen) or train on the built-in shapes.
+/// Pure: keys and ticks come back as an `Outcome` for Home to turn into effects.
+public struct TrainingDataChoice: Sendable {
+    public enum Phase: Sendable {
+        case asking
+        case downloading(CIFAR10DownloadJob)
+        /// The download failed: why, and the same two choices again.
+        case failed(String)
+    }
+
+    public enum Outcome: Equatable, Sendable {
+        case stay
+        case download
+        /// Train `block` (its data set to what was chosen or fetched).
+        case train(TrainBlock)
+        case back
+    }
+
+    public var block: TrainBlock
+    public var savePath: String?
+    public var phase: Phase = .asking
+    /// A refusal for the key line ("the download is running ...").
+    var note: String?
+
+    public init(block: TrainBlock, savePath: String?) {
+        self.block = block
+        self.savePath = savePath
+    }
+
+    /// The block set to train on the built-in synthetic shapes.
+    var onShapes: TrainBlock {
+        var shapes = block
+        shapes.data = "synthetic"
+        shapes.dataSpec = .synthetic()
+        return shapes
+    }
+
+    public var isDownloading: Bool { if case .downloading = phase { return true } else { return false } }
+
+    public mutating func update(_ event: Event) -> Outcome {
+        switch event {
+        case .tick:
+            // The download reports through its job: finished trains on it, failed asks again.
+            guard case .downloading(let job) = phase else { return .stay }
+            switch job.state {
+            case .running: return .stay
+            case .finished(let folder):
+                var fetched = block
+                fetched.data = folder
+                fetched.dataSpec = .cifar10(directory: folder)
+                return .train(fetched)
+            case .failed(let why):
+                phase = .failed(why)
+                return .stay
+            }
+        case .resize:
+            return .stay
+        case .key(let key):
+            note = nil
+            if isDownloading {
+                note = "the download is running: wait for it, or Ctrl-C stops cnnlab"
+                return .stay
+            }
+            switch key {
+            case .character("d"), .character("D"), .character("1"): return .download
+            case .character("s"), .character("S"), .character("2"): return .train(onShapes)
+            case .escape, .character("q"): return .back
+            default: return .stay
+            }
+        }
+    }
+
+    public func render(into buffer: inout Buffer, context: RenderContext) {
+        buffer.fill(buffer.area)
+        let g = context.glyphs
+        var lines: [(text: String, role: Role)] = []
+        func paragraph(_ text: String, _ role: Role = .normal) {
+            lines += WrappedText(text, markup: false).plainLines(width: min(buffer.width, 70) - 4).map { (text: $0, role: role) }
+        }
+        switch phase {
+        case .asking:
+            paragraph("CIFAR-10 is not on this machine.", .accent)
+            paragraph("The course CNN learns from CIFAR-10's photos (170 MB). Choose:")
+            lines.append(("", .normal))
+            paragraph("d: download CIFAR-10 now (cnnlab data get cifar10), then train on it")
+            paragraph("s: train on the built-in synthetic shapes instead (nothing to download; the figures differ from the lessons')")
+            paragraph("Esc: back")
+        case .downloading(let job):
+            paragraph("Downloading CIFAR-10 from \(job.url.absoluteString)", .accent)
+            lines.append(("", .normal))
+            if case .running(let received, let total) = job.state {
+                let seconds = Date().timeIntervalSince(job.started)
+                paragraph(DownloadProgress.line(received: received, total: total, seconds: seconds,
+                                                width: max(10, min(buffer.width, 70) - 44)))
+            }
+            lines.append(("", .normal))
+            paragraph("Training starts on it as soon as it is unpacked and checked.", .dim)
+        case .failed(let why):
+            paragraph("The download failed:", .error)
+            paragraph(why, .error)
+            lines.append(("", .normal))
+            paragraph("d: try again \(g.middleDot) s: train on the synthetic shapes \(g.middleDot) Esc: back", .accent)
+        }
+        let width = min(buffer.width, 70)
+        let area = buffer.area.centered(width: width, height: min(buffer.height - 1, lines.count + 2))
+        let inner = Box(title: "Train: which data?", focused: true).render(into: &buffer, area: area, context: context)
+        buffer.writeLines(lines, in: inner.inset(left: 1, right: 1), context: context)
+        let keys = note ?? (isDownloading ? "downloading \(g.middleDot) Ctrl-C stops cnnlab" : "d download \(g.middleDot) s synthetic shapes \(g.middleDot) Esc back")
+        StatusLine(left: keys, role: note == nil ? .status : .error)
+            .render(into: &buffer, area: Rect(x: 0, y: buffer.height - 1, width: buffer.width, height: 1), context: context)
+    }
+}

@@ -34,6 +34,21 @@ struct LayerOpsFastMatchesReferenceTests {
         }
     }
 
+    @Test("avg_pool2d backward, plain 2x2 windows (tiling and with a spare row and column): the reference's bits, -0 included")
+    func avgPool2dPlainBackward() throws {
+        var rng = TestRandom(seed: 22)
+        for input in [Size2D(8, 8), Size2D(7, 9), Size2D(2, 2), Size2D(16, 6)] {
+            let g = try AvgPool2dGeometry(batch: 3, channels: 2, input: input, kernel: Size2D(2, 2), stride: nil,
+                                          padding: Size2D(0, 0), ceilMode: false, countIncludePad: true)
+            var dy = rng.floats(g.outputCount)
+            dy[0] = -0.0
+            var dxFast = [Float](repeating: .nan, count: g.inputCount), dxReference = dxFast
+            avgPool2dBackward(g, gradOutput: dy, gradInput: &dxFast)
+            avgPool2dBackwardReference(g, gradOutput: dy, gradInput: &dxReference)
+            #expect(dxFast.map(\.bitPattern) == dxReference.map(\.bitPattern), "\(input)")
+        }
+    }
+
     @Test("avg_pool2d: the mean of each window, padding counted or not")
     func avgPoolByHand() throws {
         // 1x1x2x3 input, kernel 2, stride 1, padding 1: the corner window holds one value.

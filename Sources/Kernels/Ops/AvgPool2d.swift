@@ -45,10 +45,26 @@ public func avgPool2dBackward(_ g: AvgPool2dGeometry, gradOutput: UnsafePointer<
     KernelThreads.forEachSlice(slices.count) { s in
         let images = slices.images(s)
         let planes = (images.lowerBound * g.channels)..<(images.upperBound * g.channels)
-        (gradInput + planes.lowerBound * g.input.area).update(repeating: 0, count: planes.count * g.input.area)
+        // Plain 2x2 windows that tile the input write every position: nothing to clear first.
+        let tiles = windows.isPlainTwoByTwo && 2 * g.output.height == g.input.height && 2 * g.output.width == g.input.width
+        if !tiles { (gradInput + planes.lowerBound * g.input.area).update(repeating: 0, count: planes.count * g.input.area) }
         for plane in planes {
             let dy = gradOutput + plane * g.output.area
             let dx = gradInput + plane * g.input.area
+            if windows.isPlainTwoByTwo {
+                // Each window's quarter goes to its four positions: 0 + dy / 4, the bits of the
+                // general loop's `+=` into a cleared buffer (-0 becomes +0 there too).
+                let (w, ow) = (g.input.width, g.output.width)
+                for oy in 0..<g.output.height {
+                    let top = dx + 2 * oy * w, bottom = top + w, row = dy + oy * ow
+                    for ox in 0..<ow {
+                        let share = 0 + row[ox] / 4
+                        top[2 * ox] = share; top[2 * ox + 1] = share
+                        bottom[2 * ox] = share; bottom[2 * ox + 1] = share
+                    }
+                }
+                continue
+            }
             for oy in 0..<g.output.height {
                 let rows = windows.rows[oy]
                 for ox in 0..<g.output.width {

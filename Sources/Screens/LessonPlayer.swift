@@ -248,7 +248,9 @@ extension LessonPlayer {
         loadedModification = modification
         explorers = [:]
         dataChoices = [:]
-        feedback = [:]
+        // A wrong answer's note stays under its quiz while the author edits the text around it.
+        let keys = Set(lesson.steps.flatMap(\.quizzes).map(\.key))
+        feedback = feedback.filter { keys.contains($0.key) }
         progress.adoptPositionalKeys(for: lesson)
         let keepScroll = scroll
         enterStep(min(stepIndex, max(0, lesson.steps.count - 1)))

@@ -106,13 +106,18 @@ struct LessonAuthoringTests {
         defer { state.remove() }
         let file = state.path + "/l.md"
         try FileManager.default.createDirectory(atPath: state.path, withIntermediateDirectories: true)
-        try "# T\n\n## One\n\n## Two\n\nOld text.\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let quiz = "\n```quiz\nquestion: How many?\nanswer: 7\n```\n"
+        try "# T\n\n## One\n\n## Two\n\nOld text.\n\(quiz)".write(toFile: file, atomically: true, encoding: .utf8)
         var lesson = LessonPlayer(lesson: Lesson.load(path: file), name: "l", store: nil, path: file)
         lesson.press(.right)
-        try "# T\n\n## One\n\n## Two\n\nNew text.\n".write(toFile: file, atomically: true, encoding: .utf8)
+        lesson.type("5")
+        lesson.press(.enter)
+        try "# T\n\n## One\n\n## Two\n\nNew text.\n\(quiz)".write(toFile: file, atomically: true, encoding: .utf8)
         lesson.press(.character("r"))
         let text = lesson.frame(80, 24).text
         #expect(lesson.stepIndex == 1)
         #expect(text.contains("New text.") && text.contains("reloaded l.md"), "\(text)")
+        // The student's wrong answer and its note are still there.
+        #expect(text.contains("5 is not right") && text.contains("attempts: 1"), "\(text)")
     }
 }

@@ -81,13 +81,15 @@ public struct DatasetCatalog: Sendable {
             try requireDirectory(path)
             if CIFAR10.dataDirectory(in: path) != nil { return try CIFAR10.load(from: path) }
             if FashionMNIST.looksLikeDataDirectory(path) { return try FashionMNIST.load(from: path) }
-            throw DatasetError.corruptFile(
-                path: path,
-                reason: "no dataset files here: expected CIFAR-10 binary files (data_batch_1.bin ... test_batch.bin, or a cifar-10-batches-bin folder) or Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz] ...)")
+            throw DatasetError.corruptFile(path: path, reason: Self.noDatasetFilesReason)
         }
     }
 
-    private func requireDirectory(_ path: String) throws {
+    /// Why a `--data DIR` holding neither dataset cannot be loaded.
+    static let noDatasetFilesReason =
+        "no dataset files here: expected CIFAR-10 binary files (data_batch_1.bin ... test_batch.bin, or a cifar-10-batches-bin folder) or Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz] ...)"
+
+    func requireDirectory(_ path: String) throws {
         guard FileBytes.isDirectory(path) else {
             throw DatasetError.missingFile(path: path, hint: FileBytes.exists(path) ? "It is a file; --data needs a directory." : "No such directory.")
         }

@@ -15,12 +15,14 @@ public enum SyntheticShapes {
     public static let defaultTrainCount = 5000
     public static let defaultTestCount = 1000
     public static let defaultSeed: UInt64 = 0
+    /// XORed into the seed for the test images, so they come from another stream than the training ones.
+    static let testStreamSalt: UInt64 = 0x7E57_7E57_7E57_7E57
 
     /// A training and a test set; the test images come from a different stream than the training ones.
     public static func split(trainCount: Int = defaultTrainCount, testCount: Int = defaultTestCount,
                              seed: UInt64 = defaultSeed) -> DatasetSplit {
         DatasetSplit(train: generate(count: trainCount, seed: seed, name: "Synthetic shapes train"),
-                     test: generate(count: testCount, seed: seed ^ 0x7E57_7E57_7E57_7E57, name: "Synthetic shapes test"),
+                     test: test(count: testCount, seed: seed),
                      location: "generated in memory (seed \(seed))")
     }
 

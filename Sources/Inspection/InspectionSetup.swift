@@ -66,28 +66,29 @@ public struct InspectionSetup: @unchecked Sendable {
     public let classNames: [String]
 
     /// Builds the network, loads `checkpoint` (or the last one saved in `modelsDirectory`) and the
-    /// test set from `data`. Throws a message naming what is missing or does not fit.
+    /// test set from `data` (only the test images: the training set is never read). Throws a
+    /// message naming what is missing or does not fit.
     public static func open(network: InspectedNetwork, checkpoint: String?, modelsDirectory: String,
                             data: DatasetSpec = .automatic, catalog: DatasetCatalog = DatasetCatalog()) throws(InspectionError) -> InspectionSetup {
         let path: String
         if let checkpoint { path = checkpoint } else { path = try defaultCheckpoint(for: network, in: modelsDirectory) }
-        var split: DatasetSplit? = nil
+        var loaded: ImageDataset? = nil
         var note: String? = nil
-        do { split = try catalog.load(data) } catch { note = "no test images: \(error)" }
-        let shape = network.inputShape ?? split.map { [$0.test.channels, $0.test.height, $0.test.width] } ?? CourseModels.cnnImageShape
+        do { loaded = try catalog.loadTest(data).test } catch { note = "no test images: \(error)" }
+        let shape = network.inputShape ?? loaded.map { [$0.channels, $0.height, $0.width] } ?? CourseModels.cnnImageShape
         let model = network.build()
         try InspectionCheckpoint.load(path, into: model)
         let inspector = try NetworkInspector(network: model, inputShape: shape)
         var test: ImageDataset? = nil
-        if let split {
-            if let adapted = split.test.adapted(channels: shape[0], height: shape[1], width: shape[2]) {
+        if let loaded {
+            if let adapted = loaded.adapted(channels: shape[0], height: shape[1], width: shape[2]) {
                 test = adapted
-                if split.isSynthetic { note = "synthetic shapes, not real photos (no CIFAR-10 found)" }
-                if (split.test.channels, split.test.height, split.test.width) != (shape[0], shape[1], shape[2]) {
-                    note = "\(split.test.name) adapted from \(split.test.channels)x\(split.test.height)x\(split.test.width)"
+                if loaded.isSynthetic { note = "synthetic shapes, not real photos (no CIFAR-10 found)" }
+                if (loaded.channels, loaded.height, loaded.width) != (shape[0], shape[1], shape[2]) {
+                    note = "\(loaded.name) adapted from \(loaded.channels)x\(loaded.height)x\(loaded.width)"
                 }
             } else {
-                note = "the test images (\(split.test.channels) channels) do not fit a \(shape[0])-channel network"
+                note = "the test images (\(loaded.channels) channels) do not fit a \(shape[0])-channel network"
             }
         }
         let names = test?.classNames ?? (0..<10).map { "class \($0)" }

@@ -30,6 +30,8 @@ public struct DashboardProgram: TerminalProgram {
     /// The inspector opened on the trained weights (`i`, or Enter on a confusion cell): it has
     /// every key until its q comes back here.
     public private(set) var inspector: InspectorScreen?
+    /// Set while the inspector loads (drawn over the dashboard), cleared when it arrives.
+    public private(set) var loadingInspector: InspectorLoading?
 
     public init(session: TrainingSession) {
         self.session = session
@@ -61,8 +63,10 @@ public struct DashboardProgram: TerminalProgram {
         case .exit:
             return .quit
         case .inspect:
+            loadingInspector = .trained
             return .perform(.openInspector(gallery: nil))
         case .inspectCell(let cell):
+            loadingInspector = .trained
             return .perform(.openInspector(gallery: cell))
         }
     }
@@ -106,10 +110,12 @@ public struct DashboardProgram: TerminalProgram {
             // q again: leaving at once would hide that the weights were not kept.
             return leaveWhenOver && snapshot.state.isOver && snapshot.saveFailure == nil ? .quit : .none
         case .inspectorOpened(.success(var screen)):
+            loadingInspector = nil
             screen.embedded = true
             inspector = screen
             return .none
         case .inspectorOpened(.failure(let error)):
+            loadingInspector = nil
             model.hint = error.message
             return .none
         }
@@ -121,6 +127,7 @@ public struct DashboardProgram: TerminalProgram {
             return
         }
         DashboardView.render(model, into: &buffer, context: context)
+        loadingInspector?.render(into: &buffer, context: context)
     }
 }
 

@@ -39,6 +39,8 @@ public struct HomeScreen {
     /// The explore form's last settings: q in the explorer comes back to them.
     var exploreForm: ExplorerSettingsForm?
     var showHelp = false
+    /// Set while the inspector loads (an effect), drawn over the menu; cleared when it arrives.
+    public internal(set) var loadingInspector: InspectorLoading?
     /// True while "Quit cnnlab?" is showing.
     public internal(set) var confirmingQuit = false
     public internal(set) var message: String?

@@ -157,6 +157,7 @@ extension HomeScreen {
             return .perform(.findTrainingData(TrainBlock.recipe(for: .cnn), savePath: store?.checkpointPath(for: .cnn)))
         case .inspect:
             // The weights Train (above) and lesson 6 save.
+            loadingInspector = .checkpoint("the course CNN")
             return .perform(.openInspector(checkpoint: store?.checkpointPath(for: .cnn)))
         case .help:
             showHelp = true
@@ -263,10 +264,12 @@ extension HomeScreen {
             let command = dashboard.receive(inner)
             return closeIfDone(dashboard, command)
         case .inspectorOpened(.success(var inspector)):
+            loadingInspector = nil
             inspector.embedded = true
             child = .inspector(inspector)
             return .none
         case .inspectorOpened(.failure(let error)):
+            loadingInspector = nil
             message = error.message.hasPrefix("no trained") ? "no trained CNN yet: press t to train one (its weights are saved when you stop)" : error.message
             messageIsError = true
             return .none

@@ -118,6 +118,7 @@ extension HomeScreen: TerminalProgram {
             Dialog(title: "Quit cnnlab?", message: "Your progress is saved.", hint: "y or q: quit   any other key: stay")
                 .render(into: &buffer, area: buffer.area, context: context)
         }
+        loadingInspector?.render(into: &buffer, context: context)
     }
 
     /// The keys of this screen and of a lesson, then the shell commands.

@@ -12,12 +12,7 @@ enum LessonInspectPane {
     static func render(_ block: InspectBlock, into buffer: inout Buffer, area: Rect, context: RenderContext,
                        focused: Bool, checkpoint: String?, trainStep: Int?) {
         let train = block.train
-        let network: String
-        switch train.model {
-        case .cnn: network = "the course CNN"
-        case .autoencoder: network = "the course autoencoder"
-        case .own: network = "your network (\(train.layers.count) layers)"
-        }
+        let network = networkName(train)
         let trainedWhere = trainStep.map { " in step \($0 + 1)" } ?? ""
         var lines: [(String, Role)] = [("Look inside \(network) trained by the train block '\(train.checkpointName)'\(trainedWhere).", .normal)]
         var start = "Opens on test image \(block.image)"
@@ -43,6 +38,15 @@ enum LessonInspectPane {
                 buffer.write(wrapped, x: area.x, y: y, role: role, context: context, clip: area)
                 y += 1
             }
+        }
+    }
+
+    /// "the course CNN", "the course autoencoder" or "your network (N layers)".
+    static func networkName(_ train: TrainBlock) -> String {
+        switch train.model {
+        case .cnn: return "the course CNN"
+        case .autoencoder: return "the course autoencoder"
+        case .own: return "your network (\(train.layers.count) layers)"
         }
     }
 

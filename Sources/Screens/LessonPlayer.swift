@@ -77,6 +77,8 @@ public struct LessonPlayer {
 
     /// The inspector opened from an inspect block; it has every key until its q comes back.
     public internal(set) var inspector: InspectorScreen?
+    /// Set while an inspect block's inspector loads (drawn over the lesson), cleared when it arrives.
+    public internal(set) var inspectorLoading: InspectorLoading?
 
     /// Where the weights trained by `block` are kept: one file per lesson and block,
     /// beside the progress folder ($XDG_STATE_HOME/cnnlab/models/<lesson>/<block>-<model>.safetensors),

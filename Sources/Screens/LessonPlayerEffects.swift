@@ -95,8 +95,10 @@ extension LessonPlayer {
         case .interpolationOpened(.success(let view)):
             interpolation = view
         case .inspectorOpened(.success(let screen)):
+            inspectorLoading = nil
             inspector = screen
         case .inspectorOpened(.failure(let error)):
+            inspectorLoading = nil
             message = error.message
             messageIsError = true
         case .dataFound(let step, let pane, let choice):

@@ -134,6 +134,7 @@ extension LessonPlayer {
                     messageIsError = true
                     return
                 }
+                inspectorLoading = .checkpoint(LessonInspectPane.networkName(block.train))
                 pendingEffects.append(.openInspector(block, checkpoint: path))
                 return
             }

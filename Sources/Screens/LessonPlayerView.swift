@@ -74,6 +74,7 @@ extension LessonPlayer: TerminalProgram {
         if TooSmallScreen.drawIfNeeded(into: &buffer, width: LessonPlayerLayout.minimumWidth,
                                        height: LessonPlayerLayout.minimumHeight, context: context) { return }
         render(into: &buffer, context: context)
+        inspectorLoading?.render(into: &buffer, context: context)
     }
 
     var layout: LessonPlayerLayout {

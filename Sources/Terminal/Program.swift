@@ -23,6 +23,15 @@ public indirect enum ProgramCommand<Effect> {
         }
     }
 
+    /// True when the command asks for at least one effect (the run loop draws first).
+    public var hasEffects: Bool {
+        switch self {
+        case .none, .quit: false
+        case .perform: true
+        case .batch(let commands): commands.contains { $0.hasEffects }
+        }
+    }
+
     /// True when the command (or one in its batch) asks to leave.
     public var quits: Bool {
         switch self {
@@ -182,13 +191,16 @@ public func runProgram<P: TerminalProgram>(_ program: inout P, capabilities: Ter
     }
     var nextTick = program.tickInterval.map { clock.now + tickDelay($0) }
     var needsDraw = true
+    func draw() {
+        let size = screen.size
+        var buffer = Buffer(width: size.width, height: size.height)
+        program.view(into: &buffer, context: context)
+        screen.draw(buffer)
+    }
     while true {
         if let signal = takePendingSignal() { return .interrupted(signal: signal) }
         if needsDraw {
-            let size = screen.size
-            var buffer = Buffer(width: size.width, height: size.height)
-            program.view(into: &buffer, context: context)
-            screen.draw(buffer)
+            draw()
             needsDraw = false
         }
         // Wake at least every 50 ms to notice signals and redraw requests.
@@ -220,7 +232,12 @@ public func runProgram<P: TerminalProgram>(_ program: inout P, capabilities: Ter
             events.append(.tick)
         }
         for event in events {
-            if program.run(program.update(event)) { return .quit }
+            let command = program.update(event)
+            // Effects run on this thread and can take a while (loading a dataset): the frame
+            // `update` just made (a "loading ..." notice) goes on screen before they start.
+            // Only the cells that changed are written, so an unchanged frame costs its `view`.
+            if command.hasEffects { draw() }
+            if program.run(command) { return .quit }
             needsDraw = true
         }
         if nextTick == nil, let interval = program.tickInterval {

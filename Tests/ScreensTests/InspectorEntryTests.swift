@@ -103,7 +103,11 @@ import Training
         let command = program.update(.key(.character("i")))
         #expect(command == .perform(.openInspector(gallery: nil)))
         #expect(program.inspector == nil, "update only asks; the loop opens it")
+        // The loop draws this frame before it runs the effect: the student sees it loading.
+        #expect(program.loadingInspector == .trained)
+        #expect(renderFrame(program, width: 80, height: 24, capabilities: .full).text.contains("opening the inspector on the weights just trained ..."))
         program.run(command)
+        #expect(program.loadingInspector == nil)
         let inspector = try #require(program.inspector)
         #expect(program.tickInterval == nil, "no snapshot ticks while the inspector is open")
         // The same weights: the inspector's forward pass of layer 0 is the session's network's.

@@ -132,7 +132,10 @@ import Training
         try Checkpoint.save(model.namedParameters().map { NamedTensor(name: $0.name, shape: $0.parameter.value.shape, values: $0.parameter.value.scalars) },
                             to: root + "/models/cnn.safetensors")
         command = home.update(.key(.character("i")))
+        #expect(renderFrame(home, width: 80, height: 24, capabilities: .full).text.contains("loading the course CNN's weights"),
+                "the loop draws this frame while it loads")
         _ = home.run(command)
+        #expect(home.loadingInspector == nil)
         #expect(home.isInspecting)
         // At 80 columns a long title drops the word "Inspect" before the network's name.
         #expect(renderFrame(home, width: 80, height: 24, capabilities: .full).text.contains("CNN classifier"))

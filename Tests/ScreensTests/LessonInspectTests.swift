@@ -61,7 +61,10 @@ struct LessonInspectTests {
         }
         #expect(block.layer == 3)
         #expect(player.inspector == nil, "update only asks")
+        #expect(player.frame(80, 24, .full).text.contains("loading the course CNN's weights and the test images ..."),
+                "the loop draws this frame while it loads")
         player.run(command)
+        #expect(player.inspectorLoading == nil)
         let inspector = try #require(player.inspector)
         #expect(inspector.testIndex == 2 && inspector.layer == 3 && inspector.channel == 2)
         #expect((inspector.row, inspector.column) == (4, 5))

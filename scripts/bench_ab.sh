@@ -48,7 +48,9 @@ r = json.loads(text)["results"][0]
 print(json.dumps({"build": label, "model": model, "round": int(round_),
                   "ips": r["images_per_second"], "loss": r["final_loss"]}))
 EOF
-    tail -n 1 "$results" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"  round {r[\"round\"]} {r[\"model\"]:>3} {r[\"build\"]}: {r[\"ips\"]:9.1f} img/s  final loss {r[\"loss\"]!r}")'
+    tail -n 1 "$results" | python3 -c 'import json, sys
+r = json.load(sys.stdin)
+print("  round %d %3s %s: %9.1f img/s  final loss %r" % (r["round"], r["model"], r["build"], r["ips"], r["loss"]))'
 }
 
 for round in $(seq 1 "$ROUNDS"); do

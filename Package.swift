@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Kernels", "CZlib"]),
         .target(name: "Stepper", dependencies: ["Kernels", "OpCases", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "Formatting"]),
-        .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", "Datasets", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Lessons", dependencies: ["Kernels", "NeuralNet", "Formatting", "Datasets", "Stepper", .product(name: "Yams", package: "Yams")]),
         .target(name: "Terminal", dependencies: ["CNCurses", "Formatting"]),
         .target(name: "Inspection", dependencies: ["NeuralNet", "Training", "Datasets", "CStb", "Formatting"]),
         .target(name: "Screens", dependencies: ["Terminal", "Formatting", "Stepper", "Training", "Lessons", "NeuralNet", "Datasets", "Inspection"]),

@@ -93,24 +93,14 @@ extension NetworkInspector {
                                 address a: CellAddress, topTerms: Int) -> Explanation {
         let batchShape = [1] + inputShape
         if let conv = layer as? Conv2d, let g = try? conv.geometry(for: batchShape) {
-            let cell = input.withUnsafeBufferPointer { x in
-                conv.weight.value.scalars.withUnsafeBufferPointer { w in
-                    withBias(conv.bias) { b in
-                        conv2dCell(g, input: x.baseAddress!, weight: w.baseAddress!, bias: b,
-                                   sample: 0, outChannel: a.channel, row: a.row, column: a.column)
-                    }
-                }
+            let cell = withOperands(input, conv.weight, conv.bias) { x, w, b in
+                conv2dCell(g, input: x, weight: w, bias: b, sample: 0, outChannel: a.channel, row: a.row, column: a.column)
             }
             return .convolution(cell, kernel: conv.kernelSize)
         }
         if let conv = layer as? ConvTranspose2d, let g = try? conv.geometry(for: batchShape) {
-            let cell = input.withUnsafeBufferPointer { x in
-                conv.weight.value.scalars.withUnsafeBufferPointer { w in
-                    withBias(conv.bias) { b in
-                        convTranspose2dCell(g, input: x.baseAddress!, weight: w.baseAddress!, bias: b,
-                                            sample: 0, outChannel: a.channel, row: a.row, column: a.column)
-                    }
-                }
+            let cell = withOperands(input, conv.weight, conv.bias) { x, w, b in
+                convTranspose2dCell(g, input: x, weight: w, bias: b, sample: 0, outChannel: a.channel, row: a.row, column: a.column)
             }
             return .transposedConvolution(cell, kernel: conv.kernelSize)
         }
@@ -127,10 +117,8 @@ extension NetworkInspector {
             return .averagePool(cell, kernel: pool.kernelSize)
         }
         if let linear = layer as? Linear, let g = try? linear.geometry(for: batchShape) {
-            let cell = input.withUnsafeBufferPointer { x in
-                linear.weight.value.scalars.withUnsafeBufferPointer { w in
-                    withBias(linear.bias) { b in linearCell(g, input: x.baseAddress!, weight: w.baseAddress!, bias: b, sample: 0, output: a.channel) }
-                }
+            let cell = withOperands(input, linear.weight, linear.bias) { x, w, b in
+                linearCell(g, input: x, weight: w, bias: b, sample: 0, output: a.channel)
             }
             return .linear(largestTerms(cell, count: topTerms))
         }
@@ -177,7 +165,14 @@ extension NetworkInspector {
     }
 }
 
-private func withBias<R>(_ bias: Parameter?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let bias else { return body(nil) }
-    return bias.value.scalars.withUnsafeBufferPointer { body($0.baseAddress!) }
+/// `body(input, weight, bias)` with pointers to a layer's input values and parameters (bias nil
+/// when the layer has none): the operands of the Kernels cell functions.
+private func withOperands<R>(_ input: [Float], _ weight: Parameter, _ bias: Parameter?,
+                             _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>?) -> R) -> R {
+    input.withUnsafeBufferPointer { x in
+        weight.value.scalars.withUnsafeBufferPointer { w in
+            guard let bias else { return body(x.baseAddress!, w.baseAddress!, nil) }
+            return bias.value.scalars.withUnsafeBufferPointer { b in body(x.baseAddress!, w.baseAddress!, b.baseAddress!) }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Stepper
 import Yams
 
 /// The `key: value` body of a fenced block, read with Yams, with the file line of every
@@ -206,11 +207,14 @@ struct BlockFields {
         let rows: [[Double]]
         switch node {
         case .scalar(let scalar):
-            guard let parsed = MatrixText.parse(scalar.string) else {
-                problem(key, "'\(key)' is not a matrix: write rows like \"1 2; 3 4\" or [[1, 2], [3, 4]]")
+            // The explorer's own reader of the "1 2; 3 4" notation (and its messages).
+            do {
+                let matrix = try MatrixParser.parseRows(scalar.string, name: "'\(key)'")
+                rows = (0..<matrix.rows).map { r in (0..<matrix.columns).map { c in Double(matrix[r, c]) } }
+            } catch {
+                problem(key, error.message)
                 return nil
             }
-            rows = parsed
         case .sequence(let items):
             var parsed: [[Double]] = []
             for item in items {

@@ -1,12 +1,11 @@
 import Formatting
 import Kernels
+import Stepper
 
 /// An ```explore block: one operation and its settings, in the vocabulary of `cnnlab explore`.
 public struct ExploreBlock: Equatable, Sendable {
-    /// The operations an explore block can show.
-    public enum Operation: String, Equatable, Sendable, CaseIterable {
-        case conv, pool, convT
-    }
+    /// The operations an explore block can show: the explorer's own (one enum for both).
+    public typealias Operation = ExploreOperation
 
     /// Forward pass, or the backward pass (gradient routing) of the operation.
     public enum Pass: String, Equatable, Sendable, CaseIterable {

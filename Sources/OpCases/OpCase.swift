@@ -129,34 +129,28 @@ extension OpCase {
         case .conv2d, .convTranspose2d:
             let weight = try NestedList.read(fields["weight"], field: "weight", rank: 4)
             let bias = try NestedList.readOptional(fields["bias"], field: "bias", rank: 1)
-            let geometry: Geometry
-            let outChannels: Int
-            if op == .conv2d {
-                try params.allow(["stride", "padding", "dilation", "groups", "padding_mode"])
-                try params.requireDefaults()
-                guard weight.shape[1] == shape[1] else {
-                    throw ShapeError(field: "weight", reason: "has \(weight.shape[1]) input channels (shape \(weight.shape)) but the input has \(shape[1]) (shape \(shape))")
-                }
-                outChannels = weight.shape[0]
-                geometry = .conv2d(try Conv2dGeometry(
-                    batch: shape[0], inChannels: shape[1], outChannels: outChannels,
-                    input: Size2D(shape[2], shape[3]), kernel: Size2D(weight.shape[2], weight.shape[3]),
-                    stride: try params.pair("stride", default: 1), padding: try params.pair("padding", default: 0),
-                    dilation: try params.pair("dilation", default: 1)))
-            } else {
-                try params.allow(["stride", "padding", "dilation", "output_padding", "groups", "padding_mode"])
-                try params.requireDefaults()
-                guard weight.shape[0] == shape[1] else {
-                    throw ShapeError(field: "weight", reason: "has \(weight.shape[0]) input channels (dimension 0 of \(weight.shape), PyTorch's order for conv_transpose2d) but the input has \(shape[1]) (shape \(shape))")
-                }
-                outChannels = weight.shape[1]
-                geometry = .convTranspose2d(try ConvTranspose2dGeometry(
-                    batch: shape[0], inChannels: shape[1], outChannels: outChannels,
-                    input: Size2D(shape[2], shape[3]), kernel: Size2D(weight.shape[2], weight.shape[3]),
-                    stride: try params.pair("stride", default: 1), padding: try params.pair("padding", default: 0),
-                    outputPadding: try params.pair("output_padding", default: 0),
-                    dilation: try params.pair("dilation", default: 1)))
+            let transposed = op == .convTranspose2d
+            let allowed: Set = ["stride", "padding", "dilation", "groups", "padding_mode"]
+            try params.allow(transposed ? allowed.union(["output_padding"]) : allowed)
+            try params.requireDefaults()
+            // PyTorch's weight order: [Cout, Cin, kH, kW] for conv2d, [Cin, Cout, kH, kW] for conv_transpose2d.
+            let (inAxis, outAxis) = transposed ? (0, 1) : (1, 0)
+            guard weight.shape[inAxis] == shape[1] else {
+                let which = transposed ? "dimension 0 of \(weight.shape), PyTorch's order for conv_transpose2d" : "shape \(weight.shape)"
+                throw ShapeError(field: "weight", reason: "has \(weight.shape[inAxis]) input channels (\(which)) but the input has \(shape[1]) (shape \(shape))")
             }
+            let outChannels = weight.shape[outAxis]
+            let (image, kernel) = (Size2D(shape[2], shape[3]), Size2D(weight.shape[2], weight.shape[3]))
+            let stride = try params.pair("stride", default: 1), padding = try params.pair("padding", default: 0)
+            let outputPadding = transposed ? try params.pair("output_padding", default: 0) : 0
+            let dilation = try params.pair("dilation", default: 1)
+            let geometry: Geometry = transposed
+                ? .convTranspose2d(try ConvTranspose2dGeometry(
+                    batch: shape[0], inChannels: shape[1], outChannels: outChannels, input: image, kernel: kernel,
+                    stride: stride, padding: padding, outputPadding: outputPadding, dilation: dilation))
+                : .conv2d(try Conv2dGeometry(
+                    batch: shape[0], inChannels: shape[1], outChannels: outChannels, input: image, kernel: kernel,
+                    stride: stride, padding: padding, dilation: dilation))
             if let bias, bias.shape != [outChannels] {
                 throw ShapeError(field: "bias", reason: "must hold \(outChannels) values (one per output channel), got shape \(bias.shape)")
             }

@@ -78,7 +78,7 @@ extension HomeScreen: TerminalProgram {
                 label = "\(number + 1)  " + lessons[number].lesson.title
                 progress = lessons[number].progress
                 if progress == "done" { progress = "\(g.check) done" }
-            case .explore: label = "Explore   step through the course's convolution"
+            case .explore: label = "Explore   step through conv, pool or convT, your sizes"
             case .train: label = "Train     the course CNN on CIFAR-10 (live)"
             case .inspect: label = "Inspect   look inside a network you trained"
             case .help: label = "Help      keys and commands"

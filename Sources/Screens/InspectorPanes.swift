@@ -293,7 +293,9 @@ extension InspectorScreen {
         // Wrapped to the width (the note is a paragraph); rows that do not fit are counted.
         let shown = lines.enumerated().flatMap { i, line in
             let text = context.capabilities.unicode ? line : line.replacingOccurrences(of: "← →", with: "<- ->").replacingOccurrences(of: "↑ ↓", with: "up dn")
-            return WrappedText(text, markup: false).plainLines(width: max(1, area.width - 1)).map { (text: $0, role: i == 0 ? Role.title : .normal) }
+            // Only lines wider than the pane wrap (wrapping would close up the key column's spaces).
+            let pieces = text.count <= area.width - 1 ? [text] : WrappedText(text, markup: false).plainLines(width: max(1, area.width - 1))
+            return pieces.map { (text: $0, role: i == 0 ? Role.title : .normal) }
         }
         buffer.writeLines(shown, in: area.inset(left: 1), context: context)
     }

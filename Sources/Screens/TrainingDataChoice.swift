@@ -102,7 +102,7 @@ public struct TrainingDataChoice: Sendable {
             lines.append(("", .normal))
             paragraph("Training starts on it as soon as it is unpacked and checked.", .dim)
         case .failed(let why):
-            paragraph("The download failed:", .error)
+            // The error already starts "The download failed: ..."; no heading of its own to repeat it.
             paragraph(why, .error)
             lines.append(("", .normal))
             paragraph("d: try again \(g.middleDot) s: train on the synthetic shapes \(g.middleDot) Esc: back", .accent)

@@ -117,3 +117,15 @@ public struct AxisGeometry: Equatable, Sendable {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }
+
+extension AxisGeometry {
+    /// Both axes ("H", "W") of an operation of `kind` over `input` with a `kernel` of that size:
+    /// the one place the traces turn their settings into per-axis geometry.
+    static func axes(_ kind: Kind, input: Tensor4, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
+                     outputPadding: Pair = Pair(0)) -> (height: AxisGeometry, width: AxisGeometry) {
+        (AxisGeometry(kind: kind, axisName: "H", input: input.height, kernel: kernel.height, stride: stride.height,
+                      padding: padding.height, dilation: dilation.height, outputPadding: outputPadding.height),
+         AxisGeometry(kind: kind, axisName: "W", input: input.width, kernel: kernel.width, stride: stride.width,
+                      padding: padding.width, dilation: dilation.width, outputPadding: outputPadding.width))
+    }
+}

@@ -57,22 +57,14 @@ public struct ConvTrace: Equatable, Sendable {
 
     /// Checks the shapes and settings, then computes every step.
     public init(input: Tensor4, weight: Tensor4, bias: [Float]?, settings: ConvSettings) throws(ExploreError) {
-        try SettingsCheck.positive(settings.stride, "stride")
-        try SettingsCheck.positive(settings.dilation, "dilation")
-        try SettingsCheck.nonNegative(settings.padding, "padding")
+        try SettingsCheck.window(stride: settings.stride, dilation: settings.dilation, padding: settings.padding)
         guard weight.channels == input.channels else {
             throw ExploreError("the kernel has \(weight.channels) input channel(s) but the input has "
                 + "\(input.channels): give one kernel slice per input channel")
         }
-        if let bias, bias.count != weight.batch {
-            throw ExploreError("there are \(weight.batch) filter(s) but \(bias.count) bias value(s): give one bias per filter")
-        }
-        let height = AxisGeometry(kind: .convolution, axisName: "H", input: input.height, kernel: weight.height,
-                                  stride: settings.stride.height, padding: settings.padding.height,
-                                  dilation: settings.dilation.height)
-        let width = AxisGeometry(kind: .convolution, axisName: "W", input: input.width, kernel: weight.width,
-                                 stride: settings.stride.width, padding: settings.padding.width,
-                                 dilation: settings.dilation.width)
+        try SettingsCheck.bias(bias, count: weight.batch, channels: "filter(s)", hint: ": give one bias per filter")
+        let (height, width) = AxisGeometry.axes(.convolution, input: input, kernel: Pair(height: weight.height, width: weight.width),
+                                                stride: settings.stride, padding: settings.padding, dilation: settings.dilation)
         try SettingsCheck.windowFits(height)
         try SettingsCheck.windowFits(width)
 

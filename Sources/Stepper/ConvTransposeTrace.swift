@@ -50,13 +50,14 @@ public struct ConvTransposeTrace: Equatable, Sendable {
     /// step closes each output channel when there is a bias.
     public let steps: [ScatterStep]
     public let output: Tensor4
+    /// The Kernels geometry: output size, scatter positions, the reference op's values and the
+    /// zero-insertion view's sizes.
+    public let geometry: ConvTranspose2dGeometry
 
     public var outputChannels: Int { weight.channels }
 
     public init(input: Tensor4, weight: Tensor4, bias: [Float]?, settings: ConvSettings) throws(ExploreError) {
-        try SettingsCheck.positive(settings.stride, "stride")
-        try SettingsCheck.positive(settings.dilation, "dilation")
-        try SettingsCheck.nonNegative(settings.padding, "padding")
+        try SettingsCheck.window(stride: settings.stride, dilation: settings.dilation, padding: settings.padding)
         try SettingsCheck.nonNegative(settings.outputPadding, "output padding")
         for (op, s, d, axis) in [(settings.outputPadding.height, settings.stride.height, settings.dilation.height, "height"),
                                  (settings.outputPadding.width, settings.stride.width, settings.dilation.width, "width")]
@@ -67,22 +68,17 @@ public struct ConvTransposeTrace: Equatable, Sendable {
             throw ExploreError("a transposed-convolution kernel has one slice per input channel: the input has "
                 + "\(input.channels) channel(s) but the kernel \(weight.batch)")
         }
-        if let bias, bias.count != weight.channels {
-            throw ExploreError("there are \(weight.channels) output channel(s) but \(bias.count) bias value(s)")
-        }
-        let height = AxisGeometry(kind: .transposed, axisName: "H", input: input.height, kernel: weight.height,
-                                  stride: settings.stride.height, padding: settings.padding.height,
-                                  dilation: settings.dilation.height, outputPadding: settings.outputPadding.height)
-        let width = AxisGeometry(kind: .transposed, axisName: "W", input: input.width, kernel: weight.width,
-                                 stride: settings.stride.width, padding: settings.padding.width,
-                                 dilation: settings.dilation.width, outputPadding: settings.outputPadding.width)
+        try SettingsCheck.bias(bias, count: weight.channels, channels: "output channel(s)")
+        let (height, width) = AxisGeometry.axes(.transposed, input: input, kernel: Pair(height: weight.height, width: weight.width),
+                                                stride: settings.stride, padding: settings.padding,
+                                                dilation: settings.dilation, outputPadding: settings.outputPadding)
         for axis in [height, width] where axis.output < 1 {
             throw ExploreError("these settings leave an empty output (\(axis.axisName)_out = \(axis.output)): "
                 + "use less padding, or a larger stride or kernel")
         }
         let geometry = try EngineGeometry.convTranspose(input, weight, settings)
         self.input = input; self.weight = weight; self.bias = bias; self.settings = settings
-        self.height = height; self.width = width
+        self.height = height; self.width = width; self.geometry = geometry
         // The output is the reference op's; the steps show the scatter arriving in their order.
         output = Tensor4(shape: geometry.outputShape,
                          values: geometry.forwardReference(input: input.values, weight: weight.values, bias: bias))

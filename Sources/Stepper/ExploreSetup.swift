@@ -60,9 +60,7 @@ public struct ExploreSetup: Equatable, Sendable {
         }
         // The lower bounds first, in the words the traces use.
         if operation == .pool { try SettingsCheck.positive(settings.kernel, "kernel size") }
-        try SettingsCheck.positive(settings.stride, "stride")
-        try SettingsCheck.positive(settings.dilation, "dilation")
-        try SettingsCheck.nonNegative(settings.padding, "padding")
+        try SettingsCheck.window(stride: settings.stride, dilation: settings.dilation, padding: settings.padding)
         try SettingsCheck.nonNegative(settings.outputPadding, "output padding")
         do {
             try SizeLimits.check(input.batch, field: "input (samples)", minimum: 1, in: SizeLimits.explorerChannels)

@@ -51,19 +51,13 @@ public struct PoolTrace: Equatable, Sendable {
     /// `upstream` defaults to ones.
     public init(input: Tensor4, settings: PoolSettings, upstream: Tensor4? = nil) throws(ExploreError) {
         try SettingsCheck.positive(settings.kernel, "kernel size")
-        try SettingsCheck.positive(settings.stride, "stride")
-        try SettingsCheck.positive(settings.dilation, "dilation")
-        try SettingsCheck.nonNegative(settings.padding, "padding")
+        try SettingsCheck.window(stride: settings.stride, dilation: settings.dilation, padding: settings.padding)
         for (pad, kernel) in [(settings.padding.height, settings.kernel.height),
                               (settings.padding.width, settings.kernel.width)] where pad * 2 > kernel {
             throw ExploreError("pooling padding \(pad) is more than half the window \(kernel): use padding of at most \(kernel / 2)")
         }
-        let height = AxisGeometry(kind: .pooling(ceilMode: settings.ceilMode), axisName: "H", input: input.height,
-                                  kernel: settings.kernel.height, stride: settings.stride.height,
-                                  padding: settings.padding.height, dilation: settings.dilation.height)
-        let width = AxisGeometry(kind: .pooling(ceilMode: settings.ceilMode), axisName: "W", input: input.width,
-                                 kernel: settings.kernel.width, stride: settings.stride.width,
-                                 padding: settings.padding.width, dilation: settings.dilation.width)
+        let (height, width) = AxisGeometry.axes(.pooling(ceilMode: settings.ceilMode), input: input, kernel: settings.kernel,
+                                                stride: settings.stride, padding: settings.padding, dilation: settings.dilation)
         try SettingsCheck.windowFits(height)
         try SettingsCheck.windowFits(width)
         let outShape = (input.batch, input.channels, height.output, width.output)

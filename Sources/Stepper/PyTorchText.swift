@@ -60,14 +60,11 @@ public enum PyTorchText {
         let grad = backward ? ", requires_grad=True" : ""
         if let t = e.conv {
             let s = t.settings
-            lines.append("x = torch.tensor(\(list(t.input))\(grad))")
-            lines.append("w = torch.tensor(\(list(t.weight))\(grad))")
-            var args = "x, w"
-            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))]\(grad))"); args += ", b" }
-            args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), dilation=\(s.dilation.pytorch)"
-            lines.append("y = F.conv2d(\(args))")
-            lines.append("# as a layer: nn.Conv2d(\(t.input.channels), \(t.weight.batch), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
-                + "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), dilation=\(s.dilation.pytorch), bias=\(t.bias == nil ? "False" : "True"))")
+            let window = "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), dilation=\(s.dilation.pytorch)"
+            lines += convolution("conv2d", input: t.input, weight: t.weight, bias: t.bias, grad: grad, weightGrad: grad,
+                                 settings: window)
+            lines.append(layer("Conv2d", outChannels: t.weight.batch, input: t.input, weight: t.weight, bias: t.bias,
+                               settings: window))
         } else if let t = e.pool {
             let s = t.settings
             lines.append("x = torch.tensor(\(list(t.input))\(grad))")
@@ -78,15 +75,12 @@ public enum PyTorchText {
             lines.append("# as a layer: nn.MaxPool2d(\(args.dropFirst(3)))")
         } else if let t = e.convT {
             let s = t.settings
-            lines.append("x = torch.tensor(\(list(t.input))\(grad))")
-            lines.append("w = torch.tensor(\(list(t.weight)))")
-            var args = "x, w"
-            if let bias = t.bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))])"); args += ", b" }
-            args += ", stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), dilation=\(s.dilation.pytorch)"
-            lines.append("y = F.conv_transpose2d(\(args))")
-            lines.append("# as a layer: nn.ConvTranspose2d(\(t.input.channels), \(t.weight.channels), kernel_size=\(Pair(height: t.weight.height, width: t.weight.width).pytorch), "
-                + "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch), "
-                + "bias=\(t.bias == nil ? "False" : "True"), dilation=\(s.dilation.pytorch))")
+            let window = "stride=\(s.stride.pytorch), padding=\(s.padding.pytorch), output_padding=\(s.outputPadding.pytorch)"
+            lines += convolution("conv_transpose2d", input: t.input, weight: t.weight, bias: t.bias, grad: grad, weightGrad: "",
+                                 settings: window + ", dilation=\(s.dilation.pytorch)")
+            // nn.ConvTranspose2d takes dilation after bias.
+            lines.append(layer("ConvTranspose2d", outChannels: t.weight.channels, input: t.input, weight: t.weight, bias: t.bias,
+                               settings: window, after: ", dilation=\(s.dilation.pytorch)"))
         }
         if backward {
             lines.append("y.backward(g)  # g: the upstream gradient, e.g. torch.ones_like(y)")
@@ -94,5 +88,23 @@ public enum PyTorchText {
         }
         lines.append("print(y)")
         return lines
+    }
+
+    /// x and w (and b) as tensors, then `y = F.<function>(x, w[, b], <settings>)`; the weight and
+    /// the bias carry `weightGrad` (", requires_grad=True" when their gradients are shown).
+    private static func convolution(_ function: String, input: Tensor4, weight: Tensor4, bias: [Float]?, grad: String,
+                                    weightGrad: String, settings: String) -> [String] {
+        var lines = ["x = torch.tensor(\(list(input))\(grad))", "w = torch.tensor(\(list(weight))\(weightGrad))"]
+        var args = "x, w"
+        if let bias { lines.append("b = torch.tensor([\(bias.map(floatLiteral).joined(separator: ", "))]\(weightGrad))"); args += ", b" }
+        lines.append("y = F.\(function)(\(args), \(settings))")
+        return lines
+    }
+
+    /// "# as a layer: nn.<name>(in, out, kernel_size=.., <settings>, bias=..<after>)".
+    private static func layer(_ name: String, outChannels: Int, input: Tensor4, weight: Tensor4, bias: [Float]?,
+                              settings: String, after: String = "") -> String {
+        "# as a layer: nn.\(name)(\(input.channels), \(outChannels), kernel_size=\(Pair(height: weight.height, width: weight.width).pytorch), "
+            + "\(settings), bias=\(bias == nil ? "False" : "True")\(after))"
     }
 }

@@ -35,6 +35,22 @@ enum SettingsCheck {
         }
     }
 
+    /// The lower bounds every window shares, in the words the traces use: stride and dilation
+    /// at least 1, padding 0 or more.
+    static func window(stride: Pair, dilation: Pair, padding: Pair) throws(ExploreError) {
+        try positive(stride, "stride")
+        try positive(dilation, "dilation")
+        try nonNegative(padding, "padding")
+    }
+
+    /// One bias value per output channel, when there is a bias (`channels` names them:
+    /// "filter(s)", "output channel(s)"; `hint` ends the message).
+    static func bias(_ bias: [Float]?, count: Int, channels: String, hint: String = "") throws(ExploreError) {
+        if let bias, bias.count != count {
+            throw ExploreError("there are \(count) \(channels) but \(bias.count) bias value(s)\(hint)")
+        }
+    }
+
     static func nonNegative(_ value: Pair, _ name: String) throws(ExploreError) {
         for v in [value.height, value.width] where v < 0 {
             throw ExploreError("\(name) must be 0 or more (got \(v))")

@@ -18,10 +18,10 @@ public struct ZeroInsertionView: Equatable, Sendable {
 
     init(_ t: ConvTransposeTrace) throws(ExploreError) {
         let s = t.settings
-        let q = Pair(height: s.dilation.height * (t.weight.height - 1) - s.padding.height,
-                     width: s.dilation.width * (t.weight.width - 1) - s.padding.width)
-        let lengthH = (t.input.height - 1) * s.stride.height + 1 + 2 * q.height + s.outputPadding.height
-        let lengthW = (t.input.width - 1) * s.stride.width + 1 + 2 * q.width + s.outputPadding.width
+        // The sizes are Kernels' (ConvTranspose2dGeometry.zeroInsertion); this view fills them in.
+        let (side, expandedSize) = t.geometry.zeroInsertion
+        let q = Pair(height: side.height, width: side.width)
+        let (lengthH, lengthW) = (expandedSize.height, expandedSize.width)
         func source(_ e: Int, _ pad: Int, _ stride: Int, _ count: Int) -> (index: Int?, kind: CellKind) {
             let z = e - pad
             if z < 0 || z > (count - 1) * stride { return (nil, .paddingZero) }

@@ -33,28 +33,25 @@ extension Rect {
 
     /// Divides the width into `count` columns of (nearly) equal width separated by `gap`.
     public func columns(_ count: Int, gap: Int = 1) -> [Rect] {
-        guard count > 0 else { return [] }
-        let usable = max(0, width - gap * (count - 1))
-        var result: [Rect] = []
-        var left = x
-        for index in 0..<count {
-            let w = usable / count + (index < usable % count ? 1 : 0)
-            result.append(Rect(x: left, y: y, width: w, height: height))
-            left += w + gap
-        }
-        return result
+        Self.shares(of: width, from: x, count: count, gap: gap).map { Rect(x: $0.start, y: y, width: $0.size, height: height) }
     }
 
     /// Divides the height into `count` rows of (nearly) equal height separated by `gap`.
     public func rows(_ count: Int, gap: Int = 0) -> [Rect] {
+        Self.shares(of: height, from: y, count: count, gap: gap).map { Rect(x: x, y: $0.start, width: width, height: $0.size) }
+    }
+
+    /// `count` runs of (nearly) equal size along `length` cells starting at `start`, `gap` cells
+    /// apart; the first ones are one cell longer when the length does not divide evenly.
+    static func shares(of length: Int, from start: Int, count: Int, gap: Int) -> [(start: Int, size: Int)] {
         guard count > 0 else { return [] }
-        let usable = max(0, height - gap * (count - 1))
-        var result: [Rect] = []
-        var top = y
+        let usable = max(0, length - gap * (count - 1))
+        var result: [(start: Int, size: Int)] = []
+        var next = start
         for index in 0..<count {
-            let h = usable / count + (index < usable % count ? 1 : 0)
-            result.append(Rect(x: x, y: top, width: width, height: h))
-            top += h + gap
+            let size = usable / count + (index < usable % count ? 1 : 0)
+            result.append((next, size))
+            next += size + gap
         }
         return result
     }

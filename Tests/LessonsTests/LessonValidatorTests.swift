@@ -75,7 +75,7 @@ struct LessonValidatorTests {
                   containing: "more than half the window")
         expectOne(lessonWithBlock("```explore\nop: fft\n```"), line: 6, containing: "unknown op 'fft'")
         expectOne(lessonWithBlock("```explore\nop: conv\ninput: \"1 2; 3\"\n```"), line: 7,
-                  containing: "row 2 has 1 values but row 1 has 2")
+                  containing: "rows of different lengths in 'input': row 1 has 2 values but row 2 has 1")
         expectOne(lessonWithBlock("```explore\nop: pool\npass: backward\nupstream: \"1 1 1; 1 1 1\"\n```"), line: 8,
                   containing: "'upstream' is 2x3 but the output is 2x2")
     }

@@ -61,11 +61,11 @@ import Testing
         // Keys wait while it runs; ticks poll it.
         for _ in 0..<100 {
             home.send(.tick)
-            if renderFrame(home, width: 80, height: 24, capabilities: .monochrome).text.contains("The download failed") { break }
+            if renderFrame(home, width: 80, height: 24, capabilities: .monochrome).text.contains("s: train on the synthetic shapes") { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         let failed = renderFrame(home, width: 80, height: 24, capabilities: .monochrome)
-        #expect(failed.text.contains("The download failed:"), "\(failed.text)")
+        #expect(failed.text.contains("Cannot read"), "the download's own reason\n\(failed.text)")
         #expect(failed.text.contains("s: train on the synthetic shapes"))
         #expect(failed.silentlyClipped.isEmpty)
         #expect(home.isChoosingTrainingData && !home.isTraining)

@@ -31,7 +31,10 @@ public struct Conv2dGeometry: ConvolutionGeometry {
         try checkElementCounts()
     }
 
-    public var weightShape: [Int] { [outChannels, inChannels, kernel.height, kernel.width] }
+    /// [outChannels, inChannels, kernel.height, kernel.width].
+    public static func weightShape(inChannels: Int, outChannels: Int, kernel: Size2D) -> [Int] {
+        [outChannels, inChannels, kernel.height, kernel.width]
+    }
 
     /// How the batch maps onto im2col columns: one row per (input channel, kernel tap),
     /// one column per (image, output position).

@@ -40,7 +40,23 @@ public struct ConvTranspose2dGeometry: ConvolutionGeometry {
         try checkElementCounts()
     }
 
-    public var weightShape: [Int] { [inChannels, outChannels, kernel.height, kernel.width] }
+    /// [inChannels, outChannels, kernel.height, kernel.width] (PyTorch's order).
+    public static func weightShape(inChannels: Int, outChannels: Int, kernel: Size2D) -> [Int] {
+        [inChannels, outChannels, kernel.height, kernel.width]
+    }
+
+    /// The transposed convolution as a direct one (Dumoulin & Visin): a stride-1 convolution of
+    /// the flipped kernel, with the same dilation, over the input with S − 1 zeros inserted between
+    /// values, `side` = D(K − 1) − P zeros on each side (negative: that many cropped) and
+    /// output_padding zeros after the end. `expanded` is that input's size; the convolution over
+    /// it gives `output`.
+    public var zeroInsertion: (side: Size2D, expanded: Size2D) {
+        let side = Size2D(dilation.height * (kernel.height - 1) - padding.height,
+                          dilation.width * (kernel.width - 1) - padding.width)
+        let expanded = Size2D((input.height - 1) * stride.height + 1 + 2 * side.height + outputPadding.height,
+                              (input.width - 1) * stride.width + 1 + 2 * side.width + outputPadding.width)
+        return (side, expanded)
+    }
 
     /// A transposed convolution scatters each input position through the kernel: seen from
     /// the output, it is a convolution whose "image" is the output and whose grid is the input.

@@ -31,7 +31,9 @@ public struct ConvolutionSizes: Sendable, Equatable {
 public protocol ConvolutionGeometry: WindowedGeometry, Sendable, Equatable {
     var sizes: ConvolutionSizes { get }
     var output: Size2D { get }
-    var weightShape: [Int] { get }
+    /// The weight's shape for these channel counts and kernel (the two kinds order the channels
+    /// differently); layers use it before any input, and so before any geometry, exists.
+    static func weightShape(inChannels: Int, outChannels: Int, kernel: Size2D) -> [Int]
     /// How the batch maps onto im2col columns (the fast path's matrix and the workspace's sizes).
     var im2col: Im2colLayout { get }
 }
@@ -43,6 +45,7 @@ extension ConvolutionGeometry {
     @inlinable public var outChannels: Int { sizes.outChannels }
     @inlinable public var input: Size2D { sizes.input }
 
+    public var weightShape: [Int] { Self.weightShape(inChannels: inChannels, outChannels: outChannels, kernel: kernel) }
     public var inputShape: [Int] { [batch, inChannels, input.height, input.width] }
     public var outputShape: [Int] { [batch, outChannels, output.height, output.width] }
     @inlinable public var inputCount: Int { batch * inChannels * input.area }

@@ -6,23 +6,15 @@
 /// On CPUs with AVX-512 or AVX2 + FMA the workspace holds a direct plan instead (`DirectConv2d.swift`, `DirectConvolution`),
 /// which these functions hand the work to; the im2col path below is the portable one.
 
-/// Scratch memory for the fast convolution kernels, sized for one geometry and reused across steps.
-public final class Conv2dWorkspace: @unchecked Sendable {
-    public let geometry: Conv2dGeometry
-    /// The im2col path's buffers (`ConvolutionScratch`); the channel-major side is the product
-    /// [Cout, chunk * OH * OW].
-    let scratch: ConvolutionScratch
-    /// The direct kernels' plan (AVX-512 or AVX2), when they run (then the im2col buffers are empty).
-    let direct: DirectConv2dPlan?
+/// The convolution's workspace; the im2col path's channel-major side is the product
+/// [Cout, chunk * OH * OW].
+public typealias Conv2dWorkspace = ConvolutionWorkspace<Conv2dGeometry>
 
-    /// `keepsInputCopy: false` saves a copy of the input per step; `conv2dBackward` must then be
-    /// given the forward's input, unchanged. `kernels` picks the direct
-    /// kernels' form, or `.portable` for im2col + OpenBLAS (the tests compare them); a form this CPU
-    /// lacks runs as `.portable`.
-    public init(_ geometry: Conv2dGeometry, keepsInputCopy: Bool = true, kernels: ConvolutionKernels = DirectConvolution.active) {
-        self.geometry = geometry
-        direct = kernels.runsDirect ? DirectConv2dPlan(geometry, isa: kernels.isa) : nil
-        scratch = ConvolutionScratch(geometry, keepsInputCopy: keepsInputCopy, usesIm2col: direct == nil)
+extension ConvolutionWorkspace where Geometry == Conv2dGeometry {
+    /// See `ConvolutionWorkspace.init`; the direct plan is `DirectConv2dPlan`.
+    public convenience init(_ geometry: Conv2dGeometry, keepsInputCopy: Bool = true,
+                            kernels: ConvolutionKernels = DirectConvolution.active) {
+        self.init(geometry, keepsInputCopy: keepsInputCopy, kernels: kernels) { DirectConv2dPlan($0, isa: $1) }
     }
 }
 
@@ -33,13 +25,8 @@ public final class Conv2dWorkspace: @unchecked Sendable {
 public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                           workspace ws: Conv2dWorkspace) {
-    precondition(ws.geometry == g, "conv2dForward: workspace was sized for another geometry")
+    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output) { return }
     let scratch = ws.scratch
-    if let plan = ws.direct {
-        scratch.keepInput(input, offset: 0, count: g.inputCount)
-        plan.forward(input: input, weight: weight, bias: bias, output: output)
-        return
-    }
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize
     scratch.forEachChunk { first, count, columns, channelMajor, _ in
@@ -73,14 +60,9 @@ public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>
                            gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                            gradBias: UnsafeMutablePointer<Float>?, workspace ws: Conv2dWorkspace,
                            input: UnsafePointer<Float>? = nil) {
-    precondition(ws.geometry == g, "conv2dBackward: workspace was sized for another geometry")
+    guard let forwardInput = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                                                 gradWeight: gradWeight, gradBias: gradBias) else { return }
     let scratch = ws.scratch
-    let forwardInput = scratch.forwardInput(input, op: "conv2dBackward")
-    if let plan = ws.direct {
-        plan.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                      gradWeight: gradWeight, gradBias: gradBias)
-        return
-    }
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize
     scratch.accumulateGradients(into: gradWeight, gradBias) { first, count, columns, channelMajor, partialWeight, partialBias in

@@ -7,23 +7,15 @@
 /// On CPUs with AVX-512 or AVX2 + FMA the workspace holds a direct plan instead (`DirectConvTranspose2d.swift`, `DirectConvolution`),
 /// which these functions hand the work to; the im2col path below is the portable one.
 
-/// Scratch memory for the fast transposed-convolution kernels, sized for one geometry.
-public final class ConvTranspose2dWorkspace: @unchecked Sendable {
-    public let geometry: ConvTranspose2dGeometry
-    /// The im2col path's buffers (`ConvolutionScratch`); the channel-major side is the input
-    /// [Cin, chunk * H * W] (forward, weight gradient) and then the input gradient.
-    let scratch: ConvolutionScratch
-    /// The direct kernels' plan (AVX-512 or AVX2), when they run (then the im2col buffers are empty).
-    let direct: DirectConvTranspose2dPlan?
+/// The transposed convolution's workspace; the im2col path's channel-major side is the input
+/// [Cin, chunk * H * W] (forward, weight gradient) and then the input gradient.
+public typealias ConvTranspose2dWorkspace = ConvolutionWorkspace<ConvTranspose2dGeometry>
 
-    /// `keepsInputCopy: false` saves a copy of the input per step; `convTranspose2dBackward` must
-    /// then be given the forward's input, unchanged. `kernels` picks the direct kernels' form, or
-    /// `.portable` for im2col + OpenBLAS; a form this CPU lacks runs as `.portable`.
-    public init(_ geometry: ConvTranspose2dGeometry, keepsInputCopy: Bool = true,
-                kernels: ConvolutionKernels = DirectConvolution.active) {
-        self.geometry = geometry
-        direct = kernels.runsDirect ? DirectConvTranspose2dPlan(geometry, isa: kernels.isa) : nil
-        scratch = ConvolutionScratch(geometry, keepsInputCopy: keepsInputCopy, usesIm2col: direct == nil)
+extension ConvolutionWorkspace where Geometry == ConvTranspose2dGeometry {
+    /// See `ConvolutionWorkspace.init`; the direct plan is `DirectConvTranspose2dPlan`.
+    public convenience init(_ geometry: ConvTranspose2dGeometry, keepsInputCopy: Bool = true,
+                            kernels: ConvolutionKernels = DirectConvolution.active) {
+        self.init(geometry, keepsInputCopy: keepsInputCopy, kernels: kernels) { DirectConvTranspose2dPlan($0, isa: $1) }
     }
 }
 
@@ -52,13 +44,8 @@ func swapBatchAndChannels(batch: Int, channels: Int, planeSize: Int, from src: U
 public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>,
                                    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                    output: UnsafeMutablePointer<Float>, workspace ws: ConvTranspose2dWorkspace) {
-    precondition(ws.geometry == g, "convTranspose2dForward: workspace was sized for another geometry")
+    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output) { return }
     let scratch = ws.scratch
-    if let plan = ws.direct {
-        scratch.keepInput(input, offset: 0, count: g.inputCount)
-        plan.forward(input: input, weight: weight, bias: bias, output: output)
-        return
-    }
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = g.outChannels * outPlane
     scratch.forEachChunk { first, count, columns, channelMajor, _ in
@@ -94,14 +81,9 @@ public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: Un
                                     weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
                                     workspace ws: ConvTranspose2dWorkspace, input: UnsafePointer<Float>? = nil) {
-    precondition(ws.geometry == g, "convTranspose2dBackward: workspace was sized for another geometry")
+    guard let forwardInput = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                                                 gradWeight: gradWeight, gradBias: gradBias) else { return }
     let scratch = ws.scratch
-    let forwardInput = scratch.forwardInput(input, op: "convTranspose2dBackward")
-    if let plan = ws.direct {
-        plan.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                      gradWeight: gradWeight, gradBias: gradBias)
-        return
-    }
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels, cout = g.outChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = cout * outPlane
     scratch.accumulateGradients(into: gradWeight, gradBias) { first, count, columns, channelMajor, partialWeight, partialBias in

@@ -1,3 +1,66 @@
+import CKernels
+
+/// Scratch memory for a fast convolution (`Conv2dWorkspace`) or transposed convolution
+/// (`ConvTranspose2dWorkspace`), sized for one geometry and reused across steps: the direct
+/// kernels' plan when they run on this CPU, else the im2col path's buffers.
+public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @unchecked Sendable {
+    public let geometry: Geometry
+    /// The im2col path's buffers (empty but for the input copy when the direct plan runs).
+    let scratch: ConvolutionScratch
+    /// The direct kernels' plan (AVX-512 or AVX2), when they run.
+    let direct: (any DirectConvolutionPlan)?
+
+    /// `keepsInputCopy: false` saves a copy of the input per step; the backward pass must then be
+    /// given the forward's input, unchanged. `kernels` picks the direct kernels' form, or
+    /// `.portable` for im2col + OpenBLAS (the tests compare them); a form this CPU lacks runs as
+    /// `.portable`. `plan` builds the kind's direct plan.
+    init(_ geometry: Geometry, keepsInputCopy: Bool, kernels: ConvolutionKernels,
+         plan: (Geometry, ck_isa) -> any DirectConvolutionPlan) {
+        self.geometry = geometry
+        direct = kernels.runsDirect ? plan(geometry, kernels.isa) : nil
+        scratch = ConvolutionScratch(geometry, keepsInputCopy: keepsInputCopy, usesIm2col: direct == nil)
+    }
+
+    /// The start of a forward pass: checks the geometry and, when the direct plan runs, keeps
+    /// the input (if asked), runs the plan and returns true; false leaves the work to the im2col path.
+    func forwardDirectly(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) -> Bool {
+        precondition(geometry == g, "\(Geometry.self) forward: the workspace was sized for another geometry")
+        guard let direct else { return false }
+        scratch.keepInput(input, offset: 0, count: g.inputCount)
+        direct.forward(input: input, weight: weight, bias: bias, output: output)
+        return true
+    }
+
+    /// The start of a backward pass: checks the geometry, finds the forward's input (the caller's
+    /// or the kept copy) and, when the direct plan runs, runs it and returns nil; otherwise returns
+    /// the input for the im2col path.
+    func backwardDirectly(_ g: Geometry, input: UnsafePointer<Float>?, gradOutput: UnsafePointer<Float>,
+                          weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
+                          gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?)
+        -> UnsafePointer<Float>? {
+        precondition(geometry == g, "\(Geometry.self) backward: the workspace was sized for another geometry")
+        precondition(input != nil || scratch.keepsInputCopy,
+                     "\(Geometry.self) backward: the workspace keeps no input copy: pass the input")
+        let forwardInput = input ?? UnsafePointer(scratch.savedInput.pointer)
+        guard let direct else { return forwardInput }
+        direct.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                        gradWeight: gradWeight, gradBias: gradBias)
+        return nil
+    }
+}
+
+/// A direct kernels' plan (`DirectConv2dPlan`, `DirectConvTranspose2dPlan`), as a workspace runs it.
+protocol DirectConvolutionPlan: AnyObject {
+    /// AVX-512 or AVX2.
+    var isa: ck_isa { get }
+    func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 output: UnsafeMutablePointer<Float>)
+    func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                  gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+                  gradBias: UnsafeMutablePointer<Float>?)
+}
+
 /// What the im2col path of `Conv2d.swift` and `ConvTranspose2d.swift` shares: the batch cut into
 /// slices for the kernel threads, a few images per GEMM (`chunkImages`), the per-slice buffers
 /// and the per-slice partial gradients summed in slice order. Both ops view their weight as a
@@ -56,12 +119,6 @@ struct ConvolutionScratch {
     @inline(__always)
     func keepInput(_ input: UnsafePointer<Float>, offset: Int, count: Int) {
         if keepsInputCopy { (savedInput.pointer + offset).update(from: input + offset, count: count) }
-    }
-
-    /// The forward input the backward pass reads: the caller's, or the workspace's copy.
-    func forwardInput(_ input: UnsafePointer<Float>?, op: String) -> UnsafePointer<Float> {
-        precondition(input != nil || keepsInputCopy, "\(op): the workspace keeps no input copy: pass the input")
-        return input ?? UnsafePointer(savedInput.pointer)
     }
 
     /// Runs `body(first, count, columns, channelMajor)` for each chunk of `count` images starting

@@ -6,28 +6,22 @@ import CKernels
 /// gradient (`DenseWindows`), as a convolution's forward pass does.
 
 /// Buffers and window tables of the direct transposed convolution for one geometry.
-final class DirectConvTranspose2dPlan: @unchecked Sendable {
+final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     let geometry: ConvTranspose2dGeometry
     /// AVX-512 or AVX2.
     let isa: ck_isa
-    let slices: BatchSlices
+    /// The weight [taps][Cin][Cout] and the same in phase order (forward), [taps][Cout][Cin]
+    /// (input gradient); per slice the bordered input and output gradient, the partial weight
+    /// gradient [taps][Cout][Cin] and bias gradient.
+    let buffers: DirectBuffers
+    var slices: BatchSlices { buffers.slices }
     /// Input windows of each output position, by stride phase (forward).
     let phases: PhaseWindows
     /// Output-gradient windows of each input position (input and weight gradients).
     let windows: DenseWindows
-    /// [taps][Cin][Cout] and the same in phase order (forward); [taps][Cout][Cin] (input gradient).
-    let weightTapMajor: FloatBuffer
-    let weightForward: FloatBuffer
-    let weightBackward: FloatBuffer
-    /// Per slice: the bordered input and output gradient (when padding is needed), a channels-last
-    /// output (strided), the input channels-last, partial weight gradient
-    /// [taps][Cout][Cin] and bias gradient.
-    let paddedInput: FloatBuffer
-    let paddedGradient: FloatBuffer
+    /// Per slice: a channels-last output (strided), the input channels-last.
     let outputChannelsLast: FloatBuffer
     let inputChannelsLast: FloatBuffer
-    let partialWeight: FloatBuffer
-    let partialBias: FloatBuffer
     /// 1 to 4 output channels and column stride 2 (the autoencoder's last layer): each phase is
     /// vectorised along its rows into `phaseMajor` [Cout][S][2][rows][cols] per slice, and the
     /// column phases are then interleaved into the output (channel vectors would be mostly empty).
@@ -38,21 +32,13 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
     init(_ g: ConvTranspose2dGeometry, isa: ck_isa) {
         geometry = g
         self.isa = isa
-        slices = BatchSlices(batch: g.batch)
-        let relation = WindowRelation(big: g.output, small: g.input, kernel: g.kernel, stride: g.stride,
-                                      padding: g.padding, dilation: g.dilation)
+        let relation = g.windowRelation
         phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
         windows = DenseWindows(relation, channels: g.outChannels)
-        weightTapMajor = FloatBuffer(count: g.weightCount)
-        weightForward = FloatBuffer(count: g.weightCount)
-        weightBackward = FloatBuffer(count: g.weightCount)
-        let n = slices.count
-        paddedInput = FloatBuffer(count: phases.image.isUnpadded ? 0 : n * phases.image.count)
-        paddedGradient = FloatBuffer(count: windows.image.isUnpadded ? 0 : n * windows.image.count)
+        buffers = DirectBuffers(g, forwardImage: phases.image, backwardImage: windows.image)
+        let n = buffers.slices.count
         outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)
         inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
-        partialWeight = FloatBuffer(count: n * g.weightCount)
-        partialBias = FloatBuffer(count: n * g.outChannels)
         rowVectorised = g.outChannels <= 4 && g.stride.width == 2 && phases.phases.count == 2 * g.stride.height
         phaseRows = (g.output.height + g.stride.height - 1) / g.stride.height
         phaseCols = (g.output.width + 1) / 2
@@ -62,20 +48,20 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>) {
         let g = geometry, cin = g.inChannels, cout = g.outChannels
-        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: weightTapMajor.pointer)
-        phases.arrangeWeights(weightTapMajor.pointer, into: weightForward.pointer, block: cin * cout)
+        weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: buffers.weightTapMajor.pointer)
+        phases.arrangeWeights(buffers.weightTapMajor.pointer, into: buffers.weightForward.pointer, block: cin * cout)
         let inImage = cin * g.input.area, outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
-            let padded = paddedInput.pointer + s * (paddedInput.count / slices.count)
+            let padded = buffers.share(buffers.paddedForward, s)
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
                 let source = phases.image.source(padded, planes: input + n * inImage, isa: isa)
                 if rowVectorised {
-                    let major = phaseMajor.pointer + s * (phaseMajor.count / slices.count)
+                    let major = buffers.share(phaseMajor, s)
                     let phaseSize = phaseRows * phaseCols, channelSize = 2 * g.stride.height * phaseSize
                     for (index, phase) in phases.phases.enumerated() {
                         directGatherRows(isa: isa, input: source, rowStride: phases.rowStride, pairOffsets: phase.pairOffsets,
-                                         weights: weightForward.pointer + phase.weightOffset, outs: cout,
+                                         weights: buffers.weightForward.pointer + phase.weightOffset, outs: cout,
                                          rows: phase.rows, cols: phase.cols, output: major + index * phaseSize,
                                          outputRowStride: phaseCols, outputPlane: channelSize, bias: bias,
                                          rowPairs: phase.rowPairs)
@@ -85,7 +71,7 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
                                                Int32(g.output.width))
                     continue
                 }
-                phases.gatherAll(isa: isa, source: source, weights: weightForward.pointer, outs: cout, big: g.output,
+                phases.gatherAll(isa: isa, source: source, weights: buffers.weightForward.pointer, outs: cout, big: g.output,
                                  output: output + n * outImage, scratch: values, bias: bias)
             }
         }
@@ -96,17 +82,13 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
                   gradBias: UnsafeMutablePointer<Float>?) {
         let g = geometry, taps = g.kernel.area, cin = g.inChannels, cout = g.outChannels
         if gradInput != nil {
-            weightsTapMajor(weight, a: cin, b: cout, taps: taps, swapped: true, into: weightBackward.pointer)
+            weightsTapMajor(weight, a: cin, b: cout, taps: taps, swapped: true, into: buffers.weightBackward.pointer)
         }
         let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
         let inputRowStride = g.input.width * cin
-        KernelThreads.forEachSlice(slices.count) { s in
-            let paddedGrad = paddedGradient.pointer + s * (paddedGradient.count / slices.count)
+        buffers.backward(gradBias: gradBias) { s, partialW, partialB in
+            let paddedGrad = buffers.share(buffers.paddedBackward, s)
             let x = inputChannelsLast.pointer + s * inImage
-            let partialW = partialWeight.pointer + s * g.weightCount
-            let partialB = partialBias.pointer + s * cout
-            partialW.update(repeating: 0, count: g.weightCount)
-            partialB.update(repeating: 0, count: cout)
             for n in slices.images(s) {
                 let dy = gradOutput + n * outImage
                 addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
@@ -119,15 +101,12 @@ final class DirectConvTranspose2dPlan: @unchecked Sendable {
                 guard let gradInput else { continue }
                 directGatherPlanes(isa: isa, input: gradSource, rowStride: windows.rowStride,
                                    columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
-                                   weights: weightBackward.pointer, outs: cin, rows: g.input.height,
+                                   weights: buffers.weightBackward.pointer, outs: cin, rows: g.input.height,
                                    cols: g.input.width, output: gradInput + n * inImage,
                                    outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil)
             }
         }
-        addTapMajorPartials(partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,
+        addTapMajorPartials(buffers.partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,
                             swapped: true, into: gradWeight)
-        if let gradBias {
-            addPartialGradients(partialBias.pointer, slices: slices.count, count: cout, into: gradBias)
-        }
     }
 }

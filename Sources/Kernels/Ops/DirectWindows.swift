@@ -3,13 +3,76 @@ import CKernels
 /// How a convolution's windows tie a small grid to a big image: big = small * stride - padding + tap * dilation,
 /// in each dimension. A convolution reads its input (big) at its output positions (small); a
 /// transposed convolution writes its output (big) from its input positions (small).
-struct WindowRelation {
+struct WindowRelation: WindowedGeometry {
     let big: Size2D
     let small: Size2D
-    let kernel: Size2D
-    let stride: Size2D
-    let padding: Size2D
-    let dilation: Size2D
+    let window: SlidingWindow
+}
+
+extension ConvolutionGeometry {
+    /// The windows of this convolution between its two images: `big` is the one the taps read
+    /// or scatter into (a convolution's input, a transposed convolution's output).
+    var windowRelation: WindowRelation {
+        let layout = im2col
+        return WindowRelation(big: layout.image, small: layout.grid, window: window)
+    }
+}
+
+/// The buffers both direct plans (`DirectConv2dPlan`, `DirectConvTranspose2dPlan`) keep: the
+/// weight rearranged for the kernels (tap-major, then in the order the forward and the backward
+/// pass read it), and per slice of the batch a zero-bordered copy of the image the forward
+/// pass's windows read and of the one the backward pass's windows read (empty when no border is
+/// needed) and the partial weight and bias gradients, added up in slice order after the backward pass.
+struct DirectBuffers {
+    let slices: BatchSlices
+    let weightTapMajor: FloatBuffer
+    let weightForward: FloatBuffer
+    let weightBackward: FloatBuffer
+    let paddedForward: FloatBuffer
+    let paddedBackward: FloatBuffer
+    let partialWeight: FloatBuffer
+    let partialBias: FloatBuffer
+    let weightCount: Int
+    let outChannels: Int
+
+    init<G: ConvolutionGeometry>(_ g: G, forwardImage: PaddedImage, backwardImage: PaddedImage) {
+        slices = BatchSlices(batch: g.batch)
+        weightTapMajor = FloatBuffer(count: g.weightCount)
+        weightForward = FloatBuffer(count: g.weightCount)
+        weightBackward = FloatBuffer(count: g.weightCount)
+        let n = slices.count
+        paddedForward = FloatBuffer(count: forwardImage.isUnpadded ? 0 : n * forwardImage.count)
+        paddedBackward = FloatBuffer(count: backwardImage.isUnpadded ? 0 : n * backwardImage.count)
+        weightCount = g.weightCount
+        outChannels = g.outChannels
+        partialWeight = FloatBuffer(count: n * weightCount)
+        partialBias = FloatBuffer(count: n * outChannels)
+    }
+
+    /// Slice `s`'s share of a per-slice buffer.
+    @inline(__always)
+    func share(_ buffer: FloatBuffer, _ s: Int) -> UnsafeMutablePointer<Float> {
+        buffer.pointer + s * (buffer.count / slices.count)
+    }
+
+    /// Runs `body(s, partialWeight, partialBias)` for each slice on the kernel threads with that
+    /// slice's partial gradients zeroed; then adds the bias partials to `gradBias` in slice
+    /// order. The weight partials are left for the caller, whose tap-major order differs.
+    @inline(__always)
+    func backward(gradBias: UnsafeMutablePointer<Float>?,
+                  _ body: (_ slice: Int, _ partialWeight: UnsafeMutablePointer<Float>,
+                           _ partialBias: UnsafeMutablePointer<Float>) -> Void) {
+        KernelThreads.forEachSlice(slices.count) { s in
+            let partialW = partialWeight.pointer + s * weightCount
+            let partialB = partialBias.pointer + s * outChannels
+            partialW.update(repeating: 0, count: weightCount)
+            partialB.update(repeating: 0, count: outChannels)
+            body(s, partialW, partialB)
+        }
+        if let gradBias {
+            addPartialGradients(partialBias.pointer, slices: slices.count, count: outChannels, into: gradBias)
+        }
+    }
 }
 
 /// A zero-bordered copy of an NCHW image: planes of `padded` rows and columns, the image itself

@@ -27,6 +27,34 @@ public struct Im2colLayout: Sendable, Equatable {
         let hi = min(grid.width, ceilDivide(image.width - tapOffset, stride.width))
         return lo..<max(lo, hi)
     }
+
+    /// Visits the matrix one grid row at a time, in storage order (channel, kernel row, kernel
+    /// column, image, grid row): `body(matrixOffset, planeOffset, iy, colOffset, valid)` gets where
+    /// the grid row's `grid.width` values start in the matrix, where the image plane starts, the
+    /// image row the taps read (outside 0..<image.height: padding), the tap's column offset and the
+    /// grid columns that read inside the image. The one walk `im2col` and `col2imAccumulate` share.
+    @inline(__always)
+    func forEachGridRow(_ body: (_ matrixOffset: Int, _ planeOffset: Int, _ iy: Int, _ colOffset: Int,
+                                 _ valid: Range<Int>) -> Void) {
+        let planeSize = image.area, gh = grid.height, gw = grid.width
+        for c in 0..<channels {
+            for kh in 0..<kernel.height {
+                let rowOffset = kh * dilation.height - padding.height
+                for kw in 0..<kernel.width {
+                    let colOffset = kw * dilation.width - padding.width
+                    let valid = validGridColumns(tapOffset: colOffset)
+                    var matrixOffset = ((c * kernel.height + kh) * kernel.width + kw) * columns
+                    for n in 0..<batch {
+                        let planeOffset = (n * channels + c) * planeSize
+                        for gy in 0..<gh {
+                            body(matrixOffset, planeOffset, gy * stride.height + rowOffset, colOffset, valid)
+                            matrixOffset += gw
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Unrolls every receptive field of the batch into columns.
@@ -40,39 +68,21 @@ public func im2col(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
         im2colStrided(layout, images: images, columns: columns)
         return
     }
-    let h = layout.image.height, w = layout.image.width
-    let gh = layout.grid.height, gw = layout.grid.width
-    let sh = layout.stride.height, sw = layout.stride.width
-    let columnCount = layout.columns
-    for c in 0..<layout.channels {
-        for kh in 0..<layout.kernel.height {
-            let rowOffset = kh * layout.dilation.height - layout.padding.height
-            for kw in 0..<layout.kernel.width {
-                let colOffset = kw * layout.dilation.width - layout.padding.width
-                let valid = layout.validGridColumns(tapOffset: colOffset)
-                let row = (c * layout.kernel.height + kh) * layout.kernel.width + kw
-                var dst = columns + row * columnCount
-                for n in 0..<layout.batch {
-                    let plane = images + (n * layout.channels + c) * h * w
-                    for gy in 0..<gh {
-                        let iy = gy * sh + rowOffset
-                        if iy < 0 || iy >= h {
-                            fillFloats(dst, with: 0, count: gw)
-                        } else {
-                            let src = plane + iy * w + colOffset
-                            for gx in 0..<valid.lowerBound { dst[gx] = 0 }
-                            if sw == 1 {
-                                copyFloats(from: src + valid.lowerBound, to: dst + valid.lowerBound, count: valid.count)
-                            } else {
-                                for gx in valid { dst[gx] = src[gx * sw] }
-                            }
-                            for gx in valid.upperBound..<gw { dst[gx] = 0 }
-                        }
-                        dst += gw
-                    }
-                }
-            }
+    let (h, w, gw, sw) = (layout.image.height, layout.image.width, layout.grid.width, layout.stride.width)
+    layout.forEachGridRow { matrixOffset, planeOffset, iy, colOffset, valid in
+        let dst = columns + matrixOffset
+        if iy < 0 || iy >= h {
+            fillFloats(dst, with: 0, count: gw)
+            return
         }
+        let src = images + planeOffset + iy * w + colOffset
+        for gx in 0..<valid.lowerBound { dst[gx] = 0 }
+        if sw == 1 {
+            copyFloats(from: src + valid.lowerBound, to: dst + valid.lowerBound, count: valid.count)
+        } else {
+            for gx in valid { dst[gx] = src[gx * sw] }
+        }
+        for gx in valid.upperBound..<gw { dst[gx] = 0 }
     }
 }
 
@@ -88,34 +98,15 @@ public func col2imAccumulate(_ layout: Im2colLayout, columns: UnsafePointer<Floa
         col2imDense(layout, columns: columns, images: images)
         return
     }
-    let h = layout.image.height, w = layout.image.width
-    let gh = layout.grid.height, gw = layout.grid.width
-    let sh = layout.stride.height, sw = layout.stride.width
-    let columnCount = layout.columns
-    for c in 0..<layout.channels {
-        for kh in 0..<layout.kernel.height {
-            let rowOffset = kh * layout.dilation.height - layout.padding.height
-            for kw in 0..<layout.kernel.width {
-                let colOffset = kw * layout.dilation.width - layout.padding.width
-                let valid = layout.validGridColumns(tapOffset: colOffset)
-                let row = (c * layout.kernel.height + kh) * layout.kernel.width + kw
-                var src = columns + row * columnCount
-                for n in 0..<layout.batch {
-                    let plane = images + (n * layout.channels + c) * h * w
-                    for gy in 0..<gh {
-                        let iy = gy * sh + rowOffset
-                        if iy >= 0 && iy < h {
-                            let dst = plane + iy * w + colOffset
-                            if sw == 1 {
-                                addFloats(src + valid.lowerBound, into: dst + valid.lowerBound, count: valid.count)
-                            } else {
-                                for gx in valid { dst[gx * sw] += src[gx] }
-                            }
-                        }
-                        src += gw
-                    }
-                }
-            }
+    let (h, w, sw) = (layout.image.height, layout.image.width, layout.stride.width)
+    layout.forEachGridRow { matrixOffset, planeOffset, iy, colOffset, valid in
+        guard iy >= 0 && iy < h else { return }
+        let src = columns + matrixOffset
+        let dst = images + planeOffset + iy * w + colOffset
+        if sw == 1 {
+            addFloats(src + valid.lowerBound, into: dst + valid.lowerBound, count: valid.count)
+        } else {
+            for gx in valid { dst[gx * sw] += src[gx] }
         }
     }
 }

@@ -74,21 +74,34 @@ extension Im2colLayout {
     var isColumnStrided: Bool { stride.width >= 2 && dilation.width == 1 }
 }
 
+extension Im2colLayout {
+    /// The image row that grid row `gy` reads through kernel row `ky` (outside the image: padding).
+    @inline(__always)
+    func imageRow(_ gy: Int, tap ky: Int) -> Int { gy * stride.height + ky * dilation.height - padding.height }
+}
+
+/// What `im2colStrided` and `col2imStrided` share: the layout's row phases, each tap column's
+/// start in a phase buffer, and a phase buffer of `rows` split rows, for the time of `body`.
+@inline(__always)
+func withPhaseBuffer(_ layout: Im2colLayout, rows: Int,
+                     _ body: (RowPhases, UnsafeMutableBufferPointer<Int>, UnsafeMutablePointer<Float>) -> Void) {
+    let phases = RowPhases(layout)
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: layout.kernel.width) { taps in
+        for kx in 0..<layout.kernel.width { taps[kx] = phases.tapStart(kx: kx, padding: layout.padding.width) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * phases.count) { buffer in
+            body(phases, taps, buffer.baseAddress!)
+        }
+    }
+}
+
 /// `im2col` for `isColumnStrided` layouts. Every row of an image plane is split first, then the
 /// taps are copied out: copying right after splitting a row would reload values just stored at
 /// another offset, which stalls the core (store forwarding fails).
 func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
-    let h = layout.image.height, w = layout.image.width
-    let gh = layout.grid.height, gw = layout.grid.width
-    let kh = layout.kernel.height, kw = layout.kernel.width
-    let sh = layout.stride.height
-    let columnCount = layout.columns
-    let phases = RowPhases(layout)
-    let rowSpan = phases.count
-    withUnsafeTemporaryAllocation(of: Int.self, capacity: kw) { taps in
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: h * rowSpan) { buffer in
-        let phase = buffer.baseAddress!
-        for kx in 0..<kw { taps[kx] = phases.tapStart(kx: kx, padding: layout.padding.width) }
+    let (h, w, gh, gw) = (layout.image.height, layout.image.width, layout.grid.height, layout.grid.width)
+    let (kh, kw, columnCount) = (layout.kernel.height, layout.kernel.width, layout.columns)
+    withPhaseBuffer(layout, rows: h) { phases, taps, phase in
+        let rowSpan = phases.count
         // Guards and the slots past a row's end stay zero: only data slots are ever written.
         phase.initialize(repeating: 0, count: h * rowSpan)
         for n in 0..<layout.batch {
@@ -98,7 +111,7 @@ func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
                 for ky in 0..<kh {
                     let rowBase = columns + (c * kh + ky) * kw * columnCount + n * gh * gw
                     for gy in 0..<gh {
-                        let iy = gy * sh + ky * layout.dilation.height - layout.padding.height
+                        let iy = layout.imageRow(gy, tap: ky)
                         if iy < 0 || iy >= h {
                             for kx in 0..<kw { fillFloats(rowBase + kx * columnCount + gy * gw, with: 0, count: gw) }
                             continue
@@ -112,7 +125,6 @@ func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
             }
         }
     }
-    }
 }
 
 /// `col2imAccumulate` for `isColumnStrided` layouts. The taps of a grid row land in the phase
@@ -120,17 +132,10 @@ func im2colStrided(_ layout: Im2colLayout, images: UnsafePointer<Float>, columns
 /// reload values just stored at another offset, which stalls the core (store forwarding fails).
 /// So each tap is added for every grid row of the plane before the next tap comes back to a row.
 func col2imStrided(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images: UnsafeMutablePointer<Float>) {
-    let h = layout.image.height, w = layout.image.width
-    let gh = layout.grid.height, gw = layout.grid.width
-    let kh = layout.kernel.height, kw = layout.kernel.width
-    let sh = layout.stride.height
-    let columnCount = layout.columns
-    let phases = RowPhases(layout)
-    let rowSpan = phases.count
-    withUnsafeTemporaryAllocation(of: Int.self, capacity: kw) { taps in
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: gh * rowSpan) { buffer in
-        let phase = buffer.baseAddress!
-        for kx in 0..<kw { taps[kx] = phases.tapStart(kx: kx, padding: layout.padding.width) }
+    let (h, w, gh, gw) = (layout.image.height, layout.image.width, layout.grid.height, layout.grid.width)
+    let (kh, kw, columnCount) = (layout.kernel.height, layout.kernel.width, layout.columns)
+    withPhaseBuffer(layout, rows: gh) { phases, taps, phase in
+        let rowSpan = phases.count
         for n in 0..<layout.batch {
             for c in 0..<layout.channels {
                 let plane = images + (n * layout.channels + c) * h * w
@@ -146,13 +151,12 @@ func col2imStrided(_ layout: Im2colLayout, columns: UnsafePointer<Float>, images
                     }
                     // ...then add them onto the image rows (padding slots are dropped).
                     for gy in 0..<gh {
-                        let iy = gy * sh + ky * layout.dilation.height - layout.padding.height
+                        let iy = layout.imageRow(gy, tap: ky)
                         if iy < 0 || iy >= h { continue }
                         phases.addMerged(phase + gy * rowSpan, into: plane + iy * w)
                     }
                 }
             }
         }
-    }
     }
 }

@@ -28,7 +28,7 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
         precondition(s.inChannels >= 1 && s.outChannels >= 1 && s.kernelSize.height >= 1 && s.kernelSize.width >= 1,
                      "\(Kind.layerName): channels and kernel size must be at least 1")
         settings = s
-        let weightShape = Kind.weightShape(s)
+        let weightShape = Kind.Geometry.weightShape(inChannels: s.inChannels, outChannels: s.outChannels, kernel: s.kernelSize)
         let fanIn = weightShape[1] * s.kernelSize.area
         weight = Parameter(name: "weight", value: PyTorchInit.uniform(shape: weightShape, fanIn: fanIn, rng: &rng))
         self.bias = bias ? Parameter(name: "bias", value: PyTorchInit.uniform(shape: [s.outChannels], fanIn: fanIn, rng: &rng)) : nil

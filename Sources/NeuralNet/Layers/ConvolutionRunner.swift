@@ -7,10 +7,8 @@ protocol ConvolutionKind {
     associatedtype Workspace
     /// The layer's name in messages ("Conv2d").
     static var layerName: String { get }
-    /// The weight's shape (the two kinds order its channels differently).
-    static func weightShape(_ s: ConvolutionSettings) -> [Int]
-    /// The validated geometry for an input shape [N, inChannels, H, W].
-    static func geometry(_ s: ConvolutionSettings, inputShape: [Int]) throws(ShapeError) -> Geometry
+    /// The validated geometry for `batch` images of size `input` (channels checked already).
+    static func geometry(_ s: ConvolutionSettings, batch: Int, input: Size2D) throws(ShapeError) -> Geometry
     /// A workspace for the layer, which keeps its input unchanged until the backward pass.
     static func workspace(_ g: Geometry) -> Workspace
     static func forward(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -22,14 +20,9 @@ protocol ConvolutionKind {
 
 enum Conv2dKind: ConvolutionKind {
     static let layerName = "Conv2d"
-    static func weightShape(_ s: ConvolutionSettings) -> [Int] {
-        [s.outChannels, s.inChannels, s.kernelSize.height, s.kernelSize.width]
-    }
-    static func geometry(_ s: ConvolutionSettings, inputShape shape: [Int]) throws(ShapeError) -> Conv2dGeometry {
-        try requireImageBatch(shape, channels: s.inChannels, layer: layerName)
-        return try Conv2dGeometry(batch: shape[0], inChannels: s.inChannels, outChannels: s.outChannels,
-                                  input: Size2D(shape[2], shape[3]), kernel: s.kernelSize,
-                                  stride: s.stride, padding: s.padding, dilation: s.dilation)
+    static func geometry(_ s: ConvolutionSettings, batch: Int, input: Size2D) throws(ShapeError) -> Conv2dGeometry {
+        try Conv2dGeometry(batch: batch, inChannels: s.inChannels, outChannels: s.outChannels, input: input,
+                           kernel: s.kernelSize, stride: s.stride, padding: s.padding, dilation: s.dilation)
     }
     static func workspace(_ g: Conv2dGeometry) -> Conv2dWorkspace { Conv2dWorkspace(g, keepsInputCopy: false) }
     static func forward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -46,15 +39,10 @@ enum Conv2dKind: ConvolutionKind {
 
 enum ConvTranspose2dKind: ConvolutionKind {
     static let layerName = "ConvTranspose2d"
-    /// PyTorch's order: [inChannels, outChannels, kH, kW].
-    static func weightShape(_ s: ConvolutionSettings) -> [Int] {
-        [s.inChannels, s.outChannels, s.kernelSize.height, s.kernelSize.width]
-    }
-    static func geometry(_ s: ConvolutionSettings, inputShape shape: [Int]) throws(ShapeError) -> ConvTranspose2dGeometry {
-        try requireImageBatch(shape, channels: s.inChannels, layer: layerName)
-        return try ConvTranspose2dGeometry(batch: shape[0], inChannels: s.inChannels, outChannels: s.outChannels,
-                                           input: Size2D(shape[2], shape[3]), kernel: s.kernelSize, stride: s.stride,
-                                           padding: s.padding, outputPadding: s.outputPadding, dilation: s.dilation)
+    static func geometry(_ s: ConvolutionSettings, batch: Int, input: Size2D) throws(ShapeError) -> ConvTranspose2dGeometry {
+        try ConvTranspose2dGeometry(batch: batch, inChannels: s.inChannels, outChannels: s.outChannels, input: input,
+                                    kernel: s.kernelSize, stride: s.stride, padding: s.padding,
+                                    outputPadding: s.outputPadding, dilation: s.dilation)
     }
     static func workspace(_ g: ConvTranspose2dGeometry) -> ConvTranspose2dWorkspace {
         ConvTranspose2dWorkspace(g, keepsInputCopy: false)
@@ -70,6 +58,14 @@ enum ConvTranspose2dKind: ConvolutionKind {
                          input: UnsafePointer<Float>) {
         convTranspose2dBackward(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, gradWeight: gradWeight,
                                 gradBias: gradBias, workspace: workspace, input: input)
+    }
+}
+
+extension ConvolutionKind {
+    /// The validated geometry for an input shape [N, inChannels, H, W].
+    static func geometry(_ s: ConvolutionSettings, inputShape shape: [Int]) throws(ShapeError) -> Geometry {
+        try requireImageBatch(shape, channels: s.inChannels, layer: layerName)
+        return try geometry(s, batch: shape[0], input: Size2D(shape[2], shape[3]))
     }
 }
 

@@ -55,7 +55,7 @@ struct CheckpointPicker {
             }
             let selected = index == selection
             let pointer = selected ? (g.unicode ? "▸" : ">") : " "
-            let labelWidth = max(0, inner.width - 6 - stampWidth)
+            let labelWidth = max(0, inner.width - 7 - stampWidth)   // a column free on either side of the date
             let label = " \(pointer) \(index + 1 < 10 ? "\(index + 1)" : " ") "
                 + checkpoint.networkName.truncated(to: labelWidth, ellipsis: g.ellipsis).rightPadded(to: labelWidth)
             let row = Rect(x: inner.x, y: y, width: inner.width, height: 1)

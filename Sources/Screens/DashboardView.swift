@@ -100,7 +100,7 @@ public enum DashboardView {
     private static func statusLine(_ model: DashboardModel) -> StatusLine {
         if model.confirmingQuit {
             return StatusLine(left: "Stop training? y: stop" + (model.snapshot.state.isOver ? "" : " after this step")
-                              + "  i: stop and inspect  other keys: carry on", role: .error)
+                              + "  i: stop + inspect  else: carry on", role: .error)
         }
         if model.snapshot.state.isOver {
             if model.snapshot.saveFailure != nil {

@@ -23,7 +23,7 @@ import Training
         _ = program.receive(.snapshot(session.store.snapshot()))
         #expect(program.update(.key(.character("q"))) == .none)
         let asked = renderFrame(program, width: 80, height: 24, capabilities: .full).text
-        #expect(asked.contains("i: stop and inspect"), "the stop question offers the inspector: \(asked)")
+        #expect(asked.contains("i: stop + inspect  else: carry on"), "the stop question offers the inspector: \(asked)")
         let command = program.update(.key(.character("i")))
         #expect(command == .perform(.control(.stop)) && program.inspectWhenOver)
         #expect(renderFrame(program, width: 80, height: 24, capabilities: .full).text.contains("stopping the training"))

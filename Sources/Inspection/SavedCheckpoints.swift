@@ -55,12 +55,14 @@ public enum SavedCheckpoints {
         return found.sorted { ($0.modified, $1.path) > ($1.modified, $0.path) }
     }
 
-    /// "Home's Train" for `cnn.safetensors`, "lesson L, train block 'B'" for `L/B-model.safetensors`.
+    /// "Home's Train" for `cnn.safetensors`, "lesson L, train block 'B'" for `L/B-model.safetensors`,
+    /// "saved in the models folder" for any other file there.
     static func origin(of name: String) -> String {
         let stem = String(name.dropLast(".safetensors".count))
         let parts = stem.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else {
-            return CourseModelKind(rawValue: stem) != nil ? "Home's Train" : stem
+            // Home's Train saves only the CNN there; other files were put there with --save.
+            return stem == CourseModelKind.cnn.rawValue ? "Home's Train" : "saved in the models folder"
         }
         var block = parts[1]
         for kind in ["-cnn", "-autoencoder", "-own"] where block.hasSuffix(kind) {

@@ -65,8 +65,11 @@ struct CheckpointPicker {
                          context: context, clip: inner)
             y += 1
             if y < inner.maxY {
+                // The file only when it fits beside the origin (the origin tells them apart).
                 let file = checkpoint.path.split(separator: "/").suffix(2).joined(separator: "/")
-                buffer.write("     " + checkpoint.origin + " \(g.middleDot) " + file, x: inner.x, y: y, role: .dim, context: context, clip: inner)
+                let withFile = "     " + checkpoint.origin + " \(g.middleDot) " + file
+                let line = withFile.count <= inner.width ? withFile : "     " + checkpoint.origin.truncated(to: inner.width - 5, ellipsis: g.ellipsis)
+                buffer.write(line, x: inner.x, y: y, role: .dim, context: context, clip: inner)
                 y += 1
             }
         }

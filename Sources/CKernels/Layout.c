@@ -25,6 +25,12 @@ void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_strid
     else channels_last_to_planes_avx2(src, src_row_stride, src_col_stride, channels, height, width, dst);
 }
 
+void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height, int width,
+                         float *dst, long dst_plane, long dst_row_stride) {
+    if (isa == CK_ISA_AVX512) copy_into_planes_avx512(src, channels, height, width, dst, dst_plane, dst_row_stride);
+    else copy_into_planes_avx2(src, channels, height, width, dst, dst_plane, dst_row_stride);
+}
+
 #else  // not x86-64: the Swift drivers never call these (ck_direct_available() is 0)
 
 void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int height, int width,
@@ -51,10 +57,6 @@ void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_strid
         }
     }
 }
-
-#endif
-
-// Row by row: a row is contiguous in both layouts (memcpy moves it as fast as vector loops).
 void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height, int width,
                          float *dst, long dst_plane, long dst_row_stride) {
     (void)isa;
@@ -62,3 +64,6 @@ void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height,
         for (int y = 0; y < height; y++)
             memcpy(dst + c * dst_plane + y * dst_row_stride, src + ((long)c * height + y) * width, sizeof(float) * (size_t)width);
 }
+
+#endif
+

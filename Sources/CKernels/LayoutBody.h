@@ -52,3 +52,20 @@ F_TARGET static void F(channels_last_to_planes)(const float *src, long src_row_s
                                                 int channels, int height, int width, float *dst) {
     F(change_layout)(dst, (float *)src, src_row_stride, src_col_stride, channels, height, width, 1);
 }
+
+// Copies planes into the interiors of wider (zero-bordered) planes, a row at a time. The rows are
+// short (8 to 32 floats in the course networks), so inline vector copies are used rather than a
+// library call per row.
+F_TARGET static void F(copy_into_planes)(const float *src, int channels, int height, int width,
+                                         float *dst, long dst_plane, long dst_row_stride) {
+    const F_MASK tail = V_MASK(width % VW);
+    for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < height; y++) {
+            const float *s = src + ((long)c * height + y) * width;
+            float *d = dst + c * dst_plane + y * dst_row_stride;
+            int x = 0;
+            for (; x + VW <= width; x += VW) V_STORE(d + x, V_LOAD(s + x));
+            if (x < width) V_STOREP(d + x, tail, 1, V_LOADP(s + x, tail, 1));
+        }
+    }
+}

@@ -10,24 +10,30 @@ struct FusedSequentialTests {
         return Tensor(shape: [batch, 3, 32, 32], scalars: (0..<(batch * 3072)).map { _ in rng.unit() })
     }
 
+    /// One training step of `fused` (Sequential, fusing) against `separate` run layer by layer:
+    /// output, input gradient and every parameter gradient must have the same bits.
+    static func expectSameStep(fused: Sequential, separate: Sequential, input: Tensor, step: Int) {
+        let y = fused.forward(input)
+        var x = input
+        for layer in separate.layers { x = layer.forward(x) }
+        #expect(y.scalars.map(\.bitPattern) == x.scalars.map(\.bitPattern), "step \(step) output")
+        var rng = SplitMix64(seed: UInt64(step))
+        let dy = Tensor(shape: y.shape, scalars: (0..<y.count).map { _ in rng.unit() - 0.5 })
+        let dxFused = fused.backward(dy).copy()
+        var g = dy
+        for layer in separate.layers.reversed() { g = layer.backward(g) }
+        #expect(dxFused.scalars.map(\.bitPattern) == g.scalars.map(\.bitPattern), "step \(step) input gradient")
+        for (a, b) in zip(fused.parameters, separate.parameters) {
+            #expect(a.gradient.scalars.map(\.bitPattern) == b.gradient.scalars.map(\.bitPattern), "step \(step) \(a.name)")
+        }
+    }
+
     @Test("the course CNN: Sequential's output, input gradient and parameter gradients equal layer-by-layer ones")
     func cnnMatchesLayerByLayer() {
         let fused = CourseModels.cnn(seed: 3), separate = CourseModels.cnn(seed: 3)
         let input = Self.images(batch: 9)
         for step in 0..<2 {
-            let y = fused.forward(input)
-            var x = input
-            for layer in separate.layers { x = layer.forward(x) }
-            #expect(y.scalars.map(\.bitPattern) == x.scalars.map(\.bitPattern), "step \(step) output")
-            var rng = SplitMix64(seed: UInt64(step))
-            let dy = Tensor(shape: y.shape, scalars: (0..<y.count).map { _ in rng.unit() - 0.5 })
-            let dxFused = fused.backward(dy).copy()
-            var g = dy
-            for layer in separate.layers.reversed() { g = layer.backward(g) }
-            #expect(dxFused.scalars.map(\.bitPattern) == g.scalars.map(\.bitPattern), "step \(step) input gradient")
-            for (a, b) in zip(fused.parameters, separate.parameters) {
-                #expect(a.gradient.scalars.map(\.bitPattern) == b.gradient.scalars.map(\.bitPattern), "step \(step) \(a.name)")
-            }
+            Self.expectSameStep(fused: fused, separate: separate, input: input, step: step)
         }
     }
 
@@ -84,19 +90,7 @@ struct FusedSequentialTests {
         let input = Self.images(batch: 5)
         for (step, mode) in [LayerMode.training, .training, .evaluation].enumerated() {
             fused.setMode(mode); separate.setMode(mode)
-            let y = fused.forward(input)
-            var x = input
-            for layer in separate.layers { x = layer.forward(x) }
-            #expect(y.scalars.map(\.bitPattern) == x.scalars.map(\.bitPattern), "step \(step) output")
-            var rng = SplitMix64(seed: UInt64(step))
-            let dy = Tensor(shape: y.shape, scalars: (0..<y.count).map { _ in rng.unit() - 0.5 })
-            let dxFused = fused.backward(dy).copy()
-            var g = dy
-            for layer in separate.layers.reversed() { g = layer.backward(g) }
-            #expect(dxFused.scalars.map(\.bitPattern) == g.scalars.map(\.bitPattern), "step \(step) input gradient")
-            for (a, b) in zip(fused.parameters, separate.parameters) {
-                #expect(a.gradient.scalars.map(\.bitPattern) == b.gradient.scalars.map(\.bitPattern), "step \(step) \(a.name)")
-            }
+            Self.expectSameStep(fused: fused, separate: separate, input: input, step: step)
             for (a, b) in zip(fused.buffers, separate.buffers) {
                 #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "step \(step) \(a.name)")
             }

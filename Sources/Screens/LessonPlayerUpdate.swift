@@ -325,10 +325,11 @@ extension LessonPlayer {
 
     mutating func clampScroll() {
         let text = layout.text
-        // Laid out only as far as the scroll asks (all of it for End): a long step stays quick.
+        // Laid out only as far as the scroll asks, and the parts above it only counted (End
+        // counts the whole step): a long step stays quick.
         let wanted = scroll > Int.max / 4 ? Int.max : max(0, scroll) + text.height
-        let shown = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, needed: wanted)
-        if shown.complete { scroll = min(max(0, scroll), max(0, shown.lines.count - text.height)) }
+        let shown = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, from: max(0, scroll), needed: wanted)
+        if shown.complete { scroll = min(max(0, scroll), max(0, shown.totalLines - text.height)) }
         scroll = max(0, scroll)
     }
 }

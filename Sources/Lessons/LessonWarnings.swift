@@ -63,7 +63,15 @@ public enum TableText {
         var text = Substring(row.trimmingSpaces)
         if text.hasPrefix("|") { text = text.dropFirst() }
         if text.hasSuffix("|") { text = text.dropLast() }
-        return text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        // Split at each "|" byte, unless one is followed by a non-ASCII byte (which may be a
+        // combining mark making "|" part of another Character): then Character by Character.
+        let bytes = Array(text.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "|") && index + 1 < bytes.count && bytes[index + 1] >= 0x80 {
+            return text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        }
+        return bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self).trimmingSpaces
+        }
     }
 
     /// Whether a row is the header rule (only '-', ':' and spaces in its cells).
@@ -196,10 +204,21 @@ enum AnswerLeakWarnings {
     static func tokens(_ line: String) -> [String] {
         var words: [String] = []
         var word: [UInt8] = []
+        // Trimmed of ".,;:!?*`" at both ends, byte by byte (a mark followed by a non-ASCII
+        // byte may be a combining sequence, and stays).
+        func trimmable(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
+                 UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "`"): return true
+            default: return false
+            }
+        }
         func flush() {
             guard !word.isEmpty else { return }
-            let trimmed = String(decoding: word, as: UTF8.self).trimmingCharacters(in: ".,;:!?*`")
-            if !trimmed.isEmpty { words.append(trimmed) }
+            var start = 0, end = word.count
+            while start < end, trimmable(word[start]), start + 1 == end || word[start + 1] < 0x80 { start += 1 }
+            while end > start, trimmable(word[end - 1]) { end -= 1 }
+            if start < end { words.append(String(decoding: word[start..<end], as: UTF8.self)) }
             word.removeAll(keepingCapacity: true)
         }
         let bytes = Array(line.utf8)
@@ -238,14 +257,5 @@ enum AnswerLeakWarnings {
 
     static func matches(_ word: String, _ value: Double) -> Bool {
         number(of: word) == value
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
     }
 }

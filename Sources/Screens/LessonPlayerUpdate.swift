@@ -316,7 +316,9 @@ extension LessonPlayer {
     /// Scrolls so that the whole quiz is visible (its end first, then its start).
     mutating func revealQuiz(_ quiz: Quiz) {
         let text = layout.text
-        let lines = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, needed: 0, untilQuiz: quiz.key)
+        // Only the quiz's place is needed: the parts above it are counted (once per width), not laid out.
+        let lines = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, from: Int.max / 2, needed: 0,
+                                     untilQuiz: quiz.key)
         guard let range = lines.quizLines[quiz.key] else { return }
         if range.upperBound > scroll + text.height { scroll = range.upperBound - text.height }
         if range.lowerBound < scroll { scroll = range.lowerBound }

@@ -72,8 +72,9 @@ struct LessonTextLayout {
         for (position, unit) in units.enumerated() {
             switch unit {
             case .top, .item, .textChunk:
-                // A part wholly above `from` is counted only (once per width); others are laid out.
-                if top < from, lines.isEmpty {
+                // A part wholly above `from` is counted only (once per width); others are laid out,
+                // and so is the last part (End shows it: counting it first would be work twice).
+                if top < from, lines.isEmpty, position + 1 < units.count {
                     let count = cache.count(key(unit)) { make(unit, counting: true).lineCount }
                     if top + count <= from {
                         top += count
@@ -199,11 +200,11 @@ struct LessonTextLayout {
         var current = ""
         func flush() { if !current.isEmpty { result.append(current); current = "" } }
         for raw in source {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = LessonMarkdown.trimmed(raw)
             if line.isEmpty {
                 flush()
                 if result.last != "" { result.append("") }
-            } else if line.hasPrefix("- ") || line.hasPrefix("* ") || line.first?.isNumber == true && line.contains(". ")
+            } else if line.hasPrefix("- ") || line.hasPrefix("* ") || line.first?.isNumber == true && LessonMarkdown.contains(line, ". ")
                         && line.prefix(while: \.isNumber).count == line.firstIndex(of: ".").map({ line.distance(from: line.startIndex, to: $0) }) {
                 flush()
                 current = line

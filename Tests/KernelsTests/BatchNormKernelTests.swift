@@ -98,4 +98,61 @@ struct BatchNormKernelTests {
             #expect(dbFused.map(\.bitPattern) == dbSeparate.map(\.bitPattern))
         }
     }
+
+    /// The pooled form (batch norm, ReLU, 2x2 max pooling in one pass) on one build, against the
+    /// batch norm, `maxPool2dForward(..., applyingReLU: true)`, `maxPool2dBackward(..., reluFused: true)`
+    /// and the batch norm's backward one after the other: the same bits, forward and backward.
+    @Test("batch norm + ReLU + 2x2 max pooling in one pass gives the bits of the three one after the other",
+          arguments: [(3, 5, 8, 36), (2, 4, 32, 32), (4, 3, 2, 10), (2, 2, 6, 4)])
+    func pooledForm(shape: (Int, Int, Int, Int)) {
+        let (batch, channels, h, w) = shape
+        let spatial = h * w, count = batch * channels * spatial, pooledCount = count / 4
+        var rng = SplitMix64(seed: UInt64(count))
+        var x = (0..<count).map { i in (rng.unit() - 0.5) * 6 + Float((i / spatial) % channels) }
+        x[5] = x[4]   // a tie in a window
+        let dyPooled = (0..<pooledCount).map { _ in rng.unit() - 0.5 }
+        let w8 = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        let runningMean = (0..<channels).map { Float($0) }, runningVar = (0..<channels).map { _ in rng.unit() + 0.5 }
+        let geometry = try! MaxPool2dGeometry(batch: batch, channels: channels, input: Size2D(h, w), kernel: 2)
+        var isas = [CK_ISA_NONE]
+        if ck_best_isa() != CK_ISA_NONE { isas.append(CK_ISA_AVX2) }
+        for isa in isas {
+            for training in [true, false] {
+                let rm: [Float]? = training ? nil : runningMean, rv: [Float]? = training ? nil : runningVar
+                // Separately.
+                var y = [Float](repeating: 9, count: count)
+                var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+                ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w8, b, 1e-5, rm, rv, 0, 0, &y,
+                                      &mean, &invStd, &variance)
+                var pooled = [Float](repeating: 9, count: pooledCount), argmax = [Int32](repeating: -7, count: pooledCount)
+                maxPool2dForward(geometry, input: y, output: &pooled, argmax: &argmax, applyingReLU: true)
+                var g = [Float](repeating: 9, count: count)
+                maxPool2dBackward(geometry, gradOutput: dyPooled, argmax: argmax, gradInput: &g, reluFused: true, output: pooled)
+                var dx = [Float](repeating: 9, count: count), dw = [Float](repeating: 0.25, count: channels), db = dw
+                ck_batch_norm_backward(isa, x, g, batch, channels, spatial, 0, channels, w8, mean, invStd, training ? 1 : 0,
+                                       0, 0, nil, &dx, &dw, &db)
+                // In one pass.
+                var fusedPooled = [Float](repeating: 7, count: pooledCount), fusedArgmax = [Int32](repeating: -3, count: pooledCount)
+                var fusedMean = [Float](repeating: 1, count: channels), fusedInvStd = fusedMean, fusedVariance = fusedMean
+                if !training { fusedVariance = variance }   // eval leaves it alone
+                ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, w8, b, 1e-5, rm, rv,
+                                                &fusedPooled, &fusedArgmax, &fusedMean, &fusedInvStd, &fusedVariance)
+                var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
+                let status = ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels, h, w,
+                                                              0, channels, w8, fusedMean, fusedInvStd, training ? 1 : 0,
+                                                              &fusedDx, &fusedDw, &fusedDb)
+                let label = "isa \(isa.rawValue), shape \(shape), training \(training)"
+                #expect(status == 0)
+                #expect(fusedPooled.map(\.bitPattern) == pooled.map(\.bitPattern), "\(label) pooled")
+                #expect(fusedArgmax == argmax, "\(label) argmax")
+                #expect(fusedMean.map(\.bitPattern) == mean.map(\.bitPattern), "\(label) mean")
+                #expect(fusedInvStd.map(\.bitPattern) == invStd.map(\.bitPattern), "\(label) invstd")
+                #expect(fusedVariance.map(\.bitPattern) == variance.map(\.bitPattern), "\(label) variance")
+                #expect(fusedDx.map(\.bitPattern) == dx.map(\.bitPattern), "\(label) input gradient")
+                #expect(fusedDw.map(\.bitPattern) == dw.map(\.bitPattern), "\(label) weight gradient")
+                #expect(fusedDb.map(\.bitPattern) == db.map(\.bitPattern), "\(label) bias gradient")
+                #expect(pooled.contains(0) && g.contains { $0 != 0 }, "the ReLU must cut something and pass something")
+            }
+        }
+    }
 }

@@ -13,18 +13,20 @@ F_TARGET static float F(plane_sum)(const float *p, long n) {
     return s;
 }
 
-F_TARGET static float F(plane_squared_differences)(const float *p, long n, float mean) {
-    bn_v8 a0 = BN_ZERO, a1 = BN_ZERO;
-    const bn_v8 m = BN_SPLAT(mean);
+// sum (x - shift)^2 over one plane, and the residual sum (x - shift) in *residual.
+F_TARGET static float F(plane_squared_differences)(const float *p, long n, float shift, float *residual) {
+    bn_v8 a0 = BN_ZERO, a1 = BN_ZERO, r0 = BN_ZERO, r1 = BN_ZERO;
+    const bn_v8 m = BN_SPLAT(shift);
     long i = 0;
     for (; i + 16 <= n; i += 16) {
         const bn_v8 d0 = BN_LOAD(p + i) - m, d1 = BN_LOAD(p + i + 8) - m;
-        a0 += d0 * d0; a1 += d1 * d1;
+        a0 += d0 * d0; a1 += d1 * d1; r0 += d0; r1 += d1;
     }
-    if (i + 8 <= n) { const bn_v8 d = BN_LOAD(p + i) - m; a0 += d * d; i += 8; }
-    a0 += a1;
-    float s = BN_SUM8(a0);
-    for (; i < n; i++) { const float d = p[i] - mean; s += d * d; }
+    if (i + 8 <= n) { const bn_v8 d = BN_LOAD(p + i) - m; a0 += d * d; r0 += d; i += 8; }
+    a0 += a1; r0 += r1;
+    float s = BN_SUM8(a0), r = BN_SUM8(r0);
+    for (; i < n; i++) { const float d = p[i] - shift; s += d * d; r += d; }
+    *residual = r;
     return s;
 }
 
@@ -203,15 +205,35 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
             save_invstd[c] = (float)(1.0 / sqrt((double)running_var[c] + (double)eps));
         }
     } else {
-        double total[BN_BLOCK] = {0}, squares[BN_BLOCK] = {0};
-        for (long n = 0; n < batch; n++)
-            for (long c = c0; c < c1; c++) total[c - c0] += (double)F(plane_sum)(x + (n * channels + c) * spatial, spatial);
-        for (long c = c0; c < c1; c++) save_mean[c] = (float)(total[c - c0] / m);
-        for (long n = 0; n < batch; n++)
-            for (long c = c0; c < c1; c++)
-                squares[c - c0] += (double)F(plane_squared_differences)(x + (n * channels + c) * spatial, spatial, save_mean[c]);
+        // One read of the input: each plane's sum, then (while the plane is in the cache) the squared
+        // deviations d^2 and residuals d about a shift, the plane's mean rounded to a float: its sum of
+        // squared deviations about its own mean is sum d^2 - (sum d)^2 / n (the corrected two-pass
+        // formula: small deviations, no large sums subtracted). The planes are merged in double by
+        // Chan, Golub and LeVeque's pairwise update (count, mean, sum of squared deviations). More
+        // accurate than the two passes about the batch mean it replaces (a test checks offset,
+        // narrow data against a double two-pass variance). The mean is sum of the planes' sums / M.
+        double total[BN_BLOCK] = {0}, merged_mean[BN_BLOCK] = {0}, squares[BN_BLOCK] = {0};
+        const double plane_count = (double)spatial;
+        for (long n = 0; n < batch; n++) {
+            const double before = (double)n * plane_count, weight_new = plane_count / (before + plane_count);
+            for (long c = c0; c < c1; c++) {
+                const long k = c - c0;
+                const float *p = x + (n * channels + c) * spatial;
+                const float sum = F(plane_sum)(p, spatial);
+                total[k] += (double)sum;
+                const float shift = (float)((double)sum / plane_count);
+                float residual;
+                const double squared = (double)F(plane_squared_differences)(p, spatial, shift, &residual);
+                const double plane_squares = squared - (double)residual * (double)residual / plane_count;
+                const double plane_mean = (double)shift + (double)residual / plane_count;
+                const double delta = plane_mean - merged_mean[k];
+                merged_mean[k] += delta * weight_new;
+                squares[k] += plane_squares + delta * delta * before * weight_new;
+            }
+        }
         for (long c = c0; c < c1; c++) {
-            const double variance = squares[c - c0] / m;
+            save_mean[c] = (float)(total[c - c0] / m);
+            const double variance = squares[c - c0] < 0 ? 0 : squares[c - c0] / m;   // rounding below 0; NaN stays
             save_invstd[c] = (float)(1.0 / sqrt(variance + (double)eps));
             batch_variance[c] = (float)variance;
         }

@@ -155,4 +155,34 @@ struct BatchNormKernelTests {
             }
         }
     }
+
+    /// The variance comes from one read of the input (per plane, then merged in double): on values
+    /// far from zero with a small spread, and planes whose means differ, it must still match a
+    /// double-precision two-pass variance closely.
+    @Test("the one-read variance matches a double two-pass variance on offset, narrow data",
+          arguments: [(128, 3, 1024), (5, 2, 37), (64, 2, 1), (3, 1, 4096)])
+    func varianceAccuracy(shape: (Int, Int, Int)) {
+        let (batch, channels, spatial) = shape
+        var rng = SplitMix64(seed: 5)
+        let count = batch * channels * spatial
+        // Channel c: around 1000 * (c + 1), spread 0.01, each image's plane shifted a little.
+        let x = (0..<count).map { i in
+            Float(1000 * ((i / spatial) % channels + 1)) + Float((i / (spatial * channels)) % 7) * 0.003 + (rng.unit() - 0.5) * 0.02
+        }
+        var isas = [CK_ISA_NONE]
+        if ck_best_isa() != CK_ISA_NONE { isas.append(CK_ISA_AVX2) }
+        for isa in isas {
+            var y = [Float](repeating: 0, count: count)
+            var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+            ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, nil, nil, 1e-5, nil, nil, 0, 0, &y,
+                                  &mean, &invStd, &variance)
+            for c in 0..<channels {
+                let values = (0..<batch).flatMap { n in (0..<spatial).map { Double(x[(n * channels + c) * spatial + $0]) } }
+                let exactMean = values.reduce(0, +) / Double(values.count)
+                let exactVariance = values.reduce(0) { $0 + ($1 - exactMean) * ($1 - exactMean) } / Double(values.count)
+                #expect(abs(Double(variance[c]) - exactVariance) <= 1e-6 * exactVariance,
+                        "isa \(isa.rawValue) shape \(shape) channel \(c): \(variance[c]) vs \(exactVariance)")
+            }
+        }
+    }
 }

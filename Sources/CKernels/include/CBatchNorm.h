@@ -14,8 +14,10 @@
 /// then activation 0: none; 1: ReLU as Kernels' reluForward (y < 0 -> +0); 2: LeakyReLU as
 /// leakyReLUForward (y > 0 ? y : y * slope).
 /// Training (running_mean NULL): mean = sum / M (sums in floats within a plane, doubles across
-/// planes; M = batch * spatial), biased variance = sum of (x - mean)^2 / M (two passes),
-/// invstd = 1 / sqrt(variance + eps) in double; writes save_mean, save_invstd, batch_variance.
+/// planes; M = batch * spatial), biased variance = sum of (x - mean)^2 / M from one read of x
+/// (per plane: squared deviations and residuals about the plane's mean rounded to a float,
+/// corrected to its own mean; planes merged in double by Chan et al.'s pairwise update), invstd = 1 / sqrt(variance + eps) in double; writes
+/// save_mean, save_invstd, batch_variance.
 /// Eval: mean = running_mean, invstd = 1 / sqrt(running_var + eps); save_mean and save_invstd
 /// get them (for backward); batch_variance is not written (may be NULL).
 /// weight and bias: NULL for affine=False (1 and 0).

@@ -213,22 +213,32 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
         // accurate than the two passes about the batch mean it replaces (a test checks offset,
         // narrow data against a double two-pass variance). The mean is sum of the planes' sums / M.
         double total[BN_BLOCK] = {0}, merged_mean[BN_BLOCK] = {0}, squares[BN_BLOCK] = {0};
-        const double plane_count = (double)spatial;
+        const double plane_count = (double)spatial, per_value = 1.0 / plane_count;
+        // Planes in groups of about 16 KB: all sums of a group first, then all squared deviations, so
+        // small planes do not wait on each sum's latency (the group stays in the L1 cache).
+        const long group = spatial >= 4096 ? 1 : (4096 / spatial < BN_BLOCK ? 4096 / spatial : BN_BLOCK);
         for (long n = 0; n < batch; n++) {
             const double before = (double)n * plane_count, weight_new = plane_count / (before + plane_count);
-            for (long c = c0; c < c1; c++) {
-                const long k = c - c0;
-                const float *p = x + (n * channels + c) * spatial;
-                const float sum = F(plane_sum)(p, spatial);
-                total[k] += (double)sum;
-                const float shift = (float)((double)sum / plane_count);
-                float residual;
-                const double squared = (double)F(plane_squared_differences)(p, spatial, shift, &residual);
-                const double plane_squares = squared - (double)residual * (double)residual / plane_count;
-                const double plane_mean = (double)shift + (double)residual / plane_count;
-                const double delta = plane_mean - merged_mean[k];
-                merged_mean[k] += delta * weight_new;
-                squares[k] += plane_squares + delta * delta * before * weight_new;
+            for (long g0 = c0; g0 < c1; g0 += group) {
+                const long g1 = g0 + group < c1 ? g0 + group : c1;
+                float shift[BN_BLOCK];
+                for (long c = g0; c < g1; c++) {
+                    const float sum = F(plane_sum)(x + (n * channels + c) * spatial, spatial);
+                    total[c - c0] += (double)sum;
+                    shift[c - g0] = (float)((double)sum * per_value);
+                }
+                for (long c = g0; c < g1; c++) {
+                    const long k = c - c0;
+                    float residual;
+                    const double squared = (double)F(plane_squared_differences)(x + (n * channels + c) * spatial, spatial,
+                                                                                shift[c - g0], &residual);
+                    const double mean_residual = (double)residual * per_value;
+                    const double plane_squares = squared - (double)residual * mean_residual;
+                    const double plane_mean = (double)shift[c - g0] + mean_residual;
+                    const double delta = plane_mean - merged_mean[k];
+                    merged_mean[k] += delta * weight_new;
+                    squares[k] += plane_squares + delta * delta * before * weight_new;
+                }
             }
         }
         for (long c = c0; c < c1; c++) {

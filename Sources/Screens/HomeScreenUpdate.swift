@@ -239,7 +239,8 @@ extension HomeScreen {
         case .findCheckpoints:
             guard let store else { return .checkpointsFound([]) }
             let models = (store.checkpointPath(for: .cnn) as NSString).deletingLastPathComponent
-            return .checkpointsFound(SavedCheckpoints.find(in: models))
+            let elsewhere = SavedElsewhere(stateDirectory: (models as NSString).deletingLastPathComponent).paths()
+            return .checkpointsFound(SavedCheckpoints.find(in: models, elsewhere: elsewhere))
         case .openInspector(let checkpoint):
             return .inspectorOpened(Self.openInspector(checkpoint))
         case .findTrainingData(let block, let savePath):
@@ -323,8 +324,11 @@ extension HomeScreen {
     /// reason when the file does not fit or cannot be read.
     static func openInspector(_ checkpoint: SavedCheckpoint) -> Result<InspectorScreen, InspectionError> {
         do {
+            // On the data it was trained on when the checkpoint says so (a network of 1-channel
+            // Fashion-MNIST images does not fit CIFAR-10's), else as training finds data.
             let setup = try InspectionSetup.open(network: checkpoint.network, checkpoint: checkpoint.path,
-                                                 modelsDirectory: (checkpoint.path as NSString).deletingLastPathComponent)
+                                                 modelsDirectory: (checkpoint.path as NSString).deletingLastPathComponent,
+                                                 data: checkpoint.data ?? .automatic)
             return InspectorScreen.open(setup: setup, testImage: 0)
         } catch {
             return .failure(error)

@@ -77,12 +77,14 @@ public struct HomeScreen {
         selection = lessons.firstIndex { $0.progress != "done" } ?? 0
     }
 
-    /// Stops training started from this screen (when the program is interrupted).
+    /// Stops training or a download started from this screen (when the program is interrupted
+    /// or closed): training saves as q would, a download removes its partial files.
     public func stopBackgroundWork() {
         switch child {
         case .lesson(let player)?: player.stopBackgroundWork()
         case .dashboard(let dashboard)?: dashboard.stop()
-        default: break
+        case .dataChoice(let choice)?: choice.stopDownload()
+        case .explorer?, .explorerSettings?, .inspector?, .checkpoints?, nil: break
         }
     }
 

@@ -25,6 +25,8 @@ extension HomeScreen {
         case findTrainingData(TrainBlock, savePath: String?)
         /// `cnnlab data get cifar10` on a thread of its own.
         case downloadCIFAR10
+        /// Stop that download (it removes its partial files; ticks then show "cancelled").
+        case cancelDownload(CIFAR10DownloadJob)
     }
 
     /// What the effects' results come back as.
@@ -61,6 +63,10 @@ extension HomeScreen {
             case .download:
                 child = .dataChoice(choice)
                 return .perform(.downloadCIFAR10)
+            case .cancelDownload:
+                child = .dataChoice(choice)
+                guard case .downloading(let job) = choice.phase else { return .none }
+                return .perform(.cancelDownload(job))
             case .train(let block):
                 child = nil
                 return .perform(.startTraining(block, savePath: choice.savePath))
@@ -247,6 +253,9 @@ extension HomeScreen {
             return .trainingData(block, savePath: savePath, cifar10: DatasetCatalog().locateCIFAR10())
         case .downloadCIFAR10:
             return .downloadStarted(CIFAR10DownloadJob.start())
+        case .cancelDownload(let job):
+            job.cancel()
+            return nil
         }
     }
 

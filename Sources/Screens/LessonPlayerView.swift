@@ -71,6 +71,10 @@ extension LessonPlayer: TerminalProgram {
             dashboard.program.view(into: &buffer, context: context)
             return
         }
+        if let trainingData {
+            trainingData.choice.render(into: &buffer, context: context)
+            return
+        }
         if TooSmallScreen.drawIfNeeded(into: &buffer, width: LessonPlayerLayout.minimumWidth,
                                        height: LessonPlayerLayout.minimumHeight, context: context) { return }
         render(into: &buffer, context: context)
@@ -97,6 +101,7 @@ extension LessonPlayer: TerminalProgram {
     public var tickInterval: Double? {
         if let inspector { return inspector.tickInterval }
         if let dashboard { return dashboard.program.tickInterval }
+        if let trainingData { return trainingData.choice.isDownloading ? 0.2 : nil }
         if explorers.contains(where: { $0.key.step == stepIndex && $0.value.isPlaying }) { return ExplorerModel.tick }
         return watching ? 0.5 : nil       // --watch polls the file twice a second
     }

@@ -78,14 +78,17 @@ public struct HomeScreen {
     }
 
     /// Stops training or a download started from this screen (when the program is interrupted
-    /// or closed): training saves as q would, a download removes its partial files.
-    public func stopBackgroundWork() {
+    /// or closed): training saves as q would, a download removes its partial files. Returns
+    /// what to tell the shell ("Download cancelled: ..."), if anything.
+    @discardableResult
+    public func stopBackgroundWork() -> String? {
         switch child {
-        case .lesson(let player)?: player.stopBackgroundWork()
+        case .lesson(let player)?: return player.stopBackgroundWork()
         case .dashboard(let dashboard)?: dashboard.stop()
-        case .dataChoice(let choice)?: choice.stopDownload()
+        case .dataChoice(let choice)?: return choice.stopDownload()
         case .explorer?, .explorerSettings?, .inspector?, .checkpoints?, nil: break
         }
+        return nil
     }
 
     /// Whether the explorer is open (for tests).

@@ -85,6 +85,7 @@ extension HomeScreen {
                 do {
                     var model = ExplorerModel(try request.resolve())
                     model.asciiNotation = asciiNotation
+                    model.returnsTo = "the Explore form"
                     exploreForm = form
                     child = .explorer(ExplorerProgram(model: model))
                 } catch {

@@ -94,10 +94,11 @@ public struct LessonPlayer {
     public var isTraining: Bool { dashboard != nil }
 
     /// Stops any training started from this lesson (when the program is interrupted), and a
-    /// CIFAR-10 download (its partial files removed).
-    public func stopBackgroundWork() {
+    /// CIFAR-10 download (its partial files removed; the words for the shell are returned).
+    @discardableResult
+    public func stopBackgroundWork() -> String? {
         dashboard?.stop()
-        trainingData?.choice.stopDownload()
+        return trainingData?.choice.stopDownload()
     }
 
     /// Whether a train block is asking which data to use (CIFAR-10 missing).

@@ -58,9 +58,12 @@ public struct TrainingDataChoice: Sendable {
     }
 
     /// Cancels a running download and waits for its files to be removed (for a host about to
-    /// exit on Ctrl-C); nothing when no download runs.
-    public func stopDownload() {
-        if case .downloading(let job) = phase { job.cancelAndWait() }
+    /// exit on Ctrl-C); returns what to tell the shell, nil when no download ran.
+    @discardableResult
+    public func stopDownload() -> String? {
+        guard case .downloading(let job) = phase else { return nil }
+        job.cancelAndWait()
+        return DatasetError.downloadCancelled.description
     }
 
     public mutating func update(_ event: Event) -> Outcome {
@@ -124,7 +127,10 @@ public struct TrainingDataChoice: Sendable {
         case .downloading(let job):
             paragraph("Downloading CIFAR-10 from \(job.url.absoluteString)", .accent)
             lines.append(("", .normal))
-            if case .running(let received, let total) = job.state {
+            if case .running(0, _) = job.state {
+                // Nothing yet: a slow or silent network looks like this, and Esc still works.
+                paragraph("waiting for the server\(g.ellipsis) (Esc cancels)", .dim)
+            } else if case .running(let received, let total) = job.state {
                 let seconds = Date().timeIntervalSince(job.started)
                 paragraph(DownloadProgress.line(received: received, total: total, seconds: seconds,
                                                 width: max(10, min(buffer.width, 70) - 44)))

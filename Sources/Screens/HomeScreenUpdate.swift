@@ -25,6 +25,8 @@ extension HomeScreen {
         case findTrainingData(TrainBlock, savePath: String?)
         /// `cnnlab data get cifar10` on a thread of its own.
         case downloadCIFAR10
+        /// Stop that download (it removes its partial files; ticks then show "cancelled").
+        case cancelDownload(CIFAR10DownloadJob)
     }
 
     /// What the effects' results come back as.
@@ -61,6 +63,10 @@ extension HomeScreen {
             case .download:
                 child = .dataChoice(choice)
                 return .perform(.downloadCIFAR10)
+            case .cancelDownload:
+                child = .dataChoice(choice)
+                guard case .downloading(let job) = choice.phase else { return .none }
+                return .perform(.cancelDownload(job))
             case .train(let block):
                 child = nil
                 return .perform(.startTraining(block, savePath: choice.savePath))
@@ -79,6 +85,7 @@ extension HomeScreen {
                 do {
                     var model = ExplorerModel(try request.resolve())
                     model.asciiNotation = asciiNotation
+                    model.returnsTo = "the Explore form"
                     exploreForm = form
                     child = .explorer(ExplorerProgram(model: model))
                 } catch {
@@ -239,13 +246,17 @@ extension HomeScreen {
         case .findCheckpoints:
             guard let store else { return .checkpointsFound([]) }
             let models = (store.checkpointPath(for: .cnn) as NSString).deletingLastPathComponent
-            return .checkpointsFound(SavedCheckpoints.find(in: models))
+            let elsewhere = SavedElsewhere(stateDirectory: (models as NSString).deletingLastPathComponent).paths()
+            return .checkpointsFound(SavedCheckpoints.find(in: models, elsewhere: elsewhere))
         case .openInspector(let checkpoint):
             return .inspectorOpened(Self.openInspector(checkpoint))
         case .findTrainingData(let block, let savePath):
             return .trainingData(block, savePath: savePath, cifar10: DatasetCatalog().locateCIFAR10())
         case .downloadCIFAR10:
             return .downloadStarted(CIFAR10DownloadJob.start())
+        case .cancelDownload(let job):
+            job.cancel()
+            return nil
         }
     }
 
@@ -323,8 +334,11 @@ extension HomeScreen {
     /// reason when the file does not fit or cannot be read.
     static func openInspector(_ checkpoint: SavedCheckpoint) -> Result<InspectorScreen, InspectionError> {
         do {
+            // On the data it was trained on when the checkpoint says so (a network of 1-channel
+            // Fashion-MNIST images does not fit CIFAR-10's), else as training finds data.
             let setup = try InspectionSetup.open(network: checkpoint.network, checkpoint: checkpoint.path,
-                                                 modelsDirectory: (checkpoint.path as NSString).deletingLastPathComponent)
+                                                 modelsDirectory: (checkpoint.path as NSString).deletingLastPathComponent,
+                                                 data: checkpoint.data ?? .automatic)
             return InspectorScreen.open(setup: setup, testImage: 0)
         } catch {
             return .failure(error)

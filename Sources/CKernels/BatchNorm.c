@@ -9,6 +9,7 @@
 #include "CBatchNorm.h"
 #include "CKernelsInternal.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef float bn_v8 __attribute__((vector_size(32)));
@@ -52,13 +53,13 @@ void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0);
 }
 
 void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long batch, long channels, long spatial,
@@ -75,4 +76,43 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
     (void)isa;
     backward_portable(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training, activation, slope, dx,
                       grad_weight, grad_bias);
+}
+
+void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
+                                     long c_begin, long c_end, const float *weight, const float *bias, float eps,
+                                     const float *running_mean, const float *running_var, float *pooled, int *argmax,
+                                     float *save_mean, float *save_invstd, float *batch_variance) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        forward_avx2(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax);
+        return;
+    }
+#endif
+    (void)isa;
+    forward_portable(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax);
+}
+
+int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
+                                     const int *argmax, long batch, long channels, long height, long width,
+                                     long c_begin, long c_end, const float *weight, const float *mean,
+                                     const float *invstd, int training, float *dx, float *grad_weight,
+                                     float *grad_bias) {
+    // One plane of the gradient at the batch norm's output at a time (small: stays in the L1 cache).
+    float *g = malloc((size_t)(height * width) * sizeof(float));
+    if (!g) return -1;
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        backward_pooled_avx2(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end, weight,
+                             mean, invstd, training, dx, grad_weight, grad_bias, g);
+        free(g);
+        return 0;
+    }
+#endif
+    (void)isa;
+    backward_pooled_portable(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end, weight,
+                             mean, invstd, training, dx, grad_weight, grad_bias, g);
+    free(g);
+    return 0;
 }

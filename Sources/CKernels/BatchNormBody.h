@@ -13,18 +13,20 @@ F_TARGET static float F(plane_sum)(const float *p, long n) {
     return s;
 }
 
-F_TARGET static float F(plane_squared_differences)(const float *p, long n, float mean) {
-    bn_v8 a0 = BN_ZERO, a1 = BN_ZERO;
-    const bn_v8 m = BN_SPLAT(mean);
+// sum (x - shift)^2 over one plane, and the residual sum (x - shift) in *residual.
+F_TARGET static float F(plane_squared_differences)(const float *p, long n, float shift, float *residual) {
+    bn_v8 a0 = BN_ZERO, a1 = BN_ZERO, r0 = BN_ZERO, r1 = BN_ZERO;
+    const bn_v8 m = BN_SPLAT(shift);
     long i = 0;
     for (; i + 16 <= n; i += 16) {
         const bn_v8 d0 = BN_LOAD(p + i) - m, d1 = BN_LOAD(p + i + 8) - m;
-        a0 += d0 * d0; a1 += d1 * d1;
+        a0 += d0 * d0; a1 += d1 * d1; r0 += d0; r1 += d1;
     }
-    if (i + 8 <= n) { const bn_v8 d = BN_LOAD(p + i) - m; a0 += d * d; i += 8; }
-    a0 += a1;
-    float s = BN_SUM8(a0);
-    for (; i < n; i++) { const float d = p[i] - mean; s += d * d; }
+    if (i + 8 <= n) { const bn_v8 d = BN_LOAD(p + i) - m; a0 += d * d; r0 += d; i += 8; }
+    a0 += a1; r0 += r1;
+    float s = BN_SUM8(a0), r = BN_SUM8(r0);
+    for (; i < n; i++) { const float d = p[i] - shift; s += d * d; r += d; }
+    *residual = r;
     return s;
 }
 
@@ -104,42 +106,177 @@ F_TARGET static void F(plane_scale)(const float *dy, const float *y, float *dx, 
     for (; i < n; i++) dx[i] = scale * bn_gate1(dy[i], y ? y[i] : 0, activation, slope);
 }
 
-// Channels BN_BLOCK at a time; within a block every pass walks the images in order, so memory is
-// read in long runs (a channel's planes alone are a page each, too short for the prefetchers).
-F_TARGET static void F(forward)(const float *x, long batch, long channels, long spatial, long c_begin, long c_end,
-                                const float *weight, const float *bias, float eps,
-                                const float *running_mean, const float *running_var, int activation, float slope,
-                                float *y, float *save_mean, float *save_invstd, float *batch_variance) {
-    const double m = (double)batch * (double)spatial;
-    for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
-        const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
-        float scale[BN_BLOCK], shift[BN_BLOCK];
-        if (running_mean) {
-            for (long c = c0; c < c1; c++) {
-                save_mean[c] = running_mean[c];
-                save_invstd[c] = (float)(1.0 / sqrt((double)running_var[c] + (double)eps));
+// 2x2 windows with stride 2 tiling an h x w plane (h, w even): pools relu(x * scale + shift) as
+// plane_affine (activation 0) then Kernels' max pooling with ReLU would (ck_max_pool_2x2): ReLU
+// (v < 0 -> +0) on each tap, taps visited top-left, top-right, bottom-left, bottom-right, a tap
+// replacing the best when larger or NaN; arg gets the flat index (plane_start + position in the plane).
+#define BN_VISIT(v, offset) do { const bn_v8 v_ = (v); \
+    const bn_vi8 wins_ = (v_ > best) | (v_ != v_); \
+    best = (bn_v8)(((bn_vi8)v_ & wins_) | ((bn_vi8)best & ~wins_)); \
+    index = (first + (offset) & wins_) | (index & ~wins_); } while (0)
+F_TARGET static void F(plane_affine_relu_pool)(const float *x, long h, long w, float scale, float shift,
+                                               long plane_start, float *out, int *arg) {
+    const long oh = h / 2, ow = w / 2;
+    const bn_v8 sc = BN_SPLAT(scale), sh = BN_SPLAT(shift), zero = BN_ZERO;
+    const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
+    for (long oy = 0; oy < oh; oy++) {
+        const float *top = x + 2 * oy * w, *bottom = top + w;
+        float *o = out + oy * ow;
+        int *a = arg + oy * ow;
+        const int row_start = (int)(plane_start + 2 * oy * w);
+        long ox = 0;
+        for (; ox + 8 <= ow; ox += 8) {
+            bn_v8 t0 = BN_LOAD(top + 2 * ox) * sc + sh, t1 = BN_LOAD(top + 2 * ox + 8) * sc + sh;
+            bn_v8 b0 = BN_LOAD(bottom + 2 * ox) * sc + sh, b1 = BN_LOAD(bottom + 2 * ox + 8) * sc + sh;
+            t0 = (bn_v8)((bn_vi8)t0 & ~(t0 < zero)); t1 = (bn_v8)((bn_vi8)t1 & ~(t1 < zero));
+            b0 = (bn_v8)((bn_vi8)b0 & ~(b0 < zero)); b1 = (bn_v8)((bn_vi8)b1 & ~(b1 < zero));
+            const bn_vi8 first = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even;
+            bn_v8 best = __builtin_shufflevector(t0, t1, 0, 2, 4, 6, 8, 10, 12, 14);
+            bn_vi8 index = first;
+            BN_VISIT(__builtin_shufflevector(t0, t1, 1, 3, 5, 7, 9, 11, 13, 15), 1);
+            BN_VISIT(__builtin_shufflevector(b0, b1, 0, 2, 4, 6, 8, 10, 12, 14), (int)w);
+            BN_VISIT(__builtin_shufflevector(b0, b1, 1, 3, 5, 7, 9, 11, 13, 15), (int)w + 1);
+            BN_STORE(o + ox, best);
+            memcpy(a + ox, &index, sizeof index);
+        }
+        for (; ox < ow; ox++) {
+            const long p[4] = {2 * ox, 2 * ox + 1, w + 2 * ox, w + 2 * ox + 1};
+            float best = 0;
+            long at = 0;
+            for (int k = 0; k < 4; k++) {
+                float v = top[p[k]] * scale + shift;
+                v = v < 0 ? 0 : v;
+                if (k == 0 || v > best || v != v) { best = v; at = p[k]; }
             }
-        } else {
-            double total[BN_BLOCK] = {0}, squares[BN_BLOCK] = {0};
-            for (long n = 0; n < batch; n++)
-                for (long c = c0; c < c1; c++) total[c - c0] += (double)F(plane_sum)(x + (n * channels + c) * spatial, spatial);
-            for (long c = c0; c < c1; c++) save_mean[c] = (float)(total[c - c0] / m);
-            for (long n = 0; n < batch; n++)
-                for (long c = c0; c < c1; c++)
-                    squares[c - c0] += (double)F(plane_squared_differences)(x + (n * channels + c) * spatial, spatial, save_mean[c]);
-            for (long c = c0; c < c1; c++) {
-                const double variance = squares[c - c0] / m;
-                save_invstd[c] = (float)(1.0 / sqrt(variance + (double)eps));
-                batch_variance[c] = (float)variance;
+            o[ox] = best;
+            a[ox] = (int)(row_start + at);
+        }
+    }
+}
+#undef BN_VISIT
+
+// The gradient at the batch norm's output for one plane of plane_affine_relu_pool: the pooling's
+// and ReLU's backward as Kernels' maxPool2dBackward(..., reluFused: true) gives it, bit for bit:
+// 0 + grad at each window's argmax when its pooled output is positive, +0 everywhere else.
+F_TARGET static void F(plane_pool_gradient)(const float *pooled_grad, const float *pooled, const int *arg,
+                                            long h, long w, long plane_start, float *g) {
+    const long oh = h / 2, ow = w / 2;
+    const bn_v8 zero = BN_ZERO;
+    const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
+    for (long oy = 0; oy < oh; oy++) {
+        float *top = g + 2 * oy * w, *bottom = top + w;
+        const float *pg = pooled_grad + oy * ow, *py = pooled + oy * ow;
+        const int *a = arg + oy * ow;
+        const int row_start = (int)(plane_start + 2 * oy * w);
+        long ox = 0;
+        for (; ox + 8 <= ow; ox += 8) {
+            bn_v8 d = BN_LOAD(pg + ox);
+            d = zero + (bn_v8)((bn_vi8)d & (BN_LOAD(py + ox) > zero));
+            bn_vi8 at;
+            memcpy(&at, a + ox, sizeof at);
+            const bn_vi8 offset = at - ((bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even);
+            const bn_vi8 zi = {0, 0, 0, 0, 0, 0, 0, 0};
+            const bn_v8 te = (bn_v8)((bn_vi8)d & (offset == zi)), to = (bn_v8)((bn_vi8)d & (offset == zi + 1));
+            const bn_v8 be = (bn_v8)((bn_vi8)d & (offset == zi + (int)w)), bo = (bn_v8)((bn_vi8)d & (offset == zi + (int)w + 1));
+            BN_STORE(top + 2 * ox, __builtin_shufflevector(te, to, 0, 8, 1, 9, 2, 10, 3, 11));
+            BN_STORE(top + 2 * ox + 8, __builtin_shufflevector(te, to, 4, 12, 5, 13, 6, 14, 7, 15));
+            BN_STORE(bottom + 2 * ox, __builtin_shufflevector(be, bo, 0, 8, 1, 9, 2, 10, 3, 11));
+            BN_STORE(bottom + 2 * ox + 8, __builtin_shufflevector(be, bo, 4, 12, 5, 13, 6, 14, 7, 15));
+        }
+        for (; ox < ow; ox++) {
+            top[2 * ox] = 0; top[2 * ox + 1] = 0; bottom[2 * ox] = 0; bottom[2 * ox + 1] = 0;
+            if (py[ox] > 0) g[a[ox] - plane_start] = 0.0f + pg[ox];
+        }
+    }
+}
+
+// The statistics of the channels [c0, c1) (a block of at most BN_BLOCK), then each one's
+// y = x * scale + shift: training takes the batch's (writes save_mean, save_invstd,
+// batch_variance), eval the running ones (writes save_mean, save_invstd).
+F_TARGET static void F(block_statistics)(const float *x, long batch, long channels, long spatial, long c0, long c1,
+                                         const float *weight, const float *bias, float eps,
+                                         const float *running_mean, const float *running_var,
+                                         float *save_mean, float *save_invstd, float *batch_variance,
+                                         float *scale, float *shift) {
+    const double m = (double)batch * (double)spatial;
+    if (running_mean) {
+        for (long c = c0; c < c1; c++) {
+            save_mean[c] = running_mean[c];
+            save_invstd[c] = (float)(1.0 / sqrt((double)running_var[c] + (double)eps));
+        }
+    } else {
+        // One read of the input: each plane's sum, then (while the plane is in the cache) the squared
+        // deviations d^2 and residuals d about a shift, the plane's mean rounded to a float: its sum of
+        // squared deviations about its own mean is sum d^2 - (sum d)^2 / n (the corrected two-pass
+        // formula: small deviations, no large sums subtracted). The planes are merged in double by
+        // Chan, Golub and LeVeque's pairwise update (count, mean, sum of squared deviations). More
+        // accurate than the two passes about the batch mean it replaces (a test checks offset,
+        // narrow data against a double two-pass variance). The mean is sum of the planes' sums / M.
+        double total[BN_BLOCK] = {0}, merged_mean[BN_BLOCK] = {0}, squares[BN_BLOCK] = {0};
+        const double plane_count = (double)spatial, per_value = 1.0 / plane_count;
+        // Planes in groups of about 16 KB: all sums of a group first, then all squared deviations, so
+        // small planes do not wait on each sum's latency (the group stays in the L1 cache).
+        const long group = spatial >= 4096 ? 1 : (4096 / spatial < BN_BLOCK ? 4096 / spatial : BN_BLOCK);
+        for (long n = 0; n < batch; n++) {
+            const double before = (double)n * plane_count, weight_new = plane_count / (before + plane_count);
+            for (long g0 = c0; g0 < c1; g0 += group) {
+                const long g1 = g0 + group < c1 ? g0 + group : c1;
+                float shift[BN_BLOCK];
+                for (long c = g0; c < g1; c++) {
+                    const float sum = F(plane_sum)(x + (n * channels + c) * spatial, spatial);
+                    total[c - c0] += (double)sum;
+                    shift[c - g0] = (float)((double)sum * per_value);
+                }
+                for (long c = g0; c < g1; c++) {
+                    const long k = c - c0;
+                    float residual;
+                    const double squared = (double)F(plane_squared_differences)(x + (n * channels + c) * spatial, spatial,
+                                                                                shift[c - g0], &residual);
+                    const double mean_residual = (double)residual * per_value;
+                    const double plane_squares = squared - (double)residual * mean_residual;
+                    const double plane_mean = (double)shift[c - g0] + mean_residual;
+                    const double delta = plane_mean - merged_mean[k];
+                    merged_mean[k] += delta * weight_new;
+                    squares[k] += plane_squares + delta * delta * before * weight_new;
+                }
             }
         }
         for (long c = c0; c < c1; c++) {
-            scale[c - c0] = save_invstd[c] * (weight ? weight[c] : 1.0f);
-            shift[c - c0] = (bias ? bias[c] : 0.0f) - save_mean[c] * scale[c - c0];
+            save_mean[c] = (float)(total[c - c0] / m);
+            const double variance = squares[c - c0] < 0 ? 0 : squares[c - c0] / m;   // rounding below 0; NaN stays
+            save_invstd[c] = (float)(1.0 / sqrt(variance + (double)eps));
+            batch_variance[c] = (float)variance;
         }
+    }
+    for (long c = c0; c < c1; c++) {
+        scale[c - c0] = save_invstd[c] * (weight ? weight[c] : 1.0f);
+        shift[c - c0] = (bias ? bias[c] : 0.0f) - save_mean[c] * scale[c - c0];
+    }
+}
+
+// Channels BN_BLOCK at a time; within a block every pass walks the images in order, so memory is
+// read in long runs (a channel's planes alone are a page each, too short for the prefetchers).
+// pooled != NULL: ReLU and 2x2 max pooling of the output (plane_affine_relu_pool; spatial = h * w),
+// written to pooled and argmax instead of y.
+F_TARGET static void F(forward)(const float *x, long batch, long channels, long spatial, long c_begin, long c_end,
+                                const float *weight, const float *bias, float eps,
+                                const float *running_mean, const float *running_var, int activation, float slope,
+                                float *y, float *save_mean, float *save_invstd, float *batch_variance,
+                                long h, long w, float *pooled, int *argmax) {
+    for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
+        const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
+        float scale[BN_BLOCK], shift[BN_BLOCK];
+        F(block_statistics)(x, batch, channels, spatial, c0, c1, weight, bias, eps, running_mean, running_var,
+                            save_mean, save_invstd, batch_variance, scale, shift);
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial;
+                if (pooled) {
+                    const long pooled_offset = (n * channels + c) * (h / 2) * (w / 2);
+                    F(plane_affine_relu_pool)(x + offset, h, w, scale[c - c0], shift[c - c0], offset,
+                                              pooled + pooled_offset, argmax + pooled_offset);
+                    continue;
+                }
                 switch (activation) {
                     case 1: F(plane_affine)(x + offset, y + offset, spatial, scale[c - c0], shift[c - c0], 1, slope); break;
                     case 2: F(plane_affine)(x + offset, y + offset, spatial, scale[c - c0], shift[c - c0], 2, slope); break;
@@ -150,19 +287,31 @@ F_TARGET static void F(forward)(const float *x, long batch, long channels, long 
     }
 }
 
+// pooled_grad != NULL (the pooled form): dy is not read; each plane's gradient is built from the
+// pooled gradient, pooled output and argmax in g (spatial floats, plane_pool_gradient) before use.
 F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(const float *x, const float *dy, const float *y, long batch, long channels,
                                             long spatial, long c_begin, long c_end, const float *weight, const float *mean,
                                             const float *invstd, int training, const int activation, float slope,
-                                            float *dx, float *grad_weight, float *grad_bias) {
+                                            float *dx, float *grad_weight, float *grad_bias,
+                                            const float *pooled_grad, const float *pooled, const int *argmax,
+                                            long h, long w, float *g) {
     const double m = (double)batch * (double)spatial;
+    const long pooled_spatial = (h / 2) * (w / 2);
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial;
+                const float *d = g;
+                if (pooled_grad) {
+                    const long p = (n * channels + c) * pooled_spatial;
+                    F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
+                } else {
+                    d = dy + offset;
+                }
                 float a, b;
-                F(plane_gradient_sums)(x + offset, dy + offset, y ? y + offset : 0, spatial, mean[c], activation, slope, &a, &b);
+                F(plane_gradient_sums)(x + offset, d, y ? y + offset : 0, spatial, mean[c], activation, slope, &a, &b);
                 sum_dy[c - c0] += (double)a;
                 sum_dy_xhat[c - c0] += (double)b;
             }
@@ -182,24 +331,39 @@ F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial, k = c - c0;
                 const float *yo = y ? y + offset : 0;
-                if (training) F(plane_dx_training)(x + offset, dy + offset, yo, dx + offset, spatial, mean[c], invstd[c],
+                const float *d = g;
+                if (pooled_grad) {
+                    const long p = (n * channels + c) * pooled_spatial;
+                    F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
+                } else {
+                    d = dy + offset;
+                }
+                if (training) F(plane_dx_training)(x + offset, d, yo, dx + offset, spatial, mean[c], invstd[c],
                                                    scale[k], mean_dy[k], mean_dy_xhat[k], activation, slope);
-                else F(plane_scale)(dy + offset, yo, dx + offset, spatial, scale[k], activation, slope);
+                else F(plane_scale)(d, yo, dx + offset, spatial, scale[k], activation, slope);
             }
         }
     }
 }
 
-// One copy of the loops per activation (a constant inside them).
+// One copy of the loops per activation (a constant inside them), and one for the pooled form.
 F_TARGET static void F(backward)(const float *x, const float *dy, const float *y, long batch, long channels, long spatial,
                                  long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
                                  int training, int activation, float slope, float *dx, float *grad_weight, float *grad_bias) {
     switch (activation) {
         case 1: F(backward_channels)(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
-                                     1, slope, dx, grad_weight, grad_bias); break;
+                                     1, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
         case 2: F(backward_channels)(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
-                                     2, slope, dx, grad_weight, grad_bias); break;
+                                     2, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
         default: F(backward_channels)(x, dy, 0, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
-                                      0, slope, dx, grad_weight, grad_bias); break;
+                                      0, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
     }
+}
+
+F_TARGET static void F(backward_pooled)(const float *x, const float *pooled_grad, const float *pooled, const int *argmax,
+                                        long batch, long channels, long h, long w, long c_begin, long c_end,
+                                        const float *weight, const float *mean, const float *invstd, int training,
+                                        float *dx, float *grad_weight, float *grad_bias, float *g) {
+    F(backward_channels)(x, 0, 0, batch, channels, h * w, c_begin, c_end, weight, mean, invstd, training, 0, 0,
+                         dx, grad_weight, grad_bias, pooled_grad, pooled, argmax, h, w, g);
 }

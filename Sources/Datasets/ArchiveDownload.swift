@@ -11,18 +11,22 @@ public enum ArchiveDownload {
     public typealias Progress = @Sendable (_ received: Int64, _ total: Int64?) -> Void
 
     /// Copies `url` into a new file at `path`; returns the MD5 hex digest of the bytes written.
-    /// Throws `DatasetError.downloadFailed` with what happened (the caller removes `path`).
-    public static func fetch(_ url: URL, to path: String, progress: @escaping Progress) throws -> String {
+    /// Throws `DatasetError.downloadFailed` with what happened, or `downloadCancelled` soon after
+    /// `cancellation` is set (checked between chunks and while waiting for the network); the
+    /// caller removes `path`.
+    public static func fetch(_ url: URL, to path: String, cancellation: DownloadCancellation = DownloadCancellation(),
+                             progress: @escaping Progress) throws -> String {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let output = FileHandle(forWritingAtPath: path) else {
             throw DatasetError.downloadFailed(reason: "Cannot create \(path).", hint: "")
         }
         defer { try? output.close() }
-        if url.isFileURL { return try copyLocalFile(url.path, into: output, progress: progress) }
-        return try streamOverNetwork(url, into: output, progress: progress)
+        if url.isFileURL { return try copyLocalFile(url.path, into: output, cancellation: cancellation, progress: progress) }
+        return try streamOverNetwork(url, into: output, cancellation: cancellation, progress: progress)
     }
 
-    private static func copyLocalFile(_ source: String, into output: FileHandle, progress: Progress) throws -> String {
+    private static func copyLocalFile(_ source: String, into output: FileHandle, cancellation: DownloadCancellation,
+                                      progress: Progress) throws -> String {
         guard let input = FileHandle(forReadingAtPath: source) else {
             throw DatasetError.downloadFailed(reason: "Cannot read \(source).", hint: "")
         }
@@ -31,6 +35,7 @@ public enum ArchiveDownload {
         var md5 = MD5()
         var received: Int64 = 0
         while true {
+            try cancellation.check()
             let chunk = input.readData(ofLength: 1 << 20)
             if chunk.isEmpty { break }
             chunk.withUnsafeBytes { md5.update($0) }
@@ -41,16 +46,26 @@ public enum ArchiveDownload {
         return md5.finalize()
     }
 
-    private static func streamOverNetwork(_ url: URL, into output: FileHandle, progress: @escaping Progress) throws -> String {
+    private static func streamOverNetwork(_ url: URL, into output: FileHandle, cancellation: DownloadCancellation,
+                                          progress: @escaping Progress) throws -> String {
         let receiver = StreamingReceiver(output: output, progress: progress)
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1   // the receiver's state is touched only from this queue
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 30
         let session = URLSession(configuration: configuration, delegate: receiver, delegateQueue: queue)
-        session.dataTask(with: url).resume()
-        receiver.finished.wait()
+        let task = session.dataTask(with: url)
+        task.resume()
+        // Wait in short slices so a cancel is seen even while no bytes arrive (connecting, a stall).
+        var cancelled = false
+        while receiver.finished.wait(timeout: .now() + 0.1) == .timedOut {
+            if !cancelled && cancellation.isCancelled {
+                cancelled = true
+                task.cancel()
+            }
+        }
         session.finishTasksAndInvalidate()
+        if cancelled || cancellation.isCancelled { throw DatasetError.downloadCancelled }
         if let failure = receiver.failure { throw DatasetError.downloadFailed(reason: failure, hint: "") }
         return receiver.digest
     }

@@ -32,8 +32,11 @@ public struct CIFAR10Download: Sendable {
         "Nothing was kept. To install by hand: download \(Self.officialURL.absoluteString) (MD5 \(Self.officialMD5)) on a machine with internet, then run `cnnlab data get cifar10 --archive cifar-10-binary.tar.gz`, or `mkdir -p \(destination) && tar -xzf cifar-10-binary.tar.gz -C \(destination)`."
     }
 
-    /// Downloads, checks and unpacks; returns the folder holding the data files.
-    public func run(progress: @escaping ArchiveDownload.Progress) throws -> String {
+    /// Downloads, checks and unpacks; returns the folder holding the data files. Once
+    /// `cancellation` is set it stops (between chunks, while waiting for the network, or by
+    /// ending tar), removes the work folder and throws `DatasetError.downloadCancelled`.
+    public func run(cancellation: DownloadCancellation = DownloadCancellation(),
+                    progress: @escaping ArchiveDownload.Progress) throws -> String {
         do {
             try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
         } catch {
@@ -45,19 +48,21 @@ public struct CIFAR10Download: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: false)
             let archive = FileBytes.join(workFolder, "cifar-10-binary.tar.gz")
-            let digest = try ArchiveDownload.fetch(url, to: archive, progress: progress)
+            let digest = try ArchiveDownload.fetch(url, to: archive, cancellation: cancellation, progress: progress)
             guard digest == expectedMD5 else {
                 throw DatasetError.downloadFailed(
                     reason: "The archive's MD5 is \(digest), expected \(expectedMD5): the file is damaged or not the CIFAR-10 binary archive.", hint: "")
             }
             let unpacked = FileBytes.join(workFolder, "unpacked")
             try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: false)
-            try untar(archive, into: unpacked)
+            try untar(archive, into: unpacked, cancellation: cancellation)
             let newData = FileBytes.join(unpacked, CIFAR10.archiveFolder)
             try checkUnpacked(newData)
+            try cancellation.check()        // the last moment a cancel keeps the old data as it was
             try moveIntoPlace(newData)
             return dataFolder
         } catch let error as DatasetError {
+            if case .downloadCancelled = error { throw error }
             if case let .downloadFailed(reason, _) = error {
                 throw DatasetError.downloadFailed(reason: reason, hint: manualInstructions)
             }
@@ -67,19 +72,30 @@ public struct CIFAR10Download: Sendable {
         }
     }
 
-    private func untar(_ archive: String, into folder: String) throws {
+    private func untar(_ archive: String, into folder: String, cancellation: DownloadCancellation) throws {
+        try cancellation.check()
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: FileManager.default.fileExists(atPath: "/bin/tar") ? "/bin/tar" : "/usr/bin/tar")
         tar.arguments = ["-xzf", archive, "-C", folder]
-        let errors = Pipe()
-        tar.standardError = errors
+        // tar's complaints go to a file in the work folder: the wait below polls for a cancel, so
+        // nothing reads a pipe meanwhile.
+        let errorsPath = FileBytes.join(workFolder, "tar-errors.txt")
+        _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+        let errors = FileHandle(forWritingAtPath: errorsPath)
+        defer { try? errors?.close() }
+        tar.standardError = errors ?? FileHandle.nullDevice
         do {
             try tar.run()
         } catch {
             throw DatasetError.downloadFailed(reason: "Cannot run tar to unpack the archive (\(error.localizedDescription)).", hint: "")
         }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        while tar.isRunning {
+            if cancellation.isCancelled { tar.terminate() }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         tar.waitUntilExit()
+        try cancellation.check()
+        let message = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
         guard tar.terminationStatus == 0 else {
             let detail = message.split(separator: "\n").first.map(String.init) ?? "exit status \(tar.terminationStatus)"
             throw DatasetError.downloadFailed(reason: "Unpacking the archive failed: \(detail).", hint: "")

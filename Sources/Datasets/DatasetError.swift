@@ -15,6 +15,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(dataset: String, searched: [String], hint: String)
     /// Downloading or unpacking failed; nothing was left behind.
     case downloadFailed(reason: String, hint: String)
+    /// The download was cancelled (`DownloadCancellation`); its partial files were removed.
+    case downloadCancelled
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
             let places = searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")))"
             return "\(dataset) not found\(places). \(hint)"
         case let .downloadFailed(reason, hint): return "\(reason) \(hint)"
+        case .downloadCancelled: return "Download cancelled: the partial download was removed; nothing was installed."
         }
     }
 }

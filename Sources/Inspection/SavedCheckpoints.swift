@@ -1,9 +1,11 @@
+import Datasets
 import Foundation
 import NeuralNet
 import Training
 
 /// A checkpoint found in cnnlab's models folder: Home's Train (`cnn.safetensors`), a lesson's
-/// train block (`<lesson>/<block>-<model>.safetensors`), or any other file cnnlab saved there.
+/// train block (`<lesson>/<block>-<model>.safetensors`), any other file cnnlab saved there, or a
+/// file `cnnlab train --save` wrote elsewhere.
 public struct SavedCheckpoint: Equatable, Sendable {
     public let path: String
     /// The network the weights belong to.
@@ -11,6 +13,17 @@ public struct SavedCheckpoint: Equatable, Sendable {
     /// Where it came from, for a list: "Home's Train", "lesson 06-look-inside, train block 'base'".
     public let origin: String
     public let modified: Date
+    /// The data the network was trained on, as its checkpoint records it (`cifar10:DIR`,
+    /// `fashion-mnist:DIR`, `synthetic:N`); nil when not recorded or no longer there.
+    public let data: DatasetSpec?
+
+    public init(path: String, network: InspectedNetwork, origin: String, modified: Date, data: DatasetSpec? = nil) {
+        self.path = path
+        self.network = network
+        self.origin = origin
+        self.modified = modified
+        self.data = data
+    }
 
     /// "the course CNN", "the course autoencoder" or "your network (N layers)".
     public var networkName: String {
@@ -31,7 +44,10 @@ public enum SavedCheckpoints {
     /// network is known, newest first. The network comes from the metadata cnnlab writes
     /// ("model", "layers"); a file without it is known by its name (`cnn`, `...-autoencoder`).
     /// Files whose network cannot be told are left out.
-    public static func find(in folder: String) -> [SavedCheckpoint] {
+    ///
+    /// `elsewhere` adds files saved outside the folder (`cnnlab train --save FILE`, see
+    /// `SavedElsewhere`) that still exist and whose network is known.
+    public static func find(in folder: String, elsewhere: [String] = []) -> [SavedCheckpoint] {
         let manager = FileManager.default
         var relative: [String] = []
         for name in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
@@ -46,13 +62,28 @@ public enum SavedCheckpoints {
                 relative.append(name)
             }
         }
-        let found = relative.compactMap { name -> SavedCheckpoint? in
-            let path = folder + "/" + name
-            guard let network = network(of: path, name: name) else { return nil }
-            let modified = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
-            return SavedCheckpoint(path: path, network: network, origin: origin(of: name), modified: modified)
+        let inFolder = relative.map { (path: folder + "/" + $0, name: $0, origin: origin(of: $0)) }
+        let inFolderPaths = Set(inFolder.map { ($0.path as NSString).standardizingPath })
+        let outside = elsewhere.filter { !inFolderPaths.contains(($0 as NSString).standardizingPath) && manager.fileExists(atPath: $0) }
+            .map { (path: $0, name: ($0 as NSString).lastPathComponent, origin: "saved with --save") }
+        let found = (inFolder + outside).compactMap { file -> SavedCheckpoint? in
+            let metadata = headerMetadata(file.path)
+            guard let network = network(metadata: metadata, name: file.name) else { return nil }
+            let modified = (try? manager.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? .distantPast
+            return SavedCheckpoint(path: file.path, network: network, origin: file.origin, modified: modified,
+                                   data: trainedOn(metadata: metadata))
         }
         return found.sorted { ($0.modified, $1.path) > ($1.modified, $0.path) }
+    }
+
+    /// The data recorded in a checkpoint's header, when it is still there to load.
+    public static func trainedOn(checkpoint path: String) -> DatasetSpec? {
+        trainedOn(metadata: headerMetadata(path))
+    }
+
+    static func trainedOn(metadata: [String: String]) -> DatasetSpec? {
+        guard let text = metadata["data"], let spec = try? DatasetSpec.parse(text), spec.isAvailable else { return nil }
+        return spec
     }
 
     /// "Home's Train" for `cnn.safetensors`, "lesson L, train block 'B'" for `L/B-model.safetensors`,
@@ -72,9 +103,8 @@ public enum SavedCheckpoints {
         return "lesson \(parts[0]), train block '\(block)'"
     }
 
-    /// The network of the checkpoint at `path`: from its metadata, else from its file name.
-    static func network(of path: String, name: String) -> InspectedNetwork? {
-        let metadata = headerMetadata(path)
+    /// The network of a checkpoint: from its metadata, else from its file name.
+    static func network(metadata: [String: String], name: String) -> InspectedNetwork? {
         switch metadata["model"] {
         case "cnn"?: return .course(.cnn)
         case "autoencoder"?: return .course(.autoencoder)

@@ -24,10 +24,19 @@ enum DashboardStats {
                 buffer.write(value, x: x, y: line.y, style: context.style(role), clip: line)
             }
         }
-        // ProgressBar puts one space after its label: pad both labels to the value column.
-        let epochLabel = "epoch \(max(1, snapshot.epoch))/\(snapshot.totalEpochs)".rightPadded(to: 10)
-        row { ProgressBar(fraction: snapshot.epochProgress, label: epochLabel).render(into: &buffer, area: $0, context: context) }
-        row { ProgressBar(fraction: snapshot.runProgress, label: "run".rightPadded(to: epochLabel.count)).render(into: &buffer, area: $0, context: context) }
+        let over = snapshot.state.isOver
+        let steps = "\(snapshot.step)/\(snapshot.totalSteps)"
+        if over {
+            // The bars said how far a running epoch was; once over, one row says where it ended,
+            // so step, losses and speed keep their rows at 80x24 (under the confusion matrix's 13).
+            text("step", steps + ", epoch \(snapshot.epoch)/\(snapshot.totalEpochs)",
+                 steps + " ep \(snapshot.epoch)/\(snapshot.totalEpochs)", steps)
+        } else {
+            // ProgressBar puts one space after its label: pad both labels to the value column.
+            let epochLabel = "epoch \(max(1, snapshot.epoch))/\(snapshot.totalEpochs)".rightPadded(to: 10)
+            row { ProgressBar(fraction: snapshot.epochProgress, label: epochLabel).render(into: &buffer, area: $0, context: context) }
+            row { ProgressBar(fraction: snapshot.runProgress, label: "run".rightPadded(to: epochLabel.count)).render(into: &buffer, area: $0, context: context) }
+        }
         // The losses and the learning rate (which + and - change) before speed and counts.
         if let loss = snapshot.smoothedLoss.last {
             text("train loss", Self.loss(loss) + " smoothed", Self.loss(loss) + " smooth", Self.loss(loss))
@@ -40,13 +49,21 @@ enum DashboardStats {
             text("test loss", Self.loss(last.testLoss) + (last.testAccuracy == nil ? " (epoch \(last.epoch))" : ""),
                  Self.loss(last.testLoss), role: .success)
         } else {
-            text("test", "after epoch 1", role: .dim)
+            text("test", over ? "none (no epoch ended)" : "after epoch 1", role: .dim)
         }
-        text("lr", HeadlessFormat.lr(snapshot.learningRate), role: .accent)
-        text("speed", snapshot.imagesPerSecond > 0 ? "\(HeadlessFormat.grouped(Int(snapshot.imagesPerSecond.rounded()))) img/s" : "-")
-        let eta = snapshot.eta.map(NumberText.duration) ?? "--"
-        text("elapsed", NumberText.duration(snapshot.elapsed) + "   ETA " + eta, NumberText.duration(snapshot.elapsed) + " ETA " + eta)
-        text("step", "\(snapshot.step)/\(snapshot.totalSteps) (batch \(snapshot.batchSize))", "\(snapshot.step)/\(snapshot.totalSteps)")
+        let speed = snapshot.imagesPerSecond > 0 ? "\(HeadlessFormat.grouped(Int(snapshot.imagesPerSecond.rounded()))) img/s" : "-"
+        if over {
+            // + and - do nothing now: the learning rate goes below the time the run took.
+            text("speed", speed)
+            text("elapsed", NumberText.duration(snapshot.elapsed))
+            text("lr", HeadlessFormat.lr(snapshot.learningRate), role: .accent)
+        } else {
+            text("lr", HeadlessFormat.lr(snapshot.learningRate), role: .accent)
+            text("speed", speed)
+            let eta = snapshot.eta.map(NumberText.duration) ?? "--"
+            text("elapsed", NumberText.duration(snapshot.elapsed) + "   ETA " + eta, NumberText.duration(snapshot.elapsed) + " ETA " + eta)
+            text("step", steps + " (batch \(snapshot.batchSize))", steps)
+        }
         text("train/test", "\(snapshot.trainCount) / \(snapshot.testCount) images", "\(snapshot.trainCount) / \(snapshot.testCount)")
         buffer.writeMoreMark(hidden, unit: hidden == 1 ? "row" : "rows", under: area, context: context)
     }

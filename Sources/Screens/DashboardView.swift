@@ -21,12 +21,8 @@ public enum DashboardView {
         header(snapshot, row: body.splitTop(1).top, into: &buffer, context: context)
         body = body.inset(top: 1)
         // Messages wrap (at most two rows each) rather than being cut: "For CIFAR-10 run ..." is advice.
-        for message in messages(snapshot, ownNotice: model.ownNotice, hint: model.hint) {
-            // The synthetic-data notice in one row where the whole one would take two (the confusion
-            // matrix needs the row at 80x24).
-            let text = message.text == DatasetSplit.syntheticNotice && message.text.count > body.width
-                && shortSyntheticNotice.count <= body.width ? shortSyntheticNotice : message.text
-            var lines = WrappedText(text, role: message.role, markup: false).plainLines(width: body.width)
+        for message in messages(snapshot, ownNotice: model.ownNotice, hint: model.hint, width: body.width) {
+            var lines = WrappedText(message.text, role: message.role, markup: false).plainLines(width: body.width)
             if lines.count > 2 {
                 lines = [lines[0], (lines[1] + " " + lines[2]).truncated(to: body.width, ellipsis: context.glyphs.ellipsis)]
             }
@@ -74,13 +70,31 @@ public enum DashboardView {
     /// `DatasetSplit.syntheticNotice` for a narrow screen.
     static let shortSyntheticNotice = "Synthetic shapes, not real photos. For CIFAR-10: cnnlab data get cifar10"
 
-    /// Lines above the charts: the synthetic-data warning, then the session's latest notice.
-    static func messages(_ snapshot: MetricsSnapshot, ownNotice: TrainingEvent? = nil, hint: String? = nil) -> [(text: String, role: Role)] {
+    /// What a finished run on the shapes adds to its last message, longest first, when it fits on
+    /// that line (the header names the data, and the shell summary after q gives the command).
+    static let syntheticEndings = [". Trained on synthetic shapes; for CIFAR-10: cnnlab data get cifar10",
+                                   ". For CIFAR-10: cnnlab data get cifar10"]
+
+    /// Lines above the charts, each fitted to `width` where a shorter form says the same:
+    /// while training, the synthetic-data warning, then the session's latest notice. Once
+    /// training is over the two share one line, so that at 80x24 the Progress box keeps step,
+    /// speed and losses and the confusion matrix all ten classes.
+    static func messages(_ snapshot: MetricsSnapshot, ownNotice: TrainingEvent? = nil, hint: String? = nil,
+                         width: Int = .max) -> [(text: String, role: Role)] {
         var lines: [(String, Role)] = []
-        if snapshot.datasetIsSynthetic { lines.append((DatasetSplit.syntheticNotice, .accent)) }
+        let event = ownNotice ?? snapshot.event
+        let over = snapshot.state.isOver
+        if snapshot.datasetIsSynthetic && !(over && event != nil) {
+            let notice = DatasetSplit.syntheticNotice
+            lines.append((notice.count > width && shortSyntheticNotice.count <= width ? shortSyntheticNotice : notice, .accent))
+        }
         if let hint { lines.append((hint, .accent)) }
-        if let event = ownNotice ?? snapshot.event {
-            lines.append((text(for: event), event.isProblem ? .error : .normal))
+        if let event {
+            var line = text(for: event)
+            if over && snapshot.datasetIsSynthetic {
+                line += syntheticEndings.first { (line + $0).count <= width } ?? ""
+            }
+            lines.append((line, event.isProblem ? .error : .normal))
         }
         return lines
     }

@@ -28,6 +28,13 @@ public enum ExplorerView: String, Equatable, Sendable, CaseIterable {
         case .pytorch: "PyTorch"
         }
     }
+    /// The title in a narrow header ("direct"), so the settings need not be cut.
+    public var shortTitle: String {
+        switch self {
+        case .direct: "direct"
+        case .forward, .backward, .scatter, .pytorch: title
+        }
+    }
 }
 
 /// Which matrix `e` edits; Shift-Tab moves the focus.
@@ -77,6 +84,9 @@ public struct ExplorerModel: Sendable {
     /// Inside a lesson, where v switches the view and Tab or q give the focus back to the text:
     /// the key help says so instead of "Tab view" and "q quit".
     public var hostedInLesson = false
+    /// Where q goes when the explorer was opened from another screen ("the Explore form" from
+    /// Home); nil when q quits cnnlab. The key line and help say it.
+    public var returnsTo: String?
 
     /// Seconds per step when playing, slowest first.
     public static let speeds: [Double] = [2, 1, 0.5, 0.25, 0.1, 0.05]

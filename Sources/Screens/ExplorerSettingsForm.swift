@@ -118,7 +118,9 @@ struct ExplorerSettingsForm: Equatable, Sendable {
         buffer.fill(buffer.area)
         let g = context.glyphs
         let lines = fields.count + 6
-        let area = buffer.area.centered(width: min(buffer.width, 66), height: min(buffer.height - 1, lines + 2))
+        // 74 columns: the longest operation line ("convT: transposed convolution (F.conv_transpose2d)"
+        // between its arrows) fits whole at 80 columns.
+        let area = buffer.area.centered(width: min(buffer.width, 74), height: min(buffer.height - 1, lines + 2))
         let inner = Box(title: "Explore: choose what to step through", focused: true)
             .render(into: &buffer, area: area, context: context)
         var y = inner.y

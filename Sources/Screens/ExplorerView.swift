@@ -165,16 +165,20 @@ extension ExplorerModel {
             if s.bias != nil { settings += "  bias" }
         case .convT: settings = "kernel \(s.kernelSize)  stride \(s.conv.stride)  padding \(s.conv.padding)  dilation \(s.conv.dilation)  output padding \(s.conv.outputPadding)"
         }
-        let title = "\(operation.pytorchFunction) \(context.glyphs.middleDot) \(view.title)"
-        buffer.fill(row, with: Cell(" ", style: context.style(.title)))
-        let after = buffer.write(title, x: row.x, y: row.y, role: .title, context: context, clip: row)
         let total = concealOutput && operation != .convT ? "?" : "\(stepCount)"
         let stepText = view == .pytorch ? "" : "step \(stepIndex + 1)/\(total)" + (playing ? " \(context.glyphs.arrowRight)" : "")
+        // Short of room, settings at their defaults go first, then the view's long title
+        // ("as a direct convolution" becomes "direct"); only then is anything cut (and noted).
+        let titles = [view.title, view.shortTitle].map { "\(operation.pytorchFunction) \(context.glyphs.middleDot) \($0)" }
+        func roomBeside(_ title: String) -> Int { row.maxX - stepText.count - 2 - (row.x + title.count + 2) }
+        if settings.count > roomBeside(titles[0]) { settings = settings.replacingOccurrences(of: "  padding 0", with: "")
+            .replacingOccurrences(of: "  dilation 1", with: "").replacingOccurrences(of: "  output padding 0", with: "") }
+        let title = titles.first { settings.count <= roomBeside($0) } ?? titles[1]
+        buffer.fill(row, with: Cell(" ", style: context.style(.title)))
+        let after = buffer.write(title, x: row.x, y: row.y, role: .title, context: context, clip: row)
         buffer.writeRightAligned(stepText, rightEdge: row.maxX, y: row.y, style: context.style(.accent), clip: row)
         let room = row.maxX - stepText.count - 2 - (after + 2)
-        // Short of room, settings at their defaults go before anything is cut.
-        if settings.count > room { settings = settings.replacingOccurrences(of: "  padding 0", with: "")
-            .replacingOccurrences(of: "  dilation 1", with: "").replacingOccurrences(of: "  output padding 0", with: "") }
+        if settings.count > room { buffer.noteHidden("explorer header cut: \(settings)", in: row) }
         if room > 10 { buffer.write(settings.truncated(to: room, ellipsis: context.glyphs.ellipsis), x: after + 2, y: row.y, role: .dim, context: context, clip: row) }
     }
 
@@ -183,13 +187,15 @@ extension ExplorerModel {
         let keys = editor != nil
             ? "editing \(editor!.target.rawValue) (\(editor!.row),\(editor!.column)): \(editor!.cursorText)  Enter keeps  Esc cancels"
             : area.width >= 100
-                ? "\(g.arrowRight)/l next  \(g.arrowLeft)/h back  p play  Tab view  [ ] stride  { } pad  d dil  k size  e edit  ? help  q quit"
-                : "\(g.arrowRight) next  \(g.arrowLeft) back  p play  Tab view  e edit  ? help (all keys)  q quit"
+                ? "\(g.arrowRight)/l next  \(g.arrowLeft)/h back  p play  Tab view  [ ] stride  { } pad  d dil  k size  e edit  ? help  \(quitKey)"
+                : "\(g.arrowRight) next  \(g.arrowLeft) back  p play  Tab view  e edit  ? help (all keys)  \(quitKey)"
         let left = editor != nil && !statusIsError ? keys : (status ?? keys)
         StatusLine(left: left, right: "", role: statusIsError ? .error : .status).render(into: &buffer, area: area, context: context)
     }
 
+    /// The way out first (an 80x24 help box may not show the last rows; it says how many).
     static let helpLines: [(String, String)] = [
+        ("q", "quit"),
         ("→  l  space", "next step"), ("←  h", "previous step (every step can be undone)"),
         ("g Home / G End", "first / last step"), ("p", "play or pause"), ("+  -", "faster / slower"),
         ("Tab", "next view (forward, backward or scatter, direct; PyTorch)"),
@@ -197,15 +203,21 @@ extension ExplorerModel {
         ("e", "edit the focused matrix (arrows, digits, Enter keeps, Esc cancels)"),
         ("[  ]", "stride down / up"), ("{  }", "padding down / up"), ("d  D", "dilation up / down"),
         ("k  K", "kernel size up / down"), ("o  O", "output padding up / down (convT)"),
-        ("f", "next filter (pool: next channel)"), ("c", "next input channel"),
+        ("f  c", "next filter (pool: next channel) / next input channel"),
         ("w", "next weight (conv backward)"), ("r", "new random values"),
-        ("↑  ↓  PgUp PgDn", "scroll the PyTorch view"), ("?", "this help"), ("q", "quit"),
+        ("↑  ↓  PgUp PgDn", "scroll the PyTorch view"),
     ]
 
+    /// "q quit", or "q back" when q returns to the screen that opened the explorer.
+    var quitKey: String { returnsTo == nil ? "q quit" : "q back" }
+
     /// The key help as the host maps the keys: a lesson uses v for the view and Tab or q to go
-    /// back to its text.
+    /// back to its text; from Home, q goes back to the Explore form.
     var helpLines: [(String, String)] {
-        guard hostedInLesson else { return Self.helpLines }
+        guard hostedInLesson else {
+            guard let returnsTo else { return Self.helpLines }
+            return Self.helpLines.map { key, what in key == "q" ? (key, "back to \(returnsTo)") : (key, what) }
+        }
         // The way back first: a lesson's pane can be too short for the whole list.
         return [("Tab  q", "back to the lesson text")] + Self.helpLines.compactMap { key, what in
             switch key {

@@ -77,13 +77,18 @@ public struct HomeScreen {
         selection = lessons.firstIndex { $0.progress != "done" } ?? 0
     }
 
-    /// Stops training started from this screen (when the program is interrupted).
-    public func stopBackgroundWork() {
+    /// Stops training or a download started from this screen (when the program is interrupted
+    /// or closed): training saves as q would, a download removes its partial files. Returns
+    /// what to tell the shell ("Download cancelled: ..."), if anything.
+    @discardableResult
+    public func stopBackgroundWork() -> String? {
         switch child {
-        case .lesson(let player)?: player.stopBackgroundWork()
+        case .lesson(let player)?: return player.stopBackgroundWork()
         case .dashboard(let dashboard)?: dashboard.stop()
-        default: break
+        case .dataChoice(let choice)?: return choice.stopDownload()
+        case .explorer?, .explorerSettings?, .inspector?, .checkpoints?, nil: break
         }
+        return nil
     }
 
     /// Whether the explorer is open (for tests).

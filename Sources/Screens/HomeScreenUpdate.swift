@@ -25,6 +25,8 @@ extension HomeScreen {
         case findTrainingData(TrainBlock, savePath: String?)
         /// `cnnlab data get cifar10` on a thread of its own.
         case downloadCIFAR10
+        /// Stop that download (it removes its partial files; ticks then show "cancelled").
+        case cancelDownload(CIFAR10DownloadJob)
     }
 
     /// What the effects' results come back as.
@@ -61,6 +63,10 @@ extension HomeScreen {
             case .download:
                 child = .dataChoice(choice)
                 return .perform(.downloadCIFAR10)
+            case .cancelDownload:
+                child = .dataChoice(choice)
+                guard case .downloading(let job) = choice.phase else { return .none }
+                return .perform(.cancelDownload(job))
             case .train(let block):
                 child = nil
                 return .perform(.startTraining(block, savePath: choice.savePath))
@@ -79,6 +85,7 @@ extension HomeScreen {
                 do {
                     var model = ExplorerModel(try request.resolve())
                     model.asciiNotation = asciiNotation
+                    model.returnsTo = "the Explore form"
                     exploreForm = form
                     child = .explorer(ExplorerProgram(model: model))
                 } catch {
@@ -228,7 +235,9 @@ extension HomeScreen {
             return .trainingStarted(LessonDashboard.start(block, savePath: savePath))
         case .stopTraining(let dashboard):
             dashboard.stop()
-            return .trainingStopped(savedTo: dashboard.session.store.snapshot().lastCheckpoint)
+            // "~/..." for the home folder: the whole path then fits Home's status line at 80 columns.
+            return .trainingStopped(savedTo: dashboard.session.store.snapshot().lastCheckpoint
+                .map { Self.tildePath($0, home: ProcessInfo.processInfo.environment["HOME"]) })
         case .lesson(let inner):
             // A lesson that just closed still has its last progress save to run.
             guard case .lesson(let player)? = child else { return LessonPlayer.perform(inner, dashboard: nil).map { .lesson($0) } }
@@ -239,14 +248,24 @@ extension HomeScreen {
         case .findCheckpoints:
             guard let store else { return .checkpointsFound([]) }
             let models = (store.checkpointPath(for: .cnn) as NSString).deletingLastPathComponent
-            return .checkpointsFound(SavedCheckpoints.find(in: models))
+            let elsewhere = SavedElsewhere(stateDirectory: (models as NSString).deletingLastPathComponent).paths()
+            return .checkpointsFound(SavedCheckpoints.find(in: models, elsewhere: elsewhere))
         case .openInspector(let checkpoint):
             return .inspectorOpened(Self.openInspector(checkpoint))
         case .findTrainingData(let block, let savePath):
             return .trainingData(block, savePath: savePath, cifar10: DatasetCatalog().locateCIFAR10())
         case .downloadCIFAR10:
             return .downloadStarted(CIFAR10DownloadJob.start())
+        case .cancelDownload(let job):
+            job.cancel()
+            return nil
         }
+    }
+
+    /// `path` with the home folder written "~" ("~/.local/state/cnnlab/models/cnn.safetensors").
+    static func tildePath(_ path: String, home: String?) -> String {
+        guard let home, !home.isEmpty, home != "/", path.hasPrefix(home + "/") else { return path }
+        return "~" + path.dropFirst(home.count)
     }
 
     /// Takes an effect's result. Pure, like `update`.
@@ -275,7 +294,7 @@ extension HomeScreen {
             messageIsError = true
             return .none
         case .trainingStopped(let path):
-            message = path.map { "training stopped; weights saved to \($0)" } ?? "training stopped"
+            message = path.map { "training stopped; saved \($0)" } ?? "training stopped"
             return .none
         case .lesson(.progressNotSaved(let why)) where openLesson == nil:
             message = why
@@ -323,8 +342,11 @@ extension HomeScreen {
     /// reason when the file does not fit or cannot be read.
     static func openInspector(_ checkpoint: SavedCheckpoint) -> Result<InspectorScreen, InspectionError> {
         do {
+            // On the data it was trained on when the checkpoint says so (a network of 1-channel
+            // Fashion-MNIST images does not fit CIFAR-10's), else as training finds data.
             let setup = try InspectionSetup.open(network: checkpoint.network, checkpoint: checkpoint.path,
-                                                 modelsDirectory: (checkpoint.path as NSString).deletingLastPathComponent)
+                                                 modelsDirectory: (checkpoint.path as NSString).deletingLastPathComponent,
+                                                 data: checkpoint.data ?? .automatic)
             return InspectorScreen.open(setup: setup, testImage: 0)
         } catch {
             return .failure(error)

@@ -114,7 +114,7 @@ extension HomeScreen: TerminalProgram {
             }
         }
 
-        let keys = "\(g.arrowUp) \(g.arrowDown) choose \(g.middleDot) Enter open \(g.middleDot) 1-\(max(1, lessons.count)) lesson \(g.middleDot) ? help \(g.middleDot) q quit"
+        let keys = "\(g.arrowUp) \(g.arrowDown) choose \(g.middleDot) Enter open \(g.middleDot) \(Self.lessonDigits(lessons.count)) lesson \(g.middleDot) ? help \(g.middleDot) q quit"
         StatusLine(left: message ?? keys, role: messageIsError ? .error : .status)
             .render(into: &buffer, area: status, context: context)
         if showHelp { renderHelp(into: &buffer, context: context) }
@@ -125,9 +125,17 @@ extension HomeScreen: TerminalProgram {
         loadingInspector?.render(into: &buffer, context: context)
     }
 
-    /// The keys of this screen and of a lesson, then the shell commands.
-    static let helpEntries: [(keys: String, action: String)] = [
-        ("↑ ↓", "choose"), ("Enter", "open"), ("1-8", "open that lesson"), ("e t", "explore, train"),
+    /// The keys of this screen and of a lesson, then the shell commands; the digits are those
+    /// that open a lesson (1 to the number of lessons, at most 9).
+    static func helpEntries(lessonCount: Int) -> [(keys: String, action: String)] {
+        [("↑ ↓", "choose"), ("Enter", "open")] + (lessonCount == 0 ? [] : [(lessonDigits(lessonCount), "open that lesson")])
+            + [("e t i", "explore, train, inspect")] + otherHelpEntries
+    }
+
+    /// The digit keys that open a lesson: one digit each, so at most 1-9.
+    static func lessonDigits(_ count: Int) -> String { count <= 1 ? "1" : "1-\(min(9, count))" }
+
+    private static let otherHelpEntries: [(keys: String, action: String)] = [
         ("q", "quit (asks first)"),
         ("← → n p", "in a lesson: change step"), ("↑ ↓", "in a lesson: scroll the text"),
         ("Tab", "in a lesson: the explorer or other pane"), ("h", "in a lesson: a hint"),
@@ -140,6 +148,7 @@ extension HomeScreen: TerminalProgram {
     ]
 
     func renderHelp(into buffer: inout Buffer, context: RenderContext) {
-        KeyHelp(title: "Help", entries: Self.helpEntries).render(into: &buffer, area: buffer.area, context: context)
+        KeyHelp(title: "Help", entries: Self.helpEntries(lessonCount: lessons.count))
+            .render(into: &buffer, area: buffer.area, context: context)
     }
 }

@@ -4,8 +4,9 @@ import Lessons
 /// Which data a lesson's train block will train on, decided once when its step is shown, so
 /// the pane can say it before Enter and the dashboard and the interpolation use the same.
 ///
-/// A block that asks for CIFAR-10 on a machine without it trains on the synthetic shapes,
-/// but never silently: the pane says so and how to get CIFAR-10.
+/// A block that asks for CIFAR-10 on a machine without it never silently trains on something
+/// else: the pane says so, and Enter asks (TrainingDataChoice) to download it now or to
+/// train on the synthetic shapes, which `used` then names.
 public struct LessonDataChoice: Equatable, Sendable {
     /// What the block asked for.
     public var requested: DatasetSpec
@@ -22,9 +23,9 @@ public struct LessonDataChoice: Equatable, Sendable {
                 return LessonDataChoice(requested: spec, used: spec, lines: ["data: CIFAR-10 (found in \(folder))"])
             }
             return LessonDataChoice(requested: spec, used: .synthetic(), lines: [
-                "data: CIFAR-10 is NOT on this machine, so Enter trains on the built-in synthetic shapes instead "
-                    + "(the figures will differ from the lesson's).",
-                "To get CIFAR-10 (170 MB): cnnlab data get cifar10, then come back to this step.",
+                "data: CIFAR-10 is NOT on this machine. Enter asks first: download it now (170 MB, "
+                    + "cnnlab data get cifar10), or train on the built-in synthetic shapes (the figures will differ "
+                    + "from the lesson's).",
             ])
         case .automatic:
             if let folder = catalog.locateCIFAR10() {
@@ -51,5 +52,9 @@ public struct LessonDataChoice: Equatable, Sendable {
     }
 
     /// Whether training will use other data than the block asked for.
-    public var isSubstitute: Bool { requested != used && !(requested == .automatic) }
+    public var isSubstitute: Bool {
+        if case .automatic = requested { return false }
+        if case .cifar10 = requested, case .cifar10 = used { return false }     // found, or fetched just now
+        return requested != used
+    }
 }

@@ -65,6 +65,9 @@ public struct LessonPlayer {
     public let asciiNotation: Bool
     /// The training dashboard opened from a train block; it has every key while open.
     var dashboard: LessonDashboard?
+    /// Enter on a train block that asks for CIFAR-10 when it is missing: Home's question
+    /// (download now or train on the shapes), for the block at `key`; it has every key while open.
+    var trainingData: (choice: TrainingDataChoice, key: PaneKey)?
 
     /// Effects asked for since the last `update` returned (a progress save, a training start).
     var pendingEffects: [Effect] = []
@@ -90,8 +93,16 @@ public struct LessonPlayer {
     /// Whether the training dashboard is open over the lesson.
     public var isTraining: Bool { dashboard != nil }
 
-    /// Stops any training started from this lesson (when the program is interrupted).
-    public func stopBackgroundWork() { dashboard?.stop() }
+    /// Stops any training started from this lesson (when the program is interrupted), and a
+    /// CIFAR-10 download (its partial files removed; the words for the shell are returned).
+    @discardableResult
+    public func stopBackgroundWork() -> String? {
+        dashboard?.stop()
+        return trainingData?.choice.stopDownload()
+    }
+
+    /// Whether a train block is asking which data to use (CIFAR-10 missing).
+    public var isChoosingTrainingData: Bool { trainingData != nil }
 
     struct PaneKey: Hashable, Sendable {
         var step: Int

@@ -27,6 +27,10 @@ extension LessonPlayer {
         case checkFile(String)
         /// An effect of the open dashboard.
         case dashboard(DashboardProgram.Effect)
+        /// `cnnlab data get cifar10` on a thread of its own (the data choice's d).
+        case downloadCIFAR10
+        /// Stop that download (it removes its partial files; ticks then show "cancelled").
+        case cancelDownload(CIFAR10DownloadJob)
     }
 
     /// What the effects' results come back as.
@@ -41,6 +45,7 @@ extension LessonPlayer {
         case reloaded(Lesson, modification: Date?)
         case fileChecked(modification: Date?)
         case dashboard(DashboardProgram.Message)
+        case downloadStarted(CIFAR10DownloadJob)
     }
 
     /// Runs an effect (the run loop or the host calls this, never `update`).
@@ -76,6 +81,11 @@ extension LessonPlayer {
             return .fileChecked(modification: LessonPlayer.modification(path))
         case .dashboard(let inner):
             return dashboard?.perform(inner).map { .dashboard($0) }
+        case .downloadCIFAR10:
+            return .downloadStarted(CIFAR10DownloadJob.start())
+        case .cancelDownload(let job):
+            job.cancel()
+            return nil
         }
     }
 
@@ -114,8 +124,47 @@ extension LessonPlayer {
             guard var open = dashboard else { return .none }
             let command = open.receive(inner)
             return closeIfDone(open, command)
+        case .downloadStarted(let job):
+            guard var asking = trainingData else {
+                job.cancel()            // the question was left meanwhile: nothing waits for the data
+                return .none
+            }
+            asking.choice.phase = .downloading(job)
+            trainingData = asking
         }
         return .none
+    }
+
+    /// The data question's outcome for the train block it was asked for: a download to start
+    /// or cancel, training on what was chosen (or fetched), or back to the lesson.
+    mutating func answerTrainingData(_ event: Event) -> ProgramCommand<Effect> {
+        guard var asking = trainingData else { return .none }
+        if case .resize(let width, let height) = event { screenSize = (width, height) }
+        let outcome = asking.choice.update(event)
+        trainingData = asking
+        switch outcome {
+        case .stay:
+            return .none
+        case .back:
+            trainingData = nil
+            return .none
+        case .download:
+            return .perform(.downloadCIFAR10)
+        case .cancelDownload:
+            guard case .downloading(let job) = asking.choice.phase else { return .none }
+            return .perform(.cancelDownload(job))
+        case .train(let block):
+            trainingData = nil
+            guard let asked = dataChoices[asking.key] else { return .none }
+            var data = asked
+            if case .cifar10(let folder?) = block.dataSpec {
+                // Fetched just now: this block (its interpolation too) uses it from here on.
+                data = LessonDataChoice(requested: asked.requested, used: .cifar10(directory: folder),
+                                        lines: ["data: CIFAR-10 (found in \(folder))"])
+                dataChoices[asking.key] = data
+            }
+            return .perform(.startTraining(block, data: data, savePath: asking.choice.savePath))
+        }
     }
 
     /// The dashboard's command with its effects wrapped; once the student leaves it, training

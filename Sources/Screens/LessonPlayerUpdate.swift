@@ -32,6 +32,7 @@ extension LessonPlayer {
             let command = open.update(event)
             return closeIfDone(open, command)
         }
+        if trainingData != nil { return answerTrainingData(event) }
         switch event {
         case .resize(let width, let height):
             screenSize = (width, height)
@@ -124,6 +125,11 @@ extension LessonPlayer {
                 return
             }
             if pressed == .enter {
+                // CIFAR-10 asked for and missing: ask first (download now, or the shapes).
+                if data.isSubstitute {
+                    trainingData = (TrainingDataChoice(block: block, savePath: checkpointPath(for: block)), key)
+                    return
+                }
                 pendingEffects.append(.startTraining(block, data: data, savePath: checkpointPath(for: block)))
                 return
             }

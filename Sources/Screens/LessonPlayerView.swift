@@ -71,6 +71,10 @@ extension LessonPlayer: TerminalProgram {
             dashboard.program.view(into: &buffer, context: context)
             return
         }
+        if let trainingData {
+            trainingData.choice.render(into: &buffer, context: context)
+            return
+        }
         if TooSmallScreen.drawIfNeeded(into: &buffer, width: LessonPlayerLayout.minimumWidth,
                                        height: LessonPlayerLayout.minimumHeight, context: context) { return }
         render(into: &buffer, context: context)
@@ -97,6 +101,7 @@ extension LessonPlayer: TerminalProgram {
     public var tickInterval: Double? {
         if let inspector { return inspector.tickInterval }
         if let dashboard { return dashboard.program.tickInterval }
+        if let trainingData { return trainingData.choice.isDownloading ? 0.2 : nil }
         if explorers.contains(where: { $0.key.step == stepIndex && $0.value.isPlaying }) { return ExplorerModel.tick }
         return watching ? 0.5 : nil       // --watch polls the file twice a second
     }
@@ -170,7 +175,7 @@ extension LessonPlayer: TerminalProgram {
                          role: shownScroll < maxScroll ? .accent : .dim, context: context)
         }
 
-        StatusLine(left: ascii(statusText(context: context)), right: stepText,
+        StatusLine(left: ascii(statusText(context: context, room: layout.status.width - stepText.count - 4)), right: stepText,
                    role: message != nil && messageIsError ? .error : .status)
             .render(into: &buffer, area: layout.status, context: context)
 
@@ -200,7 +205,8 @@ extension LessonPlayer: TerminalProgram {
         }
     }
 
-    func statusText(context: RenderContext) -> String {
+    /// The key line; `room` is the columns it has (a shorter form when the whole does not fit).
+    func statusText(context: RenderContext, room: Int = .max) -> String {
         if let message { return message }
         let g = context.glyphs
         if focus == .pane {
@@ -212,7 +218,8 @@ extension LessonPlayer: TerminalProgram {
             case .inspect?: inside = "Enter: open the inspector"
             default: inside = "pane"
             }
-            return inside + " \(g.middleDot) Tab or q: back to the text"
+            let back = " \(g.middleDot) Tab or q: back to the text"
+            return inside.count + back.count <= room ? inside + back : inside + " \(g.middleDot) Tab/q: text"
         }
         var parts = ["\(g.leftArrowText) \(g.rightArrowText) steps", "\(g.arrowUp)\(g.arrowDown) scroll"]
         if !paneBlocks.isEmpty { parts.append("Tab: pane") }

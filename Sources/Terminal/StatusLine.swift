@@ -19,6 +19,8 @@ public struct StatusLine: Sendable {
         buffer.fill(row, with: Cell(" ", style: style))
         let rightText = right.truncated(to: max(0, area.width - 2), ellipsis: context.glyphs.ellipsis)
         let leftRoom = max(0, area.width - 2 - (rightText.isEmpty ? 0 : rightText.count + 2))
+        // A status line names keys and advice: one cut short is content lost (the fit test says so).
+        if left.count > leftRoom { buffer.noteHidden("status line cut: \(left)", in: row) }
         buffer.write(left.truncated(to: leftRoom, ellipsis: context.glyphs.ellipsis), x: area.x + 1, y: area.y,
                      style: style, clip: row)
         buffer.writeRightAligned(rightText, rightEdge: area.maxX - 1, y: area.y, style: style, clip: row)

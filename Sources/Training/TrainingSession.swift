@@ -294,7 +294,9 @@ public final class TrainingSession: @unchecked Sendable {
                 return
             }
             do {
-                try session.network.saveCheckpoint(to: path)
+                // The data goes with the weights, so Home's Inspect opens the network on the images it learned.
+                let data = session.data.reloadSpec.map { ["data": $0.description] } ?? [:]
+                try session.network.saveCheckpoint(to: path, metadata: data)
                 session.store.update { $0.event = .saved(path: path, moment: moment); $0.lastCheckpoint = path; $0.saveFailure = nil }
             } catch {
                 let failure = TrainingEvent.saveFailed(path: path, reason: "\(error)")

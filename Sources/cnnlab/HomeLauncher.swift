@@ -11,7 +11,7 @@ enum HomeLauncher {
         var home = HomeScreen(library: LessonLibrary.locate(), store: .standard(), screenSize: terminalSize() ?? (80, 24))
         home.asciiNotation = !display.capabilities.unicode
         let outcome = try run(&home, display: display)
-        home.stopBackgroundWork()
+        if let note = home.stopBackgroundWork() { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         if case .interrupted(let signal) = outcome { throw ExitCode(128 + signal) }
     }
 
@@ -27,7 +27,7 @@ enum HomeLauncher {
                                    path: entry.path, watch: watch))
         }
         let outcome = try run(&home, display: display)
-        home.stopBackgroundWork()
+        if let note = home.stopBackgroundWork() { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         if case .interrupted(let signal) = outcome { throw ExitCode(128 + signal) }
     }
 

@@ -45,8 +45,8 @@ struct Inspect: ParsableCommand {
     @Option(help: "A test-set index K, or an image file (PNG, JPEG, BMP).")
     var image: String = "0"
 
-    @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory.")
-    var data: String = "auto"
+    @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory (default: the data the checkpoint was trained on, else auto).")
+    var data: String?
 
     @Flag(help: "Print the inspection as one JSON object.")
     var json = false
@@ -88,7 +88,11 @@ struct Inspect: ParsableCommand {
         }
         if json && printFrame { throw InspectionError("choose one of --json and --print") }
         let spec: DatasetSpec
-        do { spec = try DatasetSpec.parse(data) } catch { throw InspectionError("--data \(data): \(error)") }
+        if let data {
+            do { spec = try DatasetSpec.parse(data) } catch { throw InspectionError("--data \(data): \(error)") }
+        } else {
+            spec = load.flatMap(SavedCheckpoints.trainedOn(checkpoint:)) ?? .automatic
+        }
         let models = ProgressStore.stateDirectory(environment: ProcessInfo.processInfo.environment) + "/models"
         let setup = try InspectionSetup.open(network: network, checkpoint: load, modelsDirectory: models, data: spec)
         let choice: InspectorImage

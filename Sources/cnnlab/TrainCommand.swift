@@ -1,6 +1,8 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Inspection
+import Lessons
 import NeuralNet
 import Screens
 import Terminal
@@ -89,6 +91,13 @@ struct Train: ParsableCommand {
                                           onEpoch: headless ? printEpoch : nil)
         } catch {
             throw CLIFailure("\(error)")
+        }
+        // However the run ends, a checkpoint it saved is listed by Home's Inspect, even outside the models folder.
+        defer {
+            if let saved = session.store.snapshot().lastCheckpoint {
+                let state = ProgressStore.stateDirectory(environment: ProcessInfo.processInfo.environment)
+                SavedElsewhere(stateDirectory: state).remember(saved)
+            }
         }
         if headless {
             try runHeadless(session, split: split, output: output)

@@ -31,8 +31,9 @@ struct BenchCommandTests {
             #expect(result.layers.count == workload.model.layers.count + 1)
             // A ReLU that Sequential runs inside the max pooling after it is timed on the pooling's row.
             for (index, layer) in result.layers.dropFirst().enumerated() {
-                if workload.model.fusedLength(at: index) > 1 {
-                    #expect(layer.forward == 0 && layer.backward == 0 && layer.name.hasSuffix("(in \(index + 1))"))
+                let length = workload.model.fusedLength(at: index)
+                if length > 1 {
+                    #expect(layer.forward == 0 && layer.backward == 0 && layer.name.hasSuffix("(in \(index + length - 1))"))
                 } else {
                     #expect(layer.forward > 0 && layer.backward >= 0, "\(layer.name)")
                 }

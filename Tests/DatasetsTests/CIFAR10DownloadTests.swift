@@ -123,6 +123,45 @@ import Testing
         #expect(try leftovers(destination.path) == [])
     }
 
+    /// Cancelled while the server says nothing (a stalled network): the download stops within a
+    /// moment, says "cancelled", and leaves no work folder.
+    @Test func cancellingAStalledDownloadStopsAndKeepsNothing() throws {
+        let destination = TemporaryFolder("datasets")
+        let server = try SilentServer()
+        defer { server.stop() }
+        let cancellation = DownloadCancellation()
+        let download = CIFAR10Download(destination: destination.path, url: server.url)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) {
+            #expect(FileManager.default.fileExists(atPath: download.workFolder), "the work folder exists while it waits")
+            cancellation.cancel()
+        }
+        let started = Date()
+        #expect(throws: DatasetError.downloadCancelled) { try download.run(cancellation: cancellation) { _, _ in } }
+        #expect(Date().timeIntervalSince(started) < 5, "stopped soon after the cancel, not at the 30 s timeout")
+        #expect(try leftovers(destination.path) == [])
+        #expect(DatasetError.downloadCancelled.description.hasPrefix("Download cancelled"))
+    }
+
+    /// Cancelled between two chunks of a file:// source (CNNLAB_CIFAR10_URL can name one): the
+    /// partial copy goes, and CIFAR-10 already in place stays as it was.
+    @Test func cancellingBetweenChunksKeepsTheDataAlreadyThere() throws {
+        let scratch = TemporaryFolder("datasets"), destination = TemporaryFolder("datasets")
+        let big = try scratch.write("big.tar.gz", [UInt8](repeating: 7, count: 3 << 20))   // three 1 MiB chunks
+        let marker = try destination.write(CIFAR10.archiveFolder + "/old.txt", Array("old".utf8))
+        let cancellation = DownloadCancellation()
+        let seen = ProgressRecorder()
+        let download = CIFAR10Download(destination: destination.path, url: URL(fileURLWithPath: big))
+        #expect(throws: DatasetError.downloadCancelled) {
+            try download.run(cancellation: cancellation) { received, total in
+                seen.record(received, total)
+                cancellation.cancel()
+            }
+        }
+        #expect(seen.last?.received == 1 << 20, "stopped after the first chunk")
+        #expect(try leftovers(destination.path) == [CIFAR10.archiveFolder])
+        #expect(FileManager.default.fileExists(atPath: marker))
+    }
+
     @Test func anArchiveWithoutTheBatchFilesIsNotInstalled() throws {
         let scratch = TemporaryFolder("datasets"), destination = TemporaryFolder("datasets")
         try scratch.write("src/other/readme.txt", Array("hi".utf8))

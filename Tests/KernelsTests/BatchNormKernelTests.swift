@@ -98,4 +98,91 @@ struct BatchNormKernelTests {
             #expect(dbFused.map(\.bitPattern) == dbSeparate.map(\.bitPattern))
         }
     }
+
+    /// The pooled form (batch norm, ReLU, 2x2 max pooling in one pass) on one build, against the
+    /// batch norm, `maxPool2dForward(..., applyingReLU: true)`, `maxPool2dBackward(..., reluFused: true)`
+    /// and the batch norm's backward one after the other: the same bits, forward and backward.
+    @Test("batch norm + ReLU + 2x2 max pooling in one pass gives the bits of the three one after the other",
+          arguments: [(3, 5, 8, 36), (2, 4, 32, 32), (4, 3, 2, 10), (2, 2, 6, 4)])
+    func pooledForm(shape: (Int, Int, Int, Int)) {
+        let (batch, channels, h, w) = shape
+        let spatial = h * w, count = batch * channels * spatial, pooledCount = count / 4
+        var rng = SplitMix64(seed: UInt64(count))
+        var x = (0..<count).map { i in (rng.unit() - 0.5) * 6 + Float((i / spatial) % channels) }
+        x[5] = x[4]   // a tie in a window
+        let dyPooled = (0..<pooledCount).map { _ in rng.unit() - 0.5 }
+        let w8 = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        let runningMean = (0..<channels).map { Float($0) }, runningVar = (0..<channels).map { _ in rng.unit() + 0.5 }
+        let geometry = try! MaxPool2dGeometry(batch: batch, channels: channels, input: Size2D(h, w), kernel: 2)
+        var isas = [CK_ISA_NONE]
+        if ck_best_isa() != CK_ISA_NONE { isas.append(CK_ISA_AVX2) }
+        for isa in isas {
+            for training in [true, false] {
+                let rm: [Float]? = training ? nil : runningMean, rv: [Float]? = training ? nil : runningVar
+                // Separately.
+                var y = [Float](repeating: 9, count: count)
+                var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+                ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w8, b, 1e-5, rm, rv, 0, 0, &y,
+                                      &mean, &invStd, &variance)
+                var pooled = [Float](repeating: 9, count: pooledCount), argmax = [Int32](repeating: -7, count: pooledCount)
+                maxPool2dForward(geometry, input: y, output: &pooled, argmax: &argmax, applyingReLU: true)
+                var g = [Float](repeating: 9, count: count)
+                maxPool2dBackward(geometry, gradOutput: dyPooled, argmax: argmax, gradInput: &g, reluFused: true, output: pooled)
+                var dx = [Float](repeating: 9, count: count), dw = [Float](repeating: 0.25, count: channels), db = dw
+                ck_batch_norm_backward(isa, x, g, batch, channels, spatial, 0, channels, w8, mean, invStd, training ? 1 : 0,
+                                       0, 0, nil, &dx, &dw, &db)
+                // In one pass.
+                var fusedPooled = [Float](repeating: 7, count: pooledCount), fusedArgmax = [Int32](repeating: -3, count: pooledCount)
+                var fusedMean = [Float](repeating: 1, count: channels), fusedInvStd = fusedMean, fusedVariance = fusedMean
+                if !training { fusedVariance = variance }   // eval leaves it alone
+                ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, w8, b, 1e-5, rm, rv,
+                                                &fusedPooled, &fusedArgmax, &fusedMean, &fusedInvStd, &fusedVariance)
+                var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
+                let status = ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels, h, w,
+                                                              0, channels, w8, fusedMean, fusedInvStd, training ? 1 : 0,
+                                                              &fusedDx, &fusedDw, &fusedDb)
+                let label = "isa \(isa.rawValue), shape \(shape), training \(training)"
+                #expect(status == 0)
+                #expect(fusedPooled.map(\.bitPattern) == pooled.map(\.bitPattern), "\(label) pooled")
+                #expect(fusedArgmax == argmax, "\(label) argmax")
+                #expect(fusedMean.map(\.bitPattern) == mean.map(\.bitPattern), "\(label) mean")
+                #expect(fusedInvStd.map(\.bitPattern) == invStd.map(\.bitPattern), "\(label) invstd")
+                #expect(fusedVariance.map(\.bitPattern) == variance.map(\.bitPattern), "\(label) variance")
+                #expect(fusedDx.map(\.bitPattern) == dx.map(\.bitPattern), "\(label) input gradient")
+                #expect(fusedDw.map(\.bitPattern) == dw.map(\.bitPattern), "\(label) weight gradient")
+                #expect(fusedDb.map(\.bitPattern) == db.map(\.bitPattern), "\(label) bias gradient")
+                #expect(pooled.contains(0) && g.contains { $0 != 0 }, "the ReLU must cut something and pass something")
+            }
+        }
+    }
+
+    /// The variance comes from one read of the input (per plane, then merged in double): on values
+    /// far from zero with a small spread, and planes whose means differ, it must still match a
+    /// double-precision two-pass variance closely.
+    @Test("the one-read variance matches a double two-pass variance on offset, narrow data",
+          arguments: [(128, 3, 1024), (5, 2, 37), (64, 2, 1), (3, 1, 4096)])
+    func varianceAccuracy(shape: (Int, Int, Int)) {
+        let (batch, channels, spatial) = shape
+        var rng = SplitMix64(seed: 5)
+        let count = batch * channels * spatial
+        // Channel c: around 1000 * (c + 1), spread 0.01, each image's plane shifted a little.
+        let x = (0..<count).map { i in
+            Float(1000 * ((i / spatial) % channels + 1)) + Float((i / (spatial * channels)) % 7) * 0.003 + (rng.unit() - 0.5) * 0.02
+        }
+        var isas = [CK_ISA_NONE]
+        if ck_best_isa() != CK_ISA_NONE { isas.append(CK_ISA_AVX2) }
+        for isa in isas {
+            var y = [Float](repeating: 0, count: count)
+            var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+            ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, nil, nil, 1e-5, nil, nil, 0, 0, &y,
+                                  &mean, &invStd, &variance)
+            for c in 0..<channels {
+                let values = (0..<batch).flatMap { n in (0..<spatial).map { Double(x[(n * channels + c) * spatial + $0]) } }
+                let exactMean = values.reduce(0, +) / Double(values.count)
+                let exactVariance = values.reduce(0) { $0 + ($1 - exactMean) * ($1 - exactMean) } / Double(values.count)
+                #expect(abs(Double(variance[c]) - exactVariance) <= 1e-6 * exactVariance,
+                        "isa \(isa.rawValue) shape \(shape) channel \(c): \(variance[c]) vs \(exactVariance)")
+            }
+        }
+    }
 }

@@ -72,7 +72,7 @@ struct FusedSequentialTests {
     }
 
     /// Conv, BatchNorm2d + ReLU, conv, BatchNorm2d + LeakyReLU, BatchNorm2d + ReLU + max pooling
-    /// (that ReLU stays with the pooling), BatchNorm2d + LeakyReLU with a negative slope (not fused).
+    /// (one pass of the batch norm), BatchNorm2d + LeakyReLU with a negative slope (not fused).
     static func normalisedNetwork(seed: UInt64) -> Sequential {
         var rng = SeededRandom(seed: seed)
         return Sequential([
@@ -86,7 +86,7 @@ struct FusedSequentialTests {
     @Test("batch norm + ReLU / LeakyReLU run fused: the same bits as layer by layer, in training and eval")
     func batchNormActivationMatchesLayerByLayer() {
         let fused = Self.normalisedNetwork(seed: 6), separate = Self.normalisedNetwork(seed: 6)
-        #expect(fused.layers.indices.map { fused.fusedLength(at: $0) } == [1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1])
+        #expect(fused.layers.indices.map { fused.fusedLength(at: $0) } == [1, 2, 1, 1, 2, 1, 3, 2, 1, 1, 1])
         let input = Self.images(batch: 5)
         for (step, mode) in [LayerMode.training, .training, .evaluation].enumerated() {
             fused.setMode(mode); separate.setMode(mode)
@@ -95,5 +95,58 @@ struct FusedSequentialTests {
                 #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "step \(step) \(a.name)")
             }
         }
+    }
+
+    /// Three BatchNorm2d + ReLU + MaxPool2d(2): on 36x20 planes (pooled rows 10 wide: a block of
+    /// eight windows and two one by one), on 18x10 (5 wide: one by one), and on 9x5, where the
+    /// windows do not tile the input (the batch norm runs alone, ReLU and pooling as one pass).
+    static func pooledNetwork(seed: UInt64) -> Sequential {
+        var rng = SeededRandom(seed: seed)
+        return Sequential([
+            Conv2d(3, 4, kernelSize: 3, padding: 1, rng: &rng), BatchNorm2d(4), ReLU(), MaxPool2d(kernelSize: 2),
+            Conv2d(4, 5, kernelSize: 3, padding: 1, rng: &rng), BatchNorm2d(5), ReLU(), MaxPool2d(kernelSize: 2),
+            Conv2d(5, 3, kernelSize: 1, rng: &rng), BatchNorm2d(3), ReLU(), MaxPool2d(kernelSize: 2),
+        ])
+    }
+
+    @Test("batch norm + ReLU + max pooling in one pass: the same bits as layer by layer, in training and eval")
+    func batchNormPoolingMatchesLayerByLayer() {
+        let fused = Self.pooledNetwork(seed: 7), separate = Self.pooledNetwork(seed: 7)
+        #expect(fused.layers.indices.map { fused.fusedLength(at: $0) } == [1, 3, 2, 1, 1, 3, 2, 1, 1, 3, 2, 1])
+        var rng = SplitMix64(seed: 12)
+        let input = Tensor(shape: [3, 3, 36, 20], scalars: (0..<(3 * 3 * 36 * 20)).map { _ in rng.unit() - 0.3 })
+        for (step, mode) in [LayerMode.training, .training, .evaluation].enumerated() {
+            fused.setMode(mode); separate.setMode(mode)
+            Self.expectSameStep(fused: fused, separate: separate, input: input, step: step)
+            for (a, b) in zip(fused.buffers, separate.buffers) {
+                #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "step \(step) \(a.name)")
+                #expect(a.integer == b.integer, "step \(step) \(a.name)")
+            }
+        }
+        #expect((fused.layers[1] as? BatchNorm2d)?.pooledInto != nil, "the first triple ran as one pass")
+        #expect((fused.layers[9] as? BatchNorm2d)?.pooledInto == nil, "9x5 planes: the windows do not tile them")
+    }
+
+    @Test("after a pooled pass, ranges ending at the pooling or at the ReLU give the layers' own gradients")
+    func batchNormPoolingPartialRanges() {
+        let model = Self.pooledNetwork(seed: 9), reference = Self.pooledNetwork(seed: 9)
+        var rng = SplitMix64(seed: 13)
+        let input = Tensor(shape: [2, 3, 36, 20], scalars: (0..<(2 * 3 * 36 * 20)).map { _ in rng.unit() - 0.3 })
+        var x = input
+        var outputs: [Tensor] = []
+        for layer in reference.layers[0..<4] { x = layer.forward(x); outputs.append(x.copy()) }
+        let dy = Tensor(shape: x.shape, scalars: (0..<x.count).map { _ in rng.unit() - 0.5 })
+        let poolGradient = reference.layers[3].backward(dy).copy()
+        let reluGradient = reference.layers[2].backward(poolGradient).copy()
+        let normGradient = reference.layers[1].backward(reluGradient).copy()
+
+        #expect(model.forward(input, range: 0..<4) == outputs[3])
+        #expect(model.backward(dy, range: 3..<4) == poolGradient)
+        _ = model.forward(input, range: 0..<4)
+        #expect(model.backward(dy, range: 2..<4) == reluGradient)
+        _ = model.forward(input, range: 0..<4)
+        #expect(model.backward(dy, range: 1..<4) == normGradient)
+        // Ending at the ReLU: the batch norm and the ReLU run, the pooling does not.
+        #expect(model.forward(input, range: 0..<3) == outputs[2])
     }
 }

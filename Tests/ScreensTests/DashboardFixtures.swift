@@ -69,4 +69,19 @@ enum DashboardFixtures {
         }
         return snapshot
     }
+
+    /// The same run once training is over: every epoch done, the weights saved to `savedTo`
+    /// (the session's last event, "Finished; saved …").
+    static func finished(model: CourseModelKind, synthetic: Bool = false,
+                         savedTo path: String = "/home/student/.local/state/cnnlab/models/cnn.safetensors") -> MetricsSnapshot {
+        var snapshot = snapshot(model: model, synthetic: synthetic)
+        snapshot.state = .finished
+        snapshot.epoch = snapshot.totalEpochs
+        snapshot.stepInEpoch = snapshot.stepsPerEpoch
+        snapshot.step = snapshot.totalSteps
+        snapshot.eta = 0
+        snapshot.event = .saved(path: path, moment: .finished)
+        snapshot.lastCheckpoint = path
+        return snapshot
+    }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Terminal
 import NeuralNet
@@ -133,6 +134,76 @@ struct DashboardFrameTests {
         let text = Self.render(DashboardModel(snapshot: snapshot), width: 80, height: 24, capabilities: .full).text
         #expect(text.contains("Synthetic shapes, not real photos"))
         #expect(text.contains("cnnlab data get cifar10"))
+    }
+
+    /// Once training is over, at 80x24: step, speed and the losses in the Progress box, all ten
+    /// classes in the confusion matrix, one message line ("Finished; saved …", with "synthetic
+    /// shapes" on the shapes), for both networks, both data sets, colour and mono (snapshots too).
+    @Test(arguments: [CourseModelKind.cnn, .autoencoder], [false, true])
+    func finishedRunKeepsStepSpeedLossesAndEveryClassAt80x24(model: CourseModelKind, synthetic: Bool) {
+        for colour in [true, false] {
+            for over in [false, true] {
+                let snapshot = over ? DashboardFixtures.finished(model: model, synthetic: synthetic)
+                    : DashboardFixtures.snapshot(model: model, synthetic: synthetic)
+                var dashboard = DashboardModel(snapshot: snapshot)
+                let capabilities: TerminalCapabilities = colour ? .full : .monochrome
+                let name = "\(model.rawValue)-\(synthetic ? "synthetic" : "cifar")-\(over ? "finished" : "running")"
+                    + "-80x24-\(colour ? "colour" : "mono")"
+                if model.isClassifier { dashboard.panel = .confusion }
+                let buffer = Self.render(dashboard, width: 80, height: 24, capabilities: capabilities)
+                if !(over == false && synthetic == false) { Self.assertMatchesSnapshot(buffer.text, name: name) }
+                let text = buffer.text
+                guard over else { continue }
+                #expect(buffer.lines[0].hasSuffix("FINISHED"))
+                #expect(text.contains("step       400/400, epoch 10/10") || text.contains("step       400/400"), "\(name)\n\(text)")
+                #expect(text.contains("9,876 img/s"), "\(name)")
+                #expect(text.contains("train loss") && text.contains("test loss"), "\(name)")
+                #expect(!text.contains("ETA"), "\(name): nothing is left to wait for")
+                // lr and the image counts may go below the box's edge, counted there.
+                #expect(!text.contains("more rows") || text.contains("↓2 more rows") || text.contains("2 more rows"), "\(name)\n\(text)")
+                #expect(text.contains("Finished; saved /home/student/.local/state/cnnlab/models/cnn.safetensors"), "\(name)")
+                #expect(!text.contains("Synthetic shapes, not real photos"), "\(name): one message line once over")
+                #expect(buffer.lines[0].contains("synthetic shapes") == synthetic, "\(name): the header names the data")
+                #expect(buffer.lines.last?.contains("training is over") == true)
+                if model.isClassifier {
+                    #expect(text.contains("test acc"), "\(name)")
+                    for className in DashboardFixtures.classNames {
+                        #expect(buffer.lines.contains { $0.dropFirst().hasPrefix(className.prefix(10) + " ") },
+                                "\(name): \(className)'s row\n\(text)")
+                    }
+                    #expect(!text.contains("more class"), "\(name)")
+                }
+            }
+        }
+    }
+
+    /// Finished on the shapes: the advice joins the last message's line when it fits there.
+    @Test func finishedOnShapesAddsTheAdviceToTheLastLineWhenItFits() {
+        let short = DashboardFixtures.finished(model: .cnn, synthetic: true, savedTo: "cnn.safetensors")
+        let lines = Self.render(DashboardModel(snapshot: short), width: 80, height: 24, capabilities: .monochrome).lines
+        #expect(lines[1] == "Finished; saved cnn.safetensors. For CIFAR-10: cnnlab data get cifar10")
+        let wide = Self.render(DashboardModel(snapshot: short), width: 120, height: 40, capabilities: .monochrome).lines
+        #expect(wide[1].hasPrefix("Finished; saved cnn.safetensors. Trained on synthetic shapes; for CIFAR-10: cnnlab data get cifar10"))
+        #expect(wide[2].hasPrefix("┌") || wide[2].hasPrefix("+"), "one message row")
+        let long = DashboardFixtures.finished(model: .cnn, synthetic: true)
+        let longLines = Self.render(DashboardModel(snapshot: long), width: 80, height: 24, capabilities: .monochrome).lines
+        #expect(longLines[1] == "Finished; saved /home/student/.local/state/cnnlab/models/cnn.safetensors")
+        #expect(DashboardScreen.summary(long).contains("for CIFAR-10 run `cnnlab data get cifar10`"), "the shell says it after q")
+    }
+
+    /// The synthetic shapes' longest class name ("checkerboard") shows whole in the matrix at 80x24.
+    @Test func confusionRowsShowWholeClassNames() {
+        var snapshot = DashboardFixtures.finished(model: .cnn, synthetic: true)
+        snapshot.classNames = SyntheticShapes.classNames
+        var model = DashboardModel(snapshot: snapshot)
+        model.panel = .confusion
+        for capabilities in [TerminalCapabilities.full, .monochrome] {
+            let buffer = Self.render(model, width: 80, height: 24, capabilities: capabilities)
+            for name in SyntheticShapes.classNames {
+                #expect(buffer.lines.contains { $0.dropFirst().hasPrefix(name + " ") }, "\(name)\n\(buffer.text)")
+            }
+            #expect(!buffer.text.contains("…"))
+        }
     }
 
     @Test func tooSmallTerminalSaysWhatItNeeds() {

@@ -56,4 +56,23 @@ import Training
         _ = home.update(.key(.character("q")))
         #expect(home.checkpointChoices == nil && !home.isInspecting)
     }
+
+    @Test func aFileSavedOutsideTheModelsFolderIsListedAndOpensOnItsOwnData() throws {
+        let root = NSTemporaryDirectory() + "cnnlab-home-elsewhere-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = ProgressStore(directory: root + "/state/progress")
+        try FileManager.default.createDirectory(atPath: root + "/state/models", withIntermediateDirectories: true)
+        // `cnnlab train --save` wrote it to the student's own folder, trained on 50 synthetic images.
+        let saved = root + "/homework/run1.safetensors"
+        try Self.save(CourseModels.cnn(seed: 2), to: saved, metadata: ["model": "cnn", "data": "synthetic:50"], age: 5)
+        SavedElsewhere(stateDirectory: root + "/state").remember(saved)
+        var home = HomeScreen(library: .failure(LibraryError(message: "no lessons")), store: store)
+        _ = home.run(home.update(.key(.character("i"))))
+        // The only checkpoint opens at once, on the data it was trained on (10 test images of
+        // synthetic:50), not on whatever data is found today.
+        #expect(home.isInspecting, "one checkpoint opens at once")
+        let text = renderFrame(home, width: 80, height: 24, capabilities: .full).text
+        #expect(text.contains("image 0/10"), "\(text)")
+    }
 }
+

@@ -97,7 +97,21 @@ struct HomeScreenTests {
         let saved = state.path + "/models/cnn.safetensors"
         #expect(FileManager.default.fileExists(atPath: saved), "nothing saved at \(saved)")
         let home = renderFrame(screen, width: 200, height: 40, capabilities: .monochrome).text
-        #expect(home.contains("weights saved to"), "\(home)")
+        #expect(home.contains("training stopped; saved "), "\(home)")
+    }
+
+    /// The status line after Train names where the weights went, whole at 80 columns for the
+    /// usual place (the home folder written ~).
+    @Test func theSavedPathFitsTheStatusLine() {
+        let path = HomeScreen.tildePath("/home/student/.local/state/cnnlab/models/cnn.safetensors", home: "/home/student")
+        #expect(path == "~/.local/state/cnnlab/models/cnn.safetensors")
+        #expect(HomeScreen.tildePath("/elsewhere/cnn.safetensors", home: "/home/student") == "/elsewhere/cnn.safetensors")
+        #expect(HomeScreen.tildePath("/home/studentx/a", home: "/home/student") == "/home/studentx/a")
+        var screen = HomeScreen(library: .success(LessonFiles.library), store: nil)
+        _ = screen.receive(.trainingStopped(savedTo: path))
+        let frame = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome)
+        #expect(frame.lines.last?.contains("training stopped; saved ~/.local/state/cnnlab/models/cnn.safetensors") == true)
+        #expect(frame.silentlyClipped.isEmpty)
     }
 
     @Test func quittingAsksOnceAndUnknownKeysDoNothing() {
@@ -159,5 +173,53 @@ struct HomeScreenTests {
         screen.send(.key(.character("q")))
         #expect(!screen.isChoosingExploreSettings)
         #expect(renderFrame(screen, width: 40, height: 10, capabilities: .monochrome).text.contains("terminal too small"))
+    }
+
+    /// The help names the digits that open a lesson (1-9 for nine lessons; one digit each) and
+    /// every letter key of the menu, i included.
+    @Test func helpNamesEveryLessonDigitAndEveryMenuKey() {
+        var screen = HomeScreen(library: .success(LessonFiles.library), store: nil)
+        let list = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text
+        #expect(list.contains("1-9 lesson"))
+        screen.send(.key(.character("?")))
+        let help = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome)
+        #expect(help.text.contains("1-9") && help.text.contains("open that lesson") && !help.text.contains("1-8"), "\(help.text)")
+        #expect(help.text.contains("e t i") && help.text.contains("explore, train, inspect"))
+        #expect(help.silentlyClipped.isEmpty)
+        #expect(HomeScreen.lessonDigits(12) == "1-9" && HomeScreen.lessonDigits(1) == "1" && HomeScreen.lessonDigits(4) == "1-4")
+    }
+
+    /// From Home, q in the explorer goes back to Explore's form: its key line and help say so.
+    @Test func theExplorerFromHomeSaysQGoesBack() {
+        var screen = HomeScreen(library: .success(LessonFiles.library), store: nil)
+        screen.send(.key(.character("e")))
+        screen.send(.key(.enter))
+        #expect(screen.isExploring)
+        for (width, height) in [(80, 24), (120, 40)] {
+            let keys = renderFrame(screen, width: width, height: height, capabilities: .monochrome).lines.last ?? ""
+            #expect(keys.contains("q back") && !keys.contains("q quit"), "\(keys)")
+        }
+        screen.send(.key(.character("?")))
+        #expect(renderFrame(screen, width: 80, height: 24, capabilities: .monochrome).text.contains("back to the Explore form"))
+        screen.send(.key(.character("?")))
+        screen.send(.key(.character("q")))
+        #expect(screen.isChoosingExploreSettings)
+    }
+
+    /// Every operation's line of Explore's form shows whole at 80 columns (convT's was cut).
+    @Test func everyOperationFitsTheFormAt80Columns() {
+        var screen = HomeScreen(library: .success(LessonFiles.library), store: nil)
+        screen.send(.key(.character("e")))
+        var seen: [String] = []
+        for _ in 0..<3 {
+            for capabilities in [TerminalCapabilities.full, .monochrome, TerminalCapabilities(colorMode: .none, unicode: false)] {
+                let text = renderFrame(screen, width: 80, height: 24, capabilities: capabilities).text
+                let line = text.split(separator: "\n").first { $0.contains("operation") }.map(String.init) ?? ""
+                #expect(!line.contains("…") && !line.contains("~"), "\(line)")
+                if capabilities == .full { seen.append(line) }
+            }
+            screen.send(.key(.right))
+        }
+        #expect(seen.contains { $0.contains("convT: transposed convolution (F.conv_transpose2d) →") }, "\(seen)")
     }
 }

@@ -58,11 +58,11 @@ import Training
     }
 
     @Test func theChosenRowScrollsIntoViewWhenTheMatrixDoesNotFit() {
-        // The synthetic notice and the "saved" line take two rows: at 80x24 the matrix loses its
-        // last row, as in the tmux run.
+        // The synthetic notice and a two-row NaN notice take three rows: at 80x24 the matrix loses
+        // its last rows (a finished run keeps all ten: its messages share one line).
         var snapshot = DashboardFixtures.snapshot(model: .cnn, synthetic: true)
-        snapshot.state = .finished
-        snapshot.event = .saved(path: "/tmp/cnn.safetensors", moment: .finished)
+        snapshot.state = .paused
+        snapshot.event = .diverged(Divergence(value: .nan, step: 133, learningRate: 10, epoch: 1))
         var model = DashboardModel(snapshot: snapshot)
         _ = model.update(.key(.tab))
         var top = Buffer(width: 80, height: 24)

@@ -228,6 +228,8 @@ struct LessonPlayerTests {
                                   screenSize: (120, 40))
         #expect(player.frame(120, 40).text.contains("Tab here, then Enter opens the training dashboard"))
         player.press(.tab, .enter)
+        // Without CIFAR-10 here, Enter asks first (TrainingDataChoice): s trains on the shapes.
+        if player.isChoosingTrainingData { player.press(.character("s")) }
         #expect(player.isTraining)
         player.send(.tick)
         #expect(player.frame(120, 40).text.localizedCaseInsensitiveContains("loss"))

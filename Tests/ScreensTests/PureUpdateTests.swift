@@ -56,6 +56,9 @@ struct PureUpdateTests {
         var player = LessonPlayer(lesson: Lesson.load(path: entry.path), name: entry.name, store: nil,
                                   screenSize: (120, 40))
         _ = player.update(.key(.tab))
+        // CIFAR-10 found (missing, Enter asks first: LessonTrainingDataChoiceTests).
+        _ = player.receive(.dataFound(step: 0, pane: 0, LessonDataChoice(
+            requested: .cifar10(directory: nil), used: .cifar10(directory: nil), lines: ["data: CIFAR-10 (found in /data)"])))
         let command = player.update(.key(.enter))
         guard command.effects.count == 1, case .startTraining(let block, let data, nil)? = command.effects.first else {
             Issue.record("expected an effect starting training, got \(command)")

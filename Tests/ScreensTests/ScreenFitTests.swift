@@ -132,18 +132,23 @@ struct ScreenFitTests {
         }
     }
 
-    @Test("the dashboard, every panel, classifier and autoencoder, real and synthetic data", arguments: sizes)
+    @Test("the dashboard, every panel, classifier and autoencoder, real and synthetic data, running and finished", arguments: sizes)
     func dashboard(size: (Int, Int)) {
         let (width, height) = size
         for model in [CourseModelKind.cnn, .autoencoder] {
             for synthetic in [false, true] {
-                var dashboard = DashboardModel(snapshot: DashboardFixtures.snapshot(model: model, synthetic: synthetic))
-                for panel in DashboardPanel.available(for: dashboard.snapshot) {
-                    dashboard.panel = panel
-                    for (mode, capabilities) in Self.modes {
-                        let frame = Self.render({ DashboardView.render(dashboard, into: &$0, context: $1) },
-                                                width: width, height: height, capabilities: capabilities)
-                        Self.expectFits(frame, "dashboard \(model.rawValue) \(synthetic ? "synthetic" : "CIFAR") \(panel) \(width)x\(height) \(mode)")
+                for over in [false, true] {
+                    let snapshot = over ? DashboardFixtures.finished(model: model, synthetic: synthetic)
+                        : DashboardFixtures.snapshot(model: model, synthetic: synthetic)
+                    var dashboard = DashboardModel(snapshot: snapshot)
+                    for panel in DashboardPanel.available(for: dashboard.snapshot) {
+                        dashboard.panel = panel
+                        for (mode, capabilities) in Self.modes {
+                            let frame = Self.render({ DashboardView.render(dashboard, into: &$0, context: $1) },
+                                                    width: width, height: height, capabilities: capabilities)
+                            Self.expectFits(frame, "dashboard \(model.rawValue) \(synthetic ? "synthetic" : "CIFAR") "
+                                            + "\(over ? "finished" : "running") \(panel) \(width)x\(height) \(mode)")
+                        }
                     }
                 }
             }

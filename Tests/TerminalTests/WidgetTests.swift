@@ -5,6 +5,19 @@ import Testing
     let full = RenderContext(capabilities: .full)
     let ascii = RenderContext(capabilities: .plainASCII)
 
+    /// A status line names keys: cut short, it is content lost, and the fit test must hear of it.
+    @Test func aStatusLineCutShortIsNotedAsClipped() {
+        let context = RenderContext(capabilities: .monochrome)
+        var fits = Buffer(width: 40, height: 1)
+        StatusLine(left: "q quit  ? help", right: "step 1 of 5").render(into: &fits, area: fits.area, context: context)
+        #expect(fits.silentlyClipped.isEmpty)
+        var cut = Buffer(width: 40, height: 1)
+        StatusLine(left: "Enter: open the dashboard · Tab or q: back to the text", right: "step 1 of 5")
+            .render(into: &cut, area: cut.area, context: context)
+        #expect(cut.lines[0].contains("…"))
+        #expect(cut.silentlyClipped.count == 1)
+    }
+
     @Test func boxDrawsBorderAndTitleAndReturnsTheInside() {
         var buffer = Buffer(width: 10, height: 4)
         let inner = Box(title: "Kernel").render(into: &buffer, area: buffer.area, context: full)

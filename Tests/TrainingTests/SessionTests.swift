@@ -102,6 +102,7 @@ struct SessionTests {
         let shapes = Dictionary(uniqueKeysWithValues: contents.tensors.map { ($0.name, $0.shape) })
         #expect(shapes == Self.pytorchStateDict[model])
         #expect(contents.metadata["model"] == model.rawValue)
+        #expect(contents.metadata["data"] == "synthetic:48", "the data goes with the weights, for Home's Inspect")
     }
 
     @Test func resumingTheWrongModelNamesTheMismatch() throws {

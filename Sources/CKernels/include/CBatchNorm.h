@@ -14,8 +14,10 @@
 /// then activation 0: none; 1: ReLU as Kernels' reluForward (y < 0 -> +0); 2: LeakyReLU as
 /// leakyReLUForward (y > 0 ? y : y * slope).
 /// Training (running_mean NULL): mean = sum / M (sums in floats within a plane, doubles across
-/// planes; M = batch * spatial), biased variance = sum of (x - mean)^2 / M (two passes),
-/// invstd = 1 / sqrt(variance + eps) in double; writes save_mean, save_invstd, batch_variance.
+/// planes; M = batch * spatial), biased variance = sum of (x - mean)^2 / M from one read of x
+/// (per plane: squared deviations and residuals about the plane's mean rounded to a float,
+/// corrected to its own mean; planes merged in double by Chan et al.'s pairwise update), invstd = 1 / sqrt(variance + eps) in double; writes
+/// save_mean, save_invstd, batch_variance.
 /// Eval: mean = running_mean, invstd = 1 / sqrt(running_var + eps); save_mean and save_invstd
 /// get them (for backward); batch_variance is not written (may be NULL).
 /// weight and bias: NULL for affine=False (1 and 0).
@@ -37,5 +39,25 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
                             long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
                             int training, int activation, float slope, const float *y,
                             float *dx, float *grad_weight, float *grad_bias);
+
+/// Batch norm (as ck_batch_norm_forward, activation 0), then ReLU, then 2x2 max pooling with
+/// stride 2 whose windows tile the height x width planes (both even), in one pass over the output:
+/// pooled [batch][channels][height/2][width/2] and argmax (each window's winner as a flat index
+/// into x) get exactly what Kernels' maxPool2dForward(..., applyingReLU: true) gives for the batch
+/// norm's output, which is never written. Statistics as ck_batch_norm_forward (training: running_mean NULL).
+void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
+                                     long c_begin, long c_end, const float *weight, const float *bias, float eps,
+                                     const float *running_mean, const float *running_var, float *pooled, int *argmax,
+                                     float *save_mean, float *save_invstd, float *batch_variance);
+
+/// The backward pass of ck_batch_norm_relu_pool_forward from the gradient of the pooled output:
+/// the bits of maxPool2dBackward(..., reluFused: true) followed by ck_batch_norm_backward
+/// (activation 0), without the gradient at the batch norm's output being written (each plane of it
+/// is built in a small buffer while it is used). Returns 0, or -1 when that buffer cannot be allocated.
+int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
+                                     const int *argmax, long batch, long channels, long height, long width,
+                                     long c_begin, long c_end, const float *weight, const float *mean,
+                                     const float *invstd, int training, float *dx, float *grad_weight,
+                                     float *grad_bias);
 
 #endif

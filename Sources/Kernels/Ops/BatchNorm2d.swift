@@ -148,6 +148,49 @@ public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Floa
     }
 }
 
+/// Batch norm, ReLU and 2x2 max pooling with stride 2 whose windows tile the input (height and
+/// width even), as Sequential runs `BatchNorm2d, ReLU, MaxPool2d(2)`: `pooled` [N, C, H/2, W/2]
+/// and `argmax` get the bits `maxPool2dForward(..., applyingReLU: true)` gives for the batch norm's
+/// output, which is never written (one pass over the input after the statistics, instead of a
+/// pass writing the output and the pooling's pass reading it). Training (`runningMean` nil) writes
+/// the batch's statistics as `batchNorm2dForwardTraining`; eval uses the running ones.
+public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
+                                             weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
+                                             runningMean: UnsafePointer<Float>?, runningVar: UnsafePointer<Float>?,
+                                             pooled: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+                                             saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>,
+                                             batchVariance: UnsafeMutablePointer<Float>) {
+    precondition(height * width == s.spatial && height % 2 == 0 && width % 2 == 0,
+                 "batchNorm2dReLUMaxPool2x2Forward: the windows must tile \(height)x\(width) planes")
+    precondition((runningMean == nil) == (runningVar == nil), "batchNorm2dReLUMaxPool2x2Forward: both running statistics or neither")
+    let isa = DirectConvolution.active.isa
+    forEachChannelRange(s) { channels in
+        ck_batch_norm_relu_pool_forward(isa, input, s.batch, s.channels, height, width, channels.lowerBound, channels.upperBound,
+                                        weight, bias, eps, runningMean, runningVar, pooled, argmax,
+                                        saveMean, saveInvStd, batchVariance)
+    }
+}
+
+/// The backward pass of `batchNorm2dReLUMaxPool2x2Forward` from the gradient of the pooled output:
+/// the bits of `maxPool2dBackward(..., reluFused: true)` followed by `batchNorm2dBackward`, without
+/// the full-size gradient between them being written (each plane of it is built in a small buffer).
+public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
+                                              pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
+                                              argmax: UnsafePointer<Int32>, weight: UnsafePointer<Float>?,
+                                              mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
+                                              gradInput: UnsafeMutablePointer<Float>?,
+                                              gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
+    precondition(height * width == s.spatial && height % 2 == 0 && width % 2 == 0,
+                 "batchNorm2dReLUMaxPool2x2Backward: the windows must tile \(height)x\(width) planes")
+    let isa = DirectConvolution.active.isa
+    forEachChannelRange(s) { channels in
+        let status = ck_batch_norm_relu_pool_backward(isa, input, pooledGradient, pooled, argmax, s.batch, s.channels,
+                                                      height, width, channels.lowerBound, channels.upperBound, weight,
+                                                      mean, invStd, training ? 1 : 0, gradInput, gradWeight, gradBias)
+        precondition(status == 0, "batchNorm2dReLUMaxPool2x2Backward: out of memory for one \(height)x\(width) plane")
+    }
+}
+
 // MARK: - Pieces
 
 /// Runs `body(channels)` for parts of the channels, split across the kernel threads when the

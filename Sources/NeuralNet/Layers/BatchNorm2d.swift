@@ -78,6 +78,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         modeOfLastForward = mode
         appliedActivation = activation
         appliedSlope = slope
+        pooledInto = nil
         withAffine { w, b in
             input.withPointer { x in
                 output.withMutablePointer { y in
@@ -86,13 +87,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                         batchNorm2dForwardTraining(s, input: x, weight: w, bias: b, eps: eps, output: y,
                                                    saveMean: &savedMean, saveInvStd: &savedInvStd, batchVariance: &batchVariance,
                                                    activation: activation, slope: slope)
-                        runningMean.value.withMutablePointer { rm in
-                            runningVar.value.withMutablePointer { rv in
-                                batchNorm2dUpdateRunningStatistics(s, batchMean: savedMean, batchVariance: batchVariance,
-                                                                   momentum: momentum, runningMean: rm, runningVar: rv)
-                            }
-                        }
-                        numBatchesTracked.integer += 1
+                        updateRunningStatistics(s)
                     case .evaluation:
                         runningMean.value.withPointer { rm in
                             runningVar.value.withPointer { rv in
@@ -109,6 +104,68 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
             }
         }
         return output
+    }
+
+    /// The pooling layer the last forward pass wrote into (`forwardApplyingReLUAndPooling`), else nil.
+    private(set) var pooledInto: MaxPool2d?
+
+    /// The forward pass followed by ReLU and `pool` (2x2 windows that tile the input:
+    /// `pool.tilesTwoByTwo(input.shape)`), as Sequential runs `BatchNorm2d, ReLU, MaxPool2d(2)`: one
+    /// pass after the statistics writes the pooled output and argmax into `pool` (the same bits as
+    /// the three layers); neither the batch norm's output nor the ReLU's is written. Returns the
+    /// pooled output; `backwardThroughReLUAndPooling` is its backward pass.
+    func forwardApplyingReLUAndPooling(_ pool: MaxPool2d, _ input: Tensor) -> Tensor {
+        precondition(input.rank == 4 && input.shape[1] == numFeatures,
+                     "\(description) cannot take input shape \(input.shape)")
+        let s = BatchNorm2dShape(input.shape)
+        self.input = input
+        modeOfLastForward = mode
+        appliedActivation = .none
+        pooledInto = pool
+        let training = mode == .training
+        let pooled = pool.poolForBatchNorm(input.shape) { pooled, argmax in
+            withAffine { w, b in
+                input.withPointer { x in
+                    withRunningStatistics(training ? nil : (runningMean.value, runningVar.value)) { rm, rv in
+                        batchNorm2dReLUMaxPool2x2Forward(s, height: input.shape[2], width: input.shape[3], input: x,
+                                                         weight: w, bias: b, eps: eps, runningMean: rm, runningVar: rv,
+                                                         pooled: pooled, argmax: argmax, saveMean: &savedMean,
+                                                         saveInvStd: &savedInvStd, batchVariance: &batchVariance)
+                    }
+                }
+            }
+        }
+        if training { updateRunningStatistics(s) }
+        return pooled
+    }
+
+    /// The backward pass of `forwardApplyingReLUAndPooling`: `gradOutput` is the gradient of the
+    /// pooled output; returns the gradient at the batch norm's input.
+    func backwardThroughReLUAndPooling(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        guard let input, let pool = pooledInto else {
+            preconditionFailure("BatchNorm2d.backwardThroughReLUAndPooling: the last forward pass did not pool")
+        }
+        let s = BatchNorm2dShape(input.shape)
+        gradInput.resize(to: input.shape)
+        let training = modeOfLastForward == .training
+        withAffine { w, _ in
+            withAffineGradients { dw, db in
+                input.withPointer { x in
+                    gradOutput.withPointer { dy in
+                        gradInput.withMutablePointer { dx in
+                            pool.withPooling { pooled, argmax in
+                                batchNorm2dReLUMaxPool2x2Backward(s, height: input.shape[2], width: input.shape[3], input: x,
+                                                                  pooledGradient: dy, pooled: pooled, argmax: argmax,
+                                                                  weight: w, mean: savedMean, invStd: savedInvStd,
+                                                                  training: training, gradInput: needsInputGradient ? dx : nil,
+                                                                  gradWeight: dw, gradBias: db)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return needsInputGradient ? gradInput : noGradient
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
@@ -146,6 +203,24 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
             }
         }
         return needsInputGradient ? gradInput : noGradient
+    }
+
+    /// After a training forward pass: the running statistics move towards the batch's.
+    private func updateRunningStatistics(_ s: BatchNorm2dShape) {
+        runningMean.value.withMutablePointer { rm in
+            runningVar.value.withMutablePointer { rv in
+                batchNorm2dUpdateRunningStatistics(s, batchMean: savedMean, batchVariance: batchVariance,
+                                                   momentum: momentum, runningMean: rm, runningVar: rv)
+            }
+        }
+        numBatchesTracked.integer += 1
+    }
+
+    /// `body` with pointers to the running mean and variance of `statistics`, or nil and nil.
+    private func withRunningStatistics<R>(_ statistics: (Tensor, Tensor)?,
+                                          _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
+        guard let (mean, variance) = statistics else { return body(nil, nil) }
+        return mean.withPointer { rm in variance.withPointer { rv in body(rm, rv) } }
     }
 
     private func withAffine<R>(_ body: (UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {

@@ -70,9 +70,41 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
         pool(input, applyingReLU: true)
     }
 
+    /// True when the last forward pass was run by the batch norm before the ReLU before this
+    /// layer (`BatchNorm2d.forwardApplyingReLUAndPooling`): output and argmax are then those of
+    /// `forwardApplyingReLU` on the batch norm's output.
+    private(set) var pooledByBatchNorm = false
+
+    /// Whether this pooling's windows are 2x2 with stride 2 and tile an input of `shape` (every
+    /// input position in exactly one window): what `BatchNorm2d.forwardApplyingReLUAndPooling` runs.
+    func tilesTwoByTwo(_ shape: [Int]) -> Bool {
+        guard shape.count == 4, kernelSize == 2, stride == 2, padding == 0, dilation == 1,
+              shape[2] % 2 == 0, shape[3] % 2 == 0, (try? geometry(for: shape)) != nil else { return false }
+        let g = prepare(shape)
+        return 2 * g.output.height == shape[2] && 2 * g.output.width == shape[3]
+    }
+
+    /// For the batch norm before the ReLU: the output and argmax for an input of `shape` (which
+    /// `tilesTwoByTwo`), filled by `body` as `forwardApplyingReLU` would; returns the output.
+    func poolForBatchNorm(_ shape: [Int], _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>) -> Void) -> Tensor {
+        _ = prepare(shape)
+        appliedReLU = true
+        pooledByBatchNorm = true
+        output.withMutablePointer { y in
+            argmax.withUnsafeMutableBufferPointer { a in body(y, a.baseAddress!) }
+        }
+        return output
+    }
+
+    /// The last forward pass's output and argmax (for the batch norm's fused backward).
+    func withPooling<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Int32>) -> R) -> R {
+        output.withPointer { y in argmax.withUnsafeBufferPointer { a in body(y, a.baseAddress!) } }
+    }
+
     private func pool(_ input: Tensor, applyingReLU: Bool) -> Tensor {
         let g = prepare(input.shape)
         appliedReLU = applyingReLU
+        pooledByBatchNorm = false
         input.withPointer { x in
             output.withMutablePointer { y in
                 argmax.withUnsafeMutableBufferPointer { a in

@@ -18,6 +18,10 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// LeakyReLU with a slope >= 0: the batch norm and what it applies, which run as one pass of
     /// the batch norm (`BatchNorm2d.forwardApplying`); nil elsewhere.
     private let fusedNorms: [(norm: BatchNorm2d, activation: BatchNormActivation, slope: Float)?]
+    /// For a `BatchNorm2d` at index i followed by a ReLU and a `MaxPool2d`: the three, which run as
+    /// one pass of the batch norm (`BatchNorm2d.forwardApplyingReLUAndPooling`) when the pooling's
+    /// windows are 2x2 and tile its input; nil elsewhere.
+    private let fusedTriples: [(norm: BatchNorm2d, relu: ReLU, pool: MaxPool2d)?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
@@ -32,17 +36,24 @@ public final class Sequential: Layer, @unchecked Sendable {
             if let leaky = layers[i + 1] as? LeakyReLU, leaky.negativeSlope >= 0 { return (norm, .leakyReLU, leaky.negativeSlope) }
             return nil
         }
+        fusedTriples = layers.indices.map { [fusedPairs] i in
+            guard i + 2 < layers.count, let norm = layers[i] as? BatchNorm2d, let pair = fusedPairs[i + 1] else { return nil }
+            return (norm, pair.relu, pair.pool)
+        }
     }
 
     public convenience init(_ layers: any Layer...) {
         self.init(layers)
     }
 
-    /// The number of layers that `forward(_:range:)` runs as one step from `index`: 2 for a ReLU
-    /// followed by max pooling (one pass of the pooling layer) and for a batch norm followed by its
-    /// activation (one pass of the batch norm), else 1. For timing layer by layer.
+    /// The number of layers that `forward(_:range:)` runs as one step from `index`: 3 for a batch
+    /// norm followed by ReLU and max pooling (one pass of the batch norm when the pooling windows
+    /// are 2x2 and tile its input; else the batch norm, then the other two as one pass), 2 for a
+    /// ReLU followed by max pooling (one pass of the pooling layer) and for a batch norm followed by
+    /// its activation (one pass of the batch norm), else 1. For timing layer by layer.
     public func fusedLength(at index: Int) -> Int {
-        index + 1 < layers.count && (fusedPairs[index] != nil || fusedNorms[index] != nil) ? 2 : 1
+        if fusedTriples[index] != nil { return 3 }
+        return index + 1 < layers.count && (fusedPairs[index] != nil || fusedNorms[index] != nil) ? 2 : 1
     }
 
     public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
@@ -113,12 +124,18 @@ public final class Sequential: Layer, @unchecked Sendable {
     ///
     /// A ReLU followed by max pooling runs as one pass of the pooling layer (same bits; ReLU's own
     /// output buffer is then not written): its output is large and only the pooling reads it.
-    /// Likewise a batch norm followed by ReLU or LeakyReLU runs as one pass of the batch norm.
+    /// Likewise a batch norm followed by ReLU or LeakyReLU runs as one pass of the batch norm, and a
+    /// batch norm followed by ReLU and 2x2 max pooling (windows tiling the input) as one pass of the
+    /// batch norm writing the pooled output (neither the batch norm's output nor ReLU's is written).
     public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
         var x = input
         var index = range.lowerBound
         while index < range.upperBound {
-            if index + 1 < range.upperBound, let pair = fusedPairs[index] {
+            if index + 2 < range.upperBound, let triple = fusedTriples[index], triple.pool.tilesTwoByTwo(x.shape) {
+                triple.relu.skippedByFusion = true
+                x = triple.norm.forwardApplyingReLUAndPooling(triple.pool, x)
+                index += 3
+            } else if index + 1 < range.upperBound, let pair = fusedPairs[index] {
                 pair.relu.skippedByFusion = true
                 x = pair.pool.forwardApplyingReLU(x)
                 index += 2
@@ -156,7 +173,12 @@ public final class Sequential: Layer, @unchecked Sendable {
         var index = range.upperBound - 1
         while index >= range.lowerBound {
             if index < firstTrainable { return noGradient }
-            if index > range.lowerBound, let pair = fusedPairs[index - 1], pair.pool.appliedReLU {
+            if index > range.lowerBound + 1, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,
+               triple.pool.pooledByBatchNorm {
+                // The three ran as one pass of the batch norm (see forward): its backward covers them.
+                gradient = triple.norm.backwardThroughReLUAndPooling(gradient, needsInputGradient: needsInputGradient || index - 2 > firstTrainable)
+                index -= 3
+            } else if index > range.lowerBound, let pair = fusedPairs[index - 1], pair.pool.appliedReLU {
                 // The pair ran fused (see forward): the pooling layer's backward covers the ReLU too.
                 gradient = pair.pool.backwardThroughReLU(gradient)
                 index -= 2

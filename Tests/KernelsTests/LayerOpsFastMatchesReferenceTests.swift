@@ -137,6 +137,13 @@ struct LayerOpsFastMatchesReferenceTests {
             dropoutApply(input: x, mask: mask, output: &a, count: count)
             dropoutApplyReference(input: x, mask: mask, output: &b, count: count)
             Self.expectClose(a, b, "dropout \(count)")
+            // The generator passed inout draws the same numbers as the closure, and ends in the same state.
+            var closureSource = SeededRandom(seed: UInt64(count)), inoutSource = closureSource
+            var closureMask = [Float](repeating: 7, count: count), inoutMask = closureMask
+            dropoutMask(&closureMask, count: count, p: 0.3) { closureSource.nextUniform() }
+            dropoutMask(&inoutMask, count: count, p: 0.3, random: &inoutSource)
+            #expect(inoutMask == closureMask, "dropout mask from the generator inout, \(count) values")
+            #expect(inoutSource.next() == closureSource.next())
             if count > 10_000 {
                 let kept = Double(mask.filter { $0 != 0 }.count) / Double(count)
                 #expect(abs(kept - 0.75) < 0.01, "dropout keeps about 1 - p: \(kept)")

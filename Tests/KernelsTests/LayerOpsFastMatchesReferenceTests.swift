@@ -138,12 +138,14 @@ struct LayerOpsFastMatchesReferenceTests {
             dropoutApplyReference(input: x, mask: mask, output: &b, count: count)
             Self.expectClose(a, b, "dropout \(count)")
             // The generator passed inout draws the same numbers as the closure, and ends in the same state.
-            var closureSource = SeededRandom(seed: UInt64(count)), inoutSource = closureSource
-            var closureMask = [Float](repeating: 7, count: count), inoutMask = closureMask
-            dropoutMask(&closureMask, count: count, p: 0.3) { closureSource.nextUniform() }
-            dropoutMask(&inoutMask, count: count, p: 0.3, random: &inoutSource)
-            #expect(inoutMask == closureMask, "dropout mask from the generator inout, \(count) values")
-            #expect(inoutSource.next() == closureSource.next())
+            for p: Float in [0.3, 0, 0.5, 0x1p-24, 1 - 0x1p-24] {
+                var closureSource = SeededRandom(seed: UInt64(count)), inoutSource = closureSource
+                var closureMask = [Float](repeating: 7, count: count), inoutMask = closureMask
+                dropoutMask(&closureMask, count: count, p: p) { closureSource.nextUniform() }
+                dropoutMask(&inoutMask, count: count, p: p, random: &inoutSource)
+                #expect(inoutMask.map(\.bitPattern) == closureMask.map(\.bitPattern), "dropout mask, p \(p), \(count) values")
+                #expect(inoutSource.next() == closureSource.next())
+            }
             if count > 10_000 {
                 let kept = Double(mask.filter { $0 != 0 }.count) / Double(count)
                 #expect(abs(kept - 0.75) < 0.01, "dropout keeps about 1 - p: \(kept)")

@@ -104,11 +104,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         default: operation = .conv
         }
         let flags = lines[12]
-        let request = ExploreRequest(
+        var request = ExploreRequest(
             operation: operation, input: field(1), kernel: field(2), stride: field(3), padding: field(4),
             dilation: field(5), outputPadding: field(6), bias: field(7), upstream: field(8),
             channels: field(9).flatMap { Int($0) }, filters: field(10).flatMap { Int($0) }, random: field(11),
             seed: UInt64(flags.count), backward: flags.contains("b"), ceilMode: flags.contains("c"))
+        request.forJSON = true      // written as JSON below, as `explore --json` does
         do {
             let exploration = try request.resolve()
             let json = TraceExport.json(exploration)

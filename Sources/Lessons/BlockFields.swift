@@ -281,10 +281,23 @@ struct BlockFields {
 }
 
 extension String {
+    /// The text without whitespace Characters at either end. ASCII ends are trimmed byte by byte
+    /// (a lesson's table of a megabyte trims every cell on each layout); anything else, such as a
+    /// no-break space or a combining mark next to a space, goes Character by Character.
     var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
+        let bytes = utf8
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, blank(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, blank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        if start == end { return "" }   // all blank (a non-blank byte stops both loops)
+        guard bytes[start] < 0x80, bytes[bytes.index(before: end)] < 0x80 else {
+            var text = Substring(self)
+            while text.first?.isWhitespace == true { text.removeFirst() }
+            while text.last?.isWhitespace == true { text.removeLast() }
+            return String(text)
+        }
+        if start == bytes.startIndex && end == bytes.endIndex { return self }
+        return String(self[start..<end])
     }
 }

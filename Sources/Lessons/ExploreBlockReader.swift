@@ -1,4 +1,5 @@
 import Kernels
+import Stepper
 
 extension ExploreBlock {
     static let keys = ["op", "pass", "view", "input", "kernel", "kernel_size", "stride", "padding", "dilation",
@@ -140,14 +141,17 @@ extension ExploreBlock {
                 output.append(max(0, axis.output))
                 expanded.append(max(0, (i - 1) * s + 1 + 2 * (d * (k - 1) - p) + op))
             }
-            let taps = kernelSize.0 * kernelSize.1
             _ = try SizeLimits.product(padded, field: "the padded input", in: SizeLimits.explorerCells)
             _ = try SizeLimits.product(output, field: "the output", in: SizeLimits.explorerCells)
-            _ = try SizeLimits.product([2, taps] + output, field: "the trace", in: SizeLimits.explorerTaps)
             if operation == .convT {
                 _ = try SizeLimits.product(expanded, field: "the zero-inserted input", in: SizeLimits.explorerCells)
-                _ = try SizeLimits.product([2, taps, inputSize.0, inputSize.1], field: "the trace", in: SizeLimits.explorerTaps)
             }
+            // The player's own check (ExploreSetup) counts the block's channels and filters too.
+            let trace = try TraceSize(operation: operation, batch: 1, channels: 1, filters: 1,
+                                      kernel: Pair(height: kernelSize.0, width: kernelSize.1),
+                                      input: Pair(height: inputSize.0, width: inputSize.1),
+                                      output: Pair(height: output[0], width: output[1]))
+            if trace.total > SizeLimits.explorerTaps.maximum { return ("stride", trace.refusal(SizeLimits.explorerTaps).message) }
         } catch {
             return ("stride", "these settings are too large to show: \(error.field) is \(error.reason)")
         }

@@ -63,7 +63,15 @@ public enum TableText {
         var text = Substring(row.trimmingSpaces)
         if text.hasPrefix("|") { text = text.dropFirst() }
         if text.hasSuffix("|") { text = text.dropLast() }
-        return text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        // Split at each "|" byte, unless one is followed by a non-ASCII byte (which may be a
+        // combining mark making "|" part of another Character): then Character by Character.
+        let bytes = Array(text.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "|") && index + 1 < bytes.count && bytes[index + 1] >= 0x80 {
+            return text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        }
+        return bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self).trimmingSpaces
+        }
     }
 
     /// Whether a row is the header rule (only '-', ':' and spaces in its cells).
@@ -104,10 +112,37 @@ enum AnswerLeakWarnings {
     static func scan(steps: [Step]) -> [LessonProblem] {
         var warnings: [LessonProblem] = []
         for step in steps {
-            var earlierQuizzes: [Quiz] = []
+            let numericQuizzes = step.quizzes.filter { if case .numeric = $0.answer { return true } else { return false } }
+            if numericQuizzes.isEmpty { continue }
+            // Each line is read once for the values it states, however many quizzes the step has:
+            // reading it again per quiz made a step of a megabyte and many quizzes take minutes.
+            var stated: [(line: Int, values: Set<Double>)] = []
+            var gridNumbers: [(block: Int, line: Int, values: Set<Double>, stated: Set<Double>)] = []
+            for (block, item) in step.items.enumerated() {
+                switch item {
+                case .text(let lines, let start):
+                    for (offset, line) in lines.enumerated() {
+                        let values = statedValues(in: line)
+                        if !values.isEmpty { stated.append((start + offset, values)) }
+                    }
+                case .preformatted(let lines, let start):
+                    for (offset, line) in lines.enumerated() {
+                        let words = tokens(line)
+                        let all = Set(words.compactMap(number(of:)))
+                        if !all.isEmpty { gridNumbers.append((block, start + 1 + offset, all, statedValues(words))) }
+                    }
+                case .explore, .quiz, .model, .train, .inspect, .pytorch, .broken:
+                    break
+                }
+            }
+            var earlierQuizzes: [(quiz: Quiz, stated: Set<Double>)] = []
             for item in step.items {
                 guard case .quiz(let quiz) = item else { continue }
-                defer { earlierQuizzes.append(quiz) }
+                defer {
+                    // Only "= 4", "is 4", ...: an explanation names many counts of other things ("4 weights").
+                    let explained = quiz.explanation.map { statedValues(in: $0, countedNouns: false) } ?? []
+                    earlierQuizzes.append((quiz, explained))
+                }
                 guard case .numeric(let value, _) = quiz.answer else { continue }
                 let asksOutput = quiz.predictStep != nil
                     || { if case .output? = quiz.computed { return true } else { return false } }()
@@ -115,27 +150,15 @@ enum AnswerLeakWarnings {
                 func warn(_ line: Int, _ problem: LessonProblem) {
                     if warned.insert(line).inserted { warnings.append(problem) }
                 }
-                for other in step.items {
-                    switch other {
-                    case .text(let lines, let start):
-                        for (offset, line) in lines.enumerated() where states(value, in: line) {
-                            warn(start + offset, leak(quiz, value: value, line: start + offset))
-                        }
-                    case .preformatted(let lines, let start):
-                        // A plain block of numbers (a grid) gives an asked cell away wherever it sits.
-                        for (offset, line) in lines.enumerated()
-                        where asksOutput ? tokens(line).contains(where: { matches($0, value) }) : states(value, in: line) {
-                            warn(start + 1 + offset, leak(quiz, value: value, line: start + 1 + offset))
-                            break
-                        }
-                    case .explore, .quiz, .model, .train, .inspect, .pytorch, .broken:
-                        break
-                    }
+                var lines = stated.filter { $0.values.contains(value) }.map(\.line)
+                // A plain block of numbers (a grid) gives an asked cell away wherever it sits: its first such line.
+                var blocksWarned: Set<Int> = []
+                for entry in gridNumbers where (asksOutput ? entry.values : entry.stated).contains(value) {
+                    if blocksWarned.insert(entry.block).inserted { lines.append(entry.line) }
                 }
-                for earlier in earlierQuizzes {
-                    // Only "= 4", "is 4", ...: an explanation names many counts of other things ("4 weights").
-                    guard let explanation = earlier.explanation, states(value, in: explanation, countedNouns: false) else { continue }
-                    warn(earlier.line, LessonProblem(line: earlier.line, message: "warning: the explanation of this quiz "
+                for line in lines.sorted() { warn(line, leak(quiz, value: value, line: line)) }
+                for earlier in earlierQuizzes where earlier.stated.contains(value) {
+                    warn(earlier.quiz.line, LessonProblem(line: earlier.quiz.line, message: "warning: the explanation of this quiz "
                         + "states \(NumberText.plain(value)), the answer of the quiz at line \(quiz.line), which the student "
                         + "reads first: move it into that quiz's explanation"))
                 }
@@ -152,45 +175,87 @@ enum AnswerLeakWarnings {
     /// Whether `line` states `value` as a result: the number right after "=", "is", "(", ...,
     /// unless it is a setting ("the stride is 2").
     static func states(_ value: Double, in line: String, countedNouns: Bool = true) -> Bool {
-        let words = tokens(line)
-        for (index, word) in words.enumerated() where matches(word, value) {
-            // "... lays out 400 values": a count of what a quiz asks about.
-            if countedNouns && index + 1 < words.count && countedWords.contains(words[index + 1].lowercased()) { return true }
-            guard index > 0, statingWords.contains(words[index - 1].lowercased()) else { continue }
-            if index >= 2 && words[index - 1] != "(" && settingWords.contains(words[index - 2].lowercased()) { continue }
-            return true
-        }
-        return false
+        statedValues(in: line, countedNouns: countedNouns).contains(value)
     }
 
-    /// Words and signs of a line; "(4)" gives "(", "4"; "−3" gives "-3".
+    /// The values `line` states as results (see `states`).
+    static func statedValues(in line: String, countedNouns: Bool = true) -> Set<Double> {
+        statedValues(tokens(line), countedNouns: countedNouns)
+    }
+
+    static func statedValues(_ words: [String], countedNouns: Bool = true) -> Set<Double> {
+        var values: Set<Double> = []
+        for (index, word) in words.enumerated() {
+            guard let value = number(of: word) else { continue }
+            // "... lays out 400 values": a count of what a quiz asks about.
+            if countedNouns && index + 1 < words.count && countedWords.contains(words[index + 1].lowercased()) {
+                values.insert(value)
+                continue
+            }
+            guard index > 0, statingWords.contains(words[index - 1].lowercased()) else { continue }
+            if index >= 2 && words[index - 1] != "(" && settingWords.contains(words[index - 2].lowercased()) { continue }
+            values.insert(value)
+        }
+        return values
+    }
+
+    /// Words and signs of a line; "(4)" gives "(", "4"; "−3" gives "-3". Read byte by byte (the
+    /// signs are ASCII): the scan reads every line of every lesson once.
     static func tokens(_ line: String) -> [String] {
-        var spaced = ""
-        for character in line.replacingAll("−", with: "-") {
-            if "()=,;:".contains(character) && character != "," {
-                spaced += " \(character) "
-            } else {
-                spaced.append(character)
+        var words: [String] = []
+        var word: [UInt8] = []
+        // Trimmed of ".,;:!?*`" at both ends, byte by byte (a mark followed by a non-ASCII
+        // byte may be a combining sequence, and stays).
+        func trimmable(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
+                 UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "`"): return true
+            default: return false
             }
         }
-        return spaced.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
-            String($0).trimmingCharacters(in: ".,;:!?*`")
-        }.filter { !$0.isEmpty }
+        func flush() {
+            guard !word.isEmpty else { return }
+            var start = 0, end = word.count
+            while start < end, trimmable(word[start]), start + 1 == end || word[start + 1] < 0x80 { start += 1 }
+            while end > start, trimmable(word[end - 1]) { end -= 1 }
+            if start < end { words.append(String(decoding: word[start..<end], as: UTF8.self)) }
+            word.removeAll(keepingCapacity: true)
+        }
+        let bytes = Array(line.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: ":"):
+                flush()     // ";" and ":" alone would be trimmed away
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "="):
+                flush()
+                words.append(String(UnicodeScalar(byte)))
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x88 && bytes[index + 2] == 0x92:
+                word.append(UInt8(ascii: "-"))     // "−", U+2212
+                index += 2
+            default:
+                word.append(byte)
+            }
+            index += 1
+        }
+        flush()
+        return words
+    }
+
+    /// The number `word` writes ("400", "-3", "nine"), if any.
+    static func number(of word: String) -> Double? {
+        guard let first = word.utf8.first else { return nil }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if isDigit(first) || (first == UInt8(ascii: "-") && word.utf8.dropFirst().first.map(isDigit) == true) {
+            return Quiz.number(from: word)
+        }
+        // Number words are short lowercase-able ASCII letters.
+        guard word.utf8.count <= 9, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else { return nil }
+        return numberWords[word.lowercased()]
     }
 
     static func matches(_ word: String, _ value: Double) -> Bool {
-        if let spelled = numberWords[word.lowercased()] { return spelled == value }
-        guard word.first?.isNumber == true || (word.hasPrefix("-") && word.dropFirst().first?.isNumber == true),
-              let number = Quiz.number(from: word) else { return false }
-        return number == value
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
+        number(of: word) == value
     }
 }

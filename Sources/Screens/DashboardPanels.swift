@@ -77,7 +77,9 @@ enum DashboardPanels {
         let digits = String(maxCount).count
         var cellWidth = max(4, digits + (context.isMonochrome ? 3 : 1))
         if 5 + classes * cellWidth + 6 > area.width { cellWidth = max(3, digits + (context.isMonochrome ? 2 : 1)) }
-        let nameWidth = min(10, max(5, area.width - classes * cellWidth - 6))
+        // Names whole when there is room ("checkerboard" of the synthetic shapes is 12 letters).
+        let longest = snapshot.classNames.map(\.count).max() ?? 0
+        let nameWidth = min(max(10, longest), max(5, area.width - classes * cellWidth - 6))
         var header = "true\\pred".truncated(to: nameWidth).rightPadded(to: nameWidth)
         for column in 0..<classes { header += String(className(column, snapshot).prefix(cellWidth - 1)).leftPadded(to: cellWidth) }
         header += "   acc"

@@ -235,7 +235,9 @@ extension HomeScreen {
             return .trainingStarted(LessonDashboard.start(block, savePath: savePath))
         case .stopTraining(let dashboard):
             dashboard.stop()
-            return .trainingStopped(savedTo: dashboard.session.store.snapshot().lastCheckpoint)
+            // "~/..." for the home folder: the whole path then fits Home's status line at 80 columns.
+            return .trainingStopped(savedTo: dashboard.session.store.snapshot().lastCheckpoint
+                .map { Self.tildePath($0, home: ProcessInfo.processInfo.environment["HOME"]) })
         case .lesson(let inner):
             // A lesson that just closed still has its last progress save to run.
             guard case .lesson(let player)? = child else { return LessonPlayer.perform(inner, dashboard: nil).map { .lesson($0) } }
@@ -258,6 +260,12 @@ extension HomeScreen {
             job.cancel()
             return nil
         }
+    }
+
+    /// `path` with the home folder written "~" ("~/.local/state/cnnlab/models/cnn.safetensors").
+    static func tildePath(_ path: String, home: String?) -> String {
+        guard let home, !home.isEmpty, home != "/", path.hasPrefix(home + "/") else { return path }
+        return "~" + path.dropFirst(home.count)
     }
 
     /// Takes an effect's result. Pure, like `update`.
@@ -286,7 +294,7 @@ extension HomeScreen {
             messageIsError = true
             return .none
         case .trainingStopped(let path):
-            message = path.map { "training stopped; weights saved to \($0)" } ?? "training stopped"
+            message = path.map { "training stopped; saved \($0)" } ?? "training stopped"
             return .none
         case .lesson(.progressNotSaved(let why)) where openLesson == nil:
             message = why

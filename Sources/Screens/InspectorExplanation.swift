@@ -15,10 +15,14 @@ extension InspectorScreen {
         buffer.write((withLayer.count <= area.width ? withLayer : heading).truncated(to: area.width),
                      x: area.x, y: area.y, role: .title, context: context)
         var y = area.y + 1
+        // A line wider than the pane wraps (an explanation is never cut); rows below the pane are
+        // noted as hidden.
         func line(_ text: String, _ role: Role = .normal) {
-            guard y < area.maxY else { buffer.noteHidden(text, in: area); return }
-            buffer.write(text.truncated(to: area.width), x: area.x, y: y, role: role, context: context)
-            y += 1
+            for row in WrappedText(text, markup: false).plainLines(width: max(1, area.width)) {
+                guard y < area.maxY else { buffer.noteHidden(row, in: area); return }
+                buffer.write(row, x: area.x, y: y, role: role, context: context)
+                y += 1
+            }
         }
         let minus = context.capabilities.unicode ? "−" : "-"
         let times = context.capabilities.unicode ? "×" : "*"

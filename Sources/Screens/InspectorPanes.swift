@@ -33,15 +33,20 @@ extension InspectorScreen {
             return "\(InspectorPictures.number(low)) to \(InspectorPictures.number(high))"
         }
         let names = run.layers.map { shortName($0.layer) }
-        // Names as wide as the longest, or as the room left beside the shapes and ranges.
-        let nameWidth = min(names.map(\.count).max() ?? 8, max(8, area.width - 4 - 10 - (ranges.map(\.count).max() ?? 0) - 1))
+        // Names as wide as the longest, or as the room left beside the shapes and ranges; when a
+        // name would be cut, the ranges go (the layer's own view gives its range) before the names.
+        let longest = names.map(\.count).max() ?? 8
+        let rangeWidth = (ranges.map(\.count).max() ?? 0) + 1
+        let showRanges = 4 + longest + 10 + rangeWidth <= area.width || 4 + longest + 10 > area.width
+        let nameWidth = min(longest, max(8, area.width - 4 - 10 - (showRanges ? rangeWidth : 0)))
         for output in run.layers where y < area.maxY {
             let selected = output.index == layer
             let name = names[output.index]
             let shape = shapeText(output.shape)
             let range = ranges[output.index]
+            if name.count > nameWidth { buffer.noteHidden("layer name \(name)", in: area) }
             let text = (selected ? marker : " ") + "\(output.index)".leftPadded(to: 2) + " " + name.truncated(to: nameWidth).rightPadded(to: nameWidth)
-                + " " + shape.rightPadded(to: 9) + " " + range
+                + " " + shape.rightPadded(to: 9) + (showRanges ? " " + range : "")
             buffer.write(text.truncated(to: area.width), x: area.x, y: y, role: selected ? .selection : .normal, context: context)
             y += 1
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Lessons
 
 /// The Markdown of a lesson's text, split into what the text column draws differently:
@@ -21,7 +22,7 @@ enum LessonMarkdown {
         func flushTable() { if !table.isEmpty { parts.append(.table(table)); table = [] } }
         for raw in lines {
             let line = inline(raw)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = Self.trimmed(line)
             if trimmed.hasPrefix("|") {
                 flushText()
                 if !TableText.isRule(trimmed) { table.append(TableText.cells(of: trimmed)) }
@@ -33,7 +34,7 @@ enum LessonMarkdown {
                 let rest = trimmed.dropFirst(level)
                 if level >= 3, rest.first == " " {
                     flushText()
-                    parts.append(.heading(rest.trimmingCharacters(in: .whitespaces)))
+                    parts.append(.heading(Self.trimmed(String(rest))))
                     continue
                 }
             }
@@ -47,7 +48,7 @@ enum LessonMarkdown {
     /// Links and images rewritten for a terminal: "[text](url)" to "text (url)", "![alt](src)"
     /// to "[image: alt]"; a link whose text is its address shows once.
     static func inline(_ line: String) -> String {
-        guard line.contains("](") else { return line }
+        guard contains(line, "](") else { return line }
         var result = ""
         var rest = Substring(line)
         while let open = rest.firstIndex(of: "[") {
@@ -90,5 +91,44 @@ enum LessonMarkdown {
             }.joined(separator: " · ")
         }
         return (lines, false)
+    }
+
+    /// `line.trimmingCharacters(in: .whitespaces)`, without Foundation's UTF-16 round trip when
+    /// the ends are ASCII (nearly every line: a megabyte lesson trims every line on each layout).
+    static func trimmed(_ line: String) -> String {
+        let bytes = line.utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start = bytes.index(after: start) }
+        while end > start, bytes[bytes.index(before: end)] == 0x20 || bytes[bytes.index(before: end)] == 0x09 {
+            end = bytes.index(before: end)
+        }
+        if start == end { return "" }
+        // An ASCII non-blank byte at each end is where Foundation stops too; anything else (a
+        // no-break space, a combining mark) goes to Foundation.
+        guard bytes[start] < 0x80, bytes[bytes.index(before: end)] < 0x80 else {
+            return line.trimmingCharacters(in: .whitespaces)
+        }
+        if start == bytes.startIndex && end == bytes.endIndex { return line }
+        return String(line[start..<end])
+    }
+
+    /// `text.contains(part)` (Character by Character) for an ASCII `part`, byte by byte: a
+    /// match followed by a non-ASCII byte (maybe a combining mark, making another Character)
+    /// is settled by the Character-wise search.
+    static func contains(_ text: String, _ part: StaticString) -> Bool {
+        let needle = Array(UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount))
+        guard let first = needle.first else { return true }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= needle.count else { return false }
+        var index = 0
+        while index <= bytes.count - needle.count {
+            if bytes[index] == first && Array(bytes[index..<index + needle.count]) == needle {
+                let after = index + needle.count
+                if after == bytes.count || bytes[after] < 0x80 { return true }
+                return text.contains(part.description)
+            }
+            index += 1
+        }
+        return false
     }
 }

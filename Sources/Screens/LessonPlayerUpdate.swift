@@ -322,7 +322,9 @@ extension LessonPlayer {
     /// Scrolls so that the whole quiz is visible (its end first, then its start).
     mutating func revealQuiz(_ quiz: Quiz) {
         let text = layout.text
-        let lines = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, needed: 0, untilQuiz: quiz.key)
+        // Only the quiz's place is needed: the parts above it are counted (once per width), not laid out.
+        let lines = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, from: Int.max / 2, needed: 0,
+                                     untilQuiz: quiz.key)
         guard let range = lines.quizLines[quiz.key] else { return }
         if range.upperBound > scroll + text.height { scroll = range.upperBound - text.height }
         if range.lowerBound < scroll { scroll = range.lowerBound }
@@ -331,10 +333,11 @@ extension LessonPlayer {
 
     mutating func clampScroll() {
         let text = layout.text
-        // Laid out only as far as the scroll asks (all of it for End): a long step stays quick.
+        // Laid out only as far as the scroll asks, and the parts above it only counted (End
+        // counts the whole step): a long step stays quick.
         let wanted = scroll > Int.max / 4 ? Int.max : max(0, scroll) + text.height
-        let shown = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, needed: wanted)
-        if shown.complete { scroll = min(max(0, scroll), max(0, shown.lines.count - text.height)) }
+        let shown = LessonTextLayout(player: self, width: text.width, glyphs: .utf8, from: max(0, scroll), needed: wanted)
+        if shown.complete { scroll = min(max(0, scroll), max(0, shown.totalLines - text.height)) }
         scroll = max(0, scroll)
     }
 }

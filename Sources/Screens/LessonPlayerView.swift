@@ -130,20 +130,26 @@ extension LessonPlayer: TerminalProgram {
 
         // The text column.
         // Only as far down as the screen shows (LessonTextLayout): a long step draws quickly.
-        let textLayout = LessonTextLayout(player: self, width: layout.text.width, glyphs: context.glyphs,
-                                          needed: scroll + layout.text.height)
-        let maxScroll = textLayout.complete ? max(0, textLayout.lines.count - layout.text.height) : Int.max
+        // Parts above the scroll are only counted: End on a long step lays out its last screenful.
+        var textLayout = LessonTextLayout(player: self, width: layout.text.width, glyphs: context.glyphs,
+                                          from: scroll, needed: scroll + layout.text.height)
+        let maxScroll = textLayout.complete ? max(0, textLayout.totalLines - layout.text.height) : Int.max
         let shownScroll = min(scroll, maxScroll)
+        if shownScroll < textLayout.firstLine {
+            // Scrolled past the end (the screen grew since): lay out from where the text now starts.
+            textLayout = LessonTextLayout(player: self, width: layout.text.width, glyphs: context.glyphs,
+                                          from: shownScroll, needed: shownScroll + layout.text.height)
+        }
         if layout.textBoxed {
             Box(title: nil, focused: focus == .text && !paneBlocks.isEmpty).render(into: &buffer, area: layout.textBox, context: context)
         }
-        for (offset, line) in textLayout.lines.dropFirst(shownScroll).prefix(layout.text.height).enumerated() {
+        for (offset, line) in textLayout.lines.dropFirst(shownScroll - textLayout.firstLine).prefix(layout.text.height).enumerated() {
             var x = layout.text.x
             for span in line {
                 x = buffer.write(span.text, x: x, y: layout.text.y + offset, role: span.role, context: context, clip: layout.text)
             }
         }
-        if textLayout.lines.count - shownScroll > layout.text.height || shownScroll > 0 {
+        if textLayout.totalLines - shownScroll > layout.text.height || shownScroll > 0 {
             buffer.noteHidden("lesson text beyond the box", in: layout.text)
         }
         let arrows = context.glyphs

@@ -18,6 +18,8 @@ final class LessonTextCache: @unchecked Sendable {
         case item(Int)
         case textChunk(item: Int, lines: Range<Int>)
         case quiz(item: Int)
+        /// A quiz's fixed text: its question, a choice, a hint or its explanation, in a role.
+        case quizText(item: Int, piece: Int, role: Role, markup: Bool)
     }
 
     /// A part at a width.
@@ -32,31 +34,52 @@ final class LessonTextCache: @unchecked Sendable {
     let chunkLines: Int
     private let lock = NSLock()
     private var entries: [Key: [LessonTextLayout.Line]] = [:]
+    private var counts: [Key: Int] = [:]
     private var stepUnits: [Int: [Unit]] = [:]
     private var made = 0
+    private var quizTextsMade = 0
+    private var width: Int?
+
+    /// Widths come and go with resizes: only the current width's parts are kept (both glyph
+    /// sets: keys measure with Unicode, an ASCII terminal draws with ASCII). Called locked.
+    private func keepOnly(width: Int) {
+        guard width != self.width else { return }
+        entries = entries.filter { $0.key.width == width }
+        counts = counts.filter { $0.key.width == width }
+        self.width = width
+    }
 
     init(chunkLines: Int = 40) {
         self.chunkLines = max(1, chunkLines)
     }
 
-    /// How many parts have been laid out (cache misses): a test counts them to make sure a
-    /// frame or a key does not lay the text out again.
+    /// How many parts have been laid out (cache misses; a quiz's texts not included): a test
+    /// counts them to make sure a frame or a key does not lay the text out again.
     var layoutCount: Int { lock.withLock { made } }
+    /// How many quiz texts (questions, choices, hints, explanations) have been laid out.
+    var quizTextLayoutCount: Int { lock.withLock { quizTextsMade } }
 
     /// The lines of `key`, made by `make` the first time only.
     func lines(_ key: Key, make: () -> [LessonTextLayout.Line]) -> [LessonTextLayout.Line] {
         if let found = lock.withLock({ entries[key] }) { return found }
         let lines = make()
         lock.withLock {
-            // Widths come and go with resizes: keep only the current width's parts (both glyph
-            // sets: keys measure with Unicode, an ASCII terminal draws with ASCII).
-            if entries.keys.contains(where: { $0.width != key.width }) {
-                entries = entries.filter { $0.key.width == key.width }
-            }
+            keepOnly(width: key.width)
             entries[key] = lines
-            made += 1
+            if case .quizText = key.unit { quizTextsMade += 1 } else { made += 1 }
         }
         return lines
+    }
+
+    /// How many lines `key` has: its lines' count if they are kept, else `count`'s answer, once.
+    func count(_ key: Key, count: () -> Int) -> Int {
+        if let found = lock.withLock({ entries[key]?.count ?? counts[key] }) { return found }
+        let counted = count()
+        lock.withLock {
+            keepOnly(width: key.width)
+            counts[key] = counted
+        }
+        return counted
     }
 
     /// The parts of step `index`, in order (found once per step).

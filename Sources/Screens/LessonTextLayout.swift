@@ -10,17 +10,31 @@ import Terminal
 struct LessonTextLayout {
     typealias Line = [WrappedText.Span]
 
+    /// The lines from `firstLine` on (the parts above it are only counted).
     private(set) var lines: [Line] = []
-    /// The lines of each quiz laid out, by `Quiz.key`.
+    /// How many lines of the step come before `lines[0]`: parts wholly above the `from` asked
+    /// for are counted (cached per width), not laid out, so End on a megabyte step costs
+    /// a count and the last screenful.
+    private(set) var firstLine = 0
+    /// The lines of each quiz laid out, by `Quiz.key` (counted from the top of the step).
     private(set) var quizLines: [String: Range<Int>] = [:]
-    /// Whether `lines` is the whole step (else there is more below).
+    /// Whether `lines` reaches the end of the step (else there is more below).
     private(set) var complete = true
     let width: Int
     let unicode: Bool
+    /// Counting only (`lineCount`), for a part above the lines asked for.
+    private var counting = false
+    private(set) var lineCount = 0
+    /// Where a quiz's fixed texts (question, choices, hints, explanation) are kept between frames.
+    private var quizCache: (cache: LessonTextCache, step: Int, item: Int)?
 
+    /// The step's total lines, when `complete`.
+    var totalLines: Int { firstLine + lines.count }
+
+    /// `from`: the first line wanted (the parts wholly above it are counted, not laid out);
     /// `needed`: lay out at least this many lines from the top (all by default); `untilQuiz`:
     /// or as far as that quiz's last line.
-    init(player: LessonPlayer, width: Int, glyphs: Glyphs, needed: Int = .max, untilQuiz: String? = nil) {
+    init(player: LessonPlayer, width: Int, glyphs: Glyphs, from: Int = 0, needed: Int = .max, untilQuiz: String? = nil) {
         self.init(width: width, unicode: glyphs.unicode)
         guard let step = player.step else {
             for problem in player.lesson.problems {
@@ -32,42 +46,78 @@ struct LessonTextLayout {
         // The fixed parts come from the player's cache; only quizzes are laid out each time.
         let cache = player.textCache
         let stepIndex = player.stepIndex, width = self.width, unicode = self.unicode
-        func cached(_ unit: LessonTextCache.Unit, _ make: (inout LessonTextLayout) -> Void) -> [Line] {
-            cache.lines(LessonTextCache.Key(step: stepIndex, unit: unit, width: width, unicode: unicode)) {
-                var part = LessonTextLayout(width: width, unicode: unicode)
-                make(&part)
-                return part.lines
+        func key(_ unit: LessonTextCache.Unit) -> LessonTextCache.Key {
+            LessonTextCache.Key(step: stepIndex, unit: unit, width: width, unicode: unicode)
+        }
+        func make(_ unit: LessonTextCache.Unit, counting: Bool) -> LessonTextLayout {
+            var part = LessonTextLayout(width: width, unicode: unicode)
+            part.counting = counting
+            switch unit {
+            case .top:
+                part.addTop(player: player, step: step, glyphs: glyphs)
+            case .item(let index):
+                part.addFixed(step.items[index], step: step, glyphs: glyphs)
+            case .textChunk(let index, let range):
+                if case .text(let source, let line) = step.items[index] {
+                    part.addFixed(.text(Array(source[range]), line: line + range.lowerBound), step: step, glyphs: glyphs)
+                }
+            case .quiz, .quizText:
+                break   // laid out below, on every frame
             }
+            return part
         }
         let quizzes = step.quizzes
         let units = cache.units(step: stepIndex, step)
+        var top = 0     // lines of the step before the next part
         for (position, unit) in units.enumerated() {
             switch unit {
-            case .top:
-                lines += cached(unit) { part in part.addTop(player: player, step: step, glyphs: glyphs) }
-            case .item(let index):
-                lines += cached(unit) { part in part.addFixed(step.items[index], step: step, glyphs: glyphs) }
-            case .textChunk(let index, let range):
-                guard case .text(let source, let line) = step.items[index] else { continue }
-                lines += cached(unit) { part in
-                    part.addFixed(.text(Array(source[range]), line: line + range.lowerBound), step: step, glyphs: glyphs)
+            case .top, .item, .textChunk:
+                // A part wholly above `from` is counted only (once per width); others are laid out,
+                // and so is the last part (End shows it: counting it first would be work twice).
+                if top < from, lines.isEmpty, position + 1 < units.count {
+                    let count = cache.count(key(unit)) { make(unit, counting: true).lineCount }
+                    if top + count <= from {
+                        top += count
+                        firstLine = top
+                        break
+                    }
                 }
+                let part = cache.lines(key(unit)) { make(unit, counting: false).lines }
+                lines += part
+                top += part.count
             case .quiz(let index):
                 guard case .quiz(let quiz) = step.items[index] else { continue }
-                let start = lines.count
-                addQuiz(quiz, number: (quizzes.firstIndex(of: quiz) ?? 0) + 1, of: quizzes.count, player: player, glyphs: glyphs)
-                quizLines[quiz.key] = start..<lines.count
-                add("")
+                var part = LessonTextLayout(width: width, unicode: unicode)
+                part.quizCache = (cache, stepIndex, index)
+                part.addQuiz(quiz, number: (quizzes.firstIndex(of: quiz) ?? 0) + 1, of: quizzes.count, player: player, glyphs: glyphs)
+                part.add("")
+                quizLines[quiz.key] = top..<(top + part.lines.count - 1)
+                if top < from, lines.isEmpty, top + part.lines.count <= from {
+                    top += part.lines.count
+                    firstLine = top
+                } else {
+                    lines += part.lines
+                    top += part.lines.count
+                }
+            case .quizText:
+                break   // only a key of the cache
             }
             // Enough for the screen (one line past it says there is more below) and down to
             // the quiz asked for: the rest waits until it is scrolled to.
             let reachedQuiz = untilQuiz.map { quizLines[$0] != nil } ?? true
-            if position + 1 < units.count && lines.count > needed && reachedQuiz {
+            if position + 1 < units.count && top > needed && reachedQuiz {
                 complete = false
                 return
             }
         }
+        // Trailing blank lines are dropped (when every part was counted, they are all in the count).
         while lines.last?.isEmpty == true || lines.last?.allSatisfy({ $0.text.isEmpty }) == true { lines.removeLast() }
+        if lines.isEmpty && firstLine > 0 {
+            // Every part lay above `from`, or what was laid out was blank: lay out from the line
+            // before, so the step ends on its last written line as a full layout does.
+            self = LessonTextLayout(player: player, width: width, glyphs: glyphs, from: firstLine - 1, needed: needed,
+                                    untilQuiz: untilQuiz)
+        }
     }
 
     private init(width: Int, unicode: Bool) {
@@ -107,7 +157,7 @@ struct LessonTextLayout {
                         if table.header {
                             // Aligned columns keep their spaces (wrapping would fold them).
                             let shown = unicode ? line : LessonASCII.transliterate(line)
-                            lines.append([WrappedText.Span(shown, role: index == 0 ? .title : .normal)])
+                            append([WrappedText.Span(shown, role: index == 0 ? .title : .normal)])
                         } else {
                             add(line)
                         }
@@ -150,16 +200,22 @@ struct LessonTextLayout {
         var current = ""
         func flush() { if !current.isEmpty { result.append(current); current = "" } }
         for raw in source {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = LessonMarkdown.trimmed(raw)
             if line.isEmpty {
                 flush()
                 if result.last != "" { result.append("") }
-            } else if line.hasPrefix("- ") || line.hasPrefix("* ") || line.first?.isNumber == true && line.contains(". ")
+            } else if line.hasPrefix("- ") || line.hasPrefix("* ") || line.first?.isNumber == true && LessonMarkdown.contains(line, ". ")
                         && line.prefix(while: \.isNumber).count == line.firstIndex(of: ".").map({ line.distance(from: line.startIndex, to: $0) }) {
                 flush()
                 current = line
             } else {
-                current = current.isEmpty ? line : current + " " + line
+                // Appended in place: `current + " " + line` copied the paragraph for every line.
+                if current.isEmpty {
+                    current = line
+                } else {
+                    current += " "
+                    current += line
+                }
             }
         }
         flush()
@@ -178,9 +234,9 @@ struct LessonTextLayout {
             let end = min(shown.count, start + (start == 0 ? room : max(1, room - 2)))
             let piece = String(shown[start..<end])
             if start == 0 {
-                lines.append([WrappedText.Span("  " + piece, role: .normal)])
+                append([WrappedText.Span("  " + piece, role: .normal)])
             } else {
-                lines.append([WrappedText.Span("  " + mark + " ", role: .dim), WrappedText.Span(piece, role: .normal)])
+                append([WrappedText.Span("  " + mark + " ", role: .dim), WrappedText.Span(piece, role: .normal)])
             }
             start = end
         } while start < shown.count
@@ -190,7 +246,28 @@ struct LessonTextLayout {
     static func continuationMark(_ glyphs: Glyphs) -> String { glyphs.unicode ? "↪" : ">" }
 
     private mutating func add(_ text: String, role: Role = .normal, markup: Bool = true) {
-        lines += WrappedText(unicode ? text : LessonASCII.transliterate(text), role: role, markup: markup).lines(width: width)
+        let wrapped = WrappedText(unicode ? text : LessonASCII.transliterate(text), role: role, markup: markup)
+        if counting {
+            lineCount += wrapped.lineCount(width: width)
+        } else {
+            lines += wrapped.lines(width: width)
+        }
+    }
+
+    /// One line as it is (a table row, a piece of a plain block), or counted.
+    private mutating func append(_ line: Line) {
+        if counting { lineCount += 1 } else { lines.append(line) }
+    }
+
+    /// A quiz's fixed text (`piece` numbers it within the quiz), laid out once per width and role.
+    private mutating func addQuizText(_ piece: Int, _ text: String, role: Role = .normal, markup: Bool = true) {
+        guard let (cache, step, item) = quizCache else { return add(text, role: role, markup: markup) }
+        let key = LessonTextCache.Key(step: step, unit: .quizText(item: item, piece: piece, role: role, markup: markup),
+                                      width: width, unicode: unicode)
+        let unicode = self.unicode, width = self.width
+        lines += cache.lines(key) {
+            WrappedText(unicode ? text : LessonASCII.transliterate(text), role: role, markup: markup).lines(width: width)
+        }
     }
 
     private mutating func addQuiz(_ quiz: Quiz, number: Int, of count: Int, player: LessonPlayer, glyphs: Glyphs) {
@@ -199,18 +276,18 @@ struct LessonTextLayout {
         let rule = String(repeating: glyphs.horizontal, count: 2)
         add("\(rule) Quiz \(number) of \(count)\(quiz.predictStep != nil ? " · predict, then see" : "") \(rule)",
             role: .accent, markup: false)
-        add(quiz.question)
+        addQuizText(0, quiz.question)
         if case .choice(let choices, let correct) = quiz.answer {
             for (index, choice) in choices.enumerated() {
                 let marked = record.solved && index == correct
-                add("  \(Quiz.letter(index))) \(choice)", role: marked ? .success : .normal, markup: false)
+                addQuizText(3 + index, "  \(Quiz.letter(index))) \(choice)", role: marked ? .success : .normal, markup: false)
             }
         }
         if let step = quiz.predictStep, !record.solved {
             add("The explorer waits at step \(step) (value hidden) until you answer.", role: .dim, markup: false)
         }
         for (index, hint) in quiz.hints.prefix(record.hintsShown).enumerated() {
-            add("Hint \(index + 1): \(hint)", role: .dim)
+            addQuizText(-1 - index, "Hint \(index + 1): \(hint)", role: .dim)
         }
         let check = String(glyphs.check)
         let cross = glyphs.unicode ? "✗" : "x"
@@ -221,7 +298,7 @@ struct LessonTextLayout {
             } else {
                 add("\(check) Right: \(quiz.answerText) (\(attempts))", role: .success, markup: false)
             }
-            if let explanation = quiz.explanation { add(explanation) }
+            if let explanation = quiz.explanation { addQuizText(1, explanation) }
             return
         }
         if let feedback = player.feedback[quiz.key] {

@@ -27,6 +27,9 @@ public struct ExploreRequest: Equatable, Sendable {
     public var seed: UInt64
     public var backward: Bool
     public var ceilMode: Bool
+    /// For `--json`: refuses a trace over `TraceSize.jsonLimit` (which writes every product),
+    /// before it is built.
+    public var forJSON = false
 
     public init(operation: ExploreOperation, input: String? = nil, kernel: String? = nil, stride: String? = nil,
                 padding: String? = nil, dilation: String? = nil, outputPadding: String? = nil, bias: String? = nil,
@@ -75,6 +78,10 @@ public struct ExploreRequest: Equatable, Sendable {
             setup.weight = weight
             setup.bias = try resolveBias(count: operation == .conv ? weight.batch : weight.channels)
             setup.conv = ConvSettings(stride: stride, padding: padding, dilation: dilation, outputPadding: outputPadding)
+        }
+        if forJSON {
+            let size = try setup.traceSize()
+            if size.total > TraceSize.jsonLimit.maximum { throw size.jsonRefusal() }
         }
         let exploration = try setup.build()
         guard upstream != nil else { return exploration }

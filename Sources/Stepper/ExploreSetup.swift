@@ -52,7 +52,8 @@ public struct ExploreSetup: Equatable, Sendable {
     /// Every size, setting and count against `SizeLimits`' explorer bounds, before any trace is
     /// allocated: a padding of 2^63 - 1 or a dilation of 4000 is refused here, naming the field
     /// and the limit, instead of trapping on overflow or building gigabytes of trace.
-    func checkSizes() throws(ExploreError) {
+    @discardableResult
+    func checkSizes() throws(ExploreError) -> TraceSize {
         let settings: (kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, outputPadding: Pair)
         switch operation {
         case .pool: settings = (pool.kernel, pool.stride, pool.padding, pool.dilation, Pair(0))
@@ -62,6 +63,7 @@ public struct ExploreSetup: Equatable, Sendable {
         if operation == .pool { try SettingsCheck.positive(settings.kernel, "kernel size") }
         try SettingsCheck.window(stride: settings.stride, dilation: settings.dilation, padding: settings.padding)
         try SettingsCheck.nonNegative(settings.outputPadding, "output padding")
+        let size: TraceSize
         do {
             try SizeLimits.check(input.batch, field: "input (samples)", minimum: 1, in: SizeLimits.explorerChannels)
             try SizeLimits.check(input.channels, field: "input (channels)", minimum: 1, in: SizeLimits.explorerChannels)
@@ -84,25 +86,26 @@ public struct ExploreSetup: Equatable, Sendable {
                 expanded.append(max(0, (i - 1) * s + 1 + 2 * (d * (k - 1) - p) + op))
             }
             let channels = input.batch * input.channels
-            let taps = settings.kernel.height * settings.kernel.width
             _ = try SizeLimits.product([channels] + padded, field: "padded input", in: SizeLimits.explorerCells)
             _ = try SizeLimits.product([input.batch, filters] + output, field: "output", in: SizeLimits.explorerCells)
-            switch operation {
-            case .pool:
-                _ = try SizeLimits.product([channels, taps] + output, field: "trace", in: SizeLimits.explorerTaps)
-            case .conv:
-                // Forward and backward traces: every output cell reads every tap of every channel.
-                _ = try SizeLimits.product([2, channels, filters, taps] + output, field: "trace", in: SizeLimits.explorerTaps)
-            case .convT:
+            if operation == .convT {
                 _ = try SizeLimits.product([channels] + expanded, field: "zero-inserted input", in: SizeLimits.explorerCells)
-                let scatter = try SizeLimits.product([channels, filters, taps, input.height, input.width],
-                                                     field: "trace", in: SizeLimits.explorerTaps)
-                let direct = try SizeLimits.product([channels, filters, taps] + output, field: "trace", in: SizeLimits.explorerTaps)
-                _ = try SizeLimits.sum([scatter, direct], field: "trace", in: SizeLimits.explorerTaps)
             }
+            size = try TraceSize(operation: operation, batch: input.batch, channels: input.channels,
+                                 filters: operation == .pool ? 1 : filters, kernel: settings.kernel,
+                                 input: Pair(height: input.height, width: input.width),
+                                 output: Pair(height: output[0], width: output[1]))
         } catch {
             throw ExploreError(error)
         }
+        if size.total > SizeLimits.explorerTaps.maximum { throw size.refusal(SizeLimits.explorerTaps) }
+        return size
+    }
+
+    /// How many products the trace keeps (`TraceSize`), after checking every size as `build`
+    /// does: `--json` holds it against its own, lower bound (`TraceSize.jsonLimit`).
+    public func traceSize() throws(ExploreError) -> TraceSize {
+        try checkSizes()
     }
 
     /// The kernel's height and width (the pool window for pooling).

@@ -24,12 +24,45 @@ public struct WrappedText: Sendable {
 
     /// The wrapped lines for `width`, each a list of spans.
     public func lines(width: Int) -> [[Span]] {
-        guard width > 0 else { return [] }
         var result: [[Span]] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            result.append(contentsOf: wrap(styledCharacters(String(paragraph)), width: width))
-        }
+        wrapParagraphs(width: width) { (line: inout WrapLine<UInt8>) in result.append(line.spans()) }
+            character: { (line: inout WrapLine<Character>) in result.append(line.spans()) }
         return result
+    }
+
+    /// How many lines `lines(width:)` gives, without making them: a lesson step of a megabyte
+    /// is counted in a few milliseconds.
+    public func lineCount(width: Int) -> Int {
+        var count = 0
+        wrapParagraphs(width: width) { (_: inout WrapLine<UInt8>) in count += 1 } character: { (_: inout WrapLine<Character>) in count += 1 }
+        return count
+    }
+
+    /// Splits at newlines and wraps each paragraph: ASCII paragraphs byte by byte (each byte is
+    /// one column), others Character by Character. Both run the one algorithm in `wrap`.
+    private func wrapParagraphs(width: Int, ascii: (inout WrapLine<UInt8>) -> Void,
+                                character: (inout WrapLine<Character>) -> Void) {
+        guard width > 0 else { return }
+        // "\r\n" is one Character, which a split at "\n" does not cut: such text takes the
+        // Character path whole, as it always did.
+        let bytes = Array(text.utf8)
+        if bytes.contains(13) {
+            for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                wrap(Array(paragraph), width: width, emit: character)
+            }
+            return
+        }
+        var start = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+            let paragraph = bytes[start..<end]
+            if paragraph.allSatisfy({ $0 < 0x80 }) {
+                wrap(Array(paragraph), width: width, emit: ascii)
+            } else {
+                wrap(Array(String(decoding: paragraph, as: UTF8.self)), width: width, emit: character)
+            }
+            start = end + 1
+        }
     }
 
     /// The wrapped lines as plain strings.
@@ -60,92 +93,180 @@ public struct WrappedText: Sendable {
         return all.count
     }
 
-    private typealias StyledCharacter = (character: Character, role: Role)
-
-    /// The paragraph's characters with their roles, markup removed.
-    private func styledCharacters(_ paragraph: String) -> [StyledCharacter] {
-        guard markup else { return paragraph.map { ($0, role) } }
-        var result: [StyledCharacter] = []
-        var bold = false, code = false
-        let characters = Array(paragraph)
-        var index = 0
-        while index < characters.count {
-            let ch = characters[index]
-            if !code, ch == "*", index + 1 < characters.count, characters[index + 1] == "*",
-               bold || characters[(index + 2)...].indices.contains(where: { i in
-                   i + 1 < characters.count && characters[i] == "*" && characters[i + 1] == "*" }) {
-                bold.toggle()
-                index += 2
-                continue
+    /// Greedy word wrap of one paragraph, markup removed (`**`, `` ` `` toggle only when
+    /// closed later in the paragraph); each line is handed to `emit`.
+    private func wrap<Glyph: WrapGlyph>(_ source: [Glyph], width: Int, emit: (inout WrapLine<Glyph>) -> Void) {
+        // The paragraph's glyphs with their roles, markup removed.
+        var glyphs: [Glyph] = []
+        var roles: [Role] = []
+        glyphs.reserveCapacity(source.count)
+        roles.reserveCapacity(source.count)
+        if markup {
+            // The last "**" and "`" of the paragraph, so that "is it closed later?" is one comparison.
+            var lastPair = -1, lastTick = -1
+            for index in source.indices.reversed() {
+                if lastTick < 0 && source[index] == .backtick { lastTick = index }
+                if lastPair < 0 && index + 1 < source.count && source[index] == .star && source[index + 1] == .star { lastPair = index }
+                if lastTick >= 0 && lastPair >= 0 { break }
             }
-            if ch == "`", code || characters[(index + 1)...].contains("`") {
-                code.toggle()
+            var bold = false, code = false
+            var index = 0
+            while index < source.count {
+                let glyph = source[index]
+                if !code, glyph == .star, index + 1 < source.count, source[index + 1] == .star, bold || lastPair >= index + 2 {
+                    bold.toggle()
+                    index += 2
+                    continue
+                }
+                if glyph == .backtick, code || lastTick > index {
+                    code.toggle()
+                    index += 1
+                    continue
+                }
+                glyphs.append(glyph)
+                roles.append(code ? .title : (bold ? .accent : role))
                 index += 1
-                continue
             }
-            result.append((ch, code ? .title : (bold ? .accent : role)))
-            index += 1
+        } else {
+            glyphs = source
+            roles = Array(repeating: role, count: source.count)
         }
-        return result
-    }
-
-    /// Greedy word wrap of one paragraph.
-    private func wrap(_ characters: [StyledCharacter], width: Int) -> [[Span]] {
-        if characters.isEmpty { return [[]] }
-        let indent = characters.prefix(while: { $0.character == " " }).count
-        let body = characters.dropFirst(indent)
+        var line = WrapLine(glyphs: glyphs, roles: roles, base: role)
+        if glyphs.isEmpty {
+            emit(&line)
+            return
+        }
+        let indent = glyphs.prefix(while: { $0 == .space }).count
         var hanging = indent
-        if body.count >= 2, ["-", "*", "•"].contains(body.first!.character),
-           body[body.startIndex + 1].character == " " {
+        if glyphs.count - indent >= 2, glyphs[indent].isListMark, glyphs[indent + 1] == .space {
             hanging = indent + 2
         }
         if hanging >= width { hanging = 0 }
         // Words keep their leading indentation on the first line only.
-        var words: [[StyledCharacter]] = []
-        var current: [StyledCharacter] = []
-        for item in body {
-            if item.character == " " {
-                if !current.isEmpty { words.append(current); current = [] }
-            } else {
-                current.append(item)
-            }
-        }
-        if !current.isEmpty { words.append(current) }
-
-        var lines: [[StyledCharacter]] = []
-        var line: [StyledCharacter] = Array(characters.prefix(min(indent, width - 1)))
+        line.append(0..<min(indent, width - 1))
         var lineHasWord = false
-        let pad: [StyledCharacter] = Array(repeating: (" ", role), count: hanging)
-        for var word in words {
-            let needed = (lineHasWord ? 1 : 0) + word.count
-            if line.count + needed > width && lineHasWord {
-                lines.append(line)
-                line = pad
+        var position = indent
+        while position < glyphs.count {
+            if glyphs[position] == .space {
+                position += 1
+                continue
+            }
+            var end = position
+            while end < glyphs.count && glyphs[end] != .space { end += 1 }
+            var word = position..<end
+            position = end
+            if line.count + (lineHasWord ? 1 : 0) + word.count > width && lineHasWord {
+                emit(&line)
+                line.restart(padding: hanging)
                 lineHasWord = false
             }
-            if lineHasWord { line.append((" ", role)) }
+            if lineHasWord { line.appendSpace() }
             // A word longer than the line is cut into pieces.
             while line.count + word.count > width {
                 let room = max(1, width - line.count)
-                line.append(contentsOf: word.prefix(room))
-                word.removeFirst(min(room, word.count))
-                lines.append(line)
-                line = pad
+                let cut = word.lowerBound + min(room, word.count)
+                line.append(word.lowerBound..<cut)
+                word = cut..<word.upperBound
+                emit(&line)
+                line.restart(padding: hanging)
             }
-            line.append(contentsOf: word)
+            line.append(word)
             lineHasWord = !word.isEmpty || lineHasWord
         }
-        lines.append(line)
-        return lines.map(spans)
+        emit(&line)
+    }
+}
+
+/// What the wrapper measures as one column: a byte of an ASCII paragraph, or a Character.
+protocol WrapGlyph: Equatable {
+    static var space: Self { get }
+    static var star: Self { get }
+    static var backtick: Self { get }
+    /// "-", "*" or "•", which start a list item when a space follows.
+    var isListMark: Bool { get }
+    static func text(_ glyphs: ArraySlice<Self>) -> String
+}
+
+extension UInt8: WrapGlyph {
+    static var space: UInt8 { 32 }
+    static var star: UInt8 { 42 }
+    static var backtick: UInt8 { 96 }
+    var isListMark: Bool { self == 45 || self == 42 }
+    static func text(_ glyphs: ArraySlice<UInt8>) -> String { String(decoding: glyphs, as: UTF8.self) }
+}
+
+extension Character: WrapGlyph {
+    static var space: Character { " " }
+    static var star: Character { "*" }
+    static var backtick: Character { "`" }
+    var isListMark: Bool { self == "-" || self == "*" || self == "•" }
+    static func text(_ glyphs: ArraySlice<Character>) -> String { String(glyphs) }
+}
+
+/// One line being wrapped: pieces of the paragraph (by position) and padding spaces.
+struct WrapLine<Glyph: WrapGlyph> {
+    private enum Piece {
+        case glyphs(Range<Int>)
+        case spaces(Int)
     }
 
-    private func spans(_ line: [StyledCharacter]) -> [Span] {
-        var result: [Span] = []
-        for item in line {
-            if let last = result.last, last.role == item.role {
-                result[result.count - 1].text.append(item.character)
+    let glyphs: [Glyph]
+    let roles: [Role]
+    let base: Role
+    private var pieces: [Piece] = []
+    /// Columns so far.
+    private(set) var count = 0
+
+    init(glyphs: [Glyph], roles: [Role], base: Role) {
+        self.glyphs = glyphs
+        self.roles = roles
+        self.base = base
+    }
+
+    mutating func append(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        pieces.append(.glyphs(range))
+        count += range.count
+    }
+
+    mutating func appendSpace() {
+        pieces.append(.spaces(1))
+        count += 1
+    }
+
+    /// Empties the line and starts it with `padding` spaces (a list item's hanging indent).
+    mutating func restart(padding: Int) {
+        pieces.removeAll(keepingCapacity: true)
+        count = 0
+        if padding > 0 {
+            pieces.append(.spaces(padding))
+            count = padding
+        }
+    }
+
+    /// The line as spans, consecutive glyphs of one role joined.
+    func spans() -> [WrappedText.Span] {
+        var result: [WrappedText.Span] = []
+        func add(_ text: String, _ role: Role) {
+            if let last = result.last, last.role == role {
+                result[result.count - 1].text += text
             } else {
-                result.append(Span(String(item.character), role: item.role))
+                result.append(WrappedText.Span(text, role: role))
+            }
+        }
+        for piece in pieces {
+            switch piece {
+            case .spaces(let count):
+                add(String(repeating: " ", count: count), base)
+            case .glyphs(let range):
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let role = roles[start]
+                    var end = start + 1
+                    while end < range.upperBound && roles[end] == role { end += 1 }
+                    add(Glyph.text(glyphs[start..<end]), role)
+                    start = end
+                }
             }
         }
         return result

@@ -57,7 +57,7 @@ struct Explore: ParsableCommand {
     var ceilMode = false
     @Flag(name: .customLong("print"), help: "Write every step's frame as plain text to standard output.")
     var printFrames = false
-    @Flag(help: "Write the trace as JSON to standard output.")
+    @Flag(help: "Write the trace as JSON to standard output (every product with its indices: up to 60000 of them, about a second).")
     var json = false
     @Flag(help: "Measure drawing every step's frame at --width x --height (no terminal) and print the time per frame.")
     var bench = false
@@ -125,9 +125,11 @@ struct Explore: ParsableCommand {
         default: throw ExploreError("unknown operation '\(operation)': use conv, pool or convT")
         }
         if json && printFrames { throw ExploreError("choose one of --json and --print") }
-        return ExploreRequest(operation: op, input: input, kernel: kernel, stride: stride, padding: padding,
-                              dilation: dilation, outputPadding: outputPadding, bias: bias, upstream: upstream,
-                              channels: channels, filters: filters, random: random, seed: seed, backward: backward,
-                              ceilMode: ceilMode)
+        var request = ExploreRequest(operation: op, input: input, kernel: kernel, stride: stride, padding: padding,
+                                     dilation: dilation, outputPadding: outputPadding, bias: bias, upstream: upstream,
+                                     channels: channels, filters: filters, random: random, seed: seed, backward: backward,
+                                     ceilMode: ceilMode)
+        request.forJSON = json
+        return request
     }
 }

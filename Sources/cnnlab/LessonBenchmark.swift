@@ -30,6 +30,14 @@ enum LessonBenchmark {
         var buffer = Buffer(width: width, height: height)
         player.view(into: &buffer, context: context)
         let firstFrameTime = milliseconds(firstFrame.duration(to: clock.now)), firstFrameCPUTime = cpuMilliseconds() - firstFrameCPU
+        func resize(_ newWidth: Int, _ newHeight: Int) {
+            let began = clock.now, beganCPU = cpuMilliseconds()
+            _ = player.update(.resize(width: newWidth, height: newHeight))
+            var buffer = Buffer(width: newWidth, height: newHeight)
+            player.view(into: &buffer, context: context)
+            checksum &+= buffer.cells.count
+            times.append(("resize", player.stepIndex + 1, milliseconds(began.duration(to: clock.now)), cpuMilliseconds() - beganCPU))
+        }
         for step in 0..<max(1, player.stepCount) {
             if step > 0 { press(.right, "→ (a new step)") }
             for _ in 0..<10 { press(.down, "↓") }
@@ -41,6 +49,14 @@ enum LessonBenchmark {
             press(.backspace, "Backspace")
             press(.backspace, "Backspace")
             press(.home, "Home")
+            // A new width lays the step out anew; End again at that width; back to the old size.
+            resize(width + 40, height + 16)
+            press(.end, "End")
+            resize(width, height)
+            if step > 0 {
+                press(.left, "← (the step before)")
+                press(.right, "→ (a new step)")
+            }
         }
         let sorted = times.map(\.ms).sorted(), sortedCPU = times.map(\.cpu).sorted()
         let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
@@ -57,7 +73,17 @@ enum LessonBenchmark {
                 + " (\(slowestCPU.key) on step \(slowestCPU.step))"
         }
         report += sortedCPU.last.map { $0 < 50 ? "; every key under 50 ms of CPU" : "; some keys took 50 ms of CPU or more" } ?? ""
-        return report + " (checksum \(checksum % 1000))"
+        report += " (checksum \(checksum % 1000))"
+        // Each kind of key: its median and slowest, wall (CPU).
+        var kinds: [String] = []
+        for (key, _, _, _) in times where !kinds.contains(key) { kinds.append(key) }
+        for kind in kinds {
+            let of = times.filter { $0.key == kind }
+            let wall = of.map(\.ms).sorted(), cpu = of.map(\.cpu).sorted()
+            report += "\n  \(kind): \(of.count) keys, median \(format(wall[wall.count / 2])) (\(format(cpu[cpu.count / 2]))), "
+                + "slowest \(format(wall.last!)) (\(format(cpu.last!)))"
+        }
+        return report
     }
 
     /// This thread's CPU time so far.

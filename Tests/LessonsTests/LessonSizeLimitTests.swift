@@ -32,6 +32,17 @@ struct LessonSizeLimitTests {
         #expect(found.first?.hasPrefix("these settings are too large to show: the output is too large: 4097 x 4097 exceeds 1048576") == true)
     }
 
+    @Test("a trace past the explorer's most products says what its numbers are")
+    func trace() {
+        let row = (0..<64).map { _ in "1" }.joined(separator: " ")
+        let input = Array(repeating: row, count: 64).joined(separator: "; ")
+        let kernel = Array(repeating: (0..<12).map { _ in "1" }.joined(separator: " "), count: 12).joined(separator: "; ")
+        let found = messages("```explore\nop: conv\ninput: \"\(input)\"\nkernel: \"\(kernel)\"\npadding: 32\n```\n")
+        #expect(found == ["trace too large: 3942432 products, more than 2000000 (the explorer's most multiplications): "
+            + "13689 output cells (117x117) x 1 filter x 144 kernel taps (12x12) x 1 input channel, once forward and once "
+            + "more for the backward pass. Use a smaller input, kernel, stride or dilation, less padding, or fewer channels or filters"])
+    }
+
     @Test("values that are not finite float32 are named")
     func nonFinite() {
         #expect(messages("```explore\nop: conv\nbias: 1e39\n```\n")

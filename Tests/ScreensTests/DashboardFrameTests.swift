@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Terminal
 import NeuralNet
@@ -188,6 +189,21 @@ struct DashboardFrameTests {
         let longLines = Self.render(DashboardModel(snapshot: long), width: 80, height: 24, capabilities: .monochrome).lines
         #expect(longLines[1] == "Finished; saved /home/student/.local/state/cnnlab/models/cnn.safetensors")
         #expect(DashboardScreen.summary(long).contains("for CIFAR-10 run `cnnlab data get cifar10`"), "the shell says it after q")
+    }
+
+    /// The synthetic shapes' longest class name ("checkerboard") shows whole in the matrix at 80x24.
+    @Test func confusionRowsShowWholeClassNames() {
+        var snapshot = DashboardFixtures.finished(model: .cnn, synthetic: true)
+        snapshot.classNames = SyntheticShapes.classNames
+        var model = DashboardModel(snapshot: snapshot)
+        model.panel = .confusion
+        for capabilities in [TerminalCapabilities.full, .monochrome] {
+            let buffer = Self.render(model, width: 80, height: 24, capabilities: capabilities)
+            for name in SyntheticShapes.classNames {
+                #expect(buffer.lines.contains { $0.dropFirst().hasPrefix(name + " ") }, "\(name)\n\(buffer.text)")
+            }
+            #expect(!buffer.text.contains("…"))
+        }
     }
 
     @Test func tooSmallTerminalSaysWhatItNeeds() {

@@ -97,7 +97,21 @@ struct HomeScreenTests {
         let saved = state.path + "/models/cnn.safetensors"
         #expect(FileManager.default.fileExists(atPath: saved), "nothing saved at \(saved)")
         let home = renderFrame(screen, width: 200, height: 40, capabilities: .monochrome).text
-        #expect(home.contains("weights saved to"), "\(home)")
+        #expect(home.contains("training stopped; saved "), "\(home)")
+    }
+
+    /// The status line after Train names where the weights went, whole at 80 columns for the
+    /// usual place (the home folder written ~).
+    @Test func theSavedPathFitsTheStatusLine() {
+        let path = HomeScreen.tildePath("/home/student/.local/state/cnnlab/models/cnn.safetensors", home: "/home/student")
+        #expect(path == "~/.local/state/cnnlab/models/cnn.safetensors")
+        #expect(HomeScreen.tildePath("/elsewhere/cnn.safetensors", home: "/home/student") == "/elsewhere/cnn.safetensors")
+        #expect(HomeScreen.tildePath("/home/studentx/a", home: "/home/student") == "/home/studentx/a")
+        var screen = HomeScreen(library: .success(LessonFiles.library), store: nil)
+        _ = screen.receive(.trainingStopped(savedTo: path))
+        let frame = renderFrame(screen, width: 80, height: 24, capabilities: .monochrome)
+        #expect(frame.lines.last?.contains("training stopped; saved ~/.local/state/cnnlab/models/cnn.safetensors") == true)
+        #expect(frame.silentlyClipped.isEmpty)
     }
 
     @Test func quittingAsksOnceAndUnknownKeysDoNothing() {

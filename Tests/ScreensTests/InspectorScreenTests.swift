@@ -45,6 +45,24 @@ import Training
         #expect(text.components(separatedBy: "%").count - 1 >= 10)
     }
 
+    /// At 80x24 the layer list keeps every layer's name whole (the ranges go first) and an
+    /// explanation wraps rather than being cut.
+    @Test func layerNamesAndExplanationsAreWholeAt80x24() throws {
+        var screen = try Self.screen()
+        let list = renderFrame(screen, width: 80, height: 24, capabilities: .full)
+        #expect(list.text.contains("2 MaxPool2d(2, stride=2)"), "\(list.text)")
+        #expect(!list.text.contains("…"), "\(list.text)")
+        #expect(list.silentlyClipped.isEmpty)
+        #expect(Self.frame(screen, 120, 40).contains("to "), "wider: the ranges are back")
+        _ = screen.update(.key(.down))
+        _ = screen.update(.key(.enter))
+        _ = screen.update(.key(.enter))
+        let explained = renderFrame(screen, width: 80, height: 24, capabilities: .full)
+        #expect(explained.text.contains("ReLU of the value at the same place in"), "\(explained.text)")
+        #expect(explained.text.contains("layer 0's output:") || explained.text.contains("0's output:"), "\(explained.text)")
+        #expect(!explained.text.contains("…"), "\(explained.text)")
+    }
+
     @Test func keysChangeImageLayerPaneAndCell() throws {
         var screen = try Self.screen()
         _ = screen.update(.key(.right))

@@ -19,7 +19,17 @@ struct LessonLayoutCacheTests {
         _ = player.frame(80, 24)
         // The first screen needs the heading part and the long text only.
         #expect(player.textCache.layoutCount == 2)
-        player.press(.end, .home)
+        // End lays out the last screenful (the parts above it are counted); paging down through
+        // the step lays out each part once.
+        player.press(.end)
+        _ = player.frame(80, 24)
+        #expect(player.textCache.layoutCount <= 4)
+        player.press(.home)
+        for _ in 0..<8 {
+            player.press(.pageDown)
+            _ = player.frame(80, 24)
+        }
+        player.press(.home)
         _ = player.frame(80, 24)
         let first = player.textCache.layoutCount
         // The heading part, the text, the plain block and the text after the quiz.
@@ -76,7 +86,8 @@ struct LessonLayoutCacheTests {
         player.press(.end)
         text = player.frame(80, 24).text
         #expect(text.contains("Paragraph 2000 ") && text.contains("Your answer"), "\(text)")
-        #expect(player.textCache.layoutCount == chunks + 1)
+        // End counts the parts above the last screenful; it lays out only that screenful's.
+        #expect(player.textCache.layoutCount <= 6, "End laid out \(player.textCache.layoutCount) parts of \(chunks + 1)")
         player.press(.home)
         #expect(player.frame(80, 24).text.contains("Paragraph 1 "))
     }
@@ -106,6 +117,64 @@ struct LessonLayoutCacheTests {
                 }
             }
         }
+    }
+
+    @Test("a layout from any line, the parts above it only counted, holds the whole layout's lines from there")
+    func windowsAgreeWithTheWhole() throws {
+        var files = LessonFiles.library.entries.map(\.path)
+        let examples = LessonFiles.root + "/examples/lessons"
+        files += try FileManager.default.contentsOfDirectory(atPath: examples).filter { $0.hasSuffix(".md") }.map { examples + "/" + $0 }
+        let folder = TemporaryFolder("windows")
+        // Parts that end in blank lines, a quiz last, a table and a plain block at the end.
+        files.append(folder.write("ends.md", "# T\n\n## S\n\n" + Self.source.components(separatedBy: "## One\n\n")[1]
+            + "\n\n## Quiz last\n\nText.\n\n```quiz\nquestion: q\nanswer: 1\n```\n\n\n\n"
+            + "## Table last\n\n" + String(repeating: "Words and more words. ", count: 60) + "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+            + "## Block last\n\nText.\n\n```\nplain\n\n```\n"))
+        for file in files {
+            var player = LessonPlayer(lesson: Lesson.load(path: file), name: "t", store: nil, screenSize: (80, 24))
+            for step in 0..<player.stepCount {
+                if step > 0 { player.press(.right) }
+                for width in [30, 76] {
+                    for glyphs in [Glyphs.utf8, Glyphs.ascii] {
+                        player.textCache = LessonTextCache(chunkLines: 3)
+                        let whole = LessonTextLayout(player: player, width: width, glyphs: glyphs).lines
+                        for from in Set([0, 1, 5, whole.count / 2, whole.count - 24, whole.count - 1, whole.count, whole.count + 40, Int.max / 2])
+                        where from >= 0 {
+                            player.textCache = LessonTextCache(chunkLines: 3)
+                            let window = LessonTextLayout(player: player, width: width, glyphs: glyphs, from: from)
+                            let place = "\(file) step \(step + 1) width \(width) from \(from)"
+                            #expect(window.complete && window.totalLines == whole.count, "\(place): \(window.totalLines) lines of \(whole.count)")
+                            #expect(window.firstLine <= max(0, min(from, whole.count - 1)), "\(place): starts at \(window.firstLine)")
+                            #expect(Array(whole.dropFirst(window.firstLine)) == window.lines, "\(place)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a quiz whose question is a megabyte is laid out once, not on every key")
+    func longQuizTextIsKept() {
+        let question = (1...20_000).map { "Sentence \($0) of the question." }.joined(separator: " ")
+        var player = LessonPlayer(lesson: LessonParser.parse("# T\n\n## S\n\n```quiz\nquestion: \(question)\nanswer: 7\n```\n"),
+                                  name: "t", store: nil, screenSize: (80, 24))
+        var text = player.frame(80, 24).text
+        #expect(text.contains("Sentence 1 of"), "\(text)")
+        let made = player.textCache.quizTextLayoutCount
+        #expect(made >= 1)
+        // Typing, erasing and a wrong answer redraw the quiz's state lines; the question's lines
+        // come from the cache.
+        player.type("4")
+        _ = player.frame(80, 24)
+        player.press(.backspace)
+        _ = player.frame(80, 24)
+        player.type("5")
+        player.press(.enter)
+        text = player.frame(80, 24).text
+        #expect(player.textCache.quizTextLayoutCount == made, "the question was laid out again")
+        player.press(.end)
+        text = player.frame(80, 24).text
+        #expect(text.contains("Sentence 20000 of") && text.contains("Your answer"), "\(text)")
     }
 
     @Test("a reload lays the new text out (the cache does not show the old one)")

@@ -58,8 +58,32 @@ struct RequestErrorTests {
     @Test("a case too large to show is refused before any trace is built")
     func tooLarge() {
         let text = message(ExploreRequest(operation: .conv, kernel: "7x7", channels: 16, filters: 16, random: "64x64"))
-        #expect(text == "trace too large: 2 x 16 x 16 x 49 x 58 x 58 exceeds 2000000 (the explorer's most multiplications): "
-            + "use a smaller input, kernel, stride or dilation, less padding, or fewer channels or filters")
+        // The factors in words: what each number is, so a student knows which one to shrink.
+        #expect(text == "trace too large: 84396032 products, more than 2000000 (the explorer's most multiplications): "
+            + "3364 output cells (58x58) x 16 filters x 49 kernel taps (7x7) x 16 input channels, once forward and once more "
+            + "for the backward pass. Use a smaller input, kernel, stride or dilation, less padding, or fewer channels or filters")
+        let pool = message(ExploreRequest(operation: .pool, kernel: "32", stride: "1", channels: 16, random: "64x64"))
+        #expect(pool == "trace too large: 17842176 window reads, more than 2000000 (the explorer's most multiplications): "
+            + "1089 output cells (33x33) x 16 channels x 1024 window cells (32x32) read. Use a smaller input, kernel, stride "
+            + "or dilation, less padding, or fewer channels or filters")
+        let convT = message(ExploreRequest(operation: .convT, kernel: "16x16", stride: "4", channels: 4, filters: 4, random: "32x32"))
+        #expect(convT?.hasPrefix("trace too large: ") == true && convT?.contains("1024 input cells (32x32) x 4 input channels "
+            + "scattered through 256 kernel taps (16x16) into 4 filters, and again as the direct view computes") == true, "\(convT ?? "")")
+    }
+
+    @Test("--json has its own, lower bound, with a message that says why and what to do")
+    func jsonBound() throws {
+        var request = ExploreRequest(operation: .conv, kernel: "3x3", random: "64x64")
+        #expect(message(request) == nil, "the screen shows it")
+        request.forJSON = true
+        #expect(message(request) == "trace too large for --json: 69192 products, more than 60000 (the most products --json "
+            + "writes, about a second of output): 3844 output cells (62x62) x 1 filter x 9 kernel taps (3x3) x 1 input channel, "
+            + "once forward and once more for the backward pass. --json writes each one with its indices, about 180 bytes. "
+            + "Leave out --json to step through it on screen (up to 2000000), or make it smaller: a smaller input, kernel, "
+            + "stride or dilation, less padding, or fewer channels or filters")
+        request.random = "32x32"
+        #expect(message(request) == nil, "16200 products are written")
+        #expect(try request.resolve().setup.traceSize().total == 16200)
     }
 
     @Test("sizes that overflowed (SIGILL) are refused naming the field and the limit",

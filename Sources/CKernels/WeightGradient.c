@@ -10,36 +10,51 @@
 // positions.
 CK_INLINE int flush_rows(int cols) { return cols >= 32 ? 1 : 32 / cols; }
 
-// AVX-512, 9 or more channels: 24 entries x 16 channels or 12 x 32, four positions per pass.
+// AVX-512, 9 or more channels: 24 entries x 16 channels or 12 x 32, four positions per pass;
+// up to 8 channels over adjacent columns (WeightGradientBody.h, wgrad_pairs): 12 entries x 16 lanes
+// (8 channels x 2 positions), two position pairs per pass.
 #include "FormAVX512.h"
 #define WGRAD_ONE 24
 #define WGRAD_TWO 12
 #define WGRAD_Q_ONE 4
 #define WGRAD_Q_TWO 4
+#define WGRAD_PAIRS 12
+#define WP_Q 2
 #include "WeightGradientBody.h"
 #include "FormEnd.h"
 
-// AVX-512, up to 8 channels: 24 entries x 8 channels (ymm).
+// AVX-512, up to 8 channels: 24 entries x 8 channels (ymm); with adjacent columns, an even number
+// of them, the paired form above (8 channels x 2 positions per zmm) instead.
 #include "FormAVX512Narrow.h"
 #define WGRAD_ONE 24
 #define WGRAD_TWO 12
 #define WGRAD_Q_ONE 4
 #define WGRAD_Q_TWO 4
+#define WGRAD_PAIRS 0
+#define WP_Q 1
 #include "WeightGradientBody.h"
 #include "FormEnd.h"
 
-// AVX2 (16 registers): 12 entries x 8 channels or 6 x 16, wider gradients 16 channels at a time.
+// AVX2 (16 registers): 12 entries x 8 channels or 6 x 16, wider gradients 16 channels at a time;
+// the paired form 6 entries x 2 ymm (even, odd positions).
 #include "FormAVX2.h"
 #define WGRAD_ONE 12
 #define WGRAD_TWO 6
 #define WGRAD_Q_ONE 2
 #define WGRAD_Q_TWO 1
+#define WGRAD_PAIRS 6
+#define WP_Q 1
 #include "WeightGradientBody.h"
 #include "FormEnd.h"
 
 void ck_weight_grad(const ck_weight_grad_args *a) {
     if (a->rows <= 0 || a->cols <= 0 || a->pairs <= 0 || a->vec_channels <= 0) return;
-    if (a->isa != CK_ISA_AVX512) weight_grad_avx2(a);
+    // Up to 8 channels over adjacent columns, an even number of them: two positions per FMA (the
+    // same operations in both forms, so the same bits).
+    if (a->vec_channels <= 8 && a->in_col_stride == 1 && a->cols % 2 == 0) {
+        if (a->isa == CK_ISA_AVX512) wgrad_pairs_avx512(a); else wgrad_pairs_avx2(a);
+    }
+    else if (a->isa != CK_ISA_AVX512) weight_grad_avx2(a);
     else if (a->vec_channels <= 8) weight_grad_avx512_narrow(a);
     else weight_grad_avx512(a);
 }

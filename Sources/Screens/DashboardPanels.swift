@@ -75,14 +75,16 @@ enum DashboardPanels {
         // Monochrome marks the diagonal as [n], which needs two more columns; when that does not
         // fit, the brackets themselves keep the cells apart.
         let digits = String(maxCount).count
-        var cellWidth = max(4, digits + (context.isMonochrome ? 3 : 1))
-        if 5 + classes * cellWidth + 6 > area.width { cellWidth = max(3, digits + (context.isMonochrome ? 2 : 1)) }
-        // Names whole when there is room ("checkerboard" of the synthetic shapes is 12 letters).
+        // Names whole when there is room ("checkerboard" of the synthetic shapes is 12 letters): the
+        // tighter cells are used when the wider ones would cut a name or the acc column.
         let longest = snapshot.classNames.map(\.count).max() ?? 0
-        let nameWidth = min(max(10, longest), max(5, area.width - classes * cellWidth - 6))
+        let wide = max(4, digits + (context.isMonochrome ? 3 : 1))
+        let tight = max(3, digits + (context.isMonochrome ? 2 : 1))
+        let cellWidth = max(10, longest) + classes * wide + 5 <= area.width ? wide : tight
+        let nameWidth = min(max(10, longest), max(5, area.width - classes * cellWidth - 5))
         var header = "true\\pred".truncated(to: nameWidth).rightPadded(to: nameWidth)
         for column in 0..<classes { header += String(className(column, snapshot).prefix(cellWidth - 1)).leftPadded(to: cellWidth) }
-        header += "   acc"
+        header += "  acc"
         buffer.write(header, x: area.x, y: area.y, style: context.style(.title), clip: area)
         let accuracies = snapshot.perClassAccuracy
         // When not every row fits, the rows scroll so that the chosen cell's row stays in view.
@@ -108,7 +110,7 @@ enum DashboardPanels {
                 x = buffer.write(text.leftPadded(to: cellWidth), x: x, y: y, style: context.style(role), clip: area)
             }
             let accuracy = row < accuracies.count ? accuracies[row] : nil
-            buffer.write(accuracy.map { NumberText.percent(Double($0)).leftPadded(to: 6) } ?? "     -", x: x, y: y,
+            buffer.write(accuracy.map { NumberText.percent(Double($0)).leftPadded(to: 5) } ?? "    -", x: x, y: y,
                          style: context.style(.accent), clip: area)
         }
     }

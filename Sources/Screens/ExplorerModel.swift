@@ -239,6 +239,16 @@ struct PyTorchPanelText: Sendable {
             lines.append(ExplorerLine(label, .dim))
             lines += PyTorchText.tensor(result).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { ExplorerLine(String($0), .accent) }
+            // The code prints w.grad (and b.grad) too: the panel shows what PyTorch prints.
+            if backward, let conv = e.convBackward {
+                lines.append(ExplorerLine("w.grad =", .dim))
+                lines += PyTorchText.tensor(conv.gradWeight).split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { ExplorerLine(String($0), .accent) }
+                if let gradBias = conv.gradBias {
+                    lines.append(ExplorerLine("b.grad =", .dim))
+                    lines.append(ExplorerLine(PyTorchText.vector(gradBias), .accent))
+                }
+            }
             return lines
         }
         forward = lines(backward: false)

@@ -20,6 +20,13 @@ public enum PyTorchText {
         return "tensor(" + render(t.shape, 0, 7) + ")"
     }
 
+    /// A 1-D tensor as `print` shows it: `tensor([9., 9.])` (elements right-aligned to a common width).
+    public static func vector(_ values: [Float]) -> String {
+        let formatted = elements(values)
+        let width = formatted.map(\.count).max() ?? 1
+        return "tensor([" + formatted.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: ", ") + "])"
+    }
+
     /// PyTorch's element format: "3." for whole numbers, four decimals otherwise, scientific
     /// notation when the magnitudes are very large, very small or far apart.
     static func elements(_ values: [Float]) -> [String] {

@@ -196,13 +196,16 @@ struct DashboardFrameTests {
         var snapshot = DashboardFixtures.finished(model: .cnn, synthetic: true)
         snapshot.classNames = SyntheticShapes.classNames
         var model = DashboardModel(snapshot: snapshot)
-        model.panel = .confusion
         for capabilities in [TerminalCapabilities.full, .monochrome] {
-            let buffer = Self.render(model, width: 80, height: 24, capabilities: capabilities)
+          // 80x24: the matrix focused; 120x40: beside the images (the narrower right panel) and focused.
+          for (width, height, panel) in [(80, 24, DashboardPanel.confusion), (120, 40, .samples), (120, 40, .confusion)] {
+            model.panel = panel
+            let buffer = Self.render(model, width: width, height: height, capabilities: capabilities)
             for name in SyntheticShapes.classNames {
-                #expect(buffer.lines.contains { $0.dropFirst().hasPrefix(name + " ") }, "\(name)\n\(buffer.text)")
+                #expect(buffer.lines.contains { $0.contains("│" + name + " ") || $0.contains("┃" + name + " ") }, "\(name)\n\(buffer.text)")
             }
-            #expect(!buffer.text.contains("…"))
+            #expect(!buffer.text.contains("…"), "\(width)x\(height)\n\(buffer.text)")
+          }
         }
     }
 

@@ -19,6 +19,22 @@ import Testing
         #expect(code.contains("F.conv_transpose2d(x, w, stride=2, padding=0, output_padding=0, dilation=2)"))
     }
 
+    /// The backward code prints x.grad, w.grad and b.grad: the panel shows all three, with the
+    /// values of the explorer's own backward pass (upstream gradient of ones).
+    @Test func backwardPanelShowsEveryGradientTheCodePrints() throws {
+        let exploration = try ExploreRequest(operation: .conv, bias: "1, -1", channels: 2, filters: 2, random: "4x4").resolve()
+        let panel = PyTorchPanelText(exploration).backward.map(\.text)
+        let code = panel.joined(separator: "\n")
+        #expect(code.contains("print(x.grad, w.grad, b.grad)"))
+        let labels = panel.filter { $0.hasSuffix(".grad =") }
+        #expect(labels == ["x.grad =", "w.grad =", "b.grad ="])
+        // 4x4 input, 2x2 kernel: 3x3 outputs per filter, each with upstream 1, so dL/db = 9 for each.
+        #expect(panel.last == "tensor([9., 9.])")
+        let gradWeight = try #require(exploration.convBackward?.gradWeight)
+        #expect(code.contains(PyTorchText.tensor(gradWeight)))
+        #expect(PyTorchText.vector([1, -0.5]) == "tensor([ 1.0000, -0.5000])")
+    }
+
     @Test func theViewWrapsAndScrollsNeverCuts() throws {
         var model = ExplorerModel(try ExploreRequest(operation: .convT, kernel: "3", stride: "2", dilation: "2",
                                                      random: "6x6").resolve())

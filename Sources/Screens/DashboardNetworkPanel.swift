@@ -19,19 +19,51 @@ extension DashboardPanels {
                 + " " + String(repeating: " ", count: max(0, shapeWidth - shape.count)) + shape
                 + "  " + String(repeating: " ", count: max(0, countWidth - count.count)) + count
         }
-        var lines: [(String, Role)] = [(row("#", "layer", "output", "params"), .dim),
-                                       (row("", "input", shapeText(summary.inputShape), ""), .dim)]
+        // Each line carries the layer it starts (nil for the header and a layer's continuation):
+        // a layer too wide for its column wraps after a comma instead of being cut.
+        var lines: [(String, Role, Int?)] = [(row("#", "layer", "output", "params"), .dim, nil),
+                                             (row("", "input", shapeText(summary.inputShape), ""), .dim, nil)]
         for (index, entry) in summary.rows.enumerated() {
-            lines.append((row("\(entry.index)", entry.layer, shapes[index], counts[index]), .normal))
+            let parts = Self.wrapLayer(entry.layer, width: layerWidth)
+            for (part, text) in parts.enumerated() {
+                lines.append(part == 0 ? (row("\(entry.index)", text, shapes[index], counts[index]), .normal, index)
+                                       : (row("", "  " + text, "", ""), .normal, nil))
+            }
         }
         let room = area.height
         if lines.count > room && room >= 2 {
-            let hidden = lines.count - (room - 1)
-            lines = Array(lines.prefix(room - 1)) + [("\(context.glyphs.ellipsis) \(hidden) more layer\(hidden == 1 ? "" : "s") (a taller terminal shows them)", .dim)]
+            let hidden = lines.dropFirst(room - 1).filter { $0.2 != nil }.count
+            lines = Array(lines.prefix(room - 1))
+                + [("\(context.glyphs.ellipsis) \(hidden) more layer\(hidden == 1 ? "" : "s") (a taller terminal shows them)", .dim, nil)]
         }
         for (offset, line) in lines.prefix(room).enumerated() {
             buffer.write(line.0, x: area.x, y: area.y + offset, style: context.style(line.1), clip: area)
         }
+    }
+
+    /// A layer's text in rows of at most `width`, broken after "(" or ", " (a piece longer than a
+    /// row is split where it must); continuation rows are indented by two.
+    static func wrapLayer(_ text: String, width: Int) -> [String] {
+        guard text.count > width, width > 4 else { return [text] }
+        var pieces: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if character == "(" || (character == " " && current.hasSuffix(", ")) { pieces.append(current); current = "" }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        var rows: [String] = []
+        var row = ""
+        for piece in pieces {
+            let room = rows.isEmpty ? width : width - 2
+            if row.count + piece.count <= room { row += piece; continue }
+            if !row.isEmpty { rows.append(row); row = "" }
+            var rest = Substring(piece)
+            while rest.count > width - 2 { rows.append(String(rest.prefix(width - 2))); rest = rest.dropFirst(width - 2) }
+            row = String(rest)
+        }
+        if !row.isEmpty { rows.append(row) }
+        return rows.map { $0.hasSuffix(" ") ? String($0.dropLast()) : $0 }
     }
 
     /// "16x32x32", "10".

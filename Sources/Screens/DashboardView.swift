@@ -191,7 +191,8 @@ public enum DashboardView {
 
     private static func drawPanel(_ panel: DashboardPanel, _ snapshot: MetricsSnapshot, area: Rect, focused: Bool,
                                   selected: ConfusionCell? = nil, into buffer: inout Buffer, context: RenderContext) {
-        let inner = Box(title: panelTitle(panel, snapshot), focused: focused).render(into: &buffer, area: area, context: context)
+        let inner = Box(title: panelTitle(panel, snapshot, width: area.width - 4), focused: focused)
+            .render(into: &buffer, area: area, context: context)
         switch panel {
         case .samples: DashboardPanels.samples(snapshot, area: inner, into: &buffer, context: context)
         case .confusion:
@@ -208,15 +209,22 @@ public enum DashboardView {
         }
     }
 
-    static func panelTitle(_ panel: DashboardPanel, _ snapshot: MetricsSnapshot) -> String {
+    /// A panel's title, the longest form that fits `width` (a narrow side panel gets a short one
+    /// rather than a cut one).
+    static func panelTitle(_ panel: DashboardPanel, _ snapshot: MetricsSnapshot, width: Int = .max) -> String {
+        let forms: [String]
         switch panel {
         case .samples:
-            return snapshot.model.isClassifier ? "Test images: prediction (right/wrong) over true label"
-                : "Test images (in) and reconstructions (out)"
-        case .confusion: return "Confusion matrix (test)"
-        case .accuracy: return "Accuracy"
-        case .filters: return "First-layer filters"
-        case .network: return "Network (\(snapshot.network.rows.count) layers, \(HeadlessFormat.grouped(snapshot.network.parameterCount)) parameters)"
+            forms = snapshot.model.isClassifier
+                ? ["Test images: prediction (right/wrong) over true label", "Test images: predicted over true", "Test images"]
+                : ["Test images (in) and reconstructions (out)", "Test images and reconstructions", "In and out"]
+        case .confusion: forms = ["Confusion matrix (test)", "Confusion matrix"]
+        case .accuracy: forms = ["Accuracy"]
+        case .filters: forms = ["First-layer filters", "Filters"]
+        case .network:
+            let layers = "\(snapshot.network.rows.count) layers", parameters = HeadlessFormat.grouped(snapshot.network.parameterCount)
+            forms = ["Network (\(layers), \(parameters) parameters)", "Network (\(layers), \(parameters) params)", "Network"]
         }
+        return forms.first { $0.count <= width } ?? forms[forms.count - 1]
     }
 }

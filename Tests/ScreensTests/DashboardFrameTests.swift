@@ -209,6 +209,29 @@ struct DashboardFrameTests {
         }
     }
 
+    /// Wide screens put a second, narrower panel beside the first: its title takes a short form
+    /// and the layer table wraps a long layer rather than cutting either with "…".
+    @Test func sidePanelsShortenTitlesAndWrapLayers() {
+        for (width, height) in [(120, 40), (200, 60)] {
+            for model in [CourseModelKind.cnn, .autoencoder] {
+                var dashboard = DashboardModel(snapshot: DashboardFixtures.finished(model: model))
+                for panel in DashboardPanel.available(for: dashboard.snapshot) {
+                    dashboard.panel = panel
+                    let buffer = Self.render(dashboard, width: width, height: height, capabilities: .monochrome)
+                    #expect(!buffer.text.contains("…"), "\(model) \(panel) \(width)x\(height)\n\(buffer.text)")
+                }
+            }
+        }
+        var ae = DashboardModel(snapshot: DashboardFixtures.finished(model: .autoencoder))
+        ae.panel = .filters
+        let text = Self.render(ae, width: 120, height: 40, capabilities: .monochrome).text
+        #expect(text.contains("ConvTranspose2d(") && text.contains("  32, 16, 4, 2,"), "\(text)")
+        #expect(DashboardPanels.wrapLayer("ConvTranspose2d(32, 16, 4, 2, 1)", width: 17) == ["ConvTranspose2d(", "32, 16, 4, 2,", "1)"])
+        #expect(DashboardPanels.wrapLayer("ConvTranspose2d(32, 16, 4, 2, 1)", width: 20) == ["ConvTranspose2d(32,", "16, 4, 2, 1)"])
+        #expect(DashboardPanels.wrapLayer("Conv2d(3, 8, 4, 2, 1)", width: 40) == ["Conv2d(3, 8, 4, 2, 1)"])
+        #expect(DashboardView.panelTitle(.network, ae.snapshot, width: 30) == "Network")
+    }
+
     @Test func tooSmallTerminalSaysWhatItNeeds() {
         let text = Self.render(DashboardModel(snapshot: DashboardFixtures.snapshot(model: .cnn)), width: 60, height: 20,
                                capabilities: .full).text

@@ -82,9 +82,21 @@ public struct TrainingRecipe: Equatable, Sendable {
     }
 
     /// A one-line problem with the recipe, or nil when it can run.
+    /// The most epochs a run may ask for (years of training on this machine).
+    public static let maximumEpochs = 100_000
+    /// The most images a step may take (far past what fits in memory for a course network).
+    public static let maximumBatchSize = 65_536
+    /// The most threads `--threads` takes.
+    public static let maximumThreads = 256
+
     public var problem: String? {
-        if epochs < 1 { return "--epochs must be at least 1 (got \(epochs))" }
-        if batchSize < 1 { return "--batch-size must be at least 1 (got \(batchSize))" }
+        // Upper bounds too: 2^63 - 1 epochs or images a step overflowed the step counts (a trap).
+        if !(1...Self.maximumEpochs).contains(epochs) {
+            return "--epochs must be from 1 to \(Self.maximumEpochs) (got \(epochs))"
+        }
+        if !(1...Self.maximumBatchSize).contains(batchSize) {
+            return "--batch-size must be from 1 to \(Self.maximumBatchSize) (got \(batchSize))"
+        }
         if !(learningRate.isFinite && learningRate > 0) {
             return "--lr must be a positive number (got \(learningRate))"
         }

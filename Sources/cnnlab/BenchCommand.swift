@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import NeuralNet
 import Kernels
+import Training
 
 /// `cnnlab bench`: how fast cnnlab trains the course's networks on this machine.
 ///
@@ -58,11 +59,19 @@ struct Bench: ParsableCommand {
     var frame = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard warmUp >= 0 else { throw ValidationError("--warm-up must not be negative") }
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        // Upper bounds too: 2^63 - 1 images a step overflowed (a trap), and steps past a million
+        // would run for days.
+        guard (1...TrainingRecipe.maximumThreads).contains(threads) else {
+            throw ValidationError("--threads must be from 1 to \(TrainingRecipe.maximumThreads) (got \(threads))")
+        }
+        guard (1...TrainingRecipe.maximumBatchSize).contains(batchSize) else {
+            throw ValidationError("--batch-size must be from 1 to \(TrainingRecipe.maximumBatchSize) (got \(batchSize))")
+        }
+        guard (0...1_000_000).contains(warmUp) else { throw ValidationError("--warm-up must be from 0 to 1000000 (got \(warmUp))") }
+        if let steps, !(1...1_000_000).contains(steps) { throw ValidationError("--steps must be from 1 to 1000000 (got \(steps))") }
+        if let epochs, !(1...TrainingRecipe.maximumEpochs).contains(epochs) {
+            throw ValidationError("--epochs must be from 1 to \(TrainingRecipe.maximumEpochs) (got \(epochs))")
+        }
         if steps != nil && epochs != nil { throw ValidationError("give --steps or --epochs, not both") }
     }
 

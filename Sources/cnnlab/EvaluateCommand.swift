@@ -30,8 +30,15 @@ struct Evaluate: ParsableCommand {
 
     mutating func run() throws {
         let kind = model
-        guard batchSize >= 1 else { throw CLIFailure("--batch-size must be at least 1 (got \(batchSize))") }
-        if let threads { Compute.setThreadCount(max(1, threads)) }
+        guard (1...TrainingRecipe.maximumBatchSize).contains(batchSize) else {
+            throw CLIFailure("--batch-size must be from 1 to \(TrainingRecipe.maximumBatchSize) (got \(batchSize))")
+        }
+        if let threads {
+            guard (1...TrainingRecipe.maximumThreads).contains(threads) else {
+                throw CLIFailure("--threads must be from 1 to \(TrainingRecipe.maximumThreads) (got \(threads))")
+            }
+            Compute.setThreadCount(threads)
+        }
         do {
             let split = try DatasetCatalog().load(try DatasetSpec.parse(data))
             let recipe = try network.recipe(course: kind, split: split, checkpoint: load)

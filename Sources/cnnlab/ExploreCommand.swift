@@ -61,9 +61,9 @@ struct Explore: ParsableCommand {
     var json = false
     @Flag(help: "Measure drawing every step's frame at --width x --height (no terminal) and print the time per frame.")
     var bench = false
-    @Option(parsing: .unconditional, help: "Frame width for --print.")
+    @Option(parsing: .unconditional, help: "Frame width for --print and --bench (20 to 1000).")
     var width: Int = 100
-    @Option(parsing: .unconditional, help: "Frame height for --print.")
+    @Option(parsing: .unconditional, help: "Frame height for --print and --bench (5 to 1000).")
     var height: Int = 30
     @OptionGroup var display: DisplayOptions
 
@@ -86,10 +86,6 @@ struct Explore: ParsableCommand {
             return
         }
         if printFrames {
-            guard width >= 20, height >= 5 else {
-                FileHandle.standardError.write(Data("cnnlab explore: --width must be at least 20 and --height at least 5\n".utf8))
-                throw ExitCode(2)
-            }
             model.asciiNotation = ascii
             let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
             for index in 0..<model.stepCount {
@@ -125,6 +121,10 @@ struct Explore: ParsableCommand {
         default: throw ExploreError("unknown operation '\(operation)': use conv, pool or convT")
         }
         if json && printFrames { throw ExploreError("choose one of --json and --print") }
+        // A frame of 2^63 columns overflowed (and 100000x100000 asked for 240 GB).
+        if (printFrames || bench) && !((20...1000).contains(width) && (5...1000).contains(height)) {
+            throw ExploreError("--width must be from 20 to 1000 and --height from 5 to 1000 (got \(width) and \(height))")
+        }
         var request = ExploreRequest(operation: op, input: input, kernel: kernel, stride: stride, padding: padding,
                                      dilation: dilation, outputPadding: outputPadding, bias: bias, upstream: upstream,
                                      channels: channels, filters: filters, random: random, seed: seed, backward: backward,

@@ -42,7 +42,7 @@ struct Inspect: ParsableCommand {
     @Option(help: "The safetensors checkpoint (default: the last one Train or the lessons saved).")
     var load: String?
 
-    @Option(help: "A test-set index K, or an image file (PNG, JPEG, BMP).")
+    @Option(parsing: .unconditional, help: "A test-set index K, or an image file (PNG, JPEG, BMP).")
     var image: String = "0"
 
     @Option(help: "Dataset: auto, cifar10[:DIR], fashion-mnist[:DIR], synthetic[:N], or a directory (default: the data the checkpoint was trained on, else auto).")
@@ -57,10 +57,10 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Measure redrawing after changing image or layer (one forward pass plus a frame) at --width x --height.")
     var bench = false
 
-    @Option(help: "Frame width for --print and --bench.")
+    @Option(parsing: .unconditional, help: "Frame width for --print and --bench (40 to 1000).")
     var width: Int = 120
 
-    @Option(help: "Frame height for --print and --bench.")
+    @Option(parsing: .unconditional, help: "Frame height for --print and --bench (12 to 1000).")
     var height: Int = 40
 
     @OptionGroup var display: DisplayOptions
@@ -93,6 +93,9 @@ struct Inspect: ParsableCommand {
         } else {
             spec = load.flatMap(SavedCheckpoints.trainedOn(checkpoint:)) ?? .automatic
         }
+        if (printFrame || bench) && !((40...1000).contains(width) && (12...1000).contains(height)) {
+            throw InspectionError("--width must be from 40 to 1000 and --height from 12 to 1000 (got \(width) and \(height))")
+        }
         let models = ProgressStore.stateDirectory(environment: ProcessInfo.processInfo.environment) + "/models"
         let setup = try InspectionSetup.open(network: network, checkpoint: load, modelsDirectory: models, data: spec)
         let choice: InspectorImage
@@ -116,7 +119,6 @@ struct Inspect: ParsableCommand {
             return
         }
         if printFrame {
-            guard width >= 40, height >= 12 else { throw InspectionError("--width must be at least 40 and --height at least 12") }
             let capabilities = TerminalCapabilities(colorMode: .none, unicode: !ascii)
             print(renderFrame(screen, width: width, height: height, capabilities: capabilities).text)
             return

@@ -70,7 +70,9 @@ struct Train: ParsableCommand {
 
     mutating func run() throws {
         if let threads {
-            guard threads >= 1 else { throw CLIFailure("--threads must be at least 1 (got \(threads))") }
+            guard (1...TrainingRecipe.maximumThreads).contains(threads) else {
+                throw CLIFailure("--threads must be from 1 to \(TrainingRecipe.maximumThreads) (got \(threads))")
+            }
             Compute.setThreadCount(threads)
         }
         let split: DatasetSplit

@@ -217,7 +217,7 @@ struct SessionTests {
     @Test func badInputsAreOneLineErrors() {
         var recipe = Self.recipe(.cnn)
         recipe.epochs = 0
-        #expect(throws: TrainingError("--epochs must be at least 1 (got 0)")) {
+        #expect(throws: TrainingError("--epochs must be from 1 to 100000 (got 0)")) {
             try TrainingSession(recipe: recipe, data: Self.tinyData)
         }
         #expect(throws: TrainingError.self) {

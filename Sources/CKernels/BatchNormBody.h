@@ -30,27 +30,30 @@ F_TARGET static float F(plane_squared_differences)(const float *p, long n, float
     return s;
 }
 
-// sum g and sum g * (x - mean) over one plane, g = dy passed back through the activation of the
-// output y (BN_GATE; activation 0: g = dy, y unused).
-F_TARGET static void F(plane_gradient_sums)(const float *x, const float *dy, const float *y, long n, float mean,
-                                            const int activation, float slope, float *sum_dy, float *sum_dyd) {
+// sum g and sum g * (x - mean) over one plane, g = dy passed back through the activation
+// (BN_GATE, from x * fscale + fshift; activation 0: g = dy).
+F_TARGET static void F(plane_gradient_sums)(const float *x, const float *dy, long n, float mean,
+                                            const int activation, float slope, float fscale, float fshift,
+                                            float *sum_dy, float *sum_dyd) {
     bn_v8 a0 = BN_ZERO, a1 = BN_ZERO, b0 = BN_ZERO, b1 = BN_ZERO;
-    const bn_v8 m = BN_SPLAT(mean), sl = BN_SPLAT(slope);
+    const bn_v8 m = BN_SPLAT(mean), sl = BN_SPLAT(slope), fsc = BN_SPLAT(fscale), fsh = BN_SPLAT(fshift);
     long i = 0;
     for (; i + 16 <= n; i += 16) {
-        const bn_v8 g0 = BN_GATE(BN_LOAD(dy + i), y + i, activation, sl);
-        const bn_v8 g1 = BN_GATE(BN_LOAD(dy + i + 8), y + i + 8, activation, sl);
+        const bn_v8 x0 = BN_LOAD(x + i), x1 = BN_LOAD(x + i + 8);
+        const bn_v8 g0 = BN_GATE(BN_LOAD(dy + i), x0, activation, sl, fsc, fsh);
+        const bn_v8 g1 = BN_GATE(BN_LOAD(dy + i + 8), x1, activation, sl, fsc, fsh);
         a0 += g0; a1 += g1;
-        b0 += g0 * (BN_LOAD(x + i) - m); b1 += g1 * (BN_LOAD(x + i + 8) - m);
+        b0 += g0 * (x0 - m); b1 += g1 * (x1 - m);
     }
     if (i + 8 <= n) {
-        const bn_v8 g = BN_GATE(BN_LOAD(dy + i), y + i, activation, sl);
-        a0 += g; b0 += g * (BN_LOAD(x + i) - m); i += 8;
+        const bn_v8 xv = BN_LOAD(x + i);
+        const bn_v8 g = BN_GATE(BN_LOAD(dy + i), xv, activation, sl, fsc, fsh);
+        a0 += g; b0 += g * (xv - m); i += 8;
     }
     a0 += a1; b0 += b1;
     float sa = BN_SUM8(a0), sb = BN_SUM8(b0);
     for (; i < n; i++) {
-        const float g = bn_gate1(dy[i], y ? y[i] : 0, activation, slope);
+        const float g = bn_gate1(dy[i], x[i] * fscale + fshift, activation, slope);
         sa += g; sb += g * (x[i] - mean);
     }
     *sum_dy = sa; *sum_dyd = sb;
@@ -80,30 +83,34 @@ F_TARGET static void F(plane_affine)(const float *x, float *y, long n, float sca
 }
 
 // dx = scale * (g - mean_dy - (x - mean) * invstd * mean_dy_xhat)  (training), g as above.
-F_TARGET static void F(plane_dx_training)(const float *x, const float *dy, const float *y, float *dx, long n, float mean,
+F_TARGET static void F(plane_dx_training)(const float *x, const float *dy, float *dx, long n, float mean,
                                           float invstd, float scale, float mean_dy, float mean_dy_xhat,
-                                          const int activation, float slope) {
+                                          const int activation, float slope, float fscale, float fshift) {
     const bn_v8 m = BN_SPLAT(mean), inv = BN_SPLAT(invstd), sc = BN_SPLAT(scale), sl = BN_SPLAT(slope);
-    const bn_v8 mdy = BN_SPLAT(mean_dy), mdx = BN_SPLAT(mean_dy_xhat);
+    const bn_v8 mdy = BN_SPLAT(mean_dy), mdx = BN_SPLAT(mean_dy_xhat), fsc = BN_SPLAT(fscale), fsh = BN_SPLAT(fshift);
     long i = 0;
     for (; i + 8 <= n; i += 8) {
-        const bn_v8 xhat = (BN_LOAD(x + i) - m) * inv;
-        const bn_v8 g = BN_GATE(BN_LOAD(dy + i), y + i, activation, sl);
+        const bn_v8 xv = BN_LOAD(x + i);
+        const bn_v8 xhat = (xv - m) * inv;
+        const bn_v8 g = BN_GATE(BN_LOAD(dy + i), xv, activation, sl, fsc, fsh);
         BN_STORE(dx + i, sc * (g - mdy - xhat * mdx));
     }
     for (; i < n; i++) {
         const float xhat = (x[i] - mean) * invstd;
-        dx[i] = scale * (bn_gate1(dy[i], y ? y[i] : 0, activation, slope) - mean_dy - xhat * mean_dy_xhat);
+        dx[i] = scale * (bn_gate1(dy[i], x[i] * fscale + fshift, activation, slope) - mean_dy - xhat * mean_dy_xhat);
     }
 }
 
 // dx = scale * g  (eval).
-F_TARGET static void F(plane_scale)(const float *dy, const float *y, float *dx, long n, float scale,
-                                    const int activation, float slope) {
-    const bn_v8 sc = BN_SPLAT(scale), sl = BN_SPLAT(slope);
+F_TARGET static void F(plane_scale)(const float *x, const float *dy, float *dx, long n, float scale,
+                                    const int activation, float slope, float fscale, float fshift) {
+    const bn_v8 sc = BN_SPLAT(scale), sl = BN_SPLAT(slope), fsc = BN_SPLAT(fscale), fsh = BN_SPLAT(fshift);
     long i = 0;
-    for (; i + 8 <= n; i += 8) BN_STORE(dx + i, sc * BN_GATE(BN_LOAD(dy + i), y + i, activation, sl));
-    for (; i < n; i++) dx[i] = scale * bn_gate1(dy[i], y ? y[i] : 0, activation, slope);
+    for (; i + 8 <= n; i += 8) {
+        const bn_v8 xv = activation != 0 ? BN_LOAD(x + i) : BN_ZERO;
+        BN_STORE(dx + i, sc * BN_GATE(BN_LOAD(dy + i), xv, activation, sl, fsc, fsh));
+    }
+    for (; i < n; i++) dx[i] = scale * bn_gate1(dy[i], activation != 0 ? x[i] * fscale + fshift : 0, activation, slope);
 }
 
 // 2x2 windows with stride 2 tiling an h x w plane (h, w even): pools relu(x * scale + shift) as
@@ -289,7 +296,7 @@ F_TARGET static void F(forward)(const float *x, long batch, long channels, long 
 
 // pooled_grad != NULL (the pooled form): dy is not read; each plane's gradient is built from the
 // pooled gradient, pooled output and argmax in g (spatial floats, plane_pool_gradient) before use.
-F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(const float *x, const float *dy, const float *y, long batch, long channels,
+F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(const float *x, const float *dy, const float *bias, long batch, long channels,
                                             long spatial, long c_begin, long c_end, const float *weight, const float *mean,
                                             const float *invstd, int training, const int activation, float slope,
                                             float *dx, float *grad_weight, float *grad_bias,
@@ -300,6 +307,13 @@ F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
+        // The forward's y = x * fscale + fshift (block_statistics' expressions: the same bits), for
+        // the activation's gate.
+        float fscale[BN_BLOCK], fshift[BN_BLOCK];
+        for (long c = c0; c < c1; c++) {
+            fscale[c - c0] = invstd[c] * (weight ? weight[c] : 1.0f);
+            fshift[c - c0] = (bias ? bias[c] : 0.0f) - mean[c] * fscale[c - c0];
+        }
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial;
@@ -311,7 +325,7 @@ F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(
                     d = dy + offset;
                 }
                 float a, b;
-                F(plane_gradient_sums)(x + offset, d, y ? y + offset : 0, spatial, mean[c], activation, slope, &a, &b);
+                F(plane_gradient_sums)(x + offset, d, spatial, mean[c], activation, slope, fscale[c - c0], fshift[c - c0], &a, &b);
                 sum_dy[c - c0] += (double)a;
                 sum_dy_xhat[c - c0] += (double)b;
             }
@@ -330,7 +344,6 @@ F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial, k = c - c0;
-                const float *yo = y ? y + offset : 0;
                 const float *d = g;
                 if (pooled_grad) {
                     const long p = (n * channels + c) * pooled_spatial;
@@ -338,24 +351,24 @@ F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(
                 } else {
                     d = dy + offset;
                 }
-                if (training) F(plane_dx_training)(x + offset, d, yo, dx + offset, spatial, mean[c], invstd[c],
-                                                   scale[k], mean_dy[k], mean_dy_xhat[k], activation, slope);
-                else F(plane_scale)(d, yo, dx + offset, spatial, scale[k], activation, slope);
+                if (training) F(plane_dx_training)(x + offset, d, dx + offset, spatial, mean[c], invstd[c],
+                                                   scale[k], mean_dy[k], mean_dy_xhat[k], activation, slope, fscale[k], fshift[k]);
+                else F(plane_scale)(x + offset, d, dx + offset, spatial, scale[k], activation, slope, fscale[k], fshift[k]);
             }
         }
     }
 }
 
 // One copy of the loops per activation (a constant inside them), and one for the pooled form.
-F_TARGET static void F(backward)(const float *x, const float *dy, const float *y, long batch, long channels, long spatial,
+F_TARGET static void F(backward)(const float *x, const float *dy, const float *bias, long batch, long channels, long spatial,
                                  long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
                                  int training, int activation, float slope, float *dx, float *grad_weight, float *grad_bias) {
     switch (activation) {
-        case 1: F(backward_channels)(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
+        case 1: F(backward_channels)(x, dy, bias, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
                                      1, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
-        case 2: F(backward_channels)(x, dy, y, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
+        case 2: F(backward_channels)(x, dy, bias, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
                                      2, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
-        default: F(backward_channels)(x, dy, 0, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
+        default: F(backward_channels)(x, dy, bias, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
                                       0, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
     }
 }

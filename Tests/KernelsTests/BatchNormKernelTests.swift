@@ -27,7 +27,7 @@ struct BatchNormKernelTests {
                               training ? nil : runningMean, training ? nil : runningVar, activation, 0.1, &y,
                               &mean, &invStd, &variance)
         ck_batch_norm_backward(isa, x, dy, batch, channels, spatial, 0, channels, w, mean, invStd, training ? 1 : 0,
-                               activation, 0.1, y, &dx, &dw, &db)
+                               activation, 0.1, b, &dx, &dw, &db)
         return Run(output: y.map(\.bitPattern), mean: mean.map(\.bitPattern), invStd: invStd.map(\.bitPattern),
                    variance: variance.map(\.bitPattern), gradInput: dx.map(\.bitPattern),
                    gradWeight: dw.map(\.bitPattern), gradBias: db.map(\.bitPattern))
@@ -92,7 +92,7 @@ struct BatchNormKernelTests {
             ck_batch_norm_backward(isa, x, g, batch, channels, spatial, 0, channels, w, mean, invStd, training ? 1 : 0,
                                    0, 0, nil, &dxSeparate, &dwSeparate, &dbSeparate)
             ck_batch_norm_backward(isa, x, dy, batch, channels, spatial, 0, channels, w, mean, invStd, training ? 1 : 0,
-                                   activation, slope, y, &dxFused, &dwFused, &dbFused)
+                                   activation, slope, b, &dxFused, &dwFused, &dbFused)
             #expect(dxFused.map(\.bitPattern) == dxSeparate.map(\.bitPattern), "activation \(activation) slope \(slope)")
             #expect(dwFused.map(\.bitPattern) == dwSeparate.map(\.bitPattern))
             #expect(dbFused.map(\.bitPattern) == dbSeparate.map(\.bitPattern))

@@ -137,6 +137,15 @@ struct LayerOpsFastMatchesReferenceTests {
             dropoutApply(input: x, mask: mask, output: &a, count: count)
             dropoutApplyReference(input: x, mask: mask, output: &b, count: count)
             Self.expectClose(a, b, "dropout \(count)")
+            // The generator passed inout draws the same numbers as the closure, and ends in the same state.
+            for p: Float in [0.3, 0, 0.5, 0x1p-24, 1 - 0x1p-24] {
+                var closureSource = SeededRandom(seed: UInt64(count)), inoutSource = closureSource
+                var closureMask = [Float](repeating: 7, count: count), inoutMask = closureMask
+                dropoutMask(&closureMask, count: count, p: p) { closureSource.nextUniform() }
+                dropoutMask(&inoutMask, count: count, p: p, random: &inoutSource)
+                #expect(inoutMask.map(\.bitPattern) == closureMask.map(\.bitPattern), "dropout mask, p \(p), \(count) values")
+                #expect(inoutSource.next() == closureSource.next())
+            }
             if count > 10_000 {
                 let kept = Double(mask.filter { $0 != 0 }.count) / Double(count)
                 #expect(abs(kept - 0.75) < 0.01, "dropout keeps about 1 - p: \(kept)")

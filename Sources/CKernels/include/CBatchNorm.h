@@ -33,11 +33,14 @@ void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels
 ///   training: dx = w invstd (dy - sum_dy / M - xhat sum_dy_xhat / M), xhat = (x - mean) invstd;
 ///   eval: dx = w invstd dy. dx may be NULL (no input gradient).
 /// With an activation (as the forward's, slope >= 0 for LeakyReLU), dy is the gradient of the
-/// activation's output y (the forward's output): it is passed back through the activation first,
-/// with the bits of reluBackward / leakyReLUBackward. activation 0: y is not read (may be NULL).
+/// activation's output: it is passed back through the activation first, with the bits of
+/// reluBackward / leakyReLUBackward. Where the activation's input was positive is decided from
+/// x * scale + shift recomputed as the forward computed it (scale = invstd * weight, shift =
+/// bias - mean * scale: bias is the forward's, NULL for affine=False), so the output is not read.
+/// activation 0: bias is not read.
 void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long batch, long channels, long spatial,
                             long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
-                            int training, int activation, float slope, const float *y,
+                            int training, int activation, float slope, const float *bias,
                             float *dx, float *grad_weight, float *grad_bias);
 
 /// Batch norm (as ck_batch_norm_forward, activation 0), then ReLU, then 2x2 max pooling with

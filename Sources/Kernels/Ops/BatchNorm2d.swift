@@ -126,24 +126,25 @@ public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Floa
                                 training: Bool, gradInput: UnsafeMutablePointer<Float>?,
                                 gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
     batchNorm2dBackward(s, input: input, gradOutput: gradOutput, weight: weight, mean: mean, invStd: invStd,
-                        training: training, activation: .none, slope: 0, output: nil,
+                        training: training, activation: .none, slope: 0, bias: nil,
                         gradInput: gradInput, gradWeight: gradWeight, gradBias: gradBias)
 }
 
 /// The backward pass of a fused batch norm + activation (`batchNorm2dForwardTraining(...,
-/// activation:slope:)`): `gradOutput` is the gradient of the activation's output, `output` the
-/// fused forward's output; the same bits as the activation's backward followed by
-/// `batchNorm2dBackward`. LeakyReLU needs slope >= 0 (then output > 0 exactly where its input was).
+/// activation:slope:)`): `gradOutput` is the gradient of the activation's output, `bias` the
+/// forward's (nil without affine); the same bits as the activation's backward followed by
+/// `batchNorm2dBackward`. Where the activation's input was positive is recomputed from the input,
+/// weight, bias, mean and invStd exactly as the forward computed it (the output is not read).
+/// LeakyReLU needs slope >= 0 (then its output > 0 exactly where its input was).
 public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                 weight: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-                                training: Bool, activation: BatchNormActivation, slope: Float, output: UnsafePointer<Float>?,
+                                training: Bool, activation: BatchNormActivation, slope: Float, bias: UnsafePointer<Float>?,
                                 gradInput: UnsafeMutablePointer<Float>?,
                                 gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
-    precondition(activation == .none || output != nil, "batchNorm2dBackward: a fused activation needs the forward's output")
     let isa = DirectConvolution.active.isa
     forEachChannelRange(s) { channels in
         ck_batch_norm_backward(isa, input, gradOutput, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
-                               weight, mean, invStd, training ? 1 : 0, activation.code, slope, output,
+                               weight, mean, invStd, training ? 1 : 0, activation.code, slope, bias,
                                gradInput, gradWeight, gradBias)
     }
 }

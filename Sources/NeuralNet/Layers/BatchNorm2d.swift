@@ -186,17 +186,15 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         let s = BatchNorm2dShape(input.shape)
         gradInput.resize(to: input.shape)
         let training = modeOfLastForward == .training
-        withAffine { w, _ in
+        withAffine { w, b in
             withAffineGradients { dw, db in
                 input.withPointer { x in
                     gradOutput.withPointer { dy in
                         gradInput.withMutablePointer { dx in
-                            output.withPointer { y in
-                                batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: savedMean, invStd: savedInvStd,
-                                                    training: training, activation: appliedActivation, slope: appliedSlope,
-                                                    output: y, gradInput: needsInputGradient ? dx : nil,
-                                                    gradWeight: dw, gradBias: db)
-                            }
+                            batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: savedMean, invStd: savedInvStd,
+                                                training: training, activation: appliedActivation, slope: appliedSlope,
+                                                bias: b, gradInput: needsInputGradient ? dx : nil,
+                                                gradWeight: dw, gradBias: db)
                         }
                     }
                 }

@@ -31,12 +31,11 @@ public final class Dropout: Layer, @unchecked Sendable {
             input.withPointer { x in output.withMutablePointer { y in y.update(from: x, count: input.count) } }
         case .training:
             if mask.count != input.count { mask = [Float](repeating: 0, count: input.count) }
-            let probability = p
             // A local copy: drawing from the stored property costs an exclusivity check per value
             // (20 ns each, measured: 1.3 ms of a 9 ms step for 65,536 values); the same numbers.
             var random = rng
             mask.withUnsafeMutableBufferPointer { m in
-                dropoutMask(m.baseAddress!, count: input.count, p: probability) { random.nextUniform() }
+                dropoutMask(m.baseAddress!, count: input.count, p: p, random: &random)
             }
             rng = random
             input.withPointer { x in

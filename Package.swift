@@ -49,7 +49,7 @@ let package = Package(
         // The JSON case format of `cnnlab eval` and the golden files, and its JSON parser (line and
         // column errors, booleans kept apart from numbers); used by eval, the explorer and the tests.
         .target(name: "OpCases", dependencies: ["Kernels", "Formatting"]),
-        .target(name: "NeuralNet", dependencies: ["Kernels"]),
+        .target(name: "NeuralNet", dependencies: ["Kernels", "Formatting"]),
         .target(name: "Datasets", dependencies: ["Kernels", "CZlib"]),
         .target(name: "Stepper", dependencies: ["Kernels", "OpCases", "Formatting"]),
         .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "Formatting"]),
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Kernels", "TestSupport"]),
         .testTarget(name: "StepperTests", dependencies: ["Stepper", "Kernels", "OpCases", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "Datasets", "Formatting", "TestSupport"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Kernels", "NeuralNet", "Formatting", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Formatting"]),
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "Terminal", "Stepper", "Kernels", "Formatting", "TestSupport", "Inspection", "Training", "NeuralNet", "Datasets"],

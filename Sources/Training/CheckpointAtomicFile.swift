@@ -3,17 +3,33 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Formatting
 import Foundation
 
 /// Replaces a file all at once: the new bytes go to a temporary file in the same directory,
 /// are flushed with fsync, and only then renamed over the target (rename is atomic within a
 /// file system). A crash, a full disk or any error leaves the previous file as it was.
-enum AtomicFile {
+///
+/// Only regular files are replaced: renaming over a device such as /dev/null or /dev/full
+/// would swap the device itself for a file (as root, for every program on the machine), so
+/// such a target is refused with a message.
+public enum AtomicFile {
+    /// What `path` is when it exists and is neither a regular file nor a folder ("a device, not
+    /// a regular file: ..."), or nil (folders get their own message below).
+    static func specialFileProblem(_ path: String) -> String? {
+        let kind = FileKind(path: path)
+        switch kind {
+        case .regular, .folder, .missing: return nil
+        case .device, .pipe, .socket, .other: return "\(kind.inWords), not a regular file: give the name of a file to write"
+        }
+    }
+
     /// Why `path` cannot be written atomically, or nil: checked before training starts so a
     /// missing folder, a read-only place or a directory is found before the first step, not
     /// after an hour of work. Creates and removes a temporary file beside the target, as
     /// `write` will; an existing file at `path` is left untouched.
-    static func problemWriting(to path: String) -> String? {
+    public static func problemWriting(to path: String) -> String? {
+        if let problem = specialFileProblem(path) { return "\(path) is " + problem }
         let target = URL(fileURLWithPath: path)
         let directory = target.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -35,9 +51,15 @@ enum AtomicFile {
         return nil
     }
 
-    /// Writes `bytes` to `path` atomically.
+    /// Writes `bytes` to `path` atomically; throws `SafetensorsError.io` naming the path and the
+    /// reason (a full disk, a missing folder, a device), leaving any previous file unchanged.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(bytes, to: path, failAfterBytes: nil)
+    }
+
     /// - Parameter failAfterBytes: for tests only: behave as a disk that fills after this many bytes.
-    static func write(_ bytes: [UInt8], to path: String, failAfterBytes: Int? = nil) throws {
+    static func write(_ bytes: [UInt8], to path: String, failAfterBytes: Int?) throws {
+        if let problem = specialFileProblem(path) { throw SafetensorsError.io(path: path, reason: "it is " + problem) }
         let target = URL(fileURLWithPath: path)
         let directory = target.deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: directory) else {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// Writes one CSV row per finished epoch, flushed as it goes so an interrupted run keeps
@@ -15,11 +20,13 @@ public final class MetricsCSVWriter {
     /// Throws a `TrainingError` naming the file when it cannot be written.
     public init(path: String) throws {
         self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw TrainingError("cannot write the metrics file \(path): check the folder exists and is writable")
+        // open(2) truncates in place: FileManager.createFile would rename a new file over the
+        // path, and as root that swaps a device such as /dev/null for a file.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw TrainingError("cannot write the metrics file \(path) (\(String(cString: strerror(errno)))): check the folder exists and is writable")
         }
-        self.handle = handle
+        self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try write(Self.header + "\n")
     }
 

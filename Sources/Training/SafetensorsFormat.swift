@@ -76,6 +76,7 @@ public enum Safetensors {
 
     /// Reads and validates the safetensors file at `path`.
     public static func read(_ path: String) throws -> SafetensorsContents {
+        if let problem = FileKind.readProblem(path) { throw SafetensorsError.io(path: path, reason: "it " + problem) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lessons
+import Training
 
 /// `cnnlab lessons`: the lessons in order, with their titles and the student's progress;
 /// `--export FILE.csv` writes the student's attempts per quiz for a teacher to collect.
@@ -35,8 +36,11 @@ struct LessonsList: ParsableCommand {
                 print(text, terminator: "")
                 return
             }
-            guard FileManager.default.createFile(atPath: export, contents: Data(text.utf8)) else {
-                throw LessonFailure("cannot write \(export) (does its folder exist, and may you write there?)")
+            // Atomic, so a full disk leaves an earlier export whole and is reported; a device such
+            // as /dev/full is refused rather than replaced by a file (FileManager.createFile renames over it).
+            if let problem = AtomicFile.problemWriting(to: export) { throw LessonFailure("--export: \(problem)") }
+            do { try AtomicFile.write(Array(text.utf8), to: export) } catch {
+                throw LessonFailure("--export: \(error)")
             }
             let quizzes = loaded.reduce(0) { $0 + $1.lesson.quizzes.count }
             print("wrote \(export): \(quizzes) quizzes of \(loaded.count) lessons")

@@ -82,6 +82,22 @@ struct LessonCommandTests {
         #expect(out.contains(Self.repository + "/lessons"))
     }
 
+    @Test("--export refuses a device instead of replacing it, and writes a regular file whole")
+    func exportToADeviceOrAFile() throws {
+        let scratch = TemporaryFolder("cli"), state = scratch.path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        // As root an atomic rename over /dev/full replaced the device with the CSV and said "wrote".
+        let (status, out, err) = try Self.run(["lessons", "--export", "/dev/full"], environment: ["XDG_STATE_HOME": state])
+        #expect(status != 0 && out.isEmpty)
+        #expect(err.contains("/dev/full is a device, not a regular file"), "\(err)")
+        #expect(try FileManager.default.attributesOfItem(atPath: "/dev/full")[.type] as? FileAttributeType == .typeCharacterSpecial,
+                "the device is still there")
+        let file = state + "/attempts.csv"
+        let (wrote, written, _) = try Self.run(["lessons", "--export", file], environment: ["XDG_STATE_HOME": state])
+        #expect(wrote == 0 && written.hasPrefix("wrote \(file): "))
+        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("lesson,lesson_title,step,quiz"))
+    }
+
     @Test("an unknown lesson is one line on stderr and exit 1; --print shows each step")
     func openByName() throws {
         let (status, _, err) = try Self.run(["lesson", "nope"])

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// A whole network as PyTorch's `nn.Sequential` arguments: layers separated by commas at the
@@ -78,6 +79,9 @@ public struct NetworkText: Equatable, Sendable, CustomStringConvertible {
     public static func read(argument: String) throws(LayerTextError) -> NetworkText {
         guard argument.hasPrefix("@") else { return try parse(argument) }
         let path = String(argument.dropFirst())
+        if let problem = FileKind.readProblem(path) {
+            throw LayerTextError(position: nil, layer: nil, message: "cannot read the layer file: it " + problem, path: path, line: nil)
+        }
         let contents: String
         do { contents = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw LayerTextError(position: nil, layer: nil, message: "cannot read the layer file: \(error.localizedDescription)",

@@ -294,6 +294,18 @@ F_TARGET static void F(forward)(const float *x, long batch, long channels, long 
     }
 }
 
+// The gradient at the batch norm's output for plane `plane` (image n, channel c: n * channels + c),
+// which starts at `offset`: dy's own plane, or in the pooled form the plane rebuilt in g from the
+// pooled gradient, pooled output and argmax. Both backward passes (sums, then dx) read it.
+F_TARGET static inline __attribute__((always_inline)) const float *F(plane_upstream)(
+        const float *dy, const float *pooled_grad, const float *pooled, const int *argmax, long plane, long offset,
+        long pooled_spatial, long h, long w, float *g) {
+    if (!pooled_grad) return dy + offset;
+    const long p = plane * pooled_spatial;
+    F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
+    return g;
+}
+
 // pooled_grad != NULL (the pooled form): dy is not read; each plane's gradient is built from the
 // pooled gradient, pooled output and argmax in g (spatial floats, plane_pool_gradient) before use.
 F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(const float *x, const float *dy, const float *bias, long batch, long channels,
@@ -317,13 +329,8 @@ F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial;
-                const float *d = g;
-                if (pooled_grad) {
-                    const long p = (n * channels + c) * pooled_spatial;
-                    F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
-                } else {
-                    d = dy + offset;
-                }
+                const float *d = F(plane_upstream)(dy, pooled_grad, pooled, argmax, n * channels + c, offset,
+                                                   pooled_spatial, h, w, g);
                 float a, b;
                 F(plane_gradient_sums)(x + offset, d, spatial, mean[c], activation, slope, fscale[c - c0], fshift[c - c0], &a, &b);
                 sum_dy[c - c0] += (double)a;
@@ -344,13 +351,8 @@ F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial, k = c - c0;
-                const float *d = g;
-                if (pooled_grad) {
-                    const long p = (n * channels + c) * pooled_spatial;
-                    F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
-                } else {
-                    d = dy + offset;
-                }
+                const float *d = F(plane_upstream)(dy, pooled_grad, pooled, argmax, n * channels + c, offset,
+                                                   pooled_spatial, h, w, g);
                 if (training) F(plane_dx_training)(x + offset, d, dx + offset, spatial, mean[c], invstd[c],
                                                    scale[k], mean_dy[k], mean_dy_xhat[k], activation, slope, fscale[k], fshift[k]);
                 else F(plane_scale)(x + offset, d, dx + offset, spatial, scale[k], activation, slope, fscale[k], fshift[k]);

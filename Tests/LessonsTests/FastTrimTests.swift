@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Lessons
 
@@ -24,14 +25,7 @@ struct FastTrimTests {
 
     @Test("trimmingSpaces and table cells match the Character-wise reference on random text")
     func matchesReference() {
-        var state: UInt64 = 15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(bound))
-        }
-        for _ in 0..<5000 {
-            var text = ""
-            for _ in 0..<next(8) { text += Self.pieces[next(Self.pieces.count)] }
+        for text in seededTexts(from: Self.pieces, count: 5000, seed: 15) {
             #expect(text.trimmingSpaces == Self.referenceTrim(text), "\(text.debugDescription)")
             #expect(TableText.cells(of: text) == Self.referenceCells(text), "\(text.debugDescription)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Screens
 
@@ -10,14 +11,7 @@ struct LessonMarkdownTrimTests {
 
     @Test("trimmed and contains match Foundation on random text")
     func matchesFoundation() {
-        var state: UInt64 = 29
-        func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(bound))
-        }
-        for _ in 0..<5000 {
-            var text = ""
-            for _ in 0..<next(8) { text += Self.pieces[next(Self.pieces.count)] }
+        for text in seededTexts(from: Self.pieces, count: 5000, seed: 29) {
             #expect(LessonMarkdown.trimmed(text) == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
             #expect(LessonMarkdown.contains(text, "](") == text.contains("]("), "\(text.debugDescription)")
             #expect(LessonMarkdown.contains(text, ". ") == text.contains(". "), "\(text.debugDescription)")

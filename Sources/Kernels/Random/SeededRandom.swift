@@ -1,5 +1,4 @@
 import Foundation
-import Kernels
 
 /// A small, fast, seeded random source (xoshiro256**, seeded through SplitMix64):
 /// the same seed gives the same numbers on every machine and run.

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// The checkpoints `cnnlab train --save FILE` wrote, wherever they are, remembered so Home's
 /// Inspect can list files saved outside the models folder too. The list is a text file in the
@@ -33,7 +34,7 @@ public struct SavedElsewhere: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: (listFile as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
-            try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: listFile), options: .atomic)
+            try AtomicFile.write(Array((kept.joined(separator: "\n") + "\n").utf8), to: listFile)
             return nil
         } catch {
             return "could not remember \(standard) in \(listFile): \(error)"

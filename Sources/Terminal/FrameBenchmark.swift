@@ -183,8 +183,9 @@ struct SampleScene {
     }
 }
 
-/// A tiny deterministic generator, so the benchmark's frames are the same every run.
-struct SplitMix {
+/// A tiny deterministic generator, so the benchmark's frames (and the wrapping tests' texts) are
+/// the same every run.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

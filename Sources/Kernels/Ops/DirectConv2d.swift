@@ -31,7 +31,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         geometry = g
         self.isa = isa
         let relation = g.windowRelation
-        windows = DenseWindows(relation, channels: g.inChannels)
+        windows = DenseWindows(relation, channels: g.inChannels,
+                               splitColumns: DenseWindows.splitsColumns(relation, vectorChannels: g.outChannels))
         phases = PhaseWindows(relation, channels: g.outChannels, outputChannels: g.inChannels)
         buffers = DirectBuffers(g, forwardImage: windows.image, backwardImage: phases.image)
         let n = buffers.slices.count

@@ -36,7 +36,8 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
         self.isa = isa
         let relation = g.windowRelation
         phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
-        windows = DenseWindows(relation, channels: g.outChannels)
+        windows = DenseWindows(relation, channels: g.outChannels,
+                               splitColumns: DenseWindows.splitsColumns(relation, vectorChannels: g.inChannels))
         buffers = DirectBuffers(g, forwardImage: phases.image, backwardImage: windows.image)
         let n = buffers.slices.count
         outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)

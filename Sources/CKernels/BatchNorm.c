@@ -52,17 +52,25 @@ void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels
                            long c_begin, long c_end, const float *weight, const float *bias, float eps,
                            const float *running_mean, const float *running_var,
                            int activation, float slope, float *y,
-                           float *save_mean, float *save_invstd, float *batch_variance) {
+                           float *save_mean, float *save_invstd, float *batch_variance, const float *moments) {
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
+}
+
+void ck_batch_norm_plane_moments(ck_isa isa, const float *x, long planes, long spatial, float *moments) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) { plane_moments_avx2(x, planes, spatial, moments); return; }
+#endif
+    (void)isa;
+    plane_moments_portable(x, planes, spatial, moments);
 }
 
 void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long batch, long channels, long spatial,
@@ -84,17 +92,17 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
 void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
                                      long c_begin, long c_end, const float *weight, const float *bias, float eps,
                                      const float *running_mean, const float *running_var, float *pooled, int *argmax,
-                                     float *save_mean, float *save_invstd, float *batch_variance) {
+                                     float *save_mean, float *save_invstd, float *batch_variance, const float *moments) {
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
 }
 
 int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,

@@ -30,6 +30,22 @@ F_TARGET static float F(plane_squared_differences)(const float *p, long n, float
     return s;
 }
 
+// Each plane's moments as block_statistics takes them (plane_sum, then plane_squared_differences
+// about the plane's mean rounded to a float): moments[3 p ..< 3 p + 3] = sum, squared deviations,
+// residual, for the planes x[p * spatial ..< (p + 1) * spatial], p < planes.
+F_TARGET static void F(plane_moments)(const float *x, long planes, long spatial, float *moments) {
+    const double per_value = 1.0 / (double)spatial;
+    for (long p = 0; p < planes; p++) {
+        const float *plane = x + p * spatial;
+        const float sum = F(plane_sum)(plane, spatial);
+        float residual;
+        const float squared = F(plane_squared_differences)(plane, spatial, (float)((double)sum * per_value), &residual);
+        moments[3 * p] = sum;
+        moments[3 * p + 1] = squared;
+        moments[3 * p + 2] = residual;
+    }
+}
+
 // sum g and sum g * (x - mean) over one plane, g = dy passed back through the activation
 // (BN_GATE, from x * fscale + fshift; activation 0: g = dy).
 F_TARGET static void F(plane_gradient_sums)(const float *x, const float *dy, long n, float mean,
@@ -204,7 +220,7 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
                                          const float *weight, const float *bias, float eps,
                                          const float *running_mean, const float *running_var,
                                          float *save_mean, float *save_invstd, float *batch_variance,
-                                         float *scale, float *shift) {
+                                         const float *moments, float *scale, float *shift) {
     const double m = (double)batch * (double)spatial;
     if (running_mean) {
         for (long c = c0; c < c1; c++) {
@@ -230,15 +246,21 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
                 const long g1 = g0 + group < c1 ? g0 + group : c1;
                 float shift[BN_BLOCK];
                 for (long c = g0; c < g1; c++) {
-                    const float sum = F(plane_sum)(x + (n * channels + c) * spatial, spatial);
+                    const float sum = moments ? moments[3 * (n * channels + c)] : F(plane_sum)(x + (n * channels + c) * spatial, spatial);
                     total[c - c0] += (double)sum;
                     shift[c - g0] = (float)((double)sum * per_value);
                 }
                 for (long c = g0; c < g1; c++) {
                     const long k = c - c0;
                     float residual;
-                    const double squared = (double)F(plane_squared_differences)(x + (n * channels + c) * spatial, spatial,
-                                                                                shift[c - g0], &residual);
+                    double squared;
+                    if (moments) {
+                        squared = (double)moments[3 * (n * channels + c) + 1];
+                        residual = moments[3 * (n * channels + c) + 2];
+                    } else {
+                        squared = (double)F(plane_squared_differences)(x + (n * channels + c) * spatial, spatial,
+                                                                       shift[c - g0], &residual);
+                    }
                     const double mean_residual = (double)residual * per_value;
                     const double plane_squares = squared - (double)residual * mean_residual;
                     const double plane_mean = (double)shift[c - g0] + mean_residual;
@@ -263,18 +285,20 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
 
 // Channels BN_BLOCK at a time; within a block every pass walks the images in order, so memory is
 // read in long runs (a channel's planes alone are a page each, too short for the prefetchers).
+// moments != NULL (training): every plane's plane_moments, taken by whoever wrote x while it was in
+// the cache; the statistics then do not read x (the same bits).
 // pooled != NULL: ReLU and 2x2 max pooling of the output (plane_affine_relu_pool; spatial = h * w),
 // written to pooled and argmax instead of y.
 F_TARGET static void F(forward)(const float *x, long batch, long channels, long spatial, long c_begin, long c_end,
                                 const float *weight, const float *bias, float eps,
                                 const float *running_mean, const float *running_var, int activation, float slope,
                                 float *y, float *save_mean, float *save_invstd, float *batch_variance,
-                                long h, long w, float *pooled, int *argmax) {
+                                long h, long w, float *pooled, int *argmax, const float *moments) {
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         float scale[BN_BLOCK], shift[BN_BLOCK];
         F(block_statistics)(x, batch, channels, spatial, c0, c1, weight, bias, eps, running_mean, running_var,
-                            save_mean, save_invstd, batch_variance, scale, shift);
+                            save_mean, save_invstd, batch_variance, moments, scale, shift);
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial;

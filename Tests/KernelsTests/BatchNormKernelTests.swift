@@ -25,7 +25,7 @@ struct BatchNormKernelTests {
         var dw = [Float](repeating: 0.25, count: channels), db = dw
         ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w, b, 1e-5,
                               training ? nil : runningMean, training ? nil : runningVar, activation, 0.1, &y,
-                              &mean, &invStd, &variance)
+                              &mean, &invStd, &variance, nil)
         ck_batch_norm_backward(isa, x, dy, batch, channels, spatial, 0, channels, w, mean, invStd, training ? 1 : 0,
                                activation, 0.1, b, &dx, &dw, &db)
         return Run(output: y.map(\.bitPattern), mean: mean.map(\.bitPattern), invStd: invStd.map(\.bitPattern),
@@ -79,10 +79,10 @@ struct BatchNormKernelTests {
             var z = [Float](repeating: 0, count: count), y = z
             var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
             ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w, b, 1e-5,
-                                  training ? nil : runningMean, training ? nil : runningVar, 0, 0, &z, &mean, &invStd, &variance)
+                                  training ? nil : runningMean, training ? nil : runningVar, 0, 0, &z, &mean, &invStd, &variance, nil)
             ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w, b, 1e-5,
                                   training ? nil : runningMean, training ? nil : runningVar, activation, slope, &y,
-                                  &mean, &invStd, &variance)
+                                  &mean, &invStd, &variance, nil)
             // Separately: the activation's backward into a buffer, then the batch norm's.
             var g = [Float](repeating: 0, count: count)
             if activation == 1 { reluBackward(output: y, gradOutput: dy, gradInput: &g, count: count) }
@@ -123,7 +123,7 @@ struct BatchNormKernelTests {
                 var y = [Float](repeating: 9, count: count)
                 var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
                 ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, w8, b, 1e-5, rm, rv, 0, 0, &y,
-                                      &mean, &invStd, &variance)
+                                      &mean, &invStd, &variance, nil)
                 var pooled = [Float](repeating: 9, count: pooledCount), argmax = [Int32](repeating: -7, count: pooledCount)
                 maxPool2dForward(geometry, input: y, output: &pooled, argmax: &argmax, applyingReLU: true)
                 var g = [Float](repeating: 9, count: count)
@@ -136,7 +136,7 @@ struct BatchNormKernelTests {
                 var fusedMean = [Float](repeating: 1, count: channels), fusedInvStd = fusedMean, fusedVariance = fusedMean
                 if !training { fusedVariance = variance }   // eval leaves it alone
                 ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, w8, b, 1e-5, rm, rv,
-                                                &fusedPooled, &fusedArgmax, &fusedMean, &fusedInvStd, &fusedVariance)
+                                                &fusedPooled, &fusedArgmax, &fusedMean, &fusedInvStd, &fusedVariance, nil)
                 var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
                 let status = ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels, h, w,
                                                               0, channels, w8, fusedMean, fusedInvStd, training ? 1 : 0,
@@ -175,13 +175,53 @@ struct BatchNormKernelTests {
             var y = [Float](repeating: 0, count: count)
             var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
             ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, nil, nil, 1e-5, nil, nil, 0, 0, &y,
-                                  &mean, &invStd, &variance)
+                                  &mean, &invStd, &variance, nil)
             for c in 0..<channels {
                 let values = (0..<batch).flatMap { n in (0..<spatial).map { Double(x[(n * channels + c) * spatial + $0]) } }
                 let exactMean = values.reduce(0, +) / Double(values.count)
                 let exactVariance = values.reduce(0) { $0 + ($1 - exactMean) * ($1 - exactMean) } / Double(values.count)
                 #expect(abs(Double(variance[c]) - exactVariance) <= 1e-6 * exactVariance,
                         "isa \(isa.rawValue) shape \(shape) channel \(c): \(variance[c]) vs \(exactVariance)")
+            }
+        }
+    }
+    /// A convolution can take each plane's moments while it writes the batch norm's input
+    /// (ck_batch_norm_plane_moments); the statistics taken from them must be the ones read from x.
+    @Test("statistics from plane moments: the bits of reading x, plain and pooled, every build",
+          arguments: [(5, 3, 6, 8), (2, 9, 36, 20), (3, 2, 1, 2), (4, 70, 4, 4)])
+    func statisticsFromPlaneMoments(shape: (Int, Int, Int, Int)) {
+        let (batch, channels, h, w) = shape
+        let spatial = h * w, count = batch * channels * spatial
+        var rng = SplitMix64(seed: 8)
+        let x = (0..<count).map { _ in 3 + (rng.unit() - 0.4) * 2 }
+        let weight = (0..<channels).map { _ in rng.unit() + 0.5 }, bias = (0..<channels).map { _ in rng.unit() - 0.5 }
+        var isas = [CK_ISA_NONE]
+        if ck_best_isa() != CK_ISA_NONE { isas.append(CK_ISA_AVX2) }
+        for isa in isas {
+            for momentsIsa in isas {
+                var moments = [Float](repeating: .nan, count: 3 * batch * channels)
+                ck_batch_norm_plane_moments(momentsIsa, x, batch * channels, spatial, &moments)
+                var y = [Float](repeating: 0, count: count), yFromMoments = y
+                var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+                var mean2 = mean, invStd2 = mean, variance2 = mean
+                ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, weight, bias, 1e-5, nil, nil, 1, 0, &y,
+                                      &mean, &invStd, &variance, nil)
+                ck_batch_norm_forward(isa, x, batch, channels, spatial, 0, channels, weight, bias, 1e-5, nil, nil, 1, 0,
+                                      &yFromMoments, &mean2, &invStd2, &variance2, moments)
+                let label = "isa \(isa.rawValue), moments \(momentsIsa.rawValue), shape \(shape)"
+                #expect(y.map(\.bitPattern) == yFromMoments.map(\.bitPattern), "\(label): output")
+                #expect(mean.map(\.bitPattern) == mean2.map(\.bitPattern) && invStd.map(\.bitPattern) == invStd2.map(\.bitPattern)
+                        && variance.map(\.bitPattern) == variance2.map(\.bitPattern), "\(label): statistics")
+                guard h % 2 == 0 && w % 2 == 0 else { continue }
+                let pooledCount = count / 4
+                var pooled = [Float](repeating: 0, count: pooledCount), pooled2 = pooled
+                var argmax = [Int32](repeating: 0, count: pooledCount), argmax2 = argmax
+                ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, weight, bias, 1e-5, nil, nil,
+                                                &pooled, &argmax, &mean, &invStd, &variance, nil)
+                ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, weight, bias, 1e-5, nil, nil,
+                                                &pooled2, &argmax2, &mean2, &invStd2, &variance2, moments)
+                #expect(pooled.map(\.bitPattern) == pooled2.map(\.bitPattern) && argmax == argmax2, "\(label): pooled")
+                #expect(variance.map(\.bitPattern) == variance2.map(\.bitPattern), "\(label): pooled statistics")
             }
         }
     }

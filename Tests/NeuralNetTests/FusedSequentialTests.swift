@@ -94,6 +94,11 @@ struct FusedSequentialTests {
             for (a, b) in zip(fused.buffers, separate.buffers) {
                 #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "step \(step) \(a.name)")
             }
+            // Conv2d + batch norm (+ ReLU / LeakyReLU): the statistics from the convolution's plane
+            // moments in training; the batch norms after a batch norm or pooling read their input.
+            let fromMoments = fused.layers.map { ($0 as? BatchNorm2d)?.statisticsFromPlaneMoments ?? false }
+            #expect(fromMoments == [false, mode == .training, false, false, mode == .training, false, false, false, false, false, false],
+                    "step \(step)")
         }
     }
 
@@ -121,6 +126,12 @@ struct FusedSequentialTests {
             for (a, b) in zip(fused.buffers, separate.buffers) {
                 #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "step \(step) \(a.name)")
                 #expect(a.integer == b.integer, "step \(step) \(a.name)")
+            }
+            // In training every Conv2d took its batch norm's plane moments (the statistics did not
+            // read the convolution's output again); layer by layer, none did.
+            for index in [1, 5, 9] {
+                #expect((fused.layers[index] as? BatchNorm2d)?.statisticsFromPlaneMoments == (mode == .training), "step \(step) layer \(index)")
+                #expect((separate.layers[index] as? BatchNorm2d)?.statisticsFromPlaneMoments == false, "step \(step) layer \(index)")
             }
         }
         #expect((fused.layers[1] as? BatchNorm2d)?.pooledInto != nil, "the first triple ran as one pass")

@@ -21,11 +21,19 @@
 /// Eval: mean = running_mean, invstd = 1 / sqrt(running_var + eps); save_mean and save_invstd
 /// get them (for backward); batch_variance is not written (may be NULL).
 /// weight and bias: NULL for affine=False (1 and 0).
+/// moments: NULL, or (training) every plane's ck_batch_norm_plane_moments of this x, taken while
+/// it was written (by a convolution): the statistics are then not read from x (the same bits).
 void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels, long spatial,
                            long c_begin, long c_end, const float *weight, const float *bias, float eps,
                            const float *running_mean, const float *running_var,
                            int activation, float slope, float *y,
-                           float *save_mean, float *save_invstd, float *batch_variance);
+                           float *save_mean, float *save_invstd, float *batch_variance, const float *moments);
+
+/// What the training forward's statistics take from each plane (of `planes` planes of `spatial`
+/// values from x): moments[3 p], [3 p + 1], [3 p + 2] = the plane's sum, its squared deviations
+/// and residual sum about its mean rounded to a float. Whoever writes a batch norm's input can
+/// take them per image while the image is in the cache, saving the batch norm a read of it.
+void ck_batch_norm_plane_moments(ck_isa isa, const float *x, long planes, long spatial, float *moments);
 
 /// The backward pass over the channels [c_begin, c_end), with the mean and invstd the forward used:
 ///   sum_dy = sum dy, sum_dy_xhat = invstd * sum dy (x - mean)  (float within a plane, double across);
@@ -51,7 +59,7 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
 void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
                                      long c_begin, long c_end, const float *weight, const float *bias, float eps,
                                      const float *running_mean, const float *running_var, float *pooled, int *argmax,
-                                     float *save_mean, float *save_invstd, float *batch_variance);
+                                     float *save_mean, float *save_invstd, float *batch_variance, const float *moments);
 
 /// The backward pass of ck_batch_norm_relu_pool_forward from the gradient of the pooled output:
 /// the bits of maxPool2dBackward(..., reluFused: true) followed by ck_batch_norm_backward

@@ -67,13 +67,21 @@ public func batchNorm2dForwardTraining(_ s: BatchNorm2dShape, input: UnsafePoint
                                        weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
                                        output: UnsafeMutablePointer<Float>, saveMean: UnsafeMutablePointer<Float>,
                                        saveInvStd: UnsafeMutablePointer<Float>, batchVariance: UnsafeMutablePointer<Float>,
-                                       activation: BatchNormActivation, slope: Float) {
+                                       activation: BatchNormActivation, slope: Float, moments: UnsafePointer<Float>? = nil) {
     let isa = DirectConvolution.active.isa
     forEachChannelRange(s) { channels in
         ck_batch_norm_forward(isa, input, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
                               weight, bias, eps, nil, nil, activation.code, slope, output,
-                              saveMean, saveInvStd, batchVariance)
+                              saveMean, saveInvStd, batchVariance, moments)
     }
+}
+
+/// What the training forward's statistics take from each of `planes` planes of `spatial` values:
+/// moments[3 p ..< 3 p + 3] (`ck_batch_norm_plane_moments`). A layer writing a batch norm's input
+/// takes them per image while it is in the cache; passed as `moments:` they spare the batch norm a
+/// read of its input (the same bits).
+public func batchNorm2dPlaneMoments(_ x: UnsafePointer<Float>, planes: Int, spatial: Int, into moments: UnsafeMutablePointer<Float>) {
+    ck_batch_norm_plane_moments(DirectConvolution.active.isa, x, planes, spatial, moments)
 }
 
 /// Eval forward with the running statistics: y = (x - mean) / sqrt(var + eps) * weight + bias.
@@ -98,7 +106,7 @@ public func batchNorm2dForwardEval(_ s: BatchNorm2dShape, input: UnsafePointer<F
         forEachChannelRange(s) { channels in
             ck_batch_norm_forward(isa, input, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
                                   weight, bias, eps, runningMean, runningVar, activation.code, slope, output,
-                                  mean, invStd, nil)
+                                  mean, invStd, nil, nil)
         }
     }
 }
@@ -160,7 +168,7 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
                                              runningMean: UnsafePointer<Float>?, runningVar: UnsafePointer<Float>?,
                                              pooled: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
                                              saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>,
-                                             batchVariance: UnsafeMutablePointer<Float>) {
+                                             batchVariance: UnsafeMutablePointer<Float>, moments: UnsafePointer<Float>? = nil) {
     precondition(height * width == s.spatial && height % 2 == 0 && width % 2 == 0,
                  "batchNorm2dReLUMaxPool2x2Forward: the windows must tile \(height)x\(width) planes")
     precondition((runningMean == nil) == (runningVar == nil), "batchNorm2dReLUMaxPool2x2Forward: both running statistics or neither")
@@ -168,7 +176,7 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
     forEachChannelRange(s) { channels in
         ck_batch_norm_relu_pool_forward(isa, input, s.batch, s.channels, height, width, channels.lowerBound, channels.upperBound,
                                         weight, bias, eps, runningMean, runningVar, pooled, argmax,
-                                        saveMean, saveInvStd, batchVariance)
+                                        saveMean, saveInvStd, batchVariance, moments)
     }
 }
 

@@ -25,9 +25,15 @@ extension ConvolutionWorkspace where Geometry == Conv2dGeometry {
 public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                           workspace ws: Conv2dWorkspace,
-                          activation: ConvolutionActivation = .none) {
-    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation) { return }
-    defer { activation.forwardAll(output, count: g.outputCount) }
+                          activation: ConvolutionActivation = .none, planeMoments: UnsafeMutablePointer<Float>? = nil) {
+    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation,
+                          planeMoments: planeMoments) { return }
+    defer {
+        activation.forwardAll(output, count: g.outputCount)
+        if let planeMoments {
+            batchNorm2dPlaneMoments(output, planes: g.batch * g.outChannels, spatial: g.output.area, into: planeMoments)
+        }
+    }
     let scratch = ws.scratch
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize

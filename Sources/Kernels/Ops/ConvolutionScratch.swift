@@ -23,13 +23,22 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
 
     /// The start of a forward pass: checks the geometry and, when the direct plan runs, keeps
     /// the input (if asked), runs the plan and returns true; false leaves the work to the im2col path.
+    /// `planeMoments` (Conv2d's plan only): every output plane's batch-norm moments, taken per image.
     func forwardDirectly(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                         activation: ConvolutionActivation) -> Bool {
+                         activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>? = nil) -> Bool {
         precondition(geometry == g, "\(Geometry.self) forward: the workspace was sized for another geometry")
         guard let direct else { return false }
         scratch.keepInput(input, offset: 0, count: g.inputCount)
-        direct.forward(input: input, weight: weight, bias: bias, output: output, activation: activation)
+        if let planeMoments {
+            guard let plan = direct as? DirectConv2dPlan else {
+                preconditionFailure("\(Geometry.self) forward: plane moments are taken by Conv2d's direct plan only")
+            }
+            plan.forward(input: input, weight: weight, bias: bias, output: output, activation: activation,
+                         planeMoments: planeMoments)
+        } else {
+            direct.forward(input: input, weight: weight, bias: bias, output: output, activation: activation)
+        }
         return true
     }
 

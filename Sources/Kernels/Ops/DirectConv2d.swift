@@ -43,6 +43,15 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation) {
+        forward(input: input, weight: weight, bias: bias, output: output, activation: activation, planeMoments: nil)
+    }
+
+    /// The forward pass; with `planeMoments`, each image's output planes' batch-norm moments
+    /// (`batchNorm2dPlaneMoments`, 3 floats a plane) are taken right after the image is written,
+    /// from the cache rather than memory.
+    func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
+                 planeMoments: UnsafeMutablePointer<Float>?) {
         let g = geometry, cout = g.outChannels
         weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
         let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
@@ -56,6 +65,10 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                                    cols: g.output.width, output: output + n * outImage,
                                    outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias)
                 activation.forward(output + n * outImage, count: outImage)
+                if let planeMoments {
+                    batchNorm2dPlaneMoments(output + n * outImage, planes: cout, spatial: g.output.area,
+                                            into: planeMoments + 3 * n * cout)
+                }
             }
         }
     }

@@ -16,6 +16,12 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     public private(set) var mode: LayerMode = .training
 
     private var input: Tensor?
+    /// Plane moments of the next input, written by the layer before (Sequential: a Conv2d) while it
+    /// wrote that input: for the tensor `momentsInput` of shape `momentsShape`.
+    private var moments: UnsafeMutablePointer<Float>?
+    private var momentsCapacity = 0
+    private var momentsShape: [Int] = []
+    private var momentsInput: Tensor?
     private var modeOfLastForward: LayerMode = .training
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
@@ -42,6 +48,41 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         savedInvStd = [Float](repeating: 0, count: numFeatures)
         batchVariance = [Float](repeating: 0, count: numFeatures)
     }
+
+    deinit { moments?.deallocate() }
+
+    /// Room for the plane moments (`batchNorm2dPlaneMoments`) of an input of `shape` [N, C, H, W],
+    /// for the layer that writes that input.
+    func planeMomentsBuffer(for shape: [Int]) -> UnsafeMutablePointer<Float> {
+        let count = max(3 * shape[0] * shape[1], 1)
+        if count > momentsCapacity {
+            moments?.deallocate()
+            moments = .allocate(capacity: count)
+            momentsCapacity = count
+        }
+        momentsShape = shape
+        return moments!
+    }
+
+    /// The buffer of `planeMomentsBuffer` holds the moments of `input`: the next forward pass in
+    /// training takes its statistics from them instead of reading `input` again (the same bits).
+    func expectPlaneMoments(of input: Tensor) {
+        momentsInput = input
+    }
+
+    /// The moments for this forward pass's `input` if the layer before wrote them (training only);
+    /// they serve one forward pass.
+    private func takePlaneMoments(for input: Tensor) -> UnsafePointer<Float>? {
+        defer { momentsInput = nil }
+        statisticsFromPlaneMoments = false
+        guard mode == .training, let expected = momentsInput, expected === input, input.shape == momentsShape,
+              let moments else { return nil }
+        statisticsFromPlaneMoments = true
+        return UnsafePointer(moments)
+    }
+
+    /// Whether the last forward pass took its statistics from the plane moments of the layer before.
+    private(set) var statisticsFromPlaneMoments = false
 
     public var parameters: [Parameter] { [weight, bias].compactMap { $0 } }
     public var buffers: [LayerBuffer] { [runningMean, runningVar, numBatchesTracked] }
@@ -73,6 +114,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         precondition(input.rank == 4 && input.shape[1] == numFeatures,
                      "\(description) cannot take input shape \(input.shape)")
         let s = BatchNorm2dShape(input.shape)
+        let moments = takePlaneMoments(for: input)
         output.resize(to: input.shape)
         self.input = input
         modeOfLastForward = mode
@@ -86,7 +128,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                     case .training:
                         batchNorm2dForwardTraining(s, input: x, weight: w, bias: b, eps: eps, output: y,
                                                    saveMean: &savedMean, saveInvStd: &savedInvStd, batchVariance: &batchVariance,
-                                                   activation: activation, slope: slope)
+                                                   activation: activation, slope: slope, moments: moments)
                         updateRunningStatistics(s)
                     case .evaluation:
                         runningMean.value.withPointer { rm in
@@ -118,6 +160,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         precondition(input.rank == 4 && input.shape[1] == numFeatures,
                      "\(description) cannot take input shape \(input.shape)")
         let s = BatchNorm2dShape(input.shape)
+        let moments = takePlaneMoments(for: input)
         self.input = input
         modeOfLastForward = mode
         appliedActivation = .none
@@ -130,7 +173,8 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                         batchNorm2dReLUMaxPool2x2Forward(s, height: input.shape[2], width: input.shape[3], input: x,
                                                          weight: w, bias: b, eps: eps, runningMean: rm, runningVar: rv,
                                                          pooled: pooled, argmax: argmax, saveMean: &savedMean,
-                                                         saveInvStd: &savedInvStd, batchVariance: &batchVariance)
+                                                         saveInvStd: &savedInvStd, batchVariance: &batchVariance,
+                                                         moments: moments)
                     }
                 }
             }

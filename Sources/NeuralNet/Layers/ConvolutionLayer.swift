@@ -69,9 +69,12 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     /// The forward pass followed by `activation` (a ReLU or Sigmoid layer after this one, which
     /// `Sequential` then skips): the activated output with the same bits as the two layers, without
     /// the activation's own passes over the batch.
-    func forwardApplying(_ activation: ConvolutionActivation, _ input: Tensor) -> Tensor {
+    /// With `planeMoments` (3 floats per output plane), also every output plane's batch-norm moments
+    /// (`batchNorm2dPlaneMoments`) for the BatchNorm2d that takes the output next (`Sequential`).
+    func forwardApplying(_ activation: ConvolutionActivation, _ input: Tensor,
+                         planeMoments: UnsafeMutablePointer<Float>? = nil) -> Tensor {
         appliedActivation = activation
-        return passes.forward(input, layer: self, activation: activation)
+        return passes.forward(input, layer: self, activation: activation, planeMoments: planeMoments)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {

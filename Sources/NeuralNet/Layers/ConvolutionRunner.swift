@@ -12,9 +12,10 @@ protocol ConvolutionKind {
     /// A workspace for the layer, which keeps its input unchanged until the backward pass.
     static func workspace(_ g: Geometry) -> Workspace
     /// `activation`: applied to the output (a fused ReLU or Sigmoid, see `Sequential`).
+    /// `planeMoments`: nil, or room for every output plane's batch-norm moments (3 floats a plane).
     static func forward(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Workspace,
-                        activation: ConvolutionActivation)
+                        activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>?)
     /// `gradOutput` is the gradient after `activation`; `output` is the forward's (activated) output.
     static func backward(_ g: Geometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
@@ -31,8 +32,9 @@ enum Conv2dKind: ConvolutionKind {
     static func workspace(_ g: Conv2dGeometry) -> Conv2dWorkspace { Conv2dWorkspace(g, keepsInputCopy: false) }
     static func forward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Conv2dWorkspace,
-                        activation: ConvolutionActivation) {
-        conv2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace, activation: activation)
+                        activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>?) {
+        conv2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace, activation: activation,
+                      planeMoments: planeMoments)
     }
     static func backward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
@@ -55,9 +57,13 @@ enum ConvTranspose2dKind: ConvolutionKind {
     }
     static func forward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                        workspace: ConvTranspose2dWorkspace, activation: ConvolutionActivation) {
+                        workspace: ConvTranspose2dWorkspace, activation: ConvolutionActivation,
+                        planeMoments: UnsafeMutablePointer<Float>?) {
         convTranspose2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace,
                                activation: activation)
+        if let planeMoments {
+            batchNorm2dPlaneMoments(output, planes: g.batch * g.outChannels, spatial: g.output.area, into: planeMoments)
+        }
     }
     static func backward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
@@ -79,7 +85,8 @@ extension ConvolutionKind {
 /// The passes of a `ConvolutionLayer`, whatever its kind (a `ConvolutionRunner`).
 protocol ConvolutionPasses: AnyObject {
     func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
-    func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation) -> Tensor
+    func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation,
+                 planeMoments: UnsafeMutablePointer<Float>?) -> Tensor
     func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor
 }
 
@@ -107,7 +114,8 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
     }
 
     /// Runs the forward pass (it traps with the layer's message on a shape the layer cannot take).
-    func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation) -> Tensor {
+    func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation,
+                 planeMoments: UnsafeMutablePointer<Float>?) -> Tensor {
         let (weight, bias) = (layer.weight, layer.bias)
         let (g, ws) = prepare(input.shape) { shape in
             validated(layer, shape) { (s) throws(ShapeError) in try Kind.geometry(settings, inputShape: s) }
@@ -118,7 +126,8 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
             weight.value.withPointer { w in
                 output.withMutablePointer { y in
                     withOptionalPointer(bias?.value) { b in
-                        Kind.forward(g, input: x, weight: w, bias: b, output: y, workspace: ws, activation: activation)
+                        Kind.forward(g, input: x, weight: w, bias: b, output: y, workspace: ws, activation: activation,
+                                     planeMoments: planeMoments)
                     }
                 }
             }

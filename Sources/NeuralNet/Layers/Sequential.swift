@@ -22,6 +22,10 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// one pass of the batch norm (`BatchNorm2d.forwardApplyingReLUAndPooling`) when the pooling's
     /// windows are 2x2 and tile its input; nil elsewhere.
     private let fusedTriples: [(norm: BatchNorm2d, relu: ReLU, pool: MaxPool2d)?]
+    /// For a `Conv2d` at index i followed by a `BatchNorm2d`: the two. In training the convolution
+    /// takes each output plane's batch-norm moments right after writing it (from the cache), and
+    /// the batch norm's statistics use them instead of reading its input again (the same bits).
+    private let convNorms: [(conv: Conv2d, norm: BatchNorm2d)?]
     /// For a `Conv2d` or `ConvTranspose2d` at index i followed by a ReLU (not itself fused with
     /// pooling) or a Sigmoid: the convolution and the activation it applies to each image of its
     /// output (`ConvolutionLayer.forwardApplying`); nil elsewhere.
@@ -43,6 +47,10 @@ public final class Sequential: Layer, @unchecked Sendable {
         fusedTriples = layers.indices.map { [fusedPairs] i in
             guard i + 2 < layers.count, let norm = layers[i] as? BatchNorm2d, let pair = fusedPairs[i + 1] else { return nil }
             return (norm, pair.relu, pair.pool)
+        }
+        convNorms = layers.indices.map { i in
+            guard i + 1 < layers.count, let conv = layers[i] as? Conv2d, let norm = layers[i + 1] as? BatchNorm2d else { return nil }
+            return (conv, norm)
         }
         fusedConvolutions = layers.indices.map { [fusedPairs] i in
             guard i + 1 < layers.count, let conv = layers[i] as? ConvolutionLayer else { return nil }
@@ -141,6 +149,8 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// batch norm writing the pooled output (neither the batch norm's output nor ReLU's is written).
     /// A convolution followed by ReLU (not fused with pooling) or Sigmoid applies it to each image
     /// of its output while the image is in cache (the activation layer's output is not written).
+    /// A Conv2d followed by a batch norm in training takes the batch norm's per-plane moments of
+    /// each image while it is in cache, so the batch norm's statistics do not read it again.
     public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
         var x = input
         var index = range.lowerBound
@@ -163,6 +173,11 @@ public final class Sequential: Layer, @unchecked Sendable {
                 (layers[index + 1] as? Sigmoid)?.skippedByFusion = true
                 x = fused.conv.forwardApplying(fused.activation, x)
                 index += 2
+            } else if index + 1 < range.upperBound, let pair = convNorms[index], pair.norm.mode == .training,
+                      let shape = try? pair.conv.outputShape(for: x.shape), shape.count == 4 {
+                x = pair.conv.forwardApplying(.none, x, planeMoments: pair.norm.planeMomentsBuffer(for: shape))
+                pair.norm.expectPlaneMoments(of: x)
+                index += 1
             } else {
                 x = layers[index].forward(x)
                 index += 1

@@ -24,6 +24,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// convolutions).
     let gradientChannelsLast: FloatBuffer
     let result: FloatBuffer
+    /// The buffers of the backward pass through ReLU and 2x2 max pooling (`PooledConv2d.swift`),
+    /// allocated when it first runs.
+    lazy var pooled = PooledConvBuffers(geometry, slices: slices.count)
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g

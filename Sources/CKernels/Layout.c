@@ -31,6 +31,12 @@ void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height,
     else copy_into_planes_avx2(src, channels, height, width, dst, dst_plane, dst_row_stride);
 }
 
+void ck_copy_into_column_phases(ck_isa isa, const float *src, int channels, int height, int width,
+                                float *dst, long dst_plane, long dst_row_stride, int left, int half) {
+    if (isa == CK_ISA_AVX512) copy_into_column_phases_avx512(src, channels, height, width, dst, dst_plane, dst_row_stride, left, half);
+    else copy_into_column_phases_avx2(src, channels, height, width, dst, dst_plane, dst_row_stride, left, half);
+}
+
 #else  // not x86-64: the Swift drivers never call these (ck_direct_available() is 0)
 
 void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int height, int width,
@@ -63,6 +69,16 @@ void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height,
     for (int c = 0; c < channels; c++)
         for (int y = 0; y < height; y++)
             memcpy(dst + c * dst_plane + y * dst_row_stride, src + ((long)c * height + y) * width, sizeof(float) * (size_t)width);
+}
+void ck_copy_into_column_phases(ck_isa isa, const float *src, int channels, int height, int width,
+                                float *dst, long dst_plane, long dst_row_stride, int left, int half) {
+    (void)isa;
+    for (int c = 0; c < channels; c++)
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) {
+                const int px = x + left;
+                dst[c * dst_plane + y * dst_row_stride + ((px & 1) ? half : 0) + px / 2] = src[((long)c * height + y) * width + x];
+            }
 }
 
 #endif

@@ -69,3 +69,38 @@ F_TARGET static void F(copy_into_planes)(const float *src, int channels, int hei
         }
     }
 }
+
+// The even values of a, b (a0 a2 ... b0 b2 ...) into *even, the odd ones into *odd.
+F_TARGET CK_INLINE void F(deinterleave)(F_VEC a, F_VEC b, F_VEC *even, F_VEC *odd) {
+#if VW == 16
+    *even = _mm512_permutex2var_ps(a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
+    *odd = _mm512_permutex2var_ps(a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
+#else
+    // a0 a2 b0 b2 | a4 a6 b4 b6, then the middle 64-bit halves swapped: a0 a2 a4 a6 b0 b2 b4 b6.
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+#endif
+}
+
+// ck_copy_into_column_phases: every source row's values go to the even or odd half of its
+// destination row, by the parity of their padded column (x + left), 2 * VW values at a time.
+F_TARGET static void F(copy_into_column_phases)(const float *src, int channels, int height, int width,
+                                                float *dst, long dst_plane, long dst_row_stride, int left, int half) {
+    // Where source columns 0, 2, 4, ... and 1, 3, 5, ... start in a destination row.
+    const long from_even = (left & 1) ? half + left / 2 : left / 2;
+    const long from_odd = (left & 1) ? (left + 1) / 2 : half + left / 2;
+    for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < height; y++) {
+            const float *s = src + ((long)c * height + y) * width;
+            float *d = dst + c * dst_plane + y * dst_row_stride;
+            int x = 0;
+            for (; x + 2 * VW <= width; x += 2 * VW) {
+                F_VEC even, odd;
+                F(deinterleave)(V_LOAD(s + x), V_LOAD(s + x + VW), &even, &odd);
+                V_STORE(d + from_even + x / 2, even);
+                V_STORE(d + from_odd + x / 2, odd);
+            }
+            for (; x < width; x++) d[(x & 1) ? from_odd + x / 2 : from_even + x / 2] = s[x];
+        }
+    }
+}

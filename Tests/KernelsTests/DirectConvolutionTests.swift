@@ -40,6 +40,20 @@ struct DirectConvolutionTests {
                                                          outputPadding: Size2D(2, 1))),
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 5, outChannels: 2, input: Size2D(6, 3),
                                                          kernel: 3, stride: 2, padding: 2, dilation: 2)),
+            // Column stride 2 with at most 8 channels per vector: rows split into even and odd
+            // columns (left padding 0, 1, 2; odd sizes; 3x3, 4x4, 5x5 kernels; dilation; 1 and 3
+            // channels; an odd output width, where the weight gradient is not paired).
+            .conv2d(try Conv2dGeometry(batch: 3, inChannels: 3, outChannels: 5, input: Size2D(23, 17), kernel: 3, stride: 2)),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 1, outChannels: 3, input: Size2D(13, 11), kernel: 5, stride: 2,
+                                       padding: 2)),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 4, outChannels: 6, input: Size2D(11, 13), kernel: Size2D(3, 5),
+                                       stride: 2, padding: Size2D(1, 2))),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 2, input: Size2D(15, 14), kernel: 3, stride: 2,
+                                       padding: 1, dilation: 2)),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 8, input: Size2D(9, 39), kernel: 4, stride: 2,
+                                       padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 8, outChannels: 3, input: Size2D(7, 9),
+                                                         kernel: 5, stride: 2, padding: 2)),
             // Transposed, stride 1 (phases written as planes) and stride (1, 3) (channels-last).
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 9, outChannels: 12, input: Size2D(6, 10),
                                                          kernel: 3, padding: 1)),

@@ -110,6 +110,13 @@ void ck_weight_grad(const ck_weight_grad_args *args);
 void ck_copy_into_planes(ck_isa isa, const float *src, int channels, int height, int width,
                          float *dst, long dst_plane, long dst_row_stride);
 
+/// ck_copy_into_planes for stride-2 windows: each destination row keeps its even (padded)
+/// columns first, then its odd ones, so a window reading every other column reads adjacent values.
+/// Value (c, y, x) goes to dst[c * dst_plane + y * dst_row_stride + p] with px = x + left and
+/// p = px / 2 (px even) or half + px / 2 (px odd); half = the number of even columns of a row.
+void ck_copy_into_column_phases(ck_isa isa, const float *src, int channels, int height, int width,
+                                float *dst, long dst_plane, long dst_row_stride, int left, int half);
+
 /// dst[y * dst_row_stride + x * dst_col_stride + c] = src[(c * height + y) * width + x]
 void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int height, int width,
                                 float *dst, long dst_row_stride, long dst_col_stride);

@@ -6,14 +6,27 @@ import Foundation
 
 /// ReLU forward: output = max(input, 0).
 public func reluForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
-    mapEach(input, into: output, count: count, { x in x.replacing(with: 0, where: x .< 0) }, { x in max(x, 0) })
+    forEachPart(count) { reluForward(input: input, output: output, range: $0) }
+}
+
+/// `reluForward` over `range` on the calling thread.
+@inline(__always)
+func reluForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, range: Range<Int>) {
+    mapRange(input, into: output, range: range, { x in x.replacing(with: 0, where: x .< 0) }, { x in max(x, 0) })
 }
 
 /// ReLU backward from its output: gradInput = gradOutput where output > 0, else 0 (PyTorch's rule).
 public func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>, count: Int) {
-    mapPairs(output, gradOutput, into: gradInput, count: count,
-             { y, dy in dy.replacing(with: 0, where: .!(y .> 0)) }, { y, dy in y > 0 ? dy : 0 })
+    forEachPart(count) { reluBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, range: $0) }
+}
+
+/// `reluBackward` over `range` on the calling thread.
+@inline(__always)
+func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                  gradInput: UnsafeMutablePointer<Float>, range: Range<Int>) {
+    mapPairsRange(output, gradOutput, into: gradInput, range: range,
+                  { y, dy in dy.replacing(with: 0, where: .!(y .> 0)) }, { y, dy in y > 0 ? dy : 0 })
 }
 
 /// Sigmoid forward: output = 1 / (1 + exp(-input)), with `exp16` where |input| <= 80 (sixteen at
@@ -22,14 +35,16 @@ public func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer
 /// scalar path with libm's expf, in the group of eight they belong to. On AVX-512 CPUs the same
 /// steps run sixteen lanes to a register in C (`ck_sigmoid_forward`), with the same results.
 public func sigmoidForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
-    let vectorised = DirectConvolution.vectorElementwise
-    forEachPart(count) { range in
-        if vectorised {
-            // The same arithmetic in AVX-512 registers (CKernels/Elementwise.c): the same bits.
-            ck_sigmoid_forward(input + range.lowerBound, output + range.lowerBound, range.count)
-        } else {
-            sigmoidForwardPortable(input: input, output: output, range: range)
-        }
+    forEachPart(count) { sigmoidForward(input: input, output: output, range: $0) }
+}
+
+/// `sigmoidForward` over `range` on the calling thread.
+func sigmoidForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, range: Range<Int>) {
+    if DirectConvolution.vectorElementwise {
+        // The same arithmetic in AVX-512 registers (CKernels/Elementwise.c): the same bits.
+        ck_sigmoid_forward(input + range.lowerBound, output + range.lowerBound, range.count)
+    } else {
+        sigmoidForwardPortable(input: input, output: output, range: range)
     }
 }
 
@@ -95,9 +110,14 @@ func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
 /// Sigmoid backward from its output: gradInput = gradOutput * output * (1 - output).
 public func sigmoidBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                             gradInput: UnsafeMutablePointer<Float>, count: Int) {
-    forEachPart(count) { range in
-        for i in range { gradInput[i] = gradOutput[i] * output[i] * (1 - output[i]) }
-    }
+    forEachPart(count) { sigmoidBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, range: $0) }
+}
+
+/// `sigmoidBackward` over `range` on the calling thread.
+@inline(__always)
+func sigmoidBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                     gradInput: UnsafeMutablePointer<Float>, range: Range<Int>) {
+    for i in range { gradInput[i] = gradOutput[i] * output[i] * (1 - output[i]) }
 }
 
 /// Runs `body` over consecutive parts of 0..<count on the kernel threads; small counts stay on
@@ -116,15 +136,20 @@ func forEachPart(_ count: Int, _ body: (Range<Int>) -> Void) {
 @inline(__always)
 func mapEach(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
              _ eight: (SIMD8<Float>) -> SIMD8<Float>, _ one: (Float) -> Float) {
-    forEachPart(count) { range in
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(output + i).storeBytes(of: eight(x), as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound { output[i] = one(input[i]); i += 1 }
+    forEachPart(count) { range in mapRange(input, into: output, range: range, eight, one) }
+}
+
+/// `mapEach` over `range` on the calling thread.
+@inline(__always)
+func mapRange(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, range: Range<Int>,
+              _ eight: (SIMD8<Float>) -> SIMD8<Float>, _ one: (Float) -> Float) {
+    var i = range.lowerBound
+    while i + 8 <= range.upperBound {
+        let x = UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(output + i).storeBytes(of: eight(x), as: SIMD8<Float>.self)
+        i += 8
     }
+    while i < range.upperBound { output[i] = one(input[i]); i += 1 }
 }
 
 /// output[i] = one(a[i], b[i]), as `mapEach` for two inputs: the backward passes, which combine
@@ -132,14 +157,19 @@ func mapEach(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Fl
 @inline(__always)
 func mapPairs(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
               count: Int, _ eight: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ one: (Float, Float) -> Float) {
-    forEachPart(count) { range in
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-            let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(output + i).storeBytes(of: eight(x, y), as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound { output[i] = one(a[i], b[i]); i += 1 }
+    forEachPart(count) { range in mapPairsRange(a, b, into: output, range: range, eight, one) }
+}
+
+/// `mapPairs` over `range` on the calling thread.
+@inline(__always)
+func mapPairsRange(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
+                   range: Range<Int>, _ eight: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ one: (Float, Float) -> Float) {
+    var i = range.lowerBound
+    while i + 8 <= range.upperBound {
+        let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+        let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(output + i).storeBytes(of: eight(x, y), as: SIMD8<Float>.self)
+        i += 8
     }
+    while i < range.upperBound { output[i] = one(a[i], b[i]); i += 1 }
 }

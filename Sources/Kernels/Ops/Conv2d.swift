@@ -24,8 +24,10 @@ extension ConvolutionWorkspace where Geometry == Conv2dGeometry {
 /// Keeps a copy of the input in `workspace` for `conv2dBackward`.
 public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                          workspace ws: Conv2dWorkspace) {
-    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output) { return }
+                          workspace ws: Conv2dWorkspace,
+                          activation: ConvolutionActivation = .none) {
+    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation) { return }
+    defer { activation.forwardAll(output, count: g.outputCount) }
     let scratch = ws.scratch
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize
@@ -59,9 +61,13 @@ public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weig
 public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                            gradBias: UnsafeMutablePointer<Float>?, workspace ws: Conv2dWorkspace,
-                           input: UnsafePointer<Float>? = nil) {
-    guard let forwardInput = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                                                 gradWeight: gradWeight, gradBias: gradBias) else { return }
+                           input: UnsafePointer<Float>? = nil,
+                           activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil) {
+    guard let start = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                                          gradWeight: gradWeight, gradBias: gradBias, activation: activation,
+                                          output: output) else { return }
+    // The gradient before the fused activation (the im2col path takes it back over the whole batch).
+    let forwardInput = start.input, gradOutput = start.gradOutput
     let scratch = ws.scratch
     let rows = g.im2col.rows, planeSize = g.output.area, cout = g.outChannels
     let inImage = g.inChannels * g.input.area, outImage = cout * planeSize

@@ -43,8 +43,10 @@ func swapBatchAndChannels(batch: Int, channels: Int, planeSize: Int, from src: U
 /// Keeps a copy of the input in `workspace` for `convTranspose2dBackward`.
 public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>,
                                    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                                   output: UnsafeMutablePointer<Float>, workspace ws: ConvTranspose2dWorkspace) {
-    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output) { return }
+                                   output: UnsafeMutablePointer<Float>, workspace ws: ConvTranspose2dWorkspace,
+                                   activation: ConvolutionActivation = .none) {
+    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation) { return }
+    defer { activation.forwardAll(output, count: g.outputCount) }
     let scratch = ws.scratch
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = g.outChannels * outPlane
@@ -80,9 +82,13 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
 public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>,
                                     weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-                                    workspace ws: ConvTranspose2dWorkspace, input: UnsafePointer<Float>? = nil) {
-    guard let forwardInput = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                                                 gradWeight: gradWeight, gradBias: gradBias) else { return }
+                                    workspace ws: ConvTranspose2dWorkspace, input: UnsafePointer<Float>? = nil,
+                                    activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil) {
+    guard let start = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
+                                          gradWeight: gradWeight, gradBias: gradBias, activation: activation,
+                                          output: output) else { return }
+    // The gradient before the fused activation (the im2col path takes it back over the whole batch).
+    let forwardInput = start.input, gradOutput = start.gradOutput
     let scratch = ws.scratch
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels, cout = g.outChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = cout * outPlane

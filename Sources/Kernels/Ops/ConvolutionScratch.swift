@@ -24,28 +24,50 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
     /// The start of a forward pass: checks the geometry and, when the direct plan runs, keeps
     /// the input (if asked), runs the plan and returns true; false leaves the work to the im2col path.
     func forwardDirectly(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) -> Bool {
+                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                         activation: ConvolutionActivation) -> Bool {
         precondition(geometry == g, "\(Geometry.self) forward: the workspace was sized for another geometry")
         guard let direct else { return false }
         scratch.keepInput(input, offset: 0, count: g.inputCount)
-        direct.forward(input: input, weight: weight, bias: bias, output: output)
+        direct.forward(input: input, weight: weight, bias: bias, output: output, activation: activation)
         return true
+    }
+
+    /// The im2col path's gradient at the convolution's output: `gradOutput` itself without an
+    /// activation, else the activation's backward over the whole batch into a buffer kept here
+    /// (allocated on first use). `output`: the forward's (activated) output.
+    private var activationGradient: FloatBuffer?
+    func gradientBeforeActivation(_ gradOutput: UnsafePointer<Float>, output: UnsafePointer<Float>?,
+                                  activation: ConvolutionActivation, count: Int) -> UnsafePointer<Float> {
+        guard activation != .none, let output else { return gradOutput }
+        let buffer = activationGradient ?? FloatBuffer(count: count)
+        activationGradient = buffer
+        activation.backwardAll(output: output, gradOutput: gradOutput, gradInput: buffer.pointer, count: count)
+        return UnsafePointer(buffer.pointer)
     }
 
     /// The start of a backward pass: checks the geometry, finds the forward's input (the caller's
     /// or the kept copy) and, when the direct plan runs, runs it and returns nil; otherwise returns
     /// the input for the im2col path.
+    /// `activation`, `output`: the activation the forward applied (`Sequential`'s fusion) and
+    /// its output; the returned gradient is then the one before the activation.
     func backwardDirectly(_ g: Geometry, input: UnsafePointer<Float>?, gradOutput: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
-                          gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?)
-        -> UnsafePointer<Float>? {
+                          gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
+                          activation: ConvolutionActivation, output: UnsafePointer<Float>?)
+        -> (input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>)? {
         precondition(geometry == g, "\(Geometry.self) backward: the workspace was sized for another geometry")
         precondition(input != nil || scratch.keepsInputCopy,
                      "\(Geometry.self) backward: the workspace keeps no input copy: pass the input")
+        precondition(activation == .none || output != nil, "\(Geometry.self) backward: an activation needs the forward's output")
         let forwardInput = input ?? UnsafePointer(scratch.savedInput.pointer)
-        guard let direct else { return forwardInput }
+        guard let direct else {
+            return (forwardInput, gradientBeforeActivation(gradOutput, output: output, activation: activation,
+                                                           count: g.outputCount))
+        }
         direct.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
-                        gradWeight: gradWeight, gradBias: gradBias)
+                        gradWeight: gradWeight, gradBias: gradBias,
+                        activation: ActivationBackward(activation: activation, output: output))
         return nil
     }
 }
@@ -54,11 +76,13 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
 protocol DirectConvolutionPlan: AnyObject {
     /// AVX-512 or AVX2.
     var isa: ck_isa { get }
+    /// `activation` is applied to each image of the output as soon as it is computed.
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 output: UnsafeMutablePointer<Float>)
+                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation)
+    /// `gradOutput` is the gradient after `activation` (taken back image by image).
     func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
-                  gradBias: UnsafeMutablePointer<Float>?)
+                  gradBias: UnsafeMutablePointer<Float>?, activation: ActivationBackward)
 }
 
 /// What the im2col path of `Conv2d.swift` and `ConvTranspose2d.swift` shares: the batch cut into

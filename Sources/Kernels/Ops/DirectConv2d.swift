@@ -27,21 +27,25 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// The buffers of the backward pass through ReLU and 2x2 max pooling (`PooledConv2d.swift`),
     /// allocated when it first runs.
     lazy var pooled = PooledConvBuffers(geometry, slices: slices.count)
+    /// Per slice: one image's gradient before a fused activation (`ConvolutionActivation`).
+    let activationGradient: FloatBuffer
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
         self.isa = isa
         let relation = g.windowRelation
-        windows = DenseWindows(relation, channels: g.inChannels)
+        windows = DenseWindows(relation, channels: g.inChannels,
+                               splitColumns: DenseWindows.splitsColumns(relation, vectorChannels: g.outChannels))
         phases = PhaseWindows(relation, channels: g.outChannels, outputChannels: g.inChannels)
         buffers = DirectBuffers(g, forwardImage: windows.image, backwardImage: phases.image)
         let n = buffers.slices.count
         gradientChannelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
         result = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.inChannels * g.input.area)
+        activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 output: UnsafeMutablePointer<Float>) {
+                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation) {
         let g = geometry, cout = g.outChannels
         weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
         let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
@@ -54,13 +58,14 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                                    weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
                                    cols: g.output.width, output: output + n * outImage,
                                    outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias)
+                activation.forward(output + n * outImage, count: outImage)
             }
         }
     }
 
     func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
-                  gradBias: UnsafeMutablePointer<Float>?) {
+                  gradBias: UnsafeMutablePointer<Float>?, activation: ActivationBackward) {
         let g = geometry, taps = g.kernel.area, cout = g.outChannels, cin = g.inChannels
         if gradInput != nil {
             weightsTapMajor(weight, a: cout, b: cin, taps: taps, swapped: false, into: buffers.weightTapMajor.pointer)
@@ -73,8 +78,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
             let paddedGrad = buffers.share(buffers.paddedBackward, s)
             let gradValues = gradientChannelsLast.pointer + s * outImage
             let values = buffers.share(result, s)
+            let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
-                let dy = gradOutput + n * outImage
+                let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
                 addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
                 let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
                 ck_planes_to_channels_last(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),

@@ -28,13 +28,16 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
     let rowVectorised: Bool
     let phaseRows: Int, phaseCols: Int
     let phaseMajor: FloatBuffer
+    /// Per slice: one image's gradient before a fused activation (`ConvolutionActivation`).
+    let activationGradient: FloatBuffer
 
     init(_ g: ConvTranspose2dGeometry, isa: ck_isa) {
         geometry = g
         self.isa = isa
         let relation = g.windowRelation
         phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
-        windows = DenseWindows(relation, channels: g.outChannels)
+        windows = DenseWindows(relation, channels: g.outChannels,
+                               splitColumns: DenseWindows.splitsColumns(relation, vectorChannels: g.inChannels))
         buffers = DirectBuffers(g, forwardImage: phases.image, backwardImage: windows.image)
         let n = buffers.slices.count
         outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)
@@ -43,10 +46,11 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
         phaseRows = (g.output.height + g.stride.height - 1) / g.stride.height
         phaseCols = (g.output.width + 1) / 2
         phaseMajor = FloatBuffer(count: rowVectorised ? n * g.outChannels * 2 * g.stride.height * phaseRows * phaseCols : 0)
+        activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 output: UnsafeMutablePointer<Float>) {
+                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation) {
         let g = geometry, cin = g.inChannels, cout = g.outChannels
         weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: buffers.weightTapMajor.pointer)
         phases.arrangeWeights(buffers.weightTapMajor.pointer, into: buffers.weightForward.pointer, block: cin * cout)
@@ -69,17 +73,18 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                     ck_interleave_column_pairs(isa, major, Int32(cout), Int32(g.stride.height), Int32(phaseRows),
                                                Int32(phaseCols), output + n * outImage, Int32(g.output.height),
                                                Int32(g.output.width))
-                    continue
+                } else {
+                    phases.gatherAll(isa: isa, source: source, weights: buffers.weightForward.pointer, outs: cout, big: g.output,
+                                     output: output + n * outImage, scratch: values, bias: bias)
                 }
-                phases.gatherAll(isa: isa, source: source, weights: buffers.weightForward.pointer, outs: cout, big: g.output,
-                                 output: output + n * outImage, scratch: values, bias: bias)
+                activation.forward(output + n * outImage, count: outImage)
             }
         }
     }
 
     func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
-                  gradBias: UnsafeMutablePointer<Float>?) {
+                  gradBias: UnsafeMutablePointer<Float>?, activation: ActivationBackward) {
         let g = geometry, taps = g.kernel.area, cin = g.inChannels, cout = g.outChannels
         if gradInput != nil {
             weightsTapMajor(weight, a: cin, b: cout, taps: taps, swapped: true, into: buffers.weightBackward.pointer)
@@ -89,8 +94,9 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
         buffers.backward(gradBias: gradBias) { s, partialW, partialB in
             let paddedGrad = buffers.share(buffers.paddedBackward, s)
             let x = inputChannelsLast.pointer + s * inImage
+            let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
-                let dy = gradOutput + n * outImage
+                let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
                 addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
                 let gradSource = windows.image.source(paddedGrad, planes: dy, isa: isa)
                 ck_planes_to_channels_last(isa, input + n * inImage, Int32(cin), Int32(g.input.height),

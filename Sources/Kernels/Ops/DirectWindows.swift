@@ -82,18 +82,30 @@ struct PaddedImage {
     let padded: Size2D
     let image: Size2D
     let channels: Int
+    /// Each padded row holds its even columns first, then its odd ones (`ck_copy_into_column_phases`):
+    /// windows with column stride 2 then read adjacent values.
+    var splitsColumns = false
 
     var plane: Int { padded.area }
     var count: Int { plane * channels }
     /// Offset of the image's first value in the first plane.
     var interiorOffset: Int { top * padded.width + left }
-    /// No border: the image can be read where it is.
-    var isUnpadded: Bool { padded == image }
+    /// No border and no split: the image can be read where it is.
+    var isUnpadded: Bool { padded == image && !splitsColumns }
+    /// Where a row's odd columns start when `splitsColumns` (the number of even columns).
+    var oddColumns: Int { (padded.width + 1) / 2 }
+    /// Where padded column `column` of a row is kept.
+    func place(column: Int) -> Int { splitsColumns ? (column % 2) * oddColumns + column / 2 : column }
 
     /// Copies an NCHW image into the interior of `buffer` (the border stays as it is: zero).
     func fill(_ buffer: UnsafeMutablePointer<Float>, fromPlanes planes: UnsafePointer<Float>, isa: ck_isa) {
-        ck_copy_into_planes(isa, planes, Int32(channels), Int32(image.height), Int32(image.width),
-                            buffer + interiorOffset, plane, padded.width)
+        if splitsColumns {
+            ck_copy_into_column_phases(isa, planes, Int32(channels), Int32(image.height), Int32(image.width),
+                                       buffer + top * padded.width, plane, padded.width, Int32(left), Int32(oddColumns))
+        } else {
+            ck_copy_into_planes(isa, planes, Int32(channels), Int32(image.height), Int32(image.width),
+                                buffer + interiorOffset, plane, padded.width)
+        }
     }
 
     /// The image to read: `planes` themselves when there is no border, else `buffer` filled from them.
@@ -118,23 +130,35 @@ struct DenseWindows {
     let rowStride: Int
     let columnStride: Int
 
-    init(_ r: WindowRelation, channels: Int) {
+    /// Whether to keep the image's rows split into even and odd columns (`PaddedImage.splitsColumns`):
+    /// for column stride 2 with at most 8 channels gathered or summed per position (the weight
+    /// gradient's and the gather's vectors), where it lets the kernels take adjacent columns
+    /// (`ck_gather_rows`, the paired weight gradient) instead of 8-channel vectors. Chosen by the
+    /// geometry alone, so every kernel form sums in the same order.
+    static func splitsColumns(_ r: WindowRelation, vectorChannels: Int) -> Bool {
+        r.stride.width == 2 && vectorChannels <= 8
+    }
+
+    init(_ r: WindowRelation, channels: Int, splitColumns: Bool = false) {
         func bottomPad(_ small: Int, _ s: Int, _ k: Int, _ d: Int, _ p: Int, _ big: Int) -> Int {
             max(0, (small - 1) * s + (k - 1) * d - p - (big - 1))
         }
         let bottom = bottomPad(r.small.height, r.stride.height, r.kernel.height, r.dilation.height, r.padding.height, r.big.height)
         let right = bottomPad(r.small.width, r.stride.width, r.kernel.width, r.dilation.width, r.padding.width, r.big.width)
         let padded = Size2D(r.big.height + r.padding.height + bottom, r.big.width + r.padding.width + right)
-        image = PaddedImage(top: r.padding.height, left: r.padding.width, padded: padded, image: r.big, channels: channels)
+        let split = splitColumns && r.stride.width == 2
+        image = PaddedImage(top: r.padding.height, left: r.padding.width, padded: padded, image: r.big, channels: channels,
+                            splitsColumns: split)
         var offsets: [Int] = []
         for ky in 0..<r.kernel.height {
             for kx in 0..<r.kernel.width {
-                offsets.append(ky * r.dilation.height * padded.width + kx * r.dilation.width)
+                // Split rows: position x's tap column 2x + c is kept at x + place(c) (the parity of c picks the half).
+                offsets.append(ky * r.dilation.height * padded.width + image.place(column: kx * r.dilation.width))
             }
         }
         pairOffsets = image.pairOffsets(tapOffsets: offsets)
         rowStride = r.stride.height * padded.width
-        columnStride = r.stride.width
+        columnStride = split ? 1 : r.stride.width
     }
 }
 

@@ -57,7 +57,7 @@ public class ElementwiseLayer: Layer, @unchecked Sendable {
 /// ReLU, as PyTorch's `nn.ReLU`: max(x, 0); the gradient passes where the output is positive.
 public final class ReLU: ElementwiseLayer, @unchecked Sendable {
     /// Set when `Sequential` last ran this layer inside the max pooling after it (or the batch
-    /// norm before it), so its own output was never written; cleared by `forward`.
+    /// norm or convolution before it), so its own output was never written; cleared by `forward`.
     var skippedByFusion = false
 
     public init() { super.init(name: "ReLU", forward: reluForward, backward: reluBackward) }
@@ -69,7 +69,7 @@ public final class ReLU: ElementwiseLayer, @unchecked Sendable {
 
     public override func backward(_ gradOutput: Tensor) -> Tensor {
         precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it "
-                     + "(or the batch norm before it); "
+                     + "(or the batch norm or convolution before it); "
                      + "back-propagate through both (a Sequential.backward range holding the pair)")
         return super.backward(gradOutput)
     }
@@ -77,7 +77,22 @@ public final class ReLU: ElementwiseLayer, @unchecked Sendable {
 
 /// Sigmoid, as PyTorch's `nn.Sigmoid`: 1 / (1 + e^-x); the gradient is y(1 - y).
 public final class Sigmoid: ElementwiseLayer, @unchecked Sendable {
+    /// Set when `Sequential` last ran this layer inside the convolution before it, so its own
+    /// output was never written; cleared by `forward`.
+    var skippedByFusion = false
+
     public init() { super.init(name: "Sigmoid", forward: sigmoidForward, backward: sigmoidBackward) }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        skippedByFusion = false
+        return super.forward(input)
+    }
+
+    public override func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(!skippedByFusion, "Sigmoid.backward: Sequential ran this Sigmoid inside the convolution before it; "
+                     + "back-propagate through both (a Sequential.backward range holding the pair)")
+        return super.backward(gradOutput)
+    }
 }
 
 /// Tanh, as PyTorch's `nn.Tanh`; the gradient is 1 - y^2.

@@ -59,8 +59,19 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
         try passes.outputShape(for: inputShape)
     }
 
+    /// The activation the last forward pass applied to the output (`forwardApplying`), or none.
+    private(set) var appliedActivation: ConvolutionActivation = .none
+
     public func forward(_ input: Tensor) -> Tensor {
-        passes.forward(input, layer: self)
+        forwardApplying(.none, input)
+    }
+
+    /// The forward pass followed by `activation` (a ReLU or Sigmoid layer after this one, which
+    /// `Sequential` then skips): the activated output with the same bits as the two layers, without
+    /// the activation's own passes over the batch.
+    func forwardApplying(_ activation: ConvolutionActivation, _ input: Tensor) -> Tensor {
+        appliedActivation = activation
+        return passes.forward(input, layer: self, activation: activation)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
@@ -68,6 +79,14 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        precondition(appliedActivation == .none, "\(name).backward: the last forward pass applied an activation; "
+                     + "use backwardThroughActivation")
+        return backwardThroughActivation(gradOutput, needsInputGradient: needsInputGradient)
+    }
+
+    /// The backward pass of `forwardApplying` (of `forward` when it applied none): `gradOutput` is
+    /// the gradient at the activation's output.
+    func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient)
     }
 

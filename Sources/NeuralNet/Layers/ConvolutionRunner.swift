@@ -11,11 +11,15 @@ protocol ConvolutionKind {
     static func geometry(_ s: ConvolutionSettings, batch: Int, input: Size2D) throws(ShapeError) -> Geometry
     /// A workspace for the layer, which keeps its input unchanged until the backward pass.
     static func workspace(_ g: Geometry) -> Workspace
+    /// `activation`: applied to the output (a fused ReLU or Sigmoid, see `Sequential`).
     static func forward(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Workspace)
+                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Workspace,
+                        activation: ConvolutionActivation)
+    /// `gradOutput` is the gradient after `activation`; `output` is the forward's (activated) output.
     static func backward(_ g: Geometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
-                         gradBias: UnsafeMutablePointer<Float>?, workspace: Workspace, input: UnsafePointer<Float>)
+                         gradBias: UnsafeMutablePointer<Float>?, workspace: Workspace, input: UnsafePointer<Float>,
+                         activation: ConvolutionActivation, output: UnsafePointer<Float>)
 }
 
 enum Conv2dKind: ConvolutionKind {
@@ -26,14 +30,16 @@ enum Conv2dKind: ConvolutionKind {
     }
     static func workspace(_ g: Conv2dGeometry) -> Conv2dWorkspace { Conv2dWorkspace(g, keepsInputCopy: false) }
     static func forward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Conv2dWorkspace) {
-        conv2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace)
+                        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Conv2dWorkspace,
+                        activation: ConvolutionActivation) {
+        conv2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace, activation: activation)
     }
     static func backward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
-                         gradBias: UnsafeMutablePointer<Float>?, workspace: Conv2dWorkspace, input: UnsafePointer<Float>) {
+                         gradBias: UnsafeMutablePointer<Float>?, workspace: Conv2dWorkspace, input: UnsafePointer<Float>,
+                         activation: ConvolutionActivation, output: UnsafePointer<Float>) {
         conv2dBackward(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, gradWeight: gradWeight,
-                       gradBias: gradBias, workspace: workspace, input: input)
+                       gradBias: gradBias, workspace: workspace, input: input, activation: activation, output: output)
     }
 }
 
@@ -49,15 +55,16 @@ enum ConvTranspose2dKind: ConvolutionKind {
     }
     static func forward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                        workspace: ConvTranspose2dWorkspace) {
-        convTranspose2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace)
+                        workspace: ConvTranspose2dWorkspace, activation: ConvolutionActivation) {
+        convTranspose2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace,
+                               activation: activation)
     }
     static func backward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                          gradBias: UnsafeMutablePointer<Float>?, workspace: ConvTranspose2dWorkspace,
-                         input: UnsafePointer<Float>) {
+                         input: UnsafePointer<Float>, activation: ConvolutionActivation, output: UnsafePointer<Float>) {
         convTranspose2dBackward(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, gradWeight: gradWeight,
-                                gradBias: gradBias, workspace: workspace, input: input)
+                                gradBias: gradBias, workspace: workspace, input: input, activation: activation, output: output)
     }
 }
 
@@ -72,7 +79,7 @@ extension ConvolutionKind {
 /// The passes of a `ConvolutionLayer`, whatever its kind (a `ConvolutionRunner`).
 protocol ConvolutionPasses: AnyObject {
     func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
-    func forward(_ input: Tensor, layer: ConvolutionLayer) -> Tensor
+    func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation) -> Tensor
     func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor
 }
 
@@ -86,6 +93,8 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
     private var geometry: Kind.Geometry?
     private var lastInput: Tensor?
     private var lastInputShape: [Int] = []
+    /// The activation the last forward pass applied to `output` (the backward pass takes it back).
+    private var lastActivation: ConvolutionActivation = .none
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
     /// Returned by a backward pass asked not to compute the input gradient.
@@ -98,17 +107,18 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
     }
 
     /// Runs the forward pass (it traps with the layer's message on a shape the layer cannot take).
-    func forward(_ input: Tensor, layer: ConvolutionLayer) -> Tensor {
+    func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation) -> Tensor {
         let (weight, bias) = (layer.weight, layer.bias)
         let (g, ws) = prepare(input.shape) { shape in
             validated(layer, shape) { (s) throws(ShapeError) in try Kind.geometry(settings, inputShape: s) }
         }
         lastInput = input
+        lastActivation = activation
         input.withPointer { x in
             weight.value.withPointer { w in
                 output.withMutablePointer { y in
                     withOptionalPointer(bias?.value) { b in
-                        Kind.forward(g, input: x, weight: w, bias: b, output: y, workspace: ws)
+                        Kind.forward(g, input: x, weight: w, bias: b, output: y, workspace: ws, activation: activation)
                     }
                 }
             }
@@ -124,13 +134,17 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
         precondition(gradOutput.shape == output.shape,
                      "\(Kind.layerName).backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
         lastInput.withPointer { x in
-            gradOutput.withPointer { dy in
-                weight.value.withPointer { w in
-                    weight.gradient.withMutablePointer { dw in
-                        gradInput.withMutablePointer { gradInputPointer in
-                            withOptionalMutablePointer(bias?.gradient) { db in
-                                Kind.backward(g, gradOutput: dy, weight: w, gradInput: needsInputGradient ? gradInputPointer : nil,
-                                              gradWeight: dw, gradBias: db, workspace: ws, input: x)
+            output.withPointer { y in
+                gradOutput.withPointer { dy in
+                    weight.value.withPointer { w in
+                        weight.gradient.withMutablePointer { dw in
+                            gradInput.withMutablePointer { gradInputPointer in
+                                withOptionalMutablePointer(bias?.gradient) { db in
+                                    Kind.backward(g, gradOutput: dy, weight: w,
+                                                  gradInput: needsInputGradient ? gradInputPointer : nil,
+                                                  gradWeight: dw, gradBias: db, workspace: ws, input: x,
+                                                  activation: lastActivation, output: y)
+                                }
                             }
                         }
                     }

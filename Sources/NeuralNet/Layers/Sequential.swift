@@ -27,6 +27,10 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// pooling's winners only, when its windows are 2x2 with stride 2
     /// (`Conv2d.backwardThroughReLUAndPooling`); nil elsewhere. The forward pass is unchanged.
     private let pooledConvolutions: [(conv: Conv2d, pool: MaxPool2d)?]
+    /// For a `Conv2d` or `ConvTranspose2d` at index i followed by a ReLU (not itself fused with
+    /// pooling) or a Sigmoid: the convolution and the activation it applies to each image of its
+    /// output (`ConvolutionLayer.forwardApplying`); nil elsewhere.
+    private let fusedConvolutions: [(conv: ConvolutionLayer, activation: ConvolutionActivation)?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
@@ -49,6 +53,12 @@ public final class Sequential: Layer, @unchecked Sendable {
             guard i + 2 < layers.count, let conv = layers[i] as? Conv2d, let pair = fusedPairs[i + 1] else { return nil }
             return (conv, pair.pool)
         }
+        fusedConvolutions = layers.indices.map { [fusedPairs] i in
+            guard i + 1 < layers.count, let conv = layers[i] as? ConvolutionLayer else { return nil }
+            if layers[i + 1] is ReLU && (i + 2 >= layers.count || fusedPairs[i + 1] == nil) { return (conv, .relu) }
+            if layers[i + 1] is Sigmoid { return (conv, .sigmoid) }
+            return nil
+        }
     }
 
     public convenience init(_ layers: any Layer...) {
@@ -59,10 +69,12 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// norm followed by ReLU and max pooling (one pass of the batch norm when the pooling windows
     /// are 2x2 and tile its input; else the batch norm, then the other two as one pass), 2 for a
     /// ReLU followed by max pooling (one pass of the pooling layer) and for a batch norm followed by
-    /// its activation (one pass of the batch norm), else 1. For timing layer by layer.
+    /// its activation (one pass of the batch norm), and for a convolution followed by ReLU or
+    /// Sigmoid (applied by the convolution), else 1. For timing layer by layer.
     public func fusedLength(at index: Int) -> Int {
         if fusedTriples[index] != nil { return 3 }
-        return index + 1 < layers.count && (fusedPairs[index] != nil || fusedNorms[index] != nil) ? 2 : 1
+        return index + 1 < layers.count
+            && (fusedPairs[index] != nil || fusedNorms[index] != nil || fusedConvolutions[index] != nil) ? 2 : 1
     }
 
     /// The number of layers that `backward(_:range:)` runs as one step down to `index`: 3 for a
@@ -144,6 +156,8 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// Likewise a batch norm followed by ReLU or LeakyReLU runs as one pass of the batch norm, and a
     /// batch norm followed by ReLU and 2x2 max pooling (windows tiling the input) as one pass of the
     /// batch norm writing the pooled output (neither the batch norm's output nor ReLU's is written).
+    /// A convolution followed by ReLU (not fused with pooling) or Sigmoid applies it to each image
+    /// of its output while the image is in cache (the activation layer's output is not written).
     public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
         var x = input
         var index = range.lowerBound
@@ -160,6 +174,11 @@ public final class Sequential: Layer, @unchecked Sendable {
                 (layers[index + 1] as? ReLU)?.skippedByFusion = true
                 (layers[index + 1] as? LeakyReLU)?.skippedByFusion = true
                 x = fused.norm.forwardApplying(fused.activation, slope: fused.slope, x)
+                index += 2
+            } else if index + 1 < range.upperBound, let fused = fusedConvolutions[index] {
+                (layers[index + 1] as? ReLU)?.skippedByFusion = true
+                (layers[index + 1] as? Sigmoid)?.skippedByFusion = true
+                x = fused.conv.forwardApplying(fused.activation, x)
                 index += 2
             } else {
                 x = layers[index].forward(x)
@@ -216,6 +235,10 @@ public final class Sequential: Layer, @unchecked Sendable {
             } else if index > range.lowerBound, let fused = fusedNorms[index - 1], fused.norm.appliedActivation != .none {
                 // The batch norm ran with this activation (see forward): its backward covers both.
                 gradient = fused.norm.backwardThroughActivation(gradient, needsInputGradient: needsInputGradient || index - 1 > firstTrainable)
+                index -= 2
+            } else if index > range.lowerBound, let fused = fusedConvolutions[index - 1], fused.conv.appliedActivation != .none {
+                // The convolution applied this activation (see forward): its backward covers both.
+                gradient = fused.conv.backwardThroughActivation(gradient, needsInputGradient: needsInputGradient || index - 1 > firstTrainable)
                 index -= 2
             } else {
                 gradient = layers[index].backward(gradient, needsInputGradient: needsInputGradient || index > firstTrainable)

@@ -1,0 +1,71 @@
+/// An activation a convolution applies to its own output (`Sequential` fuses a `Conv2d` or
+/// `ConvTranspose2d` with the ReLU or Sigmoid after it). The direct plans apply it to each image
+/// right after computing it, while the image is still in cache, and take the activation's
+/// backward on each image's gradient into a small per-slice buffer before using it; the
+/// whole-batch passes of the separate layer (read, write, read again by the convolution's
+/// backward) disappear. The arithmetic is the activation layers' own (`reluForward`,
+/// `sigmoidBackward`, ...), value by value, so the bits are the same as layer by layer.
+public enum ConvolutionActivation: Sendable, Equatable, CaseIterable {
+    case none
+    case relu
+    case sigmoid
+
+    /// values[i] = activation(values[i]) for i < count, on the calling thread.
+    @inline(__always)
+    func forward(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .none: break
+        case .relu: reluForward(input: values, output: values, range: 0..<count)
+        case .sigmoid: sigmoidForward(input: values, output: values, range: 0..<count)
+        }
+    }
+
+    /// The same over a whole batch, on the kernel threads (the im2col path).
+    func forwardAll(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .none: break
+        case .relu: reluForward(input: values, output: values, count: count)
+        case .sigmoid: sigmoidForward(input: values, output: values, count: count)
+        }
+    }
+
+    /// gradInput = the gradient at the activation's input, from its `output` and the gradient at
+    /// that output, for `count` values on the calling thread (`.none`: a copy).
+    @inline(__always)
+    func backward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                  gradInput: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .none: copyFloats(from: gradOutput, to: gradInput, count: count)
+        case .relu: reluBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, range: 0..<count)
+        case .sigmoid: sigmoidBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, range: 0..<count)
+        }
+    }
+
+    /// The same over a whole batch, on the kernel threads (the im2col path).
+    func backwardAll(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                     gradInput: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .none: copyFloats(from: gradOutput, to: gradInput, count: count)
+        case .relu: reluBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, count: count)
+        case .sigmoid: sigmoidBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, count: count)
+        }
+    }
+}
+
+/// What a fused backward pass needs besides the upstream gradient: the activation and the
+/// output it produced (the convolution's output buffer, which holds the activated values).
+struct ActivationBackward {
+    let activation: ConvolutionActivation
+    let output: UnsafePointer<Float>?
+
+    /// Image `n`'s gradient at the convolution's output (before the activation): `gradOutput`'s
+    /// own values when there is no activation, else computed into `buffer` (one image).
+    @inline(__always)
+    func gradient(_ gradOutput: UnsafePointer<Float>, image n: Int, imageSize: Int,
+                  buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        let dy = gradOutput + n * imageSize
+        guard activation != .none, let output else { return dy }
+        activation.backward(output: output + n * imageSize, gradOutput: dy, gradInput: buffer, count: imageSize)
+        return UnsafePointer(buffer)
+    }
+}

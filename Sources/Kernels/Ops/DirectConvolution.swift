@@ -121,7 +121,8 @@ func directGather(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, colu
 
 /// A gather that writes NCHW planes (`outputPlane` floats each, rows `outputRowStride` apart),
 /// reading input columns `columnStride` apart. With AVX-512, up to 8 output channels and adjacent
-/// columns it runs vectorised along rows (`ck_gather_rows`: 16 columns to a register) when that
+/// columns it runs vectorised along rows (`ck_gather_rows`: 16 columns, or two rows of up to 8,
+/// to a register) when that
 /// fills more of a register than the output channels would; else along channels (`ck_gather`).
 /// Both sum each value's pairs in the same order: the same bits either way.
 @inline(__always)
@@ -129,7 +130,8 @@ func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int
                         weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
                         output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputPlane: Int,
                         bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil) {
-    let columnsFilled = Double(cols) / Double(16 * ((cols + 15) / 16))
+    // With AVX-512, rows of up to 8 columns go two to a register (ck_gather_rows).
+    let columnsFilled = cols <= 8 ? Double(cols) / 8 : Double(cols) / Double(16 * ((cols + 15) / 16))
     if isa == CK_ISA_AVX512 && outs <= 8 && columnStride == 1 && columnsFilled > Double(outs) / 16 {
         directGatherRows(isa: isa, input: input, rowStride: rowStride, pairOffsets: pairOffsets, weights: weights,
                          outs: outs, rows: rows, cols: cols, output: output, outputRowStride: outputRowStride,

@@ -28,6 +28,23 @@ struct SlicePoolTests {
         }
     }
 
+    @Test("jobs of up to 63 slices (taken through a bitmask) and of more (taken in order) run each slice once")
+    func manySlicesOnce() {
+        let saved = KernelThreads.count
+        defer { KernelThreads.setCount(saved) }
+        KernelThreads.setCount(2)
+        for slices in [6, 7, 62, 63, 64, 65, 200] {
+            for call in 0..<50 {
+                let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: slices)
+                defer { hits.deallocate() }
+                hits.initialize(repeating: 0)
+                let shared = UncheckedSendable(hits)
+                KernelThreads.forEachSlice(slices) { s in shared.value[s] += 1 }
+                #expect(Array(hits) == Array(repeating: 1, count: slices), "\(slices) slices, call \(call)")
+            }
+        }
+    }
+
     @Test("concurrent and nested callers each get all their slices")
     func concurrentAndNestedCallers() async {
         let saved = KernelThreads.count

@@ -121,13 +121,30 @@ func sigmoidBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Flo
 }
 
 /// Runs `body` over consecutive parts of 0..<count on the kernel threads; small counts stay on
-/// the calling thread, where waking a second thread would cost more than it saves.
+/// the calling thread, where handing a part to a helper would cost more than it saves.
+///
+/// `minimumPerPart` is 32,768 by default: the sigmoid's vector groups start at each part's
+/// start, so its bits depend on the cut, which must then not move. Ops whose values do not
+/// depend on the cut (`mapEach`, `mapPairs`, `copyValues`) pass 16,384: the helpers spin between
+/// the jobs of a step, so a hand-over costs a few microseconds and parts of 16,384 values
+/// (~5 microseconds of ReLU) already gain; the course CNN's ReLU after Linear(400, 256)
+/// (32,768 values) then runs on both threads.
 @inline(__always)
-func forEachPart(_ count: Int, _ body: (Range<Int>) -> Void) {
-    let minimumPerPart = 32_768
+func forEachPart(_ count: Int, minimumPerPart: Int = 32_768, _ body: (Range<Int>) -> Void) {
     let parts = max(1, min(4, count / minimumPerPart))
     if parts == 1 { body(0..<count); return }
     KernelThreads.forEachSlice(parts) { p in body((p * count / parts)..<((p + 1) * count / parts)) }
+}
+
+/// Values per part for the element-wise loops whose results do not depend on where a part starts.
+let cutFreePart = 16_384
+
+/// Copies `count` floats from `source` to `destination` (which must not overlap), split across
+/// the kernel threads as the element-wise ops are (`Flatten`'s copies of a batch's features).
+public func copyValues(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
+    forEachPart(count, minimumPerPart: cutFreePart) { range in
+        (destination + range.lowerBound).update(from: source + range.lowerBound, count: range.count)
+    }
 }
 
 /// output[i] = one(input[i]) over the kernel threads, eight values at a time through `eight`
@@ -136,7 +153,7 @@ func forEachPart(_ count: Int, _ body: (Range<Int>) -> Void) {
 @inline(__always)
 func mapEach(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
              _ eight: (SIMD8<Float>) -> SIMD8<Float>, _ one: (Float) -> Float) {
-    forEachPart(count) { range in mapRange(input, into: output, range: range, eight, one) }
+    forEachPart(count, minimumPerPart: cutFreePart) { range in mapRange(input, into: output, range: range, eight, one) }
 }
 
 /// `mapEach` over `range` on the calling thread.
@@ -157,7 +174,7 @@ func mapRange(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<F
 @inline(__always)
 func mapPairs(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
               count: Int, _ eight: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ one: (Float, Float) -> Float) {
-    forEachPart(count) { range in mapPairsRange(a, b, into: output, range: range, eight, one) }
+    forEachPart(count, minimumPerPart: cutFreePart) { range in mapPairsRange(a, b, into: output, range: range, eight, one) }
 }
 
 /// `mapPairs` over `range` on the calling thread.

@@ -4,8 +4,10 @@ import Foundation
 ///
 /// A batch is cut into a fixed number of slices (`BatchSlices`), whatever the thread count, and
 /// each slice accumulates its own partial weight gradients, summed in slice order at the end: so
-/// results are the same bit for bit with 1 thread or 2, run after run. Workers claim slices as they
-/// free up, so a core busy with another program slows the step less than a fixed split would.
+/// results are the same bit for bit with 1 thread or 2, run after run. Each worker runs its own
+/// block of slices first (the same images on the same core, layer after layer, so their data is
+/// still in its cache) and then takes over what is left of the others' blocks, so a core busy
+/// with another program slows the step less than a fixed split would.
 /// The workers are the calling thread and persistent helpers (`SlicePool`).
 /// OpenBLAS runs single-threaded inside the slices: its own threads would fight the workers.
 public enum KernelThreads {

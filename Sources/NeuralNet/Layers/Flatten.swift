@@ -1,6 +1,6 @@
 /// Flattens every dimension after the batch, as PyTorch's `nn.Flatten()`: [N, C, H, W] -> [N, C*H*W].
-/// It copies into its own buffer (cheap) so that no two layers share storage, which would make
-/// the next step's writes copy-on-write.
+/// It copies into its own buffer (cheap, and split across the kernel threads) so that no two
+/// layers share storage, which would make the next step's writes copy-on-write.
 public final class Flatten: Layer, @unchecked Sendable {
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
@@ -22,13 +22,13 @@ public final class Flatten: Layer, @unchecked Sendable {
             output.resize(to: [input.shape[0], input.shape.dropFirst().reduce(1, *)])
             gradInput.resize(to: input.shape)
         }
-        input.withPointer { x in output.withMutablePointer { y in y.update(from: x, count: input.count) } }
+        input.withPointer { x in output.withMutablePointer { y in copyValues(x, into: y, count: input.count) } }
         return output
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         precondition(gradOutput.count == gradInput.count, "Flatten.backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
-        gradOutput.withPointer { dy in gradInput.withMutablePointer { dx in dx.update(from: dy, count: gradOutput.count) } }
+        gradOutput.withPointer { dy in gradInput.withMutablePointer { dx in copyValues(dy, into: dx, count: gradOutput.count) } }
         return gradInput
     }
 }

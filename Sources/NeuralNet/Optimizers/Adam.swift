@@ -35,6 +35,10 @@ public final class Adam: Optimizer, @unchecked Sendable {
         chunks = ParameterChunks(counts: parameters.map(\.count))
     }
 
+    /// Zeroes every gradient, chunk by chunk on the kernel threads (the same zeros as
+    /// `Parameter.zeroGradient`, without a serial pass over the model's gradients each step).
+    public func zeroGradients() { chunks.zero(parameters) }
+
     public func step() {
         stepCount += 1
         let t = Double(stepCount)

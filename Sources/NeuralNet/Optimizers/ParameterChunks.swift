@@ -50,6 +50,13 @@ struct ParameterChunks {
         }
     }
 
+    /// Sets every parameter's gradient to zero, as `forEach` splits an update.
+    func zero(_ parameters: [Parameter]) {
+        forEach(parameters) { chunk, _, gradient in
+            (gradient + chunk.range.lowerBound).update(repeating: 0, count: chunk.range.count)
+        }
+    }
+
     /// Nests `withMutablePointer` over every parameter's value and gradient, then calls `body`
     /// (nil for an empty parameter, which has no storage and no chunks).
     private func withPointers(_ parameters: [Parameter], from index: Int,

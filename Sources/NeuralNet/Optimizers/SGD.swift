@@ -32,6 +32,10 @@ public final class SGD: Optimizer, @unchecked Sendable {
         chunks = ParameterChunks(counts: parameters.map(\.count))
     }
 
+    /// Zeroes every gradient, chunk by chunk on the kernel threads (the same zeros as
+    /// `Parameter.zeroGradient`, without a serial pass over the model's gradients each step).
+    public func zeroGradients() { chunks.zero(parameters) }
+
     public func step() {
         let (lr, mu, damp, wd, nesterov, first) = (learningRate, momentum, dampening, weightDecay, nesterov, !hasMomentum)
         chunks.forEach(parameters) { chunk, p, grad in

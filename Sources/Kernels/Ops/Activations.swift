@@ -6,7 +6,7 @@ import Foundation
 
 /// ReLU forward: output = max(input, 0).
 public func reluForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
-    forEachPart(count) { reluForward(input: input, output: output, range: $0) }
+    forEachPart(count, minimumPerPart: cutFreePart) { reluForward(input: input, output: output, range: $0) }
 }
 
 /// `reluForward` over `range` on the calling thread.
@@ -18,7 +18,7 @@ func reluForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float
 /// ReLU backward from its output: gradInput = gradOutput where output > 0, else 0 (PyTorch's rule).
 public func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>, count: Int) {
-    forEachPart(count) { reluBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, range: $0) }
+    forEachPart(count, minimumPerPart: cutFreePart) { reluBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, range: $0) }
 }
 
 /// `reluBackward` over `range` on the calling thread.
@@ -125,7 +125,7 @@ func sigmoidBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Flo
 ///
 /// `minimumPerPart` is 32,768 by default: the sigmoid's vector groups start at each part's
 /// start, so its bits depend on the cut, which must then not move. Ops whose values do not
-/// depend on the cut (`mapEach`, `mapPairs`, `copyValues`) pass 16,384: the helpers spin between
+/// depend on the cut (ReLU, `mapEach`, `mapPairs`, `copyValues`) pass 16,384: the helpers spin between
 /// the jobs of a step, so a hand-over costs a few microseconds and parts of 16,384 values
 /// (~5 microseconds of ReLU) already gain; the course CNN's ReLU after Linear(400, 256)
 /// (32,768 values) then runs on both threads.

@@ -46,5 +46,16 @@ CK_TARGET_AVX2 CK_INLINE void transpose8x8(__m256 r[8]) {
     r[6] = _mm256_permute2f128_ps(s2, s6, 0x31); r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
+// totals[i] = ((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7)) for the lanes v of lanes[i], eight
+// registers at a time through horizontal adds (AVX only, so both forms inline it).
+CK_TARGET_AVX2 CK_INLINE void lane_tree8(const __m256 lanes[8], float totals[8]) {
+    // hadd(u, v) = u0+u1, u2+u3, v0+v1, v2+v3 | u4+u5, u6+u7, v4+v5, v6+v7
+    const __m256 h01 = _mm256_hadd_ps(lanes[0], lanes[1]), h23 = _mm256_hadd_ps(lanes[2], lanes[3]);
+    const __m256 h45 = _mm256_hadd_ps(lanes[4], lanes[5]), h67 = _mm256_hadd_ps(lanes[6], lanes[7]);
+    // lanes 0-3 of registers 0-3 | lanes 4-7 of registers 0-3, and the same for registers 4-7
+    const __m256 q0 = _mm256_hadd_ps(h01, h23), q1 = _mm256_hadd_ps(h45, h67);
+    _mm256_storeu_ps(totals, _mm256_add_ps(_mm256_permute2f128_ps(q0, q1, 0x20), _mm256_permute2f128_ps(q0, q1, 0x31)));
+}
+
 #endif
 #endif

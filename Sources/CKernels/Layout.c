@@ -19,6 +19,12 @@ void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int 
     else planes_to_channels_last_avx2(src, channels, height, width, dst, dst_row_stride, dst_col_stride);
 }
 
+void ck_planes_to_channels_last_sums(ck_isa isa, const float *src, int channels, int height, int width,
+                                     float *dst, long dst_row_stride, long dst_col_stride, float *sums) {
+    if (isa == CK_ISA_AVX512) planes_to_channels_last_sums_avx512(src, channels, height, width, dst, dst_row_stride, dst_col_stride, sums);
+    else planes_to_channels_last_sums_avx2(src, channels, height, width, dst, dst_row_stride, dst_col_stride, sums);
+}
+
 void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_stride, long src_col_stride,
                                 int channels, int height, int width, float *dst) {
     if (isa == CK_ISA_AVX512) channels_last_to_planes_avx512(src, src_row_stride, src_col_stride, channels, height, width, dst);
@@ -50,6 +56,11 @@ void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int 
             for (int c = 0; c < channels; c++) cell[c] = s[(long)c * height * width];
         }
     }
+}
+void ck_planes_to_channels_last_sums(ck_isa isa, const float *src, int channels, int height, int width,
+                                     float *dst, long dst_row_stride, long dst_col_stride, float *sums) {
+    (void)isa; (void)src; (void)channels; (void)height; (void)width; (void)dst; (void)dst_row_stride;
+    (void)dst_col_stride; (void)sums;
 }
 void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_stride, long src_col_stride,
                                 int channels, int height, int width, float *dst) {

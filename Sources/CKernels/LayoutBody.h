@@ -24,11 +24,13 @@ F_TARGET CK_INLINE void F(change_layout)(float *planes, float *rows, long row_st
                                          int channels, int height, int width, const int TO_PLANES) {
     const long plane = (long)height * width;
     for (int y = 0; y < height; y++) {
-        for (int block = 0; block < width; block += 8) {
-            const int x = block + 8 <= width || width < 8 ? block : width - 8;
-            const int n = width - x < 8 ? width - x : 8;
-            for (int c = 0; c < channels; c += 8) {
-                const int m = channels - c < 8 ? channels - c : 8;
+        // A row of 8 channels at a time: planes of 1024 floats map each position of all planes to
+        // one L1 set, and 16 planes' lines there would evict one another between the blocks.
+        for (int c = 0; c < channels; c += 8) {
+            const int m = channels - c < 8 ? channels - c : 8;
+            for (int block = 0; block < width; block += 8) {
+                const int x = block + 8 <= width || width < 8 ? block : width - 8;
+                const int n = width - x < 8 ? width - x : 8;
                 float *p = planes + c * plane + (long)y * width + x;
                 float *r = rows + y * row_stride + x * col_stride + c;
                 #define LAYOUT_BLOCK(N, M) (TO_PLANES ? F(transpose_block)(r, col_stride, N, M, p, plane) \
@@ -46,6 +48,73 @@ F_TARGET CK_INLINE void F(change_layout)(float *planes, float *rows, long row_st
 F_TARGET static void F(planes_to_channels_last)(const float *src, int channels, int height, int width,
                                                 float *dst, long dst_row_stride, long dst_col_stride) {
     F(change_layout)((float *)src, dst, dst_row_stride, dst_col_stride, channels, height, width, 0);
+}
+
+// planes_to_channels_last that also adds each plane's sum to sums[c] (a convolution's bias
+// gradient, from the same reads). M channels (at most 8) over their whole planes: each channel's
+// eight lanes sum its rows' 8-column blocks (the last block of a row whose width is not a multiple
+// of 8 overlaps the one before and adds only its new columns), then sums[c] += lane_tree8 of them.
+// The AVX code of both forms: the same bits.
+F_TARGET CK_INLINE void F(sums_group)(const float *src, long plane, int height, int width, float *dst,
+                                      long dst_row_stride, long dst_col_stride, float *sums, const int M) {
+    __m256 lanes[8];
+    CK_UNROLL
+    for (int i = 0; i < 8; i++) lanes[i] = _mm256_setzero_ps();
+    const F_MASK8 kept = M8(M);
+    for (int y = 0; y < height; y++) {
+        const float *p = src + (long)y * width;
+        float *d = dst + y * dst_row_stride;
+        int x = 0;
+        for (; x + 8 <= width; x += 8) {
+            __m256 r[8];
+            CK_UNROLL
+            for (int i = 0; i < 8; i++) r[i] = i < M ? _mm256_loadu_ps(p + i * plane + x) : _mm256_setzero_ps();
+            CK_UNROLL
+            for (int i = 0; i < M; i++) lanes[i] = _mm256_add_ps(lanes[i], r[i]);
+            transpose8x8(r);
+            CK_UNROLL
+            for (int i = 0; i < 8; i++) {
+                if (M == 8) _mm256_storeu_ps(d + (x + i) * dst_col_stride, r[i]);
+                else STORE8M(d + (x + i) * dst_col_stride, kept, r[i]);
+            }
+        }
+        if (x < width) {
+            // The last columns: the 8-column block ending at the row's end (or the whole row when
+            // it is narrower than 8), whose first `seen` columns were summed already.
+            const int xb = width >= 8 ? width - 8 : 0, n = width - xb, seen = x - xb;
+            const F_MASK8 cols = M8(n);
+            const __m256 fresh = _mm256_castsi256_ps(_mm256_cmpgt_epi32(
+                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(seen - 1)));
+            __m256 r[8];
+            CK_UNROLL
+            for (int i = 0; i < 8; i++) r[i] = i < M ? LOAD8M(p + i * plane + xb, cols) : _mm256_setzero_ps();
+            CK_UNROLL
+            for (int i = 0; i < M; i++) lanes[i] = _mm256_add_ps(lanes[i], _mm256_and_ps(r[i], fresh));
+            transpose8x8(r);
+            for (int i = 0; i < n; i++) STORE8M(d + (xb + i) * dst_col_stride, kept, r[i]);
+        }
+    }
+    float total[8];
+    lane_tree8(lanes, total);
+    CK_UNROLL
+    for (int i = 0; i < M; i++) sums[i] += total[i];
+}
+
+F_TARGET static void F(planes_to_channels_last_sums)(const float *src, int channels, int height, int width,
+                                                     float *dst, long dst_row_stride, long dst_col_stride,
+                                                     float *sums) {
+    const long plane = (long)height * width;
+    for (int c = 0; c < channels; c += 8) {
+        const float *s = src + c * plane;
+        float *d = dst + c;
+        #define SUMS_GROUP(M) F(sums_group)(s, plane, height, width, d, dst_row_stride, dst_col_stride, sums + c, M)
+        switch (channels - c < 8 ? channels - c : 8) {
+            case 1: SUMS_GROUP(1); break; case 2: SUMS_GROUP(2); break; case 3: SUMS_GROUP(3); break;
+            case 4: SUMS_GROUP(4); break; case 5: SUMS_GROUP(5); break; case 6: SUMS_GROUP(6); break;
+            case 7: SUMS_GROUP(7); break; default: SUMS_GROUP(8); break;
+        }
+        #undef SUMS_GROUP
+    }
 }
 
 F_TARGET static void F(channels_last_to_planes)(const float *src, long src_row_stride, long src_col_stride,

@@ -1,5 +1,6 @@
-// ck_gather_rows and ck_interleave_column_pairs (see include/CKernels.h): a gather for outputs
-// with 1 to 8 channels, vectorised along rows (channel vectors would be mostly empty), and the
+// ck_gather_rows and ck_interleave_column_pairs (see include/CKernels.h): a gather vectorised
+// along rows, 8 output channels at a time (channel vectors would be mostly empty, or their
+// transposes into planes cost more than a few pairs' FMAs), and the
 // interleaving of a stride-2 transposed output's column phases. One body (RowGatherBody.h) in
 // AVX-512 and AVX2 form: every output value sums its pairs in the same order in both (same bits).
 #include "CKernels.h"

@@ -2,13 +2,14 @@
 // (FormEnd.h). The includer defines ROWS_PER_BLOCK(CO): rows of VW columns per register block for
 // CO output channels (CO * rows accumulators plus inputs and weights within F_REGISTERS).
 
-// CO output channels x RB rows x VW columns from (row0, col0); PARTIAL: only the columns of cm.
-F_TARGET CK_INLINE void F(rows_block)(const ck_gather_rows_args *a, int row0, int col0, F_MASK cm,
+// Output channels co0 ..< co0 + CO (CO <= 8) x RB rows x VW columns from (row0, col0); PARTIAL:
+// only the columns of cm. Wider outputs run as groups of 8 channels (weights out_channels apart).
+F_TARGET CK_INLINE void F(rows_block)(const ck_gather_rows_args *a, int co0, int row0, int col0, F_MASK cm,
                                       const int CO, const int RB, const int PARTIAL) {
     F_VEC acc[8][8];
     CK_UNROLL
     for (int c = 0; c < CO; c++) {
-        const F_VEC b = a->bias ? V_BROADCAST(a->bias + c) : V_ZERO();
+        const F_VEC b = a->bias ? V_BROADCAST(a->bias + co0 + c) : V_ZERO();
         CK_UNROLL
         for (int r = 0; r < RB; r++) acc[c][r] = b;
     }
@@ -23,8 +24,9 @@ F_TARGET CK_INLINE void F(rows_block)(const ck_gather_rows_args *a, int row0, in
     }
     const float *base = a->input + row0 * a->in_row_stride + col0;
     const long rs = a->in_row_stride;
-    const float *wp = a->weights + (long)jb * CO;
-    for (int j = jb; j < je; j++, wp += CO) {
+    const long ws = a->out_channels;
+    const float *wp = a->weights + (long)jb * ws + co0;
+    for (int j = jb; j < je; j++, wp += ws) {
         const float *ip = base + a->pair_offsets[j];
         // Every accumulator gets one FMA per pair either way; the order of the loops only decides
         // which values stay in registers: the RB inputs (32 registers) or the CO weights (16).
@@ -50,7 +52,7 @@ F_TARGET CK_INLINE void F(rows_block)(const ck_gather_rows_args *a, int row0, in
             }
         }
     }
-    float *out = a->output + row0 * a->out_row_stride + col0;
+    float *out = a->output + co0 * a->out_plane + row0 * a->out_row_stride + col0;
     CK_UNROLL
     for (int c = 0; c < CO; c++) {
         CK_UNROLL
@@ -59,46 +61,51 @@ F_TARGET CK_INLINE void F(rows_block)(const ck_gather_rows_args *a, int row0, in
 }
 
 // The last rows of a column strip (fewer than a block): a block of exactly that many rows.
-#define ROWS_TAIL_CASE(K) case K: if (K < ROWS_PER_BLOCK(CO)) F(rows_block)(a, row, col, cm, CO, K, PARTIAL); break;
+#define ROWS_TAIL_CASE(K) case K: if (K < ROWS_PER_BLOCK(CO)) F(rows_block)(a, co0, row, col, cm, CO, K, PARTIAL); break;
 #define ROWS_TAIL switch (a->rows - row) { ROWS_TAIL_CASE(1) ROWS_TAIL_CASE(2) ROWS_TAIL_CASE(3) \
     ROWS_TAIL_CASE(4) ROWS_TAIL_CASE(5) ROWS_TAIL_CASE(6) ROWS_TAIL_CASE(7) default: break; }
 
-F_TARGET CK_INLINE void F(rows_strip)(const ck_gather_rows_args *a, int col, F_MASK cm, const int CO, const int PARTIAL) {
+F_TARGET CK_INLINE void F(rows_strip)(const ck_gather_rows_args *a, int co0, int col, F_MASK cm, const int CO,
+                                      const int PARTIAL) {
     int row = 0;
     for (; row + ROWS_PER_BLOCK(CO) <= a->rows; row += ROWS_PER_BLOCK(CO))
-        F(rows_block)(a, row, col, cm, CO, ROWS_PER_BLOCK(CO), PARTIAL);
+        F(rows_block)(a, co0, row, col, cm, CO, ROWS_PER_BLOCK(CO), PARTIAL);
     if (row < a->rows) { ROWS_TAIL }
 }
 #undef ROWS_TAIL
 #undef ROWS_TAIL_CASE
 
-F_TARGET CK_INLINE void F(rows_all)(const ck_gather_rows_args *a, const int CO) {
+F_TARGET CK_INLINE void F(rows_all)(const ck_gather_rows_args *a, int co0, const int CO) {
     for (int col = 0; col < a->cols; col += VW) {
         const F_MASK cm = V_MASK(a->cols - col);
-        if (a->cols - col >= VW) F(rows_strip)(a, col, cm, CO, 0); else F(rows_strip)(a, col, cm, CO, 1);
+        if (a->cols - col >= VW) F(rows_strip)(a, co0, col, cm, CO, 0); else F(rows_strip)(a, co0, col, cm, CO, 1);
     }
 }
 
-F_TARGET static void F(rows_1)(const ck_gather_rows_args *a) { F(rows_all)(a, 1); }
-F_TARGET static void F(rows_2)(const ck_gather_rows_args *a) { F(rows_all)(a, 2); }
-F_TARGET static void F(rows_3)(const ck_gather_rows_args *a) { F(rows_all)(a, 3); }
-F_TARGET static void F(rows_4)(const ck_gather_rows_args *a) { F(rows_all)(a, 4); }
-F_TARGET static void F(rows_5)(const ck_gather_rows_args *a) { F(rows_all)(a, 5); }
-F_TARGET static void F(rows_6)(const ck_gather_rows_args *a) { F(rows_all)(a, 6); }
-F_TARGET static void F(rows_7)(const ck_gather_rows_args *a) { F(rows_all)(a, 7); }
-F_TARGET static void F(rows_8)(const ck_gather_rows_args *a) { F(rows_all)(a, 8); }
+F_TARGET static void F(rows_1)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 1); }
+F_TARGET static void F(rows_2)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 2); }
+F_TARGET static void F(rows_3)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 3); }
+F_TARGET static void F(rows_4)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 4); }
+F_TARGET static void F(rows_5)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 5); }
+F_TARGET static void F(rows_6)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 6); }
+F_TARGET static void F(rows_7)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 7); }
+F_TARGET static void F(rows_8)(const ck_gather_rows_args *a, int co0) { F(rows_all)(a, co0, 8); }
 
+// Groups of 8 output channels (the last one shorter), each over the whole grid: the input stays
+// in L1 or L2 between them.
 static void F(gather_rows)(const ck_gather_rows_args *a) {
-    switch (a->out_channels) {
-        case 1: F(rows_1)(a); break;
-        case 2: F(rows_2)(a); break;
-        case 3: F(rows_3)(a); break;
-        case 4: F(rows_4)(a); break;
-        case 5: F(rows_5)(a); break;
-        case 6: F(rows_6)(a); break;
-        case 7: F(rows_7)(a); break;
-        case 8: F(rows_8)(a); break;
-        default: break;
+    for (int co0 = 0; co0 < a->out_channels; co0 += 8) {
+        switch (a->out_channels - co0 < 8 ? a->out_channels - co0 : 8) {
+            case 1: F(rows_1)(a, co0); break;
+            case 2: F(rows_2)(a, co0); break;
+            case 3: F(rows_3)(a, co0); break;
+            case 4: F(rows_4)(a, co0); break;
+            case 5: F(rows_5)(a, co0); break;
+            case 6: F(rows_6)(a, co0); break;
+            case 7: F(rows_7)(a, co0); break;
+            case 8: F(rows_8)(a, co0); break;
+            default: break;
+        }
     }
 }
 

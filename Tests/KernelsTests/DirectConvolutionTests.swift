@@ -40,6 +40,11 @@ struct DirectConvolutionTests {
                                                          outputPadding: Size2D(2, 1))),
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 5, outChannels: 2, input: Size2D(6, 3),
                                                          kernel: 3, stride: 2, padding: 2, dilation: 2)),
+            // Row-vectorised outputs of more than 8 channels (groups of 8, AVX-512 and AVX2: a first
+            // layer's few pairs): 12 channels (8 + 4) over 29 columns (a masked strip; the gradient's
+            // rows end in an overlapping 8-column block), 16 channels over 32 columns.
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 12, input: Size2D(6, 29), kernel: 3, padding: 1)),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: Size2D(5, 32), kernel: 3, padding: 1)),
             // Column stride 2 with at most 8 channels per vector: rows split into even and odd
             // columns (left padding 0, 1, 2; odd sizes; 3x3, 4x4, 5x5 kernels; dilation; 1 and 3
             // channels; an odd output width, where the weight gradient is not paired).
@@ -121,6 +126,38 @@ struct DirectConvolutionTests {
         #expect((Conv2dWorkspace(g).direct != nil) == (DirectConvolution.active != .portable))
         #expect(Conv2dWorkspace(g, kernels: .portable).direct == nil)
         #expect((Conv2dWorkspace(g, kernels: .avx2).direct?.isa == CK_ISA_AVX2) == (expected != .portable))
+    }
+
+    @Test("the layout change with plane sums copies what ck_planes_to_channels_last copies, sums each plane as its lanes say, the same bits in both forms",
+          .enabled(if: DirectConvolution.best == .avx512, "the AVX-512 kernels do not run on this CPU"))
+    func layoutChangeWithSums() {
+        var rng = TestRandom(seed: 34)
+        for (channels, height, width) in [(1, 1, 1), (3, 2, 5), (8, 3, 8), (9, 2, 13), (16, 4, 32), (12, 3, 29), (5, 1, 7), (17, 2, 16)] {
+            let plane = height * width
+            let src = rng.floats(channels * plane)
+            let colStride = channels + 1, rowStride = width * colStride + 3
+            let start = rng.floats(channels)
+            var plain = [Float](repeating: -7, count: height * rowStride)
+            ck_planes_to_channels_last(CK_ISA_AVX512, src, Int32(channels), Int32(height), Int32(width), &plain, rowStride, colStride)
+            for isa in [CK_ISA_AVX512, CK_ISA_AVX2] {
+                var copied = [Float](repeating: -7, count: height * rowStride), sums = start
+                ck_planes_to_channels_last_sums(isa, src, Int32(channels), Int32(height), Int32(width), &copied, rowStride,
+                                                colStride, &sums)
+                #expect(copied == plain, "\(channels)x\(height)x\(width) isa \(isa.rawValue): the copy")
+                for c in 0..<channels {
+                    // The lanes: columns 8k + l, the last block of a row ending at the row's end.
+                    var lanes = [Float](repeating: 0, count: 8)
+                    for y in 0..<height {
+                        for x in 0..<width {
+                            let lane = width % 8 == 0 || x < width / 8 * 8 ? x % 8 : x - (width >= 8 ? width - 8 : 0)
+                            lanes[lane] += src[c * plane + y * width + x]
+                        }
+                    }
+                    let tree = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
+                    #expect(sums[c] == start[c] + tree, "\(channels)x\(height)x\(width) isa \(isa.rawValue) channel \(c): the sum")
+                }
+            }
+        }
     }
 
     @Test("weight gradients summed over a large batch keep their digits (sums restart every few positions)")

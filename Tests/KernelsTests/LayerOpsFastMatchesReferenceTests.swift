@@ -1,4 +1,5 @@
 import Testing
+import CKernels
 @testable import Kernels
 
 /// Average pooling, batch norm, LeakyReLU, tanh and dropout: the fast kernels agree with the
@@ -107,6 +108,40 @@ struct LayerOpsFastMatchesReferenceTests {
                 Self.expectClose(grads[0], grads[1], label + " gradients", abs: 2e-4, rel: 1e-3)
             }
         }
+    }
+
+    @Test("the hashed dropout mask: the AVX-512 and AVX2 loops give the Swift loop's bits; keeps about 1 - p; keys differ")
+    func hashedDropoutMask() {
+        for count in [1, 7, 8, 15, 16, 17, 65_543] {
+            for p: Float in [0.25, 0, 0.5, 0x1p-24, 1 - 0x1p-24] {
+                let threshold = UInt32((p * 0x1p24).rounded(.up)), scale = 1 / (1 - p)
+                for key: UInt64 in [0, 42, 0xDEAD_BEEF_0123_4567] {
+                    var reference = [Float](repeating: 7, count: count)
+                    dropoutMaskReference(&reference, count: count, threshold: threshold, scale: scale, key: key)
+                    #expect(reference.allSatisfy { $0 == 0 || $0 == scale }, "values, p \(p)")
+                    var viaLayerPath = [Float](repeating: 7, count: count)
+                    dropoutMask(&viaLayerPath, count: count, p: p, key: key)
+                    #expect(viaLayerPath.map(\.bitPattern) == reference.map(\.bitPattern), "active path, \(count) values, p \(p)")
+                    for isa in DirectConvolution.best == .avx512 ? [CK_ISA_AVX512, CK_ISA_AVX2]
+                            : DirectConvolution.best == .avx2 ? [CK_ISA_AVX2] : [] {
+                        var vector = [Float](repeating: 7, count: count)
+                        ck_dropout_mask(isa, &vector, count, threshold, scale, key)
+                        #expect(vector.map(\.bitPattern) == reference.map(\.bitPattern),
+                                "isa \(isa.rawValue), \(count) values, p \(p), key \(key)")
+                    }
+                    if count > 60_000 {
+                        let kept = Double(reference.filter { $0 != 0 }.count) / Double(count)
+                        #expect(abs(kept - Double(1 - p)) < 0.01, "keeps about 1 - p = \(1 - p): \(kept)")
+                    }
+                }
+            }
+        }
+        // Consecutive keys give unrelated masks (about half the values differ at p = 0.5).
+        var a = [Float](repeating: 0, count: 4096), b = a
+        dropoutMaskReference(&a, count: 4096, threshold: 1 << 23, scale: 2, key: 1)
+        dropoutMaskReference(&b, count: 4096, threshold: 1 << 23, scale: 2, key: 2)
+        let differing = Double(zip(a, b).filter { $0 != $1 }.count) / 4096
+        #expect(abs(differing - 0.5) < 0.05, "masks of keys 1 and 2 differ in \(differing) of the values")
     }
 
     @Test("leaky_relu, tanh and dropout on buffers longer than a thread's part")

@@ -58,7 +58,8 @@ typedef struct {
 
 void ck_gather(const ck_gather_args *args);
 
-/// A gather for outputs with few channels (1 to 8), vectorised along rows instead of channels:
+/// A gather vectorised along rows instead of channels (outputs with few channels, or few pairs), in
+/// groups of up to 8 output channels:
 ///   output[co * out_plane + row * out_row_stride + col] = bias[co] (or 0)
 ///       + sum over j of input[row * in_row_stride + col + pair_offsets[j]] * weights[j][co]
 /// for j in row_pairs' range of that row (or all pairs). Input columns are adjacent (stride 1).
@@ -68,7 +69,7 @@ typedef struct {
     int pairs;
     const long *pair_offsets;
     const float *weights;                // [pairs][out_channels]
-    int out_channels;                    // 1 ... 8
+    int out_channels;                    // 1 or more (groups of 8)
     int rows, cols;
     float *output;
     long out_row_stride, out_plane;
@@ -121,6 +122,14 @@ void ck_copy_into_column_phases(ck_isa isa, const float *src, int channels, int 
 void ck_planes_to_channels_last(ck_isa isa, const float *src, int channels, int height, int width,
                                 float *dst, long dst_row_stride, long dst_col_stride);
 
+/// ck_planes_to_channels_last, and sums[c] += the sum of plane c (a convolution's bias gradient
+/// from the same reads). Each plane is summed in 8 lanes: lane l takes the columns x = 8 k + l of
+/// every row, rows in order (the last columns of a row whose width is not a multiple of 8 go to
+/// the lanes of the 8-column block ending at the row's end), and the plane's sum is
+/// ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)). Both forms give the same bits.
+void ck_planes_to_channels_last_sums(ck_isa isa, const float *src, int channels, int height, int width,
+                                     float *dst, long dst_row_stride, long dst_col_stride, float *sums);
+
 /// dst[(c * height + y) * width + x] = src[y * src_row_stride + x * src_col_stride + c]
 void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_stride, long src_col_stride,
                                 int channels, int height, int width, float *dst);
@@ -128,5 +137,6 @@ void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_strid
 // Element-wise loops (sigmoid): a separate header, exported through this umbrella header.
 #include "CElementwise.h"
 #include "CBatchNorm.h"
+#include "CDropout.h"
 
 #endif

@@ -78,10 +78,11 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
             let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
                 let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
-                addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
                 let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
-                ck_planes_to_channels_last(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),
-                                           gradValues, gradRowStride, cout)
+                // The gradient channels-last for the weight gradient, and its plane sums (the bias
+                // gradient) from the same reads.
+                ck_planes_to_channels_last_sums(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),
+                                                gradValues, gradRowStride, cout, partialB)
                 directWeightGradient(isa: isa, input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
                                      pairOffsets: windows.pairOffsets, grad: gradValues, gradRowStride: gradRowStride,
                                      gradColumnStride: cout, channels: cout, grid: g.output, result: partialW)

@@ -120,17 +120,15 @@ func directGather(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, colu
 }
 
 /// A gather that writes NCHW planes (`outputPlane` floats each, rows `outputRowStride` apart),
-/// reading input columns `columnStride` apart. With AVX-512, up to 8 output channels and adjacent
-/// columns it runs vectorised along rows (`ck_gather_rows`: 16 columns to a register) when that
-/// fills more of a register than the output channels would; else along channels (`ck_gather`).
-/// Both sum each value's pairs in the same order: the same bits either way.
+/// reading input columns `columnStride` apart. Over adjacent columns it runs vectorised along rows
+/// (`ck_gather_rows`: 16 columns to a register) when `gathersRows` says so; else along channels
+/// (`ck_gather`). Both sum each value's pairs in the same order: the same bits either way.
 @inline(__always)
 func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
                         weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
                         output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputPlane: Int,
                         bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil) {
-    let columnsFilled = Double(cols) / Double(16 * ((cols + 15) / 16))
-    if isa == CK_ISA_AVX512 && outs <= 8 && columnStride == 1 && columnsFilled > Double(outs) / 16 {
+    if columnStride == 1 && gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairOffsets.count) {
         directGatherRows(isa: isa, input: input, rowStride: rowStride, pairOffsets: pairOffsets, weights: weights,
                          outs: outs, rows: rows, cols: cols, output: output, outputRowStride: outputRowStride,
                          outputPlane: outputPlane, bias: bias, rowPairs: rowPairs)
@@ -142,7 +140,26 @@ func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int
     }
 }
 
-/// Runs `ck_gather_rows`: a gather for 1 to 8 output channels, vectorised along rows, writing planes.
+/// Whether a planar gather over adjacent columns runs faster along rows (`ck_gather_rows`) than along
+/// channels (`ck_gather`), from C microbenchmarks (thread CPU time, 32 images, 2026-11-30):
+/// - AVX-512, up to 8 channels: when the columns fill more of a register than the channels would.
+/// - AVX-512, more channels (groups of 8): when there is at least one full vector of columns and
+///   the row's vectors are at least 85% filled (32 and 28 columns: 3->16 3x3 on 32x32 99 -> 141-150
+///   GFLOP/s, 3->32 86 -> 140, 16->32 on 16x16 135 -> 152-170; 14, 12, 10 or 8 columns are slower).
+///   The channel gather turns every block of positions into planes with register transposes,
+///   which few pairs (a first layer's 3 input channels) do not amortise.
+/// - AVX2 (the 8-channel rows block spills a register): more than 8 channels and at most 32 pairs
+///   on the same columns (3->16 3x3: 54 -> 57-75, 3->32 54 -> 68); with more pairs the channel
+///   gather is as fast or faster.
+@inline(__always)
+func gathersRows(isa: ck_isa, outs: Int, cols: Int, pairs: Int) -> Bool {
+    let columnsFilled = Double(cols) / Double(16 * ((cols + 15) / 16))
+    if outs <= 8 { return isa == CK_ISA_AVX512 && columnsFilled > Double(outs) / 16 }
+    let wide = cols >= 16 && columnsFilled >= 0.85
+    return isa == CK_ISA_AVX512 ? wide : wide && pairs <= 32
+}
+
+/// Runs `ck_gather_rows`: a gather vectorised along rows (groups of up to 8 output channels), writing planes.
 @inline(__always)
 func directGatherRows(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, pairOffsets: [Int], weights: UnsafePointer<Float>,
                       outs: Int, rows: Int, cols: Int, output: UnsafeMutablePointer<Float>, outputRowStride: Int,

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Inverted dropout over flat buffers, as PyTorch's `dropout` in training: each value is kept
 /// with probability 1 - p and scaled by 1 / (1 - p), or set to zero. The random choice is the
 /// caller's (a seeded mask of 0 and 1 / (1 - p) values, `dropoutMask`); forward and backward
@@ -25,6 +27,41 @@ public func dropoutMask(_ mask: UnsafeMutablePointer<Float>, count: Int, p: Floa
         mask[i] = Float(bitPattern: scaleBits & kept)
     }
     random = source
+}
+
+/// `dropoutMask` from a counter-based hash instead of a sequential generator: value i is kept
+/// (mask 1 / (1 - p), else +0) when the top 24 bits of `dropoutHash(key, i)` are at least
+/// ceil(p * 2^24), so each value is kept with probability 1 - p and the draws need no state
+/// between values: the AVX-512 and AVX2 loops (`ck_dropout_mask`) compute 16 or 8 at once and give
+/// this Swift loop's mask bit for bit. A layer draws one `key` per step from its seeded generator.
+public func dropoutMask(_ mask: UnsafeMutablePointer<Float>, count: Int, p: Float, key: UInt64) {
+    let threshold = UInt32((p * 0x1p24).rounded(.up))
+    let scale = 1 / (1 - p)
+    if DirectConvolution.isAvailable {
+        ck_dropout_mask(DirectConvolution.active.isa, mask, count, threshold, scale, key)
+    } else {
+        dropoutMaskReference(mask, count: count, threshold: threshold, scale: scale, key: key)
+    }
+}
+
+/// The portable loop of `dropoutMask(_:count:p:key:)`, one value at a time (and the reference the
+/// vector loops are tested against).
+func dropoutMaskReference(_ mask: UnsafeMutablePointer<Float>, count: Int, threshold: UInt32, scale: Float, key: UInt64) {
+    for i in 0..<count { mask[i] = dropoutHash(key: key, index: i) >> 8 >= threshold ? scale : 0 }
+}
+
+/// MurmurHash3's 32-bit finaliser of a Weyl sequence offset by the key: (index * 0x9E3779B9 +
+/// (low ^ high half of key)) mod 2^32 mixed so every output bit depends on every input bit.
+/// Indices wrap at 2^32.
+@inline(__always)
+func dropoutHash(key: UInt64, index: Int) -> UInt32 {
+    var h = UInt32(truncatingIfNeeded: index) &* 0x9E37_79B9 &+ (UInt32(truncatingIfNeeded: key) ^ UInt32(truncatingIfNeeded: key >> 32))
+    h ^= h >> 16
+    h = h &* 0x85EB_CA6B
+    h ^= h >> 13
+    h = h &* 0xC2B2_AE35
+    h ^= h >> 16
+    return h
 }
 
 /// output = input * mask (forward), or gradInput = gradOutput * mask (backward).

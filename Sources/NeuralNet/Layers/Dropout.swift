@@ -31,13 +31,13 @@ public final class Dropout: Layer, @unchecked Sendable {
             input.withPointer { x in output.withMutablePointer { y in y.update(from: x, count: input.count) } }
         case .training:
             if mask.count != input.count { mask = [Float](repeating: 0, count: input.count) }
-            // A local copy: drawing from the stored property costs an exclusivity check per value
-            // (20 ns each, measured: 1.3 ms of a 9 ms step for 65,536 values); the same numbers.
-            var random = rng
+            // One key a step from the seeded generator; each value's draw is a hash of the key and
+            // its index (vectorised: 0.02 ms for 65,536 values, against 0.3-0.4 ms drawing one
+            // number per value from the generator).
+            let key = rng.next()
             mask.withUnsafeMutableBufferPointer { m in
-                dropoutMask(m.baseAddress!, count: input.count, p: p, random: &random)
+                dropoutMask(m.baseAddress!, count: input.count, p: p, key: key)
             }
-            rng = random
             input.withPointer { x in
                 output.withMutablePointer { y in dropoutApply(input: x, mask: mask, output: y, count: input.count) }
             }

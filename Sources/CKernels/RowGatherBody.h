@@ -75,7 +75,79 @@ F_TARGET CK_INLINE void F(rows_strip)(const ck_gather_rows_args *a, int co0, int
 #undef ROWS_TAIL
 #undef ROWS_TAIL_CASE
 
+#if VW == 16
+// Rows of at most 8 columns (the stride phases of small images): two rows share a register, the
+// first in lanes 0-7, the next in lanes 8-15, so the lanes are not half empty. RP such pairs
+// (2 * RP rows, the last one possibly missing: its lanes read nothing and are not stored) x CO
+// channels per block. Every output value sums the same pairs in the same order as rows_block.
+F_TARGET CK_INLINE void F(row_pairs_block)(const ck_gather_rows_args *a, int co0, int row0, const int CO, const int RP) {
+    __m512 acc[8][4];
+    CK_UNROLL
+    for (int c = 0; c < CO; c++) {
+        const __m512 b = a->bias ? _mm512_set1_ps(a->bias[co0 + c]) : _mm512_setzero_ps();
+        CK_UNROLL
+        for (int p = 0; p < RP; p++) acc[c][p] = b;
+    }
+    const int rows = a->rows - row0 < 2 * RP ? a->rows - row0 : 2 * RP;
+    int jb = 0, je = a->pairs;
+    if (a->row_pairs) {
+        jb = a->row_pairs[2 * row0]; je = a->row_pairs[2 * row0 + 1];
+        for (int r = 1; r < rows; r++) {
+            const int b = a->row_pairs[2 * (row0 + r)], e = a->row_pairs[2 * (row0 + r) + 1];
+            if (e > b) { if (je <= jb) { jb = b; je = e; } else { jb = b < jb ? b : jb; je = e > je ? e : je; } }
+        }
+    }
+    const __mmask8 cm = mask8(a->cols), last = rows == 2 * RP ? cm : 0;
+    const float *base = a->input + row0 * a->in_row_stride;
+    const long rs = a->in_row_stride;
+    const long ws = a->out_channels;
+    const float *wp = a->weights + (long)jb * ws + co0;
+    for (int j = jb; j < je; j++, wp += ws) {
+        const float *ip = base + a->pair_offsets[j];
+        __m512 x[4];
+        CK_UNROLL
+        for (int p = 0; p < RP; p++) {
+            const __m256 low = _mm256_maskz_loadu_ps(cm, ip + 2 * p * rs);
+            const __m256 high = _mm256_maskz_loadu_ps(p == RP - 1 ? last : cm, ip + (2 * p + 1) * rs);
+            x[p] = _mm512_insertf32x8(_mm512_castps256_ps512(low), high, 1);
+        }
+        CK_UNROLL
+        for (int c = 0; c < CO; c++) {
+            const __m512 w = _mm512_set1_ps(wp[c]);
+            CK_UNROLL
+            for (int p = 0; p < RP; p++) acc[c][p] = _mm512_fmadd_ps(x[p], w, acc[c][p]);
+        }
+    }
+    float *out = a->output + co0 * a->out_plane + row0 * a->out_row_stride;
+    CK_UNROLL
+    for (int c = 0; c < CO; c++) {
+        CK_UNROLL
+        for (int p = 0; p < RP; p++) {
+            float *o = out + c * a->out_plane + 2 * p * a->out_row_stride;
+            _mm256_mask_storeu_ps(o, cm, _mm512_castps512_ps256(acc[c][p]));
+            _mm256_mask_storeu_ps(o + a->out_row_stride, p == RP - 1 ? last : cm, _mm512_extractf32x8_ps(acc[c][p], 1));
+        }
+    }
+}
+
+// 3 pairs (6 rows) for up to 8 channels: 24 accumulators, 3 inputs and a weight.
+F_TARGET CK_INLINE void F(row_pairs_all)(const ck_gather_rows_args *a, int co0, const int CO) {
+    int row = 0;
+    for (; row + 6 <= a->rows; row += 6) F(row_pairs_block)(a, co0, row, CO, 3);
+    // The last 1 to 5 rows: 1 to 3 pairs, the last one possibly a single row.
+    switch ((a->rows - row + 1) / 2) {
+        case 1: F(row_pairs_block)(a, co0, row, CO, 1); break;
+        case 2: F(row_pairs_block)(a, co0, row, CO, 2); break;
+        case 3: F(row_pairs_block)(a, co0, row, CO, 3); break;
+        default: break;
+    }
+}
+#endif
+
 F_TARGET CK_INLINE void F(rows_all)(const ck_gather_rows_args *a, int co0, const int CO) {
+#if VW == 16
+    if (a->cols <= 8) { F(row_pairs_all)(a, co0, CO); return; }
+#endif
     for (int col = 0; col < a->cols; col += VW) {
         const F_MASK cm = V_MASK(a->cols - col);
         if (a->cols - col >= VW) F(rows_strip)(a, co0, col, cm, CO, 0); else F(rows_strip)(a, co0, col, cm, CO, 1);
@@ -138,6 +210,15 @@ F_TARGET static void F(interleave_column_pairs)(const float *src, int channels, 
                 V_STORE(d + x, low);
                 V_STORE(d + x + VW, high);
             }
+#if VW == 16
+            // Rows of 8 to 15 pairs (stride phases of small images): 8 at a time in ymm.
+            for (int i = x / 2; i + 8 <= cols && 2 * i + 16 <= width; i += 8, x += 16) {
+                const __m256 e = _mm256_loadu_ps(even + i), o = _mm256_loadu_ps(odd + i);
+                const __m256 l = _mm256_unpacklo_ps(e, o), h = _mm256_unpackhi_ps(e, o);
+                _mm256_storeu_ps(d + x, _mm256_permute2f128_ps(l, h, 0x20));
+                _mm256_storeu_ps(d + x + 8, _mm256_permute2f128_ps(l, h, 0x31));
+            }
+#endif
             for (; x < width; x++) d[x] = (x & 1) ? odd[x >> 1] : even[x >> 1];
         }
     }

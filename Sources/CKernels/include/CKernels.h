@@ -63,6 +63,7 @@ void ck_gather(const ck_gather_args *args);
 ///   output[co * out_plane + row * out_row_stride + col] = bias[co] (or 0)
 ///       + sum over j of input[row * in_row_stride + col + pair_offsets[j]] * weights[j][co]
 /// for j in row_pairs' range of that row (or all pairs). Input columns are adjacent (stride 1).
+/// With AVX-512, outputs at most 8 columns wide go two rows to a register.
 typedef struct {
     const float *input;
     long in_row_stride;

@@ -26,6 +26,10 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     let result: FloatBuffer
     /// Per slice: one image's gradient before a fused activation (`ConvolutionActivation`).
     let activationGradient: FloatBuffer
+    /// Few input channels and column stride 2 (`PhaseWindows.vectorisesRows`): the input gradient's
+    /// phases are vectorised along their rows into `phaseMajor` per slice, then interleaved.
+    let rowVectorisedGradient: Bool
+    let phaseMajor: FloatBuffer
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
@@ -39,6 +43,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         gradientChannelsLast = FloatBuffer(count: n * g.outChannels * g.output.area)
         result = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.inChannels * g.input.area)
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
+        rowVectorisedGradient = phases.vectorisesRows(outs: g.inChannels, isa: isa)
+        phaseMajor = FloatBuffer(count: rowVectorisedGradient ? n * phases.phaseMajorCount(channels: g.inChannels) : 0)
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -87,8 +93,15 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                                      pairOffsets: windows.pairOffsets, grad: gradValues, gradRowStride: gradRowStride,
                                      gradColumnStride: cout, channels: cout, grid: g.output, result: partialW)
                 guard let gradInput else { continue }
-                phases.gatherAll(isa: isa, source: phases.image.source(paddedGrad, planes: dy, isa: isa), weights: buffers.weightBackward.pointer,
-                                 outs: cin, big: g.input, output: gradInput + n * inImage, scratch: values, bias: nil)
+                let gradSource = phases.image.source(paddedGrad, planes: dy, isa: isa)
+                if rowVectorisedGradient {
+                    phases.gatherPhaseMajor(isa: isa, source: gradSource, weights: buffers.weightBackward.pointer, outs: cin,
+                                            big: g.input, output: gradInput + n * inImage,
+                                            phaseMajor: buffers.share(phaseMajor, s), bias: nil)
+                } else {
+                    phases.gatherAll(isa: isa, source: gradSource, weights: buffers.weightBackward.pointer,
+                                     outs: cin, big: g.input, output: gradInput + n * inImage, scratch: values, bias: nil)
+                }
             }
         }
         addTapMajorPartials(buffers.partialWeight.pointer, slices: slices.count, a: cout, b: cin, taps: taps,

@@ -22,11 +22,10 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
     /// Per slice: a channels-last output (strided), the input channels-last.
     let outputChannelsLast: FloatBuffer
     let inputChannelsLast: FloatBuffer
-    /// 1 to 4 output channels and column stride 2 (the autoencoder's last layer): each phase is
-    /// vectorised along its rows into `phaseMajor` [Cout][S][2][rows][cols] per slice, and the
-    /// column phases are then interleaved into the output (channel vectors would be mostly empty).
+    /// Few output channels and column stride 2 (the autoencoder's last layers, `PhaseWindows.vectorisesRows`):
+    /// each phase is vectorised along its rows into `phaseMajor` [Cout][S][2][rows][cols] per slice,
+    /// and the column phases are then interleaved into the output.
     let rowVectorised: Bool
-    let phaseRows: Int, phaseCols: Int
     let phaseMajor: FloatBuffer
     /// Per slice: one image's gradient before a fused activation (`ConvolutionActivation`).
     let activationGradient: FloatBuffer
@@ -42,10 +41,8 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
         let n = buffers.slices.count
         outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)
         inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
-        rowVectorised = g.outChannels <= 4 && g.stride.width == 2 && phases.phases.count == 2 * g.stride.height
-        phaseRows = (g.output.height + g.stride.height - 1) / g.stride.height
-        phaseCols = (g.output.width + 1) / 2
-        phaseMajor = FloatBuffer(count: rowVectorised ? n * g.outChannels * 2 * g.stride.height * phaseRows * phaseCols : 0)
+        rowVectorised = phases.vectorisesRows(outs: g.outChannels, isa: isa)
+        phaseMajor = FloatBuffer(count: rowVectorised ? n * phases.phaseMajorCount(channels: g.outChannels) : 0)
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
     }
 
@@ -61,18 +58,9 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
             for n in slices.images(s) {
                 let source = phases.image.source(padded, planes: input + n * inImage, isa: isa)
                 if rowVectorised {
-                    let major = buffers.share(phaseMajor, s)
-                    let phaseSize = phaseRows * phaseCols, channelSize = 2 * g.stride.height * phaseSize
-                    for (index, phase) in phases.phases.enumerated() {
-                        directGatherRows(isa: isa, input: source, rowStride: phases.rowStride, pairOffsets: phase.pairOffsets,
-                                         weights: buffers.weightForward.pointer + phase.weightOffset, outs: cout,
-                                         rows: phase.rows, cols: phase.cols, output: major + index * phaseSize,
-                                         outputRowStride: phaseCols, outputPlane: channelSize, bias: bias,
-                                         rowPairs: phase.rowPairs)
-                    }
-                    ck_interleave_column_pairs(isa, major, Int32(cout), Int32(g.stride.height), Int32(phaseRows),
-                                               Int32(phaseCols), output + n * outImage, Int32(g.output.height),
-                                               Int32(g.output.width))
+                    phases.gatherPhaseMajor(isa: isa, source: source, weights: buffers.weightForward.pointer, outs: cout,
+                                            big: g.output, output: output + n * outImage,
+                                            phaseMajor: buffers.share(phaseMajor, s), bias: bias)
                 } else {
                     phases.gatherAll(isa: isa, source: source, weights: buffers.weightForward.pointer, outs: cout, big: g.output,
                                      output: output + n * outImage, scratch: values, bias: bias)

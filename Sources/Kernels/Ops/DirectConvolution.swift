@@ -121,7 +121,8 @@ func directGather(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, colu
 
 /// A gather that writes NCHW planes (`outputPlane` floats each, rows `outputRowStride` apart),
 /// reading input columns `columnStride` apart. Over adjacent columns it runs vectorised along rows
-/// (`ck_gather_rows`: 16 columns to a register) when `gathersRows` says so; else along channels
+/// (`ck_gather_rows`: 16 columns, or with AVX-512 two rows of up to 8, to a register) when
+/// `gathersRows` says so; else along channels
 /// (`ck_gather`). Both sum each value's pairs in the same order: the same bits either way.
 @inline(__always)
 func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
@@ -142,7 +143,8 @@ func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int
 
 /// Whether a planar gather over adjacent columns runs faster along rows (`ck_gather_rows`) than along
 /// channels (`ck_gather`), from C microbenchmarks (thread CPU time, 32 images, 2026-11-30):
-/// - AVX-512, up to 8 channels: when the columns fill more of a register than the channels would.
+/// - AVX-512, up to 8 channels: when the columns fill more of a register than the channels would
+///   (rows of up to 8 columns go two to a register: ConvTranspose2d(16, 8) phases 67 -> 124 GFLOP/s).
 /// - AVX-512, more channels (groups of 8): when there is at least one full vector of columns and
 ///   the row's vectors are at least 85% filled (32 and 28 columns: 3->16 3x3 on 32x32 99 -> 141-150
 ///   GFLOP/s, 3->32 86 -> 140, 16->32 on 16x16 135 -> 152-170; 14, 12, 10 or 8 columns are slower).
@@ -154,7 +156,7 @@ func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int
 @inline(__always)
 func gathersRows(isa: ck_isa, outs: Int, cols: Int, pairs: Int) -> Bool {
     let columnsFilled = Double(cols) / Double(16 * ((cols + 15) / 16))
-    if outs <= 8 { return isa == CK_ISA_AVX512 && columnsFilled > Double(outs) / 16 }
+    if outs <= 8 { return isa == CK_ISA_AVX512 && (cols <= 8 ? Double(cols) / 8 : columnsFilled) > Double(outs) / 16 }
     let wide = cols >= 16 && columnsFilled >= 0.85
     return isa == CK_ISA_AVX512 ? wide : wide && pairs <= 32
 }

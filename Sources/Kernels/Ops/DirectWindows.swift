@@ -194,6 +194,12 @@ struct PhaseWindows {
     let planarRowStride: Int
     /// Phases can be written straight into NCHW planes when their positions in a row are adjacent.
     let writesPlanes: Bool
+    /// Column stride 2 and every (row, column) phase present: the phases can be gathered as planes of
+    /// `phaseRows` x `phaseCols` into a phase-major buffer and their columns interleaved
+    /// (`gatherPhaseMajor`).
+    let interleavesColumnPairs: Bool
+    let strideRows: Int
+    let phaseRows: Int, phaseCols: Int
 
     /// `channels`: of the small grid (read); `outputChannels`: of the big image (written).
     init(_ r: WindowRelation, channels: Int, outputChannels: Int) {
@@ -258,6 +264,21 @@ struct PhaseWindows {
         outputColumnStride = r.stride.width * outputChannels
         planarRowStride = r.stride.height * r.big.width
         writesPlanes = r.stride.width == 1
+        interleavesColumnPairs = r.stride.width == 2 && phases.count == 2 * r.stride.height
+        strideRows = r.stride.height
+        phaseRows = (r.big.height + r.stride.height - 1) / r.stride.height
+        phaseCols = (r.big.width + 1) / 2
+    }
+
+    /// Floats of a phase-major buffer [channels][S][2][phaseRows][phaseCols] for `channels` outputs.
+    func phaseMajorCount(channels: Int) -> Int { interleavesColumnPairs ? channels * 2 * strideRows * phaseRows * phaseCols : 0 }
+
+    /// Whether to gather the phases along their rows (`gatherPhaseMajor`) for `outs` output
+    /// channels: 1 to 4 on either form, up to 8 with AVX-512 (two phase rows of up to 8 columns
+    /// share a register there); channel vectors would be mostly empty. Both ways sum every value's
+    /// pairs in the same order (same bits).
+    func vectorisesRows(outs: Int, isa: ck_isa) -> Bool {
+        interleavesColumnPairs && (outs <= 4 || (isa == CK_ISA_AVX512 && outs <= 8))
     }
 }
 
@@ -288,6 +309,22 @@ extension PhaseWindows {
             ck_channels_last_to_planes(isa, scratch, big.width * outs, outs, Int32(outs), Int32(big.height),
                                        Int32(big.width), output)
         }
+    }
+
+    /// `gatherAll` for `interleavesColumnPairs`: each phase vectorised along its rows into
+    /// `phaseMajor` (`phaseMajorCount` floats), then the column phases interleaved into `output`.
+    func gatherPhaseMajor(isa: ck_isa, source: UnsafePointer<Float>, weights: UnsafePointer<Float>, outs: Int, big: Size2D,
+                          output: UnsafeMutablePointer<Float>, phaseMajor: UnsafeMutablePointer<Float>,
+                          bias: UnsafePointer<Float>?) {
+        let phaseSize = phaseRows * phaseCols, channelSize = 2 * strideRows * phaseSize
+        for (index, phase) in phases.enumerated() {
+            directGatherRows(isa: isa, input: source, rowStride: rowStride, pairOffsets: phase.pairOffsets,
+                             weights: weights + phase.weightOffset, outs: outs, rows: phase.rows, cols: phase.cols,
+                             output: phaseMajor + index * phaseSize, outputRowStride: phaseCols, outputPlane: channelSize,
+                             bias: bias, rowPairs: phase.rowPairs)
+        }
+        ck_interleave_column_pairs(isa, phaseMajor, Int32(outs), Int32(strideRows), Int32(phaseRows), Int32(phaseCols),
+                                   output, Int32(big.height), Int32(big.width))
     }
 
     /// Copies tap-major weights [taps][channels][outputs] into phase order (each phase's taps together).

@@ -72,7 +72,9 @@ enum BenchRunner {
             let perStep = 1000 / Double(timedSteps)
             // A ReLU run inside the max pooling after it is timed on the pooling's row.
             let length = workload.model.fusedLength(at: index)
-            let fused = length > 1 ? " (in \(index + length - 1))" : ""
+            let backwardLength = workload.model.backwardFusedLength(at: index)
+            let fused = length > 1 ? " (in \(index + length - 1))"
+                : backwardLength > 1 ? " (bwd in \(index + backwardLength - 1))" : ""
             return BenchResult.LayerTime(name: "\(index) \(shortName(pair.0))\(fused)",
                                          forward: pair.1.forward * perStep, backward: pair.1.backward * perStep,
                                          forwardCPU: pair.1.forwardCPU * perStep, backwardCPU: pair.1.backwardCPU * perStep)

@@ -104,8 +104,8 @@ final class BenchWorkload {
 
     /// The same step layer by layer, adding each layer's forward and backward seconds to `times`.
     /// Layers that `Sequential` runs as one pass (a ReLU and the max pooling after it, a batch norm
-    /// and the ReLU or LeakyReLU after it) are timed together and reported under the last of them;
-    /// the first one's row then stays at zero.
+    /// and the ReLU or LeakyReLU after it; backward, also a convolution before such a pair) are
+    /// timed together and reported under the last of them; the first one's row then stays at zero.
     @discardableResult
     /// The loss and the optimiser (zeroing the gradients, then the update) go to `lossTime` and
     /// `optimizerTime` (forward column).
@@ -129,7 +129,15 @@ final class BenchWorkload {
         optimizer.zeroGradients()
         optimizerTime.addForward(since: zeroStart)
         var gradient = loss.gradient
-        for step in steps.reversed() {
+        // A convolution followed by ReLU and max pooling back-propagates as one step (from the
+        // pooling's winners), timed on the pooling's row.
+        var backwardSteps: [Range<Int>] = []
+        index = 0
+        while index < model.layers.count {
+            backwardSteps.append(index..<(index + model.backwardFusedLength(at: index)))
+            index = backwardSteps[backwardSteps.count - 1].upperBound
+        }
+        for step in backwardSteps.reversed() {
             let start = LayerClock.Reading()
             // As Sequential.backward(_:needsInputGradient: false): the first layer skips its input gradient.
             gradient = model.backward(gradient, range: step, needsInputGradient: step.lowerBound > 0)

@@ -138,6 +138,7 @@ void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_strid
 // Element-wise loops (sigmoid): a separate header, exported through this umbrella header.
 #include "CElementwise.h"
 #include "CBatchNorm.h"
+#include "CPooledConv.h"
 #include "CDropout.h"
 
 #endif

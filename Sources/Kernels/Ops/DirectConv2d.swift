@@ -24,6 +24,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// convolutions).
     let gradientChannelsLast: FloatBuffer
     let result: FloatBuffer
+    /// The buffers of the backward pass through ReLU and 2x2 max pooling (`PooledConv2d.swift`),
+    /// allocated when it first runs.
+    lazy var pooled = PooledConvBuffers(geometry, slices: slices.count)
     /// Per slice: one image's gradient before a fused activation (`ConvolutionActivation`).
     let activationGradient: FloatBuffer
     /// Few input channels and column stride 2 (`PhaseWindows.vectorisesRows`): the input gradient's

@@ -89,4 +89,14 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient)
     }
+
+    /// After `forward`, then ReLU and 2x2 max pooling of its output as one pass of `pool`
+    /// (`MaxPool2d.forwardApplyingReLU`): the backward pass of all three from the gradient at the
+    /// pooling's output, through the pooling's winners only (a quarter of the work; see
+    /// `conv2dBackwardThroughReLUAndPooling`). nil, doing nothing, for a transposed convolution or
+    /// when the winners' path does not run for these shapes or kernels.
+    func backwardThroughReLUAndPooling(_ pool: MaxPool2d, _ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor? {
+        (passes as? ConvolutionRunner<Conv2dKind>)?.backwardThroughReLUAndPooling(
+            pool, gradOutput, layer: self, needsInputGradient: needsInputGradient)
+    }
 }

@@ -167,6 +167,42 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
     }
 }
 
+extension ConvolutionRunner where Kind == Conv2dKind {
+    /// After `forward` and ReLU + 2x2 max pooling of its output (the pooling layer's
+    /// `forwardApplyingReLU`): the backward pass of the three from the gradient at the pooling's
+    /// output, through the pooling's winners only (`conv2dBackwardThroughReLUAndPooling`). nil,
+    /// doing nothing, when that does not run for these shapes or kernels: the caller then runs
+    /// the pooling's, ReLU's and this layer's backward passes.
+    func backwardThroughReLUAndPooling(_ pool: MaxPool2d, _ gradOutput: Tensor, layer: ConvolutionLayer,
+                                       needsInputGradient: Bool) -> Tensor? {
+        guard let ws = workspace, let g = geometry, let lastInput, let poolGeometry = pool.lastGeometry,
+              poolGeometry.inputShape == g.outputShape else { return nil }
+        precondition(gradOutput.shape == poolGeometry.outputShape,
+                     "Conv2d.backwardThroughReLUAndPooling: gradient shape \(gradOutput.shape), expected \(poolGeometry.outputShape)")
+        let (weight, bias) = (layer.weight, layer.bias)
+        let ran = pool.withPooling { pooled, argmax in
+            lastInput.withPointer { x in
+                gradOutput.withPointer { dy in
+                    weight.value.withPointer { w in
+                        weight.gradient.withMutablePointer { dw in
+                            gradInput.withMutablePointer { gradInputPointer in
+                                withOptionalMutablePointer(bias?.gradient) { db in
+                                    let winners = PooledWinners(geometry: poolGeometry, gradient: dy, pooled: pooled, argmax: argmax)
+                                    return conv2dBackwardThroughReLUAndPooling(
+                                        g, winners: winners, input: x, weight: w, gradInput: needsInputGradient ? gradInputPointer : nil,
+                                        gradWeight: dw, gradBias: db, workspace: ws)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard ran else { return nil }
+        return needsInputGradient ? gradInput : noGradient
+    }
+}
+
 /// `body` with a pointer to the tensor's values, or nil without a tensor.
 @inline(__always)
 private func withOptionalPointer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {

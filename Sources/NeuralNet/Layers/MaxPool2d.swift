@@ -96,7 +96,11 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
         return output
     }
 
-    /// The last forward pass's output and argmax (for the batch norm's fused backward).
+    /// The geometry of the last forward pass (nil before the first).
+    var lastGeometry: MaxPool2dGeometry? { geometry }
+
+    /// The last forward pass's output and argmax (for the fused backward passes of the batch norm
+    /// and of the convolution before the ReLU).
     func withPooling<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Int32>) -> R) -> R {
         output.withPointer { y in argmax.withUnsafeBufferPointer { a in body(y, a.baseAddress!) } }
     }

@@ -22,6 +22,11 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// one pass of the batch norm (`BatchNorm2d.forwardApplyingReLUAndPooling`) when the pooling's
     /// windows are 2x2 and tile its input; nil elsewhere.
     private let fusedTriples: [(norm: BatchNorm2d, relu: ReLU, pool: MaxPool2d)?]
+    /// For a `Conv2d` at index i followed by a ReLU and a `MaxPool2d` (a fused pair): the
+    /// convolution and the pooling, whose backward passes (with ReLU's) run as one, from the
+    /// pooling's winners only, when its windows are 2x2 with stride 2
+    /// (`Conv2d.backwardThroughReLUAndPooling`); nil elsewhere. The forward pass is unchanged.
+    private let pooledConvolutions: [(conv: Conv2d, pool: MaxPool2d)?]
     /// For a `Conv2d` or `ConvTranspose2d` at index i followed by a ReLU (not itself fused with
     /// pooling) or a Sigmoid: the convolution and the activation it applies to each image of its
     /// output (`ConvolutionLayer.forwardApplying`); nil elsewhere.
@@ -43,6 +48,10 @@ public final class Sequential: Layer, @unchecked Sendable {
         fusedTriples = layers.indices.map { [fusedPairs] i in
             guard i + 2 < layers.count, let norm = layers[i] as? BatchNorm2d, let pair = fusedPairs[i + 1] else { return nil }
             return (norm, pair.relu, pair.pool)
+        }
+        pooledConvolutions = layers.indices.map { [fusedPairs] i in
+            guard i + 2 < layers.count, let conv = layers[i] as? Conv2d, let pair = fusedPairs[i + 1] else { return nil }
+            return (conv, pair.pool)
         }
         fusedConvolutions = layers.indices.map { [fusedPairs] i in
             guard i + 1 < layers.count, let conv = layers[i] as? ConvolutionLayer else { return nil }
@@ -66,6 +75,14 @@ public final class Sequential: Layer, @unchecked Sendable {
         if fusedTriples[index] != nil { return 3 }
         return index + 1 < layers.count
             && (fusedPairs[index] != nil || fusedNorms[index] != nil || fusedConvolutions[index] != nil) ? 2 : 1
+    }
+
+    /// The number of layers that `backward(_:range:)` runs as one step down to `index`: 3 for a
+    /// `Conv2d` followed by ReLU and max pooling (one pass from the pooling's winners when its
+    /// windows are 2x2 with stride 2, else the three one by one), else `fusedLength(at:)`. For
+    /// timing layer by layer.
+    public func backwardFusedLength(at index: Int) -> Int {
+        pooledConvolutions[index] != nil ? 3 : fusedLength(at: index)
     }
 
     public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
@@ -182,6 +199,11 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// Back-propagates through the layers in `range` only (after `forward(_:range:)` on them) and
     /// returns the gradient with respect to their input.
     ///
+    /// A convolution followed by ReLU and 2x2 max pooling (run as a fused pair) back-propagates
+    /// from the pooling's winners only: the same gradients as layer by layer up to the order of
+    /// float sums (the convolution's gradients are summed over the winners instead of every
+    /// position).
+    ///
     /// A training step needs only the parameter gradients: pass `needsInputGradient: false` to
     /// skip the work below the first layer with parameters (for the course CNN, the first
     /// convolution's input gradient, a large share of its backward pass); an empty tensor is
@@ -192,6 +214,15 @@ public final class Sequential: Layer, @unchecked Sendable {
         var index = range.upperBound - 1
         while index >= range.lowerBound {
             if index < firstTrainable { return noGradient }
+            if index > range.lowerBound + 1, let block = pooledConvolutions[index - 2], block.pool.appliedReLU,
+               !block.pool.pooledByBatchNorm,
+               let through = block.conv.backwardThroughReLUAndPooling(
+                   block.pool, gradient, needsInputGradient: needsInputGradient || index - 2 > firstTrainable) {
+                // The pair ran fused after the convolution (see forward): one backward pass covers all three.
+                gradient = through
+                index -= 3
+                continue
+            }
             if index > range.lowerBound + 1, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,
                triple.pool.pooledByBatchNorm {
                 // The three ran as one pass of the batch norm (see forward): its backward covers them.

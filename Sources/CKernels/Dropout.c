@@ -17,14 +17,6 @@
 #define D_STORE_KEPT(p, u, limit, bits) \
     _mm512_storeu_si512((p), _mm512_maskz_mov_epi32(_mm512_cmpge_epi32_mask((u), (limit)), (bits)))
 #include "DropoutBody.h"
-#undef D_INT
-#undef D_SET1
-#undef D_LANES
-#undef D_ADD
-#undef D_MUL
-#undef D_XOR
-#undef D_SRL
-#undef D_STORE_KEPT
 #include "FormEnd.h"
 
 #include "FormAVX2.h"
@@ -40,14 +32,6 @@
     _mm256_storeu_si256((__m256i *)(p), \
         _mm256_and_si256((bits), _mm256_cmpgt_epi32((u), _mm256_sub_epi32((limit), _mm256_set1_epi32(1)))))
 #include "DropoutBody.h"
-#undef D_INT
-#undef D_SET1
-#undef D_LANES
-#undef D_ADD
-#undef D_MUL
-#undef D_XOR
-#undef D_SRL
-#undef D_STORE_KEPT
 #include "FormEnd.h"
 
 void ck_dropout_mask(ck_isa isa, float *mask, long count, unsigned threshold, float scale, unsigned long long key) {

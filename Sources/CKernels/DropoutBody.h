@@ -27,3 +27,13 @@ F_TARGET static void F(dropout_mask)(float *mask, long count, unsigned threshold
         mask[i] = (h >> 8) >= threshold ? scale : 0.0f;
     }
 }
+
+// The form's macros end with the body, so the next form defines its own.
+#undef D_INT
+#undef D_SET1
+#undef D_LANES
+#undef D_ADD
+#undef D_MUL
+#undef D_XOR
+#undef D_SRL
+#undef D_STORE_KEPT

@@ -15,6 +15,10 @@ public class ElementwiseLayer: Layer, @unchecked Sendable {
     private var input: Tensor?
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
+    /// Set when `Sequential` last ran this layer inside a neighbouring one (the max pooling after
+    /// it, or the batch norm or convolution before it), so its own output was never written;
+    /// cleared by `forward`.
+    var skippedByFusion = false
 
     init(name: String, forward: @escaping ForwardKernel, backward: @escaping BackwardKernel,
          backwardReadsInput: Bool = false) {
@@ -29,6 +33,7 @@ public class ElementwiseLayer: Layer, @unchecked Sendable {
     public func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        skippedByFusion = false
         if backwardReadsInput { self.input = input }
         output.resize(to: input.shape)
         input.withPointer { x in output.withMutablePointer { y in forwardKernel(x, y, input.count) } }
@@ -36,6 +41,9 @@ public class ElementwiseLayer: Layer, @unchecked Sendable {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(!skippedByFusion, "\(name).backward: Sequential ran this \(name) inside the layer next to it "
+                     + "(the max pooling after it, or the batch norm or convolution before it); "
+                     + "back-propagate through both (a Sequential.backward range holding the pair)")
         let saved: Tensor
         if backwardReadsInput {
             guard let input else { preconditionFailure("\(name).backward called before forward") }
@@ -56,43 +64,12 @@ public class ElementwiseLayer: Layer, @unchecked Sendable {
 
 /// ReLU, as PyTorch's `nn.ReLU`: max(x, 0); the gradient passes where the output is positive.
 public final class ReLU: ElementwiseLayer, @unchecked Sendable {
-    /// Set when `Sequential` last ran this layer inside the max pooling after it (or the batch
-    /// norm or convolution before it), so its own output was never written; cleared by `forward`.
-    var skippedByFusion = false
-
     public init() { super.init(name: "ReLU", forward: reluForward, backward: reluBackward) }
-
-    public override func forward(_ input: Tensor) -> Tensor {
-        skippedByFusion = false
-        return super.forward(input)
-    }
-
-    public override func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(!skippedByFusion, "ReLU.backward: Sequential ran this ReLU inside the max pooling after it "
-                     + "(or the batch norm or convolution before it); "
-                     + "back-propagate through both (a Sequential.backward range holding the pair)")
-        return super.backward(gradOutput)
-    }
 }
 
 /// Sigmoid, as PyTorch's `nn.Sigmoid`: 1 / (1 + e^-x); the gradient is y(1 - y).
 public final class Sigmoid: ElementwiseLayer, @unchecked Sendable {
-    /// Set when `Sequential` last ran this layer inside the convolution before it, so its own
-    /// output was never written; cleared by `forward`.
-    var skippedByFusion = false
-
     public init() { super.init(name: "Sigmoid", forward: sigmoidForward, backward: sigmoidBackward) }
-
-    public override func forward(_ input: Tensor) -> Tensor {
-        skippedByFusion = false
-        return super.forward(input)
-    }
-
-    public override func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(!skippedByFusion, "Sigmoid.backward: Sequential ran this Sigmoid inside the convolution before it; "
-                     + "back-propagate through both (a Sequential.backward range holding the pair)")
-        return super.backward(gradOutput)
-    }
 }
 
 /// Tanh, as PyTorch's `nn.Tanh`; the gradient is 1 - y^2.
@@ -103,9 +80,6 @@ public final class Tanh: ElementwiseLayer, @unchecked Sendable {
 /// LeakyReLU, as PyTorch's `nn.LeakyReLU`: x where x > 0, else negativeSlope * x.
 public final class LeakyReLU: ElementwiseLayer, @unchecked Sendable {
     public let negativeSlope: Float
-    /// Set when `Sequential` last ran this layer inside the batch norm before it, so its own
-    /// output was never written; cleared by `forward`.
-    var skippedByFusion = false
 
     public init(negativeSlope: Float = 0.01) {
         self.negativeSlope = negativeSlope
@@ -116,15 +90,4 @@ public final class LeakyReLU: ElementwiseLayer, @unchecked Sendable {
     }
 
     public override var description: String { "LeakyReLU(negative_slope=\(PythonFloat.text(negativeSlope)))" }
-
-    public override func forward(_ input: Tensor) -> Tensor {
-        skippedByFusion = false
-        return super.forward(input)
-    }
-
-    public override func backward(_ gradOutput: Tensor) -> Tensor {
-        precondition(!skippedByFusion, "LeakyReLU.backward: Sequential ran this LeakyReLU inside the batch norm before it; "
-                     + "back-propagate through both (a Sequential.backward range holding the pair)")
-        return super.backward(gradOutput)
-    }
 }

@@ -181,13 +181,11 @@ public final class Sequential: Layer, @unchecked Sendable {
                 x = pair.pool.forwardApplyingReLU(x)
                 index += 2
             } else if index + 1 < range.upperBound, let fused = fusedNorms[index] {
-                (layers[index + 1] as? ReLU)?.skippedByFusion = true
-                (layers[index + 1] as? LeakyReLU)?.skippedByFusion = true
+                (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
                 x = fused.norm.forwardApplying(fused.activation, slope: fused.slope, x)
                 index += 2
             } else if index + 1 < range.upperBound, let fused = fusedConvolutions[index] {
-                (layers[index + 1] as? ReLU)?.skippedByFusion = true
-                (layers[index + 1] as? Sigmoid)?.skippedByFusion = true
+                (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
                 x = fused.conv.forwardApplying(fused.activation, x)
                 index += 2
             } else if index + 1 < range.upperBound, let pair = convNorms[index], pair.norm.mode == .training,

@@ -36,7 +36,8 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
         let relation = g.windowRelation
         phases = PhaseWindows(relation, channels: g.inChannels, outputChannels: g.outChannels)
         windows = DenseWindows(relation, channels: g.outChannels,
-                               splitColumns: DenseWindows.splitsColumns(relation, vectorChannels: g.inChannels))
+                               splitColumns: DenseWindows.splitsColumns(relation, channels: g.outChannels,
+                                                                         vectorChannels: g.inChannels, isa: isa))
         buffers = DirectBuffers(g, forwardImage: phases.image, backwardImage: windows.image)
         let n = buffers.slices.count
         outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)

@@ -130,13 +130,23 @@ struct DenseWindows {
     let rowStride: Int
     let columnStride: Int
 
-    /// Whether to keep the image's rows split into even and odd columns (`PaddedImage.splitsColumns`):
-    /// for column stride 2 with at most 8 channels gathered or summed per position (the weight
-    /// gradient's and the gather's vectors), where it lets the kernels take adjacent columns
-    /// (`ck_gather_rows`, the paired weight gradient) instead of 8-channel vectors. Chosen by the
-    /// geometry alone, so every kernel form sums in the same order.
-    static func splitsColumns(_ r: WindowRelation, vectorChannels: Int) -> Bool {
-        r.stride.width == 2 && vectorChannels <= 8
+    /// Whether to keep the image's rows split into even and odd columns (`PaddedImage.splitsColumns`)
+    /// for column stride 2, so that the kernels read adjacent columns:
+    /// - at most 8 channels gathered or summed per position (the weight gradient's and the gather's
+    ///   vectors): `ck_gather_rows` and the paired weight gradient instead of 8-channel vectors.
+    ///   Chosen by the geometry alone, since the paired weight gradient sums in its own order.
+    /// - more channels, when the planar gather over these windows runs along rows (`gathersRows`,
+    ///   `columns` = the small grid's width): a first layer's 3 input channels with 4x4 stride-2
+    ///   windows into 16 channels on 16x16 (own network 3's Conv2d(3, 16, 4, 2, 1) forward and
+    ///   ConvTranspose2d(16, 3, 4, 2, 1) input gradient) ran 121 GFLOP/s as a channel gather at
+    ///   column stride 2 and 155 along rows (C microbenchmark, 32 images, AVX-512). Both gathers,
+    ///   and the channel-vector weight gradient at either column stride, give the same bits, so this
+    ///   choice may depend on `isa`.
+    /// `channels`: of the big image (the windows' pairs are its taps x channels).
+    static func splitsColumns(_ r: WindowRelation, channels: Int, vectorChannels: Int, isa: ck_isa) -> Bool {
+        guard r.stride.width == 2 else { return false }
+        return vectorChannels <= 8
+            || gathersRows(isa: isa, outs: vectorChannels, cols: r.small.width, pairs: r.kernel.area * channels)
     }
 
     init(_ r: WindowRelation, channels: Int, splitColumns: Bool = false) {

@@ -1,16 +1,17 @@
-// AVX-512 element-wise loops (see include/CElementwise.h).
+// Element-wise loops in AVX-512 (and for the sigmoid, AVX2) form (see include/CElementwise.h).
 //
 // Contraction into fused multiply-adds is off for this file: a fused a * b + c rounds once where
 // the Swift loops round twice, and the two paths must agree bit for bit.
 #pragma clang fp contract(off)
 
-#include "CElementwise.h"
+#include "CKernels.h"
 #include <math.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
 #define CE_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
+#define CE_TARGET_AVX2 __attribute__((target("avx2,fma")))
 
 // e^x for |x| <= 87, sixteen lanes: the same steps and constants as Kernels' exp16.
 CE_TARGET static inline __m512 exp16(__m512 x) {
@@ -36,7 +37,7 @@ CE_TARGET static inline __m512 negate(__m512 x) { return _mm512_xor_ps(x, _mm512
 
 static inline float sigmoid_scalar(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-CE_TARGET void ck_sigmoid_forward(const float *input, float *output, long count) {
+CE_TARGET static void sigmoid_forward_avx512(const float *input, float *output, long count) {
     const __m512 low = _mm512_set1_ps(-80.0f), high = _mm512_set1_ps(80.0f), one = _mm512_set1_ps(1.0f);
     long i = 0;
     for (; i + 16 <= count; i += 16) {
@@ -67,6 +68,76 @@ CE_TARGET void ck_sigmoid_forward(const float *input, float *output, long count)
         i += 8;
     }
     for (; i < count; i++) output[i] = sigmoid_scalar(input[i]);
+}
+
+// exp16 in eight lanes (AVX2): the same operations lane by lane.
+CE_TARGET_AVX2 static inline __m256 exp8(__m256 x) {
+    const __m256 shifter = _mm256_set1_ps(12582912.0f);
+    const __m256 t = _mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), shifter);
+    const __m256 n = _mm256_sub_ps(t, shifter);
+    __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(0.693359375f)));
+    r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(-2.1219444e-4f)));
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
+    const __m256 er = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)), r), _mm256_set1_ps(1.0f));
+    const __m256i bits = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_castps_si256(shifter));
+    const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23));
+    return _mm256_mul_ps(er, scale);
+}
+
+// The AVX2 form: groups of eight from input[0], each all in range (vector) or all through expf.
+// Two groups per pass keep two independent chains in flight.
+CE_TARGET_AVX2 static void sigmoid_forward_avx2(const float *input, float *output, long count) {
+    const __m256 low = _mm256_set1_ps(-80.0f), high = _mm256_set1_ps(80.0f), one = _mm256_set1_ps(1.0f);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 x = _mm256_loadu_ps(input + i);
+        // Ordered comparisons: NaN is outside the range.
+        const __m256 inside = _mm256_and_ps(_mm256_cmp_ps(x, low, _CMP_GE_OQ), _mm256_cmp_ps(x, high, _CMP_LE_OQ));
+        if (_mm256_movemask_ps(inside) == 0xFF) {
+            _mm256_storeu_ps(output + i, _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_xor_ps(x, sign)))));
+        } else {
+            for (long j = i; j < i + 8; j++) output[j] = sigmoid_scalar(input[j]);
+        }
+    }
+    for (; i < count; i++) output[i] = sigmoid_scalar(input[i]);
+}
+
+void ck_sigmoid_forward(ck_isa isa, const float *input, float *output, long count) {
+    if (isa == CK_ISA_AVX512) sigmoid_forward_avx512(input, output, count);
+    else sigmoid_forward_avx2(input, output, count);
+}
+
+CE_TARGET static void sigmoid_backward_avx512(const float *output, const float *grad_output, float *grad_input, long count) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const __m512 y = _mm512_loadu_ps(output + i);
+        _mm512_storeu_ps(grad_input + i,
+                         _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(grad_output + i), y), _mm512_sub_ps(one, y)));
+    }
+    for (; i < count; i++) grad_input[i] = grad_output[i] * output[i] * (1.0f - output[i]);
+}
+
+CE_TARGET_AVX2 static void sigmoid_backward_avx2(const float *output, const float *grad_output, float *grad_input, long count) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 y = _mm256_loadu_ps(output + i);
+        _mm256_storeu_ps(grad_input + i,
+                         _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(grad_output + i), y), _mm256_sub_ps(one, y)));
+    }
+    for (; i < count; i++) grad_input[i] = grad_output[i] * output[i] * (1.0f - output[i]);
+}
+
+void ck_sigmoid_backward(ck_isa isa, const float *output, const float *grad_output, float *grad_input, long count) {
+    if (isa == CK_ISA_AVX512) sigmoid_backward_avx512(output, grad_output, grad_input, count);
+    else sigmoid_backward_avx2(output, grad_output, grad_input, count);
 }
 
 // Sixteen windows of one output row: top and bottom input rows, 2 * n values each (n <= 16).
@@ -172,8 +243,12 @@ CE_TARGET void ck_scale_bytes_to_unit(const unsigned char *bytes, float *output,
 }
 
 #else
-void ck_sigmoid_forward(const float *input, float *output, long count) {
-    for (long i = 0; i < count; i++) output[i] = 1.0f / (1.0f + expf(-input[i]));
+void ck_sigmoid_forward(ck_isa isa, const float *input, float *output, long count) {
+    (void)isa; (void)input; (void)output; (void)count;   // never called: ck_best_isa() is CK_ISA_NONE here
+}
+
+void ck_sigmoid_backward(ck_isa isa, const float *output, const float *grad_output, float *grad_input, long count) {
+    (void)isa; (void)output; (void)grad_output; (void)grad_input; (void)count;   // never called, as above
 }
 
 void ck_max_pool_2x2(const float *input, float *output, int *argmax, long plane_begin, long plane_end,

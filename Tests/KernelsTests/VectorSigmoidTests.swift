@@ -2,11 +2,20 @@ import CKernels
 import Testing
 @testable import Kernels
 
-/// On AVX-512 CPUs the sigmoid runs in C (`ck_sigmoid_forward`); it must give the bits of the
-/// portable Swift loop for every input, including NaN, infinities, signed zeros and the values
-/// around the ±80 edge where the exponential switches to expf.
-@Suite("Sigmoid: AVX-512 and portable paths")
+/// With the direct kernels the sigmoid runs in C (`ck_sigmoid_forward`, `ck_sigmoid_backward`, AVX-512
+/// or AVX2); it must give the bits of the portable Swift loops for every input, including NaN,
+/// infinities, signed zeros and the values around the ±80 edge where the exponential switches to expf.
+@Suite("Sigmoid: AVX-512, AVX2 and portable paths")
 struct VectorSigmoidTests {
+    /// The C forms this CPU runs.
+    static var forms: [ck_isa] {
+        switch ck_best_isa() {
+        case CK_ISA_AVX512: [CK_ISA_AVX512, CK_ISA_AVX2]
+        case CK_ISA_AVX2: [CK_ISA_AVX2]
+        default: []
+        }
+    }
+
     static func inputs() -> [Float] {
         var rng = SplitMix64(seed: 12)
         var values: [Float] = (0..<20_000).map { _ in (rng.unit() - 0.5) * 200 }
@@ -18,19 +27,56 @@ struct VectorSigmoidTests {
         return values
     }
 
-    @Test("ck_sigmoid_forward equals the Swift loop bit for bit at every start and length tried")
+    static let cuts = [(0, inputs().count), (1, inputs().count - 1), (5, 13), (3, 8), (0, 7), (9, 31), (0, 0),
+                       (20_000, inputs().count - 20_000)]
+
+    @Test("ck_sigmoid_forward (AVX-512 and AVX2) equals the Swift loop bit for bit at every start and length tried")
     func cMatchesSwift() throws {
-        try #require(ck_direct_available() != 0, "this CPU has no AVX-512: the C path never runs here")
+        try #require(!Self.forms.isEmpty, "this CPU has no AVX2 + FMA: the C path never runs here")
         let x = Self.inputs()
-        for (start, count) in [(0, x.count), (1, x.count - 1), (5, 13), (3, 8), (0, 7), (9, 31), (0, 0), (20_000, x.count - 20_000)] {
-            var c = [Float](repeating: 7, count: x.count), swift = c
-            x.withUnsafeBufferPointer { input in
-                c.withUnsafeMutableBufferPointer { ck_sigmoid_forward(input.baseAddress! + start, $0.baseAddress! + start, count) }
-                swift.withUnsafeMutableBufferPointer {
-                    sigmoidForwardPortable(input: input.baseAddress! + start, output: $0.baseAddress! + start, range: 0..<count)
+        for isa in Self.forms {
+            for (start, count) in Self.cuts {
+                var c = [Float](repeating: 7, count: x.count), swift = c
+                x.withUnsafeBufferPointer { input in
+                    c.withUnsafeMutableBufferPointer { ck_sigmoid_forward(isa, input.baseAddress! + start, $0.baseAddress! + start, count) }
+                    swift.withUnsafeMutableBufferPointer {
+                        sigmoidForwardPortable(input: input.baseAddress! + start, output: $0.baseAddress! + start, range: 0..<count)
+                    }
                 }
+                #expect(c.map(\.bitPattern) == swift.map(\.bitPattern), "isa \(isa.rawValue), start \(start), count \(count)")
             }
-            #expect(c.map(\.bitPattern) == swift.map(\.bitPattern), "start \(start), count \(count)")
+        }
+    }
+
+    @Test("ck_sigmoid_backward (AVX-512 and AVX2) equals the Swift loop bit for bit")
+    func backwardMatchesSwift() throws {
+        try #require(!Self.forms.isEmpty, "this CPU has no AVX2 + FMA: the C path never runs here")
+        let x = Self.inputs()
+        var y = [Float](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { input in
+            y.withUnsafeMutableBufferPointer { sigmoidForwardPortable(input: input.baseAddress!, output: $0.baseAddress!, range: 0..<x.count) }
+        }
+        // Upstream gradients of every size and sign, and some outputs that are not sigmoids at all.
+        let dy = x.reversed().map { $0 * 0.37 }
+        y += [2, -1, .nan, .infinity]
+        let g = dy + [1, 1, 1, 1]
+        for isa in Self.forms {
+            for (start, count) in Self.cuts {
+                let count = start == 0 && count == x.count ? y.count : count
+                var c = [Float](repeating: 7, count: y.count), swift = c
+                y.withUnsafeBufferPointer { out in
+                    g.withUnsafeBufferPointer { grad in
+                        c.withUnsafeMutableBufferPointer {
+                            ck_sigmoid_backward(isa, out.baseAddress! + start, grad.baseAddress! + start, $0.baseAddress! + start, count)
+                        }
+                        swift.withUnsafeMutableBufferPointer {
+                            sigmoidBackwardPortable(output: out.baseAddress! + start, gradOutput: grad.baseAddress! + start,
+                                                    gradInput: $0.baseAddress! + start, range: 0..<count)
+                        }
+                    }
+                }
+                #expect(c.map(\.bitPattern) == swift.map(\.bitPattern), "isa \(isa.rawValue), start \(start), count \(count)")
+            }
         }
     }
 

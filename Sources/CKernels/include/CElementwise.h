@@ -1,5 +1,6 @@
-// Element-wise loops in C with AVX-512, for the CPUs that have it (callers check
-// ck_direct_available() first). Each one computes exactly what the portable Swift loop beside
+// Element-wise loops in C with AVX-512 (the sigmoid also with AVX2), for the CPUs that have it
+// (callers check ck_direct_available(), or pass the instruction set the convolutions run; included
+// from CKernels.h, after ck_isa). Each one computes exactly what the portable Swift loop beside
 // its caller computes, operation for operation (no fused multiply-adds), so the bits do not
 // depend on which one runs.
 #ifndef CELEMENTWISE_H
@@ -8,8 +9,12 @@
 /// output[i] = 1 / (1 + e^-input[i]) for i < count, as Kernels' sigmoidForward: groups of eight
 /// whose values all lie in [-80, 80] use the vector exponential (Cephes' polynomial, 2^n built in
 /// the exponent bits); every value of any other group of eight (and the last count % 8 values)
-/// uses libm's expf. Groups start at input[0].
-void ck_sigmoid_forward(const float *input, float *output, long count);
+/// uses libm's expf. Groups start at input[0]. isa: CK_ISA_AVX512 or CK_ISA_AVX2 (the same bits).
+void ck_sigmoid_forward(ck_isa isa, const float *input, float *output, long count);
+
+/// grad_input[i] = grad_output[i] * output[i] * (1 - output[i]) (the sigmoid's backward from its
+/// output), rounded after each operation as Kernels' sigmoidBackward. isa as above.
+void ck_sigmoid_backward(ck_isa isa, const float *output, const float *grad_output, float *grad_input, long count);
 
 /// 2x2 max pooling with stride 2, no padding (every window inside the input), over the planes
 /// [plane_begin, plane_end) of an NCHW input with h x w planes and oh x ow outputs, as Kernels'

@@ -32,17 +32,18 @@ func reluBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>
 /// Sigmoid forward: output = 1 / (1 + exp(-input)), with `exp16` where |input| <= 80 (sixteen at
 /// a time: two independent chains keep the vector units busier than eight did; a last group of
 /// eight runs in the low half, the same arithmetic lane by lane); other values (and NaN) take the
-/// scalar path with libm's expf, in the group of eight they belong to. On AVX-512 CPUs the same
-/// steps run sixteen lanes to a register in C (`ck_sigmoid_forward`), with the same results.
+/// scalar path with libm's expf, in the group of eight they belong to. With the direct kernels
+/// (AVX-512 or AVX2) the same steps run in C (`ck_sigmoid_forward`, sixteen or eight lanes to a
+/// register), with the same results: the Swift loop compiles to SSE for a generic x86-64 target.
 public func sigmoidForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
     forEachPart(count) { sigmoidForward(input: input, output: output, range: $0) }
 }
 
 /// `sigmoidForward` over `range` on the calling thread.
 func sigmoidForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, range: Range<Int>) {
-    if DirectConvolution.vectorElementwise {
-        // The same arithmetic in AVX-512 registers (CKernels/Elementwise.c): the same bits.
-        ck_sigmoid_forward(input + range.lowerBound, output + range.lowerBound, range.count)
+    if DirectConvolution.isAvailable {
+        // The same arithmetic in AVX-512 or AVX2 registers (CKernels/Elementwise.c): the same bits.
+        ck_sigmoid_forward(DirectConvolution.active.isa, input + range.lowerBound, output + range.lowerBound, range.count)
     } else {
         sigmoidForwardPortable(input: input, output: output, range: range)
     }
@@ -113,10 +114,22 @@ public func sigmoidBackward(output: UnsafePointer<Float>, gradOutput: UnsafePoin
     forEachPart(count) { sigmoidBackward(output: output, gradOutput: gradOutput, gradInput: gradInput, range: $0) }
 }
 
-/// `sigmoidBackward` over `range` on the calling thread.
+/// `sigmoidBackward` over `range` on the calling thread: in C with the direct kernels
+/// (`ck_sigmoid_backward`, the same operations in AVX-512 or AVX2 registers), else `sigmoidBackwardPortable`.
 @inline(__always)
 func sigmoidBackward(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                      gradInput: UnsafeMutablePointer<Float>, range: Range<Int>) {
+    if DirectConvolution.isAvailable {
+        let i = range.lowerBound
+        ck_sigmoid_backward(DirectConvolution.active.isa, output + i, gradOutput + i, gradInput + i, range.count)
+    } else {
+        sigmoidBackwardPortable(output: output, gradOutput: gradOutput, gradInput: gradInput, range: range)
+    }
+}
+
+/// `sigmoidBackward` over `range` in Swift: (gradOutput * output) * (1 - output), rounded after each step.
+func sigmoidBackwardPortable(output: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                             gradInput: UnsafeMutablePointer<Float>, range: Range<Int>) {
     for i in range { gradInput[i] = gradOutput[i] * output[i] * (1 - output[i]) }
 }
 

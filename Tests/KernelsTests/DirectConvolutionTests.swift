@@ -69,6 +69,14 @@ struct DirectConvolutionTests {
             .conv2d(try Conv2dGeometry(batch: 2, inChannels: 2, outChannels: 12, input: Size2D(7, 61), kernel: 3, stride: 2)),
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 12, outChannels: 2, input: Size2D(5, 29),
                                                          kernel: 3, stride: 2, padding: 1)),
+            // 3 or 4 output channels, column stride 2, phases a whole number of vectors wide: both column
+            // phases of a row at once (TransposedPairs; 8-column phases only on AVX2), row stride 2 and 3.
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 6, outChannels: 4, input: Size2D(5, 16),
+                                                         kernel: 4, stride: 2, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 5, outChannels: 3, input: Size2D(4, 16),
+                                                         kernel: Size2D(3, 4), stride: Size2D(3, 2), padding: Size2D(0, 1))),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 7, outChannels: 3, input: Size2D(3, 8),
+                                                         kernel: 4, stride: 2, padding: 1)),
             // Transposed, stride 1 (phases written as planes) and stride (1, 3) (channels-last).
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 9, outChannels: 12, input: Size2D(6, 10),
                                                          kernel: 3, padding: 1)),

@@ -47,6 +47,22 @@ struct FusedConvolutionActivationTests {
         }
     }
 
+    @Test("own network 3's ends: Conv2d(3, 16, 4, 2, 1) and ConvTranspose2d(16, 3, 4, 2, 1) + Sigmoid give the layer-by-layer bits")
+    func ownNetworkEndsMatchLayerByLayer() {
+        // The first layer's windows split into column phases (rows gather, AVX-512), the last layer's
+        // sigmoid applied in TransposedPairs' registers.
+        func ends(_ seed: UInt64) -> Sequential {
+            var rng = SeededRandom(seed: seed)
+            return Sequential([Conv2d(3, 16, kernelSize: 4, stride: 2, padding: 1, rng: &rng), ReLU(),
+                               ConvTranspose2d(16, 3, kernelSize: 4, stride: 2, padding: 1, rng: &rng), Sigmoid()])
+        }
+        let fused = ends(31), separate = ends(31)
+        let input = FusedSequentialTests.images(batch: 3)
+        for step in 0..<2 {
+            FusedSequentialTests.expectSameStep(fused: fused, separate: separate, input: input, step: step)
+        }
+    }
+
     @Test("ranges that split a pair, and a layer-by-layer pass after a fused one, give the unfused results")
     func partialRanges() {
         let model = Self.oddNetwork(seed: 23), reference = Self.oddNetwork(seed: 23)

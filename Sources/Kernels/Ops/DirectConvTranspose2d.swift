@@ -27,6 +27,9 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
     /// and the column phases are then interleaved into the output.
     let rowVectorised: Bool
     let phaseMajor: FloatBuffer
+    /// 3 or 4 output channels over whole vectors of phase columns: both column phases of a row at
+    /// once, the sigmoid applied before the store (`TransposedPairs`), instead of `phaseMajor`.
+    let pairs: TransposedPairs?
     /// Per slice: one image's gradient before a fused activation (`ConvolutionActivation`).
     let activationGradient: FloatBuffer
 
@@ -43,7 +46,9 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
         outputChannelsLast = FloatBuffer(count: phases.writesPlanes ? 0 : n * g.outChannels * g.output.area)
         inputChannelsLast = FloatBuffer(count: n * g.inChannels * g.input.area)
         rowVectorised = phases.vectorisesRows(outs: g.outChannels, isa: isa)
-        phaseMajor = FloatBuffer(count: rowVectorised ? n * phases.phaseMajorCount(channels: g.outChannels) : 0)
+        pairs = rowVectorised ? TransposedPairs(phases, outs: g.outChannels, big: g.output,
+                                                weights: buffers.weightForward.pointer, isa: isa) : nil
+        phaseMajor = FloatBuffer(count: rowVectorised && pairs == nil ? n * phases.phaseMajorCount(channels: g.outChannels) : 0)
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
     }
 
@@ -58,6 +63,11 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
                 let source = phases.image.source(padded, planes: input + n * inImage, isa: isa)
+                if let pairs {
+                    pairs.gather(source: source, output: output + n * outImage, bias: bias, sigmoid: activation == .sigmoid)
+                    if activation != .sigmoid { activation.forward(output + n * outImage, count: outImage) }
+                    continue
+                }
                 if rowVectorised {
                     phases.gatherPhaseMajor(isa: isa, source: source, weights: buffers.weightForward.pointer, outs: cout,
                                             big: g.output, output: output + n * outImage,

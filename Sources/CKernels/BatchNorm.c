@@ -32,6 +32,48 @@ static inline float bn_gate1(float g, float a, int activation, float slope) {
     return activation == 0 || a > 0 ? g : activation == 1 ? 0.0f : g * slope;
 }
 #define BN_BLOCK 64
+// One window at a time (the last windows of a row whose width is not a multiple of 16), as
+// windows8: returns the pooled value, *tap the winner's tap.
+static inline float bn_window1(const float *top, const float *bottom, float scale, float shift, int *tap) {
+    const float taps[4] = {top[0], top[1], bottom[0], bottom[1]};
+    float best = 0;
+    int at = 0;
+    for (int k = 0; k < 4; k++) {
+        float v = taps[k] * scale + shift;
+        v = v < 0 ? 0 : v;
+        if (k == 0 || v > best || v != v) { best = v; at = k; }
+    }
+    *tap = at;
+    return best;
+}
+
+// The sums of one block of channels done: grad_weight and grad_bias get them (each may be NULL),
+// and each channel's coefficients of dx: scale = w invstd, mean_dy = sum_dy / M,
+// mean_dy_xhat = invstd sum_dy_xhat / M (sum_dy_xhat is multiplied by invstd in place).
+static void bn_gradient_coefficients(long c0, long c1, double m, const float *weight, const float *invstd,
+                                     double *sum_dy, double *sum_dy_xhat, float *grad_weight, float *grad_bias,
+                                     float *scale, float *mean_dy, float *mean_dy_xhat) {
+    for (long c = c0; c < c1; c++) {
+        const long k = c - c0;
+        sum_dy_xhat[k] *= (double)invstd[c];
+        if (grad_weight) grad_weight[c] += (float)sum_dy_xhat[k];
+        if (grad_bias) grad_bias[c] += (float)sum_dy[k];
+        scale[k] = (weight ? weight[c] : 1.0f) * invstd[c];
+        mean_dy[k] = (float)(sum_dy[k] / m);
+        mean_dy_xhat[k] = (float)(sum_dy_xhat[k] / m);
+    }
+}
+
+// The forward's y = x * fscale + fshift for the channels [c0, c1) (block_statistics' expressions:
+// the same bits), for the activation's gate and the pooled form's winners.
+static void bn_forward_affine(long c0, long c1, const float *weight, const float *bias, const float *mean,
+                              const float *invstd, float *fscale, float *fshift) {
+    for (long c = c0; c < c1; c++) {
+        fscale[c - c0] = invstd[c] * (weight ? weight[c] : 1.0f);
+        fshift[c - c0] = (bias ? bias[c] : 0.0f) - mean[c] * fscale[c - c0];
+    }
+}
+
 #define BN_SUM8(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
 
 #define F_TARGET
@@ -56,13 +98,13 @@ void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, 0, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, 0, moments);
 }
 
 void ck_batch_norm_plane_moments(ck_isa isa, const float *x, long planes, long spatial, float *moments) {
@@ -92,38 +134,41 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
 void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
                                      long c_begin, long c_end, const float *weight, const float *bias, float eps,
                                      const float *running_mean, const float *running_var, float *pooled, int *argmax,
-                                     float *save_mean, float *save_invstd, float *batch_variance, const float *moments) {
+                                     float *winner_x, float *save_mean, float *save_invstd, float *batch_variance,
+                                     const float *moments) {
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, winner_x, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, winner_x, moments);
 }
 
 int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
-                                     const int *argmax, long batch, long channels, long height, long width,
-                                     long c_begin, long c_end, const float *weight, const float *mean,
-                                     const float *invstd, int training, float *dx, float *grad_weight,
+                                     const int *argmax, const float *winner_x, long batch, long channels, long height,
+                                     long width, long c_begin, long c_end, const float *weight, const float *bias,
+                                     const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
                                      float *grad_bias) {
-    // One plane of the gradient at the batch norm's output at a time (small: stays in the L1 cache).
-    float *g = malloc((size_t)(height * width) * sizeof(float));
+    // One plane of the gradient at the batch norm's output and one of x at the winners at a time
+    // (small: they stay in the L1 cache).
+    float *g = malloc(2 * (size_t)(height * width) * sizeof(float));
     if (!g) return -1;
+    float *xv = g + height * width;
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
-        backward_pooled_avx2(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end, weight,
-                             mean, invstd, training, dx, grad_weight, grad_bias, g);
+        backward_pooled_avx2(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
+                             weight, bias, mean, invstd, training, dx, grad_weight, grad_bias, g, xv);
         free(g);
         return 0;
     }
 #endif
     (void)isa;
-    backward_pooled_portable(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end, weight,
-                             mean, invstd, training, dx, grad_weight, grad_bias, g);
+    backward_pooled_portable(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
+                             weight, bias, mean, invstd, training, dx, grad_weight, grad_bias, g, xv);
     free(g);
     return 0;
 }

@@ -31,6 +31,13 @@ typedef int bn_vi8 __attribute__((vector_size(32)));
 static inline float bn_gate1(float g, float a, int activation, float slope) {
     return activation == 0 || a > 0 ? g : activation == 1 ? 0.0f : g * slope;
 }
+// A channel's y = x * scale + shift from its mean and invstd (weight, bias NULL: 1 and 0): the one
+// expression the forward's pass and the backward's activation gate share, so they agree bit for bit.
+static inline void bn_affine_terms(float mean, float invstd, const float *weight, const float *bias, long c,
+                                   float *scale, float *shift) {
+    *scale = invstd * (weight ? weight[c] : 1.0f);
+    *shift = (bias ? bias[c] : 0.0f) - mean * *scale;
+}
 #define BN_BLOCK 64
 #define BN_SUM8(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
 
@@ -126,4 +133,83 @@ int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *po
                              mean, invstd, training, dx, grad_weight, grad_bias, g);
     free(g);
     return 0;
+}
+
+// ---- The image-split forms ----
+
+void ck_batch_norm_statistics(ck_isa isa, long batch, long channels, long spatial, const float *weight,
+                              const float *bias, float eps, const float *running_mean, const float *running_var,
+                              const float *moments, float *save_mean, float *save_invstd, float *batch_variance,
+                              float *scale, float *shift) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        statistics_avx2(batch, channels, spatial, weight, bias, eps, running_mean, running_var, moments,
+                        save_mean, save_invstd, batch_variance, scale, shift);
+        return;
+    }
+#endif
+    (void)isa;
+    statistics_portable(batch, channels, spatial, weight, bias, eps, running_mean, running_var, moments,
+                        save_mean, save_invstd, batch_variance, scale, shift);
+}
+
+void ck_batch_norm_apply(ck_isa isa, const float *x, float *y, long images, long channels, long spatial,
+                         const float *scale, const float *shift, int activation, float slope) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) { apply_avx2(x, y, images, channels, spatial, scale, shift, activation, slope); return; }
+#endif
+    (void)isa;
+    apply_portable(x, y, images, channels, spatial, scale, shift, activation, slope);
+}
+
+void ck_batch_norm_gradient_gate(long channels, const float *weight, const float *bias, const float *mean,
+                                 const float *invstd, float *terms) {
+    for (long c = 0; c < channels; c++) {
+        bn_affine_terms(mean[c], invstd[c], weight, bias, c, &terms[3 * channels + c], &terms[4 * channels + c]);
+    }
+}
+
+void ck_batch_norm_gradient_sums(ck_isa isa, const float *x, const float *dy, long images, long channels, long spatial,
+                                 const float *mean, const float *terms, int activation, float slope, float *sums) {
+    const float *fscale = terms + 3 * channels, *fshift = terms + 4 * channels;
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        gradient_sums_avx2(x, dy, images, channels, spatial, mean, fscale, fshift, activation, slope, sums);
+        return;
+    }
+#endif
+    (void)isa;
+    gradient_sums_portable(x, dy, images, channels, spatial, mean, fscale, fshift, activation, slope, sums);
+}
+
+void ck_batch_norm_gradient_terms(const float *sums, long batch, long channels, long spatial, const float *weight,
+                                  const float *invstd, float *grad_weight, float *grad_bias, float *terms) {
+    // backward_channels' expressions, the planes' sums added in image order (the same bits).
+    const double m = (double)batch * (double)spatial;
+    for (long c = 0; c < channels; c++) {
+        double sum_dy = 0, sum_dy_xhat = 0;
+        for (long n = 0; n < batch; n++) {
+            sum_dy += (double)sums[2 * (n * channels + c)];
+            sum_dy_xhat += (double)sums[2 * (n * channels + c) + 1];
+        }
+        sum_dy_xhat *= (double)invstd[c];
+        if (grad_weight) grad_weight[c] += (float)sum_dy_xhat;
+        if (grad_bias) grad_bias[c] += (float)sum_dy;
+        terms[c] = (weight ? weight[c] : 1.0f) * invstd[c];
+        terms[channels + c] = (float)(sum_dy / m);
+        terms[2 * channels + c] = (float)(sum_dy_xhat / m);
+    }
+}
+
+void ck_batch_norm_gradient_input(ck_isa isa, const float *x, const float *dy, float *dx, long images, long channels,
+                                  long spatial, const float *mean, const float *invstd, const float *terms,
+                                  int training, int activation, float slope) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        gradient_input_avx2(x, dy, dx, images, channels, spatial, mean, invstd, terms, training, activation, slope);
+        return;
+    }
+#endif
+    (void)isa;
+    gradient_input_portable(x, dy, dx, images, channels, spatial, mean, invstd, terms, training, activation, slope);
 }

@@ -31,14 +31,49 @@ typedef int bn_vi8 __attribute__((vector_size(32)));
 static inline float bn_gate1(float g, float a, int activation, float slope) {
     return activation == 0 || a > 0 ? g : activation == 1 ? 0.0f : g * slope;
 }
-// A channel's y = x * scale + shift from its mean and invstd (weight, bias NULL: 1 and 0): the one
-// expression the forward's pass and the backward's activation gate share, so they agree bit for bit.
-static inline void bn_affine_terms(float mean, float invstd, const float *weight, const float *bias, long c,
-                                   float *scale, float *shift) {
-    *scale = invstd * (weight ? weight[c] : 1.0f);
-    *shift = (bias ? bias[c] : 0.0f) - mean * *scale;
-}
 #define BN_BLOCK 64
+// One window at a time (the last windows of a row whose width is not a multiple of 16), as
+// windows8: returns the pooled value, *tap the winner's tap.
+static inline float bn_window1(const float *top, const float *bottom, float scale, float shift, int *tap) {
+    const float taps[4] = {top[0], top[1], bottom[0], bottom[1]};
+    float best = 0;
+    int at = 0;
+    for (int k = 0; k < 4; k++) {
+        float v = taps[k] * scale + shift;
+        v = v < 0 ? 0 : v;
+        if (k == 0 || v > best || v != v) { best = v; at = k; }
+    }
+    *tap = at;
+    return best;
+}
+
+// The sums of one block of channels done: grad_weight and grad_bias get them (each may be NULL),
+// and each channel's coefficients of dx: scale = w invstd, mean_dy = sum_dy / M,
+// mean_dy_xhat = invstd sum_dy_xhat / M (sum_dy_xhat is multiplied by invstd in place).
+static void bn_gradient_coefficients(long c0, long c1, double m, const float *weight, const float *invstd,
+                                     double *sum_dy, double *sum_dy_xhat, float *grad_weight, float *grad_bias,
+                                     float *scale, float *mean_dy, float *mean_dy_xhat) {
+    for (long c = c0; c < c1; c++) {
+        const long k = c - c0;
+        sum_dy_xhat[k] *= (double)invstd[c];
+        if (grad_weight) grad_weight[c] += (float)sum_dy_xhat[k];
+        if (grad_bias) grad_bias[c] += (float)sum_dy[k];
+        scale[k] = (weight ? weight[c] : 1.0f) * invstd[c];
+        mean_dy[k] = (float)(sum_dy[k] / m);
+        mean_dy_xhat[k] = (float)(sum_dy_xhat[k] / m);
+    }
+}
+
+// The forward's y = x * fscale + fshift for the channels [c0, c1) (block_statistics' expressions:
+// the same bits), for the activation's gate and the pooled form's winners.
+static void bn_forward_affine(long c0, long c1, const float *weight, const float *bias, const float *mean,
+                              const float *invstd, float *fscale, float *fshift) {
+    for (long c = c0; c < c1; c++) {
+        fscale[c - c0] = invstd[c] * (weight ? weight[c] : 1.0f);
+        fshift[c - c0] = (bias ? bias[c] : 0.0f) - mean[c] * fscale[c - c0];
+    }
+}
+
 #define BN_SUM8(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
 
 #define F_TARGET
@@ -63,13 +98,13 @@ void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, 0, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, 0, moments);
 }
 
 void ck_batch_norm_plane_moments(ck_isa isa, const float *x, long planes, long spatial, float *moments) {
@@ -99,38 +134,41 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
 void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
                                      long c_begin, long c_end, const float *weight, const float *bias, float eps,
                                      const float *running_mean, const float *running_var, float *pooled, int *argmax,
-                                     float *save_mean, float *save_invstd, float *batch_variance, const float *moments) {
+                                     float *winner_x, float *save_mean, float *save_invstd, float *batch_variance,
+                                     const float *moments) {
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, winner_x, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, winner_x, moments);
 }
 
 int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
-                                     const int *argmax, long batch, long channels, long height, long width,
-                                     long c_begin, long c_end, const float *weight, const float *mean,
-                                     const float *invstd, int training, float *dx, float *grad_weight,
+                                     const int *argmax, const float *winner_x, long batch, long channels, long height,
+                                     long width, long c_begin, long c_end, const float *weight, const float *bias,
+                                     const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
                                      float *grad_bias) {
-    // One plane of the gradient at the batch norm's output at a time (small: stays in the L1 cache).
-    float *g = malloc((size_t)(height * width) * sizeof(float));
+    // One plane of the gradient at the batch norm's output and one of x at the winners at a time
+    // (small: they stay in the L1 cache).
+    float *g = malloc(2 * (size_t)(height * width) * sizeof(float));
     if (!g) return -1;
+    float *xv = g + height * width;
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
-        backward_pooled_avx2(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end, weight,
-                             mean, invstd, training, dx, grad_weight, grad_bias, g);
+        backward_pooled_avx2(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
+                             weight, bias, mean, invstd, training, dx, grad_weight, grad_bias, g, xv);
         free(g);
         return 0;
     }
 #endif
     (void)isa;
-    backward_pooled_portable(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end, weight,
-                             mean, invstd, training, dx, grad_weight, grad_bias, g);
+    backward_pooled_portable(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
+                             weight, bias, mean, invstd, training, dx, grad_weight, grad_bias, g, xv);
     free(g);
     return 0;
 }
@@ -164,9 +202,7 @@ void ck_batch_norm_apply(ck_isa isa, const float *x, float *y, long images, long
 
 void ck_batch_norm_gradient_gate(long channels, const float *weight, const float *bias, const float *mean,
                                  const float *invstd, float *terms) {
-    for (long c = 0; c < channels; c++) {
-        bn_affine_terms(mean[c], invstd[c], weight, bias, c, &terms[3 * channels + c], &terms[4 * channels + c]);
-    }
+    bn_forward_affine(0, channels, weight, bias, mean, invstd, terms + 3 * channels, terms + 4 * channels);
 }
 
 void ck_batch_norm_gradient_sums(ck_isa isa, const float *x, const float *dy, long images, long channels, long spatial,
@@ -184,20 +220,19 @@ void ck_batch_norm_gradient_sums(ck_isa isa, const float *x, const float *dy, lo
 
 void ck_batch_norm_gradient_terms(const float *sums, long batch, long channels, long spatial, const float *weight,
                                   const float *invstd, float *grad_weight, float *grad_bias, float *terms) {
-    // backward_channels' expressions, the planes' sums added in image order (the same bits).
+    // backward_channels' sums and expressions, the planes' sums added in image order (the same bits).
     const double m = (double)batch * (double)spatial;
-    for (long c = 0; c < channels; c++) {
-        double sum_dy = 0, sum_dy_xhat = 0;
+    for (long c0 = 0; c0 < channels; c0 += BN_BLOCK) {
+        const long c1 = c0 + BN_BLOCK < channels ? c0 + BN_BLOCK : channels;
+        double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
         for (long n = 0; n < batch; n++) {
-            sum_dy += (double)sums[2 * (n * channels + c)];
-            sum_dy_xhat += (double)sums[2 * (n * channels + c) + 1];
+            for (long c = c0; c < c1; c++) {
+                sum_dy[c - c0] += (double)sums[2 * (n * channels + c)];
+                sum_dy_xhat[c - c0] += (double)sums[2 * (n * channels + c) + 1];
+            }
         }
-        sum_dy_xhat *= (double)invstd[c];
-        if (grad_weight) grad_weight[c] += (float)sum_dy_xhat;
-        if (grad_bias) grad_bias[c] += (float)sum_dy;
-        terms[c] = (weight ? weight[c] : 1.0f) * invstd[c];
-        terms[channels + c] = (float)(sum_dy / m);
-        terms[2 * channels + c] = (float)(sum_dy_xhat / m);
+        bn_gradient_coefficients(c0, c1, m, weight, invstd, sum_dy, sum_dy_xhat, grad_weight, grad_bias,
+                                 terms + c0, terms + channels + c0, terms + 2 * channels + c0);
     }
 }
 

@@ -129,18 +129,43 @@ F_TARGET static void F(plane_scale)(const float *x, const float *dy, float *dx, 
     for (; i < n; i++) dx[i] = scale * bn_gate1(dy[i], activation != 0 ? x[i] * fscale + fshift : 0, activation, slope);
 }
 
-// 2x2 windows with stride 2 tiling an h x w plane (h, w even): pools relu(x * scale + shift) as
-// plane_affine (activation 0) then Kernels' max pooling with ReLU would (ck_max_pool_2x2): ReLU
-// (v < 0 -> +0) on each tap, taps visited top-left, top-right, bottom-left, bottom-right, a tap
-// replacing the best when larger or NaN; arg gets the flat index (plane_start + position in the plane).
-#define BN_VISIT(v, offset) do { const bn_v8 v_ = (v); \
+// The winners of 8 neighbouring 2x2 windows (stride 2) of an h x w plane, from the dense rows
+// `top` and `bottom` (16 values each, from the windows' first column): *pooled gets the value of
+// relu(x * scale + shift) as plane_affine (activation 0) then Kernels' max pooling with ReLU
+// (ck_max_pool_2x2) gives it: ReLU (v < 0 -> +0) on each tap, taps visited top-left, top-right,
+// bottom-left, bottom-right, a tap replacing the best when larger or NaN. *tap gets the winner's
+// tap (0 to 3 in that order). The forward pass and the backward pass's input gradient both pick
+// the winners here, so they agree bit for bit. *raw (when not NULL) gets x at each winner.
+#define BN_VISIT(v, r, k) do { const bn_v8 v_ = (v); \
     const bn_vi8 wins_ = (v_ > best) | (v_ != v_); \
     best = (bn_v8)(((bn_vi8)v_ & wins_) | ((bn_vi8)best & ~wins_)); \
-    index = (first + (offset) & wins_) | (index & ~wins_); } while (0)
+    code = ((bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (k) & wins_) | (code & ~wins_); \
+    if (raw) winner = (bn_v8)(((bn_vi8)(r) & wins_) | ((bn_vi8)winner & ~wins_)); } while (0)
+#define BN_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define BN_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+F_TARGET static inline __attribute__((always_inline)) void F(windows8)(const float *top, const float *bottom, float scale,
+                                                                      float shift, bn_v8 *pooled, bn_vi8 *tap, bn_v8 *raw) {
+    const bn_v8 zero = BN_ZERO, sc = BN_SPLAT(scale), sh = BN_SPLAT(shift);
+    const bn_v8 t0 = BN_LOAD(top), t1 = BN_LOAD(top + 8), b0 = BN_LOAD(bottom), b1 = BN_LOAD(bottom + 8);
+    bn_v8 u0 = t0 * sc + sh, u1 = t1 * sc + sh, l0 = b0 * sc + sh, l1 = b1 * sc + sh;
+    u0 = (bn_v8)((bn_vi8)u0 & ~(u0 < zero)); u1 = (bn_v8)((bn_vi8)u1 & ~(u1 < zero));
+    l0 = (bn_v8)((bn_vi8)l0 & ~(l0 < zero)); l1 = (bn_v8)((bn_vi8)l1 & ~(l1 < zero));
+    bn_v8 best = BN_EVEN(u0, u1), winner = BN_EVEN(t0, t1);
+    bn_vi8 code = {0, 0, 0, 0, 0, 0, 0, 0};
+    BN_VISIT(BN_ODD(u0, u1), BN_ODD(t0, t1), 1);
+    BN_VISIT(BN_EVEN(l0, l1), BN_EVEN(b0, b1), 2);
+    BN_VISIT(BN_ODD(l0, l1), BN_ODD(b0, b1), 3);
+    *pooled = best;
+    *tap = code;
+    if (raw) *raw = winner;
+}
+#undef BN_VISIT
+
+// The pooled output of an h x w plane (h, w even) as windows8 gives it; arg gets the winner's flat
+// index (plane_start + position in the plane), winner_x (when not NULL) x at the winner.
 F_TARGET static void F(plane_affine_relu_pool)(const float *x, long h, long w, float scale, float shift,
-                                               long plane_start, float *out, int *arg) {
+                                               long plane_start, float *out, int *arg, float *winner_x) {
     const long oh = h / 2, ow = w / 2;
-    const bn_v8 sc = BN_SPLAT(scale), sh = BN_SPLAT(shift), zero = BN_ZERO;
     const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
     for (long oy = 0; oy < oh; oy++) {
         const float *top = x + 2 * oy * w, *bottom = top + w;
@@ -149,52 +174,56 @@ F_TARGET static void F(plane_affine_relu_pool)(const float *x, long h, long w, f
         const int row_start = (int)(plane_start + 2 * oy * w);
         long ox = 0;
         for (; ox + 8 <= ow; ox += 8) {
-            bn_v8 t0 = BN_LOAD(top + 2 * ox) * sc + sh, t1 = BN_LOAD(top + 2 * ox + 8) * sc + sh;
-            bn_v8 b0 = BN_LOAD(bottom + 2 * ox) * sc + sh, b1 = BN_LOAD(bottom + 2 * ox + 8) * sc + sh;
-            t0 = (bn_v8)((bn_vi8)t0 & ~(t0 < zero)); t1 = (bn_v8)((bn_vi8)t1 & ~(t1 < zero));
-            b0 = (bn_v8)((bn_vi8)b0 & ~(b0 < zero)); b1 = (bn_v8)((bn_vi8)b1 & ~(b1 < zero));
-            const bn_vi8 first = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even;
-            bn_v8 best = __builtin_shufflevector(t0, t1, 0, 2, 4, 6, 8, 10, 12, 14);
-            bn_vi8 index = first;
-            BN_VISIT(__builtin_shufflevector(t0, t1, 1, 3, 5, 7, 9, 11, 13, 15), 1);
-            BN_VISIT(__builtin_shufflevector(b0, b1, 0, 2, 4, 6, 8, 10, 12, 14), (int)w);
-            BN_VISIT(__builtin_shufflevector(b0, b1, 1, 3, 5, 7, 9, 11, 13, 15), (int)w + 1);
+            bn_vi8 tap;
+            bn_v8 best, raw;
+            F(windows8)(top + 2 * ox, bottom + 2 * ox, scale, shift, &best, &tap, winner_x ? &raw : 0);
+            // Tap k sits (k & 1) columns and (k >> 1) rows from the window's first value.
+            const bn_vi8 index = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even + (tap & 1)
+                                 + (tap >> 1) * (int)w;
             BN_STORE(o + ox, best);
             memcpy(a + ox, &index, sizeof index);
+            if (winner_x) BN_STORE(winner_x + oy * ow + ox, raw);
         }
         for (; ox < ow; ox++) {
-            const long p[4] = {2 * ox, 2 * ox + 1, w + 2 * ox, w + 2 * ox + 1};
-            float best = 0;
-            long at = 0;
-            for (int k = 0; k < 4; k++) {
-                float v = top[p[k]] * scale + shift;
-                v = v < 0 ? 0 : v;
-                if (k == 0 || v > best || v != v) { best = v; at = p[k]; }
-            }
-            o[ox] = best;
-            a[ox] = (int)(row_start + at);
+            int tap;
+            o[ox] = bn_window1(top + 2 * ox, bottom + 2 * ox, scale, shift, &tap);
+            a[ox] = (int)(row_start + 2 * ox + (tap & 1) + (tap >> 1) * w);
+            if (winner_x) winner_x[oy * ow + ox] = tap < 2 ? top[2 * ox + tap] : bottom[2 * ox + tap - 2];
         }
     }
 }
-#undef BN_VISIT
 
 // The gradient at the batch norm's output for one plane of plane_affine_relu_pool: the pooling's
 // and ReLU's backward as Kernels' maxPool2dBackward(..., reluFused: true) gives it, bit for bit:
 // 0 + grad at each window's argmax when its pooled output is positive, +0 everywhere else.
+// Positive: pooled > 0, or (pooled NULL) winner_x * fscale + fshift > 0, the forward's own
+// expression for the winner's activation input (the same bits). With winner_x, xv gets every
+// window's winner_x at all four taps: a plane that equals x at the winners.
 F_TARGET static void F(plane_pool_gradient)(const float *pooled_grad, const float *pooled, const int *arg,
-                                            long h, long w, long plane_start, float *g) {
+                                            const float *winner_x, float fscale, float fshift,
+                                            long h, long w, long plane_start, float *g, float *xv) {
     const long oh = h / 2, ow = w / 2;
-    const bn_v8 zero = BN_ZERO;
+    const bn_v8 zero = BN_ZERO, fsc = BN_SPLAT(fscale), fsh = BN_SPLAT(fshift);
     const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
     for (long oy = 0; oy < oh; oy++) {
         float *top = g + 2 * oy * w, *bottom = top + w;
-        const float *pg = pooled_grad + oy * ow, *py = pooled + oy * ow;
-        const int *a = arg + oy * ow;
+        const long p = oy * ow;
+        const int *a = arg + p;
         const int row_start = (int)(plane_start + 2 * oy * w);
         long ox = 0;
         for (; ox + 8 <= ow; ox += 8) {
-            bn_v8 d = BN_LOAD(pg + ox);
-            d = zero + (bn_v8)((bn_vi8)d & (BN_LOAD(py + ox) > zero));
+            bn_v8 d = BN_LOAD(pooled_grad + p + ox);
+            if (winner_x) {
+                const bn_v8 xw = BN_LOAD(winner_x + p + ox);
+                d = zero + (bn_v8)((bn_vi8)d & (xw * fsc + fsh > zero));
+                const bn_v8 lo = __builtin_shufflevector(xw, xw, 0, 0, 1, 1, 2, 2, 3, 3);
+                const bn_v8 hi = __builtin_shufflevector(xw, xw, 4, 4, 5, 5, 6, 6, 7, 7);
+                float *xt = xv + 2 * oy * w, *xb = xt + w;
+                BN_STORE(xt + 2 * ox, lo); BN_STORE(xt + 2 * ox + 8, hi);
+                BN_STORE(xb + 2 * ox, lo); BN_STORE(xb + 2 * ox + 8, hi);
+            } else {
+                d = zero + (bn_v8)((bn_vi8)d & (BN_LOAD(pooled + p + ox) > zero));
+            }
             bn_vi8 at;
             memcpy(&at, a + ox, sizeof at);
             const bn_vi8 offset = at - ((bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even);
@@ -208,10 +237,64 @@ F_TARGET static void F(plane_pool_gradient)(const float *pooled_grad, const floa
         }
         for (; ox < ow; ox++) {
             top[2 * ox] = 0; top[2 * ox + 1] = 0; bottom[2 * ox] = 0; bottom[2 * ox + 1] = 0;
-            if (py[ox] > 0) g[a[ox] - plane_start] = 0.0f + pg[ox];
+            const int positive = winner_x ? winner_x[p + ox] * fscale + fshift > 0 : pooled[p + ox] > 0;
+            if (positive) g[a[ox] - plane_start] = 0.0f + pooled_grad[p + ox];
+            if (winner_x) {
+                float *xt = xv + 2 * oy * w, *xb = xt + w;
+                xt[2 * ox] = xt[2 * ox + 1] = xb[2 * ox] = xb[2 * ox + 1] = winner_x[p + ox];
+            }
         }
     }
 }
+
+// The input gradient of one plane of the pooled form, the windows' winners picked again from x
+// (windows8, the forward's bits: neither argmax nor the pooled output is read): g = 0 + grad at
+// each positive window's winner, +0 elsewhere (as plane_pool_gradient), then training
+// dx = bscale * (g - mean_dy - (x - mean) * invstd * mean_dy_xhat) (plane_dx_training), eval
+// dx = bscale * g (plane_scale). fscale, fshift: the forward's scale and shift.
+F_TARGET static void F(plane_pool_dx)(const float *x, const float *pooled_grad, long h, long w, float fscale, float fshift,
+                                      int training, float mean, float invstd, float bscale, float mean_dy,
+                                      float mean_dy_xhat, float *dx) {
+    const long oh = h / 2, ow = w / 2;
+    const bn_v8 zero = BN_ZERO, m = BN_SPLAT(mean), inv = BN_SPLAT(invstd);
+    const bn_v8 bsc = BN_SPLAT(bscale), mdy = BN_SPLAT(mean_dy), mdx = BN_SPLAT(mean_dy_xhat);
+    const bn_vi8 zi = {0, 0, 0, 0, 0, 0, 0, 0};
+#define BN_DX(xv, gv) (training ? bsc * ((gv) - mdy - ((xv) - m) * inv * mdx) : bsc * (gv))
+    for (long oy = 0; oy < oh; oy++) {
+        const float *top = x + 2 * oy * w, *bottom = top + w;
+        float *dtop = dx + 2 * oy * w, *dbottom = dtop + w;
+        const float *pg = pooled_grad + oy * ow;
+        long ox = 0;
+        for (; ox + 8 <= ow; ox += 8) {
+            const bn_v8 t0 = BN_LOAD(top + 2 * ox), t1 = BN_LOAD(top + 2 * ox + 8);
+            const bn_v8 b0 = BN_LOAD(bottom + 2 * ox), b1 = BN_LOAD(bottom + 2 * ox + 8);
+            bn_vi8 tap;
+            bn_v8 best;
+            F(windows8)(top + 2 * ox, bottom + 2 * ox, fscale, fshift, &best, &tap, 0);
+            const bn_v8 d = zero + (bn_v8)((bn_vi8)BN_LOAD(pg + ox) & (best > zero));
+            const bn_v8 te = (bn_v8)((bn_vi8)d & (tap == zi)), to = (bn_v8)((bn_vi8)d & (tap == zi + 1));
+            const bn_v8 be = (bn_v8)((bn_vi8)d & (tap == zi + 2)), bo = (bn_v8)((bn_vi8)d & (tap == zi + 3));
+            BN_STORE(dtop + 2 * ox, BN_DX(t0, __builtin_shufflevector(te, to, 0, 8, 1, 9, 2, 10, 3, 11)));
+            BN_STORE(dtop + 2 * ox + 8, BN_DX(t1, __builtin_shufflevector(te, to, 4, 12, 5, 13, 6, 14, 7, 15)));
+            BN_STORE(dbottom + 2 * ox, BN_DX(b0, __builtin_shufflevector(be, bo, 0, 8, 1, 9, 2, 10, 3, 11)));
+            BN_STORE(dbottom + 2 * ox + 8, BN_DX(b1, __builtin_shufflevector(be, bo, 4, 12, 5, 13, 6, 14, 7, 15)));
+        }
+        for (; ox < ow; ox++) {
+            int tap;
+            const float best = bn_window1(top + 2 * ox, bottom + 2 * ox, fscale, fshift, &tap);
+            const float d = best > 0 ? 0.0f + pg[ox] : 0.0f;
+            for (int k = 0; k < 4; k++) {
+                const float xk = k < 2 ? top[2 * ox + k] : bottom[2 * ox + k - 2];
+                const float gk = k == tap ? d : 0.0f;
+                const float v = training ? bscale * (gk - mean_dy - (xk - mean) * invstd * mean_dy_xhat) : bscale * gk;
+                if (k < 2) dtop[2 * ox + k] = v; else dbottom[2 * ox + k - 2] = v;
+            }
+        }
+    }
+#undef BN_DX
+}
+#undef BN_EVEN
+#undef BN_ODD
 
 // The statistics of the channels [c0, c1) (a block of at most BN_BLOCK), then each one's
 // y = x * scale + shift: training takes the batch's (writes save_mean, save_invstd,
@@ -277,7 +360,7 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
             batch_variance[c] = (float)variance;
         }
     }
-    for (long c = c0; c < c1; c++) bn_affine_terms(save_mean[c], save_invstd[c], weight, bias, c, &scale[c - c0], &shift[c - c0]);
+    bn_forward_affine(c0, c1, weight, bias, save_mean, save_invstd, scale, shift);
 }
 
 // Channels BN_BLOCK at a time; within a block every pass walks the images in order, so memory is
@@ -285,12 +368,12 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
 // moments != NULL (training): every plane's plane_moments, taken by whoever wrote x while it was in
 // the cache; the statistics then do not read x (the same bits).
 // pooled != NULL: ReLU and 2x2 max pooling of the output (plane_affine_relu_pool; spatial = h * w),
-// written to pooled and argmax instead of y.
+// written to pooled and argmax (and x at each winner to winner_x, when not NULL) instead of y.
 F_TARGET static void F(forward)(const float *x, long batch, long channels, long spatial, long c_begin, long c_end,
                                 const float *weight, const float *bias, float eps,
                                 const float *running_mean, const float *running_var, int activation, float slope,
                                 float *y, float *save_mean, float *save_invstd, float *batch_variance,
-                                long h, long w, float *pooled, int *argmax, const float *moments) {
+                                long h, long w, float *pooled, int *argmax, float *winner_x, const float *moments) {
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         float scale[BN_BLOCK], shift[BN_BLOCK];
@@ -302,7 +385,8 @@ F_TARGET static void F(forward)(const float *x, long batch, long channels, long 
                 if (pooled) {
                     const long pooled_offset = (n * channels + c) * (h / 2) * (w / 2);
                     F(plane_affine_relu_pool)(x + offset, h, w, scale[c - c0], shift[c - c0], offset,
-                                              pooled + pooled_offset, argmax + pooled_offset);
+                                              pooled + pooled_offset, argmax + pooled_offset,
+                                              winner_x ? winner_x + pooled_offset : 0);
                     continue;
                 }
                 switch (activation) {
@@ -315,90 +399,97 @@ F_TARGET static void F(forward)(const float *x, long batch, long channels, long 
     }
 }
 
-// The gradient at the batch norm's output for plane `plane` (image n, channel c: n * channels + c),
-// which starts at `offset`: dy's own plane, or in the pooled form the plane rebuilt in g from the
-// pooled gradient, pooled output and argmax. Both backward passes (sums, then dx) read it.
-F_TARGET static inline __attribute__((always_inline)) const float *F(plane_upstream)(
-        const float *dy, const float *pooled_grad, const float *pooled, const int *argmax, long plane, long offset,
-        long pooled_spatial, long h, long w, float *g) {
-    if (!pooled_grad) return dy + offset;
-    const long p = plane * pooled_spatial;
-    F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
-    return g;
-}
-
-// pooled_grad != NULL (the pooled form): dy is not read; each plane's gradient is built from the
-// pooled gradient, pooled output and argmax in g (spatial floats, plane_pool_gradient) before use.
 F_TARGET static inline __attribute__((always_inline)) void F(backward_channels)(const float *x, const float *dy, const float *bias, long batch, long channels,
                                             long spatial, long c_begin, long c_end, const float *weight, const float *mean,
                                             const float *invstd, int training, const int activation, float slope,
-                                            float *dx, float *grad_weight, float *grad_bias,
-                                            const float *pooled_grad, const float *pooled, const int *argmax,
-                                            long h, long w, float *g) {
+                                            float *dx, float *grad_weight, float *grad_bias) {
     const double m = (double)batch * (double)spatial;
-    const long pooled_spatial = (h / 2) * (w / 2);
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
-        // The forward's y = x * fscale + fshift (bn_affine_terms, as block_statistics: the same
-        // bits), for the activation's gate.
         float fscale[BN_BLOCK], fshift[BN_BLOCK];
-        for (long c = c0; c < c1; c++) bn_affine_terms(mean[c], invstd[c], weight, bias, c, &fscale[c - c0], &fshift[c - c0]);
+        bn_forward_affine(c0, c1, weight, bias, mean, invstd, fscale, fshift);
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial;
-                const float *d = F(plane_upstream)(dy, pooled_grad, pooled, argmax, n * channels + c, offset,
-                                                   pooled_spatial, h, w, g);
                 float a, b;
-                F(plane_gradient_sums)(x + offset, d, spatial, mean[c], activation, slope, fscale[c - c0], fshift[c - c0], &a, &b);
+                F(plane_gradient_sums)(x + offset, dy + offset, spatial, mean[c], activation, slope, fscale[c - c0], fshift[c - c0], &a, &b);
                 sum_dy[c - c0] += (double)a;
                 sum_dy_xhat[c - c0] += (double)b;
             }
         }
         float scale[BN_BLOCK], mean_dy[BN_BLOCK], mean_dy_xhat[BN_BLOCK];
-        for (long c = c0; c < c1; c++) {
-            const long k = c - c0;
-            sum_dy_xhat[k] *= (double)invstd[c];
-            if (grad_weight) grad_weight[c] += (float)sum_dy_xhat[k];
-            if (grad_bias) grad_bias[c] += (float)sum_dy[k];
-            scale[k] = (weight ? weight[c] : 1.0f) * invstd[c];
-            mean_dy[k] = (float)(sum_dy[k] / m);
-            mean_dy_xhat[k] = (float)(sum_dy_xhat[k] / m);
-        }
+        bn_gradient_coefficients(c0, c1, m, weight, invstd, sum_dy, sum_dy_xhat, grad_weight, grad_bias,
+                                 scale, mean_dy, mean_dy_xhat);
         if (!dx) continue;
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long offset = (n * channels + c) * spatial, k = c - c0;
-                const float *d = F(plane_upstream)(dy, pooled_grad, pooled, argmax, n * channels + c, offset,
-                                                   pooled_spatial, h, w, g);
-                if (training) F(plane_dx_training)(x + offset, d, dx + offset, spatial, mean[c], invstd[c],
+                if (training) F(plane_dx_training)(x + offset, dy + offset, dx + offset, spatial, mean[c], invstd[c],
                                                    scale[k], mean_dy[k], mean_dy_xhat[k], activation, slope, fscale[k], fshift[k]);
-                else F(plane_scale)(x + offset, d, dx + offset, spatial, scale[k], activation, slope, fscale[k], fshift[k]);
+                else F(plane_scale)(x + offset, dy + offset, dx + offset, spatial, scale[k], activation, slope, fscale[k], fshift[k]);
             }
         }
     }
 }
 
-// One copy of the loops per activation (a constant inside them), and one for the pooled form.
+// One copy of the loops per activation (a constant inside them).
 F_TARGET static void F(backward)(const float *x, const float *dy, const float *bias, long batch, long channels, long spatial,
                                  long c_begin, long c_end, const float *weight, const float *mean, const float *invstd,
                                  int training, int activation, float slope, float *dx, float *grad_weight, float *grad_bias) {
     switch (activation) {
         case 1: F(backward_channels)(x, dy, bias, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
-                                     1, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
+                                     1, slope, dx, grad_weight, grad_bias); break;
         case 2: F(backward_channels)(x, dy, bias, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
-                                     2, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
+                                     2, slope, dx, grad_weight, grad_bias); break;
         default: F(backward_channels)(x, dy, bias, batch, channels, spatial, c_begin, c_end, weight, mean, invstd, training,
-                                      0, slope, dx, grad_weight, grad_bias, 0, 0, 0, 0, 0, 0); break;
+                                      0, slope, dx, grad_weight, grad_bias); break;
     }
 }
 
+// The pooled form's backward (ck_batch_norm_relu_pool_backward). The sums take each plane's
+// gradient at the batch norm's output, rebuilt in g (h * w floats) from the pooled gradient and
+// argmax (plane_pool_gradient), with x from winner_x when given (training): the gradient is +0
+// away from the winners, where any finite x adds a +-0 that leaves a sum starting at +0 unchanged
+// (and a non-finite x anywhere makes the batch's mean, so every sum, NaN either way), so the plane
+// xv (h * w floats: winner_x at all four taps) gives x's bits with a quarter of the reads.
+// The input gradient picks the winners again from x (plane_pool_dx).
 F_TARGET static void F(backward_pooled)(const float *x, const float *pooled_grad, const float *pooled, const int *argmax,
-                                        long batch, long channels, long h, long w, long c_begin, long c_end,
-                                        const float *weight, const float *mean, const float *invstd, int training,
-                                        float *dx, float *grad_weight, float *grad_bias, float *g) {
-    F(backward_channels)(x, 0, 0, batch, channels, h * w, c_begin, c_end, weight, mean, invstd, training, 0, 0,
-                         dx, grad_weight, grad_bias, pooled_grad, pooled, argmax, h, w, g);
+                                        const float *winner_x, long batch, long channels, long h, long w,
+                                        long c_begin, long c_end, const float *weight, const float *bias,
+                                        const float *mean, const float *invstd, int training,
+                                        float *dx, float *grad_weight, float *grad_bias, float *g, float *xv) {
+    const long spatial = h * w, pooled_spatial = spatial / 4;
+    const double m = (double)batch * (double)spatial;
+    if (!training) winner_x = 0;   // eval: x may be non-finite away from the winners with a finite mean
+    for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
+        const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
+        double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
+        float fscale[BN_BLOCK], fshift[BN_BLOCK];
+        bn_forward_affine(c0, c1, weight, bias, mean, invstd, fscale, fshift);
+        for (long n = 0; n < batch; n++) {
+            for (long c = c0; c < c1; c++) {
+                const long plane = n * channels + c, offset = plane * spatial, p = plane * pooled_spatial;
+                F(plane_pool_gradient)(pooled_grad + p, winner_x ? 0 : pooled + p, argmax + p, winner_x ? winner_x + p : 0,
+                                       fscale[c - c0], fshift[c - c0], h, w, offset, g, xv);
+                float a, b;
+                F(plane_gradient_sums)(winner_x ? xv : x + offset, g, spatial, mean[c], 0, 0, 0, 0, &a, &b);
+                sum_dy[c - c0] += (double)a;
+                sum_dy_xhat[c - c0] += (double)b;
+            }
+        }
+        float scale[BN_BLOCK], mean_dy[BN_BLOCK], mean_dy_xhat[BN_BLOCK];
+        bn_gradient_coefficients(c0, c1, m, weight, invstd, sum_dy, sum_dy_xhat, grad_weight, grad_bias,
+                                 scale, mean_dy, mean_dy_xhat);
+        if (!dx) continue;
+        for (long n = 0; n < batch; n++) {
+            for (long c = c0; c < c1; c++) {
+                const long plane = n * channels + c, k = c - c0;
+                F(plane_pool_dx)(x + plane * spatial, pooled_grad + plane * pooled_spatial, h, w, fscale[k], fshift[k],
+                                 training, mean[c], invstd[c], scale[k], mean_dy[k], mean_dy_xhat[k], dx + plane * spatial);
+            }
+        }
+    }
 }
 
 // ---- The image-split forms (ck_batch_norm_statistics, _apply, _gradient_sums, _gradient_input) ----

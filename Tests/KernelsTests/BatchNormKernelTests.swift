@@ -103,7 +103,7 @@ struct BatchNormKernelTests {
     /// batch norm, `maxPool2dForward(..., applyingReLU: true)`, `maxPool2dBackward(..., reluFused: true)`
     /// and the batch norm's backward one after the other: the same bits, forward and backward.
     @Test("batch norm + ReLU + 2x2 max pooling in one pass gives the bits of the three one after the other",
-          arguments: [(3, 5, 8, 36), (2, 4, 32, 32), (4, 3, 2, 10), (2, 2, 6, 4)])
+          arguments: [(3, 5, 8, 36), (2, 4, 32, 32), (3, 6, 16, 16), (4, 3, 2, 10), (2, 2, 6, 4)])
     func pooledForm(shape: (Int, Int, Int, Int)) {
         let (batch, channels, h, w) = shape
         let spatial = h * w, count = batch * channels * spatial, pooledCount = count / 4
@@ -131,26 +131,39 @@ struct BatchNormKernelTests {
                 var dx = [Float](repeating: 9, count: count), dw = [Float](repeating: 0.25, count: channels), db = dw
                 ck_batch_norm_backward(isa, x, g, batch, channels, spatial, 0, channels, w8, mean, invStd, training ? 1 : 0,
                                        0, 0, nil, &dx, &dw, &db)
-                // In one pass.
-                var fusedPooled = [Float](repeating: 7, count: pooledCount), fusedArgmax = [Int32](repeating: -3, count: pooledCount)
-                var fusedMean = [Float](repeating: 1, count: channels), fusedInvStd = fusedMean, fusedVariance = fusedMean
-                if !training { fusedVariance = variance }   // eval leaves it alone
-                ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, w8, b, 1e-5, rm, rv,
-                                                &fusedPooled, &fusedArgmax, &fusedMean, &fusedInvStd, &fusedVariance, nil)
-                var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
-                let status = ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels, h, w,
-                                                              0, channels, w8, fusedMean, fusedInvStd, training ? 1 : 0,
-                                                              &fusedDx, &fusedDw, &fusedDb)
-                let label = "isa \(isa.rawValue), shape \(shape), training \(training)"
-                #expect(status == 0)
-                #expect(fusedPooled.map(\.bitPattern) == pooled.map(\.bitPattern), "\(label) pooled")
-                #expect(fusedArgmax == argmax, "\(label) argmax")
-                #expect(fusedMean.map(\.bitPattern) == mean.map(\.bitPattern), "\(label) mean")
-                #expect(fusedInvStd.map(\.bitPattern) == invStd.map(\.bitPattern), "\(label) invstd")
-                #expect(fusedVariance.map(\.bitPattern) == variance.map(\.bitPattern), "\(label) variance")
-                #expect(fusedDx.map(\.bitPattern) == dx.map(\.bitPattern), "\(label) input gradient")
-                #expect(fusedDw.map(\.bitPattern) == dw.map(\.bitPattern), "\(label) weight gradient")
-                #expect(fusedDb.map(\.bitPattern) == db.map(\.bitPattern), "\(label) bias gradient")
+                // In one pass: without and with the input at the winners (the backward's sums read it in
+                // training instead of x).
+                for keepsWinners in [false, true] {
+                    var fusedPooled = [Float](repeating: 7, count: pooledCount), fusedArgmax = [Int32](repeating: -3, count: pooledCount)
+                    var winners = [Float](repeating: .nan, count: pooledCount)
+                    var fusedMean = [Float](repeating: 1, count: channels), fusedInvStd = fusedMean, fusedVariance = fusedMean
+                    if !training { fusedVariance = variance }   // eval leaves it alone
+                    winners.withUnsafeMutableBufferPointer { winnerBuffer in
+                        ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, w8, b, 1e-5, rm, rv,
+                                                        &fusedPooled, &fusedArgmax, keepsWinners ? winnerBuffer.baseAddress : nil,
+                                                        &fusedMean, &fusedInvStd, &fusedVariance, nil)
+                    }
+                    var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
+                    let status = winners.withUnsafeBufferPointer { winnerBuffer in
+                        ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax,
+                                                         keepsWinners ? winnerBuffer.baseAddress : nil, batch, channels, h, w,
+                                                         0, channels, w8, b, fusedMean, fusedInvStd, training ? 1 : 0,
+                                                         &fusedDx, &fusedDw, &fusedDb)
+                    }
+                    let label = "isa \(isa.rawValue), shape \(shape), training \(training), winners \(keepsWinners)"
+                    #expect(status == 0)
+                    #expect(fusedPooled.map(\.bitPattern) == pooled.map(\.bitPattern), "\(label) pooled")
+                    #expect(fusedArgmax == argmax, "\(label) argmax")
+                    if keepsWinners {
+                        #expect(winners.map(\.bitPattern) == argmax.map { x[Int($0)].bitPattern }, "\(label) input at the winners")
+                    }
+                    #expect(fusedMean.map(\.bitPattern) == mean.map(\.bitPattern), "\(label) mean")
+                    #expect(fusedInvStd.map(\.bitPattern) == invStd.map(\.bitPattern), "\(label) invstd")
+                    #expect(fusedVariance.map(\.bitPattern) == variance.map(\.bitPattern), "\(label) variance")
+                    #expect(fusedDx.map(\.bitPattern) == dx.map(\.bitPattern), "\(label) input gradient")
+                    #expect(fusedDw.map(\.bitPattern) == dw.map(\.bitPattern), "\(label) weight gradient")
+                    #expect(fusedDb.map(\.bitPattern) == db.map(\.bitPattern), "\(label) bias gradient")
+                }
                 #expect(pooled.contains(0) && g.contains { $0 != 0 }, "the ReLU must cut something and pass something")
             }
         }
@@ -217,9 +230,9 @@ struct BatchNormKernelTests {
                 var pooled = [Float](repeating: 0, count: pooledCount), pooled2 = pooled
                 var argmax = [Int32](repeating: 0, count: pooledCount), argmax2 = argmax
                 ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, weight, bias, 1e-5, nil, nil,
-                                                &pooled, &argmax, &mean, &invStd, &variance, nil)
+                                                &pooled, &argmax, nil, &mean, &invStd, &variance, nil)
                 ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, weight, bias, 1e-5, nil, nil,
-                                                &pooled2, &argmax2, &mean2, &invStd2, &variance2, moments)
+                                                &pooled2, &argmax2, nil, &mean2, &invStd2, &variance2, moments)
                 #expect(pooled.map(\.bitPattern) == pooled2.map(\.bitPattern) && argmax == argmax2, "\(label): pooled")
                 #expect(variance.map(\.bitPattern) == variance2.map(\.bitPattern), "\(label): pooled statistics")
             }

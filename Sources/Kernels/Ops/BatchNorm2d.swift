@@ -194,6 +194,7 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
                                              weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
                                              runningMean: UnsafePointer<Float>?, runningVar: UnsafePointer<Float>?,
                                              pooled: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+                                             winnerInput: UnsafeMutablePointer<Float>? = nil,
                                              saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>,
                                              batchVariance: UnsafeMutablePointer<Float>, moments: UnsafePointer<Float>? = nil) {
     precondition(height * width == s.spatial && height % 2 == 0 && width % 2 == 0,
@@ -202,7 +203,7 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
     let isa = DirectConvolution.active.isa
     forEachChannelRange(s) { channels in
         ck_batch_norm_relu_pool_forward(isa, input, s.batch, s.channels, height, width, channels.lowerBound, channels.upperBound,
-                                        weight, bias, eps, runningMean, runningVar, pooled, argmax,
+                                        weight, bias, eps, runningMean, runningVar, pooled, argmax, winnerInput,
                                         saveMean, saveInvStd, batchVariance, moments)
     }
 }
@@ -210,9 +211,13 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
 /// The backward pass of `batchNorm2dReLUMaxPool2x2Forward` from the gradient of the pooled output:
 /// the bits of `maxPool2dBackward(..., reluFused: true)` followed by `batchNorm2dBackward`, without
 /// the full-size gradient between them being written (each plane of it is built in a small buffer).
+/// `bias`: the forward's (nil without affine). `winnerInput`: the forward's, or nil (then the sums
+/// read the whole input); used in training only. The input gradient finds each window's winner again
+/// from the input, as the forward did.
 public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
                                               pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
-                                              argmax: UnsafePointer<Int32>, weight: UnsafePointer<Float>?,
+                                              argmax: UnsafePointer<Int32>, winnerInput: UnsafePointer<Float>? = nil,
+                                              weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
                                               mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
                                               gradInput: UnsafeMutablePointer<Float>?,
                                               gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
@@ -220,9 +225,9 @@ public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int
                  "batchNorm2dReLUMaxPool2x2Backward: the windows must tile \(height)x\(width) planes")
     let isa = DirectConvolution.active.isa
     forEachChannelRange(s) { channels in
-        let status = ck_batch_norm_relu_pool_backward(isa, input, pooledGradient, pooled, argmax, s.batch, s.channels,
-                                                      height, width, channels.lowerBound, channels.upperBound, weight,
-                                                      mean, invStd, training ? 1 : 0, gradInput, gradWeight, gradBias)
+        let status = ck_batch_norm_relu_pool_backward(isa, input, pooledGradient, pooled, argmax, winnerInput, s.batch,
+                                                      s.channels, height, width, channels.lowerBound, channels.upperBound,
+                                                      weight, bias, mean, invStd, training ? 1 : 0, gradInput, gradWeight, gradBias)
         precondition(status == 0, "batchNorm2dReLUMaxPool2x2Backward: out of memory for one \(height)x\(width) plane")
     }
 }
@@ -238,13 +243,16 @@ private func forEachChannelRange(_ s: BatchNorm2dShape, _ body: (Range<Int>) -> 
     KernelThreads.forEachPart(parts) { _, channels in body(channels) }
 }
 
-/// Runs `body(images)` for parts of the batch (whole images: one run of memory each), split across
-/// the kernel threads as the convolutions' slices are (`BatchSlices`: the same images on the same
-/// core) when the tensor is large enough to pay for waking them. Passes cut this way never sum
-/// across images, so the cut does not change a bit.
+/// Runs `body(images)` for parts of the batch (whole images: one run of memory each) on the kernel
+/// threads when the tensor is large enough to pay for waking them. Passes cut this way never sum
+/// across images, so the cut does not change a bit. Up to 16 parts (8 images of a batch of 128):
+/// a thread's home block (`SlicePool`) is then the same images as in the convolutions' 4 slices
+/// (their data in its core's cache), and a thread that runs slower or starts late has the last
+/// parts of its block taken over at a fine grain instead of a quarter of the batch.
 @inline(__always)
 private func forEachImageRange(_ s: BatchNorm2dShape, _ body: (Range<Int>) -> Void) {
-    let parts = s.count >= 65_536 ? FixedParts(total: s.batch, minimumPartSize: 1) : FixedParts(total: s.batch, minimumPartSize: s.batch)
+    let parts = s.count >= 65_536 ? FixedParts(total: s.batch, minimumPartSize: 1, maximumParts: 16)
+        : FixedParts(total: s.batch, minimumPartSize: s.batch)
     KernelThreads.forEachPart(parts) { _, images in body(images) }
 }
 

@@ -74,6 +74,9 @@ static void bn_forward_affine(long c0, long c1, const float *weight, const float
     }
 }
 
+// Floats per channel between the pooled form's sums and its input gradient: the forward's scale and
+// shift, dx's scale, mean_dy, mean_dy_xhat.
+#define BN_COEFFICIENTS 5
 #define BN_SUM8(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
 
 #define F_TARGET
@@ -148,11 +151,11 @@ void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, lon
                      0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, winner_x, moments);
 }
 
-int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
-                                     const int *argmax, const float *winner_x, long batch, long channels, long height,
-                                     long width, long c_begin, long c_end, const float *weight, const float *bias,
-                                     const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
-                                     float *grad_bias) {
+int ck_batch_norm_relu_pool_backward_sums(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
+                                          const int *argmax, const float *winner_x, long batch, long channels, long height,
+                                          long width, long c_begin, long c_end, const float *weight, const float *bias,
+                                          const float *mean, const float *invstd, int training, float *grad_weight,
+                                          float *grad_bias, float *coefficients) {
     // One plane of the gradient at the batch norm's output and one of x at the winners at a time
     // (small: they stay in the L1 cache).
     float *g = malloc(2 * (size_t)(height * width) * sizeof(float));
@@ -160,17 +163,53 @@ int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *po
     float *xv = g + height * width;
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
-        backward_pooled_avx2(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
-                             weight, bias, mean, invstd, training, dx, grad_weight, grad_bias, g, xv);
+        backward_pooled_sums_avx2(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
+                                  weight, bias, mean, invstd, training, grad_weight, grad_bias, coefficients, g, xv);
         free(g);
         return 0;
     }
 #endif
     (void)isa;
-    backward_pooled_portable(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
-                             weight, bias, mean, invstd, training, dx, grad_weight, grad_bias, g, xv);
+    backward_pooled_sums_portable(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
+                                  weight, bias, mean, invstd, training, grad_weight, grad_bias, coefficients, g, xv);
     free(g);
     return 0;
+}
+
+void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const float *pooled_grad, long image,
+                                            long channels, long height, long width, long c_begin, long c_end,
+                                            const float *mean, const float *invstd, int training,
+                                            const float *coefficients, float *dx) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        pooled_input_gradient_avx2(x, pooled_grad, image, channels, height, width, c_begin, c_end, mean, invstd, training,
+                                   coefficients, dx);
+        return;
+    }
+#endif
+    (void)isa;
+    pooled_input_gradient_portable(x, pooled_grad, image, channels, height, width, c_begin, c_end, mean, invstd, training,
+                                   coefficients, dx);
+}
+
+int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
+                                     const int *argmax, const float *winner_x, long batch, long channels, long height,
+                                     long width, long c_begin, long c_end, const float *weight, const float *bias,
+                                     const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
+                                     float *grad_bias) {
+    float *coefficients = malloc((size_t)(BN_COEFFICIENTS * channels) * sizeof(float));
+    if (!coefficients) return -1;
+    int status = ck_batch_norm_relu_pool_backward_sums(isa, x, pooled_grad, pooled, argmax, winner_x, batch, channels,
+                                                      height, width, c_begin, c_end, weight, bias, mean, invstd,
+                                                      training, grad_weight, grad_bias, coefficients);
+    if (status == 0 && dx) {
+        for (long n = 0; n < batch; n++) {
+            ck_batch_norm_relu_pool_input_gradient(isa, x, pooled_grad, n, channels, height, width, c_begin, c_end,
+                                                   mean, invstd, training, coefficients, dx + n * channels * height * width);
+        }
+    }
+    free(coefficients);
+    return status;
 }
 
 // ---- The image-split forms ----

@@ -360,7 +360,10 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
             batch_variance[c] = (float)variance;
         }
     }
-    bn_forward_affine(c0, c1, weight, bias, save_mean, save_invstd, scale, shift);
+    for (long c = c0; c < c1; c++) {
+        scale[c - c0] = save_invstd[c] * (weight ? weight[c] : 1.0f);
+        shift[c - c0] = (bias ? bias[c] : 0.0f) - save_mean[c] * scale[c - c0];
+    }
 }
 
 // Channels BN_BLOCK at a time; within a block every pass walks the images in order, so memory is
@@ -447,18 +450,19 @@ F_TARGET static void F(backward)(const float *x, const float *dy, const float *b
     }
 }
 
-// The pooled form's backward (ck_batch_norm_relu_pool_backward). The sums take each plane's
-// gradient at the batch norm's output, rebuilt in g (h * w floats) from the pooled gradient and
-// argmax (plane_pool_gradient), with x from winner_x when given (training): the gradient is +0
-// away from the winners, where any finite x adds a +-0 that leaves a sum starting at +0 unchanged
-// (and a non-finite x anywhere makes the batch's mean, so every sum, NaN either way), so the plane
-// xv (h * w floats: winner_x at all four taps) gives x's bits with a quarter of the reads.
-// The input gradient picks the winners again from x (plane_pool_dx).
-F_TARGET static void F(backward_pooled)(const float *x, const float *pooled_grad, const float *pooled, const int *argmax,
-                                        const float *winner_x, long batch, long channels, long h, long w,
-                                        long c_begin, long c_end, const float *weight, const float *bias,
-                                        const float *mean, const float *invstd, int training,
-                                        float *dx, float *grad_weight, float *grad_bias, float *g, float *xv) {
+// The pooled form's backward (ck_batch_norm_relu_pool_backward), first half: the sums over the
+// batch. Each plane's gradient at the batch norm's output is rebuilt in g (h * w floats) from the
+// pooled gradient and argmax (plane_pool_gradient), with x from winner_x when given (training): the
+// gradient is +0 away from the winners, where any finite x adds a +-0 that leaves a sum starting at
+// +0 unchanged (and a non-finite x anywhere makes the batch's mean, so every sum, NaN either way),
+// so the plane xv (h * w floats: winner_x at all four taps) gives x's bits with a quarter of the
+// reads. coefficients[BN_COEFFICIENTS * c ...]: what the input gradient of channel c needs.
+F_TARGET static void F(backward_pooled_sums)(const float *x, const float *pooled_grad, const float *pooled,
+                                             const int *argmax, const float *winner_x, long batch, long channels,
+                                             long h, long w, long c_begin, long c_end, const float *weight,
+                                             const float *bias, const float *mean, const float *invstd, int training,
+                                             float *grad_weight, float *grad_bias, float *coefficients,
+                                             float *g, float *xv) {
     const long spatial = h * w, pooled_spatial = spatial / 4;
     const double m = (double)batch * (double)spatial;
     if (!training) winner_x = 0;   // eval: x may be non-finite away from the winners with a finite mean
@@ -481,14 +485,25 @@ F_TARGET static void F(backward_pooled)(const float *x, const float *pooled_grad
         float scale[BN_BLOCK], mean_dy[BN_BLOCK], mean_dy_xhat[BN_BLOCK];
         bn_gradient_coefficients(c0, c1, m, weight, invstd, sum_dy, sum_dy_xhat, grad_weight, grad_bias,
                                  scale, mean_dy, mean_dy_xhat);
-        if (!dx) continue;
-        for (long n = 0; n < batch; n++) {
-            for (long c = c0; c < c1; c++) {
-                const long plane = n * channels + c, k = c - c0;
-                F(plane_pool_dx)(x + plane * spatial, pooled_grad + plane * pooled_spatial, h, w, fscale[k], fshift[k],
-                                 training, mean[c], invstd[c], scale[k], mean_dy[k], mean_dy_xhat[k], dx + plane * spatial);
-            }
+        for (long c = c0; c < c1; c++) {
+            float *k = coefficients + BN_COEFFICIENTS * c;
+            k[0] = fscale[c - c0]; k[1] = fshift[c - c0]; k[2] = scale[c - c0]; k[3] = mean_dy[c - c0];
+            k[4] = mean_dy_xhat[c - c0];
         }
+    }
+}
+
+// Second half: the input gradient of image n's channels [c_begin, c_end) into dx (the image's
+// [channels][h][w]), each window's winner picked again from x (plane_pool_dx).
+F_TARGET static void F(pooled_input_gradient)(const float *x, const float *pooled_grad, long n, long channels, long h,
+                                              long w, long c_begin, long c_end, const float *mean, const float *invstd,
+                                              int training, const float *coefficients, float *dx) {
+    const long spatial = h * w, pooled_spatial = spatial / 4;
+    for (long c = c_begin; c < c_end; c++) {
+        const long plane = n * channels + c;
+        const float *k = coefficients + BN_COEFFICIENTS * c;
+        F(plane_pool_dx)(x + plane * spatial, pooled_grad + plane * pooled_spatial, h, w, k[0], k[1], training, mean[c],
+                         invstd[c], k[2], k[3], k[4], dx + c * spatial);
     }
 }
 

@@ -197,6 +197,13 @@ struct FusedSequentialTests {
                 #expect((fused.layers[index] as? BatchNorm2d)?.statisticsFromPlaneMoments == (mode == .training), "step \(step) layer \(index)")
                 #expect((separate.layers[index] as? BatchNorm2d)?.statisticsFromPlaneMoments == false, "step \(step) layer \(index)")
             }
+            // The Conv2d before each pooled pass took the batch norm's input gradient image by image
+            // (never written for the whole batch); layer by layer, and where the windows do not tile
+            // the planes, no batch norm gave it so.
+            for index in [1, 5, 9] {
+                #expect((fused.layers[index] as? BatchNorm2d)?.gaveGradientByImage == (index != 9), "step \(step) layer \(index)")
+                #expect((separate.layers[index] as? BatchNorm2d)?.gaveGradientByImage == false, "step \(step) layer \(index)")
+            }
         }
         #expect((fused.layers[1] as? BatchNorm2d)?.pooledInto != nil, "the first triple ran as one pass")
         #expect((fused.layers[9] as? BatchNorm2d)?.pooledInto == nil, "9x5 planes: the windows do not tile them")

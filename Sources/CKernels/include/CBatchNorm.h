@@ -77,6 +77,24 @@ int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *po
                                      const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
                                      float *grad_bias);
 
+/// ck_batch_norm_relu_pool_backward in two halves, for a convolution before the batch norm that
+/// takes its output gradient image by image (never written for the whole batch). First the sums
+/// over the batch: grad_weight and grad_bias as ck_batch_norm_relu_pool_backward, and
+/// coefficients[5 c ..< 5 c + 5] (room for 5 * channels floats) what channel c's input gradient
+/// needs. Returns 0, or -1 when the plane buffers cannot be allocated.
+int ck_batch_norm_relu_pool_backward_sums(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
+                                          const int *argmax, const float *winner_x, long batch, long channels, long height,
+                                          long width, long c_begin, long c_end, const float *weight, const float *bias,
+                                          const float *mean, const float *invstd, int training, float *grad_weight,
+                                          float *grad_bias, float *coefficients);
+
+/// Then the input gradient of one image's channels [c_begin, c_end): dx is that image's
+/// [channels][height][width] (the bits of ck_batch_norm_relu_pool_backward's dx for the image).
+void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const float *pooled_grad, long image,
+                                            long channels, long height, long width, long c_begin, long c_end,
+                                            const float *mean, const float *invstd, int training,
+                                            const float *coefficients, float *dx);
+
 // ---- The image-split forms: the same bits as ck_batch_norm_forward / ck_batch_norm_backward ----
 // The statistics (tiny) are taken once for all channels; the passes over the tensor take parts of
 // whole images (x, y, dy, dx point at the part's first image), which threads can share without the

@@ -232,6 +232,43 @@ public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int
     }
 }
 
+/// Floats per channel that `batchNorm2dReLUMaxPool2x2BackwardSums` writes for the input gradient.
+public let batchNormPooledCoefficientsPerChannel = 5
+
+/// `batchNorm2dReLUMaxPool2x2Backward` in two halves, for a convolution before the batch norm
+/// that takes its output gradient image by image (`ImageGradient`), so that it is never written
+/// for the whole batch. First the sums over the batch: the parameter gradients (added to), and in
+/// `coefficients` (`batchNormPooledCoefficientsPerChannel` floats a channel) what the input
+/// gradient needs.
+public func batchNorm2dReLUMaxPool2x2BackwardSums(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
+                                                  pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
+                                                  argmax: UnsafePointer<Int32>, winnerInput: UnsafePointer<Float>?,
+                                                  weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                                                  mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
+                                                  gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+                                                  coefficients: UnsafeMutablePointer<Float>) {
+    precondition(height * width == s.spatial && height % 2 == 0 && width % 2 == 0,
+                 "batchNorm2dReLUMaxPool2x2BackwardSums: the windows must tile \(height)x\(width) planes")
+    let isa = DirectConvolution.active.isa
+    forEachChannelRange(s) { channels in
+        let status = ck_batch_norm_relu_pool_backward_sums(isa, input, pooledGradient, pooled, argmax, winnerInput, s.batch,
+                                                           s.channels, height, width, channels.lowerBound,
+                                                           channels.upperBound, weight, bias, mean, invStd, training ? 1 : 0,
+                                                           gradWeight, gradBias, coefficients)
+        precondition(status == 0, "batchNorm2dReLUMaxPool2x2BackwardSums: out of memory for one \(height)x\(width) plane")
+    }
+}
+
+/// Then image `image`'s input gradient ([C, H, W] into `gradInput`), on the calling thread: the
+/// bits of `batchNorm2dReLUMaxPool2x2Backward`'s for that image.
+public func batchNorm2dReLUMaxPool2x2InputGradient(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
+                                                   pooledGradient: UnsafePointer<Float>, image: Int,
+                                                   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
+                                                   coefficients: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>) {
+    ck_batch_norm_relu_pool_input_gradient(DirectConvolution.active.isa, input, pooledGradient, image, s.channels, height, width,
+                                           0, s.channels, mean, invStd, training ? 1 : 0, coefficients, gradInput)
+}
+
 // MARK: - Pieces
 
 /// Runs `body(channels)` for parts of the channels, split across the kernel threads when the

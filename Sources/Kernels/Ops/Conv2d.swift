@@ -64,14 +64,17 @@ public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weig
 /// gradOutput [N, Cout, OH, OW] -> gradInput [N, Cin, H, W] (overwritten; skipped when nil),
 /// gradWeight [Cout, Cin, kH, kW] and gradBias [Cout] (both accumulated, as PyTorch's .grad).
 /// `input` is the forward's input, required when the workspace keeps no copy of it.
+/// `upstream` (no activation): gradOutput image by image from the layers after the convolution;
+/// `gradOutput` is then not read.
 public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                            gradBias: UnsafeMutablePointer<Float>?, workspace ws: Conv2dWorkspace,
                            input: UnsafePointer<Float>? = nil,
-                           activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil) {
+                           activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil,
+                           upstream: ImageGradient? = nil) {
     guard let start = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                                           gradWeight: gradWeight, gradBias: gradBias, activation: activation,
-                                          output: output) else { return }
+                                          output: output, upstream: upstream) else { return }
     // The gradient before the fused activation (the im2col path takes it back over the whole batch).
     let forwardInput = start.input, gradOutput = start.gradOutput
     let scratch = ws.scratch

@@ -52,17 +52,36 @@ public enum ConvolutionActivation: Sendable, Equatable, CaseIterable {
     }
 }
 
+/// A convolution's output gradient computed image by image by the layers after it, so that it is
+/// never written for the whole batch: `write(n, into)` writes image n's gradient (one image,
+/// [channels][height][width]) into `into`. It may run on any kernel thread, for different images at
+/// once. `Sequential` makes one from BatchNorm2d + ReLU + MaxPool2d(2) after a Conv2d.
+public struct ImageGradient: @unchecked Sendable {
+    public let write: (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void
+
+    public init(_ write: @escaping (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void) {
+        self.write = write
+    }
+}
+
 /// What a fused backward pass needs besides the upstream gradient: the activation and the
-/// output it produced (the convolution's output buffer, which holds the activated values).
+/// output it produced (the convolution's output buffer, which holds the activated values), or
+/// the layers after the convolution giving its output gradient image by image (`upstream`).
 struct ActivationBackward {
     let activation: ConvolutionActivation
     let output: UnsafePointer<Float>?
+    /// When set (no activation), the upstream gradient: `gradOutput` is not read.
+    var upstream: ImageGradient? = nil
 
     /// Image `n`'s gradient at the convolution's output (before the activation): `gradOutput`'s
     /// own values when there is no activation, else computed into `buffer` (one image).
     @inline(__always)
     func gradient(_ gradOutput: UnsafePointer<Float>, image n: Int, imageSize: Int,
                   buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        if let upstream {
+            upstream.write(n, buffer)
+            return UnsafePointer(buffer)
+        }
         let dy = gradOutput + n * imageSize
         guard activation != .none, let output else { return dy }
         activation.backward(output: output + n * imageSize, gradOutput: dy, gradInput: buffer, count: imageSize)

@@ -53,23 +53,34 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
     /// the input for the im2col path.
     /// `activation`, `output`: the activation the forward applied (`Sequential`'s fusion) and
     /// its output; the returned gradient is then the one before the activation.
+    /// `upstream` (no activation): the output gradient image by image; `gradOutput` is then not read
+    /// (the im2col path gets the whole batch's, written into a buffer kept here).
     func backwardDirectly(_ g: Geometry, input: UnsafePointer<Float>?, gradOutput: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                           gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
-                          activation: ConvolutionActivation, output: UnsafePointer<Float>?)
+                          activation: ConvolutionActivation, output: UnsafePointer<Float>?,
+                          upstream: ImageGradient? = nil)
         -> (input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>)? {
+        precondition(upstream == nil || activation == .none, "\(Geometry.self) backward: an image-by-image gradient with an activation")
         precondition(geometry == g, "\(Geometry.self) backward: the workspace was sized for another geometry")
         precondition(input != nil || scratch.keepsInputCopy,
                      "\(Geometry.self) backward: the workspace keeps no input copy: pass the input")
         precondition(activation == .none || output != nil, "\(Geometry.self) backward: an activation needs the forward's output")
         let forwardInput = input ?? UnsafePointer(scratch.savedInput.pointer)
         guard let direct else {
+            if let upstream {
+                let buffer = activationGradient ?? FloatBuffer(count: g.outputCount)
+                activationGradient = buffer
+                let imageSize = g.outputCount / g.batch
+                for n in 0..<g.batch { upstream.write(n, buffer.pointer + n * imageSize) }
+                return (forwardInput, UnsafePointer(buffer.pointer))
+            }
             return (forwardInput, gradientBeforeActivation(gradOutput, output: output, activation: activation,
                                                            count: g.outputCount))
         }
         direct.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                         gradWeight: gradWeight, gradBias: gradBias,
-                        activation: ActivationBackward(activation: activation, output: output))
+                        activation: ActivationBackward(activation: activation, output: output, upstream: upstream))
         return nil
     }
 }

@@ -193,6 +193,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     /// The backward pass of `forwardApplyingReLUAndPooling`: `gradOutput` is the gradient of the
     /// pooled output; returns the gradient at the batch norm's input.
     func backwardThroughReLUAndPooling(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
+        gaveGradientByImage = false
         guard let input, let pool = pooledInto else {
             preconditionFailure("BatchNorm2d.backwardThroughReLUAndPooling: the last forward pass did not pool")
         }
@@ -220,6 +221,58 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
             }
         }
         return needsInputGradient ? gradInput : noGradient
+    }
+
+    /// Per channel, what the input gradient of `withImageGradients` needs between its two halves.
+    private var pooledCoefficients: [Float] = []
+
+    /// Whether the last backward pass gave its input gradient image by image (`withImageGradients`).
+    private(set) var gaveGradientByImage = false
+
+    /// The backward pass of `forwardApplyingReLUAndPooling` for a Conv2d before this layer that takes
+    /// its output gradient image by image (`Sequential`): the sums over the batch and the parameter
+    /// gradients now, then `body` gets the input gradient as an `ImageGradient` (the bits of
+    /// `backwardThroughReLUAndPooling`'s, image by image), valid during `body` only. The whole
+    /// batch's input gradient is never written: each image's goes into the convolution's buffer.
+    func withImageGradients<R>(_ gradOutput: Tensor, _ body: (ImageGradient) -> R) -> R {
+        guard let input, let pool = pooledInto else {
+            preconditionFailure("BatchNorm2d.withImageGradients: the last forward pass did not pool")
+        }
+        let s = BatchNorm2dShape(input.shape)
+        let (height, width) = (input.shape[2], input.shape[3])
+        let training = modeOfLastForward == .training
+        let count = batchNormPooledCoefficientsPerChannel * numFeatures
+        if pooledCoefficients.count != count { pooledCoefficients = [Float](repeating: 0, count: count) }
+        gaveGradientByImage = true
+        return withAffine { w, b in
+            input.withPointer { x in
+                gradOutput.withPointer { dy in
+                    savedMean.withUnsafeBufferPointer { mean in
+                        savedInvStd.withUnsafeBufferPointer { invStd in
+                            pooledCoefficients.withUnsafeMutableBufferPointer { coefficients in
+                                let k = coefficients.baseAddress!, m = mean.baseAddress!, v = invStd.baseAddress!
+                                withAffineGradients { dw, db in
+                                    winnerInput.withPointer { winners in
+                                        pool.withPooling { pooled, argmax in
+                                            batchNorm2dReLUMaxPool2x2BackwardSums(
+                                                s, height: height, width: width, input: x, pooledGradient: dy, pooled: pooled,
+                                                argmax: argmax, winnerInput: training ? winners : nil, weight: w, bias: b,
+                                                mean: m, invStd: v, training: training, gradWeight: dw, gradBias: db,
+                                                coefficients: k)
+                                        }
+                                    }
+                                }
+                                return body(ImageGradient { image, into in
+                                    batchNorm2dReLUMaxPool2x2InputGradient(s, height: height, width: width, input: x,
+                                                                           pooledGradient: dy, image: image, mean: m, invStd: v,
+                                                                           training: training, coefficients: k, gradInput: into)
+                                })
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {

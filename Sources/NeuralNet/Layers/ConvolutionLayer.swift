@@ -93,6 +93,15 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
         passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient)
     }
 
+    /// The backward pass of `forward` (no activation applied) from the output gradient given image
+    /// by image (`upstream`, see `ImageGradient`): the same bits as `backward` on the whole batch's.
+    /// nil, doing nothing, for a transposed convolution.
+    func backward(from upstream: ImageGradient, needsInputGradient: Bool) -> Tensor? {
+        precondition(appliedActivation == .none, "\(name).backward(from:): the last forward pass applied an activation")
+        return (passes as? ConvolutionRunner<Conv2dKind>)?.backward(from: upstream, layer: self,
+                                                                   needsInputGradient: needsInputGradient)
+    }
+
     /// After `forward`, then ReLU and 2x2 max pooling of its output as one pass of `pool`
     /// (`MaxPool2d.forwardApplyingReLU`): the backward pass of all three from the gradient at the
     /// pooling's output, through the pooling's winners only (a quarter of the work; see

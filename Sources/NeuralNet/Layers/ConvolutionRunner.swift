@@ -174,6 +174,33 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
 }
 
 extension ConvolutionRunner where Kind == Conv2dKind {
+    /// The backward pass (after a forward pass that applied no activation) from an output gradient
+    /// given image by image by the layers after this one (`Sequential`: BatchNorm2d + ReLU +
+    /// MaxPool2d(2)); the same bits as `backward` on the whole batch's gradient.
+    func backward(from upstream: ImageGradient, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor {
+        let (weight, bias) = (layer.weight, layer.bias)
+        guard let ws = workspace, let g = geometry, let lastInput else {
+            preconditionFailure("\(Kind.layerName).backward called before forward")
+        }
+        precondition(lastActivation == .none, "\(Kind.layerName).backward(from:): the last forward pass applied an activation")
+        lastInput.withPointer { x in
+            output.withPointer { y in
+                weight.value.withPointer { w in
+                    weight.gradient.withMutablePointer { dw in
+                        gradInput.withMutablePointer { gradInputPointer in
+                            withOptionalMutablePointer(bias?.gradient) { db in
+                                // gradOutput is not read (upstream gives it); the output stands in.
+                                conv2dBackward(g, gradOutput: y, weight: w, gradInput: needsInputGradient ? gradInputPointer : nil,
+                                               gradWeight: dw, gradBias: db, workspace: ws, input: x, upstream: upstream)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return needsInputGradient ? gradInput : noGradient
+    }
+
     /// After `forward` and ReLU + 2x2 max pooling of its output (the pooling layer's
     /// `forwardApplyingReLU`): the backward pass of the three from the gradient at the pooling's
     /// output, through the pooling's winners only (`conv2dBackwardThroughReLUAndPooling`). nil,

@@ -213,6 +213,9 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// Back-propagates through the layers in `range` only (after `forward(_:range:)` on them) and
     /// returns the gradient with respect to their input.
     ///
+    /// A Conv2d followed by a batch norm, ReLU and 2x2 max pooling run as one pass takes the batch
+    /// norm's input gradient image by image (`BatchNorm2d.withImageGradients`): the same bits.
+    ///
     /// A convolution followed by ReLU and 2x2 max pooling (run as a fused pair) back-propagates
     /// from the pooling's winners only: the same gradients as layer by layer up to the order of
     /// float sums (the convolution's gradients are summed over the winners instead of every
@@ -235,6 +238,22 @@ public final class Sequential: Layer, @unchecked Sendable {
                 // The pair ran fused after the convolution (see forward): one backward pass covers all three.
                 gradient = through
                 index -= 3
+                continue
+            }
+            if index > range.lowerBound + 2, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,
+               triple.pool.pooledByBatchNorm, let pair = convNorms[index - 3], pair.norm === triple.norm,
+               pair.conv.appliedActivation == .none {
+                // Conv2d, then the three as one pass of the batch norm: the batch norm's input gradient
+                // goes to the convolution image by image, into its per-image buffer (never written
+                // for the whole batch, nor read back from memory).
+                let needsConvolutionInput = needsInputGradient || index - 3 > firstTrainable
+                gradient = triple.norm.withImageGradients(gradient) { upstream in
+                    guard let through = pair.conv.backward(from: upstream, needsInputGradient: needsConvolutionInput) else {
+                        preconditionFailure("Sequential: a Conv2d's backward pass from image gradients did not run")
+                    }
+                    return through
+                }
+                index -= 4
                 continue
             }
             if index > range.lowerBound + 1, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,

@@ -101,13 +101,13 @@ void ck_batch_norm_forward(ck_isa isa, const float *x, long batch, long channels
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, 0, moments);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, spatial, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, 0, moments);
+                     activation, slope, y, save_mean, save_invstd, batch_variance, 0, 0, 0, 0, moments);
 }
 
 void ck_batch_norm_plane_moments(ck_isa isa, const float *x, long planes, long spatial, float *moments) {
@@ -137,41 +137,38 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
 void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
                                      long c_begin, long c_end, const float *weight, const float *bias, float eps,
                                      const float *running_mean, const float *running_var, float *pooled, int *argmax,
-                                     float *winner_x, float *save_mean, float *save_invstd, float *batch_variance,
-                                     const float *moments) {
+                                     float *save_mean, float *save_invstd, float *batch_variance, const float *moments) {
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         forward_avx2(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, winner_x, moments);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
         return;
     }
 #endif
     (void)isa;
     forward_portable(x, batch, channels, height * width, c_begin, c_end, weight, bias, eps, running_mean, running_var,
-                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, winner_x, moments);
+                     0, 0, 0, save_mean, save_invstd, batch_variance, height, width, pooled, argmax, moments);
 }
 
 int ck_batch_norm_relu_pool_backward_sums(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
-                                          const int *argmax, const float *winner_x, long batch, long channels, long height,
-                                          long width, long c_begin, long c_end, const float *weight, const float *bias,
-                                          const float *mean, const float *invstd, int training, float *grad_weight,
-                                          float *grad_bias, float *coefficients) {
-    // One plane of the gradient at the batch norm's output and one of x at the winners at a time
-    // (small: they stay in the L1 cache).
-    float *g = malloc(2 * (size_t)(height * width) * sizeof(float));
+                                          const int *argmax, long batch, long channels, long height, long width,
+                                          long c_begin, long c_end, const float *weight, const float *bias,
+                                          const float *mean, const float *invstd, float *grad_weight, float *grad_bias,
+                                          float *coefficients) {
+    // One plane of the gradient at the batch norm's output at a time (small: stays in the L1 cache).
+    float *g = malloc((size_t)(height * width) * sizeof(float));
     if (!g) return -1;
-    float *xv = g + height * width;
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
-        backward_pooled_sums_avx2(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
-                                  weight, bias, mean, invstd, training, grad_weight, grad_bias, coefficients, g, xv);
+        backward_pooled_sums_avx2(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end,
+                                  weight, bias, mean, invstd, grad_weight, grad_bias, coefficients, g);
         free(g);
         return 0;
     }
 #endif
     (void)isa;
-    backward_pooled_sums_portable(x, pooled_grad, pooled, argmax, winner_x, batch, channels, height, width, c_begin, c_end,
-                                  weight, bias, mean, invstd, training, grad_weight, grad_bias, coefficients, g, xv);
+    backward_pooled_sums_portable(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end,
+                                  weight, bias, mean, invstd, grad_weight, grad_bias, coefficients, g);
     free(g);
     return 0;
 }
@@ -193,15 +190,15 @@ void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const fl
 }
 
 int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
-                                     const int *argmax, const float *winner_x, long batch, long channels, long height,
-                                     long width, long c_begin, long c_end, const float *weight, const float *bias,
+                                     const int *argmax, long batch, long channels, long height, long width,
+                                     long c_begin, long c_end, const float *weight, const float *bias,
                                      const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
                                      float *grad_bias) {
     float *coefficients = malloc((size_t)(BN_COEFFICIENTS * channels) * sizeof(float));
     if (!coefficients) return -1;
-    int status = ck_batch_norm_relu_pool_backward_sums(isa, x, pooled_grad, pooled, argmax, winner_x, batch, channels,
-                                                      height, width, c_begin, c_end, weight, bias, mean, invstd,
-                                                      training, grad_weight, grad_bias, coefficients);
+    int status = ck_batch_norm_relu_pool_backward_sums(isa, x, pooled_grad, pooled, argmax, batch, channels, height,
+                                                      width, c_begin, c_end, weight, bias, mean, invstd, grad_weight,
+                                                      grad_bias, coefficients);
     if (status == 0 && dx) {
         for (long n = 0; n < batch; n++) {
             ck_batch_norm_relu_pool_input_gradient(isa, x, pooled_grad, n, channels, height, width, c_begin, c_end,

@@ -133,38 +133,36 @@ F_TARGET static void F(plane_scale)(const float *x, const float *dy, float *dx, 
 // `top` and `bottom` (16 values each, from the windows' first column): *pooled gets the value of
 // relu(x * scale + shift) as plane_affine (activation 0) then Kernels' max pooling with ReLU
 // (ck_max_pool_2x2) gives it: ReLU (v < 0 -> +0) on each tap, taps visited top-left, top-right,
-// bottom-left, bottom-right, a tap replacing the best when larger or NaN. *tap gets the winner's
-// tap (0 to 3 in that order). The forward pass and the backward pass's input gradient both pick
-// the winners here, so they agree bit for bit. *raw (when not NULL) gets x at each winner.
-#define BN_VISIT(v, r, k) do { const bn_v8 v_ = (v); \
+// bottom-left, bottom-right, a tap replacing the best when larger or NaN. *tap gets *start plus the
+// winner's key: 0, k1, k2, k3 for the taps in that order (the forward: the window's flat index,
+// keys 1, w, w + 1; the backward: keys 1, 2, 3). The forward pass and the backward pass's input
+// gradient both pick the winners here, so they agree bit for bit.
+#define BN_VISIT(v, k) do { const bn_v8 v_ = (v); \
     const bn_vi8 wins_ = (v_ > best) | (v_ != v_); \
     best = (bn_v8)(((bn_vi8)v_ & wins_) | ((bn_vi8)best & ~wins_)); \
-    code = ((bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (k) & wins_) | (code & ~wins_); \
-    if (raw) winner = (bn_v8)(((bn_vi8)(r) & wins_) | ((bn_vi8)winner & ~wins_)); } while (0)
-#define BN_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
-#define BN_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+    code = (*start + (k) & wins_) | (code & ~wins_); } while (0)
 F_TARGET static inline __attribute__((always_inline)) void F(windows8)(const float *top, const float *bottom, float scale,
-                                                                      float shift, bn_v8 *pooled, bn_vi8 *tap, bn_v8 *raw) {
+                                                                      float shift, const bn_vi8 *start, int k1, int k2, int k3,
+                                                                      bn_v8 *pooled, bn_vi8 *tap) {
     const bn_v8 zero = BN_ZERO, sc = BN_SPLAT(scale), sh = BN_SPLAT(shift);
-    const bn_v8 t0 = BN_LOAD(top), t1 = BN_LOAD(top + 8), b0 = BN_LOAD(bottom), b1 = BN_LOAD(bottom + 8);
-    bn_v8 u0 = t0 * sc + sh, u1 = t1 * sc + sh, l0 = b0 * sc + sh, l1 = b1 * sc + sh;
+    bn_v8 u0 = BN_LOAD(top) * sc + sh, u1 = BN_LOAD(top + 8) * sc + sh;
+    bn_v8 l0 = BN_LOAD(bottom) * sc + sh, l1 = BN_LOAD(bottom + 8) * sc + sh;
     u0 = (bn_v8)((bn_vi8)u0 & ~(u0 < zero)); u1 = (bn_v8)((bn_vi8)u1 & ~(u1 < zero));
     l0 = (bn_v8)((bn_vi8)l0 & ~(l0 < zero)); l1 = (bn_v8)((bn_vi8)l1 & ~(l1 < zero));
-    bn_v8 best = BN_EVEN(u0, u1), winner = BN_EVEN(t0, t1);
-    bn_vi8 code = {0, 0, 0, 0, 0, 0, 0, 0};
-    BN_VISIT(BN_ODD(u0, u1), BN_ODD(t0, t1), 1);
-    BN_VISIT(BN_EVEN(l0, l1), BN_EVEN(b0, b1), 2);
-    BN_VISIT(BN_ODD(l0, l1), BN_ODD(b0, b1), 3);
+    bn_v8 best = __builtin_shufflevector(u0, u1, 0, 2, 4, 6, 8, 10, 12, 14);
+    bn_vi8 code = *start;
+    BN_VISIT(__builtin_shufflevector(u0, u1, 1, 3, 5, 7, 9, 11, 13, 15), k1);
+    BN_VISIT(__builtin_shufflevector(l0, l1, 0, 2, 4, 6, 8, 10, 12, 14), k2);
+    BN_VISIT(__builtin_shufflevector(l0, l1, 1, 3, 5, 7, 9, 11, 13, 15), k3);
     *pooled = best;
     *tap = code;
-    if (raw) *raw = winner;
 }
 #undef BN_VISIT
 
 // The pooled output of an h x w plane (h, w even) as windows8 gives it; arg gets the winner's flat
-// index (plane_start + position in the plane), winner_x (when not NULL) x at the winner.
+// index (plane_start + position in the plane).
 F_TARGET static void F(plane_affine_relu_pool)(const float *x, long h, long w, float scale, float shift,
-                                               long plane_start, float *out, int *arg, float *winner_x) {
+                                               long plane_start, float *out, int *arg) {
     const long oh = h / 2, ow = w / 2;
     const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
     for (long oy = 0; oy < oh; oy++) {
@@ -174,21 +172,17 @@ F_TARGET static void F(plane_affine_relu_pool)(const float *x, long h, long w, f
         const int row_start = (int)(plane_start + 2 * oy * w);
         long ox = 0;
         for (; ox + 8 <= ow; ox += 8) {
-            bn_vi8 tap;
-            bn_v8 best, raw;
-            F(windows8)(top + 2 * ox, bottom + 2 * ox, scale, shift, &best, &tap, winner_x ? &raw : 0);
-            // Tap k sits (k & 1) columns and (k >> 1) rows from the window's first value.
-            const bn_vi8 index = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even + (tap & 1)
-                                 + (tap >> 1) * (int)w;
+            const bn_vi8 first = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even;
+            bn_vi8 index;
+            bn_v8 best;
+            F(windows8)(top + 2 * ox, bottom + 2 * ox, scale, shift, &first, 1, (int)w, (int)w + 1, &best, &index);
             BN_STORE(o + ox, best);
             memcpy(a + ox, &index, sizeof index);
-            if (winner_x) BN_STORE(winner_x + oy * ow + ox, raw);
         }
         for (; ox < ow; ox++) {
             int tap;
             o[ox] = bn_window1(top + 2 * ox, bottom + 2 * ox, scale, shift, &tap);
             a[ox] = (int)(row_start + 2 * ox + (tap & 1) + (tap >> 1) * w);
-            if (winner_x) winner_x[oy * ow + ox] = tap < 2 ? top[2 * ox + tap] : bottom[2 * ox + tap - 2];
         }
     }
 }
@@ -196,34 +190,20 @@ F_TARGET static void F(plane_affine_relu_pool)(const float *x, long h, long w, f
 // The gradient at the batch norm's output for one plane of plane_affine_relu_pool: the pooling's
 // and ReLU's backward as Kernels' maxPool2dBackward(..., reluFused: true) gives it, bit for bit:
 // 0 + grad at each window's argmax when its pooled output is positive, +0 everywhere else.
-// Positive: pooled > 0, or (pooled NULL) winner_x * fscale + fshift > 0, the forward's own
-// expression for the winner's activation input (the same bits). With winner_x, xv gets every
-// window's winner_x at all four taps: a plane that equals x at the winners.
 F_TARGET static void F(plane_pool_gradient)(const float *pooled_grad, const float *pooled, const int *arg,
-                                            const float *winner_x, float fscale, float fshift,
-                                            long h, long w, long plane_start, float *g, float *xv) {
+                                            long h, long w, long plane_start, float *g) {
     const long oh = h / 2, ow = w / 2;
-    const bn_v8 zero = BN_ZERO, fsc = BN_SPLAT(fscale), fsh = BN_SPLAT(fshift);
+    const bn_v8 zero = BN_ZERO;
     const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
     for (long oy = 0; oy < oh; oy++) {
         float *top = g + 2 * oy * w, *bottom = top + w;
-        const long p = oy * ow;
-        const int *a = arg + p;
+        const float *pg = pooled_grad + oy * ow, *py = pooled + oy * ow;
+        const int *a = arg + oy * ow;
         const int row_start = (int)(plane_start + 2 * oy * w);
         long ox = 0;
         for (; ox + 8 <= ow; ox += 8) {
-            bn_v8 d = BN_LOAD(pooled_grad + p + ox);
-            if (winner_x) {
-                const bn_v8 xw = BN_LOAD(winner_x + p + ox);
-                d = zero + (bn_v8)((bn_vi8)d & (xw * fsc + fsh > zero));
-                const bn_v8 lo = __builtin_shufflevector(xw, xw, 0, 0, 1, 1, 2, 2, 3, 3);
-                const bn_v8 hi = __builtin_shufflevector(xw, xw, 4, 4, 5, 5, 6, 6, 7, 7);
-                float *xt = xv + 2 * oy * w, *xb = xt + w;
-                BN_STORE(xt + 2 * ox, lo); BN_STORE(xt + 2 * ox + 8, hi);
-                BN_STORE(xb + 2 * ox, lo); BN_STORE(xb + 2 * ox + 8, hi);
-            } else {
-                d = zero + (bn_v8)((bn_vi8)d & (BN_LOAD(pooled + p + ox) > zero));
-            }
+            bn_v8 d = BN_LOAD(pg + ox);
+            d = zero + (bn_v8)((bn_vi8)d & (BN_LOAD(py + ox) > zero));
             bn_vi8 at;
             memcpy(&at, a + ox, sizeof at);
             const bn_vi8 offset = at - ((bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even);
@@ -237,12 +217,7 @@ F_TARGET static void F(plane_pool_gradient)(const float *pooled_grad, const floa
         }
         for (; ox < ow; ox++) {
             top[2 * ox] = 0; top[2 * ox + 1] = 0; bottom[2 * ox] = 0; bottom[2 * ox + 1] = 0;
-            const int positive = winner_x ? winner_x[p + ox] * fscale + fshift > 0 : pooled[p + ox] > 0;
-            if (positive) g[a[ox] - plane_start] = 0.0f + pooled_grad[p + ox];
-            if (winner_x) {
-                float *xt = xv + 2 * oy * w, *xb = xt + w;
-                xt[2 * ox] = xt[2 * ox + 1] = xb[2 * ox] = xb[2 * ox + 1] = winner_x[p + ox];
-            }
+            if (py[ox] > 0) g[a[ox] - plane_start] = 0.0f + pg[ox];
         }
     }
 }
@@ -270,7 +245,7 @@ F_TARGET static void F(plane_pool_dx)(const float *x, const float *pooled_grad, 
             const bn_v8 b0 = BN_LOAD(bottom + 2 * ox), b1 = BN_LOAD(bottom + 2 * ox + 8);
             bn_vi8 tap;
             bn_v8 best;
-            F(windows8)(top + 2 * ox, bottom + 2 * ox, fscale, fshift, &best, &tap, 0);
+            F(windows8)(top + 2 * ox, bottom + 2 * ox, fscale, fshift, &zi, 1, 2, 3, &best, &tap);
             const bn_v8 d = zero + (bn_v8)((bn_vi8)BN_LOAD(pg + ox) & (best > zero));
             const bn_v8 te = (bn_v8)((bn_vi8)d & (tap == zi)), to = (bn_v8)((bn_vi8)d & (tap == zi + 1));
             const bn_v8 be = (bn_v8)((bn_vi8)d & (tap == zi + 2)), bo = (bn_v8)((bn_vi8)d & (tap == zi + 3));
@@ -293,8 +268,6 @@ F_TARGET static void F(plane_pool_dx)(const float *x, const float *pooled_grad, 
     }
 #undef BN_DX
 }
-#undef BN_EVEN
-#undef BN_ODD
 
 // The statistics of the channels [c0, c1) (a block of at most BN_BLOCK), then each one's
 // y = x * scale + shift: training takes the batch's (writes save_mean, save_invstd,
@@ -371,12 +344,12 @@ F_TARGET static void F(block_statistics)(const float *x, long batch, long channe
 // moments != NULL (training): every plane's plane_moments, taken by whoever wrote x while it was in
 // the cache; the statistics then do not read x (the same bits).
 // pooled != NULL: ReLU and 2x2 max pooling of the output (plane_affine_relu_pool; spatial = h * w),
-// written to pooled and argmax (and x at each winner to winner_x, when not NULL) instead of y.
+// written to pooled and argmax instead of y.
 F_TARGET static void F(forward)(const float *x, long batch, long channels, long spatial, long c_begin, long c_end,
                                 const float *weight, const float *bias, float eps,
                                 const float *running_mean, const float *running_var, int activation, float slope,
                                 float *y, float *save_mean, float *save_invstd, float *batch_variance,
-                                long h, long w, float *pooled, int *argmax, float *winner_x, const float *moments) {
+                                long h, long w, float *pooled, int *argmax, const float *moments) {
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         float scale[BN_BLOCK], shift[BN_BLOCK];
@@ -388,8 +361,7 @@ F_TARGET static void F(forward)(const float *x, long batch, long channels, long 
                 if (pooled) {
                     const long pooled_offset = (n * channels + c) * (h / 2) * (w / 2);
                     F(plane_affine_relu_pool)(x + offset, h, w, scale[c - c0], shift[c - c0], offset,
-                                              pooled + pooled_offset, argmax + pooled_offset,
-                                              winner_x ? winner_x + pooled_offset : 0);
+                                              pooled + pooled_offset, argmax + pooled_offset);
                     continue;
                 }
                 switch (activation) {
@@ -451,21 +423,16 @@ F_TARGET static void F(backward)(const float *x, const float *dy, const float *b
 }
 
 // The pooled form's backward (ck_batch_norm_relu_pool_backward), first half: the sums over the
-// batch. Each plane's gradient at the batch norm's output is rebuilt in g (h * w floats) from the
-// pooled gradient and argmax (plane_pool_gradient), with x from winner_x when given (training): the
-// gradient is +0 away from the winners, where any finite x adds a +-0 that leaves a sum starting at
-// +0 unchanged (and a non-finite x anywhere makes the batch's mean, so every sum, NaN either way),
-// so the plane xv (h * w floats: winner_x at all four taps) gives x's bits with a quarter of the
-// reads. coefficients[BN_COEFFICIENTS * c ...]: what the input gradient of channel c needs.
+// batch, each plane's gradient at the batch norm's output rebuilt in g (h * w floats) from the
+// pooled gradient, pooled output and argmax (plane_pool_gradient). coefficients[BN_COEFFICIENTS * c
+// ...]: what the input gradient of channel c needs.
 F_TARGET static void F(backward_pooled_sums)(const float *x, const float *pooled_grad, const float *pooled,
-                                             const int *argmax, const float *winner_x, long batch, long channels,
-                                             long h, long w, long c_begin, long c_end, const float *weight,
-                                             const float *bias, const float *mean, const float *invstd, int training,
-                                             float *grad_weight, float *grad_bias, float *coefficients,
-                                             float *g, float *xv) {
+                                             const int *argmax, long batch, long channels, long h, long w,
+                                             long c_begin, long c_end, const float *weight, const float *bias,
+                                             const float *mean, const float *invstd, float *grad_weight,
+                                             float *grad_bias, float *coefficients, float *g) {
     const long spatial = h * w, pooled_spatial = spatial / 4;
     const double m = (double)batch * (double)spatial;
-    if (!training) winner_x = 0;   // eval: x may be non-finite away from the winners with a finite mean
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
@@ -474,10 +441,9 @@ F_TARGET static void F(backward_pooled_sums)(const float *x, const float *pooled
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long plane = n * channels + c, offset = plane * spatial, p = plane * pooled_spatial;
-                F(plane_pool_gradient)(pooled_grad + p, winner_x ? 0 : pooled + p, argmax + p, winner_x ? winner_x + p : 0,
-                                       fscale[c - c0], fshift[c - c0], h, w, offset, g, xv);
+                F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
                 float a, b;
-                F(plane_gradient_sums)(winner_x ? xv : x + offset, g, spatial, mean[c], 0, 0, 0, 0, &a, &b);
+                F(plane_gradient_sums)(x + offset, g, spatial, mean[c], 0, 0, 0, 0, &a, &b);
                 sum_dy[c - c0] += (double)a;
                 sum_dy_xhat[c - c0] += (double)b;
             }

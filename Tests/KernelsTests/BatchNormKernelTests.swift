@@ -131,39 +131,41 @@ struct BatchNormKernelTests {
                 var dx = [Float](repeating: 9, count: count), dw = [Float](repeating: 0.25, count: channels), db = dw
                 ck_batch_norm_backward(isa, x, g, batch, channels, spatial, 0, channels, w8, mean, invStd, training ? 1 : 0,
                                        0, 0, nil, &dx, &dw, &db)
-                // In one pass: without and with the input at the winners (the backward's sums read it in
-                // training instead of x).
-                for keepsWinners in [false, true] {
-                    var fusedPooled = [Float](repeating: 7, count: pooledCount), fusedArgmax = [Int32](repeating: -3, count: pooledCount)
-                    var winners = [Float](repeating: .nan, count: pooledCount)
-                    var fusedMean = [Float](repeating: 1, count: channels), fusedInvStd = fusedMean, fusedVariance = fusedMean
-                    if !training { fusedVariance = variance }   // eval leaves it alone
-                    winners.withUnsafeMutableBufferPointer { winnerBuffer in
-                        ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, w8, b, 1e-5, rm, rv,
-                                                        &fusedPooled, &fusedArgmax, keepsWinners ? winnerBuffer.baseAddress : nil,
-                                                        &fusedMean, &fusedInvStd, &fusedVariance, nil)
+                // In one pass, and in two halves (the sums, then the input gradient image by image).
+                var fusedPooled = [Float](repeating: 7, count: pooledCount), fusedArgmax = [Int32](repeating: -3, count: pooledCount)
+                var fusedMean = [Float](repeating: 1, count: channels), fusedInvStd = fusedMean, fusedVariance = fusedMean
+                if !training { fusedVariance = variance }   // eval leaves it alone
+                ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, w8, b, 1e-5, rm, rv,
+                                                &fusedPooled, &fusedArgmax, &fusedMean, &fusedInvStd, &fusedVariance, nil)
+                var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
+                let status = ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels, h, w,
+                                                              0, channels, w8, b, fusedMean, fusedInvStd, training ? 1 : 0,
+                                                              &fusedDx, &fusedDw, &fusedDb)
+                var halvesDx = [Float](repeating: 5, count: count), halvesDw = [Float](repeating: 0.25, count: channels), halvesDb = halvesDw
+                var coefficients = [Float](repeating: .nan, count: 5 * channels)
+                let sumsStatus = ck_batch_norm_relu_pool_backward_sums(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels,
+                                                                       h, w, 0, channels, w8, b, fusedMean, fusedInvStd,
+                                                                       &halvesDw, &halvesDb, &coefficients)
+                halvesDx.withUnsafeMutableBufferPointer { dx in
+                    for n in (0..<batch).reversed() {   // any order: each image on its own
+                        ck_batch_norm_relu_pool_input_gradient(isa, x, dyPooled, n, channels, h, w, 0, channels, fusedMean,
+                                                               fusedInvStd, training ? 1 : 0, coefficients,
+                                                               dx.baseAddress! + n * channels * spatial)
                     }
-                    var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
-                    let status = winners.withUnsafeBufferPointer { winnerBuffer in
-                        ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax,
-                                                         keepsWinners ? winnerBuffer.baseAddress : nil, batch, channels, h, w,
-                                                         0, channels, w8, b, fusedMean, fusedInvStd, training ? 1 : 0,
-                                                         &fusedDx, &fusedDw, &fusedDb)
-                    }
-                    let label = "isa \(isa.rawValue), shape \(shape), training \(training), winners \(keepsWinners)"
-                    #expect(status == 0)
-                    #expect(fusedPooled.map(\.bitPattern) == pooled.map(\.bitPattern), "\(label) pooled")
-                    #expect(fusedArgmax == argmax, "\(label) argmax")
-                    if keepsWinners {
-                        #expect(winners.map(\.bitPattern) == argmax.map { x[Int($0)].bitPattern }, "\(label) input at the winners")
-                    }
-                    #expect(fusedMean.map(\.bitPattern) == mean.map(\.bitPattern), "\(label) mean")
-                    #expect(fusedInvStd.map(\.bitPattern) == invStd.map(\.bitPattern), "\(label) invstd")
-                    #expect(fusedVariance.map(\.bitPattern) == variance.map(\.bitPattern), "\(label) variance")
-                    #expect(fusedDx.map(\.bitPattern) == dx.map(\.bitPattern), "\(label) input gradient")
-                    #expect(fusedDw.map(\.bitPattern) == dw.map(\.bitPattern), "\(label) weight gradient")
-                    #expect(fusedDb.map(\.bitPattern) == db.map(\.bitPattern), "\(label) bias gradient")
                 }
+                let label = "isa \(isa.rawValue), shape \(shape), training \(training)"
+                #expect(status == 0 && sumsStatus == 0)
+                #expect(fusedPooled.map(\.bitPattern) == pooled.map(\.bitPattern), "\(label) pooled")
+                #expect(fusedArgmax == argmax, "\(label) argmax")
+                #expect(fusedMean.map(\.bitPattern) == mean.map(\.bitPattern), "\(label) mean")
+                #expect(fusedInvStd.map(\.bitPattern) == invStd.map(\.bitPattern), "\(label) invstd")
+                #expect(fusedVariance.map(\.bitPattern) == variance.map(\.bitPattern), "\(label) variance")
+                #expect(fusedDx.map(\.bitPattern) == dx.map(\.bitPattern), "\(label) input gradient")
+                #expect(fusedDw.map(\.bitPattern) == dw.map(\.bitPattern), "\(label) weight gradient")
+                #expect(fusedDb.map(\.bitPattern) == db.map(\.bitPattern), "\(label) bias gradient")
+                #expect(halvesDx.map(\.bitPattern) == dx.map(\.bitPattern), "\(label) input gradient, two halves")
+                #expect(halvesDw.map(\.bitPattern) == dw.map(\.bitPattern) && halvesDb.map(\.bitPattern) == db.map(\.bitPattern),
+                        "\(label) parameter gradients, two halves")
                 #expect(pooled.contains(0) && g.contains { $0 != 0 }, "the ReLU must cut something and pass something")
             }
         }
@@ -230,9 +232,9 @@ struct BatchNormKernelTests {
                 var pooled = [Float](repeating: 0, count: pooledCount), pooled2 = pooled
                 var argmax = [Int32](repeating: 0, count: pooledCount), argmax2 = argmax
                 ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, weight, bias, 1e-5, nil, nil,
-                                                &pooled, &argmax, nil, &mean, &invStd, &variance, nil)
+                                                &pooled, &argmax, &mean, &invStd, &variance, nil)
                 ck_batch_norm_relu_pool_forward(isa, x, batch, channels, h, w, 0, channels, weight, bias, 1e-5, nil, nil,
-                                                &pooled2, &argmax2, nil, &mean2, &invStd2, &variance2, moments)
+                                                &pooled2, &argmax2, &mean2, &invStd2, &variance2, moments)
                 #expect(pooled.map(\.bitPattern) == pooled2.map(\.bitPattern) && argmax == argmax2, "\(label): pooled")
                 #expect(variance.map(\.bitPattern) == variance2.map(\.bitPattern), "\(label): pooled statistics")
             }

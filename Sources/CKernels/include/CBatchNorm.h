@@ -55,25 +55,21 @@ void ck_batch_norm_backward(ck_isa isa, const float *x, const float *dy, long ba
 /// stride 2 whose windows tile the height x width planes (both even), in one pass over the output:
 /// pooled [batch][channels][height/2][width/2] and argmax (each window's winner as a flat index
 /// into x) get exactly what Kernels' maxPool2dForward(..., applyingReLU: true) gives for the batch
-/// norm's output, which is never written. winner_x: NULL, or (pooled's shape) x at each winner, for
-/// the backward pass. Statistics as ck_batch_norm_forward (training: running_mean NULL).
+/// norm's output, which is never written. Statistics as ck_batch_norm_forward (training: running_mean NULL).
 void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, long channels, long height, long width,
                                      long c_begin, long c_end, const float *weight, const float *bias, float eps,
                                      const float *running_mean, const float *running_var, float *pooled, int *argmax,
-                                     float *winner_x, float *save_mean, float *save_invstd, float *batch_variance,
-                                     const float *moments);
+                                     float *save_mean, float *save_invstd, float *batch_variance, const float *moments);
 
 /// The backward pass of ck_batch_norm_relu_pool_forward from the gradient of the pooled output:
 /// the bits of maxPool2dBackward(..., reluFused: true) followed by ck_batch_norm_backward
 /// (activation 0), without the gradient at the batch norm's output being written (each plane of it
-/// is built in a small buffer while it is used). bias: the forward's (NULL for affine=False).
-/// winner_x: NULL, or the forward's (training only; else ignored): the sums then read it instead of
-/// x (a quarter of the values) and the pooled output is not read. The input gradient picks each
-/// window's winner again from x, as the forward did (pooled and argmax are not read for it).
-/// Returns 0, or -1 when the plane buffers cannot be allocated.
+/// is built in a small buffer while it is used). bias: the forward's (NULL for affine=False). The
+/// input gradient picks each window's winner again from x, as the forward did (pooled and argmax are
+/// read by the sums only). Returns 0, or -1 when a buffer cannot be allocated.
 int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
-                                     const int *argmax, const float *winner_x, long batch, long channels, long height,
-                                     long width, long c_begin, long c_end, const float *weight, const float *bias,
+                                     const int *argmax, long batch, long channels, long height, long width,
+                                     long c_begin, long c_end, const float *weight, const float *bias,
                                      const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
                                      float *grad_bias);
 
@@ -81,12 +77,12 @@ int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *po
 /// takes its output gradient image by image (never written for the whole batch). First the sums
 /// over the batch: grad_weight and grad_bias as ck_batch_norm_relu_pool_backward, and
 /// coefficients[5 c ..< 5 c + 5] (room for 5 * channels floats) what channel c's input gradient
-/// needs. Returns 0, or -1 when the plane buffers cannot be allocated.
+/// needs. Returns 0, or -1 when the plane buffer cannot be allocated.
 int ck_batch_norm_relu_pool_backward_sums(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
-                                          const int *argmax, const float *winner_x, long batch, long channels, long height,
-                                          long width, long c_begin, long c_end, const float *weight, const float *bias,
-                                          const float *mean, const float *invstd, int training, float *grad_weight,
-                                          float *grad_bias, float *coefficients);
+                                          const int *argmax, long batch, long channels, long height, long width,
+                                          long c_begin, long c_end, const float *weight, const float *bias,
+                                          const float *mean, const float *invstd, float *grad_weight, float *grad_bias,
+                                          float *coefficients);
 
 /// Then the input gradient of one image's channels [c_begin, c_end): dx is that image's
 /// [channels][height][width] (the bits of ck_batch_norm_relu_pool_backward's dx for the image).

@@ -194,7 +194,6 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
                                              weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
                                              runningMean: UnsafePointer<Float>?, runningVar: UnsafePointer<Float>?,
                                              pooled: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
-                                             winnerInput: UnsafeMutablePointer<Float>? = nil,
                                              saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>,
                                              batchVariance: UnsafeMutablePointer<Float>, moments: UnsafePointer<Float>? = nil) {
     precondition(height * width == s.spatial && height % 2 == 0 && width % 2 == 0,
@@ -203,7 +202,7 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
     let isa = DirectConvolution.active.isa
     forEachChannelRange(s) { channels in
         ck_batch_norm_relu_pool_forward(isa, input, s.batch, s.channels, height, width, channels.lowerBound, channels.upperBound,
-                                        weight, bias, eps, runningMean, runningVar, pooled, argmax, winnerInput,
+                                        weight, bias, eps, runningMean, runningVar, pooled, argmax,
                                         saveMean, saveInvStd, batchVariance, moments)
     }
 }
@@ -211,12 +210,11 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
 /// The backward pass of `batchNorm2dReLUMaxPool2x2Forward` from the gradient of the pooled output:
 /// the bits of `maxPool2dBackward(..., reluFused: true)` followed by `batchNorm2dBackward`, without
 /// the full-size gradient between them being written (each plane of it is built in a small buffer).
-/// `bias`: the forward's (nil without affine). `winnerInput`: the forward's, or nil (then the sums
-/// read the whole input); used in training only. The input gradient finds each window's winner again
+/// `bias`: the forward's (nil without affine). The input gradient finds each window's winner again
 /// from the input, as the forward did.
 public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
                                               pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
-                                              argmax: UnsafePointer<Int32>, winnerInput: UnsafePointer<Float>? = nil,
+                                              argmax: UnsafePointer<Int32>,
                                               weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
                                               mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
                                               gradInput: UnsafeMutablePointer<Float>?,
@@ -225,7 +223,7 @@ public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int
                  "batchNorm2dReLUMaxPool2x2Backward: the windows must tile \(height)x\(width) planes")
     let isa = DirectConvolution.active.isa
     forEachChannelRange(s) { channels in
-        let status = ck_batch_norm_relu_pool_backward(isa, input, pooledGradient, pooled, argmax, winnerInput, s.batch,
+        let status = ck_batch_norm_relu_pool_backward(isa, input, pooledGradient, pooled, argmax, s.batch,
                                                       s.channels, height, width, channels.lowerBound, channels.upperBound,
                                                       weight, bias, mean, invStd, training ? 1 : 0, gradInput, gradWeight, gradBias)
         precondition(status == 0, "batchNorm2dReLUMaxPool2x2Backward: out of memory for one \(height)x\(width) plane")
@@ -242,19 +240,18 @@ public let batchNormPooledCoefficientsPerChannel = 5
 /// gradient needs.
 public func batchNorm2dReLUMaxPool2x2BackwardSums(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
                                                   pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
-                                                  argmax: UnsafePointer<Int32>, winnerInput: UnsafePointer<Float>?,
+                                                  argmax: UnsafePointer<Int32>,
                                                   weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
-                                                  mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
+                                                  mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                                   gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
                                                   coefficients: UnsafeMutablePointer<Float>) {
     precondition(height * width == s.spatial && height % 2 == 0 && width % 2 == 0,
                  "batchNorm2dReLUMaxPool2x2BackwardSums: the windows must tile \(height)x\(width) planes")
     let isa = DirectConvolution.active.isa
     forEachChannelRange(s) { channels in
-        let status = ck_batch_norm_relu_pool_backward_sums(isa, input, pooledGradient, pooled, argmax, winnerInput, s.batch,
-                                                           s.channels, height, width, channels.lowerBound,
-                                                           channels.upperBound, weight, bias, mean, invStd, training ? 1 : 0,
-                                                           gradWeight, gradBias, coefficients)
+        let status = ck_batch_norm_relu_pool_backward_sums(isa, input, pooledGradient, pooled, argmax, s.batch, s.channels,
+                                                           height, width, channels.lowerBound, channels.upperBound,
+                                                           weight, bias, mean, invStd, gradWeight, gradBias, coefficients)
         precondition(status == 0, "batchNorm2dReLUMaxPool2x2BackwardSums: out of memory for one \(height)x\(width) plane")
     }
 }

@@ -26,9 +26,6 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     private let output = Tensor(zeros: [0])
     private let gradInput = Tensor(zeros: [0])
     private let noGradient = Tensor(zeros: [0])
-    /// After a pooled forward pass in training: the input at each window's winner (the pooled
-    /// output's shape), which the backward pass's sums read instead of the whole input.
-    private let winnerInput = Tensor(zeros: [0])
     /// Per channel: the mean and 1/sqrt(var + eps) the last forward used, and the batch variance.
     private var savedMean: [Float]
     private var savedInvStd: [Float]
@@ -169,19 +166,15 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         appliedActivation = .none
         pooledInto = pool
         let training = mode == .training
-        winnerInput.resize(to: training ? [s.count / 4] : [0])
         let pooled = pool.poolForBatchNorm(input.shape) { pooled, argmax in
             withAffine { w, b in
                 input.withPointer { x in
-                    winnerInput.withMutablePointer { winners in
-                        withRunningStatistics(training ? nil : (runningMean.value, runningVar.value)) { rm, rv in
-                            batchNorm2dReLUMaxPool2x2Forward(s, height: input.shape[2], width: input.shape[3], input: x,
-                                                             weight: w, bias: b, eps: eps, runningMean: rm, runningVar: rv,
-                                                             pooled: pooled, argmax: argmax,
-                                                             winnerInput: training ? winners : nil, saveMean: &savedMean,
-                                                             saveInvStd: &savedInvStd, batchVariance: &batchVariance,
-                                                             moments: moments)
-                        }
+                    withRunningStatistics(training ? nil : (runningMean.value, runningVar.value)) { rm, rv in
+                        batchNorm2dReLUMaxPool2x2Forward(s, height: input.shape[2], width: input.shape[3], input: x,
+                                                         weight: w, bias: b, eps: eps, runningMean: rm, runningVar: rv,
+                                                         pooled: pooled, argmax: argmax, saveMean: &savedMean,
+                                                         saveInvStd: &savedInvStd, batchVariance: &batchVariance,
+                                                         moments: moments)
                     }
                 }
             }
@@ -205,15 +198,12 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                 input.withPointer { x in
                     gradOutput.withPointer { dy in
                         gradInput.withMutablePointer { dx in
-                            winnerInput.withPointer { winners in
-                                pool.withPooling { pooled, argmax in
-                                    batchNorm2dReLUMaxPool2x2Backward(s, height: input.shape[2], width: input.shape[3], input: x,
-                                                                      pooledGradient: dy, pooled: pooled, argmax: argmax,
-                                                                      winnerInput: training ? winners : nil, weight: w, bias: b,
-                                                                      mean: savedMean, invStd: savedInvStd, training: training,
-                                                                      gradInput: needsInputGradient ? dx : nil,
-                                                                      gradWeight: dw, gradBias: db)
-                                }
+                            pool.withPooling { pooled, argmax in
+                                batchNorm2dReLUMaxPool2x2Backward(s, height: input.shape[2], width: input.shape[3], input: x,
+                                                                  pooledGradient: dy, pooled: pooled, argmax: argmax,
+                                                                  weight: w, bias: b, mean: savedMean, invStd: savedInvStd,
+                                                                  training: training, gradInput: needsInputGradient ? dx : nil,
+                                                                  gradWeight: dw, gradBias: db)
                             }
                         }
                     }
@@ -252,14 +242,11 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                             pooledCoefficients.withUnsafeMutableBufferPointer { coefficients in
                                 let k = coefficients.baseAddress!, m = mean.baseAddress!, v = invStd.baseAddress!
                                 withAffineGradients { dw, db in
-                                    winnerInput.withPointer { winners in
-                                        pool.withPooling { pooled, argmax in
-                                            batchNorm2dReLUMaxPool2x2BackwardSums(
-                                                s, height: height, width: width, input: x, pooledGradient: dy, pooled: pooled,
-                                                argmax: argmax, winnerInput: training ? winners : nil, weight: w, bias: b,
-                                                mean: m, invStd: v, training: training, gradWeight: dw, gradBias: db,
-                                                coefficients: k)
-                                        }
+                                    pool.withPooling { pooled, argmax in
+                                        batchNorm2dReLUMaxPool2x2BackwardSums(
+                                            s, height: height, width: width, input: x, pooledGradient: dy, pooled: pooled,
+                                            argmax: argmax, weight: w, bias: b, mean: m, invStd: v, gradWeight: dw,
+                                            gradBias: db, coefficients: k)
                                     }
                                 }
                                 return body(ImageGradient { image, into in

@@ -208,3 +208,79 @@ int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *po
     free(coefficients);
     return status;
 }
+
+// ---- The image-split forms ----
+
+void ck_batch_norm_statistics(ck_isa isa, long batch, long channels, long spatial, const float *weight,
+                              const float *bias, float eps, const float *running_mean, const float *running_var,
+                              const float *moments, float *save_mean, float *save_invstd, float *batch_variance,
+                              float *scale, float *shift) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        statistics_avx2(batch, channels, spatial, weight, bias, eps, running_mean, running_var, moments,
+                        save_mean, save_invstd, batch_variance, scale, shift);
+        return;
+    }
+#endif
+    (void)isa;
+    statistics_portable(batch, channels, spatial, weight, bias, eps, running_mean, running_var, moments,
+                        save_mean, save_invstd, batch_variance, scale, shift);
+}
+
+void ck_batch_norm_apply(ck_isa isa, const float *x, float *y, long images, long channels, long spatial,
+                         const float *scale, const float *shift, int activation, float slope) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) { apply_avx2(x, y, images, channels, spatial, scale, shift, activation, slope); return; }
+#endif
+    (void)isa;
+    apply_portable(x, y, images, channels, spatial, scale, shift, activation, slope);
+}
+
+void ck_batch_norm_gradient_gate(long channels, const float *weight, const float *bias, const float *mean,
+                                 const float *invstd, float *terms) {
+    bn_forward_affine(0, channels, weight, bias, mean, invstd, terms + 3 * channels, terms + 4 * channels);
+}
+
+void ck_batch_norm_gradient_sums(ck_isa isa, const float *x, const float *dy, long images, long channels, long spatial,
+                                 const float *mean, const float *terms, int activation, float slope, float *sums) {
+    const float *fscale = terms + 3 * channels, *fshift = terms + 4 * channels;
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        gradient_sums_avx2(x, dy, images, channels, spatial, mean, fscale, fshift, activation, slope, sums);
+        return;
+    }
+#endif
+    (void)isa;
+    gradient_sums_portable(x, dy, images, channels, spatial, mean, fscale, fshift, activation, slope, sums);
+}
+
+void ck_batch_norm_gradient_terms(const float *sums, long batch, long channels, long spatial, const float *weight,
+                                  const float *invstd, float *grad_weight, float *grad_bias, float *terms) {
+    // backward_channels' sums and expressions, the planes' sums added in image order (the same bits).
+    const double m = (double)batch * (double)spatial;
+    for (long c0 = 0; c0 < channels; c0 += BN_BLOCK) {
+        const long c1 = c0 + BN_BLOCK < channels ? c0 + BN_BLOCK : channels;
+        double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
+        for (long n = 0; n < batch; n++) {
+            for (long c = c0; c < c1; c++) {
+                sum_dy[c - c0] += (double)sums[2 * (n * channels + c)];
+                sum_dy_xhat[c - c0] += (double)sums[2 * (n * channels + c) + 1];
+            }
+        }
+        bn_gradient_coefficients(c0, c1, m, weight, invstd, sum_dy, sum_dy_xhat, grad_weight, grad_bias,
+                                 terms + c0, terms + channels + c0, terms + 2 * channels + c0);
+    }
+}
+
+void ck_batch_norm_gradient_input(ck_isa isa, const float *x, const float *dy, float *dx, long images, long channels,
+                                  long spatial, const float *mean, const float *invstd, const float *terms,
+                                  int training, int activation, float slope) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        gradient_input_avx2(x, dy, dx, images, channels, spatial, mean, invstd, terms, training, activation, slope);
+        return;
+    }
+#endif
+    (void)isa;
+    gradient_input_portable(x, dy, dx, images, channels, spatial, mean, invstd, terms, training, activation, slope);
+}

@@ -472,3 +472,77 @@ F_TARGET static void F(pooled_input_gradient)(const float *x, const float *poole
                          invstd[c], k[2], k[3], k[4], dx + c * spatial);
     }
 }
+
+// ---- The image-split forms (ck_batch_norm_statistics, _apply, _gradient_sums, _gradient_input) ----
+// Each pass walks whole images (all channels of image n, then of n + 1), so a part of the batch
+// is one run of memory, and the same images as the convolutions' slices (the same core's cache).
+// The per-plane arithmetic is the channel-range form's, and every sum across planes is taken in
+// image order by one serial loop, so the bits are those of ck_batch_norm_forward / _backward.
+
+// The statistics of all channels (block_statistics, BN_BLOCK channels at a time), and scale, shift.
+F_TARGET static void F(statistics)(long batch, long channels, long spatial, const float *weight, const float *bias,
+                                   float eps, const float *running_mean, const float *running_var,
+                                   const float *moments, float *save_mean, float *save_invstd, float *batch_variance,
+                                   float *scale, float *shift) {
+    for (long c0 = 0; c0 < channels; c0 += BN_BLOCK) {
+        const long c1 = c0 + BN_BLOCK < channels ? c0 + BN_BLOCK : channels;
+        F(block_statistics)(0, batch, channels, spatial, c0, c1, weight, bias, eps, running_mean, running_var,
+                            save_mean, save_invstd, batch_variance, moments, scale + c0, shift + c0);
+    }
+}
+
+// y = x * scale[c] + shift[c], then the activation, over `images` whole images.
+F_TARGET static void F(apply)(const float *x, float *y, long images, long channels, long spatial,
+                              const float *scale, const float *shift, int activation, float slope) {
+    for (long p = 0; p < images * channels; p++) {
+        const long c = p % channels, offset = p * spatial;
+        switch (activation) {
+            case 1: F(plane_affine)(x + offset, y + offset, spatial, scale[c], shift[c], 1, slope); break;
+            case 2: F(plane_affine)(x + offset, y + offset, spatial, scale[c], shift[c], 2, slope); break;
+            default: F(plane_affine)(x + offset, y + offset, spatial, scale[c], shift[c], 0, slope); break;
+        }
+    }
+}
+
+// Each plane's plane_gradient_sums into sums[2 p], sums[2 p + 1], over `images` whole images.
+F_TARGET static inline __attribute__((always_inline)) void F(gradient_sums_with)(
+        const float *x, const float *dy, long images, long channels, long spatial, const float *mean,
+        const float *fscale, const float *fshift, const int activation, float slope, float *sums) {
+    for (long p = 0; p < images * channels; p++) {
+        const long c = p % channels, offset = p * spatial;
+        F(plane_gradient_sums)(x + offset, dy + offset, spatial, mean[c], activation, slope, fscale[c], fshift[c],
+                               &sums[2 * p], &sums[2 * p + 1]);
+    }
+}
+F_TARGET static void F(gradient_sums)(const float *x, const float *dy, long images, long channels, long spatial,
+                                      const float *mean, const float *fscale, const float *fshift, int activation,
+                                      float slope, float *sums) {
+    switch (activation) {
+        case 1: F(gradient_sums_with)(x, dy, images, channels, spatial, mean, fscale, fshift, 1, slope, sums); break;
+        case 2: F(gradient_sums_with)(x, dy, images, channels, spatial, mean, fscale, fshift, 2, slope, sums); break;
+        default: F(gradient_sums_with)(x, dy, images, channels, spatial, mean, fscale, fshift, 0, slope, sums); break;
+    }
+}
+
+// dx of `images` whole images from the channels' terms (plane_dx_training, or plane_scale in eval).
+F_TARGET static inline __attribute__((always_inline)) void F(gradient_input_with)(
+        const float *x, const float *dy, float *dx, long images, long channels, long spatial, const float *mean,
+        const float *invstd, const float *terms, int training, const int activation, float slope) {
+    const float *scale = terms, *mean_dy = terms + channels, *mean_dy_xhat = terms + 2 * channels;
+    const float *fscale = terms + 3 * channels, *fshift = terms + 4 * channels;
+    for (long p = 0; p < images * channels; p++) {
+        const long c = p % channels, offset = p * spatial;
+        if (training) F(plane_dx_training)(x + offset, dy + offset, dx + offset, spatial, mean[c], invstd[c], scale[c],
+                                           mean_dy[c], mean_dy_xhat[c], activation, slope, fscale[c], fshift[c]);
+        else F(plane_scale)(x + offset, dy + offset, dx + offset, spatial, scale[c], activation, slope, fscale[c], fshift[c]);
+    }
+}
+F_TARGET static void F(gradient_input)(const float *x, const float *dy, float *dx, long images, long channels,
+                                       long spatial, const float *mean, const float *invstd, const float *terms,
+                                       int training, int activation, float slope) {
+    switch (activation) {
+        case 1: F(gradient_input_with)(x, dy, dx, images, channels, spatial, mean, invstd, terms, training, 1, slope); break;
+        case 2: F(gradient_input_with)(x, dy, dx, images, channels, spatial, mean, invstd, terms, training, 2, slope); break;
+        default: F(gradient_input_with)(x, dy, dx, images, channels, spatial, mean, invstd, terms, training, 0, slope); break;
+    }
+}

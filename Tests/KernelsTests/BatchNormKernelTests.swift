@@ -240,4 +240,64 @@ struct BatchNormKernelTests {
             }
         }
     }
+
+    /// The layers' entry points cut their passes by whole images (and take the statistics and the
+    /// channels' terms once, in image order); they must give the channel-range C form's bits on any
+    /// cut: 1 or 2 threads, a batch split or not, statistics read from x or from plane moments.
+    @Test("batchNorm2dForwardTraining / Eval / Backward (parts of whole images) give ck_batch_norm_forward / _backward's bits",
+          arguments: [(9, 5, 1500), (3, 4, 29), (128, 3, 180)])
+    func imagePartsMatchChannelRanges(shape: (Int, Int, Int)) {
+        let (batch, channels, spatial) = shape
+        let s = BatchNorm2dShape(batch: batch, channels: channels, spatial: spatial), count = s.count
+        var rng = SplitMix64(seed: UInt64(count))
+        let x = (0..<count).map { i in (rng.unit() - 0.5) * 6 + Float((i / spatial) % channels) }
+        let dy = (0..<count).map { _ in rng.unit() - 0.5 }
+        let w = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        let runningMean = (0..<channels).map { Float($0) }, runningVar = (0..<channels).map { _ in rng.unit() + 0.5 }
+        var moments = [Float](repeating: .nan, count: 3 * batch * channels)
+        ck_batch_norm_plane_moments(DirectConvolution.active.isa, x, batch * channels, spatial, &moments)
+        let saved = KernelThreads.count
+        defer { KernelThreads.setCount(saved) }
+        for training in [true, false] {
+            for activation in [BatchNormActivation.none, .relu, .leakyReLU] {
+                // The channel-range form, all channels in one call.
+                var y = [Float](repeating: 9, count: count), dx = y
+                var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+                var dw = [Float](repeating: 0.25, count: channels), db = dw
+                ck_batch_norm_forward(DirectConvolution.active.isa, x, batch, channels, spatial, 0, channels, w, b, 1e-5,
+                                      training ? nil : runningMean, training ? nil : runningVar, activation.code, 0.1, &y,
+                                      &mean, &invStd, &variance, nil)
+                ck_batch_norm_backward(DirectConvolution.active.isa, x, dy, batch, channels, spatial, 0, channels, w, mean,
+                                       invStd, training ? 1 : 0, activation.code, 0.1, b, &dx, &dw, &db)
+                for threads in [1, 2] {
+                    for fromMoments in training ? [false, true] : [false] {
+                        KernelThreads.setCount(threads)
+                        var y2 = [Float](repeating: 7, count: count), dx2 = y2
+                        var mean2 = [Float](repeating: 0, count: channels), invStd2 = mean2, variance2 = mean2
+                        var dw2 = [Float](repeating: 0.25, count: channels), db2 = dw2
+                        if training {
+                            batchNorm2dForwardTraining(s, input: x, weight: w, bias: b, eps: 1e-5, output: &y2, saveMean: &mean2,
+                                                       saveInvStd: &invStd2, batchVariance: &variance2, activation: activation,
+                                                       slope: 0.1, moments: fromMoments ? moments : nil)
+                        } else {
+                            batchNorm2dForwardEval(s, input: x, weight: w, bias: b, runningMean: runningMean,
+                                                   runningVar: runningVar, eps: 1e-5, output: &y2, activation: activation,
+                                                   slope: 0.1)
+                            (mean2, invStd2, variance2) = (mean, invStd, variance)
+                        }
+                        batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: mean2, invStd: invStd2,
+                                            training: training, activation: activation, slope: 0.1, bias: b,
+                                            gradInput: &dx2, gradWeight: &dw2, gradBias: &db2)
+                        let label = "shape \(shape), training \(training), \(activation), \(threads) threads, moments \(fromMoments)"
+                        #expect(y.map(\.bitPattern) == y2.map(\.bitPattern), "\(label): output")
+                        #expect(mean.map(\.bitPattern) == mean2.map(\.bitPattern) && invStd.map(\.bitPattern) == invStd2.map(\.bitPattern)
+                                && variance.map(\.bitPattern) == variance2.map(\.bitPattern), "\(label): statistics")
+                        #expect(dx.map(\.bitPattern) == dx2.map(\.bitPattern), "\(label): input gradient")
+                        #expect(dw.map(\.bitPattern) == dw2.map(\.bitPattern) && db.map(\.bitPattern) == db2.map(\.bitPattern),
+                                "\(label): parameter gradients")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -140,6 +140,32 @@ struct FusedSequentialTests {
         }
     }
 
+    /// Own network 3's shape: strided Conv2d and ConvTranspose2d, each followed by a batch norm and
+    /// LeakyReLU; in training both convolutions take their batch norm's plane moments.
+    @Test("Conv2d / ConvTranspose2d + batch norm + LeakyReLU: the same bits as layer by layer, moments from both convolutions")
+    func transposedConvolutionMoments() {
+        func network() -> Sequential {
+            var rng = SeededRandom(seed: 9)
+            return Sequential([
+                Conv2d(3, 4, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm2d(4), LeakyReLU(negativeSlope: 0.1),
+                ConvTranspose2d(4, 5, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm2d(5), LeakyReLU(negativeSlope: 0.1),
+                ConvTranspose2d(5, 3, kernelSize: 4, stride: 2, padding: 1, rng: &rng), Sigmoid(),
+            ])
+        }
+        let fused = network(), separate = network()
+        let input = Self.images(batch: 6)
+        for (step, mode) in [LayerMode.training, .training, .evaluation].enumerated() {
+            fused.setMode(mode); separate.setMode(mode)
+            Self.expectSameStep(fused: fused, separate: separate, input: input, step: step)
+            for (a, b) in zip(fused.buffers, separate.buffers) {
+                #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "step \(step) \(a.name)")
+            }
+            for index in [1, 4] {
+                #expect((fused.layers[index] as? BatchNorm2d)?.statisticsFromPlaneMoments == (mode == .training), "step \(step) layer \(index)")
+            }
+        }
+    }
+
     /// Three BatchNorm2d + ReLU + MaxPool2d(2): on 36x20 planes (pooled rows 10 wide: a block of
     /// eight windows and two one by one), on 18x10 (5 wide: one by one), and on 9x5, where the
     /// windows do not tile the input (the batch norm runs alone, ReLU and pooling as one pass).

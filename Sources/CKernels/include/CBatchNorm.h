@@ -91,4 +91,43 @@ void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const fl
                                             const float *mean, const float *invstd, int training,
                                             const float *coefficients, float *dx);
 
+// ---- The image-split forms: the same bits as ck_batch_norm_forward / ck_batch_norm_backward ----
+// The statistics (tiny) are taken once for all channels; the passes over the tensor take parts of
+// whole images (x, y, dy, dx point at the part's first image), which threads can share without the
+// per-channel runs of the channel-range form (a plane is often shorter than a page). Every sum
+// across planes is taken in image order in one serial call, so the bits do not depend on the cut.
+
+/// Every channel's statistics as ck_batch_norm_forward takes them: training (running_mean NULL)
+/// from `moments` (every plane's ck_batch_norm_plane_moments; required), eval from the running
+/// ones; then y = x * scale[c] + shift[c] for ck_batch_norm_apply.
+void ck_batch_norm_statistics(ck_isa isa, long batch, long channels, long spatial, const float *weight,
+                              const float *bias, float eps, const float *running_mean, const float *running_var,
+                              const float *moments, float *save_mean, float *save_invstd, float *batch_variance,
+                              float *scale, float *shift);
+
+/// y = x * scale[c] + shift[c] then the activation (as ck_batch_norm_forward) for `images` images.
+void ck_batch_norm_apply(ck_isa isa, const float *x, float *y, long images, long channels, long spatial,
+                         const float *scale, const float *shift, int activation, float slope);
+
+/// The backward pass in four calls. `terms` holds 5 * channels floats: scale, mean_dy,
+/// mean_dy_xhat (ck_batch_norm_gradient_terms), then the forward's scale and shift for the
+/// activation's gate (ck_batch_norm_gradient_gate; bias as in ck_batch_norm_backward).
+void ck_batch_norm_gradient_gate(long channels, const float *weight, const float *bias, const float *mean,
+                                 const float *invstd, float *terms);
+
+/// For `images` images: each plane p's sum of g and of g (x - mean) in sums[2 p], sums[2 p + 1]
+/// (g = dy passed back through the activation), as ck_batch_norm_backward takes them.
+void ck_batch_norm_gradient_sums(ck_isa isa, const float *x, const float *dy, long images, long channels, long spatial,
+                                 const float *mean, const float *terms, int activation, float slope, float *sums);
+
+/// From the sums of all `batch` images: grad_weight and grad_bias (added to; each may be NULL)
+/// and the terms of the input gradient.
+void ck_batch_norm_gradient_terms(const float *sums, long batch, long channels, long spatial, const float *weight,
+                                  const float *invstd, float *grad_weight, float *grad_bias, float *terms);
+
+/// dx for `images` images (training: with the batch statistics' terms; eval: w invstd g).
+void ck_batch_norm_gradient_input(ck_isa isa, const float *x, const float *dy, float *dx, long images, long channels,
+                                  long spatial, const float *mean, const float *invstd, const float *terms,
+                                  int training, int activation, float slope);
+
 #endif

@@ -7,6 +7,8 @@ import Foundation
 /// sums taken whole by one thread (same bits on 1 thread or 2); sums are Float eight lanes wide
 /// within a plane and Double across planes. The loops are C (CKernels/BatchNorm.c: AVX2 where
 /// the CPU has it, the same bits on any CPU). `BatchNorm2dReference.swift` holds the plain loops.
+/// The forward and backward passes take parts of whole images instead (the statistics and the
+/// channels' terms between passes are taken once, serially, in image order): the same bits.
 ///
 /// Training uses the batch's mean and biased variance and returns them (for backward and for the
 /// running statistics); eval uses the running statistics.
@@ -31,6 +33,8 @@ public struct BatchNorm2dShape: Sendable, Equatable {
 
     /// Values per channel: N * H * W.
     public var perChannel: Int { batch * spatial }
+    /// Values per image: C * H * W.
+    public var imageSize: Int { channels * spatial }
     public var count: Int { batch * channels * spatial }
 }
 
@@ -69,10 +73,17 @@ public func batchNorm2dForwardTraining(_ s: BatchNorm2dShape, input: UnsafePoint
                                        saveInvStd: UnsafeMutablePointer<Float>, batchVariance: UnsafeMutablePointer<Float>,
                                        activation: BatchNormActivation, slope: Float, moments: UnsafePointer<Float>? = nil) {
     let isa = DirectConvolution.active.isa
-    forEachChannelRange(s) { channels in
-        ck_batch_norm_forward(isa, input, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
-                              weight, bias, eps, nil, nil, activation.code, slope, output,
-                              saveMean, saveInvStd, batchVariance, moments)
+    withPlaneMoments(s, input: input, given: moments) { moments in
+        withChannelFloats(2 * s.channels) { terms in
+            let scale = terms, shift = terms + s.channels
+            ck_batch_norm_statistics(isa, s.batch, s.channels, s.spatial, weight, bias, eps, nil, nil, moments,
+                                     saveMean, saveInvStd, batchVariance, scale, shift)
+            forEachImageRange(s) { images in
+                let offset = images.lowerBound * s.imageSize
+                ck_batch_norm_apply(isa, input + offset, output + offset, images.count, s.channels, s.spatial,
+                                    scale, shift, activation.code, slope)
+            }
+        }
     }
 }
 
@@ -99,14 +110,15 @@ public func batchNorm2dForwardEval(_ s: BatchNorm2dShape, input: UnsafePointer<F
                                    runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>, eps: Float,
                                    output: UnsafeMutablePointer<Float>, activation: BatchNormActivation, slope: Float) {
     let isa = DirectConvolution.active.isa
-    // The statistics the C loop reports are not needed here (the layer keeps its own).
-    var scratch = [Float](repeating: 0, count: 2 * s.channels)
-    scratch.withUnsafeMutableBufferPointer { statistics in
-        let mean = statistics.baseAddress!, invStd = mean + s.channels
-        forEachChannelRange(s) { channels in
-            ck_batch_norm_forward(isa, input, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
-                                  weight, bias, eps, runningMean, runningVar, activation.code, slope, output,
-                                  mean, invStd, nil, nil)
+    // The mean and invstd the statistics report are not needed here (the layer keeps its own).
+    withChannelFloats(4 * s.channels) { terms in
+        let scale = terms, shift = terms + s.channels, mean = terms + 2 * s.channels, invStd = terms + 3 * s.channels
+        ck_batch_norm_statistics(isa, s.batch, s.channels, s.spatial, weight, bias, eps, runningMean, runningVar, nil,
+                                 mean, invStd, nil, scale, shift)
+        forEachImageRange(s) { images in
+            let offset = images.lowerBound * s.imageSize
+            ck_batch_norm_apply(isa, input + offset, output + offset, images.count, s.channels, s.spatial,
+                                scale, shift, activation.code, slope)
         }
     }
 }
@@ -150,10 +162,25 @@ public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Floa
                                 gradInput: UnsafeMutablePointer<Float>?,
                                 gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
     let isa = DirectConvolution.active.isa
-    forEachChannelRange(s) { channels in
-        ck_batch_norm_backward(isa, input, gradOutput, s.batch, s.channels, s.spatial, channels.lowerBound, channels.upperBound,
-                               weight, mean, invStd, training ? 1 : 0, activation.code, slope, bias,
-                               gradInput, gradWeight, gradBias)
+    // Two passes over whole images (the planes' sums, then dx), with the channels' terms between
+    // them taken from all the sums in image order (ck_batch_norm_gradient_terms).
+    withChannelFloats(5 * s.channels) { terms in
+        withChannelFloats(2 * s.batch * s.channels) { sums in
+            ck_batch_norm_gradient_gate(s.channels, weight, bias, mean, invStd, terms)
+            forEachImageRange(s) { images in
+                let offset = images.lowerBound * s.imageSize
+                ck_batch_norm_gradient_sums(isa, input + offset, gradOutput + offset, images.count, s.channels, s.spatial,
+                                            mean, terms, activation.code, slope, sums + 2 * images.lowerBound * s.channels)
+            }
+            ck_batch_norm_gradient_terms(sums, s.batch, s.channels, s.spatial, weight, invStd, gradWeight, gradBias, terms)
+            guard let gradInput else { return }
+            forEachImageRange(s) { images in
+                let offset = images.lowerBound * s.imageSize
+                ck_batch_norm_gradient_input(isa, input + offset, gradOutput + offset, gradInput + offset, images.count,
+                                             s.channels, s.spatial, mean, invStd, terms, training ? 1 : 0,
+                                             activation.code, slope)
+            }
+        }
     }
 }
 
@@ -248,4 +275,37 @@ public func batchNorm2dReLUMaxPool2x2InputGradient(_ s: BatchNorm2dShape, height
 private func forEachChannelRange(_ s: BatchNorm2dShape, _ body: (Range<Int>) -> Void) {
     let parts = s.count >= 65_536 ? FixedParts(total: s.channels, minimumPartSize: 1) : FixedParts(total: s.channels, minimumPartSize: s.channels)
     KernelThreads.forEachPart(parts) { _, channels in body(channels) }
+}
+
+/// Runs `body(images)` for parts of the batch (whole images: one run of memory each) on the kernel
+/// threads when the tensor is large enough to pay for waking them. Passes cut this way never sum
+/// across images, so the cut does not change a bit. Up to 16 parts (8 images of a batch of 128):
+/// a thread's home block (`SlicePool`) is then the same images as in the convolutions' 4 slices
+/// (their data in its core's cache), and a thread that runs slower or starts late has the last
+/// parts of its block taken over at a fine grain instead of a quarter of the batch.
+@inline(__always)
+private func forEachImageRange(_ s: BatchNorm2dShape, _ body: (Range<Int>) -> Void) {
+    let parts = s.count >= 65_536 ? FixedParts(total: s.batch, minimumPartSize: 1, maximumParts: 16)
+        : FixedParts(total: s.batch, minimumPartSize: s.batch)
+    KernelThreads.forEachPart(parts) { _, images in body(images) }
+}
+
+/// `body` with `count` floats of scratch (per-channel terms, per-plane sums).
+@inline(__always)
+private func withChannelFloats<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: max(count, 1)) { body($0.baseAddress!) }
+}
+
+/// `body` with every plane's moments (`batchNorm2dPlaneMoments`): `given`, or taken here from
+/// `input` by parts of whole images on the kernel threads.
+private func withPlaneMoments<R>(_ s: BatchNorm2dShape, input: UnsafePointer<Float>, given: UnsafePointer<Float>?,
+                                 _ body: (UnsafePointer<Float>) -> R) -> R {
+    if let given { return body(given) }
+    return withChannelFloats(3 * s.batch * s.channels) { moments in
+        forEachImageRange(s) { images in
+            batchNorm2dPlaneMoments(input + images.lowerBound * s.imageSize, planes: images.count * s.channels,
+                                    spatial: s.spatial, into: moments + 3 * images.lowerBound * s.channels)
+        }
+        return body(UnsafePointer(moments))
+    }
 }

@@ -40,13 +40,21 @@ func swapBatchAndChannels(batch: Int, channels: Int, planeSize: Int, from src: U
 /// Forward: every input value x[n, ci, iy, ix] adds x * weight[ci, co, ky, kx] to
 ///   output[n, co, iy*S - P + ky*D, ix*S - P + kx*D] (dropped where that falls outside), plus bias[co].
 /// input [N, Cin, H, W], weight [Cin, Cout, kH, kW], bias [Cout] or nil, output [N, Cout, OH, OW].
-/// Keeps a copy of the input in `workspace` for `convTranspose2dBackward`.
+/// Keeps a copy of the input in `workspace` for `convTranspose2dBackward`. With `planeMoments`
+/// (3 floats a plane), also every output plane's batch-norm moments, as `conv2dForward`.
 public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>,
                                    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                    output: UnsafeMutablePointer<Float>, workspace ws: ConvTranspose2dWorkspace,
-                                   activation: ConvolutionActivation = .none) {
-    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation) { return }
-    defer { activation.forwardAll(output, count: g.outputCount) }
+                                   activation: ConvolutionActivation = .none,
+                                   planeMoments: UnsafeMutablePointer<Float>? = nil) {
+    if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation,
+                          planeMoments: planeMoments) { return }
+    defer {
+        activation.forwardAll(output, count: g.outputCount)
+        if let planeMoments {
+            batchNorm2dPlaneMoments(output, planes: g.batch * g.outChannels, spatial: g.output.area, into: planeMoments)
+        }
+    }
     let scratch = ws.scratch
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels
     let inImage = cin * planeSize, outPlane = g.output.area, outImage = g.outChannels * outPlane

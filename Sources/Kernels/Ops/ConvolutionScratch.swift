@@ -23,22 +23,15 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
 
     /// The start of a forward pass: checks the geometry and, when the direct plan runs, keeps
     /// the input (if asked), runs the plan and returns true; false leaves the work to the im2col path.
-    /// `planeMoments` (Conv2d's plan only): every output plane's batch-norm moments, taken per image.
+    /// `planeMoments`: every output plane's batch-norm moments, taken per image.
     func forwardDirectly(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                          activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>? = nil) -> Bool {
         precondition(geometry == g, "\(Geometry.self) forward: the workspace was sized for another geometry")
         guard let direct else { return false }
         scratch.keepInput(input, offset: 0, count: g.inputCount)
-        if let planeMoments {
-            guard let plan = direct as? DirectConv2dPlan else {
-                preconditionFailure("\(Geometry.self) forward: plane moments are taken by Conv2d's direct plan only")
-            }
-            plan.forward(input: input, weight: weight, bias: bias, output: output, activation: activation,
-                         planeMoments: planeMoments)
-        } else {
-            direct.forward(input: input, weight: weight, bias: bias, output: output, activation: activation)
-        }
+        direct.forward(input: input, weight: weight, bias: bias, output: output, activation: activation,
+                       planeMoments: planeMoments)
         return true
     }
 
@@ -96,9 +89,12 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
 protocol DirectConvolutionPlan: AnyObject {
     /// AVX-512 or AVX2.
     var isa: ck_isa { get }
-    /// `activation` is applied to each image of the output as soon as it is computed.
+    /// `activation` is applied to each image of the output as soon as it is computed; with
+    /// `planeMoments`, each image's output planes' batch-norm moments (`batchNorm2dPlaneMoments`,
+    /// 3 floats a plane) are taken right after the image is written, from the cache.
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation)
+                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
+                 planeMoments: UnsafeMutablePointer<Float>?)
     /// `gradOutput` is the gradient after `activation` (taken back image by image).
     func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,

@@ -52,14 +52,6 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation) {
-        forward(input: input, weight: weight, bias: bias, output: output, activation: activation, planeMoments: nil)
-    }
-
-    /// The forward pass; with `planeMoments`, each image's output planes' batch-norm moments
-    /// (`batchNorm2dPlaneMoments`, 3 floats a plane) are taken right after the image is written,
-    /// from the cache rather than memory.
-    func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
                  planeMoments: UnsafeMutablePointer<Float>?) {
         let g = geometry, cout = g.outChannels

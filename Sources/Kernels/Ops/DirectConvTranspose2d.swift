@@ -53,7 +53,8 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation) {
+                 output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
+                 planeMoments: UnsafeMutablePointer<Float>?) {
         let g = geometry, cin = g.inChannels, cout = g.outChannels
         weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: buffers.weightTapMajor.pointer)
         phases.arrangeWeights(buffers.weightTapMajor.pointer, into: buffers.weightForward.pointer, block: cin * cout)
@@ -77,6 +78,10 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                                      output: output + n * outImage, scratch: values, bias: bias)
                 }
                 activation.forward(output + n * outImage, count: outImage)
+                if let planeMoments {
+                    batchNorm2dPlaneMoments(output + n * outImage, planes: cout, spatial: g.output.area,
+                                            into: planeMoments + 3 * n * cout)
+                }
             }
         }
     }

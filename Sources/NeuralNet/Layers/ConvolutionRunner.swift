@@ -60,10 +60,7 @@ enum ConvTranspose2dKind: ConvolutionKind {
                         workspace: ConvTranspose2dWorkspace, activation: ConvolutionActivation,
                         planeMoments: UnsafeMutablePointer<Float>?) {
         convTranspose2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace,
-                               activation: activation)
-        if let planeMoments {
-            batchNorm2dPlaneMoments(output, planes: g.batch * g.outChannels, spatial: g.output.area, into: planeMoments)
-        }
+                               activation: activation, planeMoments: planeMoments)
     }
     static func backward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,

@@ -22,10 +22,11 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// one pass of the batch norm (`BatchNorm2d.forwardApplyingReLUAndPooling`) when the pooling's
     /// windows are 2x2 and tile its input; nil elsewhere.
     private let fusedTriples: [(norm: BatchNorm2d, relu: ReLU, pool: MaxPool2d)?]
-    /// For a `Conv2d` at index i followed by a `BatchNorm2d`: the two. In training the convolution
-    /// takes each output plane's batch-norm moments right after writing it (from the cache), and
-    /// the batch norm's statistics use them instead of reading its input again (the same bits).
-    private let convNorms: [(conv: Conv2d, norm: BatchNorm2d)?]
+    /// For a `Conv2d` or `ConvTranspose2d` at index i followed by a `BatchNorm2d`: the two. In
+    /// training the convolution takes each output plane's batch-norm moments right after writing it
+    /// (from the cache), and the batch norm's statistics use them instead of reading its input
+    /// again (the same bits).
+    private let convNorms: [(conv: ConvolutionLayer, norm: BatchNorm2d)?]
     /// For a `Conv2d` at index i followed by a ReLU and a `MaxPool2d` (a fused pair): the
     /// convolution and the pooling, whose backward passes (with ReLU's) run as one, from the
     /// pooling's winners only, when its windows are 2x2 with stride 2
@@ -54,7 +55,7 @@ public final class Sequential: Layer, @unchecked Sendable {
             return (norm, pair.relu, pair.pool)
         }
         convNorms = layers.indices.map { i in
-            guard i + 1 < layers.count, let conv = layers[i] as? Conv2d, let norm = layers[i + 1] as? BatchNorm2d else { return nil }
+            guard i + 1 < layers.count, let conv = layers[i] as? ConvolutionLayer, let norm = layers[i + 1] as? BatchNorm2d else { return nil }
             return (conv, norm)
         }
         pooledConvolutions = layers.indices.map { [fusedPairs] i in

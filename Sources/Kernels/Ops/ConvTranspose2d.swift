@@ -50,10 +50,8 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
     if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation,
                           planeMoments: planeMoments) { return }
     defer {
-        activation.forwardAll(output, count: g.outputCount)
-        if let planeMoments {
-            batchNorm2dPlaneMoments(output, planes: g.batch * g.outChannels, spatial: g.output.area, into: planeMoments)
-        }
+        activation.finishWholeBatch(output, batch: g.batch, channels: g.outChannels, area: g.output.area,
+                                    planeMoments: planeMoments)
     }
     let scratch = ws.scratch
     let rows = g.im2col.rows, planeSize = g.input.area, cin = g.inChannels

@@ -29,6 +29,17 @@ public enum ConvolutionActivation: Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// What a whole-batch (im2col) forward pass does after writing `output` ([batch, channels,
+    /// area]): the activation over all of it, then, for the batch norm that follows (training),
+    /// the plane moments of what it wrote. The direct plans do both image by image instead.
+    func finishWholeBatch(_ output: UnsafeMutablePointer<Float>, batch: Int, channels: Int, area: Int,
+                          planeMoments: UnsafeMutablePointer<Float>?) {
+        forwardAll(output, count: batch * channels * area)
+        if let planeMoments {
+            batchNorm2dPlaneMoments(output, planes: batch * channels, spatial: area, into: planeMoments)
+        }
+    }
+
     /// gradInput = the gradient at the activation's input, from its `output` and the gradient at
     /// that output, for `count` values on the calling thread (`.none`: a copy).
     @inline(__always)

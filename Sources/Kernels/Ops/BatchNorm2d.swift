@@ -78,11 +78,8 @@ public func batchNorm2dForwardTraining(_ s: BatchNorm2dShape, input: UnsafePoint
             let scale = terms, shift = terms + s.channels
             ck_batch_norm_statistics(isa, s.batch, s.channels, s.spatial, weight, bias, eps, nil, nil, moments,
                                      saveMean, saveInvStd, batchVariance, scale, shift)
-            forEachImageRange(s) { images in
-                let offset = images.lowerBound * s.imageSize
-                ck_batch_norm_apply(isa, input + offset, output + offset, images.count, s.channels, s.spatial,
-                                    scale, shift, activation.code, slope)
-            }
+            applyByImageParts(s, isa: isa, input: input, output: output, scale: scale, shift: shift,
+                              activation: activation, slope: slope)
         }
     }
 }
@@ -115,11 +112,8 @@ public func batchNorm2dForwardEval(_ s: BatchNorm2dShape, input: UnsafePointer<F
         let scale = terms, shift = terms + s.channels, mean = terms + 2 * s.channels, invStd = terms + 3 * s.channels
         ck_batch_norm_statistics(isa, s.batch, s.channels, s.spatial, weight, bias, eps, runningMean, runningVar, nil,
                                  mean, invStd, nil, scale, shift)
-        forEachImageRange(s) { images in
-            let offset = images.lowerBound * s.imageSize
-            ck_batch_norm_apply(isa, input + offset, output + offset, images.count, s.channels, s.spatial,
-                                scale, shift, activation.code, slope)
-        }
+        applyByImageParts(s, isa: isa, input: input, output: output, scale: scale, shift: shift,
+                          activation: activation, slope: slope)
     }
 }
 
@@ -288,6 +282,18 @@ private func forEachImageRange(_ s: BatchNorm2dShape, _ body: (Range<Int>) -> Vo
     let parts = s.count >= 65_536 ? FixedParts(total: s.batch, minimumPartSize: 1, maximumParts: 16)
         : FixedParts(total: s.batch, minimumPartSize: s.batch)
     KernelThreads.forEachPart(parts) { _, images in body(images) }
+}
+
+/// output = activation(input * scale[c] + shift[c]) for every plane, by parts of whole images (the
+/// training and eval forwards share it; only their scale and shift differ).
+private func applyByImageParts(_ s: BatchNorm2dShape, isa: ck_isa, input: UnsafePointer<Float>,
+                               output: UnsafeMutablePointer<Float>, scale: UnsafePointer<Float>,
+                               shift: UnsafePointer<Float>, activation: BatchNormActivation, slope: Float) {
+    forEachImageRange(s) { images in
+        let offset = images.lowerBound * s.imageSize
+        ck_batch_norm_apply(isa, input + offset, output + offset, images.count, s.channels, s.spatial,
+                            scale, shift, activation.code, slope)
+    }
 }
 
 /// `body` with `count` floats of scratch (per-channel terms, per-plane sums).

@@ -17,6 +17,12 @@ extension ConvolutionWorkspace where Geometry == ConvTranspose2dGeometry {
                             kernels: ConvolutionKernels = DirectConvolution.active) {
         self.init(geometry, keepsInputCopy: keepsInputCopy, kernels: kernels) { DirectConvTranspose2dPlan($0, isa: $1) }
     }
+
+    /// Whether `convTranspose2dBackward` can take a squared-error loss image by image
+    /// (`squaredError:`) after a forward pass that applied `activation`: the direct plan, with a sigmoid.
+    public func takesSquaredError(after activation: ConvolutionActivation) -> Bool {
+        activation == .sigmoid && direct != nil
+    }
 }
 
 /// Copies [N, C, P] into [C, N * P] (or back when `inverse`).
@@ -85,14 +91,20 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
 /// gradOutput [N, Cout, OH, OW] -> gradInput [N, Cin, H, W] (overwritten; skipped when nil),
 /// gradWeight [Cin, Cout, kH, kW] and gradBias [Cout] (both accumulated).
 /// `input` is the forward's input, required when the workspace keeps no copy of it.
+/// `squaredError` (only when `ws.takesSquaredError(after: activation)`): the gradient at the
+/// sigmoid's output is the squared-error loss's against its target, taken image by image
+/// (`SquaredErrorImages`); `gradOutput` is then not read.
 public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>,
                                     weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
                                     workspace ws: ConvTranspose2dWorkspace, input: UnsafePointer<Float>? = nil,
-                                    activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil) {
+                                    activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil,
+                                    squaredError: SquaredErrorImages? = nil) {
+    precondition(squaredError == nil || ws.takesSquaredError(after: activation),
+                 "convTranspose2dBackward: a squared-error loss needs the direct plan and a sigmoid")
     guard let start = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                                           gradWeight: gradWeight, gradBias: gradBias, activation: activation,
-                                          output: output) else { return }
+                                          output: output, squaredError: squaredError) else { return }
     // The gradient before the fused activation (the im2col path takes it back over the whole batch).
     let forwardInput = start.input, gradOutput = start.gradOutput
     let scratch = ws.scratch

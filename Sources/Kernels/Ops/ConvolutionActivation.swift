@@ -83,6 +83,9 @@ struct ActivationBackward {
     let output: UnsafePointer<Float>?
     /// When set (no activation), the upstream gradient: `gradOutput` is not read.
     var upstream: ImageGradient? = nil
+    /// When set (a sigmoid; the direct transposed convolution only), the squared-error loss the
+    /// layer takes image by image: `gradOutput` is not read.
+    var squaredError: SquaredErrorImages? = nil
 
     /// Image `n`'s gradient at the convolution's output (before the activation): `gradOutput`'s
     /// own values when there is no activation, else computed into `buffer` (one image).

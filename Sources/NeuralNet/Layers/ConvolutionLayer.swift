@@ -102,6 +102,17 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
                                                                    needsInputGradient: needsInputGradient)
     }
 
+    /// After `forwardApplying(.sigmoid, _:)` produced `prediction`: the backward pass from `loss`
+    /// of `prediction` against `target`, taken image by image inside this layer's backward pass
+    /// (`SquaredErrorLoss.takenByImages`). Returns the loss value and the input gradient; nil,
+    /// doing nothing, for a Conv2d or when the direct kernels do not run.
+    func backward(from loss: SquaredErrorLoss, prediction: Tensor, target: Tensor,
+                  needsInputGradient: Bool) -> (value: Float, gradient: Tensor)? {
+        guard appliedActivation == .sigmoid else { return nil }
+        return (passes as? ConvolutionRunner<ConvTranspose2dKind>)?.backward(
+            from: loss, prediction: prediction, target: target, layer: self, needsInputGradient: needsInputGradient)
+    }
+
     /// After `forward`, then ReLU and 2x2 max pooling of its output as one pass of `pool`
     /// (`MaxPool2d.forwardApplyingReLU`): the backward pass of all three from the gradient at the
     /// pooling's output, through the pooling's winners only (a quarter of the work; see

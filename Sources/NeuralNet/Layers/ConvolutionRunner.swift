@@ -236,6 +236,43 @@ extension ConvolutionRunner where Kind == Conv2dKind {
     }
 }
 
+extension ConvolutionRunner where Kind == ConvTranspose2dKind {
+    /// After a forward pass that applied a sigmoid and produced `prediction`: the backward pass
+    /// from `loss` of `prediction` against `target`, which this layer takes image by image
+    /// (`SquaredErrorImages`; the loss's gradient is never written for the whole batch). Returns
+    /// the loss value and the input gradient, or nil, doing nothing, when the direct plan does
+    /// not run or `prediction` is not this layer's last output.
+    func backward(from loss: SquaredErrorLoss, prediction: Tensor, target: Tensor, layer: ConvolutionLayer,
+                  needsInputGradient: Bool) -> (value: Float, gradient: Tensor)? {
+        guard let ws = workspace, let g = geometry, let lastInput, prediction === output,
+              ws.takesSquaredError(after: lastActivation) else { return nil }
+        let (weight, bias) = (layer.weight, layer.bias)
+        let value = loss.takenByImages(prediction: prediction, target: target) { squaredError in
+            lastInput.withPointer { x in
+                output.withPointer { y in
+                    weight.value.withPointer { w in
+                        weight.gradient.withMutablePointer { dw in
+                            gradInput.withMutablePointer { gradInputPointer in
+                                withOptionalMutablePointer(bias?.gradient) { db in
+                                    // gradOutput is not read (the loss gives it); the output stands in.
+                                    convTranspose2dBackward(g, gradOutput: y, weight: w,
+                                                            gradInput: needsInputGradient ? gradInputPointer : nil,
+                                                            gradWeight: dw, gradBias: db, workspace: ws, input: x,
+                                                            activation: lastActivation, output: y,
+                                                            squaredError: squaredError)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return true
+        }
+        guard let value else { return nil }
+        return (value, needsInputGradient ? gradInput : noGradient)
+    }
+}
+
 /// `body` with a pointer to the tensor's values, or nil without a tensor.
 @inline(__always)
 private func withOptionalPointer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {

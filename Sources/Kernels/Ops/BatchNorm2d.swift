@@ -272,12 +272,9 @@ public func batchNorm2dReLUMaxPool2x2Forward(_ s: BatchNorm2dShape, height: Int,
 /// The backward pass of `batchNorm2dReLUMaxPool2x2Forward` from the gradient of the pooled output:
 /// the bits of `maxPool2dBackward(..., reluFused: true)` followed by `batchNorm2dBackward`, without
 /// the full-size gradient between them being written (each plane of it is built in a small buffer).
-/// `bias`: the forward's (nil without affine). The input gradient finds each window's winner again
-/// from the input, as the forward did.
 public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
                                               pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
-                                              argmax: UnsafePointer<Int32>,
-                                              weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                                              argmax: UnsafePointer<Int32>, weight: UnsafePointer<Float>?,
                                               mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
                                               gradInput: UnsafeMutablePointer<Float>?,
                                               gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
@@ -287,13 +284,13 @@ public func batchNorm2dReLUMaxPool2x2Backward(_ s: BatchNorm2dShape, height: Int
     forEachChannelRange(s) { channels in
         let status = ck_batch_norm_relu_pool_backward(isa, input, pooledGradient, pooled, argmax, s.batch,
                                                       s.channels, height, width, channels.lowerBound, channels.upperBound,
-                                                      weight, bias, mean, invStd, training ? 1 : 0, gradInput, gradWeight, gradBias)
+                                                      weight, mean, invStd, training ? 1 : 0, gradInput, gradWeight, gradBias)
         precondition(status == 0, "batchNorm2dReLUMaxPool2x2Backward: out of memory for one \(height)x\(width) plane")
     }
 }
 
 /// Floats per channel that `batchNorm2dReLUMaxPool2x2BackwardSums` writes for the input gradient.
-public let batchNormPooledCoefficientsPerChannel = 5
+public let batchNormPooledCoefficientsPerChannel = 3
 
 /// `batchNorm2dReLUMaxPool2x2Backward` in two halves, for a convolution before the batch norm
 /// that takes its output gradient image by image (`ImageGradient`), so that it is never written
@@ -302,8 +299,7 @@ public let batchNormPooledCoefficientsPerChannel = 5
 /// gradient needs.
 public func batchNorm2dReLUMaxPool2x2BackwardSums(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
                                                   pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
-                                                  argmax: UnsafePointer<Int32>,
-                                                  weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                                                  argmax: UnsafePointer<Int32>, weight: UnsafePointer<Float>?,
                                                   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                                   gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
                                                   coefficients: UnsafeMutablePointer<Float>) {
@@ -313,18 +309,21 @@ public func batchNorm2dReLUMaxPool2x2BackwardSums(_ s: BatchNorm2dShape, height:
     forEachChannelRange(s) { channels in
         let status = ck_batch_norm_relu_pool_backward_sums(isa, input, pooledGradient, pooled, argmax, s.batch, s.channels,
                                                            height, width, channels.lowerBound, channels.upperBound,
-                                                           weight, bias, mean, invStd, gradWeight, gradBias, coefficients)
+                                                           weight, mean, invStd, gradWeight, gradBias, coefficients)
         precondition(status == 0, "batchNorm2dReLUMaxPool2x2BackwardSums: out of memory for one \(height)x\(width) plane")
     }
 }
 
 /// Then image `image`'s input gradient ([C, H, W] into `gradInput`), on the calling thread: the
-/// bits of `batchNorm2dReLUMaxPool2x2Backward`'s for that image.
+/// bits of `batchNorm2dReLUMaxPool2x2Backward`'s for that image. `pooled`, `argmax`: the forward's
+/// (the whole batch's, as `pooledGradient`).
 public func batchNorm2dReLUMaxPool2x2InputGradient(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>,
-                                                   pooledGradient: UnsafePointer<Float>, image: Int,
+                                                   pooledGradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>,
+                                                   argmax: UnsafePointer<Int32>, image: Int,
                                                    mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
                                                    coefficients: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>) {
-    ck_batch_norm_relu_pool_input_gradient(DirectConvolution.active.isa, input, pooledGradient, image, s.channels, height, width,
+    ck_batch_norm_relu_pool_input_gradient(DirectConvolution.active.isa, input, pooledGradient, pooled, argmax, image,
+                                           s.channels, height, width,
                                            0, s.channels, mean, invStd, training ? 1 : 0, coefficients, gradInput)
 }
 

@@ -207,7 +207,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         let s = BatchNorm2dShape(input.shape)
         gradInput.resize(to: input.shape)
         let training = modeOfLastForward == .training
-        withAffine { w, b in
+        withAffine { w, _ in
             withAffineGradients { dw, db in
                 input.withPointer { x in
                     gradOutput.withPointer { dy in
@@ -215,7 +215,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                             pool.withPooling { pooled, argmax in
                                 batchNorm2dReLUMaxPool2x2Backward(s, height: input.shape[2], width: input.shape[3], input: x,
                                                                   pooledGradient: dy, pooled: pooled, argmax: argmax,
-                                                                  weight: w, bias: b, mean: savedMean, invStd: savedInvStd,
+                                                                  weight: w, mean: savedMean, invStd: savedInvStd,
                                                                   training: training, gradInput: needsInputGradient ? dx : nil,
                                                                   gradWeight: dw, gradBias: db)
                             }
@@ -254,26 +254,27 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         let training = modeOfLastForward == .training
         let count = batchNormPooledCoefficientsPerChannel * numFeatures
         if pooledCoefficients.count != count { pooledCoefficients = [Float](repeating: 0, count: count) }
-        return withAffine { w, b in
+        return withAffine { w, _ in
             input.withPointer { x in
                 gradOutput.withPointer { dy in
                     savedMean.withUnsafeBufferPointer { mean in
                         savedInvStd.withUnsafeBufferPointer { invStd in
                             pooledCoefficients.withUnsafeMutableBufferPointer { coefficients in
                                 let k = coefficients.baseAddress!, m = mean.baseAddress!, v = invStd.baseAddress!
-                                withAffineGradients { dw, db in
-                                    pool.withPooling { pooled, argmax in
+                                return pool.withPooling { pooled, argmax in
+                                    withAffineGradients { dw, db in
                                         batchNorm2dReLUMaxPool2x2BackwardSums(
                                             s, height: height, width: width, input: x, pooledGradient: dy, pooled: pooled,
-                                            argmax: argmax, weight: w, bias: b, mean: m, invStd: v, gradWeight: dw,
-                                            gradBias: db, coefficients: k)
+                                            argmax: argmax, weight: w, mean: m, invStd: v, gradWeight: dw, gradBias: db,
+                                            coefficients: k)
                                     }
+                                    return body(ImageGradient { image, into in
+                                        batchNorm2dReLUMaxPool2x2InputGradient(s, height: height, width: width, input: x,
+                                                                               pooledGradient: dy, pooled: pooled, argmax: argmax,
+                                                                               image: image, mean: m, invStd: v, training: training,
+                                                                               coefficients: k, gradInput: into)
+                                    })
                                 }
-                                return body(ImageGradient { image, into in
-                                    batchNorm2dReLUMaxPool2x2InputGradient(s, height: height, width: width, input: x,
-                                                                           pooledGradient: dy, image: image, mean: m, invStd: v,
-                                                                           training: training, coefficients: k, gradInput: into)
-                                })
                             }
                         }
                     }

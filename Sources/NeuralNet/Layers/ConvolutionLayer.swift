@@ -88,29 +88,40 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     }
 
     /// The backward pass of `forwardApplying` (of `forward` when it applied none): `gradOutput` is
-    /// the gradient at the activation's output.
-    func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
-        passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient)
+    /// the gradient at the activation's output. `inputReader` (with `needsInputGradient`): the
+    /// layers before this one read each image's input gradient once written (see `InputGradientReader`).
+    func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool,
+                                   inputReader: InputGradientReader? = nil) -> Tensor {
+        passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient, inputReader: inputReader)
     }
 
     /// The backward pass of `forward` (no activation applied) from the output gradient given image
     /// by image (`upstream`, see `ImageGradient`): the same bits as `backward` on the whole batch's.
-    /// nil, doing nothing, for a transposed convolution.
-    func backward(from upstream: ImageGradient, needsInputGradient: Bool) -> Tensor? {
+    func backward(from upstream: ImageGradient, needsInputGradient: Bool,
+                  inputReader: InputGradientReader? = nil) -> Tensor {
         precondition(appliedActivation == .none, "\(name).backward(from:): the last forward pass applied an activation")
-        return (passes as? ConvolutionRunner<Conv2dKind>)?.backward(from: upstream, layer: self,
-                                                                   needsInputGradient: needsInputGradient)
+        return passes.backward(from: upstream, layer: self, needsInputGradient: needsInputGradient,
+                               inputReader: inputReader)
     }
 
-    /// After `forwardApplying(.sigmoid, _:)` produced `prediction`: the backward pass from `loss`
-    /// of `prediction` against `target`, taken image by image inside this layer's backward pass
-    /// (`SquaredErrorLoss.takenByImages`). Returns the loss value and the input gradient; nil,
-    /// doing nothing, for a Conv2d or when the direct kernels do not run.
-    func backward(from loss: SquaredErrorLoss, prediction: Tensor, target: Tensor,
-                  needsInputGradient: Bool) -> (value: Float, gradient: Tensor)? {
-        guard appliedActivation == .sigmoid else { return nil }
-        return (passes as? ConvolutionRunner<ConvTranspose2dKind>)?.backward(
-            from: loss, prediction: prediction, target: target, layer: self, needsInputGradient: needsInputGradient)
+    /// Whether `backward(from:prediction:target:...)` runs: a ConvTranspose2d on the direct kernels
+    /// whose last forward pass applied a sigmoid and produced `prediction`.
+    func takesSquaredError(of prediction: Tensor) -> Bool {
+        appliedActivation == .sigmoid
+            && (passes as? ConvolutionRunner<ConvTranspose2dKind>)?.takesSquaredError(of: prediction) == true
+    }
+
+    /// The backward pass from `loss` of `prediction` against `target` (only when
+    /// `takesSquaredError(of: prediction)`), taken image by image inside this layer's backward
+    /// pass (`SquaredErrorLoss.takenByImages`). Returns the loss value and the input gradient.
+    /// `inputReader`: as `backwardThroughActivation`'s.
+    func backward(from loss: SquaredErrorLoss, prediction: Tensor, target: Tensor, needsInputGradient: Bool,
+                  inputReader: InputGradientReader? = nil) -> (value: Float, gradient: Tensor) {
+        guard takesSquaredError(of: prediction), let runner = passes as? ConvolutionRunner<ConvTranspose2dKind> else {
+            preconditionFailure("\(name).backward(from:): needs a ConvTranspose2d after a fused sigmoid on the direct kernels")
+        }
+        return runner.backward(from: loss, prediction: prediction, target: target, layer: self,
+                               needsInputGradient: needsInputGradient, inputReader: inputReader)
     }
 
     /// After `forward`, then ReLU and 2x2 max pooling of its output as one pass of `pool`

@@ -55,21 +55,20 @@ public final class SquaredErrorLoss: @unchecked Sendable {
     /// The loss taken by the layer that produced `prediction`, image by image inside its backward
     /// pass (`Sequential.backward(_:loss:target:range:needsInputGradient:)`): `body` gets the loss
     /// in that form (`SquaredErrorImages`: the target, 2 / divisor, a sum per image to fill) and
-    /// returns whether it ran. Returns the loss value (the images' sums added in image order, then
-    /// divided: the same on any number of threads, and equal to `callAsFunction`'s up to the order
-    /// of its double sum), or nil when `body` did not run. The gradient tensor is not written.
-    func takenByImages(prediction: Tensor, target: Tensor, _ body: (SquaredErrorImages) -> Bool) -> Float? {
+    /// runs the backward pass. Returns the loss value: the images' sums added in image order, then
+    /// divided (the same on any number of threads, and equal to `callAsFunction`'s up to the order
+    /// of its double sum). The gradient tensor is not written.
+    func takenByImages(prediction: Tensor, target: Tensor, _ body: (SquaredErrorImages) -> Void) -> Float {
         precondition(prediction.shape == target.shape,
                      "SquaredErrorLoss: prediction \(prediction.shape) and target \(target.shape) differ")
         let batch = prediction.shape.first ?? 1
         if imageSums.count < batch { imageSums = [Double](repeating: 0, count: batch) }
         let divisor = divisor(prediction.shape)
-        let ran = imageSums.withUnsafeMutableBufferPointer { sums in
+        imageSums.withUnsafeMutableBufferPointer { sums in
             target.withPointer { t in
                 body(SquaredErrorImages(target: t, factor: 2 / divisor, imageSums: sums.baseAddress!))
             }
         }
-        guard ran else { return nil }
         var total = 0.0
         for n in 0..<batch { total += imageSums[n] }
         return Float(total / Double(divisor))

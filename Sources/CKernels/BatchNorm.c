@@ -47,6 +47,13 @@ static inline float bn_window1(const float *top, const float *bottom, float scal
     return best;
 }
 
+// One window of window_gradients8: the gradient at tap k (0 top-left, 1 top-right, 2 bottom-left,
+// 3 bottom-right) of the window whose top-left tap has flat index first.
+static inline float bn_window_gradient1(float pooled_grad, float pooled, int at, int first, long w, int k) {
+    const int tap = k < 2 ? first + k : first + (int)w + k - 2;
+    return pooled > 0 && at == tap ? 0.0f + pooled_grad : 0.0f;
+}
+
 // The sums of one block of channels done: grad_weight and grad_bias get them (each may be NULL),
 // and each channel's coefficients of dx: scale = w invstd, mean_dy = sum_dy / M,
 // mean_dy_xhat = invstd sum_dy_xhat / M (sum_dy_xhat is multiplied by invstd in place).
@@ -74,9 +81,11 @@ static void bn_forward_affine(long c0, long c1, const float *weight, const float
     }
 }
 
-// Floats per channel between the pooled form's sums and its input gradient: the forward's scale and
-// shift, dx's scale, mean_dy, mean_dy_xhat.
-#define BN_COEFFICIENTS 5
+// Floats per channel between the pooled form's sums and its input gradient: dx's scale, mean_dy,
+// mean_dy_xhat.
+#define BN_COEFFICIENTS 3
+// plane_pool_sums' widest rows: 16 * BN_POOL_SUMS_GROUPS.
+#define BN_POOL_SUMS_GROUPS 8
 #define BN_SUM8(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
 
 #define F_TARGET
@@ -152,56 +161,55 @@ void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, lon
 
 int ck_batch_norm_relu_pool_backward_sums(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
                                           const int *argmax, long batch, long channels, long height, long width,
-                                          long c_begin, long c_end, const float *weight, const float *bias,
-                                          const float *mean, const float *invstd, float *grad_weight, float *grad_bias,
-                                          float *coefficients) {
+                                          long c_begin, long c_end, const float *weight, const float *mean,
+                                          const float *invstd, float *grad_weight, float *grad_bias, float *coefficients) {
     // One plane of the gradient at the batch norm's output at a time (small: stays in the L1 cache).
     float *g = malloc((size_t)(height * width) * sizeof(float));
     if (!g) return -1;
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
         backward_pooled_sums_avx2(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end,
-                                  weight, bias, mean, invstd, grad_weight, grad_bias, coefficients, g);
+                                  weight, mean, invstd, grad_weight, grad_bias, coefficients, g);
         free(g);
         return 0;
     }
 #endif
     (void)isa;
     backward_pooled_sums_portable(x, pooled_grad, pooled, argmax, batch, channels, height, width, c_begin, c_end,
-                                  weight, bias, mean, invstd, grad_weight, grad_bias, coefficients, g);
+                                  weight, mean, invstd, grad_weight, grad_bias, coefficients, g);
     free(g);
     return 0;
 }
 
-void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const float *pooled_grad, long image,
+void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
+                                            const int *argmax, long image,
                                             long channels, long height, long width, long c_begin, long c_end,
                                             const float *mean, const float *invstd, int training,
                                             const float *coefficients, float *dx) {
 #if defined(__x86_64__)
     if (isa != CK_ISA_NONE) {
-        pooled_input_gradient_avx2(x, pooled_grad, image, channels, height, width, c_begin, c_end, mean, invstd, training,
+        pooled_input_gradient_avx2(x, pooled_grad, pooled, argmax, image, channels, height, width, c_begin, c_end, mean, invstd, training,
                                    coefficients, dx);
         return;
     }
 #endif
     (void)isa;
-    pooled_input_gradient_portable(x, pooled_grad, image, channels, height, width, c_begin, c_end, mean, invstd, training,
+    pooled_input_gradient_portable(x, pooled_grad, pooled, argmax, image, channels, height, width, c_begin, c_end, mean, invstd, training,
                                    coefficients, dx);
 }
 
 int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
                                      const int *argmax, long batch, long channels, long height, long width,
-                                     long c_begin, long c_end, const float *weight, const float *bias,
-                                     const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
-                                     float *grad_bias) {
+                                     long c_begin, long c_end, const float *weight, const float *mean,
+                                     const float *invstd, int training, float *dx, float *grad_weight, float *grad_bias) {
     float *coefficients = malloc((size_t)(BN_COEFFICIENTS * channels) * sizeof(float));
     if (!coefficients) return -1;
     int status = ck_batch_norm_relu_pool_backward_sums(isa, x, pooled_grad, pooled, argmax, batch, channels, height,
-                                                      width, c_begin, c_end, weight, bias, mean, invstd, grad_weight,
+                                                      width, c_begin, c_end, weight, mean, invstd, grad_weight,
                                                       grad_bias, coefficients);
     if (status == 0 && dx) {
         for (long n = 0; n < batch; n++) {
-            ck_batch_norm_relu_pool_input_gradient(isa, x, pooled_grad, n, channels, height, width, c_begin, c_end,
+            ck_batch_norm_relu_pool_input_gradient(isa, x, pooled_grad, pooled, argmax, n, channels, height, width, c_begin, c_end,
                                                    mean, invstd, training, coefficients, dx + n * channels * height * width);
         }
     }

@@ -134,9 +134,7 @@ F_TARGET static void F(plane_scale)(const float *x, const float *dy, float *dx, 
 // relu(x * scale + shift) as plane_affine (activation 0) then Kernels' max pooling with ReLU
 // (ck_max_pool_2x2) gives it: ReLU (v < 0 -> +0) on each tap, taps visited top-left, top-right,
 // bottom-left, bottom-right, a tap replacing the best when larger or NaN. *tap gets *start plus the
-// winner's key: 0, k1, k2, k3 for the taps in that order (the forward: the window's flat index,
-// keys 1, w, w + 1; the backward: keys 1, 2, 3). The forward pass and the backward pass's input
-// gradient both pick the winners here, so they agree bit for bit.
+// winner's key: 0, k1, k2, k3 for the taps in that order (the window's flat index: keys 1, w, w + 1).
 #define BN_VISIT(v, k) do { const bn_v8 v_ = (v); \
     const bn_vi8 wins_ = (v_ > best) | (v_ != v_); \
     best = (bn_v8)(((bn_vi8)v_ & wins_) | ((bn_vi8)best & ~wins_)); \
@@ -187,13 +185,29 @@ F_TARGET static void F(plane_affine_relu_pool)(const float *x, long h, long w, f
     }
 }
 
-// The gradient at the batch norm's output for one plane of plane_affine_relu_pool: the pooling's
-// and ReLU's backward as Kernels' maxPool2dBackward(..., reluFused: true) gives it, bit for bit:
-// 0 + grad at each window's argmax when its pooled output is positive, +0 everywhere else.
+// The pooling's and ReLU's backward for 8 neighbouring windows (Kernels' maxPool2dBackward(...,
+// reluFused: true)): d = 0 + grad where the pooled output is positive, +0 elsewhere, handed to the
+// winning tap: *te, *to, *be, *bo get d in the lanes whose winner is the window's top-left,
+// top-right, bottom-left, bottom-right tap, +0 in the others. at: the windows' argmax; first: their
+// top-left taps' flat indices; w: the plane's width.
+F_TARGET static inline __attribute__((always_inline)) void F(window_gradients8)(const float *pooled_grad, const float *pooled,
+                                                                              const int *at, const bn_vi8 *first, long w, bn_v8 *te,
+                                                                              bn_v8 *to, bn_v8 *be, bn_v8 *bo) {
+    const bn_v8 zero = BN_ZERO;
+    const bn_vi8 zi = {0, 0, 0, 0, 0, 0, 0, 0};
+    const bn_v8 d = zero + (bn_v8)((bn_vi8)BN_LOAD(pooled_grad) & (BN_LOAD(pooled) > zero));
+    bn_vi8 a;
+    memcpy(&a, at, sizeof a);
+    const bn_vi8 offset = a - *first;
+    *te = (bn_v8)((bn_vi8)d & (offset == zi)); *to = (bn_v8)((bn_vi8)d & (offset == zi + 1));
+    *be = (bn_v8)((bn_vi8)d & (offset == zi + (int)w)); *bo = (bn_v8)((bn_vi8)d & (offset == zi + (int)w + 1));
+}
+
+// The gradient at the batch norm's output for one plane of plane_affine_relu_pool (window_gradients8
+// over the plane, interleaved back into rows): +0 everywhere but at the positive windows' winners.
 F_TARGET static void F(plane_pool_gradient)(const float *pooled_grad, const float *pooled, const int *arg,
                                             long h, long w, long plane_start, float *g) {
     const long oh = h / 2, ow = w / 2;
-    const bn_v8 zero = BN_ZERO;
     const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
     for (long oy = 0; oy < oh; oy++) {
         float *top = g + 2 * oy * w, *bottom = top + w;
@@ -202,67 +216,104 @@ F_TARGET static void F(plane_pool_gradient)(const float *pooled_grad, const floa
         const int row_start = (int)(plane_start + 2 * oy * w);
         long ox = 0;
         for (; ox + 8 <= ow; ox += 8) {
-            bn_v8 d = BN_LOAD(pg + ox);
-            d = zero + (bn_v8)((bn_vi8)d & (BN_LOAD(py + ox) > zero));
-            bn_vi8 at;
-            memcpy(&at, a + ox, sizeof at);
-            const bn_vi8 offset = at - ((bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even);
-            const bn_vi8 zi = {0, 0, 0, 0, 0, 0, 0, 0};
-            const bn_v8 te = (bn_v8)((bn_vi8)d & (offset == zi)), to = (bn_v8)((bn_vi8)d & (offset == zi + 1));
-            const bn_v8 be = (bn_v8)((bn_vi8)d & (offset == zi + (int)w)), bo = (bn_v8)((bn_vi8)d & (offset == zi + (int)w + 1));
+            const bn_vi8 first = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even;
+            bn_v8 te, to, be, bo;
+            F(window_gradients8)(pg + ox, py + ox, a + ox, &first, w, &te, &to, &be, &bo);
             BN_STORE(top + 2 * ox, __builtin_shufflevector(te, to, 0, 8, 1, 9, 2, 10, 3, 11));
             BN_STORE(top + 2 * ox + 8, __builtin_shufflevector(te, to, 4, 12, 5, 13, 6, 14, 7, 15));
             BN_STORE(bottom + 2 * ox, __builtin_shufflevector(be, bo, 0, 8, 1, 9, 2, 10, 3, 11));
             BN_STORE(bottom + 2 * ox + 8, __builtin_shufflevector(be, bo, 4, 12, 5, 13, 6, 14, 7, 15));
         }
         for (; ox < ow; ox++) {
-            top[2 * ox] = 0; top[2 * ox + 1] = 0; bottom[2 * ox] = 0; bottom[2 * ox + 1] = 0;
-            if (py[ox] > 0) g[a[ox] - plane_start] = 0.0f + pg[ox];
+            const int first = (int)(row_start + 2 * ox);
+            for (int k = 0; k < 4; k++) {
+                (k < 2 ? top : bottom)[2 * ox + (k & 1)] = bn_window_gradient1(pg[ox], py[ox], a[ox], first, w, k);
+            }
         }
     }
 }
 
-// The input gradient of one plane of the pooled form, the windows' winners picked again from x
-// (windows8, the forward's bits: neither argmax nor the pooled output is read): g = 0 + grad at
-// each positive window's winner, +0 elsewhere (as plane_pool_gradient), then training
-// dx = bscale * (g - mean_dy - (x - mean) * invstd * mean_dy_xhat) (plane_dx_training), eval
-// dx = bscale * g (plane_scale). fscale, fshift: the forward's scale and shift.
-F_TARGET static void F(plane_pool_dx)(const float *x, const float *pooled_grad, long h, long w, float fscale, float fshift,
-                                      int training, float mean, float invstd, float bscale, float mean_dy,
-                                      float mean_dy_xhat, float *dx) {
+// The sums of plane_gradient_sums (activation 0) over g = plane_pool_gradient's plane, for w a
+// multiple of 16, without writing g: each row's 16-value blocks of g are the top or bottom taps of
+// 8 windows, so the windows' gradients go straight into the accumulators, with x's even and odd
+// columns split apart. ea / oa hold plane_gradient_sums' a0 and a1 lanes of the even / odd columns
+// (lane k < 4: a0's lane 2k or 2k + 1; k >= 4: a1's lane 2k - 8 or 2k - 7), eb / ob its b0 and
+// b1: every lane gets the same additions in the same order, so the sums have its bits. The bottom
+// taps' gradients wait in registers (or L1) for the bottom row: w <= 16 * BN_POOL_SUMS_GROUPS.
+// AVX2, 128 images of 16 x 32 x 32: the sums 0.65 -> 0.52 ms (no plane of g stored and reloaded).
+F_TARGET static void F(plane_pool_sums)(const float *x, const float *pooled_grad, const float *pooled, const int *arg,
+                                        long h, long w, long plane_start, float mean, float *sum_g, float *sum_gd) {
     const long oh = h / 2, ow = w / 2;
-    const bn_v8 zero = BN_ZERO, m = BN_SPLAT(mean), inv = BN_SPLAT(invstd);
+    const bn_v8 m = BN_SPLAT(mean);
+    const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
+    bn_v8 ea = BN_ZERO, oa = BN_ZERO, eb = BN_ZERO, ob = BN_ZERO;
+    bn_v8 bottom_e[BN_POOL_SUMS_GROUPS], bottom_o[BN_POOL_SUMS_GROUPS];   // the bottom taps' gradients of a row's windows
+    for (long oy = 0; oy < oh; oy++) {
+        const float *pg = pooled_grad + oy * ow, *py = pooled + oy * ow;
+        const int *a = arg + oy * ow;
+        const int row_start = (int)(plane_start + 2 * oy * w);
+        const float *top = x + 2 * oy * w, *bottom = top + w;
+        for (long ox = 0; ox < ow; ox += 8) {   // the top row's blocks
+            const bn_vi8 first = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even;
+            bn_v8 te, to;
+            F(window_gradients8)(pg + ox, py + ox, a + ox, &first, w, &te, &to, &bottom_e[ox / 8], &bottom_o[ox / 8]);
+            const bn_v8 x0 = BN_LOAD(top + 2 * ox), x1 = BN_LOAD(top + 2 * ox + 8);
+            ea += te; oa += to;
+            eb += te * (__builtin_shufflevector(x0, x1, 0, 2, 4, 6, 8, 10, 12, 14) - m);
+            ob += to * (__builtin_shufflevector(x0, x1, 1, 3, 5, 7, 9, 11, 13, 15) - m);
+        }
+        for (long ox = 0; ox < ow; ox += 8) {   // then the bottom row's
+            const bn_v8 be = bottom_e[ox / 8], bo = bottom_o[ox / 8];
+            const bn_v8 x0 = BN_LOAD(bottom + 2 * ox), x1 = BN_LOAD(bottom + 2 * ox + 8);
+            ea += be; oa += bo;
+            eb += be * (__builtin_shufflevector(x0, x1, 0, 2, 4, 6, 8, 10, 12, 14) - m);
+            ob += bo * (__builtin_shufflevector(x0, x1, 1, 3, 5, 7, 9, 11, 13, 15) - m);
+        }
+    }
+    bn_v8 a0 = __builtin_shufflevector(ea, oa, 0, 8, 1, 9, 2, 10, 3, 11), a1 = __builtin_shufflevector(ea, oa, 4, 12, 5, 13, 6, 14, 7, 15);
+    bn_v8 b0 = __builtin_shufflevector(eb, ob, 0, 8, 1, 9, 2, 10, 3, 11), b1 = __builtin_shufflevector(eb, ob, 4, 12, 5, 13, 6, 14, 7, 15);
+    a0 += a1; b0 += b1;
+    *sum_g = BN_SUM8(a0); *sum_gd = BN_SUM8(b0);
+}
+
+// The input gradient of one plane of the pooled form: g = the gradient at the batch norm's output
+// (window_gradients8 from the pooled gradient, the forward's pooled output and argmax), then
+// training dx = bscale * (g - mean_dy - (x - mean) * invstd * mean_dy_xhat) (plane_dx_training),
+// eval dx = bscale * g (plane_scale). Reading argmax (a quarter of x's size, plus the pooled
+// output) was measured cheaper than picking each window's winner again from x: 4 taps' affine,
+// ReLU and 3 compare-and-blends a window made this pass arithmetic-bound (AVX2: 1.19 -> 0.68 ms
+// for 128 images of 16 x 32 x 32).
+F_TARGET static void F(plane_pool_dx)(const float *x, const float *pooled_grad, const float *pooled, const int *arg,
+                                      long h, long w, long plane_start, int training, float mean, float invstd,
+                                      float bscale, float mean_dy, float mean_dy_xhat, float *dx) {
+    const long oh = h / 2, ow = w / 2;
+    const bn_v8 m = BN_SPLAT(mean), inv = BN_SPLAT(invstd);
     const bn_v8 bsc = BN_SPLAT(bscale), mdy = BN_SPLAT(mean_dy), mdx = BN_SPLAT(mean_dy_xhat);
-    const bn_vi8 zi = {0, 0, 0, 0, 0, 0, 0, 0};
+    const bn_vi8 even = {0, 2, 4, 6, 8, 10, 12, 14};
 #define BN_DX(xv, gv) (training ? bsc * ((gv) - mdy - ((xv) - m) * inv * mdx) : bsc * (gv))
     for (long oy = 0; oy < oh; oy++) {
         const float *top = x + 2 * oy * w, *bottom = top + w;
         float *dtop = dx + 2 * oy * w, *dbottom = dtop + w;
-        const float *pg = pooled_grad + oy * ow;
+        const float *pg = pooled_grad + oy * ow, *py = pooled + oy * ow;
+        const int *a = arg + oy * ow;
+        const int row_start = (int)(plane_start + 2 * oy * w);
         long ox = 0;
         for (; ox + 8 <= ow; ox += 8) {
-            const bn_v8 t0 = BN_LOAD(top + 2 * ox), t1 = BN_LOAD(top + 2 * ox + 8);
-            const bn_v8 b0 = BN_LOAD(bottom + 2 * ox), b1 = BN_LOAD(bottom + 2 * ox + 8);
-            bn_vi8 tap;
-            bn_v8 best;
-            F(windows8)(top + 2 * ox, bottom + 2 * ox, fscale, fshift, &zi, 1, 2, 3, &best, &tap);
-            const bn_v8 d = zero + (bn_v8)((bn_vi8)BN_LOAD(pg + ox) & (best > zero));
-            const bn_v8 te = (bn_v8)((bn_vi8)d & (tap == zi)), to = (bn_v8)((bn_vi8)d & (tap == zi + 1));
-            const bn_v8 be = (bn_v8)((bn_vi8)d & (tap == zi + 2)), bo = (bn_v8)((bn_vi8)d & (tap == zi + 3));
-            BN_STORE(dtop + 2 * ox, BN_DX(t0, __builtin_shufflevector(te, to, 0, 8, 1, 9, 2, 10, 3, 11)));
-            BN_STORE(dtop + 2 * ox + 8, BN_DX(t1, __builtin_shufflevector(te, to, 4, 12, 5, 13, 6, 14, 7, 15)));
-            BN_STORE(dbottom + 2 * ox, BN_DX(b0, __builtin_shufflevector(be, bo, 0, 8, 1, 9, 2, 10, 3, 11)));
-            BN_STORE(dbottom + 2 * ox + 8, BN_DX(b1, __builtin_shufflevector(be, bo, 4, 12, 5, 13, 6, 14, 7, 15)));
+            const bn_vi8 first = (bn_vi8){0, 0, 0, 0, 0, 0, 0, 0} + (int)(row_start + 2 * ox) + even;
+            bn_v8 te, to, be, bo;
+            F(window_gradients8)(pg + ox, py + ox, a + ox, &first, w, &te, &to, &be, &bo);
+            BN_STORE(dtop + 2 * ox, BN_DX(BN_LOAD(top + 2 * ox), __builtin_shufflevector(te, to, 0, 8, 1, 9, 2, 10, 3, 11)));
+            BN_STORE(dtop + 2 * ox + 8, BN_DX(BN_LOAD(top + 2 * ox + 8), __builtin_shufflevector(te, to, 4, 12, 5, 13, 6, 14, 7, 15)));
+            BN_STORE(dbottom + 2 * ox, BN_DX(BN_LOAD(bottom + 2 * ox), __builtin_shufflevector(be, bo, 0, 8, 1, 9, 2, 10, 3, 11)));
+            BN_STORE(dbottom + 2 * ox + 8, BN_DX(BN_LOAD(bottom + 2 * ox + 8), __builtin_shufflevector(be, bo, 4, 12, 5, 13, 6, 14, 7, 15)));
         }
         for (; ox < ow; ox++) {
-            int tap;
-            const float best = bn_window1(top + 2 * ox, bottom + 2 * ox, fscale, fshift, &tap);
-            const float d = best > 0 ? 0.0f + pg[ox] : 0.0f;
+            const int first = (int)(row_start + 2 * ox);
             for (int k = 0; k < 4; k++) {
-                const float xk = k < 2 ? top[2 * ox + k] : bottom[2 * ox + k - 2];
-                const float gk = k == tap ? d : 0.0f;
+                const float xk = (k < 2 ? top : bottom)[2 * ox + (k & 1)];
+                const float gk = bn_window_gradient1(pg[ox], py[ox], a[ox], first, w, k);
                 const float v = training ? bscale * (gk - mean_dy - (xk - mean) * invstd * mean_dy_xhat) : bscale * gk;
-                if (k < 2) dtop[2 * ox + k] = v; else dbottom[2 * ox + k - 2] = v;
+                (k < 2 ? dtop : dbottom)[2 * ox + (k & 1)] = v;
             }
         }
     }
@@ -423,27 +474,30 @@ F_TARGET static void F(backward)(const float *x, const float *dy, const float *b
 }
 
 // The pooled form's backward (ck_batch_norm_relu_pool_backward), first half: the sums over the
-// batch, each plane's gradient at the batch norm's output rebuilt in g (h * w floats) from the
-// pooled gradient, pooled output and argmax (plane_pool_gradient). coefficients[BN_COEFFICIENTS * c
+// batch, from the pooled gradient, pooled output and argmax: straight from the windows
+// (plane_pool_sums) when the width allows, else each plane's gradient at the batch norm's output
+// rebuilt in g (h * w floats, plane_pool_gradient) and summed. coefficients[BN_COEFFICIENTS * c
 // ...]: what the input gradient of channel c needs.
 F_TARGET static void F(backward_pooled_sums)(const float *x, const float *pooled_grad, const float *pooled,
                                              const int *argmax, long batch, long channels, long h, long w,
-                                             long c_begin, long c_end, const float *weight, const float *bias,
-                                             const float *mean, const float *invstd, float *grad_weight,
-                                             float *grad_bias, float *coefficients, float *g) {
+                                             long c_begin, long c_end, const float *weight, const float *mean,
+                                             const float *invstd, float *grad_weight, float *grad_bias,
+                                             float *coefficients, float *g) {
     const long spatial = h * w, pooled_spatial = spatial / 4;
     const double m = (double)batch * (double)spatial;
     for (long c0 = c_begin; c0 < c_end; c0 += BN_BLOCK) {
         const long c1 = c0 + BN_BLOCK < c_end ? c0 + BN_BLOCK : c_end;
         double sum_dy[BN_BLOCK] = {0}, sum_dy_xhat[BN_BLOCK] = {0};
-        float fscale[BN_BLOCK], fshift[BN_BLOCK];
-        bn_forward_affine(c0, c1, weight, bias, mean, invstd, fscale, fshift);
         for (long n = 0; n < batch; n++) {
             for (long c = c0; c < c1; c++) {
                 const long plane = n * channels + c, offset = plane * spatial, p = plane * pooled_spatial;
-                F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
                 float a, b;
-                F(plane_gradient_sums)(x + offset, g, spatial, mean[c], 0, 0, 0, 0, &a, &b);
+                if (w % 16 == 0 && w <= 16 * BN_POOL_SUMS_GROUPS) {
+                    F(plane_pool_sums)(x + offset, pooled_grad + p, pooled + p, argmax + p, h, w, offset, mean[c], &a, &b);
+                } else {
+                    F(plane_pool_gradient)(pooled_grad + p, pooled + p, argmax + p, h, w, offset, g);
+                    F(plane_gradient_sums)(x + offset, g, spatial, mean[c], 0, 0, 0, 0, &a, &b);
+                }
                 sum_dy[c - c0] += (double)a;
                 sum_dy_xhat[c - c0] += (double)b;
             }
@@ -453,23 +507,24 @@ F_TARGET static void F(backward_pooled_sums)(const float *x, const float *pooled
                                  scale, mean_dy, mean_dy_xhat);
         for (long c = c0; c < c1; c++) {
             float *k = coefficients + BN_COEFFICIENTS * c;
-            k[0] = fscale[c - c0]; k[1] = fshift[c - c0]; k[2] = scale[c - c0]; k[3] = mean_dy[c - c0];
-            k[4] = mean_dy_xhat[c - c0];
+            k[0] = scale[c - c0]; k[1] = mean_dy[c - c0]; k[2] = mean_dy_xhat[c - c0];
         }
     }
 }
 
 // Second half: the input gradient of image n's channels [c_begin, c_end) into dx (the image's
-// [channels][h][w]), each window's winner picked again from x (plane_pool_dx).
-F_TARGET static void F(pooled_input_gradient)(const float *x, const float *pooled_grad, long n, long channels, long h,
+// [channels][h][w]) (plane_pool_dx).
+F_TARGET static void F(pooled_input_gradient)(const float *x, const float *pooled_grad, const float *pooled,
+                                              const int *argmax, long n, long channels, long h,
                                               long w, long c_begin, long c_end, const float *mean, const float *invstd,
                                               int training, const float *coefficients, float *dx) {
     const long spatial = h * w, pooled_spatial = spatial / 4;
     for (long c = c_begin; c < c_end; c++) {
         const long plane = n * channels + c;
         const float *k = coefficients + BN_COEFFICIENTS * c;
-        F(plane_pool_dx)(x + plane * spatial, pooled_grad + plane * pooled_spatial, h, w, k[0], k[1], training, mean[c],
-                         invstd[c], k[2], k[3], k[4], dx + c * spatial);
+        F(plane_pool_dx)(x + plane * spatial, pooled_grad + plane * pooled_spatial, pooled + plane * pooled_spatial,
+                         argmax + plane * pooled_spatial, h, w, plane * spatial, training, mean[c], invstd[c], k[0], k[1],
+                         k[2], dx + c * spatial);
     }
 }
 

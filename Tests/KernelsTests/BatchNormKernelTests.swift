@@ -102,8 +102,10 @@ struct BatchNormKernelTests {
     /// The pooled form (batch norm, ReLU, 2x2 max pooling in one pass) on one build, against the
     /// batch norm, `maxPool2dForward(..., applyingReLU: true)`, `maxPool2dBackward(..., reluFused: true)`
     /// and the batch norm's backward one after the other: the same bits, forward and backward.
+    /// Widths 16, 32 and 64 take the sums straight from the windows (plane_pool_sums), the others
+    /// (not a multiple of 16, or wider than 128) through a plane of the gradient.
     @Test("batch norm + ReLU + 2x2 max pooling in one pass gives the bits of the three one after the other",
-          arguments: [(3, 5, 8, 36), (2, 4, 32, 32), (3, 6, 16, 16), (4, 3, 2, 10), (2, 2, 6, 4)])
+          arguments: [(3, 5, 8, 36), (2, 4, 32, 32), (3, 6, 16, 16), (4, 3, 2, 10), (2, 2, 6, 4), (2, 3, 4, 64), (2, 2, 2, 144)])
     func pooledForm(shape: (Int, Int, Int, Int)) {
         let (batch, channels, h, w) = shape
         let spatial = h * w, count = batch * channels * spatial, pooledCount = count / 4
@@ -139,17 +141,17 @@ struct BatchNormKernelTests {
                                                 &fusedPooled, &fusedArgmax, &fusedMean, &fusedInvStd, &fusedVariance, nil)
                 var fusedDx = [Float](repeating: 7, count: count), fusedDw = [Float](repeating: 0.25, count: channels), fusedDb = fusedDw
                 let status = ck_batch_norm_relu_pool_backward(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels, h, w,
-                                                              0, channels, w8, b, fusedMean, fusedInvStd, training ? 1 : 0,
+                                                              0, channels, w8, fusedMean, fusedInvStd, training ? 1 : 0,
                                                               &fusedDx, &fusedDw, &fusedDb)
                 var halvesDx = [Float](repeating: 5, count: count), halvesDw = [Float](repeating: 0.25, count: channels), halvesDb = halvesDw
-                var coefficients = [Float](repeating: .nan, count: 5 * channels)
+                var coefficients = [Float](repeating: .nan, count: 3 * channels)
                 let sumsStatus = ck_batch_norm_relu_pool_backward_sums(isa, x, dyPooled, fusedPooled, fusedArgmax, batch, channels,
-                                                                       h, w, 0, channels, w8, b, fusedMean, fusedInvStd,
+                                                                       h, w, 0, channels, w8, fusedMean, fusedInvStd,
                                                                        &halvesDw, &halvesDb, &coefficients)
                 halvesDx.withUnsafeMutableBufferPointer { dx in
                     for n in (0..<batch).reversed() {   // any order: each image on its own
-                        ck_batch_norm_relu_pool_input_gradient(isa, x, dyPooled, n, channels, h, w, 0, channels, fusedMean,
-                                                               fusedInvStd, training ? 1 : 0, coefficients,
+                        ck_batch_norm_relu_pool_input_gradient(isa, x, dyPooled, fusedPooled, fusedArgmax, n, channels, h, w, 0,
+                                                               channels, fusedMean, fusedInvStd, training ? 1 : 0, coefficients,
                                                                dx.baseAddress! + n * channels * spatial)
                     }
                 }
@@ -296,6 +298,61 @@ struct BatchNormKernelTests {
                         #expect(dw.map(\.bitPattern) == dw2.map(\.bitPattern) && db.map(\.bitPattern) == db2.map(\.bitPattern),
                                 "\(label): parameter gradients")
                     }
+                }
+            }
+        }
+    }
+
+    /// The backward pass in parts, as the layers around a batch norm run it image by image: each
+    /// image's plane sums (taken in reverse order, as another thread might), the terms from all of
+    /// them, then each image's input gradient into a one-image buffer: batchNorm2dBackward's bits.
+    @Test("the backward pass in parts (plane sums and input gradient image by image) gives batchNorm2dBackward's bits",
+          arguments: [(5, 4, 37), (3, 6, 64), (2, 3, 1)])
+    func backwardInParts(shape: (Int, Int, Int)) {
+        let (batch, channels, spatial) = shape
+        let s = BatchNorm2dShape(batch: batch, channels: channels, spatial: spatial), count = s.count
+        var rng = SplitMix64(seed: UInt64(count + 17))
+        let x = (0..<count).map { i in (rng.unit() - 0.5) * 6 + Float((i / spatial) % channels) }
+        let dy = (0..<count).map { _ in rng.unit() - 0.5 }
+        let w = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        let mean = (0..<channels).map { Float($0) + rng.unit() - 0.5 }, invStd = (0..<channels).map { _ in rng.unit() + 0.5 }
+        for training in [true, false] {
+            for activation in [BatchNormActivation.none, .relu, .leakyReLU] {
+                var dx = [Float](repeating: 9, count: count)
+                var dw = [Float](repeating: 0.25, count: channels), db = dw
+                batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: mean, invStd: invStd, training: training,
+                                    activation: activation, slope: 0.1, bias: b, gradInput: &dx, gradWeight: &dw, gradBias: &db)
+                var terms = [Float](repeating: .nan, count: batchNormTermsPerChannel * channels)
+                var sums = [Float](repeating: .nan, count: batchNormSumsPerPlane * batch * channels)
+                var dw2 = [Float](repeating: 0.25, count: channels), db2 = dw2
+                var dx2 = [Float](repeating: 7, count: count), image = [Float](repeating: 5, count: s.imageSize)
+                batchNorm2dGradientGate(s, weight: w, bias: b, mean: mean, invStd: invStd, terms: &terms)
+                for n in (0..<batch).reversed() {
+                    dy.withUnsafeBufferPointer { g in
+                        batchNorm2dImageGradientSums(s, input: x, image: n, gradient: g.baseAddress! + n * s.imageSize,
+                                                     mean: mean, terms: terms, activation: activation, slope: 0.1, sums: &sums)
+                    }
+                }
+                batchNorm2dGradientTerms(s, input: x, gradOutput: dy, weight: w, mean: mean, invStd: invStd,
+                                         activation: activation, slope: 0.1, sums: sums, gradWeight: &dw2, gradBias: &db2,
+                                         terms: &terms)
+                for n in (0..<batch).reversed() {
+                    batchNorm2dImageInputGradient(s, input: x, gradOutput: dy, image: n, mean: mean, invStd: invStd,
+                                                  training: training, activation: activation, slope: 0.1, terms: terms,
+                                                  gradInput: &image)
+                    dx2.replaceSubrange(n * s.imageSize..<(n + 1) * s.imageSize, with: image)
+                }
+                // The sums given to batchNorm2dBackward: the same bits again.
+                var dx3 = [Float](repeating: 3, count: count)
+                var dw3 = [Float](repeating: 0.25, count: channels), db3 = dw3
+                batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: mean, invStd: invStd, training: training,
+                                    activation: activation, slope: 0.1, bias: b, gradInput: &dx3, gradWeight: &dw3,
+                                    gradBias: &db3, sums: sums)
+                let label = "shape \(shape), training \(training), \(activation)"
+                for (name, got) in [("in parts", (dx2, dw2, db2)), ("given sums", (dx3, dw3, db3))] {
+                    #expect(dx.map(\.bitPattern) == got.0.map(\.bitPattern), "\(label) \(name): input gradient")
+                    #expect(dw.map(\.bitPattern) == got.1.map(\.bitPattern) && db.map(\.bitPattern) == got.2.map(\.bitPattern),
+                            "\(label) \(name): parameter gradients")
                 }
             }
         }

@@ -63,30 +63,29 @@ void ck_batch_norm_relu_pool_forward(ck_isa isa, const float *x, long batch, lon
 
 /// The backward pass of ck_batch_norm_relu_pool_forward from the gradient of the pooled output:
 /// the bits of maxPool2dBackward(..., reluFused: true) followed by ck_batch_norm_backward
-/// (activation 0), without the gradient at the batch norm's output being written (each plane of it
-/// is built in a small buffer while it is used). bias: the forward's (NULL for affine=False). The
-/// input gradient picks each window's winner again from x, as the forward did (pooled and argmax are
-/// read by the sums only). Returns 0, or -1 when a buffer cannot be allocated.
+/// (activation 0), without the gradient at the batch norm's output being written (at most one plane
+/// of it, in a small buffer, when the width is not a multiple of 16 up to 128), each window's winner
+/// read from the forward's pooled output and argmax. Returns 0, or -1 when a buffer cannot be allocated.
 int ck_batch_norm_relu_pool_backward(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
                                      const int *argmax, long batch, long channels, long height, long width,
-                                     long c_begin, long c_end, const float *weight, const float *bias,
-                                     const float *mean, const float *invstd, int training, float *dx, float *grad_weight,
-                                     float *grad_bias);
+                                     long c_begin, long c_end, const float *weight, const float *mean,
+                                     const float *invstd, int training, float *dx, float *grad_weight, float *grad_bias);
 
 /// ck_batch_norm_relu_pool_backward in two halves, for a convolution before the batch norm that
 /// takes its output gradient image by image (never written for the whole batch). First the sums
 /// over the batch: grad_weight and grad_bias as ck_batch_norm_relu_pool_backward, and
-/// coefficients[5 c ..< 5 c + 5] (room for 5 * channels floats) what channel c's input gradient
+/// coefficients[3 c ..< 3 c + 3] (room for 3 * channels floats) what channel c's input gradient
 /// needs. Returns 0, or -1 when the plane buffer cannot be allocated.
 int ck_batch_norm_relu_pool_backward_sums(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
                                           const int *argmax, long batch, long channels, long height, long width,
-                                          long c_begin, long c_end, const float *weight, const float *bias,
-                                          const float *mean, const float *invstd, float *grad_weight, float *grad_bias,
-                                          float *coefficients);
+                                          long c_begin, long c_end, const float *weight, const float *mean,
+                                          const float *invstd, float *grad_weight, float *grad_bias, float *coefficients);
 
 /// Then the input gradient of one image's channels [c_begin, c_end): dx is that image's
 /// [channels][height][width] (the bits of ck_batch_norm_relu_pool_backward's dx for the image).
-void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const float *pooled_grad, long image,
+/// pooled, argmax: the forward's, for the whole batch (as pooled_grad).
+void ck_batch_norm_relu_pool_input_gradient(ck_isa isa, const float *x, const float *pooled_grad, const float *pooled,
+                                            const int *argmax, long image,
                                             long channels, long height, long width, long c_begin, long c_end,
                                             const float *mean, const float *invstd, int training,
                                             const float *coefficients, float *dx);

@@ -116,6 +116,7 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                                    cols: g.input.width, output: gradInput + n * inImage,
                                    outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil,
                                    rowPairs: windows.rowPairs)
+                activation.wroteInputGradient(gradInput + n * inImage, image: n)
             }
         }
         addTapMajorPartials(buffers.partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,

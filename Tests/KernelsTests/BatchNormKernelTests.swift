@@ -302,4 +302,59 @@ struct BatchNormKernelTests {
             }
         }
     }
+
+    /// The backward pass in parts, as the layers around a batch norm run it image by image: each
+    /// image's plane sums (taken in reverse order, as another thread might), the terms from all of
+    /// them, then each image's input gradient into a one-image buffer: batchNorm2dBackward's bits.
+    @Test("the backward pass in parts (plane sums and input gradient image by image) gives batchNorm2dBackward's bits",
+          arguments: [(5, 4, 37), (3, 6, 64), (2, 3, 1)])
+    func backwardInParts(shape: (Int, Int, Int)) {
+        let (batch, channels, spatial) = shape
+        let s = BatchNorm2dShape(batch: batch, channels: channels, spatial: spatial), count = s.count
+        var rng = SplitMix64(seed: UInt64(count + 17))
+        let x = (0..<count).map { i in (rng.unit() - 0.5) * 6 + Float((i / spatial) % channels) }
+        let dy = (0..<count).map { _ in rng.unit() - 0.5 }
+        let w = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        let mean = (0..<channels).map { Float($0) + rng.unit() - 0.5 }, invStd = (0..<channels).map { _ in rng.unit() + 0.5 }
+        for training in [true, false] {
+            for activation in [BatchNormActivation.none, .relu, .leakyReLU] {
+                var dx = [Float](repeating: 9, count: count)
+                var dw = [Float](repeating: 0.25, count: channels), db = dw
+                batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: mean, invStd: invStd, training: training,
+                                    activation: activation, slope: 0.1, bias: b, gradInput: &dx, gradWeight: &dw, gradBias: &db)
+                var terms = [Float](repeating: .nan, count: batchNormTermsPerChannel * channels)
+                var sums = [Float](repeating: .nan, count: batchNormSumsPerPlane * batch * channels)
+                var dw2 = [Float](repeating: 0.25, count: channels), db2 = dw2
+                var dx2 = [Float](repeating: 7, count: count), image = [Float](repeating: 5, count: s.imageSize)
+                batchNorm2dGradientGate(s, weight: w, bias: b, mean: mean, invStd: invStd, terms: &terms)
+                for n in (0..<batch).reversed() {
+                    dy.withUnsafeBufferPointer { g in
+                        batchNorm2dImageGradientSums(s, input: x, image: n, gradient: g.baseAddress! + n * s.imageSize,
+                                                     mean: mean, terms: terms, activation: activation, slope: 0.1, sums: &sums)
+                    }
+                }
+                batchNorm2dGradientTerms(s, input: x, gradOutput: dy, weight: w, mean: mean, invStd: invStd,
+                                         activation: activation, slope: 0.1, sums: sums, gradWeight: &dw2, gradBias: &db2,
+                                         terms: &terms)
+                for n in (0..<batch).reversed() {
+                    batchNorm2dImageInputGradient(s, input: x, gradOutput: dy, image: n, mean: mean, invStd: invStd,
+                                                  training: training, activation: activation, slope: 0.1, terms: terms,
+                                                  gradInput: &image)
+                    dx2.replaceSubrange(n * s.imageSize..<(n + 1) * s.imageSize, with: image)
+                }
+                // The sums given to batchNorm2dBackward: the same bits again.
+                var dx3 = [Float](repeating: 3, count: count)
+                var dw3 = [Float](repeating: 0.25, count: channels), db3 = dw3
+                batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: mean, invStd: invStd, training: training,
+                                    activation: activation, slope: 0.1, bias: b, gradInput: &dx3, gradWeight: &dw3,
+                                    gradBias: &db3, sums: sums)
+                let label = "shape \(shape), training \(training), \(activation)"
+                for (name, got) in [("in parts", (dx2, dw2, db2)), ("given sums", (dx3, dw3, db3))] {
+                    #expect(dx.map(\.bitPattern) == got.0.map(\.bitPattern), "\(label) \(name): input gradient")
+                    #expect(dw.map(\.bitPattern) == got.1.map(\.bitPattern) && db.map(\.bitPattern) == got.2.map(\.bitPattern),
+                            "\(label) \(name): parameter gradients")
+                }
+            }
+        }
+    }
 }

@@ -166,6 +166,56 @@ struct FusedSequentialTests {
         }
     }
 
+    /// Own network 3's layers, small: every batch norm + LeakyReLU gives its input gradient to the
+    /// convolution before it image by image, and takes its plane sums from the convolution after it
+    /// (a Conv2d, a ConvTranspose2d from image gradients, a ConvTranspose2d + Sigmoid) as that writes
+    /// the gradient: the same bits as layer by layer, on 1 and 2 threads, in training and eval.
+    @Test("N3's shape: batch norms give input gradients by image and take plane sums from the next convolution, the bits of layer by layer")
+    func batchNormGradientsByImage() {
+        func network() -> Sequential {
+            var rng = SeededRandom(seed: 31)
+            return Sequential([
+                Conv2d(3, 4, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm2d(4), LeakyReLU(negativeSlope: 0.1),
+                Conv2d(4, 6, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm2d(6), LeakyReLU(negativeSlope: 0.1),
+                ConvTranspose2d(6, 5, kernelSize: 4, stride: 2, padding: 1, rng: &rng), BatchNorm2d(5), LeakyReLU(negativeSlope: 0.1),
+                ConvTranspose2d(5, 3, kernelSize: 4, stride: 2, padding: 1, rng: &rng), Sigmoid(),
+            ])
+        }
+        let saved = KernelThreads.count
+        defer { KernelThreads.setCount(saved) }
+        for threads in [1, 2] {
+            KernelThreads.setCount(threads)
+            let fused = network(), separate = network()
+            let input = Self.images(batch: 7)
+            for (step, mode) in [LayerMode.training, .training, .evaluation].enumerated() {
+                fused.setMode(mode); separate.setMode(mode)
+                Self.expectSameStep(fused: fused, separate: separate, input: input, step: step)
+                for (a, b) in zip(fused.buffers, separate.buffers) {
+                    #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern), "\(threads) threads step \(step) \(a.name)")
+                }
+                for index in [1, 4, 7] {
+                    let norm = fused.layers[index] as? BatchNorm2d, alone = separate.layers[index] as? BatchNorm2d
+                    #expect(norm?.gaveGradientByImage == true && norm?.gradientSumsFromReader == true,
+                            "\(threads) threads step \(step) layer \(index)")
+                    #expect(alone?.gaveGradientByImage == false && alone?.gradientSumsFromReader == false,
+                            "\(threads) threads step \(step) layer \(index)")
+                }
+            }
+            // Split ranges (eval): the batch norm below a range's first convolution takes no sums from
+            // it (its own backward runs in the next range), and the two ranges give the whole's gradient.
+            var rng = SplitMix64(seed: 5)
+            let output = fused.forward(input)
+            let dy = Tensor(shape: output.shape, scalars: (0..<output.count).map { _ in rng.unit() - 0.5 })
+            let whole = fused.backward(dy, range: 0..<11).copy()
+            _ = fused.forward(input)
+            let upper = fused.backward(dy, range: 3..<11).copy()
+            let lower = fused.backward(upper, range: 0..<3)
+            #expect(lower.scalars.map(\.bitPattern) == whole.scalars.map(\.bitPattern), "\(threads) threads: split ranges")
+            let norm = fused.layers[1] as? BatchNorm2d
+            #expect(norm?.gaveGradientByImage == true && norm?.gradientSumsFromReader == false, "\(threads) threads: split ranges")
+        }
+    }
+
     /// Three BatchNorm2d + ReLU + MaxPool2d(2): on 36x20 planes (pooled rows 10 wide: a block of
     /// eight windows and two one by one), on 18x10 (5 wide: one by one), and on 9x5, where the
     /// windows do not tile the input (the batch norm runs alone, ReLU and pooling as one pass).

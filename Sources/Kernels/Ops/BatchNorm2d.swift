@@ -150,32 +150,100 @@ public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Floa
 /// `batchNorm2dBackward`. Where the activation's input was positive is recomputed from the input,
 /// weight, bias, mean and invStd exactly as the forward computed it (the output is not read).
 /// LeakyReLU needs slope >= 0 (then its output > 0 exactly where its input was).
+/// `sums`: every plane's gradient sums when the layer that wrote `gradOutput` took them
+/// (`batchNorm2dImageGradientSums`, the same bits); nil: taken here.
 public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                 weight: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                 training: Bool, activation: BatchNormActivation, slope: Float, bias: UnsafePointer<Float>?,
                                 gradInput: UnsafeMutablePointer<Float>?,
-                                gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?) {
+                                gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+                                sums: UnsafePointer<Float>? = nil) {
     let isa = DirectConvolution.active.isa
-    // Two passes over whole images (the planes' sums, then dx), with the channels' terms between
-    // them taken from all the sums in image order (ck_batch_norm_gradient_terms).
-    withChannelFloats(5 * s.channels) { terms in
-        withChannelFloats(2 * s.batch * s.channels) { sums in
-            ck_batch_norm_gradient_gate(s.channels, weight, bias, mean, invStd, terms)
-            forEachImageRange(s) { images in
-                let offset = images.lowerBound * s.imageSize
-                ck_batch_norm_gradient_sums(isa, input + offset, gradOutput + offset, images.count, s.channels, s.spatial,
-                                            mean, terms, activation.code, slope, sums + 2 * images.lowerBound * s.channels)
-            }
-            ck_batch_norm_gradient_terms(sums, s.batch, s.channels, s.spatial, weight, invStd, gradWeight, gradBias, terms)
-            guard let gradInput else { return }
-            forEachImageRange(s) { images in
-                let offset = images.lowerBound * s.imageSize
-                ck_batch_norm_gradient_input(isa, input + offset, gradOutput + offset, gradInput + offset, images.count,
-                                             s.channels, s.spatial, mean, invStd, terms, training ? 1 : 0,
-                                             activation.code, slope)
-            }
+    // The planes' sums, then the channels' terms from all of them in image order, then dx by
+    // parts of whole images.
+    withChannelFloats(batchNormTermsPerChannel * s.channels) { terms in
+        batchNorm2dGradientGate(s, weight: weight, bias: bias, mean: mean, invStd: invStd, terms: terms)
+        batchNorm2dGradientTerms(s, input: input, gradOutput: gradOutput, weight: weight, mean: mean, invStd: invStd,
+                                 activation: activation, slope: slope, sums: sums, gradWeight: gradWeight,
+                                 gradBias: gradBias, terms: terms)
+        guard let gradInput else { return }
+        forEachImageRange(s) { images in
+            let offset = images.lowerBound * s.imageSize
+            ck_batch_norm_gradient_input(isa, input + offset, gradOutput + offset, gradInput + offset, images.count,
+                                         s.channels, s.spatial, mean, invStd, terms, training ? 1 : 0,
+                                         activation.code, slope)
         }
     }
+}
+
+// MARK: - The backward pass in parts (image by image)
+// For the layers around a batch norm (+ activation) that give or take its gradients image by
+// image (`Sequential`): the layer writing `gradOutput` takes each image's plane sums while the
+// image is in cache (`batchNorm2dImageGradientSums`, the mirror of the forward's plane moments),
+// and a convolution before the batch norm takes each image's input gradient into its own buffer
+// (`batchNorm2dImageInputGradient`), so that it is never written for the whole batch. Between
+// them, `batchNorm2dGradientTerms` sums all planes in image order: the bits of `batchNorm2dBackward`.
+
+/// Floats per channel of the backward pass's terms (`batchNorm2dGradientGate`, `batchNorm2dGradientTerms`).
+public let batchNormTermsPerChannel = 5
+
+/// Floats per plane (image and channel) of the backward pass's gradient sums.
+public let batchNormSumsPerPlane = 2
+
+/// First: the part of `terms` (`batchNormTermsPerChannel` floats a channel) that the gradient sums
+/// need, the forward's scale and shift for the activation's gate (`bias`: the forward's).
+public func batchNorm2dGradientGate(_ s: BatchNorm2dShape, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                                    mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                    terms: UnsafeMutablePointer<Float>) {
+    ck_batch_norm_gradient_gate(s.channels, weight, bias, mean, invStd, terms)
+}
+
+/// Image `image`'s plane sums (sum g, sum g (x - mean), g = its `gradient` passed back through
+/// the activation) into `sums` (`batchNormSumsPerPlane` floats a plane, the whole batch's), on the
+/// calling thread. `input`: the whole batch's; `gradient`: that image's [C, H, W]; `terms` after
+/// `batchNorm2dGradientGate`. Any thread may take any image's: each plane's sums are its own.
+public func batchNorm2dImageGradientSums(_ s: BatchNorm2dShape, input: UnsafePointer<Float>, image: Int,
+                                         gradient: UnsafePointer<Float>, mean: UnsafePointer<Float>,
+                                         terms: UnsafePointer<Float>, activation: BatchNormActivation, slope: Float,
+                                         sums: UnsafeMutablePointer<Float>) {
+    ck_batch_norm_gradient_sums(DirectConvolution.active.isa, input + image * s.imageSize, gradient, 1, s.channels,
+                                s.spatial, mean, terms, activation.code, slope,
+                                sums + batchNormSumsPerPlane * image * s.channels)
+}
+
+/// Then, from every plane's sums (`sums`, or nil: taken here from `gradOutput` by parts of whole
+/// images), the parameter gradients (added to; each may be nil) and the rest of `terms`.
+public func batchNorm2dGradientTerms(_ s: BatchNorm2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                     weight: UnsafePointer<Float>?, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                     activation: BatchNormActivation, slope: Float, sums given: UnsafePointer<Float>?,
+                                     gradWeight: UnsafeMutablePointer<Float>?, gradBias: UnsafeMutablePointer<Float>?,
+                                     terms: UnsafeMutablePointer<Float>) {
+    let isa = DirectConvolution.active.isa
+    func finish(_ sums: UnsafePointer<Float>) {
+        ck_batch_norm_gradient_terms(sums, s.batch, s.channels, s.spatial, weight, invStd, gradWeight, gradBias, terms)
+    }
+    if let given { return finish(given) }
+    withChannelFloats(batchNormSumsPerPlane * s.batch * s.channels) { sums in
+        forEachImageRange(s) { images in
+            let offset = images.lowerBound * s.imageSize
+            ck_batch_norm_gradient_sums(isa, input + offset, gradOutput + offset, images.count, s.channels, s.spatial,
+                                        mean, terms, activation.code, slope,
+                                        sums + batchNormSumsPerPlane * images.lowerBound * s.channels)
+        }
+        finish(UnsafePointer(sums))
+    }
+}
+
+/// Last: image `image`'s input gradient ([C, H, W] into `gradInput`) on the calling thread, the
+/// bits of `batchNorm2dBackward`'s for that image. `input`, `gradOutput`: the whole batch's.
+public func batchNorm2dImageInputGradient(_ s: BatchNorm2dShape, input: UnsafePointer<Float>,
+                                          gradOutput: UnsafePointer<Float>, image: Int,
+                                          mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, training: Bool,
+                                          activation: BatchNormActivation, slope: Float, terms: UnsafePointer<Float>,
+                                          gradInput: UnsafeMutablePointer<Float>) {
+    let offset = image * s.imageSize
+    ck_batch_norm_gradient_input(DirectConvolution.active.isa, input + offset, gradOutput + offset, gradInput, 1,
+                                 s.channels, s.spatial, mean, invStd, terms, training ? 1 : 0, activation.code, slope)
 }
 
 /// Batch norm, ReLU and 2x2 max pooling with stride 2 whose windows tile the input (height and

@@ -63,16 +63,17 @@ public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weig
 /// gradWeight [Cout, Cin, kH, kW] and gradBias [Cout] (both accumulated, as PyTorch's .grad).
 /// `input` is the forward's input, required when the workspace keeps no copy of it.
 /// `upstream` (no activation): gradOutput image by image from the layers after the convolution;
-/// `gradOutput` is then not read.
+/// `gradOutput` is then not read. `inputReader`: given each image's input gradient once written
+/// (with `gradInput` only).
 public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                            gradBias: UnsafeMutablePointer<Float>?, workspace ws: Conv2dWorkspace,
                            input: UnsafePointer<Float>? = nil,
                            activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil,
-                           upstream: ImageGradient? = nil) {
+                           upstream: ImageGradient? = nil, inputReader: InputGradientReader? = nil) {
     guard let start = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                                           gradWeight: gradWeight, gradBias: gradBias, activation: activation,
-                                          output: output, upstream: upstream) else { return }
+                                          output: output, upstream: upstream, inputReader: inputReader) else { return }
     // The gradient before the fused activation (the im2col path takes it back over the whole batch).
     let forwardInput = start.input, gradOutput = start.gradOutput
     let scratch = ws.scratch
@@ -106,5 +107,6 @@ public func conv2dBackward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>
         let dx = gradInput + first * inImage
         dx.update(repeating: 0, count: count * inImage)
         col2imAccumulate(layout, columns: columns, images: dx)
+        inputReader?.read(images: first, count: count, imageSize: inImage, gradient: dx)
     }
 }

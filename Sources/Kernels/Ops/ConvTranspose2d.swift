@@ -85,14 +85,18 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
 /// gradOutput [N, Cout, OH, OW] -> gradInput [N, Cin, H, W] (overwritten; skipped when nil),
 /// gradWeight [Cin, Cout, kH, kW] and gradBias [Cout] (both accumulated).
 /// `input` is the forward's input, required when the workspace keeps no copy of it.
+/// `upstream` (no activation): gradOutput image by image from the layers after the convolution;
+/// `gradOutput` is then not read. `inputReader`: given each image's input gradient once written
+/// (with `gradInput` only).
 public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>,
                                     weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
                                     workspace ws: ConvTranspose2dWorkspace, input: UnsafePointer<Float>? = nil,
-                                    activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil) {
+                                    activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil,
+                                    upstream: ImageGradient? = nil, inputReader: InputGradientReader? = nil) {
     guard let start = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                                           gradWeight: gradWeight, gradBias: gradBias, activation: activation,
-                                          output: output) else { return }
+                                          output: output, upstream: upstream, inputReader: inputReader) else { return }
     // The gradient before the fused activation (the im2col path takes it back over the whole batch).
     let forwardInput = start.input, gradOutput = start.gradOutput
     let scratch = ws.scratch
@@ -127,5 +131,6 @@ public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: Un
             swapBatchAndChannels(batch: count, channels: cin, planeSize: planeSize,
                                  from: channelMajor, to: dx, inverse: true)
         }
+        inputReader?.read(images: first, count: count, imageSize: inImage, gradient: dx)
     }
 }

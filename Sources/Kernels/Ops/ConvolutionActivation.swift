@@ -66,12 +66,32 @@ public enum ConvolutionActivation: Sendable, Equatable, CaseIterable {
 /// A convolution's output gradient computed image by image by the layers after it, so that it is
 /// never written for the whole batch: `write(n, into)` writes image n's gradient (one image,
 /// [channels][height][width]) into `into`. It may run on any kernel thread, for different images at
-/// once. `Sequential` makes one from BatchNorm2d + ReLU + MaxPool2d(2) after a Conv2d.
+/// once. `Sequential` makes one from BatchNorm2d + ReLU + MaxPool2d(2) after a Conv2d, and from
+/// BatchNorm2d + ReLU or LeakyReLU after a Conv2d or ConvTranspose2d.
 public struct ImageGradient: @unchecked Sendable {
     public let write: (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void
 
     public init(_ write: @escaping (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void) {
         self.write = write
+    }
+}
+
+/// What the layers before a convolution take from its input gradient image by image, right after
+/// each image's is written (still in cache): `read(n, gradient)` gets image n's ([channels][height]
+/// [width]). It may run on any kernel thread, for different images at once; every path of the
+/// backward pass (direct or im2col) calls it once per image. `Sequential` makes one from the
+/// BatchNorm2d + ReLU or LeakyReLU before a convolution: its backward pass's plane sums
+/// (`batchNorm2dImageGradientSums`), so that the batch norm need not read the gradient for them.
+public struct InputGradientReader: @unchecked Sendable {
+    public let read: (_ image: Int, _ gradient: UnsafePointer<Float>) -> Void
+
+    public init(_ read: @escaping (_ image: Int, _ gradient: UnsafePointer<Float>) -> Void) {
+        self.read = read
+    }
+
+    /// `read` for each of `count` images from `first`, whose gradients are `imageSize` apart from `gradient`.
+    func read(images first: Int, count: Int, imageSize: Int, gradient: UnsafePointer<Float>) {
+        for i in 0..<count { read(first + i, gradient + i * imageSize) }
     }
 }
 
@@ -83,6 +103,14 @@ struct ActivationBackward {
     let output: UnsafePointer<Float>?
     /// When set (no activation), the upstream gradient: `gradOutput` is not read.
     var upstream: ImageGradient? = nil
+    /// When set, the layers before the convolution read each image's input gradient once written.
+    var inputReader: InputGradientReader? = nil
+
+    /// After image `n`'s input gradient (at `gradInput`) is written.
+    @inline(__always)
+    func wroteInputGradient(_ gradInput: UnsafePointer<Float>, image n: Int) {
+        inputReader?.read(n, gradInput)
+    }
 
     /// Image `n`'s gradient at the convolution's output (before the activation): `gradOutput`'s
     /// own values when there is no activation, else computed into `buffer` (one image).

@@ -111,6 +111,7 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                     phases.gatherAll(isa: isa, source: gradSource, weights: buffers.weightBackward.pointer,
                                      outs: cin, big: g.input, output: gradInput + n * inImage, scratch: values, bias: nil)
                 }
+                activation.wroteInputGradient(gradInput + n * inImage, image: n)
             }
         }
         addTapMajorPartials(buffers.partialWeight.pointer, slices: slices.count, a: cout, b: cin, taps: taps,

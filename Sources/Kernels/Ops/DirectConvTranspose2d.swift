@@ -114,6 +114,7 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                                    weights: buffers.weightBackward.pointer, outs: cin, rows: g.input.height,
                                    cols: g.input.width, output: gradInput + n * inImage,
                                    outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil)
+                activation.wroteInputGradient(gradInput + n * inImage, image: n)
             }
         }
         addTapMajorPartials(buffers.partialWeight.pointer, slices: slices.count, a: cin, b: cout, taps: taps,

@@ -33,6 +33,13 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     /// The activation the last forward pass applied to its output (`forwardApplying`), and its slope.
     private(set) var appliedActivation: BatchNormActivation = .none
     private var appliedSlope: Float = 0
+    /// The backward pass's terms per channel (`batchNormTermsPerChannel` floats a channel).
+    private let backwardTerms: UnsafeMutablePointer<Float>
+    /// Every plane's gradient sums (`batchNormSumsPerPlane` floats a plane), taken by the layer after
+    /// this one (`takingGradientSums`) from `sumsGradient` as it wrote it; they serve one backward pass.
+    private var gradientSums: UnsafeMutablePointer<Float>?
+    private var gradientSumsCapacity = 0
+    private var sumsGradient: Tensor?
 
     public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1, affine: Bool = true) {
         precondition(numFeatures >= 1, "BatchNorm2d: num_features must be at least 1")
@@ -47,9 +54,14 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         savedMean = [Float](repeating: 0, count: numFeatures)
         savedInvStd = [Float](repeating: 0, count: numFeatures)
         batchVariance = [Float](repeating: 0, count: numFeatures)
+        backwardTerms = .allocate(capacity: batchNormTermsPerChannel * numFeatures)
     }
 
-    deinit { moments?.deallocate() }
+    deinit {
+        moments?.deallocate()
+        gradientSums?.deallocate()
+        backwardTerms.deallocate()
+    }
 
     /// Room for the plane moments (`batchNorm2dPlaneMoments`) of an input of `shape` [N, C, H, W],
     /// for the layer that writes that input.
@@ -117,6 +129,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         let moments = takePlaneMoments(for: input)
         output.resize(to: input.shape)
         self.input = input
+        sumsGradient = nil
         modeOfLastForward = mode
         appliedActivation = activation
         appliedSlope = slope
@@ -162,6 +175,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         let s = BatchNorm2dShape(input.shape)
         let moments = takePlaneMoments(for: input)
         self.input = input
+        sumsGradient = nil
         modeOfLastForward = mode
         appliedActivation = .none
         pooledInto = pool
@@ -219,12 +233,19 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     /// Whether the last backward pass gave its input gradient image by image (`withImageGradients`).
     private(set) var gaveGradientByImage = false
 
-    /// The backward pass of `forwardApplyingReLUAndPooling` for a Conv2d before this layer that takes
-    /// its output gradient image by image (`Sequential`): the sums over the batch and the parameter
-    /// gradients now, then `body` gets the input gradient as an `ImageGradient` (the bits of
-    /// `backwardThroughReLUAndPooling`'s, image by image), valid during `body` only. The whole
-    /// batch's input gradient is never written: each image's goes into the convolution's buffer.
+    /// The backward pass for a convolution before this layer that takes its output gradient image by
+    /// image (`Sequential`): the sums over the batch and the parameter gradients now, then `body`
+    /// gets the input gradient as an `ImageGradient` (the bits of `backwardThroughReLUAndPooling`'s
+    /// after `forwardApplyingReLUAndPooling`, else of `backwardThroughActivation`'s, image by image),
+    /// valid during `body` only. The whole batch's input gradient is never written: each image's
+    /// goes into the convolution's buffer.
     func withImageGradients<R>(_ gradOutput: Tensor, _ body: (ImageGradient) -> R) -> R {
+        gaveGradientByImage = true
+        return pooledInto == nil ? withActivationImageGradients(gradOutput, body) : withPooledImageGradients(gradOutput, body)
+    }
+
+    /// `withImageGradients` after `forwardApplyingReLUAndPooling`.
+    private func withPooledImageGradients<R>(_ gradOutput: Tensor, _ body: (ImageGradient) -> R) -> R {
         guard let input, let pool = pooledInto else {
             preconditionFailure("BatchNorm2d.withImageGradients: the last forward pass did not pool")
         }
@@ -233,7 +254,6 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         let training = modeOfLastForward == .training
         let count = batchNormPooledCoefficientsPerChannel * numFeatures
         if pooledCoefficients.count != count { pooledCoefficients = [Float](repeating: 0, count: count) }
-        gaveGradientByImage = true
         return withAffine { w, _ in
             input.withPointer { x in
                 gradOutput.withPointer { dy in
@@ -263,6 +283,88 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         }
     }
 
+    /// `withImageGradients` after `forwardApplying` (any activation): the terms of the input gradient
+    /// from the planes' sums (the reader's of `takingGradientSums`, or taken here), then each image's
+    /// input gradient on the convolution's threads (`batchNorm2dImageInputGradient`).
+    private func withActivationImageGradients<R>(_ gradOutput: Tensor, _ body: (ImageGradient) -> R) -> R {
+        guard let input else { preconditionFailure("BatchNorm2d.withImageGradients called before forward") }
+        precondition(gradOutput.shape == input.shape, "BatchNorm2d.backward: gradient shape \(gradOutput.shape), expected \(input.shape)")
+        let s = BatchNorm2dShape(input.shape)
+        let training = modeOfLastForward == .training
+        let (activation, slope, terms) = (appliedActivation, appliedSlope, backwardTerms)
+        let sums = takeGradientSums(for: gradOutput)
+        return input.withPointer { x in
+            gradOutput.withPointer { dy in
+                savedMean.withUnsafeBufferPointer { mean in
+                    savedInvStd.withUnsafeBufferPointer { invStd in
+                        let m = mean.baseAddress!, v = invStd.baseAddress!
+                        withAffine { w, b in
+                            withAffineGradients { dw, db in
+                                batchNorm2dGradientGate(s, weight: w, bias: b, mean: m, invStd: v, terms: terms)
+                                batchNorm2dGradientTerms(s, input: x, gradOutput: dy, weight: w, mean: m, invStd: v,
+                                                         activation: activation, slope: slope, sums: sums,
+                                                         gradWeight: dw, gradBias: db, terms: terms)
+                            }
+                        }
+                        return body(ImageGradient { image, into in
+                            batchNorm2dImageInputGradient(s, input: x, gradOutput: dy, image: image, mean: m, invStd: v,
+                                                          training: training, activation: activation, slope: slope,
+                                                          terms: terms, gradInput: into)
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the last backward pass took its plane sums from the layer after it (`takingGradientSums`).
+    private(set) var gradientSumsFromReader = false
+
+    /// For the layer after this one (after the activation it applies: `forwardApplying`), whose
+    /// backward pass writes this layer's output gradient (`Sequential`: a convolution): `body` runs
+    /// that pass with a reader that takes this layer's plane sums from each image of the gradient
+    /// as it is written (still in cache), and returns the gradient. When it has this layer's input
+    /// shape, this layer's next backward pass from it uses those sums instead of reading it for
+    /// them (the same bits: each plane's sums are its own; `batchNorm2dImageGradientSums`).
+    func takingGradientSums(_ body: (InputGradientReader) -> Tensor) -> Tensor {
+        guard let input, pooledInto == nil else {
+            preconditionFailure("BatchNorm2d.takingGradientSums: no forward pass, or a pooled one")
+        }
+        let s = BatchNorm2dShape(input.shape)
+        let count = max(batchNormSumsPerPlane * s.batch * s.channels, 1)
+        if count > gradientSumsCapacity {
+            gradientSums?.deallocate()
+            gradientSums = .allocate(capacity: count)
+            gradientSumsCapacity = count
+        }
+        let (activation, slope, terms, sums) = (appliedActivation, appliedSlope, backwardTerms, gradientSums!)
+        let gradient = input.withPointer { x in
+            savedMean.withUnsafeBufferPointer { mean in
+                let m = mean.baseAddress!
+                savedInvStd.withUnsafeBufferPointer { invStd in
+                    withAffine { w, b in
+                        batchNorm2dGradientGate(s, weight: w, bias: b, mean: m, invStd: invStd.baseAddress!, terms: terms)
+                    }
+                }
+                return body(InputGradientReader { image, gradient in
+                    batchNorm2dImageGradientSums(s, input: x, image: image, gradient: gradient, mean: m,
+                                                 terms: terms, activation: activation, slope: slope, sums: sums)
+                })
+            }
+        }
+        sumsGradient = gradient.shape == input.shape ? gradient : nil
+        return gradient
+    }
+
+    /// The plane sums `takingGradientSums` took from `gradOutput`, or nil; they serve one backward pass.
+    private func takeGradientSums(for gradOutput: Tensor) -> UnsafePointer<Float>? {
+        defer { sumsGradient = nil }
+        gradientSumsFromReader = false
+        guard let expected = sumsGradient, expected === gradOutput, let gradientSums else { return nil }
+        gradientSumsFromReader = true
+        return UnsafePointer(gradientSums)
+    }
+
     public func backward(_ gradOutput: Tensor) -> Tensor {
         backward(gradOutput, needsInputGradient: true)
     }
@@ -278,9 +380,11 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let input else { preconditionFailure("BatchNorm2d.backward called before forward") }
         precondition(gradOutput.shape == input.shape, "BatchNorm2d.backward: gradient shape \(gradOutput.shape), expected \(input.shape)")
+        gaveGradientByImage = false
         let s = BatchNorm2dShape(input.shape)
         gradInput.resize(to: input.shape)
         let training = modeOfLastForward == .training
+        let sums = takeGradientSums(for: gradOutput)
         withAffine { w, b in
             withAffineGradients { dw, db in
                 input.withPointer { x in
@@ -289,7 +393,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
                             batchNorm2dBackward(s, input: x, gradOutput: dy, weight: w, mean: savedMean, invStd: savedInvStd,
                                                 training: training, activation: appliedActivation, slope: appliedSlope,
                                                 bias: b, gradInput: needsInputGradient ? dx : nil,
-                                                gradWeight: dw, gradBias: db)
+                                                gradWeight: dw, gradBias: db, sums: sums)
                         }
                     }
                 }

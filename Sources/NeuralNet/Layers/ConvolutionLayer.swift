@@ -88,18 +88,20 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     }
 
     /// The backward pass of `forwardApplying` (of `forward` when it applied none): `gradOutput` is
-    /// the gradient at the activation's output.
-    func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor {
-        passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient)
+    /// the gradient at the activation's output. `inputReader` (with `needsInputGradient`): the
+    /// layers before this one read each image's input gradient once written (see `InputGradientReader`).
+    func backwardThroughActivation(_ gradOutput: Tensor, needsInputGradient: Bool,
+                                   inputReader: InputGradientReader? = nil) -> Tensor {
+        passes.backward(gradOutput, layer: self, needsInputGradient: needsInputGradient, inputReader: inputReader)
     }
 
     /// The backward pass of `forward` (no activation applied) from the output gradient given image
     /// by image (`upstream`, see `ImageGradient`): the same bits as `backward` on the whole batch's.
-    /// nil, doing nothing, for a transposed convolution.
-    func backward(from upstream: ImageGradient, needsInputGradient: Bool) -> Tensor? {
+    func backward(from upstream: ImageGradient, needsInputGradient: Bool,
+                  inputReader: InputGradientReader? = nil) -> Tensor {
         precondition(appliedActivation == .none, "\(name).backward(from:): the last forward pass applied an activation")
-        return (passes as? ConvolutionRunner<Conv2dKind>)?.backward(from: upstream, layer: self,
-                                                                   needsInputGradient: needsInputGradient)
+        return passes.backward(from: upstream, layer: self, needsInputGradient: needsInputGradient,
+                               inputReader: inputReader)
     }
 
     /// After `forward`, then ReLU and 2x2 max pooling of its output as one pass of `pool`

@@ -17,10 +17,13 @@ protocol ConvolutionKind {
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Workspace,
                         activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>?)
     /// `gradOutput` is the gradient after `activation`; `output` is the forward's (activated) output.
+    /// `upstream` (no activation): the output gradient image by image (`gradOutput` is not read);
+    /// `inputReader`: given each image's input gradient once written.
     static func backward(_ g: Geometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                          gradBias: UnsafeMutablePointer<Float>?, workspace: Workspace, input: UnsafePointer<Float>,
-                         activation: ConvolutionActivation, output: UnsafePointer<Float>)
+                         activation: ConvolutionActivation, output: UnsafePointer<Float>,
+                         upstream: ImageGradient?, inputReader: InputGradientReader?)
 }
 
 enum Conv2dKind: ConvolutionKind {
@@ -39,9 +42,11 @@ enum Conv2dKind: ConvolutionKind {
     static func backward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                          gradBias: UnsafeMutablePointer<Float>?, workspace: Conv2dWorkspace, input: UnsafePointer<Float>,
-                         activation: ConvolutionActivation, output: UnsafePointer<Float>) {
+                         activation: ConvolutionActivation, output: UnsafePointer<Float>,
+                         upstream: ImageGradient?, inputReader: InputGradientReader?) {
         conv2dBackward(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, gradWeight: gradWeight,
-                       gradBias: gradBias, workspace: workspace, input: input, activation: activation, output: output)
+                       gradBias: gradBias, workspace: workspace, input: input, activation: activation, output: output,
+                       upstream: upstream, inputReader: inputReader)
     }
 }
 
@@ -65,9 +70,11 @@ enum ConvTranspose2dKind: ConvolutionKind {
     static func backward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                          gradBias: UnsafeMutablePointer<Float>?, workspace: ConvTranspose2dWorkspace,
-                         input: UnsafePointer<Float>, activation: ConvolutionActivation, output: UnsafePointer<Float>) {
+                         input: UnsafePointer<Float>, activation: ConvolutionActivation, output: UnsafePointer<Float>,
+                         upstream: ImageGradient?, inputReader: InputGradientReader?) {
         convTranspose2dBackward(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, gradWeight: gradWeight,
-                                gradBias: gradBias, workspace: workspace, input: input, activation: activation, output: output)
+                                gradBias: gradBias, workspace: workspace, input: input, activation: activation, output: output,
+                                upstream: upstream, inputReader: inputReader)
     }
 }
 
@@ -84,7 +91,13 @@ protocol ConvolutionPasses: AnyObject {
     func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
     func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation,
                  planeMoments: UnsafeMutablePointer<Float>?) -> Tensor
-    func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor
+    /// `inputReader`: given each image's input gradient once written (with `needsInputGradient`).
+    func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool,
+                  inputReader: InputGradientReader?) -> Tensor
+    /// The backward pass (after a forward pass that applied no activation) from an output gradient
+    /// given image by image by the layers after this one; the same bits as `backward`.
+    func backward(from upstream: ImageGradient, layer: ConvolutionLayer, needsInputGradient: Bool,
+                  inputReader: InputGradientReader?) -> Tensor
 }
 
 /// What a convolution layer keeps between its passes: the workspace and output buffers for the
@@ -132,25 +145,45 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
         return output
     }
 
-    func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor {
+    func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool,
+                  inputReader: InputGradientReader?) -> Tensor {
+        gradOutput.withPointer { dy in
+            backward(gradOutput: dy, shape: gradOutput.shape, upstream: nil, layer: layer,
+                     needsInputGradient: needsInputGradient, inputReader: inputReader)
+        }
+    }
+
+    func backward(from upstream: ImageGradient, layer: ConvolutionLayer, needsInputGradient: Bool,
+                  inputReader: InputGradientReader?) -> Tensor {
+        precondition(lastActivation == .none, "\(Kind.layerName).backward(from:): the last forward pass applied an activation")
+        // gradOutput is not read (upstream gives it); the output stands in.
+        return output.withPointer { y in
+            backward(gradOutput: y, shape: output.shape, upstream: upstream, layer: layer,
+                     needsInputGradient: needsInputGradient, inputReader: inputReader)
+        }
+    }
+
+    /// Both backward passes: from `gradOutput` (of `shape`), or from `upstream` (then `gradOutput`
+    /// is not read).
+    private func backward(gradOutput dy: UnsafePointer<Float>, shape: [Int], upstream: ImageGradient?,
+                          layer: ConvolutionLayer, needsInputGradient: Bool,
+                          inputReader: InputGradientReader?) -> Tensor {
         let (weight, bias) = (layer.weight, layer.bias)
         guard let ws = workspace, let g = geometry, let lastInput else {
             preconditionFailure("\(Kind.layerName).backward called before forward")
         }
-        precondition(gradOutput.shape == output.shape,
-                     "\(Kind.layerName).backward: gradient shape \(gradOutput.shape), expected \(output.shape)")
+        precondition(shape == output.shape, "\(Kind.layerName).backward: gradient shape \(shape), expected \(output.shape)")
         lastInput.withPointer { x in
             output.withPointer { y in
-                gradOutput.withPointer { dy in
-                    weight.value.withPointer { w in
-                        weight.gradient.withMutablePointer { dw in
-                            gradInput.withMutablePointer { gradInputPointer in
-                                withOptionalMutablePointer(bias?.gradient) { db in
-                                    Kind.backward(g, gradOutput: dy, weight: w,
-                                                  gradInput: needsInputGradient ? gradInputPointer : nil,
-                                                  gradWeight: dw, gradBias: db, workspace: ws, input: x,
-                                                  activation: lastActivation, output: y)
-                                }
+                weight.value.withPointer { w in
+                    weight.gradient.withMutablePointer { dw in
+                        gradInput.withMutablePointer { gradInputPointer in
+                            withOptionalMutablePointer(bias?.gradient) { db in
+                                Kind.backward(g, gradOutput: dy, weight: w,
+                                              gradInput: needsInputGradient ? gradInputPointer : nil,
+                                              gradWeight: dw, gradBias: db, workspace: ws, input: x,
+                                              activation: lastActivation, output: y,
+                                              upstream: upstream, inputReader: inputReader)
                             }
                         }
                     }
@@ -174,33 +207,6 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
 }
 
 extension ConvolutionRunner where Kind == Conv2dKind {
-    /// The backward pass (after a forward pass that applied no activation) from an output gradient
-    /// given image by image by the layers after this one (`Sequential`: BatchNorm2d + ReLU +
-    /// MaxPool2d(2)); the same bits as `backward` on the whole batch's gradient.
-    func backward(from upstream: ImageGradient, layer: ConvolutionLayer, needsInputGradient: Bool) -> Tensor {
-        let (weight, bias) = (layer.weight, layer.bias)
-        guard let ws = workspace, let g = geometry, let lastInput else {
-            preconditionFailure("\(Kind.layerName).backward called before forward")
-        }
-        precondition(lastActivation == .none, "\(Kind.layerName).backward(from:): the last forward pass applied an activation")
-        lastInput.withPointer { x in
-            output.withPointer { y in
-                weight.value.withPointer { w in
-                    weight.gradient.withMutablePointer { dw in
-                        gradInput.withMutablePointer { gradInputPointer in
-                            withOptionalMutablePointer(bias?.gradient) { db in
-                                // gradOutput is not read (upstream gives it); the output stands in.
-                                conv2dBackward(g, gradOutput: y, weight: w, gradInput: needsInputGradient ? gradInputPointer : nil,
-                                               gradWeight: dw, gradBias: db, workspace: ws, input: x, upstream: upstream)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return needsInputGradient ? gradInput : noGradient
-    }
-
     /// After `forward` and ReLU + 2x2 max pooling of its output (the pooling layer's
     /// `forwardApplyingReLU`): the backward pass of the three from the gradient at the pooling's
     /// output, through the pooling's winners only (`conv2dBackwardThroughReLUAndPooling`). nil,

@@ -248,12 +248,24 @@ public final class Sequential: Layer, @unchecked Sendable {
                 // for the whole batch, nor read back from memory).
                 let needsConvolutionInput = needsInputGradient || index - 3 > firstTrainable
                 gradient = triple.norm.withImageGradients(gradient) { upstream in
-                    guard let through = pair.conv.backward(from: upstream, needsInputGradient: needsConvolutionInput) else {
-                        preconditionFailure("Sequential: a Conv2d's backward pass from image gradients did not run")
+                    withGradientSums(below: index - 3, range: range, needsInputGradient: needsConvolutionInput) { reader in
+                        pair.conv.backward(from: upstream, needsInputGradient: needsConvolutionInput, inputReader: reader)
                     }
-                    return through
                 }
                 index -= 4
+                continue
+            }
+            if index > range.lowerBound + 1, let fused = fusedNorms[index - 1], fused.norm.appliedActivation != .none,
+               let pair = convNorms[index - 2], pair.norm === fused.norm, pair.conv.appliedActivation == .none {
+                // A convolution, then the batch norm and its activation as one pass: the batch norm's
+                // input gradient goes to the convolution image by image, as above.
+                let needsConvolutionInput = needsInputGradient || index - 2 > firstTrainable
+                gradient = fused.norm.withImageGradients(gradient) { upstream in
+                    withGradientSums(below: index - 2, range: range, needsInputGradient: needsConvolutionInput) { reader in
+                        pair.conv.backward(from: upstream, needsInputGradient: needsConvolutionInput, inputReader: reader)
+                    }
+                }
+                index -= 3
                 continue
             }
             if index > range.lowerBound + 1, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,
@@ -271,13 +283,34 @@ public final class Sequential: Layer, @unchecked Sendable {
                 index -= 2
             } else if index > range.lowerBound, let fused = fusedConvolutions[index - 1], fused.conv.appliedActivation != .none {
                 // The convolution applied this activation (see forward): its backward covers both.
-                gradient = fused.conv.backwardThroughActivation(gradient, needsInputGradient: needsInputGradient || index - 1 > firstTrainable)
+                let needsConvolutionInput = needsInputGradient || index - 1 > firstTrainable
+                gradient = withGradientSums(below: index - 1, range: range, needsInputGradient: needsConvolutionInput) { reader in
+                    fused.conv.backwardThroughActivation(gradient, needsInputGradient: needsConvolutionInput, inputReader: reader)
+                }
                 index -= 2
+            } else if let conv = layers[index] as? ConvolutionLayer, conv.appliedActivation == .none {
+                let needsConvolutionInput = needsInputGradient || index > firstTrainable
+                gradient = withGradientSums(below: index, range: range, needsInputGradient: needsConvolutionInput) { reader in
+                    conv.backwardThroughActivation(gradient, needsInputGradient: needsConvolutionInput, inputReader: reader)
+                }
+                index -= 1
             } else {
                 gradient = layers[index].backward(gradient, needsInputGradient: needsInputGradient || index > firstTrainable)
                 index -= 1
             }
         }
         return gradient
+    }
+
+    /// Runs a convolution's backward pass (`body`, at index `convolution`) with a reader for the
+    /// batch norm + activation run as one pass just below it in `range`, if any: the batch norm's
+    /// plane sums are then taken from each image of the convolution's input gradient as it is
+    /// written (`BatchNorm2d.takingGradientSums`), not read again by its backward pass.
+    private func withGradientSums(below convolution: Int, range: Range<Int>, needsInputGradient: Bool,
+                                  _ body: (InputGradientReader?) -> Tensor) -> Tensor {
+        let below = convolution - 2
+        guard needsInputGradient, below >= range.lowerBound, let fused = fusedNorms[below],
+              fused.norm.appliedActivation != .none else { return body(nil) }
+        return fused.norm.takingGradientSums(body)
     }
 }

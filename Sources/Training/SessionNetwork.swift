@@ -68,15 +68,19 @@ final class SessionNetwork {
         let output = model.forward(input)
         let loss: Float
         var correct = 0
-        let gradient: Tensor
         if isClassifier {
+            let gradient: Tensor
             (loss, gradient) = crossEntropy(output, labels: labels)
             correct = countCorrect(output, labels: labels)
+            guard loss.isFinite else { return StepResult(loss: loss, correct: 0) }
+            _ = model.backward(gradient, needsInputGradient: false)  // the images need no gradient
         } else {
-            (loss, gradient) = squaredError(output, target: input)
+            // The last layer may take the loss inside its backward pass (Sequential.backward(_:loss:...)),
+            // so the value is known after it; a non-finite one only skips the update (the gradients
+            // are zeroed before the next step).
+            loss = model.backward(output, loss: squaredError, target: input, needsInputGradient: false).value
+            guard loss.isFinite else { return StepResult(loss: loss, correct: 0) }
         }
-        guard loss.isFinite else { return StepResult(loss: loss, correct: 0) }
-        _ = model.backward(gradient, needsInputGradient: false)  // the images need no gradient
         optimizer.step()
         return StepResult(loss: loss, correct: correct)
     }

@@ -95,11 +95,18 @@ final class BenchWorkload {
     @discardableResult
     func step(_ input: Tensor) -> Float {
         let output = model.forward(input)
-        let loss = self.loss(output, input)
         optimizer.zeroGradients()
-        _ = model.backward(loss.gradient, needsInputGradient: false)
+        let value: Float
+        if reconstructs {
+            // The last layer may take the loss image by image (Sequential.backward(_:loss:target:...)).
+            value = model.backward(output, loss: squaredError, target: input, needsInputGradient: false).value
+        } else {
+            let loss = crossEntropy(output, labels: currentLabels(input))
+            _ = model.backward(loss.gradient, needsInputGradient: false)
+            value = loss.value
+        }
         optimizer.step()
-        return loss.value
+        return value
     }
 
     /// The same step layer by layer, adding each layer's forward and backward seconds to `times`.
@@ -122,13 +129,20 @@ final class BenchWorkload {
             times[step.upperBound - 1].addForward(since: start)
             index = step.upperBound
         }
-        let lossStart = LayerClock.Reading()
-        let loss = self.loss(x, input)
-        lossTime.addForward(since: lossStart)
+        // A reconstructing network's loss is taken by its last backward step (inside the last
+        // layer's backward pass when it ends in ConvTranspose2d + Sigmoid on the direct kernels:
+        // Sequential.backward(_:loss:target:...)), so it is timed there; the loss row then stays at zero.
+        var value: Float = 0
+        var gradient = x
+        if !reconstructs {
+            let lossStart = LayerClock.Reading()
+            let loss = crossEntropy(x, labels: currentLabels(input))
+            lossTime.addForward(since: lossStart)
+            (value, gradient) = loss
+        }
         let zeroStart = LayerClock.Reading()
         optimizer.zeroGradients()
         optimizerTime.addForward(since: zeroStart)
-        var gradient = loss.gradient
         // A convolution followed by ReLU and max pooling back-propagates as one step (from the
         // pooling's winners), timed on the pooling's row.
         var backwardSteps: [Range<Int>] = []
@@ -137,21 +151,26 @@ final class BenchWorkload {
             backwardSteps.append(index..<(index + model.backwardFusedLength(at: index)))
             index = backwardSteps[backwardSteps.count - 1].upperBound
         }
-        for step in backwardSteps.reversed() {
+        for (number, step) in backwardSteps.reversed().enumerated() {
             let start = LayerClock.Reading()
             // As Sequential.backward(_:needsInputGradient: false): the first layer skips its input gradient.
-            gradient = model.backward(gradient, range: step, needsInputGradient: step.lowerBound > 0)
+            if reconstructs && number == 0 {
+                (value, gradient) = model.backward(x, loss: squaredError, target: input, range: step,
+                                                   needsInputGradient: step.lowerBound > 0)
+            } else {
+                gradient = model.backward(gradient, range: step, needsInputGradient: step.lowerBound > 0)
+            }
             times[step.upperBound - 1].addBackward(since: start)
         }
         let stepStart = LayerClock.Reading()
         optimizer.step()
         optimizerTime.addForward(since: stepStart)
-        return loss.value
+        return value
     }
 
-    private func loss(_ output: Tensor, _ input: Tensor) -> (value: Float, gradient: Tensor) {
-        reconstructs ? squaredError(output, target: input)
-            : crossEntropy(output, labels: input.shape[0] == batchSize ? labels : partialLabels)
+    /// The labels of the batch `nextInput` returned last (full or the epoch's short last one).
+    private func currentLabels(_ input: Tensor) -> [Int] {
+        input.shape[0] == batchSize ? labels : partialLabels
     }
 }
 

@@ -32,7 +32,8 @@ void ck_max_pool_2x2(const float *input, float *output, int *argmax, long plane_
 void ck_max_pool_2x2_backward(const float *grad_output, const int *argmax, const float *pooled_output,
                               float *grad_input, long plane_begin, long plane_end, int oh, int ow);
 
-/// output[i] = (float)bytes[i] / 255 for i < count (a correctly rounded division, as the Swift loop).
-void ck_scale_bytes_to_unit(const unsigned char *bytes, float *output, long count);
+/// output[i] = (float)bytes[i] / 255 for i < count (a correctly rounded division, as the Swift loop),
+/// sixteen (CK_ISA_AVX512) or eight (CK_ISA_AVX2) at a time.
+void ck_scale_bytes_to_unit(ck_isa isa, const unsigned char *bytes, float *output, long count);
 
 #endif

@@ -141,5 +141,6 @@ void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_strid
 #include "CPooledConv.h"
 #include "CDropout.h"
 #include "CTransposedPairs.h"
+#include "COutputGradient.h"
 
 #endif

@@ -5,11 +5,11 @@ import CKernels
 /// those quotients; multiplying by 1/255 would not: it differs for 126 of the 256 bytes).
 
 /// Writes `Float(bytes[i]) / 255` to `output[i]` for i in 0..<count, sixteen at a time (in
-/// AVX-512 C where available, `ck_scale_bytes_to_unit`: the same quotients).
+/// AVX-512 or AVX2 C with the direct kernels, `ck_scale_bytes_to_unit`: the same quotients).
 /// Runs on the calling thread: callers split large batches themselves (see `ImageDataset.fillBatch`).
 public func scaleBytesToUnit(_ bytes: UnsafePointer<UInt8>, into output: UnsafeMutablePointer<Float>, count: Int) {
-    if DirectConvolution.vectorElementwise {
-        ck_scale_bytes_to_unit(bytes, output, count)
+    if DirectConvolution.isAvailable {
+        ck_scale_bytes_to_unit(DirectConvolution.active.isa, bytes, output, count)
     } else {
         scaleBytesToUnitPortable(bytes, into: output, count: count)
     }

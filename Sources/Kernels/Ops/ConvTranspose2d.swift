@@ -17,6 +17,12 @@ extension ConvolutionWorkspace where Geometry == ConvTranspose2dGeometry {
                             kernels: ConvolutionKernels = DirectConvolution.active) {
         self.init(geometry, keepsInputCopy: keepsInputCopy, kernels: kernels) { DirectConvTranspose2dPlan($0, isa: $1) }
     }
+
+    /// Whether `convTranspose2dBackward` can take a squared-error loss image by image
+    /// (`squaredError:`) after a forward pass that applied `activation`: the direct plan, with a sigmoid.
+    public func takesSquaredError(after activation: ConvolutionActivation) -> Bool {
+        activation == .sigmoid && direct != nil
+    }
 }
 
 /// Copies [N, C, P] into [C, N * P] (or back when `inverse`).
@@ -88,15 +94,22 @@ public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePo
 /// `upstream` (no activation): gradOutput image by image from the layers after the convolution;
 /// `gradOutput` is then not read. `inputReader`: given each image's input gradient once written
 /// (with `gradInput` only).
+/// `squaredError` (only when `ws.takesSquaredError(after: activation)`): the gradient at the
+/// sigmoid's output is the squared-error loss's against its target, taken image by image
+/// (`SquaredErrorImages`); `gradOutput` is then not read.
 public func convTranspose2dBackward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>,
                                     weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                     gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
                                     workspace ws: ConvTranspose2dWorkspace, input: UnsafePointer<Float>? = nil,
                                     activation: ConvolutionActivation = .none, output: UnsafePointer<Float>? = nil,
-                                    upstream: ImageGradient? = nil, inputReader: InputGradientReader? = nil) {
+                                    upstream: ImageGradient? = nil, inputReader: InputGradientReader? = nil,
+                                    squaredError: SquaredErrorImages? = nil) {
+    precondition(squaredError == nil || ws.takesSquaredError(after: activation),
+                 "convTranspose2dBackward: a squared-error loss needs the direct plan and a sigmoid")
     guard let start = ws.backwardDirectly(g, input: input, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                                           gradWeight: gradWeight, gradBias: gradBias, activation: activation,
-                                          output: output, upstream: upstream, inputReader: inputReader) else { return }
+                                          output: output, upstream: upstream, inputReader: inputReader,
+                                          squaredError: squaredError) else { return }
     // The gradient before the fused activation (the im2col path takes it back over the whole batch).
     let forwardInput = start.input, gradOutput = start.gradOutput
     let scratch = ws.scratch

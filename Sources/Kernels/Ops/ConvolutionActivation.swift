@@ -105,6 +105,9 @@ struct ActivationBackward {
     var upstream: ImageGradient? = nil
     /// When set, the layers before the convolution read each image's input gradient once written.
     var inputReader: InputGradientReader? = nil
+    /// When set (a sigmoid; the direct transposed convolution only), the squared-error loss the
+    /// layer takes image by image: `gradOutput` is not read.
+    var squaredError: SquaredErrorImages? = nil
 
     /// After image `n`'s input gradient (at `gradInput`) is written.
     @inline(__always)

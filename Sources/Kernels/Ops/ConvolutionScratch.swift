@@ -57,11 +57,14 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
     /// (the im2col path gets the whole batch's, written into a buffer kept here).
     /// `inputReader`: given each image's input gradient once the plan wrote it (the im2col path
     /// calls it itself).
+    /// `squaredError` (a sigmoid; the direct transposed convolution only, which the caller checks):
+    /// the loss the plan takes image by image; `gradOutput` is then not read.
     func backwardDirectly(_ g: Geometry, input: UnsafePointer<Float>?, gradOutput: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                           gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
                           activation: ConvolutionActivation, output: UnsafePointer<Float>?,
-                          upstream: ImageGradient? = nil, inputReader: InputGradientReader? = nil)
+                          upstream: ImageGradient? = nil, inputReader: InputGradientReader? = nil,
+                          squaredError: SquaredErrorImages? = nil)
         -> (input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>)? {
         precondition(upstream == nil || activation == .none, "\(Geometry.self) backward: an image-by-image gradient with an activation")
         precondition(geometry == g, "\(Geometry.self) backward: the workspace was sized for another geometry")
@@ -83,7 +86,8 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
         direct.backward(input: forwardInput, gradOutput: gradOutput, weight: weight, gradInput: gradInput,
                         gradWeight: gradWeight, gradBias: gradBias,
                         activation: ActivationBackward(activation: activation, output: output, upstream: upstream,
-                                                       inputReader: gradInput == nil ? nil : inputReader))
+                                                       inputReader: gradInput == nil ? nil : inputReader,
+                                                       squaredError: squaredError))
         return nil
     }
 }

@@ -30,7 +30,8 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
     /// 3 or 4 output channels over whole vectors of phase columns: both column phases of a row at
     /// once, the sigmoid applied before the store (`TransposedPairs`), instead of `phaseMajor`.
     let pairs: TransposedPairs?
-    /// Per slice: one image's gradient before a fused activation (`ConvolutionActivation`).
+    /// Per slice: one image's gradient given image by image (`ImageGradient`), or before a fused
+    /// activation when the image is read in place (`PaddedImage.fillOutputGradient`).
     let activationGradient: FloatBuffer
 
     init(_ g: ConvTranspose2dGeometry, isa: ck_isa) {
@@ -100,9 +101,18 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
             let x = inputChannelsLast.pointer + s * inImage
             let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
-                let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
-                addPlaneSums(dy, channels: cout, planeSize: outPlane, into: partialB)
-                let gradSource = windows.image.source(paddedGrad, planes: dy, isa: isa)
+                // The gradient at the output: the upstream one, the one given image by image, or
+                // none (the loss gives it).
+                var dy: UnsafePointer<Float>? = activation.squaredError == nil ? gradOutput + n * outImage : nil
+                if let upstream = activation.upstream {
+                    upstream.write(n, activationBuffer)
+                    dy = UnsafePointer(activationBuffer)
+                }
+                // The activation's backward (from the loss when it is given), the bias gradient's
+                // plane sums and the copy the windows read, in one pass over the image.
+                let gradSource = windows.image.fillOutputGradient(
+                    paddedGrad, planes: activationBuffer, output: activation.output.map { $0 + n * outImage }, gradient: dy,
+                    activation: activation.activation, loss: activation.squaredError, image: n, sums: partialB)
                 ck_planes_to_channels_last(isa, input + n * inImage, Int32(cin), Int32(g.input.height),
                                            Int32(g.input.width), x, inputRowStride, cin)
                 directWeightGradient(isa: isa, input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,

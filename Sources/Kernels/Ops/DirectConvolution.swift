@@ -86,8 +86,8 @@ public enum DirectConvolution {
     /// Whether direct kernels of either form run.
     public static var isAvailable: Bool { active != .portable }
 
-    /// Whether the AVX-512 element-wise loops run (sigmoid, 2x2 pooling, byte scaling); with the
-    /// AVX2 or portable kernels the Swift loops beside them run (the same bits).
+    /// Whether the AVX-512-only element-wise loops run (2x2 pooling); with the AVX2 or portable
+    /// kernels the Swift loops beside them run (the same bits). The sigmoid and byte scaling have AVX2 forms too.
     public static var vectorElementwise: Bool { active == .avx512 }
 
     /// A short description for `cnnlab doctor`.

@@ -14,12 +14,6 @@ func weightsTapMajor(_ src: UnsafePointer<Float>, a: Int, b: Int, taps: Int, swa
     }
 }
 
-/// partialBias[c] += the sum of plane c of `planes` ([channels][planeSize]).
-@inline(__always)
-func addPlaneSums(_ planes: UnsafePointer<Float>, channels: Int, planeSize: Int, into partialBias: UnsafeMutablePointer<Float>) {
-    for c in 0..<channels { partialBias[c] += sumFloats(planes + c * planeSize, count: planeSize) }
-}
-
 /// gradient[a][b][t] += sum over slices of partials[s][t][b][a] when `swapped`, else partials[s][t][a][b].
 /// Slices are added in order, so the result does not depend on which thread ran which slice.
 func addTapMajorPartials(_ partials: UnsafePointer<Float>, slices: Int, a: Int, b: Int, taps: Int,

@@ -104,6 +104,26 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
                                inputReader: inputReader)
     }
 
+    /// Whether `backward(from:prediction:target:...)` runs: a ConvTranspose2d on the direct kernels
+    /// whose last forward pass applied a sigmoid and produced `prediction`.
+    func takesSquaredError(of prediction: Tensor) -> Bool {
+        appliedActivation == .sigmoid
+            && (passes as? ConvolutionRunner<ConvTranspose2dKind>)?.takesSquaredError(of: prediction) == true
+    }
+
+    /// The backward pass from `loss` of `prediction` against `target` (only when
+    /// `takesSquaredError(of: prediction)`), taken image by image inside this layer's backward
+    /// pass (`SquaredErrorLoss.takenByImages`). Returns the loss value and the input gradient.
+    /// `inputReader`: as `backwardThroughActivation`'s.
+    func backward(from loss: SquaredErrorLoss, prediction: Tensor, target: Tensor, needsInputGradient: Bool,
+                  inputReader: InputGradientReader? = nil) -> (value: Float, gradient: Tensor) {
+        guard takesSquaredError(of: prediction), let runner = passes as? ConvolutionRunner<ConvTranspose2dKind> else {
+            preconditionFailure("\(name).backward(from:): needs a ConvTranspose2d after a fused sigmoid on the direct kernels")
+        }
+        return runner.backward(from: loss, prediction: prediction, target: target, layer: self,
+                               needsInputGradient: needsInputGradient, inputReader: inputReader)
+    }
+
     /// After `forward`, then ReLU and 2x2 max pooling of its output as one pass of `pool`
     /// (`MaxPool2d.forwardApplyingReLU`): the backward pass of all three from the gradient at the
     /// pooling's output, through the pooling's winners only (a quarter of the work; see

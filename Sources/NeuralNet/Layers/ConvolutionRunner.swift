@@ -242,6 +242,49 @@ extension ConvolutionRunner where Kind == Conv2dKind {
     }
 }
 
+extension ConvolutionRunner where Kind == ConvTranspose2dKind {
+    /// Whether `backward(from:prediction:target:...)` runs: the direct plan, after a forward pass
+    /// that applied a sigmoid and produced `prediction` (this layer's output buffer).
+    func takesSquaredError(of prediction: Tensor) -> Bool {
+        guard let ws = workspace, prediction === output else { return false }
+        return ws.takesSquaredError(after: lastActivation)
+    }
+
+    /// The backward pass from `loss` of `prediction` against `target` (only when
+    /// `takesSquaredError(of: prediction)`), which this layer takes image by image
+    /// (`SquaredErrorImages`; the loss's gradient is never written for the whole batch). Returns
+    /// the loss value and the input gradient. `inputReader`: as `backward`'s.
+    func backward(from loss: SquaredErrorLoss, prediction: Tensor, target: Tensor, layer: ConvolutionLayer,
+                  needsInputGradient: Bool, inputReader: InputGradientReader?) -> (value: Float, gradient: Tensor) {
+        precondition(takesSquaredError(of: prediction), "ConvTranspose2d.backward(from:): not after a fused sigmoid on the direct kernels")
+        guard let ws = workspace, let g = geometry, let lastInput else {
+            preconditionFailure("\(Kind.layerName).backward called before forward")
+        }
+        let (weight, bias) = (layer.weight, layer.bias)
+        let value = loss.takenByImages(prediction: prediction, target: target) { squaredError in
+            lastInput.withPointer { x in
+                output.withPointer { y in
+                    weight.value.withPointer { w in
+                        weight.gradient.withMutablePointer { dw in
+                            gradInput.withMutablePointer { gradInputPointer in
+                                withOptionalMutablePointer(bias?.gradient) { db in
+                                    // gradOutput is not read (the loss gives it); the output stands in.
+                                    convTranspose2dBackward(g, gradOutput: y, weight: w,
+                                                            gradInput: needsInputGradient ? gradInputPointer : nil,
+                                                            gradWeight: dw, gradBias: db, workspace: ws, input: x,
+                                                            activation: lastActivation, output: y,
+                                                            inputReader: inputReader, squaredError: squaredError)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (value, needsInputGradient ? gradInput : noGradient)
+    }
+}
+
 /// `body` with a pointer to the tensor's values, or nil without a tensor.
 @inline(__always)
 private func withOptionalPointer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {

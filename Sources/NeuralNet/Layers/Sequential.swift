@@ -210,6 +210,38 @@ public final class Sequential: Layer, @unchecked Sendable {
         backward(gradOutput, range: layers.indices, needsInputGradient: needsInputGradient)
     }
 
+    /// The backward pass from `loss` of `prediction` against `target`, where `prediction` is the
+    /// output of the last `forward(_:range:)` on `range` (all layers by default): returns the loss
+    /// value and the gradient with respect to the range's input (empty, as in
+    /// `backward(_:range:needsInputGradient:)`, when `needsInputGradient` is false).
+    ///
+    /// When the range ends in a ConvTranspose2d followed by Sigmoid that ran fused on the direct
+    /// kernels (own network 3, the course autoencoder), that layer takes the loss image by image
+    /// inside its backward pass (`ConvolutionLayer.backward(from:prediction:target:needsInputGradient:)`):
+    /// the loss's gradient is never written for the whole batch. The gradients have the same bits
+    /// as `loss(prediction, target:)` followed by `backward`, which runs otherwise; the value is
+    /// the same up to the order of its double sum (per image, then in image order).
+    public func backward(_ prediction: Tensor, loss: SquaredErrorLoss, target: Tensor, range: Range<Int>? = nil,
+                         needsInputGradient: Bool = true) -> (value: Float, gradient: Tensor) {
+        let range = range ?? layers.indices
+        let top = range.upperBound - 1
+        if range.count >= 2, let fused = fusedConvolutions[top - 1], fused.conv.takesSquaredError(of: prediction) {
+            let below = range.lowerBound..<(top - 1)
+            let needsConvolutionInput = needsInputGradient || below.contains { trainable[$0] }
+            var value: Float = 0
+            let gradient = withGradientSums(below: top - 1, range: range, needsInputGradient: needsConvolutionInput) { reader in
+                let taken = fused.conv.backward(from: loss, prediction: prediction, target: target,
+                                                needsInputGradient: needsConvolutionInput, inputReader: reader)
+                value = taken.value
+                return taken.gradient
+            }
+            guard needsConvolutionInput, !below.isEmpty else { return (value, needsInputGradient ? gradient : noGradient) }
+            return (value, backward(gradient, range: below, needsInputGradient: needsInputGradient))
+        }
+        let (value, gradient) = loss(prediction, target: target)
+        return (value, backward(gradient, range: range, needsInputGradient: needsInputGradient))
+    }
+
     /// Back-propagates through the layers in `range` only (after `forward(_:range:)` on them) and
     /// returns the gradient with respect to their input.
     ///

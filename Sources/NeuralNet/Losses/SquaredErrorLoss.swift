@@ -3,6 +3,8 @@
 /// `.sum` is sum((x - t)^2); `.mean` divides by the number of values (PyTorch's `MSELoss()`);
 /// `.sumOverBatch` divides by the batch size (the course autoencoder's `((out - x)**2).sum() / len(x)`).
 /// The returned gradient tensor belongs to the loss and is overwritten by its next call.
+/// A network ending in ConvTranspose2d + Sigmoid can take the loss inside its last layer's
+/// backward pass instead (`Sequential.backward(_:loss:target:range:needsInputGradient:)`).
 public final class SquaredErrorLoss: @unchecked Sendable {
     public enum Reduction: Sendable {
         case sum, mean, sumOverBatch
@@ -15,16 +17,21 @@ public final class SquaredErrorLoss: @unchecked Sendable {
         self.reduction = reduction
     }
 
+    /// What the summed squared errors are divided by for a prediction of this shape.
+    private func divisor(_ shape: [Int]) -> Float {
+        switch reduction {
+        case .sum: 1
+        case .mean: Float(shape.reduce(1, *))
+        case .sumOverBatch: Float(shape.first ?? 1)
+        }
+    }
+
     /// Returns the loss and its gradient with respect to `prediction`: 2(x - t) / divisor.
     public func callAsFunction(_ prediction: Tensor, target: Tensor) -> (value: Float, gradient: Tensor) {
         precondition(prediction.shape == target.shape,
                      "SquaredErrorLoss: prediction \(prediction.shape) and target \(target.shape) differ")
         let count = prediction.count
-        let divisor: Float = switch reduction {
-        case .sum: 1
-        case .mean: Float(count)
-        case .sumOverBatch: Float(prediction.shape.first ?? 1)
-        }
+        let divisor = divisor(prediction.shape)
         gradient.resize(to: prediction.shape)
         let factor = 2 / divisor
         // Fixed parts (by size only), each summed in its own lanes, then added in part order:
@@ -44,6 +51,31 @@ public final class SquaredErrorLoss: @unchecked Sendable {
         for part in 0..<parts.count { total += sums[part] }
         return (Float(total / Double(divisor)), gradient)
     }
+
+    /// The loss taken by the layer that produced `prediction`, image by image inside its backward
+    /// pass (`Sequential.backward(_:loss:target:range:needsInputGradient:)`): `body` gets the loss
+    /// in that form (`SquaredErrorImages`: the target, 2 / divisor, a sum per image to fill) and
+    /// runs the backward pass. Returns the loss value: the images' sums added in image order, then
+    /// divided (the same on any number of threads, and equal to `callAsFunction`'s up to the order
+    /// of its double sum). The gradient tensor is not written.
+    func takenByImages(prediction: Tensor, target: Tensor, _ body: (SquaredErrorImages) -> Void) -> Float {
+        precondition(prediction.shape == target.shape,
+                     "SquaredErrorLoss: prediction \(prediction.shape) and target \(target.shape) differ")
+        let batch = prediction.shape.first ?? 1
+        if imageSums.count < batch { imageSums = [Double](repeating: 0, count: batch) }
+        let divisor = divisor(prediction.shape)
+        imageSums.withUnsafeMutableBufferPointer { sums in
+            target.withPointer { t in
+                body(SquaredErrorImages(target: t, factor: 2 / divisor, imageSums: sums.baseAddress!))
+            }
+        }
+        var total = 0.0
+        for n in 0..<batch { total += imageSums[n] }
+        return Float(total / Double(divisor))
+    }
+
+    /// One sum per image for `takenByImages` (grown to the batch size once).
+    private var imageSums: [Double] = []
 
     private static let maximumParts = 8
     /// One sum per part, written by the threads (allocated once).

@@ -81,6 +81,23 @@ static void bn_forward_affine(long c0, long c1, const float *weight, const float
     }
 }
 
+// The pooled form's passes read whole planes (x's 4 KB for 32 x 32, a quarter of that for the pooled
+// arrays) that are usually out of the caches by then (the batch's x is 8 MB), and the hardware
+// prefetchers stop at each page: each group of 8 windows asks for the same lines of the next plane
+// the pass will read (`ahead` floats further in x, `pooled_ahead` in the pooled arrays: 0 for the
+// last one). AVX2, 128 images of 16 x 32 x 32 out of the caches: the sums 1.32 -> 1.00-1.03 ms.
+#define BN_PREFETCH_WINDOWS(top, bottom, ahead, ox, p0, p1, p2, pooled_ahead) do { \
+    __builtin_prefetch((top) + (ahead)); __builtin_prefetch((bottom) + (ahead)); \
+    if ((ox) % 16 == 0) { __builtin_prefetch((p0) + (pooled_ahead)); __builtin_prefetch((p1) + (pooled_ahead)); \
+                          __builtin_prefetch((p2) + (pooled_ahead)); } } while (0)
+
+// How many planes further the plane after (image n, channel c) is, when a pass walks the images and
+// within each the channels [c0, c1); 0 after the last one.
+static inline long bn_planes_ahead(long n, long c, long batch, long channels, long c0, long c1) {
+    if (c + 1 < c1) return 1;
+    return n + 1 < batch ? channels - (c - c0) : 0;
+}
+
 // Floats per channel between the pooled form's sums and its input gradient: dx's scale, mean_dy,
 // mean_dy_xhat.
 #define BN_COEFFICIENTS 3

@@ -10,6 +10,35 @@
 // positions.
 CK_INLINE int flush_rows(int cols) { return cols >= 32 ? 1 : 32 / cols; }
 
+// Rows [*first, *last) of the grid, outside which none of entries [j0, j1) is in the row's
+// range of row_pairs (they read only the zero border there): all rows without row_pairs.
+CK_INLINE void entry_rows(const ck_weight_grad_args *a, int j0, int j1, int *first, int *last) {
+    int lo = 0, hi = a->rows;
+    if (a->row_pairs) {
+        const int *rp = a->row_pairs;
+        while (lo < hi && (rp[2 * lo] >= j1 || rp[2 * lo + 1] <= j0)) lo++;
+        while (hi > lo && (rp[2 * (hi - 1)] >= j1 || rp[2 * (hi - 1) + 1] <= j0)) hi--;
+    }
+    *first = lo;
+    *last = hi;
+}
+
+// Columns [*first, *end) of the grid: the union of entries [j0, j1)'s ranges in pair_cols (all
+// columns without it).
+CK_INLINE void entry_cols(const ck_weight_grad_args *a, int j0, int j1, int *first, int *end) {
+    int lo = 0, hi = a->cols;
+    if (a->pair_cols) {
+        lo = a->cols; hi = 0;
+        for (int j = j0; j < j1; j++) {
+            if (a->pair_cols[2 * j] < lo) lo = a->pair_cols[2 * j];
+            if (a->pair_cols[2 * j + 1] > hi) hi = a->pair_cols[2 * j + 1];
+        }
+        if (hi < lo) hi = lo;
+    }
+    *first = lo;
+    *end = hi;
+}
+
 // AVX-512, 9 or more channels: 24 entries x 16 channels or 12 x 32, four positions per pass;
 // up to 8 channels over adjacent columns (WeightGradientBody.h, wgrad_pairs): 12 entries x 16 lanes
 // (8 channels x 2 positions), two position pairs per pass.

@@ -22,17 +22,23 @@ F_TARGET CK_INLINE void F(wgrad_block)(const ck_weight_grad_args *a, int j0, int
     CK_UNROLL
     for (int j = 0; j < J; j++) off[j] = a->pair_offsets[j0 + j];
     const int group = flush_rows(a->cols);
+    int first, last, col_first, col_end;
+    entry_rows(a, j0, j0 + J, &first, &last);
+    entry_cols(a, j0, j0 + J, &col_first, &col_end);
     for (int row0 = 0; row0 < a->rows; row0 += group) {
         const int row1 = row0 + group < a->rows ? row0 + group : a->rows;
         CK_UNROLL
         for (int j = 0; j < J; j++) { acc0[j] = V_ZERO(); acc1[j] = V_ZERO(); }
-        for (int row = row0; row < row1; row++) {
-            const float *ip = a->input + row * a->in_row_stride;
-            const float *gp = a->grad + row * a->grad_row_stride + k0;
+        // The groups stay where they are (the same sums in every form); rows outside
+        // [first, last) and columns outside [col_first, col_end) would only add exact zeros.
+        const int end = row1 < last ? row1 : last;
+        for (int row = row0 > first ? row0 : first; row < end; row++) {
             const long gs = a->grad_col_stride;
-            int col = 0;
+            const float *ip = a->input + row * a->in_row_stride + col_first * cs;
+            const float *gp = a->grad + row * a->grad_row_stride + col_first * gs + k0;
+            int col = col_first;
             if (Q > 1) {
-                for (; col + Q <= a->cols; col += Q, ip += Q * cs, gp += Q * gs) {
+                for (; col + Q <= col_end; col += Q, ip += Q * cs, gp += Q * gs) {
                     F_VEC g[4][2];
                     CK_UNROLL
                     for (int q = 0; q < Q; q++) {
@@ -51,7 +57,7 @@ F_TARGET CK_INLINE void F(wgrad_block)(const ck_weight_grad_args *a, int j0, int
                     }
                 }
             }
-            for (; col < a->cols; col++, ip += cs, gp += gs) {
+            for (; col < col_end; col++, ip += cs, gp += gs) {
                 const F_VEC g0 = V_LOADP(gp, m0, partial0);
                 F_VEC g1 = V_ZERO();
                 if (V > 1) g1 = V_LOADP(gp + VW, m1, partial1);

@@ -196,6 +196,64 @@ struct DirectConvolutionTests {
         }
     }
 
+    @Test("skipping the kernel rows and columns that read only the zero border (DenseWindows.rowPairs, pairColumns) gives the same bits in the gather and the weight gradient",
+          .enabled(if: DirectConvolution.best != .portable, "no direct kernels on this CPU"))
+    func borderRowsSkipped() throws {
+        var rng = TestRandom(seed: 35)
+        let geometries = [
+            // Own network 3's middle layer (4x4, stride 2), own network 1's conv1 (3x3 stride 1), an
+            // uneven case: 5x3 kernel, stride (3, 1), padding (2, 1), dilation (2, 1), 12 channels.
+            try Conv2dGeometry(batch: 1, inChannels: 16, outChannels: 32, input: 16, kernel: 4, stride: 2, padding: 1),
+            try Conv2dGeometry(batch: 1, inChannels: 16, outChannels: 32, input: 16, kernel: 3, padding: 1),
+            try Conv2dGeometry(batch: 1, inChannels: 3, outChannels: 12, input: Size2D(14, 9), kernel: Size2D(5, 3),
+                               stride: Size2D(3, 1), padding: Size2D(2, 1), dilation: Size2D(2, 1)),
+        ]
+        let forms = DirectConvolution.best == .avx512 ? [CK_ISA_AVX512, CK_ISA_AVX2] : [CK_ISA_AVX2]
+        for g in geometries {
+            let windows = DenseWindows(g.windowRelation, channels: g.inChannels)
+            let rowPairs = try #require(windows.rowPairs, "\(g): the first or last rows should skip some pairs")
+            let pairColumns = try #require(windows.pairColumns, "\(g): the first or last columns should skip some pairs")
+            #expect(pairColumns.count == 2 * windows.pairOffsets.count)
+            #expect(rowPairs.count == 2 * g.output.height)
+            var padded = [Float](repeating: 0, count: windows.image.count)
+            let planes = rng.floats(g.inChannels * g.input.area)
+            padded.withUnsafeMutableBufferPointer { windows.image.fill($0.baseAddress!, fromPlanes: planes, isa: forms[0]) }
+            let pairs = windows.pairOffsets.count, outs = g.outChannels, area = g.output.area
+            let weights = rng.floats(pairs * outs), bias = rng.floats(outs), grad = rng.floats(area * outs)
+            for isa in forms {
+                func gather(_ rows: [Int32]?) -> [Float] {
+                    var output = [Float](repeating: 0, count: outs * area)
+                    output.withUnsafeMutableBufferPointer { out in
+                        directGather(isa: isa, input: padded, rowStride: windows.rowStride, columnStride: windows.columnStride,
+                                     pairOffsets: windows.pairOffsets, weights: weights, outs: outs, rows: g.output.height,
+                                     cols: g.output.width, output: out.baseAddress!, outputRowStride: g.output.width,
+                                     outputColumnStride: 1, bias: bias, rowPairs: rows, outputPlane: area)
+                    }
+                    return output
+                }
+                func weightGradient(_ rows: [Int32]?, _ columns: [Int32]?) -> [Float] {
+                    var result = [Float](repeating: 0, count: pairs * outs)
+                    result.withUnsafeMutableBufferPointer { out in
+                        directWeightGradient(isa: isa, input: padded, rowStride: windows.rowStride,
+                                             columnStride: windows.columnStride, pairOffsets: windows.pairOffsets, grad: grad,
+                                             gradRowStride: g.output.width * outs, gradColumnStride: outs, channels: outs,
+                                             grid: g.output, result: out.baseAddress!, rowPairs: rows,
+                                             pairColumns: columns)
+                    }
+                    return result
+                }
+                let all = gather(nil), skipped = gather(rowPairs)
+                #expect(all.map(\.bitPattern) == skipped.map(\.bitPattern), "\(g) isa \(isa.rawValue): the gather")
+                let fullGradient = weightGradient(nil, nil)
+                for (rows, columns) in [(rowPairs, nil), (nil, pairColumns), (rowPairs, pairColumns)] {
+                    #expect(fullGradient.map(\.bitPattern) == weightGradient(rows, columns).map(\.bitPattern),
+                            "\(g) isa \(isa.rawValue): the weight gradient, rows \(rows != nil), columns \(columns != nil)")
+                }
+                #expect(all.contains { $0 != 0 } && fullGradient.contains { $0 != 0 })
+            }
+        }
+    }
+
     @Test("weight gradients summed over a large batch keep their digits (sums restart every few positions)")
     func longSumsStayAccurate() throws {
         var rng = TestRandom(seed: 32)

@@ -102,6 +102,14 @@ typedef struct {
     int vec_channels;
     int rows, cols;
     float *result;                       // [pairs][vec_channels], accumulated into
+    /// NULL, or per row [begin, end): the pairs that may read nonzero input at that row's positions
+    /// (a padded convolution's first and last rows read only the zero border through some kernel
+    /// rows). A block of pairs skips the first and last rows where none of its pairs are in range.
+    const int *row_pairs;
+    /// NULL, or per pair [first, end): the columns where it may read nonzero input; a block of
+    /// pairs runs over the union of its pairs' ranges. Skipped products are exact zeros, so either
+    /// table leaves the result as it is (the paired form of up to 8 channels reads every position).
+    const int *pair_cols;
     ck_isa isa;
 } ck_weight_grad_args;
 

@@ -83,7 +83,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                                    columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
                                    weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
                                    cols: g.output.width, output: output + n * outImage,
-                                   outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias)
+                                   outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                   rowPairs: windows.rowPairs)
                 activation.forward(output + n * outImage, count: outImage)
                 if let planeMoments {
                     batchNorm2dPlaneMoments(output + n * outImage, planes: cout, spatial: g.output.area,
@@ -118,7 +119,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                                                 gradValues, gradRowStride, cout, partialB)
                 directWeightGradient(isa: isa, input: source, rowStride: windows.rowStride, columnStride: windows.columnStride,
                                      pairOffsets: windows.pairOffsets, grad: gradValues, gradRowStride: gradRowStride,
-                                     gradColumnStride: cout, channels: cout, grid: g.output, result: partialW)
+                                     gradColumnStride: cout, channels: cout, grid: g.output, result: partialW,
+                                     rowPairs: windows.rowPairs, pairColumns: windows.pairColumns)
                 guard let gradInput else { continue }
                 let gradSource = phases.image.source(paddedGrad, planes: dy, isa: isa)
                 if rowVectorisedGradient {

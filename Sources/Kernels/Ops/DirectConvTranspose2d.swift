@@ -117,13 +117,15 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                                            Int32(g.input.width), x, inputRowStride, cin)
                 directWeightGradient(isa: isa, input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
                                      pairOffsets: windows.pairOffsets, grad: x, gradRowStride: inputRowStride,
-                                     gradColumnStride: cin, channels: cin, grid: g.input, result: partialW)
+                                     gradColumnStride: cin, channels: cin, grid: g.input, result: partialW,
+                                     rowPairs: windows.rowPairs, pairColumns: windows.pairColumns)
                 guard let gradInput else { continue }
                 directGatherPlanes(isa: isa, input: gradSource, rowStride: windows.rowStride,
                                    columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
                                    weights: buffers.weightBackward.pointer, outs: cin, rows: g.input.height,
                                    cols: g.input.width, output: gradInput + n * inImage,
-                                   outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil)
+                                   outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil,
+                                   rowPairs: windows.rowPairs)
                 activation.wroteInputGradient(gradInput + n * inImage, image: n)
             }
         }

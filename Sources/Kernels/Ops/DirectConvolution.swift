@@ -183,17 +183,24 @@ private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<In
     return values.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-/// Runs `ck_weight_grad`: result[pair][k] += sum over grid positions of input[pair] * grad[k].
+/// Runs `ck_weight_grad`: result[pair][k] += sum over grid positions of input[pair] * grad[k]
+/// (`rowPairs`, `pairColumns`: `DenseWindows`' tables, the border's zero products skipped).
 @inline(__always)
 func directWeightGradient(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
                           grad: UnsafePointer<Float>, gradRowStride: Int, gradColumnStride: Int, channels: Int,
-                          grid: Size2D, result: UnsafeMutablePointer<Float>) {
+                          grid: Size2D, result: UnsafeMutablePointer<Float>, rowPairs: [Int32]? = nil,
+                          pairColumns: [Int32]? = nil) {
     pairOffsets.withUnsafeBufferPointer { offsets in
-        var args = ck_weight_grad_args(
-            input: input, in_row_stride: rowStride, in_col_stride: columnStride,
-            pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, grad: grad,
-            grad_row_stride: gradRowStride, grad_col_stride: gradColumnStride, vec_channels: Int32(channels),
-            rows: Int32(grid.height), cols: Int32(grid.width), result: result, isa: isa)
-        ck_weight_grad(&args)
+        withOptionalBuffer(rowPairs) { rowPairs in
+            withOptionalBuffer(pairColumns) { pairColumns in
+                var args = ck_weight_grad_args(
+                    input: input, in_row_stride: rowStride, in_col_stride: columnStride,
+                    pairs: Int32(offsets.count), pair_offsets: offsets.baseAddress, grad: grad,
+                    grad_row_stride: gradRowStride, grad_col_stride: gradColumnStride, vec_channels: Int32(channels),
+                    rows: Int32(grid.height), cols: Int32(grid.width), result: result, row_pairs: rowPairs,
+                    pair_cols: pairColumns, isa: isa)
+                ck_weight_grad(&args)
+            }
+        }
     }
 }

@@ -129,6 +129,14 @@ struct DenseWindows {
     let pairOffsets: [Int]
     let rowStride: Int
     let columnStride: Int
+    /// Per small row, [begin, end) of the pairs whose kernel row lands inside the big image (the
+    /// others read only its zero border there: a padded convolution's first and last rows); nil
+    /// when every row reads inside through every kernel row. The gathers and the weight gradient
+    /// skip the others' products, exact zeros (own network 3's 4x4 stride-2 layers: 1/16 of the FMAs).
+    let rowPairs: [Int32]?
+    /// Per pair, [first, end) of the small columns where its kernel column lands inside the big
+    /// image; nil when all do everywhere. The weight gradient skips the others' products.
+    let pairColumns: [Int32]?
 
     /// Whether to keep the image's rows split into even and odd columns (`PaddedImage.splitsColumns`)
     /// for column stride 2, so that the kernels read adjacent columns:
@@ -169,6 +177,36 @@ struct DenseWindows {
         pairOffsets = image.pairOffsets(tapOffsets: offsets)
         rowStride = r.stride.height * padded.width
         columnStride = split ? 1 : r.stride.width
+        // Pairs are kernel-row-major, so the kernel rows that land inside form one run of pairs.
+        let pairsPerKernelRow = r.kernel.width * channels
+        var rowPairs: [Int32] = []
+        for j in 0..<r.small.height {
+            let inside = (0..<r.kernel.height).filter { ky in
+                (0..<r.big.height).contains(j * r.stride.height - r.padding.height + ky * r.dilation.height)
+            }
+            let begin = (inside.first ?? 0) * pairsPerKernelRow
+            let end = inside.last.map { ($0 + 1) * pairsPerKernelRow } ?? begin
+            rowPairs += [Int32(begin), Int32(end)]
+        }
+        let all = Int32(r.kernel.height * pairsPerKernelRow)
+        let skipsSome = stride(from: 0, to: rowPairs.count, by: 2).contains { rowPairs[$0] != 0 || rowPairs[$0 + 1] != all }
+        self.rowPairs = skipsSome ? rowPairs : nil
+        var tapColumns: [Int32] = []
+        for _ in 0..<r.kernel.height {
+            for kx in 0..<r.kernel.width {
+                let inside = (0..<r.small.width).filter { i in
+                    (0..<r.big.width).contains(i * r.stride.width - r.padding.width + kx * r.dilation.width)
+                }
+                let first = inside.first ?? 0
+                tapColumns += [Int32(first), Int32(inside.last.map { $0 + 1 } ?? first)]
+            }
+        }
+        let full = stride(from: 0, to: tapColumns.count, by: 2).allSatisfy {
+            tapColumns[$0] == 0 && tapColumns[$0 + 1] == Int32(r.small.width)
+        }
+        pairColumns = full ? nil : (0..<r.kernel.area).flatMap { t in
+            (0..<channels).flatMap { _ in [tapColumns[2 * t], tapColumns[2 * t + 1]] }
+        }
     }
 }
 

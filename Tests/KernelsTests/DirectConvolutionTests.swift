@@ -96,24 +96,6 @@ struct DirectConvolutionTests {
         }
     }
 
-    @Test("a first layer (few channels, a border) keeps its bordered input for the weight gradient; the middle ones do not",
-          .enabled(if: DirectConvolution.isAvailable, "the direct kernels are not running (CPU or CNNLAB_KERNELS)"))
-    func firstLayerKeepsBorderedInput() throws {
-        // The numbers of the kept route are checked with the reference loops above (every padded
-        // geometry with at most 4 input channels takes it).
-        let isa = DirectConvolution.active.isa
-        let n3 = DirectConv2dPlan(try Conv2dGeometry(batch: 4, inChannels: 3, outChannels: 16, input: 32, kernel: 4, stride: 2,
-                                                     padding: 1), isa: isa)
-        let n1 = DirectConv2dPlan(try Conv2dGeometry(batch: 4, inChannels: 3, outChannels: 16, input: 32, kernel: 3, padding: 1), isa: isa)
-        let unpadded = DirectConv2dPlan(try Conv2dGeometry(batch: 4, inChannels: 3, outChannels: 8, input: 32, kernel: 5), isa: isa)
-        let middle = DirectConv2dPlan(try Conv2dGeometry(batch: 4, inChannels: 16, outChannels: 32, input: 16, kernel: 4, stride: 2,
-                                                         padding: 1), isa: isa)
-        #expect(n3.keptInput.count == 4 * n3.windows.image.count)
-        #expect(n1.keptInput.count == 4 * n1.windows.image.count)
-        #expect(unpadded.keptInput.count == 0, "read in place: nothing to keep")
-        #expect(middle.keptInput.count == 0)
-    }
-
     @Test("the AVX2 form gives the AVX-512 form's bits (same order of sums)",
           .enabled(if: DirectConvolution.active == .avx512, "the AVX-512 kernels are not running (CPU or CNNLAB_KERNELS)"))
     func avx2MatchesAVX512() throws {

@@ -33,12 +33,6 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// phases are vectorised along their rows into `phaseMajor` per slice, then interleaved.
     let rowVectorisedGradient: Bool
     let phaseMajor: FloatBuffer
-    /// A first layer's bordered input for the whole batch (at most `keptInputChannels` channels and
-    /// a border or column split): the forward pass fills it image by image and the weight gradient
-    /// reads it again instead of copying each image a second time (own network 3's and 1's
-    /// Conv2d(3, 16, ...): 1.8 MB for 128 CIFAR images). Empty otherwise (the per-slice copy is used).
-    let keptInput: FloatBuffer
-    static let keptInputChannels = 4
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
@@ -55,19 +49,6 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
         rowVectorisedGradient = phases.vectorisesRows(outs: g.inChannels, isa: isa)
         phaseMajor = FloatBuffer(count: rowVectorisedGradient ? n * phases.phaseMajorCount(channels: g.inChannels) : 0)
-        let keepsInput = g.inChannels <= Self.keptInputChannels && !windows.image.isUnpadded
-        keptInput = FloatBuffer(count: keepsInput ? g.batch * windows.image.count : 0)
-    }
-
-    /// Image n's bordered input for the windows: the kept batch's when kept (filled by the forward
-    /// pass when `fill`), else the slice's buffer filled from `input` now.
-    @inline(__always)
-    private func paddedInput(_ input: UnsafePointer<Float>, image n: Int, slice s: Int, fill: Bool) -> UnsafePointer<Float> {
-        let planes = input + n * geometry.inChannels * geometry.input.area
-        guard keptInput.count > 0 else { return windows.image.source(buffers.share(buffers.paddedForward, s), planes: planes, isa: isa) }
-        let kept = keptInput.pointer + n * windows.image.count
-        if fill { windows.image.fill(kept, fromPlanes: planes, isa: isa) }
-        return UnsafePointer(kept)
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -75,10 +56,11 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                  planeMoments: UnsafeMutablePointer<Float>?) {
         let g = geometry, cout = g.outChannels
         weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
-        let outImage = cout * g.output.area
+        let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
+            let padded = buffers.share(buffers.paddedForward, s)
             for n in slices.images(s) {
-                let source = paddedInput(input, image: n, slice: s, fill: true)
+                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
                 directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
                                    columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
                                    weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
@@ -105,14 +87,14 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         let inImage = cin * g.input.area, outPlane = g.output.area, outImage = cout * outPlane
         let gradRowStride = g.output.width * cout
         buffers.backward(gradBias: gradBias) { s, partialW, partialB in
+            let padded = buffers.share(buffers.paddedForward, s)
             let paddedGrad = buffers.share(buffers.paddedBackward, s)
             let gradValues = gradientChannelsLast.pointer + s * outImage
             let values = buffers.share(result, s)
             let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
                 let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
-                // `input` is the forward's (unchanged): a kept copy of it is still valid.
-                let source = paddedInput(input, image: n, slice: s, fill: false)
+                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
                 // The gradient channels-last for the weight gradient, and its plane sums (the bias
                 // gradient) from the same reads.
                 ck_planes_to_channels_last_sums(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),

@@ -168,29 +168,49 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
     private func backward(gradOutput dy: UnsafePointer<Float>, shape: [Int], upstream: ImageGradient?,
                           layer: ConvolutionLayer, needsInputGradient: Bool,
                           inputReader: InputGradientReader?) -> Tensor {
-        let (weight, bias) = (layer.weight, layer.bias)
         guard let ws = workspace, let g = geometry, let lastInput else {
             preconditionFailure("\(Kind.layerName).backward called before forward")
         }
         precondition(shape == output.shape, "\(Kind.layerName).backward: gradient shape \(shape), expected \(output.shape)")
-        lastInput.withPointer { x in
+        withBackwardPointers(input: lastInput, layer: layer, needsInputGradient: needsInputGradient) { p in
+            Kind.backward(g, gradOutput: dy, weight: p.weight, gradInput: p.gradInput, gradWeight: p.gradWeight,
+                          gradBias: p.gradBias, workspace: ws, input: p.input, activation: lastActivation,
+                          output: p.output, upstream: upstream, inputReader: inputReader)
+        }
+        return needsInputGradient ? gradInput : noGradient
+    }
+
+    /// The pointers every backward pass reads or writes, valid only inside `withBackwardPointers`.
+    fileprivate struct BackwardPointers {
+        /// The forward pass's input and (activated) output.
+        let input: UnsafePointer<Float>, output: UnsafePointer<Float>
+        let weight: UnsafePointer<Float>
+        let gradWeight: UnsafeMutablePointer<Float>
+        /// nil when the caller does not need the input gradient.
+        let gradInput: UnsafeMutablePointer<Float>?
+        /// nil for a layer without bias.
+        let gradBias: UnsafeMutablePointer<Float>?
+    }
+
+    /// `body` with the pointers of `input` (the last forward's), the output, the layer's weight
+    /// and the gradients the backward pass writes (one place for the nest of `with...Pointer`s).
+    fileprivate func withBackwardPointers<R>(input: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool,
+                                             _ body: (BackwardPointers) -> R) -> R {
+        let (weight, bias) = (layer.weight, layer.bias)
+        return input.withPointer { x in
             output.withPointer { y in
                 weight.value.withPointer { w in
                     weight.gradient.withMutablePointer { dw in
-                        gradInput.withMutablePointer { gradInputPointer in
+                        gradInput.withMutablePointer { dx in
                             withOptionalMutablePointer(bias?.gradient) { db in
-                                Kind.backward(g, gradOutput: dy, weight: w,
-                                              gradInput: needsInputGradient ? gradInputPointer : nil,
-                                              gradWeight: dw, gradBias: db, workspace: ws, input: x,
-                                              activation: lastActivation, output: y,
-                                              upstream: upstream, inputReader: inputReader)
+                                body(BackwardPointers(input: x, output: y, weight: w, gradWeight: dw,
+                                                      gradInput: needsInputGradient ? dx : nil, gradBias: db))
                             }
                         }
                     }
                 }
             }
         }
-        return needsInputGradient ? gradInput : noGradient
     }
 
     private func prepare(_ shape: [Int], _ makeGeometry: ([Int]) -> Kind.Geometry) -> (Kind.Geometry, Kind.Workspace) {
@@ -218,22 +238,13 @@ extension ConvolutionRunner where Kind == Conv2dKind {
               poolGeometry.inputShape == g.outputShape else { return nil }
         precondition(gradOutput.shape == poolGeometry.outputShape,
                      "Conv2d.backwardThroughReLUAndPooling: gradient shape \(gradOutput.shape), expected \(poolGeometry.outputShape)")
-        let (weight, bias) = (layer.weight, layer.bias)
         let ran = pool.withPooling { pooled, argmax in
-            lastInput.withPointer { x in
-                gradOutput.withPointer { dy in
-                    weight.value.withPointer { w in
-                        weight.gradient.withMutablePointer { dw in
-                            gradInput.withMutablePointer { gradInputPointer in
-                                withOptionalMutablePointer(bias?.gradient) { db in
-                                    let winners = PooledWinners(geometry: poolGeometry, gradient: dy, pooled: pooled, argmax: argmax)
-                                    return conv2dBackwardThroughReLUAndPooling(
-                                        g, winners: winners, input: x, weight: w, gradInput: needsInputGradient ? gradInputPointer : nil,
-                                        gradWeight: dw, gradBias: db, workspace: ws)
-                                }
-                            }
-                        }
-                    }
+            gradOutput.withPointer { dy in
+                withBackwardPointers(input: lastInput, layer: layer, needsInputGradient: needsInputGradient) { p in
+                    let winners = PooledWinners(geometry: poolGeometry, gradient: dy, pooled: pooled, argmax: argmax)
+                    return conv2dBackwardThroughReLUAndPooling(
+                        g, winners: winners, input: p.input, weight: p.weight, gradInput: p.gradInput,
+                        gradWeight: p.gradWeight, gradBias: p.gradBias, workspace: ws)
                 }
             }
         }
@@ -260,25 +271,13 @@ extension ConvolutionRunner where Kind == ConvTranspose2dKind {
         guard let ws = workspace, let g = geometry, let lastInput else {
             preconditionFailure("\(Kind.layerName).backward called before forward")
         }
-        let (weight, bias) = (layer.weight, layer.bias)
         let value = loss.takenByImages(prediction: prediction, target: target) { squaredError in
-            lastInput.withPointer { x in
-                output.withPointer { y in
-                    weight.value.withPointer { w in
-                        weight.gradient.withMutablePointer { dw in
-                            gradInput.withMutablePointer { gradInputPointer in
-                                withOptionalMutablePointer(bias?.gradient) { db in
-                                    // gradOutput is not read (the loss gives it); the output stands in.
-                                    convTranspose2dBackward(g, gradOutput: y, weight: w,
-                                                            gradInput: needsInputGradient ? gradInputPointer : nil,
-                                                            gradWeight: dw, gradBias: db, workspace: ws, input: x,
-                                                            activation: lastActivation, output: y,
-                                                            inputReader: inputReader, squaredError: squaredError)
-                                }
-                            }
-                        }
-                    }
-                }
+            withBackwardPointers(input: lastInput, layer: layer, needsInputGradient: needsInputGradient) { p in
+                // gradOutput is not read (the loss gives it); the output stands in.
+                convTranspose2dBackward(g, gradOutput: p.output, weight: p.weight, gradInput: p.gradInput,
+                                        gradWeight: p.gradWeight, gradBias: p.gradBias, workspace: ws, input: p.input,
+                                        activation: lastActivation, output: p.output,
+                                        inputReader: inputReader, squaredError: squaredError)
             }
         }
         return (value, needsInputGradient ? gradInput : noGradient)

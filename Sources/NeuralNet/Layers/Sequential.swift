@@ -275,28 +275,17 @@ public final class Sequential: Layer, @unchecked Sendable {
             if index > range.lowerBound + 2, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,
                triple.pool.pooledByBatchNorm, let pair = convNorms[index - 3], pair.norm === triple.norm,
                pair.conv.appliedActivation == .none {
-                // Conv2d, then the three as one pass of the batch norm: the batch norm's input gradient
-                // goes to the convolution image by image, into its per-image buffer (never written
-                // for the whole batch, nor read back from memory).
-                let needsConvolutionInput = needsInputGradient || index - 3 > firstTrainable
-                gradient = triple.norm.withImageGradients(gradient) { upstream in
-                    withGradientSums(below: index - 3, range: range, needsInputGradient: needsConvolutionInput) { reader in
-                        pair.conv.backward(from: upstream, needsInputGradient: needsConvolutionInput, inputReader: reader)
-                    }
-                }
+                // Conv2d, then the three as one pass of the batch norm.
+                gradient = backward(gradient, from: triple.norm, into: pair.conv, at: index - 3, range: range,
+                                    needsInputGradient: needsInputGradient || index - 3 > firstTrainable)
                 index -= 4
                 continue
             }
             if index > range.lowerBound + 1, let fused = fusedNorms[index - 1], fused.norm.appliedActivation != .none,
                let pair = convNorms[index - 2], pair.norm === fused.norm, pair.conv.appliedActivation == .none {
-                // A convolution, then the batch norm and its activation as one pass: the batch norm's
-                // input gradient goes to the convolution image by image, as above.
-                let needsConvolutionInput = needsInputGradient || index - 2 > firstTrainable
-                gradient = fused.norm.withImageGradients(gradient) { upstream in
-                    withGradientSums(below: index - 2, range: range, needsInputGradient: needsConvolutionInput) { reader in
-                        pair.conv.backward(from: upstream, needsInputGradient: needsConvolutionInput, inputReader: reader)
-                    }
-                }
+                // A convolution, then the batch norm and its activation as one pass.
+                gradient = backward(gradient, from: fused.norm, into: pair.conv, at: index - 2, range: range,
+                                    needsInputGradient: needsInputGradient || index - 2 > firstTrainable)
                 index -= 3
                 continue
             }
@@ -338,6 +327,19 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// batch norm + activation run as one pass just below it in `range`, if any: the batch norm's
     /// plane sums are then taken from each image of the convolution's input gradient as it is
     /// written (`BatchNorm2d.takingGradientSums`), not read again by its backward pass.
+    /// The backward pass of `norm` (run fused with its activation, or with ReLU and pooling) and of
+    /// the convolution at `convolution` before it: the batch norm's input gradient goes to the
+    /// convolution image by image, into its per-image buffer (never written for the whole batch,
+    /// nor read back from memory).
+    private func backward(_ gradient: Tensor, from norm: BatchNorm2d, into conv: ConvolutionLayer, at convolution: Int,
+                          range: Range<Int>, needsInputGradient: Bool) -> Tensor {
+        norm.withImageGradients(gradient) { upstream in
+            withGradientSums(below: convolution, range: range, needsInputGradient: needsInputGradient) { reader in
+                conv.backward(from: upstream, needsInputGradient: needsInputGradient, inputReader: reader)
+            }
+        }
+    }
+
     private func withGradientSums(below convolution: Int, range: Range<Int>, needsInputGradient: Bool,
                                   _ body: (InputGradientReader?) -> Tensor) -> Tensor {
         let below = convolution - 2

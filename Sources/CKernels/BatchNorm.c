@@ -261,6 +261,19 @@ void ck_batch_norm_apply(ck_isa isa, const float *x, float *y, long images, long
     apply_portable(x, y, images, channels, spatial, scale, shift, activation, slope);
 }
 
+void ck_batch_norm_apply_rows(ck_isa isa, const float *x, long channels, long height, long width, float *dst,
+                              long dst_plane, long dst_row_stride, const float *scale, const float *shift,
+                              int activation, float slope) {
+#if defined(__x86_64__)
+    if (isa != CK_ISA_NONE) {
+        apply_rows_avx2(x, channels, height, width, dst, dst_plane, dst_row_stride, scale, shift, activation, slope);
+        return;
+    }
+#endif
+    (void)isa;
+    apply_rows_portable(x, channels, height, width, dst, dst_plane, dst_row_stride, scale, shift, activation, slope);
+}
+
 void ck_batch_norm_gradient_gate(long channels, const float *weight, const float *bias, const float *mean,
                                  const float *invstd, float *terms) {
     bn_forward_affine(0, channels, weight, bias, mean, invstd, terms + 3 * channels, terms + 4 * channels);

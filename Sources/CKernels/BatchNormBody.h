@@ -569,6 +569,23 @@ F_TARGET static void F(apply)(const float *x, float *y, long images, long channe
     }
 }
 
+// apply for one image, each plane row by row into the interior of a wider plane (ck_batch_norm_apply_rows).
+F_TARGET static void F(apply_rows)(const float *x, long channels, long height, long width, float *dst, long dst_plane,
+                                   long dst_row_stride, const float *scale, const float *shift, int activation,
+                                   float slope) {
+    for (long c = 0; c < channels; c++) {
+        for (long r = 0; r < height; r++) {
+            const float *s = x + (c * height + r) * width;
+            float *d = dst + c * dst_plane + r * dst_row_stride;
+            switch (activation) {
+                case 1: F(plane_affine)(s, d, width, scale[c], shift[c], 1, slope); break;
+                case 2: F(plane_affine)(s, d, width, scale[c], shift[c], 2, slope); break;
+                default: F(plane_affine)(s, d, width, scale[c], shift[c], 0, slope); break;
+            }
+        }
+    }
+}
+
 // Each plane's plane_gradient_sums into sums[2 p], sums[2 p + 1], over `images` whole images.
 F_TARGET static inline __attribute__((always_inline)) void F(gradient_sums_with)(
         const float *x, const float *dy, long images, long channels, long spatial, const float *mean,

@@ -357,4 +357,51 @@ struct BatchNormKernelTests {
             }
         }
     }
+
+    /// The training forward in halves (statistics, then each image on demand, also row by row into
+    /// a bordered copy) gives `batchNorm2dForwardTraining`'s output bits, on either build.
+    @Test("the forward in halves, image by image and row by row into wider planes, gives batchNorm2dForwardTraining's bits",
+          arguments: [(5, 3, 13, 11), (4, 16, 16, 16), (3, 32, 8, 8), (2, 2, 1, 7)])
+    func forwardInHalves(shape: (Int, Int, Int, Int)) {
+        let (batch, channels, height, width) = shape
+        let s = BatchNorm2dShape(batch: batch, channels: channels, spatial: height * width), count = s.count
+        var rng = SplitMix64(seed: UInt64(count + 7))
+        let x = (0..<count).map { i in (rng.unit() - 0.5) * 6 + Float((i / s.spatial) % channels) }
+        let w = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        for activation in [BatchNormActivation.none, .relu, .leakyReLU] {
+            var y = [Float](repeating: 9, count: count)
+            var mean = [Float](repeating: 0, count: channels), invStd = mean, variance = mean
+            batchNorm2dForwardTraining(s, input: x, weight: w, bias: b, eps: 1e-5, output: &y, saveMean: &mean,
+                                       saveInvStd: &invStd, batchVariance: &variance, activation: activation, slope: 0.1)
+            var mean2 = [Float](repeating: 0, count: channels), invStd2 = mean2, variance2 = mean2
+            var scale = mean2, shift = mean2
+            batchNorm2dStatisticsTraining(s, input: x, weight: w, bias: b, eps: 1e-5, saveMean: &mean2, saveInvStd: &invStd2,
+                                          batchVariance: &variance2, scale: &scale, shift: &shift)
+            #expect(mean2.map(\.bitPattern) == mean.map(\.bitPattern) && invStd2.map(\.bitPattern) == invStd.map(\.bitPattern)
+                    && variance2.map(\.bitPattern) == variance.map(\.bitPattern), "\(shape) \(activation)")
+            // Image by image (last first), and row by row into planes with a border of 2 and 1 around.
+            var images = [Float](repeating: 7, count: count)
+            let (rowStride, plane) = (width + 3, (width + 3) * (height + 2))
+            var padded = [Float](repeating: -3, count: batch * channels * plane)
+            for n in (0..<batch).reversed() {
+                images.withUnsafeMutableBufferPointer { out in
+                    batchNorm2dApplyImage(s, input: x, image: n, scale: scale, shift: shift, activation: activation,
+                                          slope: 0.1, output: out.baseAddress! + n * s.imageSize)
+                }
+                padded.withUnsafeMutableBufferPointer { out in
+                    batchNorm2dApplyImage(s, height: height, width: width, input: x, image: n, scale: scale, shift: shift,
+                                          activation: activation, slope: 0.1,
+                                          output: out.baseAddress! + n * channels * plane + rowStride + 2,
+                                          outputPlane: plane, outputRowStride: rowStride)
+                }
+            }
+            #expect(images.map(\.bitPattern) == y.map(\.bitPattern), "\(shape) \(activation)")
+            let interior = (0..<(batch * channels)).flatMap { p in
+                (0..<height).flatMap { r in (0..<width).map { padded[p * plane + (r + 1) * rowStride + 2 + $0] } }
+            }
+            #expect(interior.map(\.bitPattern) == y.map(\.bitPattern), "\(shape) \(activation) rows")
+            // The border is untouched.
+            #expect(padded.count - interior.count == padded.filter { $0 == -3 }.count, "\(shape) \(activation) border")
+        }
+    }
 }

@@ -108,6 +108,13 @@ void ck_batch_norm_statistics(ck_isa isa, long batch, long channels, long spatia
 void ck_batch_norm_apply(ck_isa isa, const float *x, float *y, long images, long channels, long spatial,
                          const float *scale, const float *shift, int activation, float slope);
 
+/// ck_batch_norm_apply for one image of `channels` planes of height x width, each row written into a
+/// wider plane (a convolution's zero-bordered copy): row r of plane c to dst + c * dst_plane +
+/// r * dst_row_stride. The same bits as ck_batch_norm_apply (each value's arithmetic is its own).
+void ck_batch_norm_apply_rows(ck_isa isa, const float *x, long channels, long height, long width, float *dst,
+                              long dst_plane, long dst_row_stride, const float *scale, const float *shift,
+                              int activation, float slope);
+
 /// The backward pass in four calls. `terms` holds 5 * channels floats: scale, mean_dy,
 /// mean_dy_xhat (ck_batch_norm_gradient_terms), then the forward's scale and shift for the
 /// activation's gate (ck_batch_norm_gradient_gate; bias as in ck_batch_norm_backward).

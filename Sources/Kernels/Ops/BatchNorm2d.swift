@@ -198,6 +198,18 @@ public func batchNorm2dBackward(_ s: BatchNorm2dShape, input: UnsafePointer<Floa
     }
 }
 
+/// `batchNorm2dApplyImage` with each row of the image's planes (`height` x `width`) written into
+/// the interior of a wider plane: row r of plane c to output + c * outputPlane + r * outputRowStride
+/// (a convolution's zero-bordered copy, `PaddedImage`); the same bits.
+public func batchNorm2dApplyImage(_ s: BatchNorm2dShape, height: Int, width: Int, input: UnsafePointer<Float>, image: Int,
+                                  scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+                                  activation: BatchNormActivation, slope: Float, output: UnsafeMutablePointer<Float>,
+                                  outputPlane: Int, outputRowStride: Int) {
+    precondition(height * width == s.spatial, "batchNorm2dApplyImage: \(height)x\(width) planes, expected \(s.spatial) values")
+    ck_batch_norm_apply_rows(DirectConvolution.active.isa, input + image * s.imageSize, s.channels, height, width, output,
+                             outputPlane, outputRowStride, scale, shift, activation.code, slope)
+}
+
 // MARK: - The backward pass in parts (image by image)
 // For the layers around a batch norm (+ activation) that give or take its gradients image by
 // image (`Sequential`): the layer writing `gradOutput` takes each image's plane sums while the

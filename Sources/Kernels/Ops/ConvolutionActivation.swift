@@ -87,9 +87,15 @@ public struct ImageGradient: @unchecked Sendable {
 /// (`BatchNorm2d.forwardDeferringApply`): y = activation(x * scale + shift) of each image of x.
 public struct ImageInput: @unchecked Sendable {
     public let write: (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void
+    /// The same values with each plane row written into the interior of a wider plane: row r of
+    /// plane c to into + c * plane + r * rowStride (a zero-bordered copy, `PaddedImage`), so that
+    /// the copy is not a second pass; nil: `write`, then a copy.
+    public let writeRows: ((_ image: Int, _ into: UnsafeMutablePointer<Float>, _ plane: Int, _ rowStride: Int) -> Void)?
 
-    public init(_ write: @escaping (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void) {
+    public init(_ write: @escaping (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void,
+                rows: ((_ image: Int, _ into: UnsafeMutablePointer<Float>, _ plane: Int, _ rowStride: Int) -> Void)? = nil) {
         self.write = write
+        writeRows = rows
     }
 
     /// Image `n` of a convolution's input: `input`'s own values (images `imageSize` apart) without

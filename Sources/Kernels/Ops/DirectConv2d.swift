@@ -60,8 +60,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = buffers.share(buffers.paddedForward, s)
             for n in slices.images(s) {
-                let planes = buffers.input(input, image: n, from: imageInput, slice: s)
-                let source = windows.image.source(padded, planes: planes, isa: isa)
+                let source = buffers.source(windows.image, padded: padded, input: input, image: n, from: imageInput,
+                                            slice: s, isa: isa)
                 directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
                                    columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
                                    weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
@@ -95,8 +95,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
             let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
                 let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
-                let planes = buffers.input(input, image: n, from: activation.inputImages, slice: s)
-                let source = windows.image.source(padded, planes: planes, isa: isa)
+                let source = buffers.source(windows.image, padded: padded, input: input, image: n,
+                                            from: activation.inputImages, slice: s, isa: isa)
                 // The gradient channels-last for the weight gradient, and its plane sums (the bias
                 // gradient) from the same reads.
                 ck_planes_to_channels_last_sums(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),

@@ -64,8 +64,8 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
             let padded = buffers.share(buffers.paddedForward, s)
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
-                let planes = buffers.input(input, image: n, from: imageInput, slice: s)
-                let source = phases.image.source(padded, planes: planes, isa: isa)
+                let source = buffers.source(phases.image, padded: padded, input: input, image: n, from: imageInput,
+                                            slice: s, isa: isa)
                 if let pairs {
                     pairs.gather(source: source, output: output + n * outImage, bias: bias, sigmoid: activation == .sigmoid)
                     if activation != .sigmoid { activation.forward(output + n * outImage, count: outImage) }

@@ -62,6 +62,19 @@ struct DirectBuffers {
         ImageInput.image(images, input, n, imageSize: inputImageSize, buffer: inputImage.pointer + s * inputImageSize)
     }
 
+    /// What `image`'s windows read for input image `n`, as `PaddedImage.source`: with `images`, the
+    /// image is written straight into the bordered copy `padded` when it writes rows
+    /// (`ImageInput.writeRows`) and the copy keeps whole rows, else into slice `s`'s buffer first.
+    @inline(__always)
+    func source(_ image: PaddedImage, padded: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, image n: Int,
+                from images: ImageInput?, slice s: Int, isa: ck_isa) -> UnsafePointer<Float> {
+        if let rows = images?.writeRows, !image.isUnpadded, !image.splitsColumns {
+            rows(n, padded + image.interiorOffset, image.plane, image.padded.width)
+            return UnsafePointer(padded)
+        }
+        return image.source(padded, planes: self.input(input, image: n, from: images, slice: s), isa: isa)
+    }
+
     /// Slice `s`'s share of a per-slice buffer.
     @inline(__always)
     func share(_ buffer: FloatBuffer, _ s: Int) -> UnsafeMutablePointer<Float> {

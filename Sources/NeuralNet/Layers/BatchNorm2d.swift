@@ -200,12 +200,19 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
             }
         }
         updateRunningStatistics(s)
-        let images = ImageInput { image, into in
+        let (height, width) = (input.shape[2], input.shape[3])
+        let images = ImageInput({ image, into in
             input.withPointer { x in
                 batchNorm2dApplyImage(s, input: x, image: image, scale: scale, shift: shift, activation: activation,
                                       slope: slope, output: into)
             }
-        }
+        }, rows: { image, into, plane, rowStride in
+            input.withPointer { x in
+                batchNorm2dApplyImage(s, height: height, width: width, input: x, image: image, scale: scale, shift: shift,
+                                      activation: activation, slope: slope, output: into, outputPlane: plane,
+                                      outputRowStride: rowStride)
+            }
+        })
         return (output, images)
     }
 

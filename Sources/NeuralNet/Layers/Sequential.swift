@@ -36,6 +36,11 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// pooling) or a Sigmoid: the convolution and the activation it applies to each image of its
     /// output (`ConvolutionLayer.forwardApplying`); nil elsewhere.
     private let fusedConvolutions: [(conv: ConvolutionLayer, activation: ConvolutionActivation)?]
+    /// For a `Conv2d` at index i followed by an `AvgPool2d`: the two, which run as one pass of the
+    /// convolution (`ConvolutionLayer.forwardAveraging`: the same bits, the convolution's output
+    /// not written) when it is 1x1 and the pooling's window covers each whole plane on the direct
+    /// kernels (`conv2dPointwiseMeanRuns`); nil elsewhere.
+    private let averagedConvolutions: [(conv: Conv2d, pool: AvgPool2d)?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
@@ -68,6 +73,10 @@ public final class Sequential: Layer, @unchecked Sendable {
             if layers[i + 1] is Sigmoid { return (conv, .sigmoid) }
             return nil
         }
+        averagedConvolutions = layers.indices.map { i in
+            guard i + 1 < layers.count, let conv = layers[i] as? Conv2d, let pool = layers[i + 1] as? AvgPool2d else { return nil }
+            return (conv, pool)
+        }
     }
 
     public convenience init(_ layers: any Layer...) {
@@ -78,12 +87,14 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// norm followed by ReLU and max pooling (one pass of the batch norm when the pooling windows
     /// are 2x2 and tile its input; else the batch norm, then the other two as one pass), 2 for a
     /// ReLU followed by max pooling (one pass of the pooling layer) and for a batch norm followed by
-    /// its activation (one pass of the batch norm), and for a convolution followed by ReLU or
-    /// Sigmoid (applied by the convolution), else 1. For timing layer by layer.
+    /// its activation (one pass of the batch norm), for a convolution followed by ReLU or
+    /// Sigmoid (applied by the convolution) and for a Conv2d followed by average pooling (one pass
+    /// when the convolution is 1x1 and the pooling covers whole planes), else 1. For timing layer by layer.
     public func fusedLength(at index: Int) -> Int {
         if fusedTriples[index] != nil { return 3 }
         return index + 1 < layers.count
-            && (fusedPairs[index] != nil || fusedNorms[index] != nil || fusedConvolutions[index] != nil) ? 2 : 1
+            && (fusedPairs[index] != nil || fusedNorms[index] != nil || fusedConvolutions[index] != nil
+                || averagedConvolutions[index] != nil) ? 2 : 1
     }
 
     /// The number of layers that `backward(_:range:)` runs as one step down to `index`: 3 for a
@@ -169,6 +180,8 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// of its output while the image is in cache (the activation layer's output is not written).
     /// A Conv2d followed by a batch norm in training takes the batch norm's per-plane moments of
     /// each image while it is in cache, so the batch norm's statistics do not read it again.
+    /// A 1x1 Conv2d followed by an average pooling over each whole plane runs as one pass of the
+    /// convolution on the direct kernels (same bits; the convolution's output is not written).
     public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
         var x = input
         var index = range.lowerBound
@@ -188,6 +201,10 @@ public final class Sequential: Layer, @unchecked Sendable {
             } else if index + 1 < range.upperBound, let fused = fusedConvolutions[index] {
                 (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
                 x = fused.conv.forwardApplying(fused.activation, x)
+                index += 2
+            } else if index + 1 < range.upperBound, let pair = averagedConvolutions[index],
+                      let pooled = pair.conv.forwardAveraging(pair.pool, x) {
+                x = pooled
                 index += 2
             } else if index + 1 < range.upperBound, let pair = convNorms[index], pair.norm.mode == .training,
                       let shape = try? pair.conv.outputShape(for: x.shape), shape.count == 4 {
@@ -287,6 +304,16 @@ public final class Sequential: Layer, @unchecked Sendable {
                 gradient = backward(gradient, from: fused.norm, into: pair.conv, at: index - 2, range: range,
                                     needsInputGradient: needsInputGradient || index - 2 > firstTrainable)
                 index -= 3
+                continue
+            }
+            if index > range.lowerBound, let pair = averagedConvolutions[index - 1], pair.conv.averagedInto === pair.pool,
+               pair.pool.averagedByConvolution {
+                // The convolution ran the pooling (see forward): its backward covers both.
+                let needsConvolutionInput = needsInputGradient || index - 1 > firstTrainable
+                gradient = withGradientSums(below: index - 1, range: range, needsInputGradient: needsConvolutionInput) { reader in
+                    pair.conv.backwardThroughAveraging(gradient, needsInputGradient: needsConvolutionInput, inputReader: reader)
+                }
+                index -= 2
                 continue
             }
             if index > range.lowerBound + 1, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,

@@ -26,6 +26,13 @@ static void pm_bias_grad(const float *shares, int channels, long blocks, float *
     }
 }
 
+// Asks for planes [ci0, ci0 + count) of `next` (NULL: nothing), `area` floats each, one line at a time.
+static inline void pm_prefetch_planes(const float *next, int ci0, int count, long area) {
+    if (!next) return;
+    const char *start = (const char *)(next + (long)ci0 * area), *end = (const char *)(next + (long)(ci0 + count) * area);
+    for (const char *line = start; line < end; line += 64) _mm_prefetch(line, _MM_HINT_T0);
+}
+
 // AVX-512: 8 positions a forward block; 24 (one vector of channels) or 12 (two, or paired) input
 // channels a weight-gradient block.
 #include "FormAVX512.h"

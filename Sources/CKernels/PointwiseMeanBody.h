@@ -31,8 +31,8 @@ F_TARGET CK_INLINE void F(pm_forward_positions)(const float *x, long area, int i
 }
 
 // One image's pooled outputs of channels [c0, c0 + V * VW) (the ones past out_channels dropped).
-F_TARGET CK_INLINE void F(pm_forward_channels)(const ck_pointwise_mean_args *a, const float *x, float *pooled, int c0,
-                                               const int V, const int PARTIAL, const int R) {
+F_TARGET CK_INLINE void F(pm_forward_channels)(const ck_pointwise_mean_args *a, const float *x, const float *next,
+                                               float *pooled, int c0, const int V, const int PARTIAL, const int R) {
     const long area = (long)a->height * a->width, stride = a->out_channels;
     const float *w = a->arranged + c0;
     const F_MASK m0 = V_MASK(a->out_channels - c0), m1 = V_MASK(a->out_channels - c0 - VW);
@@ -42,8 +42,18 @@ F_TARGET CK_INLINE void F(pm_forward_channels)(const ck_pointwise_mean_args *a, 
         if (V > 1) b1 = V_LOADP(a->bias + c0 + VW, m1, 1);
     }
     F_VEC sum0 = V_ZERO(), sum1 = V_ZERO();
+    // The next image's lines, a share with each block (`next`: NULL for none): its planes are apart
+    // from this image's and the hardware prefetchers do not run ahead across them.
+    const long lines = next ? (a->in_channels * area + 15) / 16 : 0, blocks = area / R > 0 ? area / R : 1;
+    const long per_block = (lines + blocks - 1) / blocks;
+    long line = 0;
     long p = 0;
-    for (; p + R <= area; p += R) F(pm_forward_positions)(x + p, area, a->in_channels, w, stride, m0, m1, b0, b1, &sum0, &sum1, V, PARTIAL, R);
+    for (; p + R <= area; p += R) {
+        for (long end = line + per_block < lines ? line + per_block : lines; line < end; line++) {
+            _mm_prefetch((const char *)(next + 16 * line), _MM_HINT_T0);
+        }
+        F(pm_forward_positions)(x + p, area, a->in_channels, w, stride, m0, m1, b0, b1, &sum0, &sum1, V, PARTIAL, R);
+    }
     for (; p < area; p++) F(pm_forward_positions)(x + p, area, a->in_channels, w, stride, m0, m1, b0, b1, &sum0, &sum1, V, PARTIAL, 1);
     float sums[2 * VW];
     V_STORE(sums, sum0);
@@ -59,10 +69,11 @@ F_TARGET static void F(pm_forward)(const ck_pointwise_mean_args *a) {
         float *pooled = a->pooled + (long)n * a->out_channels;
         for (int c0 = 0; c0 < a->out_channels; c0 += 2 * VW) {
             const int left = a->out_channels - c0;
-            if (left >= 2 * VW) F(pm_forward_channels)(a, x, pooled, c0, 2, 0, PM_R2);
-            else if (left > VW) F(pm_forward_channels)(a, x, pooled, c0, 2, 1, PM_R2);
-            else if (left == VW) F(pm_forward_channels)(a, x, pooled, c0, 1, 0, PM_R1);
-            else F(pm_forward_channels)(a, x, pooled, c0, 1, 1, PM_R1);
+            const float *next = c0 == 0 && n + 1 < a->images ? x + image : NULL;
+            if (left >= 2 * VW) F(pm_forward_channels)(a, x, next, pooled, c0, 2, 0, PM_R2);
+            else if (left > VW) F(pm_forward_channels)(a, x, next, pooled, c0, 2, 1, PM_R2);
+            else if (left == VW) F(pm_forward_channels)(a, x, next, pooled, c0, 1, 0, PM_R1);
+            else F(pm_forward_channels)(a, x, next, pooled, c0, 1, 1, PM_R1);
         }
     }
 }
@@ -142,6 +153,8 @@ F_TARGET CK_INLINE void F(pm_weight_pairs_block)(const ck_pointwise_mean_args *a
 #define PM_CASE(CALL, BLOCK, K) case K: if (K <= BLOCK) CALL(K); break;
 #define PM_ENTRIES(BLOCK, CALL) \
     for (int ci0 = 0; ci0 < a->in_channels; ci0 += BLOCK) { \
+        pm_prefetch_planes(next, ci0, a->in_channels - ci0 < BLOCK ? a->in_channels - ci0 : BLOCK, area); \
+        pm_prefetch_planes(dx, ci0, a->in_channels - ci0 < BLOCK ? a->in_channels - ci0 : BLOCK, area); \
         switch (a->in_channels - ci0 < BLOCK ? a->in_channels - ci0 : BLOCK) { \
             PM_CASE(CALL, BLOCK, 1) PM_CASE(CALL, BLOCK, 2) PM_CASE(CALL, BLOCK, 3) PM_CASE(CALL, BLOCK, 4) \
             PM_CASE(CALL, BLOCK, 5) PM_CASE(CALL, BLOCK, 6) PM_CASE(CALL, BLOCK, 7) PM_CASE(CALL, BLOCK, 8) \
@@ -156,8 +169,11 @@ F_TARGET CK_INLINE void F(pm_weight_pairs_block)(const ck_pointwise_mean_args *a
 #define PM_TWO(J) F(pm_weight_block)(a, x, ci0, c0, g0, g1, m0, m1, 2, J)
 #define PM_PAIRS(J) F(pm_weight_pairs_block)(a, x, ci0, g0, J)
 
-// `shares`: the image's g = 0 + grad / divisor, zero-padded to whole vectors.
-F_TARGET static void F(pm_weight_grad)(const ck_pointwise_mean_args *a, const float *x, const float *shares) {
+// `shares`: the image's g = 0 + grad / divisor, zero-padded to whole vectors. `next`: the next
+// image's input (NULL for none), whose planes each block of input channels asks for.
+F_TARGET static void F(pm_weight_grad)(const ck_pointwise_mean_args *a, const float *x, const float *next,
+                                       const float *dx, const float *shares) {
+    const long area = (long)a->height * a->width;
     if (a->out_channels <= 8) {
         const F_VEC g0 = V_LOAD(shares);
         PM_ENTRIES(PM_JP, PM_PAIRS)
@@ -214,7 +230,7 @@ F_TARGET static void F(pm_backward)(const ck_pointwise_mean_args *a) {
         for (int c = 0; c < a->out_channels; c++) shares[c] = 0.0f + a->grad[(long)n * a->out_channels + c] / a->divisor;
         for (int c = a->out_channels; c < (a->out_channels + 2 * VW - 1) / (2 * VW) * 2 * VW; c++) shares[c] = 0.0f;
         if (a->bias_grad) pm_bias_grad(shares, a->out_channels, area / 8, a->bias_grad);
-        F(pm_weight_grad)(a, x, shares);
+        F(pm_weight_grad)(a, x, n + 1 < a->images ? x + image : NULL, a->input_grad ? a->input_grad + n * image : NULL, shares);
         if (a->input_grad) F(pm_input_grad)(a, shares, a->input_grad + n * image);
     }
 }

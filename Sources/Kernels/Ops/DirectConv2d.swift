@@ -33,6 +33,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// phases are vectorised along their rows into `phaseMajor` per slice, then interleaved.
     let rowVectorisedGradient: Bool
     let phaseMajor: FloatBuffer
+    /// 3x3 stride-1 layers with enough channels: the forward pass and the input gradient through
+    /// Winograd F(2x2, 3x3) (`WinogradConv2d.runs`); nil: the gathers.
+    let winograd: WinogradConv2d?
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
@@ -49,24 +52,33 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
         rowVectorisedGradient = phases.vectorisesRows(outs: g.inChannels, isa: isa)
         phaseMajor = FloatBuffer(count: rowVectorisedGradient ? n * phases.phaseMajorCount(channels: g.inChannels) : 0)
+        winograd = WinogradConv2d.runs(g) ? WinogradConv2d(g, slices: n) : nil
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
                  planeMoments: UnsafeMutablePointer<Float>?) {
         let g = geometry, cout = g.outChannels
-        weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
+        if let winograd {
+            winograd.prepareForward(weight: weight)
+        } else {
+            weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
+        }
         let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = buffers.share(buffers.paddedForward, s)
             for n in slices.images(s) {
-                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
-                directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
-                                   columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
-                                   weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
-                                   cols: g.output.width, output: output + n * outImage,
-                                   outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
-                                   rowPairs: windows.rowPairs)
+                if let winograd {
+                    winograd.forward(isa: isa, input: input + n * inImage, bias: bias, output: output + n * outImage, slice: s)
+                } else {
+                    let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
+                    directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
+                                       columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
+                                       weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
+                                       cols: g.output.width, output: output + n * outImage,
+                                       outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                       rowPairs: windows.rowPairs)
+                }
                 activation.forward(output + n * outImage, count: outImage)
                 if let planeMoments {
                     batchNorm2dPlaneMoments(output + n * outImage, planes: cout, spatial: g.output.area,
@@ -80,7 +92,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                   gradBias: UnsafeMutablePointer<Float>?, activation: ActivationBackward) {
         let g = geometry, taps = g.kernel.area, cout = g.outChannels, cin = g.inChannels
-        if gradInput != nil {
+        if gradInput != nil, let winograd {
+            winograd.prepareBackward(weight: weight)
+        } else if gradInput != nil {
             weightsTapMajor(weight, a: cout, b: cin, taps: taps, swapped: false, into: buffers.weightTapMajor.pointer)
             phases.arrangeWeights(buffers.weightTapMajor.pointer, into: buffers.weightBackward.pointer, block: cout * cin)
         }
@@ -104,6 +118,11 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                                      gradColumnStride: cout, channels: cout, grid: g.output, result: partialW,
                                      rowPairs: windows.rowPairs, pairColumns: windows.pairColumns)
                 guard let gradInput else { continue }
+                if let winograd {
+                    winograd.inputGradient(isa: isa, gradOutput: dy, gradInput: gradInput + n * inImage, slice: s)
+                    activation.wroteInputGradient(gradInput + n * inImage, image: n)
+                    continue
+                }
                 let gradSource = phases.image.source(paddedGrad, planes: dy, isa: isa)
                 if rowVectorisedGradient {
                     phases.gatherPhaseMajor(isa: isa, source: gradSource, weights: buffers.weightBackward.pointer, outs: cin,

@@ -57,21 +57,22 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
-                 planeMoments: UnsafeMutablePointer<Float>?) {
+                 planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) {
         let g = geometry, cout = g.outChannels
         if let winograd {
             winograd.prepareForward(weight: weight)
         } else {
             weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
         }
-        let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
+        let outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = buffers.share(buffers.paddedForward, s)
             for n in slices.images(s) {
+                let planes = buffers.input(input, image: n, from: imageInput, slice: s)
                 if let winograd {
-                    winograd.forward(isa: isa, input: input + n * inImage, bias: bias, output: output + n * outImage, slice: s)
+                    winograd.forward(isa: isa, input: planes, bias: bias, output: output + n * outImage, slice: s)
                 } else {
-                    let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
+                    let source = windows.image.source(padded, planes: planes, isa: isa)
                     directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
                                        columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
                                        weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
@@ -108,7 +109,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
             let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
                 let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
-                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
+                let planes = buffers.input(input, image: n, from: activation.inputImages, slice: s)
+                let source = windows.image.source(padded, planes: planes, isa: isa)
                 // The gradient channels-last for the weight gradient, and its plane sums (the bias
                 // gradient) from the same reads.
                 ck_planes_to_channels_last_sums(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),

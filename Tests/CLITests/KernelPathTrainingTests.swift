@@ -7,7 +7,9 @@ import Testing
 /// losses (they sum in the same order); the portable path stays close.
 @Suite("Training on each kernel path", .serialized)
 struct KernelPathTrainingTests {
-    /// Own network 1: its second convolution (3x3, 16 -> 32 channels) runs Winograd on the direct paths.
+    /// Own network 1: its second convolution (3x3, 16 -> 32 channels) runs Winograd on AVX2 and the
+    /// direct gathers on AVX-512 (faster there), so its two forms agree only as closely as the
+    /// portable path.
     static let ownNetwork1 = "Conv2d(3, 16, 3, padding=1), BatchNorm2d(16), ReLU(), MaxPool2d(2), Conv2d(16, 32, 3, padding=1), "
         + "BatchNorm2d(32), ReLU(), MaxPool2d(2), Conv2d(32, 10, 1), AvgPool2d(8), Flatten()"
 
@@ -49,7 +51,11 @@ struct KernelPathTrainingTests {
             losses[kernels] = one
         }
         if let wide = losses[.avx512], let narrow = losses[.avx2] {
-            #expect(wide == narrow, "\(model): AVX-512 \(wide), AVX2 \(narrow)")
+            if model == Self.ownNetwork1 {
+                #expect(abs(wide - narrow) <= 1e-3 * max(1, abs(narrow)), "\(model): AVX-512 \(wide), AVX2 \(narrow)")
+            } else {
+                #expect(wide == narrow, "\(model): AVX-512 \(wide), AVX2 \(narrow)")
+            }
         }
         if let direct = losses[.avx2], let portable = losses[.portable] {
             #expect(abs(direct - portable) <= 1e-3 * max(1, abs(portable)), "\(model): AVX2 \(direct), portable \(portable)")

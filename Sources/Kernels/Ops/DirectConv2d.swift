@@ -33,8 +33,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// phases are vectorised along their rows into `phaseMajor` per slice, then interleaved.
     let rowVectorisedGradient: Bool
     let phaseMajor: FloatBuffer
-    /// 3x3 stride-1 layers with enough channels: the forward pass and the input gradient through
-    /// Winograd F(2x2, 3x3) (`WinogradConv2d.runs`); nil: the gathers.
+    /// 3x3 stride-1 layers with enough channels, AVX2: the forward pass and the input gradient
+    /// through Winograd F(2x2, 3x3) (`WinogradConv2d.runs`); nil: the gathers.
     let winograd: WinogradConv2d?
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
@@ -52,7 +52,7 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
         rowVectorisedGradient = phases.vectorisesRows(outs: g.inChannels, isa: isa)
         phaseMajor = FloatBuffer(count: rowVectorisedGradient ? n * phases.phaseMajorCount(channels: g.inChannels) : 0)
-        winograd = WinogradConv2d.runs(g) ? WinogradConv2d(g, slices: n) : nil
+        winograd = WinogradConv2d.runs(g, isa: isa) ? WinogradConv2d(g, slices: n) : nil
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,

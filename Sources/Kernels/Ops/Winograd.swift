@@ -4,8 +4,10 @@ import CKernels
 /// padding 1 (`ck_winograd`, include/CWinograd.h): the forward pass and the input gradient (a
 /// convolution of the same kind with the weights transposed and turned by 180 degrees) take 16
 /// products per 2x2 outputs, input and output channel instead of 36. The weight gradient stays
-/// direct. Both forms (AVX2, AVX-512) give the same bits; the sums differ in rounding from the
-/// direct kernels' (golden cases and the reference agree within the usual tolerances).
+/// direct. The AVX2 plan only: on AVX-512 the direct kernels were faster in the training step
+/// (`runs`). `ck_winograd`'s two forms give the same bits; the sums differ in rounding from the
+/// direct kernels' (golden cases and the reference agree within the usual tolerances), so a
+/// network with such a layer no longer gets the same bits on AVX2 and AVX-512.
 struct WinogradConv2d {
     /// The transformed weights of the forward pass ([16][Cout][Cin]) and of the input gradient
     /// ([16][Cin][Cout]).
@@ -25,10 +27,14 @@ struct WinogradConv2d {
     /// 32x32 8.65 -> 7.02; but 3 -> 16 on 32x32 2.48 -> 3.00 (the transforms of few channels cost
     /// more than the products they save), 16 -> 32 on 12x12 2.89 -> 2.97 and 32 -> 16 on 14x14
     /// 3.29 -> 3.74 (rows of 6 or 7 tiles leave a vector's lanes empty), 32 -> 32 on 8x8 1.81 -> 2.53.
-    /// AVX-512 (the same tiles; the products 16 lanes wide) 16 -> 32 on 16x16 2.02 -> 1.65, 32 -> 16 2.24 -> 1.88.
-    static func runs(_ g: Conv2dGeometry) -> Bool {
+    /// AVX-512 (the same tiles; the products 16 lanes wide) beat the channel gather in the
+    /// microbenchmark (16 -> 32 on 16x16 2.02 -> 1.65, 32 -> 16 2.24 -> 1.88) but not the AVX-512 row
+    /// gather the plan runs there: in the step (`cnnlab bench --layers "$N1" --threads 1`, old/new
+    /// twice, load 8.3) that layer's forward took 2.79 / 2.58 -> 3.05 / 3.10 ms CPU and its backward
+    /// 5.97 / 5.88 -> 6.47 / 7.12, so `isa` must be AVX2.
+    static func runs(_ g: Conv2dGeometry, isa: ck_isa) -> Bool {
         let tilesPerRow = (g.input.width + 1) / 2, lanes = 8 * ((tilesPerRow + 7) / 8)
-        return g.kernel == Size2D(3, 3) && g.stride == Size2D(1, 1) && g.dilation == Size2D(1, 1)
+        return isa == CK_ISA_AVX2 && g.kernel == Size2D(3, 3) && g.stride == Size2D(1, 1) && g.dilation == Size2D(1, 1)
             && g.padding == Size2D(1, 1) && g.inChannels >= 8 && g.outChannels >= 8
             && Double(tilesPerRow) >= 0.9 * Double(lanes)
     }

@@ -33,6 +33,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// phases are vectorised along their rows into `phaseMajor` per slice, then interleaved.
     let rowVectorisedGradient: Bool
     let phaseMajor: FloatBuffer
+    /// The forward's weights broadcast for `ck_gather_rows_broadcast` (AVX2 row gathers of more
+    /// than 8 channels, `BroadcastRowWeights.runs`), or nil.
+    let broadcastRows: BroadcastRowWeights?
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
@@ -49,6 +52,10 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
         rowVectorisedGradient = phases.vectorisesRows(outs: g.inChannels, isa: isa)
         phaseMajor = FloatBuffer(count: rowVectorisedGradient ? n * phases.phaseMajorCount(channels: g.inChannels) : 0)
+        let pairs = windows.pairOffsets.count
+        broadcastRows = windows.columnStride == 1
+            && BroadcastRowWeights.runs(isa: isa, outs: g.outChannels, cols: g.output.width, pairs: pairs)
+            ? BroadcastRowWeights(pairs: pairs, outs: g.outChannels) : nil
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -56,17 +63,25 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                  planeMoments: UnsafeMutablePointer<Float>?) {
         let g = geometry, cout = g.outChannels
         weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
+        broadcastRows?.fill(from: buffers.weightForward.pointer)
         let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = buffers.share(buffers.paddedForward, s)
             for n in slices.images(s) {
                 let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
-                directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
-                                   columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
-                                   weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
-                                   cols: g.output.width, output: output + n * outImage,
-                                   outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
-                                   rowPairs: windows.rowPairs)
+                if let broadcastRows {
+                    broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
+                                         rows: g.output.height, cols: g.output.width, output: output + n * outImage,
+                                         outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                         rowPairs: windows.rowPairs)
+                } else {
+                    directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
+                                       columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
+                                       weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
+                                       cols: g.output.width, output: output + n * outImage,
+                                       outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                       rowPairs: windows.rowPairs)
+                }
                 activation.forward(output + n * outImage, count: outImage)
                 if let planeMoments {
                     batchNorm2dPlaneMoments(output + n * outImage, planes: cout, spatial: g.output.area,

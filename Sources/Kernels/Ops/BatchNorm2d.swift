@@ -72,16 +72,38 @@ public func batchNorm2dForwardTraining(_ s: BatchNorm2dShape, input: UnsafePoint
                                        output: UnsafeMutablePointer<Float>, saveMean: UnsafeMutablePointer<Float>,
                                        saveInvStd: UnsafeMutablePointer<Float>, batchVariance: UnsafeMutablePointer<Float>,
                                        activation: BatchNormActivation, slope: Float, moments: UnsafePointer<Float>? = nil) {
-    let isa = DirectConvolution.active.isa
-    withPlaneMoments(s, input: input, given: moments) { moments in
-        withChannelFloats(2 * s.channels) { terms in
-            let scale = terms, shift = terms + s.channels
-            ck_batch_norm_statistics(isa, s.batch, s.channels, s.spatial, weight, bias, eps, nil, nil, moments,
-                                     saveMean, saveInvStd, batchVariance, scale, shift)
-            applyByImageParts(s, isa: isa, input: input, output: output, scale: scale, shift: shift,
-                              activation: activation, slope: slope)
-        }
+    withChannelFloats(2 * s.channels) { terms in
+        let scale = terms, shift = terms + s.channels
+        batchNorm2dStatisticsTraining(s, input: input, weight: weight, bias: bias, eps: eps, saveMean: saveMean,
+                                      saveInvStd: saveInvStd, batchVariance: batchVariance, scale: scale, shift: shift,
+                                      moments: moments)
+        applyByImageParts(s, isa: DirectConvolution.active.isa, input: input, output: output, scale: scale, shift: shift,
+                          activation: activation, slope: slope)
     }
+}
+
+/// The training forward in two halves, for a convolution after the batch norm that takes its input
+/// image by image (`ImageInput`), so that the output is never written for the whole batch. First
+/// the statistics over the whole batch (as `batchNorm2dForwardTraining`: mean, invStd, variance)
+/// and per channel the `scale` and `shift` the output is made with.
+public func batchNorm2dStatisticsTraining(_ s: BatchNorm2dShape, input: UnsafePointer<Float>,
+                                          weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
+                                          saveMean: UnsafeMutablePointer<Float>, saveInvStd: UnsafeMutablePointer<Float>,
+                                          batchVariance: UnsafeMutablePointer<Float>, scale: UnsafeMutablePointer<Float>,
+                                          shift: UnsafeMutablePointer<Float>, moments: UnsafePointer<Float>? = nil) {
+    withPlaneMoments(s, input: input, given: moments) { moments in
+        ck_batch_norm_statistics(DirectConvolution.active.isa, s.batch, s.channels, s.spatial, weight, bias, eps, nil, nil,
+                                 moments, saveMean, saveInvStd, batchVariance, scale, shift)
+    }
+}
+
+/// Then image `image`'s output ([C, H, W] into `output`) on the calling thread: activation(x * scale
+/// + shift), the bits of `batchNorm2dForwardTraining`'s output for that image. `input`: the whole batch's.
+public func batchNorm2dApplyImage(_ s: BatchNorm2dShape, input: UnsafePointer<Float>, image: Int,
+                                  scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+                                  activation: BatchNormActivation, slope: Float, output: UnsafeMutablePointer<Float>) {
+    ck_batch_norm_apply(DirectConvolution.active.isa, input + image * s.imageSize, output, 1, s.channels, s.spatial,
+                        scale, shift, activation.code, slope)
 }
 
 /// What the training forward's statistics take from each of `planes` planes of `spatial` values:

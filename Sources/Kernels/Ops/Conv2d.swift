@@ -22,12 +22,16 @@ extension ConvolutionWorkspace where Geometry == Conv2dGeometry {
 ///   weight[co, ci, ky, kx] * input[n, ci, oy*S - P + ky*D, ox*S - P + kx*D] (zero outside the input).
 /// input [N, Cin, H, W], weight [Cout, Cin, kH, kW], bias [Cout] or nil, output [N, Cout, OH, OW].
 /// Keeps a copy of the input in `workspace` for `conv2dBackward`.
+/// `imageInput` (only when `ws.runsDirect` and the workspace keeps no input copy): the input image
+/// by image, as the layers before give it (`ImageInput`); `input` is then read neither here nor by
+/// the backward pass after this one, which asks `imageInput` again.
 public func conv2dForward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                           workspace ws: Conv2dWorkspace,
-                          activation: ConvolutionActivation = .none, planeMoments: UnsafeMutablePointer<Float>? = nil) {
+                          activation: ConvolutionActivation = .none, planeMoments: UnsafeMutablePointer<Float>? = nil,
+                          imageInput: ImageInput? = nil) {
     if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation,
-                          planeMoments: planeMoments) { return }
+                          planeMoments: planeMoments, imageInput: imageInput) { return }
     defer {
         activation.finishWholeBatch(output, batch: g.batch, channels: g.outChannels, area: g.output.area,
                                     planeMoments: planeMoments)

@@ -47,14 +47,15 @@ func swapBatchAndChannels(batch: Int, channels: Int, planeSize: Int, from src: U
 ///   output[n, co, iy*S - P + ky*D, ix*S - P + kx*D] (dropped where that falls outside), plus bias[co].
 /// input [N, Cin, H, W], weight [Cin, Cout, kH, kW], bias [Cout] or nil, output [N, Cout, OH, OW].
 /// Keeps a copy of the input in `workspace` for `convTranspose2dBackward`. With `planeMoments`
-/// (3 floats a plane), also every output plane's batch-norm moments, as `conv2dForward`.
+/// (3 floats a plane), also every output plane's batch-norm moments, and `imageInput` as `conv2dForward`.
 public func convTranspose2dForward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>,
                                    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                    output: UnsafeMutablePointer<Float>, workspace ws: ConvTranspose2dWorkspace,
                                    activation: ConvolutionActivation = .none,
-                                   planeMoments: UnsafeMutablePointer<Float>? = nil) {
+                                   planeMoments: UnsafeMutablePointer<Float>? = nil,
+                                   imageInput: ImageInput? = nil) {
     if ws.forwardDirectly(g, input: input, weight: weight, bias: bias, output: output, activation: activation,
-                          planeMoments: planeMoments) { return }
+                          planeMoments: planeMoments, imageInput: imageInput) { return }
     defer {
         activation.finishWholeBatch(output, batch: g.batch, channels: g.outChannels, area: g.output.area,
                                     planeMoments: planeMoments)

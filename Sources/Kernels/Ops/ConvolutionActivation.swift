@@ -76,6 +76,33 @@ public struct ImageGradient: @unchecked Sendable {
     }
 }
 
+/// A convolution's input computed image by image by the layers before it (the forward mirror of
+/// `ImageGradient`), so that it is never written for the whole batch: `write(n, into)` writes image
+/// n's input (one image, [channels][height][width]) into `into`, the same bits every time it is
+/// asked. The direct plans ask for each image just before copying it (into their bordered buffer or
+/// channels-last), in the forward pass and again in the backward pass (the weight gradient), so it
+/// is written into a small per-slice buffer, still in cache when read. It may run on any kernel
+/// thread, for different images at once, until the layers before the convolution run again.
+/// `Sequential` makes one from a BatchNorm2d + ReLU or LeakyReLU in training
+/// (`BatchNorm2d.forwardDeferringApply`): y = activation(x * scale + shift) of each image of x.
+public struct ImageInput: @unchecked Sendable {
+    public let write: (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void
+
+    public init(_ write: @escaping (_ image: Int, _ into: UnsafeMutablePointer<Float>) -> Void) {
+        self.write = write
+    }
+
+    /// Image `n` of a convolution's input: `input`'s own values (images `imageSize` apart) without
+    /// `images`, else written by it into `buffer` (one image).
+    @inline(__always)
+    static func image(_ images: ImageInput?, _ input: UnsafePointer<Float>, _ n: Int, imageSize: Int,
+                      buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        guard let images else { return input + n * imageSize }
+        images.write(n, buffer)
+        return UnsafePointer(buffer)
+    }
+}
+
 /// What the layers before a convolution take from its input gradient image by image, right after
 /// each image's is written (still in cache): `read(n, gradient)` gets image n's ([channels][height]
 /// [width]). It may run on any kernel thread, for different images at once; every path of the
@@ -108,6 +135,8 @@ struct ActivationBackward {
     /// When set (a sigmoid; the direct transposed convolution only), the squared-error loss the
     /// layer takes image by image: `gradOutput` is not read.
     var squaredError: SquaredErrorImages? = nil
+    /// When set, the forward pass's input image by image (`ImageInput`): `input` is not read.
+    var inputImages: ImageInput? = nil
 
     /// After image `n`'s input gradient (at `gradInput`) is written.
     @inline(__always)

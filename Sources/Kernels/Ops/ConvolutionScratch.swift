@@ -24,16 +24,28 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
     /// The start of a forward pass: checks the geometry and, when the direct plan runs, keeps
     /// the input (if asked), runs the plan and returns true; false leaves the work to the im2col path.
     /// `planeMoments`: every output plane's batch-norm moments, taken per image.
+    /// `imageInput` (the direct plan only: `runsDirect`): the input image by image, `input` is not
+    /// read; the backward pass after this forward pass asks it again.
     func forwardDirectly(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                         activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>? = nil) -> Bool {
+                         activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>? = nil,
+                         imageInput: ImageInput? = nil) -> Bool {
         precondition(geometry == g, "\(Geometry.self) forward: the workspace was sized for another geometry")
+        precondition(imageInput == nil || (direct != nil && !scratch.keepsInputCopy),
+                     "\(Geometry.self) forward: an input given image by image needs the direct plan and no input copy")
+        inputImages = imageInput
         guard let direct else { return false }
         scratch.keepInput(input, offset: 0, count: g.inputCount)
         direct.forward(input: input, weight: weight, bias: bias, output: output, activation: activation,
-                       planeMoments: planeMoments)
+                       planeMoments: planeMoments, imageInput: imageInput)
         return true
     }
+
+    /// Whether the direct kernels' plan runs (else the im2col path).
+    public var runsDirect: Bool { direct != nil }
+
+    /// The last forward pass's input given image by image, which the backward pass asks again.
+    private(set) var inputImages: ImageInput?
 
     /// The im2col path's gradient at the convolution's output: `gradOutput` itself without an
     /// activation, else the activation's backward over the whole batch into a buffer kept here
@@ -87,7 +99,7 @@ public final class ConvolutionWorkspace<Geometry: ConvolutionGeometry>: @uncheck
                         gradWeight: gradWeight, gradBias: gradBias,
                         activation: ActivationBackward(activation: activation, output: output, upstream: upstream,
                                                        inputReader: gradInput == nil ? nil : inputReader,
-                                                       squaredError: squaredError))
+                                                       squaredError: squaredError, inputImages: inputImages))
         return nil
     }
 }
@@ -98,10 +110,11 @@ protocol DirectConvolutionPlan: AnyObject {
     var isa: ck_isa { get }
     /// `activation` is applied to each image of the output as soon as it is computed; with
     /// `planeMoments`, each image's output planes' batch-norm moments (`batchNorm2dPlaneMoments`,
-    /// 3 floats a plane) are taken right after the image is written, from the cache.
+    /// 3 floats a plane) are taken right after the image is written, from the cache. `imageInput`:
+    /// the input image by image (`input` is not read), asked just before each image is copied.
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
-                 planeMoments: UnsafeMutablePointer<Float>?)
+                 planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?)
     /// `gradOutput` is the gradient after `activation` (taken back image by image).
     func backward(input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,

@@ -60,15 +60,16 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
-                 planeMoments: UnsafeMutablePointer<Float>?) {
+                 planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) {
         let g = geometry, cout = g.outChannels
         weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
         broadcastRows?.fill(from: buffers.weightForward.pointer)
-        let inImage = g.inChannels * g.input.area, outImage = cout * g.output.area
+        let outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = buffers.share(buffers.paddedForward, s)
             for n in slices.images(s) {
-                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
+                let planes = buffers.input(input, image: n, from: imageInput, slice: s)
+                let source = windows.image.source(padded, planes: planes, isa: isa)
                 if let broadcastRows {
                     broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
                                          rows: g.output.height, cols: g.output.width, output: output + n * outImage,
@@ -109,7 +110,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
             let activationBuffer = buffers.share(activationGradient, s)
             for n in slices.images(s) {
                 let dy = activation.gradient(gradOutput, image: n, imageSize: outImage, buffer: activationBuffer)
-                let source = windows.image.source(padded, planes: input + n * inImage, isa: isa)
+                let planes = buffers.input(input, image: n, from: activation.inputImages, slice: s)
+                let source = windows.image.source(padded, planes: planes, isa: isa)
                 // The gradient channels-last for the weight gradient, and its plane sums (the bias
                 // gradient) from the same reads.
                 ck_planes_to_channels_last_sums(isa, dy, Int32(cout), Int32(g.output.height), Int32(g.output.width),

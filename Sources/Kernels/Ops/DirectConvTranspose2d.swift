@@ -55,16 +55,17 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
-                 planeMoments: UnsafeMutablePointer<Float>?) {
+                 planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) {
         let g = geometry, cin = g.inChannels, cout = g.outChannels
         weightsTapMajor(weight, a: cin, b: cout, taps: g.kernel.area, swapped: false, into: buffers.weightTapMajor.pointer)
         phases.arrangeWeights(buffers.weightTapMajor.pointer, into: buffers.weightForward.pointer, block: cin * cout)
-        let inImage = cin * g.input.area, outImage = cout * g.output.area
+        let outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = buffers.share(buffers.paddedForward, s)
             let values = outputChannelsLast.pointer + s * outImage
             for n in slices.images(s) {
-                let source = phases.image.source(padded, planes: input + n * inImage, isa: isa)
+                let planes = buffers.input(input, image: n, from: imageInput, slice: s)
+                let source = phases.image.source(padded, planes: planes, isa: isa)
                 if let pairs {
                     pairs.gather(source: source, output: output + n * outImage, bias: bias, sigmoid: activation == .sigmoid)
                     if activation != .sigmoid { activation.forward(output + n * outImage, count: outImage) }
@@ -113,7 +114,7 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                 let gradSource = windows.image.fillOutputGradient(
                     paddedGrad, planes: activationBuffer, output: activation.output.map { $0 + n * outImage }, gradient: dy,
                     activation: activation.activation, loss: activation.squaredError, image: n, sums: partialB)
-                ck_planes_to_channels_last(isa, input + n * inImage, Int32(cin), Int32(g.input.height),
+                ck_planes_to_channels_last(isa, buffers.input(input, image: n, from: activation.inputImages, slice: s), Int32(cin), Int32(g.input.height),
                                            Int32(g.input.width), x, inputRowStride, cin)
                 directWeightGradient(isa: isa, input: gradSource, rowStride: windows.rowStride, columnStride: windows.columnStride,
                                      pairOffsets: windows.pairOffsets, grad: x, gradRowStride: inputRowStride,

@@ -32,6 +32,10 @@ struct DirectBuffers {
     let paddedBackward: FloatBuffer
     let partialWeight: FloatBuffer
     let partialBias: FloatBuffer
+    /// Per slice: one input image given image by image (`ImageInput`), before it is copied.
+    let inputImage: FloatBuffer
+    /// Floats of one input image.
+    let inputImageSize: Int
     let weightCount: Int
     let outChannels: Int
 
@@ -47,6 +51,15 @@ struct DirectBuffers {
         outChannels = g.outChannels
         partialWeight = FloatBuffer(count: n * weightCount)
         partialBias = FloatBuffer(count: n * outChannels)
+        inputImageSize = g.inChannels * g.input.area
+        inputImage = FloatBuffer(count: n * inputImageSize)
+    }
+
+    /// Image `n` of the input for slice `s`: `input`'s own, or written by `images` into the slice's
+    /// `inputImage` buffer.
+    @inline(__always)
+    func input(_ input: UnsafePointer<Float>, image n: Int, from images: ImageInput?, slice s: Int) -> UnsafePointer<Float> {
+        ImageInput.image(images, input, n, imageSize: inputImageSize, buffer: inputImage.pointer + s * inputImageSize)
     }
 
     /// Slice `s`'s share of a per-slice buffer.

@@ -47,14 +47,17 @@ extension Conv2dGeometry {
 /// from the gradient at the pooling's output: gradInput [N, Cin, H, W] (overwritten; skipped
 /// when nil), gradWeight and gradBias (accumulated, as PyTorch's .grad). `input` is the
 /// forward's input. Returns false, doing nothing, when `runsPooledBackward` is false for the
-/// workspace's kernels: the caller then runs the pooling's, ReLU's and the convolution's backward
-/// passes.
+/// workspace's kernels or after a forward pass given its input image by image (`ImageInput`): the
+/// caller then runs the pooling's, ReLU's and the convolution's backward passes.
 @discardableResult
 public func conv2dBackwardThroughReLUAndPooling(_ g: Conv2dGeometry, winners: PooledWinners, input: UnsafePointer<Float>,
                                                 weight: UnsafePointer<Float>, gradInput: UnsafeMutablePointer<Float>?,
                                                 gradWeight: UnsafeMutablePointer<Float>, gradBias: UnsafeMutablePointer<Float>?,
                                                 workspace ws: Conv2dWorkspace) -> Bool {
-    guard let plan = ws.direct as? DirectConv2dPlan, g.fitsPooledBackward(pool: winners.geometry) else { return false }
+    // An input given image by image (`ImageInput`) is read only by the plan's own backward pass.
+    guard let plan = ws.direct as? DirectConv2dPlan, ws.inputImages == nil, g.fitsPooledBackward(pool: winners.geometry) else {
+        return false
+    }
     precondition(ws.geometry == g, "Conv2d pooled backward: the workspace was sized for another geometry")
     plan.pooled.backward(plan, winners: winners, input: input, weight: weight, gradInput: gradInput,
                          gradWeight: gradWeight, gradBias: gradBias)

@@ -55,12 +55,14 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         savedInvStd = [Float](repeating: 0, count: numFeatures)
         batchVariance = [Float](repeating: 0, count: numFeatures)
         backwardTerms = .allocate(capacity: batchNormTermsPerChannel * numFeatures)
+        deferredScaleShift = .allocate(capacity: 2 * numFeatures)
     }
 
     deinit {
         moments?.deallocate()
         gradientSums?.deallocate()
         backwardTerms.deallocate()
+        deferredScaleShift.deallocate()
     }
 
     /// Room for the plane moments (`batchNorm2dPlaneMoments`) of an input of `shape` [N, C, H, W],
@@ -134,6 +136,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         appliedActivation = activation
         appliedSlope = slope
         pooledInto = nil
+        deferredApply = false
         withAffine { w, b in
             input.withPointer { x in
                 output.withMutablePointer { y in
@@ -161,6 +164,51 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         return output
     }
 
+    /// Per channel the scale, then the shift, of the last `forwardDeferringApply` (2 * numFeatures floats).
+    private let deferredScaleShift: UnsafeMutablePointer<Float>
+
+    /// Whether the last forward pass left its output unwritten (`forwardDeferringApply`).
+    private(set) var deferredApply = false
+
+    /// The training forward pass with `activation` (as `forwardApplying`) for a convolution that
+    /// takes this layer's output next and copies each image of it anyway (`Sequential`): the
+    /// statistics over the whole batch and the running statistics now, then the output image by
+    /// image as the convolution asks for it (`ImageInput`, the bits of `forwardApplying`'s output),
+    /// in its forward pass and again in its backward pass; valid until this layer's next forward
+    /// pass. The returned tensor has the output's shape but is NOT written: only that convolution
+    /// may take it. The backward passes are those of `forwardApplying`.
+    func forwardDeferringApply(_ activation: BatchNormActivation, slope: Float, _ input: Tensor) -> (output: Tensor, images: ImageInput) {
+        precondition(input.rank == 4 && input.shape[1] == numFeatures,
+                     "\(description) cannot take input shape \(input.shape)")
+        precondition(mode == .training, "BatchNorm2d.forwardDeferringApply: training only")
+        let s = BatchNorm2dShape(input.shape)
+        let moments = takePlaneMoments(for: input)
+        output.resize(to: input.shape)
+        self.input = input
+        sumsGradient = nil
+        modeOfLastForward = mode
+        appliedActivation = activation
+        appliedSlope = slope
+        pooledInto = nil
+        deferredApply = true
+        let scale = deferredScaleShift, shift = deferredScaleShift + numFeatures
+        withAffine { w, b in
+            input.withPointer { x in
+                batchNorm2dStatisticsTraining(s, input: x, weight: w, bias: b, eps: eps, saveMean: &savedMean,
+                                              saveInvStd: &savedInvStd, batchVariance: &batchVariance,
+                                              scale: scale, shift: shift, moments: moments)
+            }
+        }
+        updateRunningStatistics(s)
+        let images = ImageInput { image, into in
+            input.withPointer { x in
+                batchNorm2dApplyImage(s, input: x, image: image, scale: scale, shift: shift, activation: activation,
+                                      slope: slope, output: into)
+            }
+        }
+        return (output, images)
+    }
+
     /// The pooling layer the last forward pass wrote into (`forwardApplyingReLUAndPooling`), else nil.
     private(set) var pooledInto: MaxPool2d?
 
@@ -179,6 +227,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         modeOfLastForward = mode
         appliedActivation = .none
         pooledInto = pool
+        deferredApply = false
         let training = mode == .training
         let pooled = pool.poolForBatchNorm(input.shape) { pooled, argmax in
             withAffine { w, b in

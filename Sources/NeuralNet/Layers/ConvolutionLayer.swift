@@ -71,10 +71,14 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     /// the activation's own passes over the batch.
     /// With `planeMoments` (3 floats per output plane), also every output plane's batch-norm moments
     /// (`batchNorm2dPlaneMoments`) for the BatchNorm2d that takes the output next (`Sequential`).
+    /// With `imageInput`, `input`'s values are given image by image by the layers before (`input`
+    /// is not written: `BatchNorm2d.forwardDeferringApply`), here and in the backward pass after
+    /// this one.
     func forwardApplying(_ activation: ConvolutionActivation, _ input: Tensor,
-                         planeMoments: UnsafeMutablePointer<Float>? = nil) -> Tensor {
+                         planeMoments: UnsafeMutablePointer<Float>? = nil, imageInput: ImageInput? = nil) -> Tensor {
         appliedActivation = activation
-        return passes.forward(input, layer: self, activation: activation, planeMoments: planeMoments)
+        return passes.forward(input, layer: self, activation: activation, planeMoments: planeMoments,
+                              imageInput: imageInput)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {

@@ -13,9 +13,13 @@ protocol ConvolutionKind {
     static func workspace(_ g: Geometry) -> Workspace
     /// `activation`: applied to the output (a fused ReLU or Sigmoid, see `Sequential`).
     /// `planeMoments`: nil, or room for every output plane's batch-norm moments (3 floats a plane).
+    /// `imageInput`: the input image by image (the direct plans only; `input` is then not read).
     static func forward(_ g: Geometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Workspace,
-                        activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>?)
+                        activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>?,
+                        imageInput: ImageInput?)
+    /// Whether the workspace runs the direct kernels (which take an input image by image).
+    static func runsDirect(_ workspace: Workspace) -> Bool
     /// `gradOutput` is the gradient after `activation`; `output` is the forward's (activated) output.
     /// `upstream` (no activation): the output gradient image by image (`gradOutput` is not read);
     /// `inputReader`: given each image's input gradient once written.
@@ -35,10 +39,12 @@ enum Conv2dKind: ConvolutionKind {
     static func workspace(_ g: Conv2dGeometry) -> Conv2dWorkspace { Conv2dWorkspace(g, keepsInputCopy: false) }
     static func forward(_ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, workspace: Conv2dWorkspace,
-                        activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>?) {
+                        activation: ConvolutionActivation, planeMoments: UnsafeMutablePointer<Float>?,
+                        imageInput: ImageInput?) {
         conv2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace, activation: activation,
-                      planeMoments: planeMoments)
+                      planeMoments: planeMoments, imageInput: imageInput)
     }
+    static func runsDirect(_ workspace: Conv2dWorkspace) -> Bool { workspace.runsDirect }
     static func backward(_ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                          gradBias: UnsafeMutablePointer<Float>?, workspace: Conv2dWorkspace, input: UnsafePointer<Float>,
@@ -63,10 +69,11 @@ enum ConvTranspose2dKind: ConvolutionKind {
     static func forward(_ g: ConvTranspose2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                         workspace: ConvTranspose2dWorkspace, activation: ConvolutionActivation,
-                        planeMoments: UnsafeMutablePointer<Float>?) {
+                        planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) {
         convTranspose2dForward(g, input: input, weight: weight, bias: bias, output: output, workspace: workspace,
-                               activation: activation, planeMoments: planeMoments)
+                               activation: activation, planeMoments: planeMoments, imageInput: imageInput)
     }
+    static func runsDirect(_ workspace: ConvTranspose2dWorkspace) -> Bool { workspace.runsDirect }
     static func backward(_ g: ConvTranspose2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                          gradBias: UnsafeMutablePointer<Float>?, workspace: ConvTranspose2dWorkspace,
@@ -89,8 +96,9 @@ extension ConvolutionKind {
 /// The passes of a `ConvolutionLayer`, whatever its kind (a `ConvolutionRunner`).
 protocol ConvolutionPasses: AnyObject {
     func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
+    /// `imageInput`: `input`'s values image by image, `input` itself not written (see `ImageInput`).
     func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation,
-                 planeMoments: UnsafeMutablePointer<Float>?) -> Tensor
+                 planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) -> Tensor
     /// `inputReader`: given each image's input gradient once written (with `needsInputGradient`).
     func backward(_ gradOutput: Tensor, layer: ConvolutionLayer, needsInputGradient: Bool,
                   inputReader: InputGradientReader?) -> Tensor
@@ -124,20 +132,30 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
     }
 
     /// Runs the forward pass (it traps with the layer's message on a shape the layer cannot take).
+    /// With `imageInput` on the im2col path, `input` is written from it first (the direct plans ask
+    /// it image by image, in this pass and the backward pass after it, and never read `input`).
     func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation,
-                 planeMoments: UnsafeMutablePointer<Float>?) -> Tensor {
+                 planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) -> Tensor {
         let (weight, bias) = (layer.weight, layer.bias)
         let (g, ws) = prepare(input.shape) { shape in
             validated(layer, shape) { (s) throws(ShapeError) in try Kind.geometry(settings, inputShape: s) }
         }
         lastInput = input
         lastActivation = activation
+        var imageInput = imageInput
+        if let images = imageInput, !Kind.runsDirect(ws) {
+            let imageSize = input.count / max(input.shape[0], 1)
+            input.withMutablePointer { x in
+                for n in 0..<input.shape[0] { images.write(n, x + n * imageSize) }
+            }
+            imageInput = nil
+        }
         input.withPointer { x in
             weight.value.withPointer { w in
                 output.withMutablePointer { y in
                     withOptionalPointer(bias?.value) { b in
                         Kind.forward(g, input: x, weight: w, bias: b, output: y, workspace: ws, activation: activation,
-                                     planeMoments: planeMoments)
+                                     planeMoments: planeMoments, imageInput: imageInput)
                     }
                 }
             }

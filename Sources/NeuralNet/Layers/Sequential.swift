@@ -80,10 +80,29 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// ReLU followed by max pooling (one pass of the pooling layer) and for a batch norm followed by
     /// its activation (one pass of the batch norm), and for a convolution followed by ReLU or
     /// Sigmoid (applied by the convolution), else 1. For timing layer by layer.
+    /// In training, a batch norm + activation pair followed by a convolution runs with it as one
+    /// step (`forwardDeferringApply`): 2 + the convolution's length.
     public func fusedLength(at index: Int) -> Int {
+        if deferringConvolution(at: index, end: layers.count) != nil { return 2 + pairLength(at: index + 2) }
+        return pairLength(at: index)
+    }
+
+    /// `fusedLength` without the batch norm's hand-over to a convolution (one layer's own fusion).
+    private func pairLength(at index: Int) -> Int {
         if fusedTriples[index] != nil { return 3 }
         return index + 1 < layers.count
             && (fusedPairs[index] != nil || fusedNorms[index] != nil || fusedConvolutions[index] != nil) ? 2 : 1
+    }
+
+    /// For a batch norm + activation pair at `index` (training) followed by a convolution before
+    /// `end`: that convolution, which then takes the pair's output image by image
+    /// (`BatchNorm2d.forwardDeferringApply`); nil elsewhere. Not before a Conv2d whose backward
+    /// pass runs from a pooling's winners (that pass reads the whole input).
+    private func deferringConvolution(at index: Int, end: Int) -> ConvolutionLayer? {
+        guard index + 2 < end, let fused = fusedNorms[index], fused.norm.mode == .training,
+              let conv = layers[index + 2] as? ConvolutionLayer,
+              index + 4 >= end || pooledConvolutions[index + 2] == nil else { return nil }
+        return conv
     }
 
     /// The number of layers that `backward(_:range:)` runs as one step down to `index`: 3 for a
@@ -91,7 +110,7 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// windows are 2x2 with stride 2, else the three one by one), else `fusedLength(at:)`. For
     /// timing layer by layer.
     public func backwardFusedLength(at index: Int) -> Int {
-        pooledConvolutions[index] != nil ? 3 : fusedLength(at: index)
+        pooledConvolutions[index] != nil ? 3 : pairLength(at: index)
     }
 
     public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
@@ -169,6 +188,10 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// of its output while the image is in cache (the activation layer's output is not written).
     /// A Conv2d followed by a batch norm in training takes the batch norm's per-plane moments of
     /// each image while it is in cache, so the batch norm's statistics do not read it again.
+    /// In training, a batch norm + ReLU or LeakyReLU followed by a convolution in the range takes
+    /// its statistics, then gives its output to the convolution image by image as that copies it
+    /// (`BatchNorm2d.forwardDeferringApply`, `ImageInput`): the output is never written for the
+    /// whole batch; the same bits.
     public func forward(_ input: Tensor, range: Range<Int>) -> Tensor {
         var x = input
         var index = range.lowerBound
@@ -181,25 +204,44 @@ public final class Sequential: Layer, @unchecked Sendable {
                 pair.relu.skippedByFusion = true
                 x = pair.pool.forwardApplyingReLU(x)
                 index += 2
+            } else if deferringConvolution(at: index, end: range.upperBound) != nil, let fused = fusedNorms[index] {
+                // The convolution copies each image of the pair's output anyway: it asks for it then.
+                (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
+                let deferred = fused.norm.forwardDeferringApply(fused.activation, slope: fused.slope, x)
+                (x, index) = forwardConvolution(at: index + 2, deferred.output, range: range, imageInput: deferred.images)
             } else if index + 1 < range.upperBound, let fused = fusedNorms[index] {
                 (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
                 x = fused.norm.forwardApplying(fused.activation, slope: fused.slope, x)
                 index += 2
-            } else if index + 1 < range.upperBound, let fused = fusedConvolutions[index] {
-                (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
-                x = fused.conv.forwardApplying(fused.activation, x)
-                index += 2
-            } else if index + 1 < range.upperBound, let pair = convNorms[index], pair.norm.mode == .training,
-                      let shape = try? pair.conv.outputShape(for: x.shape), shape.count == 4 {
-                x = pair.conv.forwardApplying(.none, x, planeMoments: pair.norm.planeMomentsBuffer(for: shape))
-                pair.norm.expectPlaneMoments(of: x)
-                index += 1
+            } else if layers[index] is ConvolutionLayer {
+                (x, index) = forwardConvolution(at: index, x, range: range, imageInput: nil)
             } else {
                 x = layers[index].forward(x)
                 index += 1
             }
         }
         return x
+    }
+
+    /// The convolution at `index` (in `range`) on `x`, given image by image by `imageInput` if set:
+    /// with the ReLU or Sigmoid after it applied to each output image, or taking the batch norm's
+    /// plane moments after it (training). Returns the output and the index after the step.
+    private func forwardConvolution(at index: Int, _ x: Tensor, range: Range<Int>,
+                                    imageInput: ImageInput?) -> (Tensor, Int) {
+        guard let conv = layers[index] as? ConvolutionLayer else {
+            preconditionFailure("Sequential.forwardConvolution: layer \(index) is not a convolution")
+        }
+        if index + 1 < range.upperBound, let fused = fusedConvolutions[index] {
+            (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
+            return (conv.forwardApplying(fused.activation, x, imageInput: imageInput), index + 2)
+        }
+        if index + 1 < range.upperBound, let pair = convNorms[index], pair.norm.mode == .training,
+           let shape = try? conv.outputShape(for: x.shape), shape.count == 4 {
+            let y = conv.forwardApplying(.none, x, planeMoments: pair.norm.planeMomentsBuffer(for: shape), imageInput: imageInput)
+            pair.norm.expectPlaneMoments(of: y)
+            return (y, index + 1)
+        }
+        return (conv.forwardApplying(.none, x, imageInput: imageInput), index + 1)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {

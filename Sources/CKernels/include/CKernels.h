@@ -149,6 +149,7 @@ void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_strid
 #include "CElementwise.h"
 #include "CBatchNorm.h"
 #include "CPooledConv.h"
+#include "CPointwiseMean.h"
 #include "CDropout.h"
 #include "CTransposedPairs.h"
 #include "COutputGradient.h"

@@ -54,7 +54,24 @@ public final class AvgPool2d: Layer, @unchecked Sendable {
         return g
     }
 
+    /// Whether the last forward pass ran inside the convolution before this layer
+    /// (`ConvolutionLayer.forwardAveraging`, as `Sequential` runs a 1x1 Conv2d and a whole-plane
+    /// pooling): that convolution's backward pass then covers this layer's.
+    private(set) var averagedByConvolution = false
+
+    /// For the convolution before this layer running both forward passes as one
+    /// (`ConvolutionLayer.forwardAveraging`): `body` writes this layer's output (sized for an input
+    /// of `shape`, which must be valid) given the geometry; returns the output, or nil (nothing
+    /// run) when `body` returns false.
+    func poolForConvolution(_ shape: [Int], _ body: (AvgPool2dGeometry, UnsafeMutablePointer<Float>) -> Bool) -> Tensor? {
+        let g = prepare(shape)
+        guard output.withMutablePointer({ body(g, $0) }) else { return nil }
+        averagedByConvolution = true
+        return output
+    }
+
     public func forward(_ input: Tensor) -> Tensor {
+        averagedByConvolution = false
         let g = prepare(input.shape)
         input.withPointer { x in output.withMutablePointer { y in avgPool2dForward(g, input: x, output: y) } }
         return output

@@ -77,6 +77,7 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     func forwardApplying(_ activation: ConvolutionActivation, _ input: Tensor,
                          planeMoments: UnsafeMutablePointer<Float>? = nil, imageInput: ImageInput? = nil) -> Tensor {
         appliedActivation = activation
+        averagedInto = nil
         return passes.forward(input, layer: self, activation: activation, planeMoments: planeMoments,
                               imageInput: imageInput)
     }
@@ -136,5 +137,35 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
     func backwardThroughReLUAndPooling(_ pool: MaxPool2d, _ gradOutput: Tensor, needsInputGradient: Bool) -> Tensor? {
         (passes as? ConvolutionRunner<Conv2dKind>)?.backwardThroughReLUAndPooling(
             pool, gradOutput, layer: self, needsInputGradient: needsInputGradient)
+    }
+
+    /// The pooling the last forward pass ran inside this layer (`forwardAveraging`), or nil.
+    private(set) var averagedInto: AvgPool2d?
+
+    /// The forward pass followed by `pool` (an average pooling whose one window covers each whole
+    /// output plane), as `Sequential` runs a 1x1 `Conv2d` and `AvgPool2d(H)`: one pass over the
+    /// batch writing only the pooled output (`conv2dPointwiseMeanForward`: the same bits as the two
+    /// layers; this layer's own output is not written). Returns the pooling's output, or nil,
+    /// running nothing, when that pass does not run for this layer, shape or kernels
+    /// (`conv2dPointwiseMeanRuns`).
+    func forwardAveraging(_ pool: AvgPool2d, _ input: Tensor) -> Tensor? {
+        guard let runner = passes as? ConvolutionRunner<Conv2dKind>,
+              let pooled = runner.forwardAveraging(pool, input, layer: self) else { return nil }
+        appliedActivation = .none
+        averagedInto = pool
+        return pooled
+    }
+
+    /// The backward pass of `forwardAveraging` from the gradient at the pooling's output: this
+    /// layer's parameter gradients and its input gradient (empty without `needsInputGradient`), the
+    /// same bits as the pooling's and this layer's backward passes. `inputReader`: as
+    /// `backwardThroughActivation`'s.
+    func backwardThroughAveraging(_ gradOutput: Tensor, needsInputGradient: Bool,
+                                  inputReader: InputGradientReader? = nil) -> Tensor {
+        guard let pool = averagedInto, let runner = passes as? ConvolutionRunner<Conv2dKind> else {
+            preconditionFailure("\(name).backwardThroughAveraging: the last forward pass did not average")
+        }
+        return runner.backwardThroughAveraging(pool, gradOutput, layer: self, needsInputGradient: needsInputGradient,
+                                               inputReader: inputReader)
     }
 }

@@ -315,3 +315,47 @@ private func withOptionalMutablePointer<R>(_ tensor: Tensor?, _ body: (UnsafeMut
     guard let tensor else { return body(nil) }
     return tensor.withMutablePointer { body($0) }
 }
+
+extension ConvolutionRunner where Kind == Conv2dKind {
+    /// The forward pass and `pool`'s as one (`ConvolutionLayer.forwardAveraging`): the pooling's
+    /// output, or nil (nothing run) unless `conv2dPointwiseMeanRuns` for this shape.
+    func forwardAveraging(_ pool: AvgPool2d, _ input: Tensor, layer: ConvolutionLayer) -> Tensor? {
+        guard let shape = try? Kind.geometry(settings, inputShape: input.shape).outputShape,
+              let poolGeometry = try? pool.geometry(for: shape) else { return nil }
+        let (weight, bias) = (layer.weight, layer.bias)
+        let (g, ws) = prepare(input.shape) { _ in
+            validated(layer, input.shape) { (s) throws(ShapeError) in try Kind.geometry(settings, inputShape: s) }
+        }
+        guard conv2dPointwiseMeanRuns(g, pool: poolGeometry, workspace: ws) else { return nil }
+        lastInput = input
+        lastActivation = .none
+        return pool.poolForConvolution(shape) { poolGeometry, pooled in
+            input.withPointer { x in
+                weight.value.withPointer { w in
+                    withOptionalPointer(bias?.value) { b in
+                        conv2dPointwiseMeanForward(g, pool: poolGeometry, input: x, weight: w, bias: b, pooled: pooled,
+                                                   workspace: ws)
+                    }
+                }
+            }
+            return true
+        }
+    }
+
+    /// The backward pass of `forwardAveraging` (`ConvolutionLayer.backwardThroughAveraging`).
+    func backwardThroughAveraging(_ pool: AvgPool2d, _ gradOutput: Tensor, layer: ConvolutionLayer,
+                                  needsInputGradient: Bool, inputReader: InputGradientReader?) -> Tensor {
+        guard let ws = workspace, let g = geometry, let lastInput, let poolGeometry = try? pool.geometry(for: g.outputShape)
+        else { preconditionFailure("Conv2d.backwardThroughAveraging called before forwardAveraging") }
+        precondition(gradOutput.shape == poolGeometry.outputShape,
+                     "Conv2d.backwardThroughAveraging: gradient shape \(gradOutput.shape), expected \(poolGeometry.outputShape)")
+        gradOutput.withPointer { dy in
+            withBackwardPointers(input: lastInput, layer: layer, needsInputGradient: needsInputGradient) { p in
+                conv2dPointwiseMeanBackward(g, pool: poolGeometry, gradPooled: dy, input: p.input, weight: p.weight,
+                                            gradInput: p.gradInput, gradWeight: p.gradWeight, gradBias: p.gradBias,
+                                            workspace: ws, inputReader: needsInputGradient ? inputReader : nil)
+            }
+        }
+        return needsInputGradient ? gradInput : noGradient
+    }
+}

@@ -36,6 +36,11 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// pooling) or a Sigmoid: the convolution and the activation it applies to each image of its
     /// output (`ConvolutionLayer.forwardApplying`); nil elsewhere.
     private let fusedConvolutions: [(conv: ConvolutionLayer, activation: ConvolutionActivation)?]
+    /// For a `Conv2d` at index i followed by an `AvgPool2d`: the two, which run as one pass of the
+    /// convolution (`ConvolutionLayer.forwardAveraging`: the same bits, the convolution's output
+    /// not written) when it is 1x1 and the pooling's window covers each whole plane on the direct
+    /// kernels (`conv2dPointwiseMeanRuns`); nil elsewhere.
+    private let averagedConvolutions: [(conv: Conv2d, pool: AvgPool2d)?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
@@ -68,6 +73,10 @@ public final class Sequential: Layer, @unchecked Sendable {
             if layers[i + 1] is Sigmoid { return (conv, .sigmoid) }
             return nil
         }
+        averagedConvolutions = layers.indices.map { i in
+            guard i + 1 < layers.count, let conv = layers[i] as? Conv2d, let pool = layers[i + 1] as? AvgPool2d else { return nil }
+            return (conv, pool)
+        }
     }
 
     public convenience init(_ layers: any Layer...) {
@@ -78,8 +87,9 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// norm followed by ReLU and max pooling (one pass of the batch norm when the pooling windows
     /// are 2x2 and tile its input; else the batch norm, then the other two as one pass), 2 for a
     /// ReLU followed by max pooling (one pass of the pooling layer) and for a batch norm followed by
-    /// its activation (one pass of the batch norm), and for a convolution followed by ReLU or
-    /// Sigmoid (applied by the convolution), else 1. For timing layer by layer.
+    /// its activation (one pass of the batch norm), for a convolution followed by ReLU or
+    /// Sigmoid (applied by the convolution) and for a Conv2d followed by average pooling (one pass
+    /// when the convolution is 1x1 and the pooling covers whole planes), else 1. For timing layer by layer.
     /// In training, a batch norm + activation pair followed by a convolution runs with it as one
     /// step (`forwardDeferringApply`): 2 + the convolution's length.
     public func fusedLength(at index: Int) -> Int {
@@ -91,7 +101,8 @@ public final class Sequential: Layer, @unchecked Sendable {
     private func pairLength(at index: Int) -> Int {
         if fusedTriples[index] != nil { return 3 }
         return index + 1 < layers.count
-            && (fusedPairs[index] != nil || fusedNorms[index] != nil || fusedConvolutions[index] != nil) ? 2 : 1
+            && (fusedPairs[index] != nil || fusedNorms[index] != nil || fusedConvolutions[index] != nil
+                || averagedConvolutions[index] != nil) ? 2 : 1
     }
 
     /// For a batch norm + activation pair at `index` (training) followed by a convolution before
@@ -188,6 +199,8 @@ public final class Sequential: Layer, @unchecked Sendable {
     /// of its output while the image is in cache (the activation layer's output is not written).
     /// A Conv2d followed by a batch norm in training takes the batch norm's per-plane moments of
     /// each image while it is in cache, so the batch norm's statistics do not read it again.
+    /// A 1x1 Conv2d followed by an average pooling over each whole plane runs as one pass of the
+    /// convolution on the direct kernels (same bits; the convolution's output is not written).
     /// In training, a batch norm + ReLU or LeakyReLU followed by a convolution in the range takes
     /// its statistics, then gives its output to the convolution image by image as that copies it
     /// (`BatchNorm2d.forwardDeferringApply`, `ImageInput`): the output is never written for the
@@ -224,8 +237,9 @@ public final class Sequential: Layer, @unchecked Sendable {
     }
 
     /// The convolution at `index` (in `range`) on `x`, given image by image by `imageInput` if set:
-    /// with the ReLU or Sigmoid after it applied to each output image, or taking the batch norm's
-    /// plane moments after it (training). Returns the output and the index after the step.
+    /// with the ReLU or Sigmoid after it applied to each output image, with a whole-plane average
+    /// pooling after it as one pass (1x1 Conv2d, not given image by image), or taking the batch
+    /// norm's plane moments after it (training). Returns the output and the index after the step.
     private func forwardConvolution(at index: Int, _ x: Tensor, range: Range<Int>,
                                     imageInput: ImageInput?) -> (Tensor, Int) {
         guard let conv = layers[index] as? ConvolutionLayer else {
@@ -234,6 +248,10 @@ public final class Sequential: Layer, @unchecked Sendable {
         if index + 1 < range.upperBound, let fused = fusedConvolutions[index] {
             (layers[index + 1] as? ElementwiseLayer)?.skippedByFusion = true
             return (conv.forwardApplying(fused.activation, x, imageInput: imageInput), index + 2)
+        }
+        if index + 1 < range.upperBound, imageInput == nil, let pair = averagedConvolutions[index],
+           let pooled = pair.conv.forwardAveraging(pair.pool, x) {
+            return (pooled, index + 2)
         }
         if index + 1 < range.upperBound, let pair = convNorms[index], pair.norm.mode == .training,
            let shape = try? conv.outputShape(for: x.shape), shape.count == 4 {
@@ -329,6 +347,16 @@ public final class Sequential: Layer, @unchecked Sendable {
                 gradient = backward(gradient, from: fused.norm, into: pair.conv, at: index - 2, range: range,
                                     needsInputGradient: needsInputGradient || index - 2 > firstTrainable)
                 index -= 3
+                continue
+            }
+            if index > range.lowerBound, let pair = averagedConvolutions[index - 1], pair.conv.averagedInto === pair.pool,
+               pair.pool.averagedByConvolution {
+                // The convolution ran the pooling (see forward): its backward covers both.
+                let needsConvolutionInput = needsInputGradient || index - 1 > firstTrainable
+                gradient = withGradientSums(below: index - 1, range: range, needsInputGradient: needsConvolutionInput) { reader in
+                    pair.conv.backwardThroughAveraging(gradient, needsInputGradient: needsConvolutionInput, inputReader: reader)
+                }
+                index -= 2
                 continue
             }
             if index > range.lowerBound + 1, let triple = fusedTriples[index - 2], triple.norm.pooledInto === triple.pool,

@@ -153,5 +153,6 @@ void ck_channels_last_to_planes(ck_isa isa, const float *src, long src_row_strid
 #include "CDropout.h"
 #include "CTransposedPairs.h"
 #include "COutputGradient.h"
+#include "CWinograd.h"
 
 #endif

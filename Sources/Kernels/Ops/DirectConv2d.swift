@@ -36,6 +36,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// The forward's weights broadcast for `ck_gather_rows_broadcast` (AVX2 row gathers of more
     /// than 8 channels, `BroadcastRowWeights.runs`), or nil.
     let broadcastRows: BroadcastRowWeights?
+    /// 3x3 stride-1 layers with enough channels, AVX2: the forward pass and the input gradient
+    /// through Winograd F(2x2, 3x3) (`WinogradConv2d.runs`); nil: the gathers.
+    let winograd: WinogradConv2d?
 
     init(_ g: Conv2dGeometry, isa: ck_isa) {
         geometry = g
@@ -56,26 +59,34 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         broadcastRows = windows.columnStride == 1
             && BroadcastRowWeights.runs(isa: isa, outs: g.outChannels, cols: g.output.width, pairs: pairs)
             ? BroadcastRowWeights(pairs: pairs, outs: g.outChannels) : nil
+        winograd = WinogradConv2d.runs(g, isa: isa) ? WinogradConv2d(g, slices: n) : nil
     }
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, activation: ConvolutionActivation,
                  planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) {
         let g = geometry, cout = g.outChannels
-        weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
-        broadcastRows?.fill(from: buffers.weightForward.pointer)
+        if let winograd {
+            winograd.prepareForward(weight: weight)
+        } else {
+            weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
+            broadcastRows?.fill(from: buffers.weightForward.pointer)
+        }
         let outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
             let padded = buffers.share(buffers.paddedForward, s)
             for n in slices.images(s) {
                 let planes = buffers.input(input, image: n, from: imageInput, slice: s)
-                let source = windows.image.source(padded, planes: planes, isa: isa)
-                if let broadcastRows {
+                if let winograd {
+                    winograd.forward(isa: isa, input: planes, bias: bias, output: output + n * outImage, slice: s)
+                } else if let broadcastRows {
+                    let source = windows.image.source(padded, planes: planes, isa: isa)
                     broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
                                          rows: g.output.height, cols: g.output.width, output: output + n * outImage,
                                          outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
                                          rowPairs: windows.rowPairs)
                 } else {
+                    let source = windows.image.source(padded, planes: planes, isa: isa)
                     directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
                                        columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
                                        weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
@@ -96,7 +107,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
                   gradBias: UnsafeMutablePointer<Float>?, activation: ActivationBackward) {
         let g = geometry, taps = g.kernel.area, cout = g.outChannels, cin = g.inChannels
-        if gradInput != nil {
+        if gradInput != nil, let winograd {
+            winograd.prepareBackward(weight: weight)
+        } else if gradInput != nil {
             weightsTapMajor(weight, a: cout, b: cin, taps: taps, swapped: false, into: buffers.weightTapMajor.pointer)
             phases.arrangeWeights(buffers.weightTapMajor.pointer, into: buffers.weightBackward.pointer, block: cout * cin)
         }
@@ -121,6 +134,11 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                                      gradColumnStride: cout, channels: cout, grid: g.output, result: partialW,
                                      rowPairs: windows.rowPairs, pairColumns: windows.pairColumns)
                 guard let gradInput else { continue }
+                if let winograd {
+                    winograd.inputGradient(isa: isa, gradOutput: dy, gradInput: gradInput + n * inImage, slice: s)
+                    activation.wroteInputGradient(gradInput + n * inImage, image: n)
+                    continue
+                }
                 let gradSource = phases.image.source(paddedGrad, planes: dy, isa: isa)
                 if rowVectorisedGradient {
                     phases.gatherPhaseMajor(isa: isa, source: gradSource, weights: buffers.weightBackward.pointer, outs: cin,

@@ -45,6 +45,10 @@ struct DirectConvolutionTests {
             // rows end in an overlapping 8-column block), 16 channels over 32 columns.
             .conv2d(try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 12, input: Size2D(6, 29), kernel: 3, padding: 1)),
             .conv2d(try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: Size2D(5, 32), kernel: 3, padding: 1)),
+            // The same on AVX2 with broadcast weights (`BroadcastRows.swift`): groups of 4 channels
+            // ending in 3 (11 = 4 + 4 + 3) and 1 (9), 3-row blocks with a 1-row tail, a masked strip.
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 2, outChannels: 11, input: Size2D(7, 16), kernel: 3, padding: 1)),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 1, outChannels: 9, input: Size2D(5, 30), kernel: 5, padding: 2)),
             // Column stride 2 with at most 8 channels per vector: rows split into even and odd
             // columns (left padding 0, 1, 2; odd sizes; 3x3, 4x4, 5x5 kernels; dilation; 1 and 3
             // channels; an odd output width, where the weight gradient is not paired).

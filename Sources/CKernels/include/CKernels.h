@@ -81,6 +81,8 @@ typedef struct {
 
 void ck_gather_rows(const ck_gather_rows_args *args);
 
+#include "CBroadcastRows.h"
+
 /// dst[c][y * S + p][x * 2 + q] = src[c][p][q][y][x] for the phases (p, q) of a stride (S, 2)
 /// transposed output: the column phases of each row are interleaved into place.
 /// src: [channels][S][2][rows][cols]; dst: [channels][height][width] with height <= S * rows,

@@ -33,6 +33,9 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
     /// phases are vectorised along their rows into `phaseMajor` per slice, then interleaved.
     let rowVectorisedGradient: Bool
     let phaseMajor: FloatBuffer
+    /// The forward's weights broadcast for `ck_gather_rows_broadcast` (AVX2 row gathers of more
+    /// than 8 channels, `BroadcastRowWeights.runs`), or nil.
+    let broadcastRows: BroadcastRowWeights?
     /// 3x3 stride-1 layers with enough channels, AVX2: the forward pass and the input gradient
     /// through Winograd F(2x2, 3x3) (`WinogradConv2d.runs`); nil: the gathers.
     let winograd: WinogradConv2d?
@@ -52,6 +55,10 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         activationGradient = FloatBuffer(count: n * g.outChannels * g.output.area)
         rowVectorisedGradient = phases.vectorisesRows(outs: g.inChannels, isa: isa)
         phaseMajor = FloatBuffer(count: rowVectorisedGradient ? n * phases.phaseMajorCount(channels: g.inChannels) : 0)
+        let pairs = windows.pairOffsets.count
+        broadcastRows = windows.columnStride == 1
+            && BroadcastRowWeights.runs(isa: isa, outs: g.outChannels, cols: g.output.width, pairs: pairs)
+            ? BroadcastRowWeights(pairs: pairs, outs: g.outChannels) : nil
         winograd = WinogradConv2d.runs(g, isa: isa) ? WinogradConv2d(g, slices: n) : nil
     }
 
@@ -63,6 +70,7 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
             winograd.prepareForward(weight: weight)
         } else {
             weightsTapMajor(weight, a: cout, b: g.inChannels, taps: g.kernel.area, swapped: true, into: buffers.weightForward.pointer)
+            broadcastRows?.fill(from: buffers.weightForward.pointer)
         }
         let outImage = cout * g.output.area
         KernelThreads.forEachSlice(slices.count) { s in
@@ -71,6 +79,12 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                 if let winograd {
                     let planes = buffers.input(input, image: n, from: imageInput, slice: s)
                     winograd.forward(isa: isa, input: planes, bias: bias, output: output + n * outImage, slice: s)
+                } else if let broadcastRows {
+                    let source = windows.image.source(padded, planes: planes, isa: isa)
+                    broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
+                                         rows: g.output.height, cols: g.output.width, output: output + n * outImage,
+                                         outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                         rowPairs: windows.rowPairs)
                 } else {
                     let source = buffers.source(windows.image, padded: padded, input: input, image: n, from: imageInput,
                                                 slice: s, isa: isa)

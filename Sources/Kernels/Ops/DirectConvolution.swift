@@ -178,7 +178,7 @@ func directGatherRows(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, 
 }
 
 @inline(__always)
-private func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
+func withOptionalBuffer<R>(_ values: [Int32]?, _ body: (UnsafePointer<Int32>?) -> R) -> R {
     guard let values else { return body(nil) }
     return values.withUnsafeBufferPointer { body($0.baseAddress) }
 }

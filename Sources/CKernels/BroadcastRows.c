@@ -106,7 +106,11 @@ CK_TARGET_AVX2 CK_INLINE void broadcast_strip(const ck_gather_rows_args *a, int 
 
 CK_TARGET_AVX2 CK_INLINE void broadcast_group(const ck_gather_rows_args *a, int co0, const float *wb, const int CO) {
     for (int col = 0; col < a->cols; col += 8) {
-        if (a->cols - col >= 8) broadcast_strip(a, co0, col, wb, CO, 0); else broadcast_strip(a, co0, col, wb, CO, 1);
+        if (a->cols - col >= 8) broadcast_strip(a, co0, col, wb, CO, 0);
+        // A short last strip of a row of 8 or more columns runs as a full strip ending at the last column: it
+        // stores the overlapped columns again with the same sums, and masked loads cost what the kernel gains.
+        else if (a->cols >= 8) broadcast_strip(a, co0, a->cols - 8, wb, CO, 0);
+        else broadcast_strip(a, co0, col, wb, CO, 1);
     }
 }
 

@@ -24,6 +24,9 @@ struct BroadcastRowsTests {
         Shape(outs: 3, rows: 9, cols: 5, channels: 2, kernel: 3, rowPairs: true, bias: true),
         Shape(outs: 1, rows: 15, cols: 20, channels: 3, kernel: 3, rowPairs: false, bias: true),
         Shape(outs: 2, rows: 11, cols: 24, channels: 2, kernel: 3, rowPairs: true, bias: true),
+        // The course CNN's conv0 (8 channels, 28 columns: the last strip overlaps the one before).
+        Shape(outs: 8, rows: 28, cols: 28, channels: 3, kernel: 5, rowPairs: false, bias: true),
+        Shape(outs: 8, rows: 6, cols: 19, channels: 2, kernel: 3, rowPairs: true, bias: false),
     ]
 
     @Test("the same bits as ck_gather_rows, and the plain loop's values", arguments: shapes.indices)

@@ -15,7 +15,7 @@ struct BroadcastRowWeights {
     /// with more than 8 channels (with 1 to 8, AVX2 gathers along channels or `gatherPhaseMajor`
     /// runs; AVX-512 has the registers for `ck_gather_rows`).
     static func runs(isa: ck_isa, outs: Int, cols: Int, pairs: Int) -> Bool {
-        isa == CK_ISA_AVX2 && outs > 8 && gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairs)
+        isa == CK_ISA_AVX2 && (outs > 8 ? gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairs) : outs == 8 && cols >= 16)
     }
 
     init(pairs: Int, outs: Int) {

@@ -80,7 +80,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                     let planes = buffers.input(input, image: n, from: imageInput, slice: s)
                     winograd.forward(isa: isa, input: planes, bias: bias, output: output + n * outImage, slice: s)
                 } else if let broadcastRows {
-                    let source = windows.image.source(padded, planes: planes, isa: isa)
+                    let source = buffers.source(windows.image, padded: padded, input: input, image: n, from: imageInput,
+                                                slice: s, isa: isa)
                     broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
                                          rows: g.output.height, cols: g.output.width, output: output + n * outImage,
                                          outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,

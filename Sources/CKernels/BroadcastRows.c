@@ -43,14 +43,8 @@ CK_TARGET_AVX2 CK_INLINE void broadcast_block(const ck_gather_rows_args *a, cons
         for (int r = 0; r < RB; r++) acc[c][r] = b;
     }
     // The union of the block's rows' pair ranges (as ck_gather_rows): the others read only zero padding.
-    int jb = 0, je = a->pairs;
-    if (a->row_pairs) {
-        jb = a->row_pairs[2 * row0]; je = a->row_pairs[2 * row0 + 1];
-        for (int r = 1; r < RB; r++) {
-            const int b = a->row_pairs[2 * (row0 + r)], e = a->row_pairs[2 * (row0 + r) + 1];
-            if (e > b) { if (je <= jb) { jb = b; je = e; } else { jb = b < jb ? b : jb; je = e > je ? e : je; } }
-        }
-    }
+    int jb, je;
+    pair_range(a->row_pairs, a->pairs, row0, RB, &jb, &je);
     const long rs = a->in_row_stride;
     const float *row[8];
     CK_UNROLL

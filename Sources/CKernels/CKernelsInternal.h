@@ -6,6 +6,19 @@
 
 #include "CKernels.h"
 
+// The union of the pair ranges of rows [row0, row0 + rows) (all pairs without a table), as the row
+// gathers take it: a block of rows runs over the union, and the extra pairs read only zero padding.
+// One definition for every gather that skips the border's pairs (row_pairs: begin, end per row).
+static inline void pair_range(const int *row_pairs, int pairs, int row0, int rows, int *jb, int *je) {
+    *jb = 0; *je = pairs;
+    if (!row_pairs) return;
+    *jb = row_pairs[2 * row0]; *je = row_pairs[2 * row0 + 1];
+    for (int r = 1; r < rows; r++) {
+        const int b = row_pairs[2 * (row0 + r)], e = row_pairs[2 * (row0 + r) + 1];
+        if (e > b) { if (*je <= *jb) { *jb = b; *je = e; } else { *jb = b < *jb ? b : *jb; *je = e > *je ? e : *je; } }
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 

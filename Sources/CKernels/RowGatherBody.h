@@ -14,14 +14,8 @@ F_TARGET CK_INLINE void F(rows_block)(const ck_gather_rows_args *a, int co0, int
         for (int r = 0; r < RB; r++) acc[c][r] = b;
     }
     // The union of the block's rows' pair ranges: the extra pairs read only zero padding.
-    int jb = 0, je = a->pairs;
-    if (a->row_pairs) {
-        jb = a->row_pairs[2 * row0]; je = a->row_pairs[2 * row0 + 1];
-        for (int r = 1; r < RB; r++) {
-            const int b = a->row_pairs[2 * (row0 + r)], e = a->row_pairs[2 * (row0 + r) + 1];
-            if (e > b) { if (je <= jb) { jb = b; je = e; } else { jb = b < jb ? b : jb; je = e > je ? e : je; } }
-        }
-    }
+    int jb, je;
+    pair_range(a->row_pairs, a->pairs, row0, RB, &jb, &je);
     const float *base = a->input + row0 * a->in_row_stride + col0;
     const long rs = a->in_row_stride;
     const long ws = a->out_channels;
@@ -89,14 +83,8 @@ F_TARGET CK_INLINE void F(row_pairs_block)(const ck_gather_rows_args *a, int co0
         for (int p = 0; p < RP; p++) acc[c][p] = b;
     }
     const int rows = a->rows - row0 < 2 * RP ? a->rows - row0 : 2 * RP;
-    int jb = 0, je = a->pairs;
-    if (a->row_pairs) {
-        jb = a->row_pairs[2 * row0]; je = a->row_pairs[2 * row0 + 1];
-        for (int r = 1; r < rows; r++) {
-            const int b = a->row_pairs[2 * (row0 + r)], e = a->row_pairs[2 * (row0 + r) + 1];
-            if (e > b) { if (je <= jb) { jb = b; je = e; } else { jb = b < jb ? b : jb; je = e > je ? e : je; } }
-        }
-    }
+    int jb, je;
+    pair_range(a->row_pairs, a->pairs, row0, rows, &jb, &je);
     const __mmask8 cm = mask8(a->cols), last = rows == 2 * RP ? cm : 0;
     const float *base = a->input + row0 * a->in_row_stride;
     const long rs = a->in_row_stride;

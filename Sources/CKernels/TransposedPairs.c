@@ -20,18 +20,6 @@
 
 #if defined(__x86_64__)
 
-// The union of the pair ranges of rows [row0, row0 + rows) of a phase (all pairs without a table),
-// as ck_gather_rows takes it: the extra pairs read only zero padding.
-CK_INLINE void pair_range(const int *row_pairs, int pairs, int row0, int rows, int *jb, int *je) {
-    *jb = 0; *je = pairs;
-    if (!row_pairs) return;
-    *jb = row_pairs[2 * row0]; *je = row_pairs[2 * row0 + 1];
-    for (int r = 1; r < rows; r++) {
-        const int b = row_pairs[2 * (row0 + r)], e = row_pairs[2 * (row0 + r) + 1];
-        if (e > b) { if (*je <= *jb) { *jb = b; *je = e; } else { *jb = b < *jb ? b : *jb; *je = e > *je ? e : *je; } }
-    }
-}
-
 #define TP_AVX512 1
 #include "FormAVX512.h"
 #include "TransposedPairsBody.h"

@@ -120,23 +120,31 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
         forwardApplying(.none, slope: 0, input)
     }
 
-    /// The forward pass followed by ReLU or LeakyReLU of `slope` (>= 0) in the same pass over the
-    /// output, as Sequential runs a batch norm and the activation after it: the same bits as the two
-    /// layers, and the activation's output is never written separately. `backwardThroughActivation`
-    /// is its backward pass.
-    func forwardApplying(_ activation: BatchNormActivation, slope: Float, _ input: Tensor) -> Tensor {
+    /// What every fused forward pass starts with: checks the input's shape, takes the plane moments a
+    /// convolution before may have gathered, and records what the backward pass will need (the input,
+    /// the mode, the activation applied, the pool written into, whether the output was deferred).
+    private func beginFusedForward(_ input: Tensor, activation: BatchNormActivation, slope: Float, pooledInto pool: MaxPool2d?,
+                                   deferred: Bool) -> (shape: BatchNorm2dShape, moments: UnsafePointer<Float>?) {
         precondition(input.rank == 4 && input.shape[1] == numFeatures,
                      "\(description) cannot take input shape \(input.shape)")
-        let s = BatchNorm2dShape(input.shape)
         let moments = takePlaneMoments(for: input)
-        output.resize(to: input.shape)
         self.input = input
         sumsGradient = nil
         modeOfLastForward = mode
         appliedActivation = activation
         appliedSlope = slope
-        pooledInto = nil
-        deferredApply = false
+        pooledInto = pool
+        deferredApply = deferred
+        return (BatchNorm2dShape(input.shape), moments)
+    }
+
+    /// The forward pass followed by ReLU or LeakyReLU of `slope` (>= 0) in the same pass over the
+    /// output, as Sequential runs a batch norm and the activation after it: the same bits as the two
+    /// layers, and the activation's output is never written separately. `backwardThroughActivation`
+    /// is its backward pass.
+    func forwardApplying(_ activation: BatchNormActivation, slope: Float, _ input: Tensor) -> Tensor {
+        let (s, moments) = beginFusedForward(input, activation: activation, slope: slope, pooledInto: nil, deferred: false)
+        output.resize(to: input.shape)
         withAffine { w, b in
             input.withPointer { x in
                 output.withMutablePointer { y in
@@ -178,19 +186,9 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     /// pass. The returned tensor has the output's shape but is NOT written: only that convolution
     /// may take it. The backward passes are those of `forwardApplying`.
     func forwardDeferringApply(_ activation: BatchNormActivation, slope: Float, _ input: Tensor) -> (output: Tensor, images: ImageInput) {
-        precondition(input.rank == 4 && input.shape[1] == numFeatures,
-                     "\(description) cannot take input shape \(input.shape)")
         precondition(mode == .training, "BatchNorm2d.forwardDeferringApply: training only")
-        let s = BatchNorm2dShape(input.shape)
-        let moments = takePlaneMoments(for: input)
+        let (s, moments) = beginFusedForward(input, activation: activation, slope: slope, pooledInto: nil, deferred: true)
         output.resize(to: input.shape)
-        self.input = input
-        sumsGradient = nil
-        modeOfLastForward = mode
-        appliedActivation = activation
-        appliedSlope = slope
-        pooledInto = nil
-        deferredApply = true
         let scale = deferredScaleShift, shift = deferredScaleShift + numFeatures
         withAffine { w, b in
             input.withPointer { x in
@@ -225,16 +223,7 @@ public final class BatchNorm2d: Layer, @unchecked Sendable {
     /// the three layers); neither the batch norm's output nor the ReLU's is written. Returns the
     /// pooled output; `backwardThroughReLUAndPooling` is its backward pass.
     func forwardApplyingReLUAndPooling(_ pool: MaxPool2d, _ input: Tensor) -> Tensor {
-        precondition(input.rank == 4 && input.shape[1] == numFeatures,
-                     "\(description) cannot take input shape \(input.shape)")
-        let s = BatchNorm2dShape(input.shape)
-        let moments = takePlaneMoments(for: input)
-        self.input = input
-        sumsGradient = nil
-        modeOfLastForward = mode
-        appliedActivation = .none
-        pooledInto = pool
-        deferredApply = false
+        let (s, moments) = beginFusedForward(input, activation: .none, slope: appliedSlope, pooledInto: pool, deferred: false)
         let training = mode == .training
         let pooled = pool.poolForBatchNorm(input.shape) { pooled, argmax in
             withAffine { w, b in

@@ -11,11 +11,16 @@ struct BroadcastRowWeights {
     let pairs: Int, outs: Int
 
     /// Whether a planar gather over adjacent columns of `outs` channels and `pairs` pairs on `isa`
-    /// runs as `ck_gather_rows_broadcast`: AVX2 and a gather `directGatherPlanes` would run along rows
-    /// with more than 8 channels (with 1 to 8, AVX2 gathers along channels or `gatherPhaseMajor`
-    /// runs; AVX-512 has the registers for `ck_gather_rows`).
+    /// runs as `ck_gather_rows_broadcast`, on AVX2 only (AVX-512 has the registers for
+    /// `ck_gather_rows`): a gather `directGatherPlanes` would run along rows with more than 8
+    /// channels (own network 1's first layer), or exactly 8 channels over rows of at least 16
+    /// columns (the course CNN's first layer, 28 columns: 1.80-1.87 -> 1.63 ms per 128 images in a C
+    /// microbenchmark, against the channel gather those take otherwise). Fewer than 8 channels keep
+    /// the channel gather or `gatherPhaseMajor`.
     static func runs(isa: ck_isa, outs: Int, cols: Int, pairs: Int) -> Bool {
-        isa == CK_ISA_AVX2 && (outs > 8 ? gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairs) : outs == 8 && cols >= 16)
+        guard isa == CK_ISA_AVX2 else { return false }
+        if outs == 8 { return cols >= 16 }
+        return outs > 8 && gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairs)
     }
 
     init(pairs: Int, outs: Int) {

@@ -79,22 +79,22 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                 if let winograd {
                     let planes = buffers.input(input, image: n, from: imageInput, slice: s)
                     winograd.forward(isa: isa, input: planes, bias: bias, output: output + n * outImage, slice: s)
-                } else if let broadcastRows {
-                    let source = buffers.source(windows.image, padded: padded, input: input, image: n, from: imageInput,
-                                                slice: s, isa: isa)
-                    broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
-                                         rows: g.output.height, cols: g.output.width, output: output + n * outImage,
-                                         outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
-                                         rowPairs: windows.rowPairs)
                 } else {
                     let source = buffers.source(windows.image, padded: padded, input: input, image: n, from: imageInput,
                                                 slice: s, isa: isa)
-                    directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
-                                       columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
-                                       weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
-                                       cols: g.output.width, output: output + n * outImage,
-                                       outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
-                                       rowPairs: windows.rowPairs)
+                    if let broadcastRows {
+                        broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
+                                             rows: g.output.height, cols: g.output.width, output: output + n * outImage,
+                                             outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                             rowPairs: windows.rowPairs)
+                    } else {
+                        directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
+                                           columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
+                                           weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
+                                           cols: g.output.width, output: output + n * outImage,
+                                           outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                           rowPairs: windows.rowPairs)
+                    }
                 }
                 activation.forward(output + n * outImage, count: outImage)
                 if let planeMoments {

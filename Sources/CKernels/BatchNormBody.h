@@ -38,7 +38,7 @@ F_TARGET static float F(plane_squared_differences)(const float *p, long n, float
 // dependent adds, so B planes' chains side by side keep the adders busy (16 planes of 256 values,
 // L1-hot: 0.091 -> 0.068 ms per 128 images with B = 4; 32 planes of 64: 0.067 -> 0.060; C
 // microbenchmark, 2026-11-30).
-F_TARGET CK_INLINE void F(moments_block)(const float *x, long spatial, double per_value, float *moments, const int B) {
+F_TARGET static inline __attribute__((always_inline)) void F(moments_block)(const float *x, long spatial, double per_value, float *moments, const int B) {
     bn_v8 a0[4], a1[4], r0[4], r1[4], m[4];
     float sum[4];
     for (int b = 0; b < B; b++) { a0[b] = BN_ZERO; a1[b] = BN_ZERO; }

@@ -86,7 +86,7 @@ struct BroadcastRowsTests {
         #expect(worst <= 1e-5 * Double(pairs), "shape \(index): off the plain loop by \(worst)")
     }
 
-    @Test("the Conv2d forwards that route through it: own network 1's first layer, own network 3's over split columns (AVX2 only)")
+    @Test("the gathers that route through it: own network 1's first layer, own network 3's first layer and last layer's input gradient over split columns (AVX2 only)")
     func routes() throws {
         // Own network 3's Conv2d(3, 16, 4, 2, 1): 48 pairs over rows split into even and odd columns.
         let n3 = try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: 32, kernel: 4, stride: 2, padding: 1)
@@ -98,6 +98,16 @@ struct BroadcastRowsTests {
         // Own network 1's Conv2d(3, 16, 3, padding=1).
         let n1 = try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: 32, kernel: 3, padding: 1)
         #expect(DirectConv2dPlan(n1, isa: CK_ISA_AVX2).broadcastRows != nil)
+        // Own network 3's ConvTranspose2d(16, 3, 4, 2, 1): its input gradient is the same gather (AVX2 only); the
+        // course autoencoder's ConvTranspose2d(8, 3, 4, 2, 1) keeps the channel gather.
+        let n3Last = try ConvTranspose2dGeometry(batch: 2, inChannels: 16, outChannels: 3, input: 16, kernel: 4, stride: 2,
+                                                 padding: 1)
+        let n3LastAVX2 = DirectConvTranspose2dPlan(n3Last, isa: CK_ISA_AVX2)
+        #expect(n3LastAVX2.broadcastRows != nil && n3LastAVX2.windows.image.splitsColumns)
+        #expect(DirectConvTranspose2dPlan(n3Last, isa: CK_ISA_AVX512).broadcastRows == nil)
+        let aeLast = try ConvTranspose2dGeometry(batch: 2, inChannels: 8, outChannels: 3, input: 16, kernel: 4, stride: 2,
+                                                 padding: 1)
+        #expect(DirectConvTranspose2dPlan(aeLast, isa: CK_ISA_AVX2).broadcastRows == nil)
         // More than 64 pairs (16 -> 32 channels, 3x3 over 16 columns: no faster than the channel gather)
         // and rows that fill too little of their vectors (12 columns) keep the channel gather at column stride 2.
         for g in [try Conv2dGeometry(batch: 2, inChannels: 16, outChannels: 32, input: 32, kernel: 3, stride: 2, padding: 1),

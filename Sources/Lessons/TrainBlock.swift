@@ -169,7 +169,10 @@ public struct TrainBlock: Equatable, Sendable {
             block.seed = seed
             if seed < 0 { fields.problem("seed", "seed must be 0 or more") }
         }
-        if model == .own { checkLayers(layers, lines: layerLines, data: block.data, fields: &fields) }
+        if model == .own {
+            checkLayers(layers, lines: layerLines, data: block.data, batch: min(max(block.batchSize, 1), maximumBatchSize),
+                        fields: &fields)
+        }
         return fields.problems.count == before ? block : nil
     }
 }
@@ -222,9 +225,10 @@ extension TrainBlock {
 
 extension TrainBlock {
     /// Reads an own network's layers with NeuralNet's reader and, when the data's image shape is
-    /// known, checks that every layer fits and that the output is one value per class (10) or
-    /// the input's shape: each problem on the line of the layer at fault.
-    static func checkLayers(_ layers: [String], lines: [Int], data: String, fields: inout BlockFields) {
+    /// known, checks that every layer fits (sizes and memory for `batch` images at once) and that
+    /// the output is one value per class (10) or the input's shape: each problem on the line of
+    /// the layer at fault.
+    static func checkLayers(_ layers: [String], lines: [Int], data: String, batch: Int, fields: inout BlockFields) {
         var specs: [LayerSpec] = []
         for (index, text) in layers.enumerated() {
             do { specs.append(try LayerSpec.parse(text)) } catch {
@@ -234,8 +238,15 @@ extension TrainBlock {
         }
         guard let input = imageShape(data: data) else { return }
         let output: [Int]
-        do { output = try NetworkText(layers: specs).outputShape(input: input) } catch {
-            let index = error.position ?? 0
+        let network = NetworkText(layers: specs)
+        do {
+            output = try network.outputShape(input: input, batch: batch)
+            try network.checkTrainingMemory(input: input, batch: batch)
+        } catch {
+            guard let index = error.position else {  // the whole network: the memory it needs
+                fields.problems.append(LessonProblem(line: lines.first ?? fields.fenceLine, message: error.message))
+                return
+            }
             fields.problems.append(LessonProblem(line: lines[index], message: "\(specs[index].text) \(error.message)"))
             return
         }

@@ -78,11 +78,16 @@ extension TrainingSession {
             return adapted
         }
         let classCount = max(data.train.classNames.count, 1)
+        let imagesAre = "(images of \(data.train.name) are \(LayerSpec.shapeText(input)))"
         do {
             _ = try TrainingRecipe.forNetwork(layers, input: input, classCount: classCount, datasetName: data.train.name,
                                               loss: recipe.loss)
         } catch {
-            throw TrainingError("\(error.message) (images of \(data.train.name) are \(LayerSpec.shapeText(input)))")
+            throw TrainingError("\(error.message) \(imagesAre)")
+        }
+        // Sizes for the whole batch: a layer too large for memory is refused here, not mid-step.
+        do { try layers.checkTrainingMemory(input: input, batch: recipe.batchSize) } catch {
+            throw TrainingError("\(error) \(imagesAre)")
         }
         return data
     }

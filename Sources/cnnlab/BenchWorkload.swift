@@ -45,6 +45,7 @@ final class BenchWorkload {
     convenience init(layers: NetworkText, images: ImageDataset, batchSize: Int) throws(LayerTextError) {
         let input = [images.channels, images.height, images.width]
         let output = try layers.outputShape(input: input)
+        try layers.checkTrainingMemory(input: input, batch: batchSize)
         self.init(name: "layers", model: layers.makeSequential(seed: 0), reconstructs: output == input,
                   images: images, batchSize: batchSize)
     }

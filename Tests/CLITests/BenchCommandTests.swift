@@ -1,6 +1,7 @@
 import Kernels
 import Datasets
 import Foundation
+import NeuralNet
 import Testing
 @testable import cnnlab
 
@@ -53,6 +54,19 @@ struct BenchCommandTests {
             #expect(json.contains("\"convolution_kernels\":\"\(DirectConvolution.active.jsonName)\"")
                     || json.contains("\"convolution_kernels\" : \"\(DirectConvolution.active.jsonName)\""))
         }
+    }
+
+    @Test("a --layers network too large for the batch is refused before it runs, naming the layer")
+    func refusesTooLargeNetworks() throws {
+        let (images, _) = try BenchData.load(directory: nil, random: true)
+        let network = try NetworkText.parse("Conv2d(3, 100000, 3, padding=1)")
+        do {
+            _ = try BenchWorkload(layers: network, images: images, batchSize: 128)
+            Issue.record("128 x 100000 x 32 x 32 values should be refused")
+        } catch {
+            #expect(error.position == 0 && error.description.contains("too large"))
+        }
+        #expect((try? BenchWorkload(layers: network, images: images, batchSize: 1)) != nil)
     }
 
     @Test("peak resident memory comes from /proc/self/status on Linux")

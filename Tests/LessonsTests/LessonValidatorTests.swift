@@ -132,6 +132,11 @@ struct LessonValidatorTests {
                   line: 7, containing: "write either 'model' or 'layers'")
         expectOne(lessonWithBlock("```train\ndata: fashion-mnist\nlayers:\n  - Conv2d(3, 8, 3)\n```"),
                   line: 8, containing: "expects 3 input channels, gets 1 (1x28x28)")
+        // Sizes for the block's whole batch: one image of 100000x32x32 fits a tensor, 128 do not.
+        let wide = "layers:\n  - Conv2d(3, 100000, 3, padding=1)\n  - AvgPool2d(32)\n  - Flatten()\n  - Linear(100000, 10)\n"
+        expectOne(lessonWithBlock("```train\n" + wide + "```"),
+                  line: 7, containing: "Conv2d(3, 100000, 3, padding=1) cannot take 3x32x32: too large: 128 x 100000")
+        #expect(problems(lessonWithBlock("```train\n" + wide + "batch_size: 1\n```")) == [])
     }
 
     @Test func trainBlock() {

@@ -90,6 +90,48 @@ struct LayerTextTests {
         }
     }
 
+    @Test("a layer too large for the batch, or a weight too large, is refused naming the layer; so is a network past memory")
+    func sizesForTheBatch() throws {
+        let wide = try NetworkText.parse("Conv2d(3, 100000, 3, padding=1), AvgPool2d(32), Flatten(), Linear(100000, 10)")
+        #expect(try wide.outputShape(input: [3, 32, 32]) == [10])  // one image fits
+        do {
+            _ = try wide.shapes(input: [3, 32, 32], batch: 128)
+            Issue.record("128 images of 100000x32x32 should not fit one tensor")
+        } catch {
+            #expect(error.position == 0)
+            #expect(error.description.hasPrefix("layer 0 Conv2d(3, 100000, 3, padding=1) cannot take 3x32x32: too large"))
+        }
+        let flat = try NetworkText.parse("Flatten(), ReLU(), Linear(3072, 16777216), Linear(16777216, 10)")
+        do {
+            _ = try flat.shapes(input: [3, 32, 32])
+            Issue.record("a 16777216x3072 weight should be refused")
+        } catch {
+            #expect(error.description == "layer 2 Linear(3072, 16777216) has a 16777216x3072 weight: more than 1073741824 (cnnlab's largest tensor)")
+        }
+        let features = try NetworkText.parse("Flatten(), Linear(3072, 300000)")
+        do {
+            _ = try features.shapes(input: [3, 32, 32], batch: 4000)
+            Issue.record("4000 x 300000 outputs should not fit one tensor")
+        } catch {
+            #expect(error.position == 1)
+            #expect(error.message.hasPrefix("gives 300000 values per image, 4000x that for a batch of 4000"))
+        }
+        // Memory: about batch x (input + 3 x every output) floats + 4 x the parameters.
+        let small = try NetworkText.parse("Conv2d(3, 8, 3, padding=1), ReLU(), Flatten(), Linear(8192, 10)")
+        let perImage = 3 * 1024 + 3 * (8192 + 8192 + 8192 + 10)
+        let expected = (128 * perImage + 4 * small.parameterCount) * 4
+        #expect(try small.trainingMemoryEstimate(input: [3, 32, 32], batch: 128) == expected)
+        try small.checkTrainingMemory(input: [3, 32, 32], batch: 128, available: expected)
+        do {
+            try small.checkTrainingMemory(input: [3, 32, 32], batch: 128, available: expected - 1)
+            Issue.record("a network needing more than the memory available should be refused")
+        } catch {
+            #expect(error.position == nil)
+            #expect(error.message.contains("needs at least") && error.message.contains("smaller --batch-size"))
+            #expect(error.message.contains("layer 0 Conv2d(3, 8, 3, padding=1): 8x32x32 per image"))
+        }
+    }
+
     @Test("unknown layers and keywords list the known ones; bad values say why")
     func readingProblems() {
         let cases: [(String, String)] = [

@@ -20,7 +20,9 @@ extension LayerSpec {
 
     /// The shape of one sample after this layer, or why the layer cannot take `shape`.
     /// `flattenedFrom` is the image shape a flat input came from (for "gets 2048 (32x8x8)").
-    public func outputShape(forSample shape: [Int], flattenedFrom: [Int]? = nil) throws(LayerTextProblem) -> [Int] {
+    /// `batch` is the number of samples the layer will run on at once: the geometries refuse
+    /// sizes past cnnlab's limits for the whole batch, as the layer itself would when it runs.
+    public func outputShape(forSample shape: [Int], flattenedFrom: [Int]? = nil, batch: Int = 1) throws(LayerTextProblem) -> [Int] {
         switch kind {
         case .relu, .leakyReLU, .sigmoid, .tanh, .dropout:
             return shape
@@ -53,12 +55,12 @@ extension LayerSpec {
             let input = Size2D(image[1], image[2])
             do {
                 if kind == .conv2d {
-                    let g = try Conv2dGeometry(batch: 1, inChannels: image[0], outChannels: count("out_channels"), input: input,
+                    let g = try Conv2dGeometry(batch: batch, inChannels: image[0], outChannels: count("out_channels"), input: input,
                                                kernel: size("kernel_size"), stride: size("stride"), padding: size("padding"),
                                                dilation: size("dilation"))
                     return Array(g.outputShape.dropFirst())
                 }
-                let g = try ConvTranspose2dGeometry(batch: 1, inChannels: image[0], outChannels: count("out_channels"), input: input,
+                let g = try ConvTranspose2dGeometry(batch: batch, inChannels: image[0], outChannels: count("out_channels"), input: input,
                                                     kernel: size("kernel_size"), stride: size("stride"), padding: size("padding"),
                                                     outputPadding: size("output_padding"), dilation: size("dilation"))
                 return Array(g.outputShape.dropFirst())
@@ -70,12 +72,12 @@ extension LayerSpec {
             let input = Size2D(image[1], image[2])
             do {
                 if kind == .maxPool2d {
-                    let g = try MaxPool2dGeometry(batch: 1, channels: image[0], input: input, kernel: size("kernel_size"),
+                    let g = try MaxPool2dGeometry(batch: batch, channels: image[0], input: input, kernel: size("kernel_size"),
                                                   stride: size("stride"), padding: size("padding"), dilation: size("dilation"),
                                                   ceilMode: flag("ceil_mode"))
                     return Array(g.outputShape.dropFirst())
                 }
-                let g = try AvgPool2dGeometry(batch: 1, channels: image[0], input: input, kernel: size("kernel_size"),
+                let g = try AvgPool2dGeometry(batch: batch, channels: image[0], input: input, kernel: size("kernel_size"),
                                               stride: size("stride"), padding: size("padding"), ceilMode: flag("ceil_mode"),
                                               countIncludePad: flag("count_include_pad"))
                 return Array(g.outputShape.dropFirst())

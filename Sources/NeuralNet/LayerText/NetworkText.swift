@@ -100,13 +100,18 @@ public struct NetworkText: Equatable, Sendable, CustomStringConvertible {
     /// The shapes layer by layer for one sample of `input` ([C, H, W] or [F]); throws at the
     /// first layer that does not fit, naming its position, its text and both shapes:
     /// `layer 9 Linear(2000, 10) expects 2000 features, gets 2048 (32x8x8)`.
-    public func shapes(input: [Int]) throws(LayerTextError) -> [ShapeRow] {
+    /// With `batch`, also throws at the first layer whose output for the whole batch, or whose
+    /// weights, pass cnnlab's largest tensor (checked before training, never while it runs).
+    public func shapes(input: [Int], batch: Int = 1) throws(LayerTextError) -> [ShapeRow] {
         var shape = input
         var flattenedFrom: [Int]?
         var rows: [ShapeRow] = []
         for (index, layer) in layers.enumerated() {
             let output: [Int]
-            do { output = try layer.outputShape(forSample: shape, flattenedFrom: flattenedFrom) } catch {
+            do {
+                output = try layer.outputShape(forSample: shape, flattenedFrom: flattenedFrom, batch: batch)
+                try layer.checkTensorSizes(output: output, batch: batch)
+            } catch {
                 throw LayerTextError(position: index, layer: layer.text, message: error.message, path: path,
                                      line: index < lines.count ? lines[index] : nil, isShapeProblem: true)
             }
@@ -118,9 +123,9 @@ public struct NetworkText: Equatable, Sendable, CustomStringConvertible {
         return rows
     }
 
-    /// The output shape of one sample.
-    public func outputShape(input: [Int]) throws(LayerTextError) -> [Int] {
-        try shapes(input: input).last?.outputShape ?? input
+    /// The output shape of one sample (with the checks of `shapes(input:batch:)`).
+    public func outputShape(input: [Int], batch: Int = 1) throws(LayerTextError) -> [Int] {
+        try shapes(input: input, batch: batch).last?.outputShape ?? input
     }
 
     /// Trainable values of the whole network.

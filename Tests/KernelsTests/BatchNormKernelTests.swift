@@ -206,7 +206,7 @@ struct BatchNormKernelTests {
     /// A convolution can take each plane's moments while it writes the batch norm's input
     /// (ck_batch_norm_plane_moments); the statistics taken from them must be the ones read from x.
     @Test("statistics from plane moments: the bits of reading x, plain and pooled, every build",
-          arguments: [(5, 3, 6, 8), (2, 9, 36, 20), (3, 2, 1, 2), (4, 70, 4, 4)])
+          arguments: [(5, 3, 6, 8), (2, 9, 36, 20), (3, 2, 1, 2), (4, 70, 4, 4), (3, 5, 5, 5)])
     func statisticsFromPlaneMoments(shape: (Int, Int, Int, Int)) {
         let (batch, channels, h, w) = shape
         let spatial = h * w, count = batch * channels * spatial

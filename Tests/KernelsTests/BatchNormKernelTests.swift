@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 import Testing
 @testable import Kernels
 
@@ -205,7 +206,7 @@ struct BatchNormKernelTests {
     /// A convolution can take each plane's moments while it writes the batch norm's input
     /// (ck_batch_norm_plane_moments); the statistics taken from them must be the ones read from x.
     @Test("statistics from plane moments: the bits of reading x, plain and pooled, every build",
-          arguments: [(5, 3, 6, 8), (2, 9, 36, 20), (3, 2, 1, 2), (4, 70, 4, 4)])
+          arguments: [(5, 3, 6, 8), (2, 9, 36, 20), (3, 2, 1, 2), (4, 70, 4, 4), (3, 5, 5, 5)])
     func statisticsFromPlaneMoments(shape: (Int, Int, Int, Int)) {
         let (batch, channels, h, w) = shape
         let spatial = h * w, count = batch * channels * spatial
@@ -402,6 +403,60 @@ struct BatchNormKernelTests {
             #expect(interior.map(\.bitPattern) == y.map(\.bitPattern), "\(shape) \(activation) rows")
             // The border is untouched.
             #expect(padded.count - interior.count == padded.filter { $0 == -3 }.count, "\(shape) \(activation) border")
+        }
+    }
+
+    /// The image-by-image passes (input gradient, apply, apply into rows) ask for the lines some
+    /// planes ahead, past the image's end at its last planes: those requests must never read (a
+    /// load there would fault). The batch's last image ends against a page that cannot be read;
+    /// the results must be those of the same image in ordinary memory.
+    @Test("the image-by-image passes' requests ahead never fault: the last image ends against an unreadable page",
+          arguments: [(16, 16, 16), (32, 8, 8), (3, 7, 5)])
+    func prefetchAheadNeverFaults(shape: (Int, Int, Int)) throws {
+        let (channels, height, width) = shape
+        let s = BatchNorm2dShape(batch: 1, channels: channels, spatial: height * width), count = s.count
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let readable = (count * MemoryLayout<Float>.size + page - 1) / page * page
+        var rng = SplitMix64(seed: UInt64(count))
+        let x = (0..<count).map { _ in (rng.unit() - 0.5) * 4 }, dy = (0..<count).map { _ in rng.unit() - 0.5 }
+        let w = (0..<channels).map { _ in rng.unit() + 0.5 }, b = (0..<channels).map { _ in rng.unit() - 0.5 }
+        let mean = (0..<channels).map { _ in rng.unit() - 0.5 }, invStd = (0..<channels).map { _ in rng.unit() + 0.5 }
+        var terms = [Float](repeating: 0, count: batchNormTermsPerChannel * channels)
+        batchNorm2dGradientGate(s, weight: w, bias: b, mean: mean, invStd: invStd, terms: &terms)
+        for c in 0..<channels { terms[c] = rng.unit(); terms[channels + c] = rng.unit(); terms[2 * channels + c] = rng.unit() }
+        // x and dy each at the end of `readable` bytes followed by a PROT_NONE page.
+        func guarded(_ values: [Float]) throws -> UnsafeMutableRawPointer {
+            let base = try #require(mmap(nil, readable + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+            #expect(base != MAP_FAILED)
+            #expect(mprotect(base + readable, page, PROT_NONE) == 0)
+            let start = (base + readable - count * MemoryLayout<Float>.size).assumingMemoryBound(to: Float.self)
+            values.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: count) }
+            return base
+        }
+        let xBase = try guarded(x), dyBase = try guarded(dy)
+        defer { munmap(xBase, readable + page); munmap(dyBase, readable + page) }
+        let xEnd = (xBase + readable - count * 4).assumingMemoryBound(to: Float.self)
+        let dyEnd = (dyBase + readable - count * 4).assumingMemoryBound(to: Float.self)
+        let (scale, shift) = (w, b)
+        for activation in [BatchNormActivation.none, .leakyReLU] {
+            var expected = [Float](repeating: 0, count: count), got = expected
+            batchNorm2dImageInputGradient(s, input: x, gradOutput: dy, image: 0, mean: mean, invStd: invStd, training: true,
+                                          activation: activation, slope: 0.1, terms: terms, gradInput: &expected)
+            batchNorm2dImageInputGradient(s, input: xEnd, gradOutput: dyEnd, image: 0, mean: mean, invStd: invStd,
+                                          training: true, activation: activation, slope: 0.1, terms: terms, gradInput: &got)
+            #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(shape) \(activation) input gradient")
+            batchNorm2dApplyImage(s, input: x, image: 0, scale: scale, shift: shift, activation: activation, slope: 0.1,
+                                  output: &expected)
+            batchNorm2dApplyImage(s, input: xEnd, image: 0, scale: scale, shift: shift, activation: activation, slope: 0.1,
+                                  output: &got)
+            #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(shape) \(activation) apply")
+            batchNorm2dApplyImage(s, height: height, width: width, input: x, image: 0, scale: scale, shift: shift,
+                                  activation: activation, slope: 0.1, output: &expected, outputPlane: s.spatial,
+                                  outputRowStride: width)
+            batchNorm2dApplyImage(s, height: height, width: width, input: xEnd, image: 0, scale: scale, shift: shift,
+                                  activation: activation, slope: 0.1, output: &got, outputPlane: s.spatial,
+                                  outputRowStride: width)
+            #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(shape) \(activation) apply rows")
         }
     }
 }

@@ -85,4 +85,25 @@ struct BroadcastRowsTests {
         }
         #expect(worst <= 1e-5 * Double(pairs), "shape \(index): off the plain loop by \(worst)")
     }
+
+    @Test("the Conv2d forwards that route through it: own network 1's first layer, own network 3's over split columns (AVX2 only)")
+    func routes() throws {
+        // Own network 3's Conv2d(3, 16, 4, 2, 1): 48 pairs over rows split into even and odd columns.
+        let n3 = try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: 32, kernel: 4, stride: 2, padding: 1)
+        let n3AVX2 = DirectConv2dPlan(n3, isa: CK_ISA_AVX2)
+        #expect(n3AVX2.broadcastRows != nil && n3AVX2.windows.image.splitsColumns && n3AVX2.windows.columnStride == 1)
+        // AVX-512 splits the rows for ck_gather_rows, with its weights in registers.
+        let n3AVX512 = DirectConv2dPlan(n3, isa: CK_ISA_AVX512)
+        #expect(n3AVX512.broadcastRows == nil && n3AVX512.windows.image.splitsColumns)
+        // Own network 1's Conv2d(3, 16, 3, padding=1).
+        let n1 = try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: 32, kernel: 3, padding: 1)
+        #expect(DirectConv2dPlan(n1, isa: CK_ISA_AVX2).broadcastRows != nil)
+        // More than 64 pairs (16 -> 32 channels, 3x3 over 16 columns: no faster than the channel gather)
+        // and rows that fill too little of their vectors (12 columns) keep the channel gather at column stride 2.
+        for g in [try Conv2dGeometry(batch: 2, inChannels: 16, outChannels: 32, input: 32, kernel: 3, stride: 2, padding: 1),
+                  try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: 24, kernel: 4, stride: 2, padding: 1)] {
+            let plan = DirectConv2dPlan(g, isa: CK_ISA_AVX2)
+            #expect(plan.broadcastRows == nil && !plan.windows.image.splitsColumns, "\(g)")
+        }
+    }
 }

@@ -64,15 +64,19 @@ struct DirectConvolutionTests {
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 8, outChannels: 3, input: Size2D(7, 9),
                                                          kernel: 5, stride: 2, padding: 2)),
             // Column stride 2 with more than 8 channels, where the gather runs along rows (AVX-512; AVX2 with
-            // at most 32 pairs): rows split too, the weight gradient on channel vectors at column stride 1.
-            // Own network 3's first layer and last layer (its input gradient), 12 channels (8 + 4) over 30
-            // columns (a masked strip), no padding and padding 1.
+            // at most 32 pairs, or a Conv2d forward's broadcast weights with up to 64): rows split too, the
+            // weight gradient on channel vectors at column stride 1. Own network 3's first layer (48 pairs,
+            // broadcast on AVX2) and last layer (its input gradient), 12 channels (8 + 4) over 30 columns (a
+            // masked strip), no padding and padding 1; 13 channels (4 + 4 + 4 + 1) with 64 pairs over 30
+            // columns and 3 rows (broadcast on AVX2).
             .conv2d(try Conv2dGeometry(batch: 2, inChannels: 3, outChannels: 16, input: 32, kernel: 4, stride: 2, padding: 1)),
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 16, outChannels: 3, input: 16, kernel: 4,
                                                          stride: 2, padding: 1)),
             .conv2d(try Conv2dGeometry(batch: 2, inChannels: 2, outChannels: 12, input: Size2D(7, 61), kernel: 3, stride: 2)),
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 12, outChannels: 2, input: Size2D(5, 29),
                                                          kernel: 3, stride: 2, padding: 1)),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 4, outChannels: 13, input: Size2D(7, 61), kernel: 4, stride: 2,
+                                       padding: 1)),
             // 3 or 4 output channels, column stride 2, phases a whole number of vectors wide: both column
             // phases of a row at once (TransposedPairs; 8-column phases only on AVX2), row stride 2 and 3.
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 6, outChannels: 4, input: Size2D(5, 16),

@@ -4,7 +4,8 @@ import CKernels
 /// `CKernels/BroadcastRows.c`): for the planar gathers that run along rows with more than 8 output
 /// channels on AVX2, where `ck_gather_rows`' 8-channel blocks spill AVX2's 16 registers.
 /// N1's Conv2d(3, 16, 3, padding=1) forward: 1.63 -> 1.38 ms per 128 images (C microbenchmark,
-/// thread CPU, 2026-11-30). The same sums in the same order as `ck_gather_rows`: the same bits.
+/// thread CPU, 2026-11-30); N3's Conv2d(3, 16, 4, 2, 1) over split columns 0.685 -> 0.607 (against the
+/// channel gather). The same sums in the same order as `ck_gather_rows`: the same bits.
 struct BroadcastRowWeights {
     /// [groups of 4 channels][pairs][4][8]: every weight as 8 copies.
     let buffer: FloatBuffer
@@ -12,15 +13,18 @@ struct BroadcastRowWeights {
 
     /// Whether a planar gather over adjacent columns of `outs` channels and `pairs` pairs on `isa`
     /// runs as `ck_gather_rows_broadcast`, on AVX2 only (AVX-512 has the registers for
-    /// `ck_gather_rows`): a gather `directGatherPlanes` would run along rows with more than 8
-    /// channels (own network 1's first layer), or exactly 8 channels over rows of at least 16
-    /// columns (the course CNN's first layer, 28 columns: 1.80-1.87 -> 1.63 ms per 128 images in a C
-    /// microbenchmark, against the channel gather those take otherwise). Fewer than 8 channels keep
-    /// the channel gather or `gatherPhaseMajor`.
+    /// `ck_gather_rows`): more than 8 channels over rows that fill their vectors (`fillsRowVectors`)
+    /// with up to 64 pairs: own network 1's first layer (27 pairs, which `directGatherPlanes` would
+    /// run along rows too) and own network 3's Conv2d(3, 16, 4, 2, 1) over split columns (48 pairs,
+    /// 0.685 -> 0.607 ms per 128 images against the channel gather; with 144 pairs, 16 -> 32 channels
+    /// 3x3, the two ran alike); or exactly 8 channels over rows of at least 16 columns (the course
+    /// CNN's first layer, 28 columns: 1.80-1.87 -> 1.63 ms per 128 images in a C microbenchmark,
+    /// against the channel gather those take otherwise). Fewer than 8 channels keep the channel
+    /// gather or `gatherPhaseMajor`.
     static func runs(isa: ck_isa, outs: Int, cols: Int, pairs: Int) -> Bool {
         guard isa == CK_ISA_AVX2 else { return false }
         if outs == 8 { return cols >= 16 }
-        return outs > 8 && gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairs)
+        return outs > 8 && fillsRowVectors(cols) && pairs <= 64
     }
 
     init(pairs: Int, outs: Int) {

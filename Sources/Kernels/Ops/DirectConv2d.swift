@@ -46,7 +46,8 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
         let relation = g.windowRelation
         windows = DenseWindows(relation, channels: g.inChannels,
                                splitColumns: DenseWindows.splitsColumns(relation, channels: g.inChannels,
-                                                                         vectorChannels: g.outChannels, isa: isa))
+                                                                         vectorChannels: g.outChannels, isa: isa,
+                                                                         broadcastGather: true))
         phases = PhaseWindows(relation, channels: g.outChannels, outputChannels: g.inChannels)
         buffers = DirectBuffers(g, forwardImage: windows.image, backwardImage: phases.image)
         let n = buffers.slices.count

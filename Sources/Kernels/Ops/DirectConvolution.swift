@@ -155,11 +155,19 @@ func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int
 ///   gather is as fast or faster.
 @inline(__always)
 func gathersRows(isa: ck_isa, outs: Int, cols: Int, pairs: Int) -> Bool {
-    let columnsFilled = Double(cols) / Double(16 * ((cols + 15) / 16))
-    if outs <= 8 { return isa == CK_ISA_AVX512 && (cols <= 8 ? Double(cols) / 8 : columnsFilled) > Double(outs) / 16 }
-    let wide = cols >= 16 && columnsFilled >= 0.85
+    if outs <= 8 { return isa == CK_ISA_AVX512 && (cols <= 8 ? Double(cols) / 8 : columnsFilled(cols)) > Double(outs) / 16 }
+    let wide = fillsRowVectors(cols)
     return isa == CK_ISA_AVX512 ? wide : wide && pairs <= 32
 }
+
+/// The share of 16-column vectors a row of `cols` columns fills.
+@inline(__always)
+func columnsFilled(_ cols: Int) -> Double { Double(cols) / Double(16 * ((cols + 15) / 16)) }
+
+/// Rows of at least one full 16-column vector that fill their vectors to 85% or more: the row
+/// gathers of more than 8 channels run faster than the channel gather there (`gathersRows`).
+@inline(__always)
+func fillsRowVectors(_ cols: Int) -> Bool { cols >= 16 && columnsFilled(cols) >= 0.85 }
 
 /// Runs `ck_gather_rows`: a gather vectorised along rows (groups of up to 8 output channels), writing planes.
 @inline(__always)

@@ -176,11 +176,18 @@ struct DenseWindows {
     ///   column stride 2 and 155 along rows (C microbenchmark, 32 images, AVX-512). Both gathers,
     ///   and the channel-vector weight gradient at either column stride, give the same bits, so this
     ///   choice may depend on `isa`.
+    /// - with `broadcastGather` (a convolution's forward, which gathers through `BroadcastRowWeights`
+    ///   where that `runs`): when that gather runs over these windows. Own network 3's
+    ///   Conv2d(3, 16, 4, 2, 1) on AVX2 (48 pairs): 0.685 ms per 128 images as a channel gather at
+    ///   column stride 2, 0.607 along the split rows (C microbenchmark, thread CPU, 2026-11-30).
     /// `channels`: of the big image (the windows' pairs are its taps x channels).
-    static func splitsColumns(_ r: WindowRelation, channels: Int, vectorChannels: Int, isa: ck_isa) -> Bool {
+    static func splitsColumns(_ r: WindowRelation, channels: Int, vectorChannels: Int, isa: ck_isa,
+                              broadcastGather: Bool = false) -> Bool {
         guard r.stride.width == 2 else { return false }
+        let pairs = r.kernel.area * channels
         return vectorChannels <= 8
-            || gathersRows(isa: isa, outs: vectorChannels, cols: r.small.width, pairs: r.kernel.area * channels)
+            || gathersRows(isa: isa, outs: vectorChannels, cols: r.small.width, pairs: pairs)
+            || broadcastGather && BroadcastRowWeights.runs(isa: isa, outs: vectorChannels, cols: r.small.width, pairs: pairs)
     }
 
     init(_ r: WindowRelation, channels: Int, splitColumns: Bool = false) {

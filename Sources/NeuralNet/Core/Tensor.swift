@@ -103,11 +103,21 @@ extension Tensor {
         try scalars.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
     }
 
-    /// Makes this tensor `shape`-shaped, reallocating only when the size changes.
+    /// Makes this tensor `shape`-shaped; its values are then unspecified (the caller writes them).
+    /// The storage is kept when the new size fits in it, so a layer's buffers survive a batch that
+    /// alternates between two sizes (an epoch's short last batch, then the next epoch's full ones)
+    /// without being freed, allocated and zero-filled again (which ran on one thread, twice an
+    /// epoch); it is reallocated (zeros) only to grow beyond the largest size it has held.
     func resize(to newShape: [Int]) {
         if shape == newShape { return }
         let newCount = newShape.reduce(1, *)
-        if newCount != scalars.count { scalars = [Float](repeating: 0, count: newCount) }
+        if newCount > scalars.capacity {
+            scalars = [Float](repeating: 0, count: newCount)
+        } else if newCount < scalars.count {
+            scalars.removeLast(scalars.count - newCount)
+        } else if newCount > scalars.count {
+            scalars.append(contentsOf: repeatElement(0, count: newCount - scalars.count))
+        }
         shape = newShape
     }
 }

@@ -35,6 +35,10 @@ public class ConvolutionLayer: Layer, @unchecked Sendable {
         passes = ConvolutionRunner<Kind>(settings: s)
     }
 
+    /// How many workspaces this layer has built: one per new input shape, none for a batch size it
+    /// had just before the last one (an epoch's short last batch and the full ones after it).
+    var workspacesBuilt: Int { passes.workspacesBuilt }
+
     public var inChannels: Int { settings.inChannels }
     public var outChannels: Int { settings.outChannels }
     public var kernelSize: Size2D { settings.kernelSize }

@@ -96,6 +96,8 @@ extension ConvolutionKind {
 /// The passes of a `ConvolutionLayer`, whatever its kind (a `ConvolutionRunner`).
 protocol ConvolutionPasses: AnyObject {
     func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int]
+    /// How many workspaces the passes have built (one per new input shape; tests check reuse).
+    var workspacesBuilt: Int { get }
     /// `imageInput`: `input`'s values image by image, `input` itself not written (see `ImageInput`).
     func forward(_ input: Tensor, layer: ConvolutionLayer, activation: ConvolutionActivation,
                  planeMoments: UnsafeMutablePointer<Float>?, imageInput: ImageInput?) -> Tensor
@@ -109,7 +111,7 @@ protocol ConvolutionPasses: AnyObject {
 }
 
 /// What a convolution layer keeps between its passes: the workspace and output buffers for the
-/// last input shape (reallocated only when it changes) and the last input itself, which the
+/// last input shape (rebuilt only when it changes; the previous shape's workspace is kept too) and the last input itself, which the
 /// backward pass reads again (layers keep their outputs unchanged until their next forward), so
 /// the kernels need not copy it.
 final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
@@ -118,6 +120,11 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
     private var geometry: Kind.Geometry?
     private var lastInput: Tensor?
     private var lastInputShape: [Int] = []
+    /// The shape before the last one and its geometry and workspace, kept so that a batch size
+    /// that alternates between two values (an epoch's short last batch, then full batches again)
+    /// takes the workspace back instead of building and zero-filling a new one on one thread.
+    private var previousShape: (shape: [Int], geometry: Kind.Geometry, workspace: Kind.Workspace)?
+    private(set) var workspacesBuilt = 0
     /// The activation the last forward pass applied to `output` (the backward pass takes it back).
     private var lastActivation: ConvolutionActivation = .none
     private let output = Tensor(zeros: [0])
@@ -233,14 +240,22 @@ final class ConvolutionRunner<Kind: ConvolutionKind>: ConvolutionPasses {
 
     private func prepare(_ shape: [Int], _ makeGeometry: ([Int]) -> Kind.Geometry) -> (Kind.Geometry, Kind.Workspace) {
         if let workspace, let geometry, shape == lastInputShape { return (geometry, workspace) }
-        let g = makeGeometry(shape)
-        let fresh = Kind.workspace(g)
-        workspace = fresh
+        let current = workspace.flatMap { ws in geometry.map { (shape: lastInputShape, geometry: $0, workspace: ws) } }
+        let (g, ws): (Kind.Geometry, Kind.Workspace)
+        if let previous = previousShape, previous.shape == shape {
+            (g, ws) = (previous.geometry, previous.workspace)
+        } else {
+            g = makeGeometry(shape)
+            ws = Kind.workspace(g)
+            workspacesBuilt += 1
+        }
+        previousShape = current
+        workspace = ws
         geometry = g
         lastInputShape = shape
         output.resize(to: g.outputShape)
         gradInput.resize(to: g.inputShape)
-        return (g, fresh)
+        return (g, ws)
     }
 }
 

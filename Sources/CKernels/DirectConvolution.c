@@ -28,6 +28,7 @@ int ck_direct_available(void) { return ck_best_isa() == CK_ISA_AVX512; }
 #include "FormAVX512.h"
 #define GATHER_ONE 24
 #define GATHER_TWO 12
+#define GATHER_GRID 0
 #include "GatherBody.h"
 #include "FormEnd.h"
 
@@ -35,14 +36,17 @@ int ck_direct_available(void) { return ck_best_isa() == CK_ISA_AVX512; }
 #include "FormAVX512Narrow.h"
 #define GATHER_ONE 16
 #define GATHER_TWO 8
+#define GATHER_GRID 0
 #include "GatherBody.h"
 #include "FormEnd.h"
 
 // AVX2 (16 registers of 8 floats): 12 positions x 8 channels or 6 x 16; wider layers run 16
-// channels at a time.
+// channels at a time. Rows of 8 or 10 columns run 16 channels in blocks of 3 rows x 2 columns
+// (grid_block).
 #include "FormAVX2.h"
 #define GATHER_ONE 12
 #define GATHER_TWO 6
+#define GATHER_GRID 1
 #include "GatherBody.h"
 #include "FormEnd.h"
 

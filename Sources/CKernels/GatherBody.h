@@ -66,6 +66,75 @@ F_TARGET CK_INLINE void F(gather_block)(const ck_gather_args *a, const float *in
     }
 }
 
+#if GATHER_GRID
+// Rows of 8 or 10 columns (own network 3's 8x8 grids: gather_row's blocks of 4 positions have 8
+// accumulators, too few to hide the FMA latency on AVX2): 3 rows x 2 columns x 16 channels, 12
+// accumulators, for rows whose pair ranges are the same; each value sums the same pairs in the
+// same order as in gather_block (the same bits).
+F_TARGET CK_INLINE void F(grid_block)(const ck_gather_args *a, int co0, int row0, int col0, int jb, int je,
+                                      const long CS) {
+    enum { RB = 3, CB = 2 };
+    F_VEC acc0[RB * CB], acc1[RB * CB];
+    const long cs = CS > 0 ? CS : a->in_col_stride;
+    const float *rowp[RB];
+    CK_UNROLL
+    for (int r = 0; r < RB; r++) rowp[r] = a->input + (row0 + r) * a->in_row_stride + col0 * cs;
+    const F_VEC b0 = a->bias ? V_LOAD(a->bias + co0) : V_ZERO();
+    const F_VEC b1 = a->bias ? V_LOAD(a->bias + co0 + VW) : V_ZERO();
+    CK_UNROLL
+    for (int p = 0; p < RB * CB; p++) { acc0[p] = b0; acc1[p] = b1; }
+    const int outs = a->out_channels;
+    const float *wp = a->weights + (long)jb * outs + co0;
+    for (int j = jb; j < je; j++, wp += outs) {
+        const long o = a->pair_offsets[j];
+        const F_VEC w0 = V_LOAD(wp), w1 = V_LOAD(wp + VW);
+        CK_UNROLL
+        for (int r = 0; r < RB; r++) {
+            CK_UNROLL
+            for (int c = 0; c < CB; c++) {
+                const F_VEC x = V_BROADCAST(rowp[r] + o + c * cs);
+                acc0[r * CB + c] = V_FMA(x, w0, acc0[r * CB + c]);
+                acc1[r * CB + c] = V_FMA(x, w1, acc1[r * CB + c]);
+            }
+        }
+    }
+    if (a->out_plane) {
+        // Planar: the 6 positions' vectors of 8 channels transposed, then each channel's row of
+        // 8 lanes stored 2 at a time (lanes 0-1, 2-3, 4-5: the block's three rows).
+        CK_UNROLL
+        for (int h = 0; h < 2; h++) {
+            __m256 t[8];
+            CK_UNROLL
+            for (int i = 0; i < 8; i++) t[i] = i < RB * CB ? V_EIGHT(h ? acc1[i] : acc0[i], 0) : _mm256_setzero_ps();
+            transpose8x8(t);
+            float *out = a->output + (long)(co0 + 8 * h) * a->out_plane + row0 * a->out_row_stride + col0;
+            const long rs = a->out_row_stride;
+            CK_UNROLL
+            for (int c = 0; c < 8; c++) {
+                float *o = out + c * a->out_plane;
+                const __m128 low = _mm256_castps256_ps128(t[c]), high = _mm256_extractf128_ps(t[c], 1);
+                _mm_storel_pi((__m64 *)o, low);
+                _mm_storeh_pi((__m64 *)(o + rs), low);
+                _mm_storel_pi((__m64 *)(o + 2 * rs), high);
+            }
+        }
+        return;
+    }
+    CK_UNROLL
+    for (int r = 0; r < RB; r++) {
+        CK_UNROLL
+        for (int c = 0; c < CB; c++) {
+            float *out = a->output + (row0 + r) * a->out_row_stride + (col0 + c) * a->out_col_stride + co0;
+            V_STORE(out, acc0[r * CB + c]);
+            V_STORE(out + VW, acc1[r * CB + c]);
+        }
+    }
+}
+
+// Whether grid_all runs: 16 channels of 8-lane vectors over rows of 8 or 10 columns.
+static inline int F(grids)(const ck_gather_args *a) { return VW == 8 && (a->cols == 8 || a->cols == 10); }
+#endif
+
 // One row's positions in the fewest blocks of at most BLOCK, as even as possible (8 columns and
 // a block of 6: 4 + 4, not 6 + 2): a block of few positions has too few accumulators to hide the
 // FMA latency (AVX2's 2-position block of 16 channels ran at half speed). The sums are the same.
@@ -99,6 +168,26 @@ F_TARGET CK_INLINE void F(gather_all)(const ck_gather_args *a, const long CS) {
         const int left = a->out_channels - co0;
         const F_MASK m0 = V_MASK(left), m1 = V_MASK(left - VW);
         if (left > VW) {
+#if GATHER_GRID
+            if (left >= 2 * VW && F(grids)(a)) {
+                // Three rows with the same pair range at a time in grid blocks, other rows alone.
+                for (int row = 0; row < a->rows;) {
+                    const int *rp = a->row_pairs;
+                    const int three = row + 3 <= a->rows
+                        && (!rp || (rp[2 * row] == rp[2 * row + 2] && rp[2 * row + 1] == rp[2 * row + 3]
+                                    && rp[2 * row] == rp[2 * row + 4] && rp[2 * row + 1] == rp[2 * row + 5]));
+                    if (three) {
+                        const int jb = rp ? rp[2 * row] : 0, je = rp ? rp[2 * row + 1] : a->pairs;
+                        for (int col = 0; col < a->cols; col += 2) F(grid_block)(a, co0, row, col, jb, je, CS);
+                        row += 3;
+                    } else {
+                        GATHER_ROW(GATHER_TWO, TWO_FULL)
+                        row++;
+                    }
+                }
+                continue;
+            }
+#endif
             if (!F_MASKED && left >= 2 * VW) { for (int row = 0; row < a->rows; row++) { GATHER_ROW(GATHER_TWO, TWO_FULL) } }
             else { for (int row = 0; row < a->rows; row++) { GATHER_ROW(GATHER_TWO, TWO_PARTIAL) } }
         } else {
@@ -125,3 +214,4 @@ static void F(gather)(const ck_gather_args *a) {
 
 #undef GATHER_ONE
 #undef GATHER_TWO
+#undef GATHER_GRID

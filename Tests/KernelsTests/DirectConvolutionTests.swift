@@ -85,6 +85,15 @@ struct DirectConvolutionTests {
                                                          kernel: Size2D(3, 4), stride: Size2D(3, 2), padding: Size2D(0, 1))),
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 7, outChannels: 3, input: Size2D(3, 8),
                                                          kernel: 4, stride: 2, padding: 1)),
+            // AVX2 grid blocks of 3 rows x 2 columns x 16 channels over rows of 8 or 10 columns (GatherBody.h
+            // grid_block): own network 3's middle layers at full size (forward planar at column stride 2, the
+            // input gradient's phases channels-last, and the transposed forms), and 7 x 10 outputs whose first
+            // and last rows skip pairs (rows 1-3 together, 4-6 not: 4 and 5 alone, as the last row).
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 16, outChannels: 32, input: 16, kernel: 4, stride: 2, padding: 1)),
+            .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 32, outChannels: 16, input: 8, kernel: 4,
+                                                         stride: 2, padding: 1)),
+            .conv2d(try Conv2dGeometry(batch: 2, inChannels: 5, outChannels: 16, input: Size2D(13, 19), kernel: 3, stride: 2,
+                                       padding: 1)),
             // Transposed, stride 1 (phases written as planes) and stride (1, 3) (channels-last).
             .convTranspose2d(try ConvTranspose2dGeometry(batch: 2, inChannels: 9, outChannels: 12, input: Size2D(6, 10),
                                                          kernel: 3, padding: 1)),

@@ -83,19 +83,12 @@ final class DirectConv2dPlan: DirectConvolutionPlan, @unchecked Sendable {
                 } else {
                     let source = buffers.source(windows.image, padded: padded, input: input, image: n, from: imageInput,
                                                 slice: s, isa: isa)
-                    if let broadcastRows {
-                        broadcastRows.gather(input: source, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
-                                             rows: g.output.height, cols: g.output.width, output: output + n * outImage,
-                                             outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
-                                             rowPairs: windows.rowPairs)
-                    } else {
-                        directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
-                                           columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
-                                           weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
-                                           cols: g.output.width, output: output + n * outImage,
-                                           outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
-                                           rowPairs: windows.rowPairs)
-                    }
+                    directGatherPlanes(isa: isa, input: source, rowStride: windows.rowStride,
+                                       columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
+                                       weights: buffers.weightForward.pointer, outs: cout, rows: g.output.height,
+                                       cols: g.output.width, output: output + n * outImage,
+                                       outputRowStride: g.output.width, outputPlane: g.output.area, bias: bias,
+                                       rowPairs: windows.rowPairs, broadcast: broadcastRows)
                 }
                 activation.forward(output + n * outImage, count: outImage)
                 if let planeMoments {

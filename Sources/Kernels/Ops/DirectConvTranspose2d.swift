@@ -133,19 +133,12 @@ final class DirectConvTranspose2dPlan: DirectConvolutionPlan, @unchecked Sendabl
                                      gradColumnStride: cin, channels: cin, grid: g.input, result: partialW,
                                      rowPairs: windows.rowPairs, pairColumns: windows.pairColumns)
                 guard let gradInput else { continue }
-                if let broadcastRows {
-                    broadcastRows.gather(input: gradSource, rowStride: windows.rowStride, pairOffsets: windows.pairOffsets,
-                                         rows: g.input.height, cols: g.input.width, output: gradInput + n * inImage,
-                                         outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil,
-                                         rowPairs: windows.rowPairs)
-                } else {
-                    directGatherPlanes(isa: isa, input: gradSource, rowStride: windows.rowStride,
-                                       columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
-                                       weights: buffers.weightBackward.pointer, outs: cin, rows: g.input.height,
-                                       cols: g.input.width, output: gradInput + n * inImage,
-                                       outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil,
-                                       rowPairs: windows.rowPairs)
-                }
+                directGatherPlanes(isa: isa, input: gradSource, rowStride: windows.rowStride,
+                                   columnStride: windows.columnStride, pairOffsets: windows.pairOffsets,
+                                   weights: buffers.weightBackward.pointer, outs: cin, rows: g.input.height,
+                                   cols: g.input.width, output: gradInput + n * inImage,
+                                   outputRowStride: g.input.width, outputPlane: g.input.area, bias: nil,
+                                   rowPairs: windows.rowPairs, broadcast: broadcastRows)
                 activation.wroteInputGradient(gradInput + n * inImage, image: n)
             }
         }

@@ -123,13 +123,19 @@ func directGather(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, colu
 /// reading input columns `columnStride` apart. Over adjacent columns it runs vectorised along rows
 /// (`ck_gather_rows`: 16 columns, or with AVX-512 two rows of up to 8, to a register) when
 /// `gathersRows` says so; else along channels
-/// (`ck_gather`). Both sum each value's pairs in the same order: the same bits either way.
+/// (`ck_gather`). With `broadcast` (weights the plan broadcast once per pass, over adjacent columns)
+/// it runs `ck_gather_rows_broadcast`. All sum each value's pairs in the same order: the same bits
+/// either way.
 @inline(__always)
 func directGatherPlanes(isa: ck_isa, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int, pairOffsets: [Int],
                         weights: UnsafePointer<Float>, outs: Int, rows: Int, cols: Int,
                         output: UnsafeMutablePointer<Float>, outputRowStride: Int, outputPlane: Int,
-                        bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil) {
-    if columnStride == 1 && gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairOffsets.count) {
+                        bias: UnsafePointer<Float>?, rowPairs: [Int32]? = nil, broadcast: BroadcastRowWeights? = nil) {
+    if let broadcast {
+        broadcast.gather(input: input, rowStride: rowStride, pairOffsets: pairOffsets, rows: rows, cols: cols,
+                         output: output, outputRowStride: outputRowStride, outputPlane: outputPlane, bias: bias,
+                         rowPairs: rowPairs)
+    } else if columnStride == 1 && gathersRows(isa: isa, outs: outs, cols: cols, pairs: pairOffsets.count) {
         directGatherRows(isa: isa, input: input, rowStride: rowStride, pairOffsets: pairOffsets, weights: weights,
                          outs: outs, rows: rows, cols: cols, output: output, outputRowStride: outputRowStride,
                          outputPlane: outputPlane, bias: bias, rowPairs: rowPairs)

@@ -14,9 +14,7 @@ func weightsTapMajor(_ src: UnsafePointer<Float>, a: Int, b: Int, taps: Int, swa
         let to = dst + row
         var k = 0
         while k + 8 <= walk.inner {
-            var v = SIMD8<Float>()
-            for l in 0..<8 { v[l] = src[weights + (k + l) * walk.innerStride] }
-            UnsafeMutableRawPointer(to + k).storeBytes(of: v, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(to + k).storeBytes(of: walk.load8(src, weights, k), as: SIMD8<Float>.self)
             k += 8
         }
         while k < walk.inner {
@@ -37,12 +35,11 @@ func addTapMajorPartials(_ partials: UnsafePointer<Float>, slices: Int, a: Int, 
         let from = partials + row
         var k = 0
         while k + 8 <= walk.inner {
-            var v = SIMD8<Float>()
-            for l in 0..<8 { v[l] = gradient[weights + (k + l) * walk.innerStride] }
+            var v = walk.load8(gradient, weights, k)
             for s in 0..<slices {
                 v += UnsafeRawPointer(from + s * count + k).loadUnaligned(as: SIMD8<Float>.self)
             }
-            for l in 0..<8 { gradient[weights + (k + l) * walk.innerStride] = v[l] }
+            walk.store8(v, gradient, weights, k)
             k += 8
         }
         while k < walk.inner {
@@ -68,6 +65,20 @@ private struct TapMajorWalk {
         // Swapped: rows [t][j] of i = 0..<a (offset (i * b + j) * taps + t); else rows [t][i] of j.
         (outer, inner) = swapped ? (b, a) : (a, b)
         (innerStride, outerStride) = swapped ? (b * taps, taps) : (taps, b * taps)
+    }
+
+    /// Values k..<k+8 of the row whose [A][B][T] offsets start at `first`, gathered from `p`.
+    @inline(__always)
+    func load8(_ p: UnsafePointer<Float>, _ first: Int, _ k: Int) -> SIMD8<Float> {
+        var v = SIMD8<Float>()
+        for l in 0..<8 { v[l] = p[first + (k + l) * innerStride] }
+        return v
+    }
+
+    /// `load8`'s inverse: scatters `v` to values k..<k+8 of the row starting at `first`.
+    @inline(__always)
+    func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ first: Int, _ k: Int) {
+        for l in 0..<8 { p[first + (k + l) * innerStride] = v[l] }
     }
 
     /// `body(tap-major offset of the row, [A][B][T] offset of its first value)` for every row,

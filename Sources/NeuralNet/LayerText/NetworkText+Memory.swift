@@ -21,16 +21,17 @@ extension LayerSpec {
         }
     }
 
-    /// The shapes of the trainable tensors, as PyTorch's state_dict holds them.
+    /// The shapes of the weight tensors, as PyTorch's state_dict holds them (the convolutions' from
+    /// their geometries, which the layers run with).
     var weightShapes: [[Int]] {
         switch kind {
         case .conv2d:
-            let kernel = size("kernel_size")
-            return [[count("out_channels"), count("in_channels"), kernel.height, kernel.width]]
+            return [Conv2dGeometry.weightShape(inChannels: count("in_channels"), outChannels: count("out_channels"),
+                                               kernel: size("kernel_size"))]
         case .convTranspose2d:
-            let kernel = size("kernel_size")
-            return [[count("in_channels"), count("out_channels"), kernel.height, kernel.width]]
-        case .linear:
+            return [ConvTranspose2dGeometry.weightShape(inChannels: count("in_channels"), outChannels: count("out_channels"),
+                                                        kernel: size("kernel_size"))]
+        case .linear:  // LinearGeometry's [outFeatures, inFeatures]
             return [[count("out_features"), count("in_features")]]
         case .batchNorm2d, .maxPool2d, .avgPool2d, .dropout, .relu, .leakyReLU, .sigmoid, .tanh, .flatten:
             return []
